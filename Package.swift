@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "yardstick",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "yardstick", targets: ["yardstick"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // The system libgit2 (Debian: libgit2-dev). Only GitBridge imports it.
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        // Plain Sendable value types: commits, file changes, landed changes. No I/O.
+        .target(name: "HistoryModel"),
+        // The one layer that owns libgit2 handles.
+        .target(name: "GitBridge", dependencies: ["CLibGit2", "HistoryModel"]),
+        // Dispatch-based miner: walks history through GitBridge, yields HistoryModel records.
+        .target(name: "HistoryMining", dependencies: ["GitBridge", "HistoryModel"]),
+        // Pure metric calculators over records.
+        .target(name: "HistoryMetrics", dependencies: ["HistoryModel"]),
+        // yardstick.yml parsing into metric rules.
+        .target(
+            name: "YardstickConfig",
+            dependencies: ["HistoryMetrics", "HistoryModel", .product(name: "Yams", package: "Yams")]
+        ),
+        // Pure reporters over metrics.
+        .target(name: "MetricsReporting", dependencies: ["HistoryMetrics", "HistoryModel"]),
+        .executableTarget(
+            name: "yardstick",
+            dependencies: [
+                "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "YardstickConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["HistoryModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "HistoryModelTests", dependencies: ["HistoryModel"]),
+        .testTarget(name: "GitBridgeTests", dependencies: ["GitBridge", "HistoryModel", "TestSupport"]),
+        .testTarget(
+            name: "HistoryMiningTests",
+            dependencies: ["HistoryMining", "HistoryModel", "HistoryMetrics", "TestSupport"]
+        ),
+        .testTarget(name: "HistoryMetricsTests", dependencies: ["HistoryMetrics", "HistoryModel"]),
+        .testTarget(name: "YardstickConfigTests", dependencies: ["YardstickConfig", "HistoryMetrics"]),
+        .testTarget(
+            name: "MetricsReportingTests",
+            dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel"]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)
+
+for target in package.targets where [.executable, .test, .regular].contains(target.type) {
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"),
+            .enableUpcomingFeature("InternalImportsByDefault"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+        ]
+}

@@ -1,0 +1,27 @@
+/// Pure helpers over commit messages.
+public enum Message {
+    /// The first paragraph folded onto one line, as `git log --format=%s` prints it.
+    public static func subject(of message: String) -> String {
+        var parts: [Substring] = []
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            let l = line.hasSuffix("\r") ? line.dropLast() : line
+            if l.allSatisfy(\.isWhitespace) {
+                if parts.isEmpty { continue }
+                break
+            }
+            parts.append(l)
+        }
+        return parts.map { $0.trimmingWhitespace() }.joined(separator: " ")
+    }
+
+    /// Parses `Name <email>` (as in `Co-authored-by:` or `Reviewed-by:` trailers); nil when there is no `<…>`.
+    public static func identity(_ value: String) -> Identity? {
+        guard let open = value.lastIndex(of: "<"), let close = value.lastIndex(of: ">"), open < close else {
+            return nil
+        }
+        let email = value[value.index(after: open)..<close].trimmingWhitespace()
+        let name = value[..<open].trimmingWhitespace()
+        guard !email.isEmpty else { return nil }
+        return Identity(name: name.isEmpty ? email : name, email: email)
+    }
+}

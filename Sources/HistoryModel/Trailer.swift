@@ -1,0 +1,85 @@
+/// A `Key: value` line in a commit message's trailer block (`Reviewed-by:`, `Co-authored-by:`, …).
+public struct Trailer: Hashable, Sendable {
+    public var key: String
+    public var value: String
+
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+
+    /// Parses the trailer block of a commit message, following git's rules closely: the last paragraph
+    /// (not the subject) is a trailer block when every line in it is a trailer or a continuation line, or
+    /// when at least a quarter are trailers and one of them is git-generated (`Signed-off-by:`,
+    /// `(cherry picked from commit …)`).
+    public static func parse(message: String) -> [Trailer] {
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
+        var end = lines.count
+        while end > 0 && lines[end - 1].allSatisfy(\.isWhitespace) { end -= 1 }
+        guard end > 0 else { return [] }
+        var start = end
+        while start > 0 && !lines[start - 1].allSatisfy(\.isWhitespace) { start -= 1 }
+        // The first paragraph is the subject, never a trailer block.
+        guard lines[0..<start].contains(where: { !$0.allSatisfy(\.isWhitespace) }) else { return [] }
+        var trailers: [Trailer] = []
+        var trailerLines = 0
+        var otherLines = 0
+        var gitGenerated = false
+        for line in lines[start..<end] {
+            if let first = line.first, first == " " || first == "\t" {
+                if let last = trailers.popLast() {
+                    trailers.append(Trailer(key: last.key, value: last.value + " " + line.trimmingWhitespace()))
+                }
+                continue
+            }
+            if let t = Trailer(line: line) {
+                trailers.append(t)
+                trailerLines += 1
+                if t.key.lowercased() == "signed-off-by" { gitGenerated = true }
+            } else if line.hasPrefix("(cherry picked from commit ") {
+                trailerLines += 1
+                gitGenerated = true
+            } else {
+                otherLines += 1
+            }
+        }
+        guard trailerLines > 0 else { return [] }
+        if otherLines == 0 || (gitGenerated && trailerLines * 3 >= otherLines) { return trailers }
+        return []
+    }
+
+    private static func isKeyByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Parses one `Key: value` line; the key is letters, digits and dashes.
+    init?(line: Substring) {
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        let key = line[..<colon]
+        guard !key.isEmpty, key.utf8.allSatisfy(Self.isKeyByte) else { return nil }
+        let value = line[line.index(after: colon)...].trimmingWhitespace()
+        self.init(key: String(key), value: value)
+    }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> String {
+        var s = self[...]
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+extension String {
+    /// The string without leading and trailing white space.
+    public func trimmed() -> String { self[...].trimmingWhitespace() }
+}
