@@ -1,0 +1,50 @@
+internal import CLibGit2
+package import HistoryModel
+
+/// A commit's header fields, read without its diff.
+package struct CommitHeader: Sendable {
+    package var id: ObjectID
+    package var tree: ObjectID
+    package var parents: [ObjectID]
+    package var author: Signature
+    package var committer: Signature
+    package var message: String
+}
+
+extension Repository {
+    /// Reads a commit's header, applying `mailmap` to author and committer.
+    /// The corresponding C function is `git_commit_lookup`.
+    package func commitHeader(_ id: ObjectID, mailmap: Mailmap) throws(GitError) -> CommitHeader {
+        var oid = id.gitOID
+        var raw: OpaquePointer?
+        try check(git_commit_lookup(&raw, handle, &oid), "git_commit_lookup")
+        guard let commit = raw else {
+            throw GitError(code: -1, message: "commit \(id) missing", function: "git_commit_lookup")
+        }
+        defer { git_commit_free(commit) }
+        var parents: [ObjectID] = []
+        let count = git_commit_parentcount(commit)
+        parents.reserveCapacity(Int(count))
+        for i in 0..<count {
+            guard let p = git_commit_parent_id(commit, i) else { continue }
+            parents.append(ObjectID(p))
+        }
+        let message = git_commit_message_raw(commit).map { String(cString: $0) } ?? ""
+        return CommitHeader(
+            id: id,
+            tree: ObjectID(git_commit_tree_id(commit)),
+            parents: parents,
+            author: signature(git_commit_author(commit), mailmap),
+            committer: signature(git_commit_committer(commit), mailmap),
+            message: message
+        )
+    }
+
+    private func signature(_ sig: UnsafePointer<git_signature>?, _ mailmap: Mailmap) -> Signature {
+        guard let sig, let rawName = sig.pointee.name, let rawEmail = sig.pointee.email else {
+            return Signature(name: "", email: "", time: 0, offsetMinutes: 0)
+        }
+        let (name, email) = mailmap.resolve(name: rawName, email: rawEmail)
+        return Signature(name: name, email: email, time: sig.pointee.when.time, offsetMinutes: Int(sig.pointee.when.offset))
+    }
+}

@@ -1,0 +1,207 @@
+internal import CLibGit2
+internal import Foundation
+package import HistoryModel
+
+/// An open libgit2 repository (`git_repository`). One handle is used by one thread at a time: the miner
+/// opens one per worker. The handle is freed when the object goes away.
+package final class Repository {
+    let handle: OpaquePointer
+    /// The git directory (`.git`, or the repository itself when bare), with a trailing slash.
+    package let gitDirectory: String
+    /// The working tree, nil for a bare repository.
+    package let workingDirectory: String?
+
+    /// Opens the repository at `path` (its working tree, a folder inside it, or a bare git directory).
+    /// The corresponding C function is `git_repository_open_ext`.
+    /// - Throws: `GitError` with `isNotFound` when no repository is there.
+    package init(path: String) throws(GitError) {
+        _ = LibGit2.initialized
+        var raw: OpaquePointer?
+        let rc = git_repository_open_ext(&raw, path, 0, nil)
+        guard rc == 0, let opened = raw else {
+            git_repository_free(raw)
+            try check(rc, "git_repository_open_ext")
+            throw GitError(code: rc, message: "cannot open \(path)", function: "git_repository_open_ext")
+        }
+        handle = opened
+        gitDirectory = String(cString: git_repository_path(opened))
+        workingDirectory = git_repository_workdir(opened).map { String(cString: $0) }
+    }
+
+    deinit { git_repository_free(handle) }
+
+    package var isBare: Bool { git_repository_is_bare(handle) == 1 }
+    package var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+    /// True when HEAD points at a branch with no commits yet.
+    package var isHeadUnborn: Bool { git_repository_head_unborn(handle) == 1 }
+
+    /// The short name of the branch HEAD points at (`main`), or nil for a detached or unborn HEAD.
+    package var headBranchName: String? {
+        var ref: OpaquePointer?
+        guard git_repository_head(&ref, handle) == 0, let r = ref else { return nil }
+        defer { git_reference_free(r) }
+        guard git_reference_is_branch(r) == 1, let name = git_reference_shorthand(r) else { return nil }
+        return String(cString: name)
+    }
+
+    /// Resolves a revision (`HEAD`, `main`, `origin/main`, `v1.0`, an id) to a commit id.
+    /// The corresponding C functions are `git_revparse_single` and `git_object_peel`.
+    package func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
+        var object: OpaquePointer?
+        try check(git_revparse_single(&object, handle, revision), "git_revparse_single")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        try check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "git_object_peel")
+        defer { git_object_free(commit) }
+        return ObjectID(git_object_id(commit))
+    }
+
+    /// The commits listed in the repository's `shallow` file: history behind them is missing.
+    package func shallowBoundaries() -> [ObjectID] {
+        guard let text = try? String(contentsOfFile: gitDirectory + "shallow", encoding: .utf8) else { return [] }
+        return text.split(whereSeparator: \.isNewline).compactMap { ObjectID(hex: $0) }.sorted()
+    }
+
+    /// The first-parent line from `tip` back to the root (or to a shallow boundary), newest first.
+    /// The corresponding C functions are `git_commit_lookup` and `git_commit_parent_id`.
+    package func firstParentLine(from tip: ObjectID, stoppingAt boundaries: Set<ObjectID> = []) throws(GitError) -> [ObjectID] {
+        var out: [ObjectID] = []
+        var current: ObjectID? = tip
+        while let id = current {
+            out.append(id)
+            if boundaries.contains(id) { break }
+            var oid = id.gitOID
+            var raw: OpaquePointer?
+            try check(git_commit_lookup(&raw, handle, &oid), "git_commit_lookup")
+            current = git_commit_parentcount(raw) > 0 ? git_commit_parent_id(raw, 0).map { ObjectID($0) } : nil
+            git_commit_free(raw)
+        }
+        return out
+    }
+
+    /// Every commit reachable from the `pushing` commits and not from the `hiding` commits, newest first
+    /// in topological order (`git rev-list --topo-order`).
+    package func walk(pushing: [ObjectID], hiding: [ObjectID], firstParentOnly: Bool = false) throws(GitError)
+        -> [ObjectID]
+    {
+        var walker: OpaquePointer?
+        try check(git_revwalk_new(&walker, handle), "git_revwalk_new")
+        defer { git_revwalk_free(walker) }
+        try check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
+        if firstParentOnly { try check(git_revwalk_simplify_first_parent(walker), "git_revwalk_simplify_first_parent") }
+        for id in pushing {
+            var oid = id.gitOID
+            try check(git_revwalk_push(walker, &oid), "git_revwalk_push")
+        }
+        for id in hiding {
+            var oid = id.gitOID
+            try check(git_revwalk_hide(walker, &oid), "git_revwalk_hide")
+        }
+        var out: [ObjectID] = []
+        var oid = git_oid()
+        while true {
+            let rc = git_revwalk_next(&oid, walker)
+            if rc == GIT_ITEROVER.rawValue { break }
+            try check(rc, "git_revwalk_next")
+            out.append(withUnsafePointer(to: &oid) { ObjectID($0) })
+        }
+        return out
+    }
+
+    /// The best common ancestor of two commits, or nil when they share no history.
+    /// The corresponding C function is `git_merge_base`.
+    package func mergeBase(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> ObjectID? {
+        var out = git_oid()
+        var oa = a.gitOID
+        var ob = b.gitOID
+        let rc = git_merge_base(&out, handle, &oa, &ob)
+        if rc == GIT_ENOTFOUND.rawValue { return nil }
+        try check(rc, "git_merge_base")
+        return withUnsafePointer(to: &out) { ObjectID($0) }
+    }
+
+    /// The contents of the blob at `path` in the tree of `commit`, or nil when there is no such file.
+    package func fileContents(_ path: String, at commit: ObjectID) throws(GitError) -> [UInt8]? {
+        let tree = try Tree(commit: commit, in: self)
+        var entry: OpaquePointer?
+        let rc = git_tree_entry_bypath(&entry, tree.handle, path)
+        if rc == GIT_ENOTFOUND.rawValue { return nil }
+        try check(rc, "git_tree_entry_bypath")
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB, let oid = git_tree_entry_id(entry) else { return nil }
+        let blob = try Blob(id: ObjectID(oid), in: self)
+        return Array(blob.bytes)
+    }
+
+    /// Paths (and blob ids) of every file named `name` anywhere in the tree of `commit`, sorted by path.
+    package func findFiles(named name: String, at commit: ObjectID) throws(GitError) -> [String] {
+        let tree = try Tree(commit: commit, in: self)
+        var found: [String] = []
+        try collect(named: name, in: tree, prefix: "", into: &found)
+        return found.sorted()
+    }
+
+    private func collect(named name: String, in tree: Tree, prefix: String, into found: inout [String]) throws(GitError) {
+        for i in 0..<git_tree_entrycount(tree.handle) {
+            guard let entry = git_tree_entry_byindex(tree.handle, i) else { continue }
+            let entryName = String(cString: git_tree_entry_name(entry))
+            switch git_tree_entry_type(entry) {
+            case GIT_OBJECT_TREE:
+                let sub = try Tree(id: ObjectID(git_tree_entry_id(entry)), in: self)
+                try collect(named: name, in: sub, prefix: prefix + entryName + "/", into: &found)
+            case GIT_OBJECT_BLOB where entryName == name:
+                found.append(prefix + entryName)
+            default:
+                break
+            }
+        }
+    }
+}
+
+@available(*, unavailable)
+extension Repository: Sendable {}
+
+/// A `git_tree`, freed on deinit.
+final class Tree {
+    let handle: OpaquePointer
+
+    init(id: ObjectID, in repository: Repository) throws(GitError) {
+        var oid = id.gitOID
+        var raw: OpaquePointer?
+        try check(git_tree_lookup(&raw, repository.handle, &oid), "git_tree_lookup")
+        guard let t = raw else { throw GitError(code: -1, message: "tree \(id) missing", function: "git_tree_lookup") }
+        handle = t
+    }
+
+    init(commit: ObjectID, in repository: Repository) throws(GitError) {
+        var oid = commit.gitOID
+        var c: OpaquePointer?
+        try check(git_commit_lookup(&c, repository.handle, &oid), "git_commit_lookup")
+        defer { git_commit_free(c) }
+        var raw: OpaquePointer?
+        try check(git_commit_tree(&raw, c), "git_commit_tree")
+        guard let t = raw else { throw GitError(code: -1, message: "tree of \(commit) missing", function: "git_commit_tree") }
+        handle = t
+    }
+
+    deinit { git_tree_free(handle) }
+}
+
+/// A `git_blob`, freed on deinit; `bytes` is valid while the object lives.
+final class Blob {
+    let handle: OpaquePointer
+
+    init(id: ObjectID, in repository: Repository) throws(GitError) {
+        var oid = id.gitOID
+        var raw: OpaquePointer?
+        try check(git_blob_lookup(&raw, repository.handle, &oid), "git_blob_lookup")
+        guard let b = raw else { throw GitError(code: -1, message: "blob \(id) missing", function: "git_blob_lookup") }
+        handle = b
+    }
+
+    deinit { git_blob_free(handle) }
+
+    var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: git_blob_rawcontent(handle), count: Int(git_blob_rawsize(handle)))
+    }
+}
