@@ -1,0 +1,152 @@
+package import HistoryModel
+
+/// Turns the first-parent line into landed changes. Pure: it reads records only (ADR 0003).
+package struct LandedChangeClassifier: Sendable {
+    /// E-mail addresses (lower-case) of forges that commit on a user's behalf when they rebase-merge.
+    package var forgeCommitterEmails: Set<String>
+
+    package init(forgeCommitterEmails: Set<String> = ["noreply@github.com"]) {
+        self.forgeCommitterEmails = forgeCommitterEmails
+    }
+
+    /// Classifies `mainline` (newest first) into landed changes, newest first. A multi-commit rebase group
+    /// gets one reviewed diff (`first^..last`) whose files the caller fills in; every other change's files
+    /// come from the records.
+    package func classify(mainline: [ObjectID], commits: [ObjectID: CommitRecord]) -> [LandedChange] {
+        var changes: [LandedChange] = []
+        var rebaseRun: [CommitRecord] = []  // oldest first
+
+        func flushRebaseRun() {
+            guard !rebaseRun.isEmpty else { return }
+            changes.append(rebaseChange(rebaseRun, commits: commits))
+            rebaseRun.removeAll()
+        }
+
+        for id in mainline.reversed() {
+            guard let record = commits[id] else { continue }
+            let kind = Self.kind(of: record, forgeCommitterEmails: forgeCommitterEmails)
+            if kind == .rebase {
+                if let last = rebaseRun.last, last.committer.time != record.committer.time { flushRebaseRun() }
+                rebaseRun.append(record)
+                continue
+            }
+            flushRebaseRun()
+            switch kind {
+            case .merge:
+                changes.append(mergeChange(record, commits: commits))
+            default:
+                changes.append(singleChange(record, kind: kind))
+            }
+        }
+        flushRebaseRun()
+        return changes.reversed()
+    }
+
+    /// The kind of one first-parent commit, before rebase runs are grouped.
+    package static func kind(of record: CommitRecord, forgeCommitterEmails: Set<String>) -> ChangeKind {
+        if record.isMerge { return .merge }
+        if ChangeNumbers.squashNumber(subject: record.subject) != nil { return .squash }
+        if record.trailers.contains(where: { $0.key.lowercased() == "reviewed-on" }) { return .gerrit }
+        if forgeCommitterEmails.contains(record.committer.email.lowercased())
+            && record.author.email.lowercased() != record.committer.email.lowercased()
+        {
+            return .rebase
+        }
+        return .direct
+    }
+
+    private func singleChange(_ record: CommitRecord, kind: ChangeKind) -> LandedChange {
+        let number: Int?
+        switch kind {
+        case .squash: number = ChangeNumbers.squashNumber(subject: record.subject)
+        case .gerrit: number = ChangeNumbers.gerritNumber(trailers: record.trailers)
+        default: number = nil
+        }
+        return LandedChange(
+            kind: kind,
+            number: number,
+            commit: record.id,
+            commits: [record.id],
+            author: record.author.identity,
+            coAuthors: Self.coAuthors([record], excluding: record.author.identity),
+            title: record.subject,
+            authoredAt: record.author.time,
+            landedAt: record.committer.time,
+            reviewedDiffs: [DiffRange(base: record.parents.first, tip: record.id)],
+            files: record.files
+        )
+    }
+
+    private func rebaseChange(_ run: [CommitRecord], commits: [ObjectID: CommitRecord]) -> LandedChange {
+        guard let first = run.first, let last = run.last else { preconditionFailure("empty rebase run") }
+        if run.count == 1 { return singleChange(first, kind: .rebase) }
+        let author = Self.principalAuthor(run)
+        return LandedChange(
+            kind: .rebase,
+            number: nil,
+            commit: last.id,
+            commits: run.reversed().map(\.id),
+            author: author,
+            coAuthors: Self.coAuthors(run, excluding: author),
+            title: last.subject,
+            authoredAt: run.map(\.author.time).min() ?? last.author.time,
+            landedAt: last.committer.time,
+            reviewedDiffs: [DiffRange(base: first.parents.first, tip: last.id)],
+            files: []
+        )
+    }
+
+    private func mergeChange(_ record: CommitRecord, commits: [ObjectID: CommitRecord]) -> LandedChange {
+        var branchIDs: [ObjectID] = []
+        var seen = Set<ObjectID>()
+        for side in record.sideBranches {
+            for c in side.commits where seen.insert(c).inserted { branchIDs.append(c) }
+        }
+        let branch = branchIDs.compactMap { commits[$0] }
+        let author = branch.isEmpty ? record.author.identity : Self.principalAuthor(branch)
+        return LandedChange(
+            kind: .merge,
+            number: ChangeNumbers.mergeNumber(message: record.message),
+            commit: record.id,
+            commits: branchIDs,
+            author: author,
+            coAuthors: Self.coAuthors(branch.isEmpty ? [record] : branch, excluding: author),
+            title: ChangeNumbers.mergeTitle(message: record.message),
+            authoredAt: branch.map(\.author.time).min() ?? record.author.time,
+            landedAt: record.committer.time,
+            reviewedDiffs: record.sideBranches.map { DiffRange(base: $0.mergeBase, tip: $0.tip) },
+            files: record.sideBranches.flatMap(\.reviewedFiles)
+        )
+    }
+
+    /// The author of most of the commits; ties go to the earliest first commit, then to the identity order.
+    static func principalAuthor(_ records: [CommitRecord]) -> Identity {
+        var count: [String: (n: Int, first: Int64, identity: Identity)] = [:]
+        for r in records {
+            let id = r.author.identity
+            if let c = count[id.key] {
+                count[id.key] = (c.n + 1, min(c.first, r.author.time), c.identity)
+            } else {
+                count[id.key] = (1, r.author.time, id)
+            }
+        }
+        let best = count.values.min { a, b in
+            if a.n != b.n { return a.n > b.n }
+            if a.first != b.first { return a.first < b.first }
+            return a.identity < b.identity
+        }
+        return best?.identity ?? Identity(name: "", email: "")
+    }
+
+    /// Distinct `Co-authored-by:` people over the records, minus `author`.
+    static func coAuthors(_ records: [CommitRecord], excluding author: Identity) -> [Identity] {
+        var seen: Set<String> = [author.key]
+        var out: [Identity] = []
+        for r in records {
+            for t in r.trailers where t.key.lowercased() == "co-authored-by" {
+                if let id = Message.identity(t.value), seen.insert(id.key).inserted { out.append(id) }
+            }
+        }
+        return out.sorted()
+    }
+}

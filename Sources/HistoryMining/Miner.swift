@@ -1,0 +1,234 @@
+internal import Dispatch
+internal import Synchronization
+internal import GitBridge
+package import HistoryModel
+
+/// Options for one mining run.
+package struct MiningOptions: Sendable {
+    /// The branch or revision to analyse; nil for HEAD.
+    package var branch: String?
+    /// Worker threads; defaults to the number of cores.
+    package var workers: Int
+    /// Only first-parent commits that landed (committer time) at or after this instant are mined.
+    package var since: Int64?
+    /// Only first-parent commits that landed at or before this instant are mined.
+    package var until: Int64?
+    /// Mine a shallow clone anyway (the report then says history is missing) instead of failing.
+    package var allowShallow: Bool
+
+    package init(
+        branch: String? = nil, workers: Int? = nil, since: Int64? = nil, until: Int64? = nil, allowShallow: Bool = false
+    ) {
+        self.allowShallow = allowShallow
+        self.branch = branch
+        self.workers = max(1, workers ?? ProcessInfoShim.activeProcessorCount)
+        self.since = since
+        self.until = until
+    }
+}
+
+/// A progress report: which phase, how many items are done, out of how many.
+package struct MiningProgress: Sendable {
+    package var phase: String
+    package var done: Int
+    package var total: Int
+}
+
+/// What the miner read from a repository: plain records, no handles.
+package struct MinedHistory: Sendable {
+    /// The git directory.
+    package var gitDirectory: String
+    /// The working tree, or nil for a bare repository.
+    package var workingDirectory: String?
+    /// The analysed branch's name (`main`), or the revision as given.
+    package var branch: String
+    /// The commit at the tip of the analysed branch.
+    package var tip: ObjectID
+    /// The first-parent line within the window, newest first.
+    package var mainline: [ObjectID]
+    /// Records for the mainline commits and for every commit that a mainline merge brought in.
+    package var commits: [ObjectID: CommitRecord]
+    /// Every `.gitattributes` file at the tip: path and contents.
+    package var attributeFiles: [(path: String, contents: String)]
+    /// Commits the repository's `shallow` file lists (history behind them is missing).
+    package var shallowBoundaries: [ObjectID]
+}
+
+/// The Dispatch-based miner. It reads history through `GitBridge` on worker threads, one repository handle
+/// per worker, and returns `Sendable` records (ADR 0002).
+package struct Miner: Sendable {
+    package let path: String
+    package let options: MiningOptions
+
+    package init(path: String, options: MiningOptions) {
+        self.path = path
+        self.options = options
+    }
+
+    /// Mines the history. `progress` is called from worker threads.
+    package func mine(progress: (@Sendable (MiningProgress) -> Void)? = nil) throws(MiningError) -> MinedHistory {
+        do {
+            return try mineUnchecked(progress: progress)
+        } catch let error as MiningError {
+            throw error
+        } catch let error as GitError {
+            throw MiningError.git(path: path, error)
+        } catch {
+            throw MiningError.git(path: path, GitError(code: -1, message: "\(error)", function: "mine"))
+        }
+    }
+
+    private func mineUnchecked(progress: (@Sendable (MiningProgress) -> Void)?) throws -> MinedHistory {
+        let repository: Repository
+        do {
+            repository = try Repository(path: path)
+        } catch {
+            if error.isNotFound { throw MiningError.notARepository(path: path) }
+            throw MiningError.git(path: path, error)
+        }
+        if repository.isHeadUnborn && options.branch == nil { throw MiningError.emptyRepository(path: path) }
+        let revision = options.branch ?? "HEAD"
+        let tip: ObjectID
+        do {
+            tip = try repository.resolveCommit(revision)
+        } catch {
+            if options.branch == nil { throw MiningError.emptyRepository(path: path) }
+            throw MiningError.unknownBranch(path: path, branch: revision)
+        }
+        let branchName = options.branch ?? repository.headBranchName ?? "HEAD"
+        let gitDirectory = repository.gitDirectory
+        let mailmapContents = try repository.fileContents(".mailmap", at: tip)
+        let attributeFiles = try repository.findFiles(named: ".gitattributes", at: tip).compactMap {
+            path -> (path: String, contents: String)? in
+            guard let bytes = try repository.fileContents(path, at: tip) else { return nil }
+            return (path, String(decoding: bytes, as: UTF8.self))
+        }
+        let shallow = repository.isShallow ? repository.shallowBoundaries() : []
+        if !shallow.isEmpty && !options.allowShallow {
+            let available = (try? repository.firstParentLine(from: tip, stoppingAt: Set(shallow)).count) ?? 0
+            throw MiningError.shallow(path: path, boundaries: shallow.count, firstParentCommitsPresent: available)
+        }
+
+        // Phase 1: the first-parent line, with headers, then the window.
+        let line = try repository.firstParentLine(from: tip, stoppingAt: Set(shallow))
+        let workers = options.workers
+        let repositoryPath = path
+        let opener: @Sendable () throws -> Worker = { try Worker(path: repositoryPath, mailmap: mailmapContents) }
+        let headers = try Parallel.map(line, workers: workers, chunk: 256, context: opener) { worker, id in
+            try worker.repository.commitHeader(id, mailmap: worker.mailmap)
+        }
+        let since = options.since
+        let until = options.until
+        let mainlineHeaders = headers.filter { h in
+            (since.map { h.committer.time >= $0 } ?? true) && (until.map { h.committer.time <= $0 } ?? true)
+        }
+        let mainline = mainlineHeaders.map(\.id)
+
+        // Phase 2: diffs of mainline commits, and what each mainline merge brought in.
+        let total = mainlineHeaders.count
+        let done = Counter()
+        let mainRecords = try Parallel.map(
+            mainlineHeaders, workers: workers, context: opener,
+            progress: { n in progress?(MiningProgress(phase: "first-parent commits", done: done.add(n), total: total)) }
+        ) { worker, header in
+            try worker.record(for: header, sideBranches: true)
+        }
+        var commits: [ObjectID: CommitRecord] = [:]
+        commits.reserveCapacity(mainRecords.count)
+        for r in mainRecords { commits[r.id] = r }
+
+        // Phase 3: the commits merges brought in.
+        var branchIDs: [ObjectID] = []
+        var seen = Set<ObjectID>(mainline)
+        for r in mainRecords {
+            for side in r.sideBranches {
+                for c in side.commits where seen.insert(c).inserted { branchIDs.append(c) }
+            }
+        }
+        let branchTotal = branchIDs.count
+        let branchDone = Counter()
+        let branchRecords = try Parallel.map(
+            branchIDs, workers: workers, context: opener,
+            progress: { n in
+                progress?(MiningProgress(phase: "merged branch commits", done: branchDone.add(n), total: branchTotal))
+            }
+        ) { worker, id in
+            try worker.record(for: worker.repository.commitHeader(id, mailmap: worker.mailmap), sideBranches: false)
+        }
+        for r in branchRecords { commits[r.id] = r }
+
+        return MinedHistory(
+            gitDirectory: gitDirectory,
+            workingDirectory: repository.workingDirectory,
+            branch: branchName,
+            tip: tip,
+            mainline: mainline,
+            commits: commits,
+            attributeFiles: attributeFiles,
+            shallowBoundaries: shallow
+        )
+    }
+
+    /// `git diff --numstat base tip` for each range, computed on worker threads.
+    package func diffs(_ ranges: [DiffRange]) throws(MiningError) -> [DiffRange: [FileChange]] {
+        let repositoryPath = path
+        do {
+            let results = try Parallel.map(
+                ranges, workers: options.workers, chunk: 4,
+                context: { try Worker(path: repositoryPath, mailmap: nil) }
+            ) { worker, range in
+                try worker.differ.diff(base: range.base, tip: range.tip)
+            }
+            return Dictionary(zip(ranges, results), uniquingKeysWith: { a, _ in a })
+        } catch let error as GitError {
+            throw MiningError.git(path: path, error)
+        } catch {
+            throw MiningError.git(path: path, GitError(code: -1, message: "\(error)", function: "diffs"))
+        }
+    }
+}
+
+/// One worker thread's handles.
+final class Worker {
+    let repository: Repository
+    let mailmap: Mailmap
+    let differ: TreeDiffer
+
+    init(path: String, mailmap contents: [UInt8]?) throws {
+        repository = try Repository(path: path)
+        mailmap = try Mailmap(contents: contents)
+        differ = TreeDiffer(repository: repository)
+    }
+
+    /// The record for one commit: its diff against the first parent (none for a merge off the first-parent
+    /// line), and for a first-parent merge what each merged branch brought in.
+    func record(for header: CommitHeader, sideBranches: Bool) throws -> CommitRecord {
+        let isMerge = header.parents.count > 1
+        let files: [FileChange] =
+            (isMerge && !sideBranches) ? [] : try differ.diff(base: header.parents.first, tip: header.id)
+        var sides: [SideBranch] = []
+        if isMerge && sideBranches, let first = header.parents.first {
+            for tip in header.parents.dropFirst() {
+                let base = try repository.mergeBase(first, tip)
+                let commits = try repository.walk(pushing: [tip], hiding: [first])
+                let reviewed = try differ.diff(base: base, tip: tip)
+                sides.append(SideBranch(tip: tip, mergeBase: base, commits: commits, reviewedFiles: reviewed))
+            }
+        }
+        return CommitRecord(
+            id: header.id,
+            parents: header.parents,
+            author: header.author,
+            committer: header.committer,
+            message: header.message,
+            files: files,
+            sideBranches: sides
+        )
+    }
+}
+
+/// A thread-safe running total for progress reports.
+final class Counter: Sendable {
+    private let value = Mutex<Int>(0)
+    func add(_ n: Int) -> Int { value.withLock { $0 += n; return $0 } }
+}
