@@ -1,0 +1,44 @@
+/// Decides which files a PR's counted size leaves out, and says why.
+public struct ExclusionPolicy: Sendable {
+    /// Lock files left out by default (matched by file name).
+    public static let defaultLockFiles: [String] = [
+        "Package.resolved", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb",
+        "Cargo.lock", "go.sum", "Gemfile.lock", "poetry.lock", "Pipfile.lock", "uv.lock", "composer.lock",
+        "mix.lock", "pubspec.lock", "Podfile.lock", "Cartfile.resolved", "flake.lock", "packages.lock.json",
+        "gradle.lockfile", "conan.lock",
+    ]
+    /// Vendored trees left out by default (matched as any directory component).
+    public static let defaultVendorDirectories: [String] = ["vendor", "third_party", "node_modules"]
+
+    public var useDefaults: Bool
+    /// Extra patterns (gitignore syntax) to leave out.
+    public var extraPatterns: [Glob]
+    /// Patterns to count even when a default or an attribute would leave them out.
+    public var includePatterns: [Glob]
+    public var attributes: GitAttributes
+
+    public init(useDefaults: Bool = true, extraPatterns: [Glob] = [], includePatterns: [Glob] = [], attributes: GitAttributes = GitAttributes()) {
+        self.useDefaults = useDefaults
+        self.extraPatterns = extraPatterns
+        self.includePatterns = includePatterns
+        self.attributes = attributes
+    }
+
+    /// Why `path` is left out of counted sizes, or nil when it counts.
+    public func reason(for path: String) -> String? {
+        if includePatterns.contains(where: { $0.matches(path) }) { return nil }
+        let components = path.split(separator: "/")
+        if useDefaults {
+            if let name = components.last, Self.defaultLockFiles.contains(String(name)) { return "lock file" }
+            if let dir = components.dropLast().first(where: { Self.defaultVendorDirectories.contains(String($0)) }) {
+                return "vendored (\(dir)/)"
+            }
+        }
+        if let glob = extraPatterns.first(where: { $0.matches(path) }) { return "excluded by config (\(glob.pattern))" }
+        let flags = attributes.flags(for: path)
+        for flag in GitAttributes.Flag.allCases where flags.contains(flag) {
+            return ".gitattributes \(flag.rawValue)"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,116 @@
+/// A gitignore/gitattributes-style path pattern: `*` and `?` stop at `/`, `**` crosses directories,
+/// `[abc]` and `[!a-z]` are character classes. A pattern without a slash matches a file's name at any
+/// depth; a pattern with one is anchored at its base directory.
+public struct Glob: Hashable, Sendable, CustomStringConvertible {
+    public let pattern: String
+    private let bytes: [UInt8]
+    private let anchored: Bool
+
+    public init(_ pattern: String) {
+        self.pattern = pattern
+        var p = Substring(pattern)
+        if p.hasPrefix("/") { p = p.dropFirst() }
+        let body = String(p)
+        // A slash anywhere but at the end anchors the pattern (gitignore rule).
+        anchored = body.dropLast(body.hasSuffix("/") ? 1 : 0).contains("/")
+        bytes = Array(body.utf8)
+    }
+
+    public var description: String { pattern }
+
+    /// Whether `path` (relative to the pattern's base, no leading slash) matches.
+    public func matches(_ path: String) -> Bool {
+        let p = Array(path.utf8)
+        if anchored { return Self.match(bytes[...], p[...]) }
+        let name = p.lastIndex(of: UInt8(ascii: "/")).map { p[($0 + 1)...] } ?? p[...]
+        return Self.match(bytes[...], name)
+    }
+
+    /// Whether `text` (any string, `/` treated as an ordinary character by `*`) matches: for names and e-mails.
+    public func matchesText(_ text: String) -> Bool {
+        Self.match(bytes[...], Array(text.utf8)[...], slashIsSpecial: false)
+    }
+
+    static func match(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>, slashIsSpecial: Bool = true) -> Bool {
+        var p = pattern.startIndex
+        var t = text.startIndex
+        let star = UInt8(ascii: "*")
+        let slash = UInt8(ascii: "/")
+        while p < pattern.endIndex {
+            let c = pattern[p]
+            if c == star {
+                let doubleStar = p + 1 < pattern.endIndex && pattern[p + 1] == star
+                if doubleStar && slashIsSpecial {
+                    var rest = p + 2
+                    // `**/` also matches zero directories.
+                    if rest < pattern.endIndex && pattern[rest] == slash {
+                        rest += 1
+                        var s = t
+                        while true {
+                            if match(pattern[rest...], text[s...], slashIsSpecial: true) { return true }
+                            guard let next = text[s...].firstIndex(of: slash) else { return false }
+                            s = next + 1
+                        }
+                    }
+                    var s = t
+                    while true {
+                        if match(pattern[rest...], text[s...], slashIsSpecial: true) { return true }
+                        if s == text.endIndex { return false }
+                        s += 1
+                    }
+                }
+                var rest = p + 1
+                while rest < pattern.endIndex && pattern[rest] == star { rest += 1 }
+                var s = t
+                while true {
+                    if match(pattern[rest...], text[s...], slashIsSpecial: slashIsSpecial) { return true }
+                    if s == text.endIndex || (slashIsSpecial && text[s] == slash) { return false }
+                    s += 1
+                }
+            }
+            guard t < text.endIndex else { return false }
+            if c == UInt8(ascii: "?") {
+                if slashIsSpecial && text[t] == slash { return false }
+            } else if c == UInt8(ascii: "["), let (ok, next) = matchClass(pattern, p, text[t]) {
+                if !ok { return false }
+                p = next
+                t += 1
+                continue
+            } else if c == UInt8(ascii: "\\"), p + 1 < pattern.endIndex {
+                p += 1
+                if pattern[p] != text[t] { return false }
+            } else if c != text[t] {
+                return false
+            }
+            p += 1
+            t += 1
+        }
+        return t == text.endIndex
+    }
+
+    /// Matches `[...]` at `start`; returns whether `ch` is in the class and the index after `]`, or nil when
+    /// the bracket is not closed (then it is an ordinary character).
+    private static func matchClass(_ pattern: ArraySlice<UInt8>, _ start: Int, _ ch: UInt8) -> (Bool, Int)? {
+        var i = start + 1
+        var negate = false
+        if i < pattern.endIndex && (pattern[i] == UInt8(ascii: "!") || pattern[i] == UInt8(ascii: "^")) {
+            negate = true
+            i += 1
+        }
+        var found = false
+        var first = true
+        while i < pattern.endIndex {
+            let c = pattern[i]
+            if c == UInt8(ascii: "]") && !first { return (found != negate, i + 1) }
+            first = false
+            if i + 2 < pattern.endIndex && pattern[i + 1] == UInt8(ascii: "-") && pattern[i + 2] != UInt8(ascii: "]") {
+                if c <= ch && ch <= pattern[i + 2] { found = true }
+                i += 3
+            } else {
+                if c == ch { found = true }
+                i += 1
+            }
+        }
+        return nil
+    }
+}

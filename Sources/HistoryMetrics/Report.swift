@@ -1,0 +1,129 @@
+/// The analysis result every reporter renders. Its JSON form is the versioned contract in
+/// `docs/json-report.md`; bump `currentSchemaVersion` on any incompatible change.
+public struct Report: Codable, Sendable, Equatable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var tool: Tool
+    public var repository: Repository
+    public var options: Options
+    /// Landed time of the oldest and newest change analysed; nil when there are none.
+    public var period: Period?
+    public var groups: [Group]
+    /// Bot identities set apart from the groups, with their landed changes.
+    public var bots: [Author]
+    public var pullRequests: [PullRequest]
+    /// Warnings and caveats a reader must see (shallow history, proxies, unmeasured rows).
+    public var notes: [String]
+
+    public struct Tool: Codable, Sendable, Equatable {
+        public var name: String
+        public var version: String
+    }
+
+    public struct Repository: Codable, Sendable, Equatable {
+        /// The path as given on the command line.
+        public var path: String
+        /// The analysed branch tip.
+        public var head: String
+        public var branch: String
+        public var shallow: Bool
+    }
+
+    public struct Options: Codable, Sendable, Equatable {
+        public var since: String?
+        public var until: String?
+        /// The configuration file used, as given; nil for the default grouping by e-mail domain.
+        public var config: String?
+    }
+
+    public struct Period: Codable, Sendable, Equatable {
+        public var from: String
+        public var to: String
+    }
+
+    public struct Group: Codable, Sendable, Equatable {
+        public var name: String
+        public var authors: [Author]
+        /// Keyed by stable camelCase metric names (`prSize`, `landedChanges`, …).
+        public var metrics: [String: Metric]
+    }
+
+    public struct Author: Codable, Sendable, Equatable {
+        public var name: String
+        public var email: String
+        /// The config rule that placed the author (`domain acme.com`, `email x@y`, `bot pattern`).
+        public var rule: String
+        /// Landed changes credited to this author (as author or co-author).
+        public var changes: Int
+    }
+
+    public struct Metric: Codable, Sendable, Equatable {
+        public enum Source: String, Codable, Sendable {
+            /// Counted directly from history.
+            case measured
+            /// Inferred from history as a stand-in for what history cannot record.
+            case proxy
+            /// Not available from this run; `needs` says what would provide it.
+            case notMeasured
+        }
+
+        public var title: String
+        /// Null when not measured (or no change to measure).
+        public var value: Double?
+        public var unit: String
+        /// How the value aggregates per-change values: `mean`, `median`, `share`, `count`.
+        public var aggregator: String
+        public var source: Source
+        public var betterDirection: BetterDirection?
+        /// The benchmark row and the value's placement, for metrics the table has.
+        public var benchmark: Benchmark?
+        /// Further figures: `median`, `p90`, `count`, per-kind counts.
+        public var details: [String: Double]
+        /// For unmeasured metrics: what would provide the number.
+        public var needs: String?
+    }
+
+    public struct Benchmark: Codable, Sendable, Equatable {
+        public var row: String
+        public var bands: [String]
+        public var position: String?
+        public var placement: String
+    }
+
+    public struct PullRequest: Codable, Sendable, Equatable {
+        public var commit: String
+        public var kind: String
+        public var number: Int?
+        public var title: String
+        public var author: String
+        public var coAuthors: [String]
+        /// The author's group (`bots` for a bot).
+        public var group: String
+        /// Every group credited (the author's and co-authors').
+        public var groups: [String]
+        public var commits: [String]
+        public var reviewedDiffs: [DiffRange]
+        public var additions: Int
+        public var deletions: Int
+        public var countedAdditions: Int
+        public var countedDeletions: Int
+        public var binaryFiles: Int
+        public var excludedFiles: [ExcludedFile]
+        public var authoredAt: String
+        public var landedAt: String
+    }
+
+    public struct DiffRange: Codable, Sendable, Equatable {
+        /// Null for the empty tree.
+        public var base: String?
+        public var tip: String
+    }
+
+    public struct ExcludedFile: Codable, Sendable, Equatable {
+        public var path: String
+        public var reason: String
+        public var additions: Int
+        public var deletions: Int
+    }
+}

@@ -1,0 +1,166 @@
+public import HistoryMetrics
+internal import Yams
+
+/// The contents of `yardstick.yml` (format: `docs/configuration.md`, ADR 0005).
+public struct YardstickConfiguration: Sendable {
+    public var groups: AuthorGroups
+    public var exclusions: ExclusionPolicy
+    /// E-mail addresses (lower-case) of forges that commit rebase merges on users' behalf.
+    public var forgeCommitterEmails: Set<String>
+
+    public init(
+        groups: AuthorGroups = AuthorGroups(), exclusions: ExclusionPolicy = ExclusionPolicy(),
+        forgeCommitterEmails: Set<String> = ["noreply@github.com"]
+    ) {
+        self.groups = groups
+        self.exclusions = exclusions
+        self.forgeCommitterEmails = forgeCommitterEmails
+    }
+
+    /// Parses configuration text. `file` names the file in errors.
+    /// - Throws: `ConfigError` naming the line and what is wrong.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> YardstickConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw Self.error(from: error, file: file)
+        } catch {
+            throw ConfigError(file: file, line: nil, message: "not valid YAML: \(error)")
+        }
+        var config = YardstickConfiguration()
+        guard let root else { return config }
+        let reader = NodeReader(file: file)
+        let top = try reader.mapping(root, path: "configuration", allowed: ["version", "groups", "bots", "exclude", "forges"])
+        if let v = top["version"] {
+            let version = try reader.string(v, path: "version")
+            guard version == "1" else {
+                throw ConfigError(file: file, line: v.mark?.line, message: "version must be 1 (found '\(version)')")
+            }
+        }
+        if let groupsNode = top["groups"] {
+            var groups: [AuthorGroups.Group] = []
+            for (i, g) in try reader.sequence(groupsNode, path: "groups").enumerated() {
+                let path = "groups[\(i)]"
+                let fields = try reader.mapping(
+                    g, path: path, allowed: ["name", "domains", "emails", "names", "patterns", "regex", "timezone"])
+                guard let nameNode = fields["name"] else {
+                    throw ConfigError(file: file, line: g.mark?.line, message: "\(path) needs a name")
+                }
+                let name = try reader.string(nameNode, path: "\(path).name")
+                guard !name.isEmpty, name != AuthorGroups.unassigned, name != "bots" else {
+                    throw ConfigError(file: file, line: nameNode.mark?.line, message: "\(path).name '\(name)' is empty or reserved")
+                }
+                if groups.contains(where: { $0.name == name }) {
+                    throw ConfigError(file: file, line: nameNode.mark?.line, message: "group '\(name)' is defined twice")
+                }
+                var regexes: [RegexPattern] = []
+                if let r = fields["regex"] {
+                    for (j, item) in try reader.sequence(r, path: "\(path).regex").enumerated() {
+                        let source = try reader.string(item, path: "\(path).regex[\(j)]")
+                        do {
+                            regexes.append(try RegexPattern(source))
+                        } catch {
+                            throw ConfigError(
+                                file: file, line: item.mark?.line, message: "\(path).regex[\(j)] is not a valid regular expression: \(source)")
+                        }
+                    }
+                }
+                groups.append(
+                    AuthorGroups.Group(
+                        name: name,
+                        emails: try reader.strings(fields["emails"], path: "\(path).emails"),
+                        names: try reader.strings(fields["names"], path: "\(path).names"),
+                        domains: try reader.strings(fields["domains"], path: "\(path).domains"),
+                        emailGlobs: try reader.strings(fields["patterns"], path: "\(path).patterns").map(Glob.init),
+                        regexes: regexes,
+                        timeZone: try fields["timezone"].map { n throws(ConfigError) in try reader.string(n, path: "\(path).timezone") }
+                    )
+                )
+            }
+            config.groups.groups = groups
+        }
+        if let botsNode = top["bots"] {
+            let fields = try reader.mapping(botsNode, path: "bots", allowed: ["patterns", "replaceDefaults", "include"])
+            let patterns = try reader.strings(fields["patterns"], path: "bots.patterns").map(Glob.init)
+            let replace = try fields["replaceDefaults"].map { n throws(ConfigError) in try reader.bool(n, path: "bots.replaceDefaults") } ?? false
+            config.groups.botPatterns = (replace ? [] : AuthorGroups.defaultBotPatterns) + patterns
+            config.groups.includeBots = try fields["include"].map { n throws(ConfigError) in try reader.bool(n, path: "bots.include") } ?? false
+        }
+        if let ex = top["exclude"] {
+            let fields = try reader.mapping(ex, path: "exclude", allowed: ["defaults", "paths", "include"])
+            config.exclusions.useDefaults = try fields["defaults"].map { n throws(ConfigError) in try reader.bool(n, path: "exclude.defaults") } ?? true
+            config.exclusions.extraPatterns = try reader.strings(fields["paths"], path: "exclude.paths").map(Glob.init)
+            config.exclusions.includePatterns = try reader.strings(fields["include"], path: "exclude.include").map(Glob.init)
+        }
+        if let forges = top["forges"] {
+            let fields = try reader.mapping(forges, path: "forges", allowed: ["committers"])
+            let emails = try reader.strings(fields["committers"], path: "forges.committers")
+            config.forgeCommitterEmails = Set(emails.map { $0.lowercased() })
+        }
+        return config
+    }
+
+    private static func error(from error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ConfigError(file: file, line: mark.line, message: "not valid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return ConfigError(file: file, line: nil, message: "duplicated keys: \(duplicates.sorted().joined(separator: ", "))")
+        default:
+            let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "unreadable"
+            return ConfigError(file: file, line: nil, message: "not valid YAML: \(first)")
+        }
+    }
+}
+
+/// Reads typed values out of YAML nodes, failing with the node's line.
+struct NodeReader {
+    let file: String
+
+    func fail(_ node: Node?, _ message: String) -> ConfigError {
+        ConfigError(file: file, line: node?.mark?.line, message: message)
+    }
+
+    func mapping(_ node: Node, path: String, allowed: Set<String>) throws(ConfigError) -> [String: Node] {
+        guard case .mapping(let m) = node else { throw fail(node, "\(path) must be a mapping of keys to values") }
+        var out: [String: Node] = [:]
+        for (k, v) in m {
+            guard case .scalar(let s) = k else { throw fail(k, "\(path) has a key that is not text") }
+            guard allowed.contains(s.string) else {
+                throw fail(k, "unknown key '\(s.string)' in \(path) (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            guard out[s.string] == nil else { throw fail(k, "key '\(s.string)' appears twice in \(path)") }
+            out[s.string] = v
+        }
+        return out
+    }
+
+    func sequence(_ node: Node, path: String) throws(ConfigError) -> [Node] {
+        guard case .sequence(let s) = node else { throw fail(node, "\(path) must be a list") }
+        return Array(s)
+    }
+
+    func string(_ node: Node, path: String) throws(ConfigError) -> String {
+        guard case .scalar(let s) = node else { throw fail(node, "\(path) must be text") }
+        return s.string
+    }
+
+    func strings(_ node: Node?, path: String) throws(ConfigError) -> [String] {
+        guard let node else { return [] }
+        var out: [String] = []
+        for (i, item) in try sequence(node, path: path).enumerated() {
+            out.append(try string(item, path: "\(path)[\(i)]"))
+        }
+        return out
+    }
+
+    func bool(_ node: Node, path: String) throws(ConfigError) -> Bool {
+        guard case .scalar(let s) = node else { throw fail(node, "\(path) must be true or false") }
+        switch s.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw fail(node, "\(path) must be true or false (found '\(s.string)')")
+        }
+    }
+}
