@@ -1,0 +1,95 @@
+public import HistoryMetrics
+
+/// The output formats.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case table, markdown, json
+
+    /// Renders a report. Every reporter is a pure function of the report: same report, same bytes.
+    public func render(_ report: Report, colour: Bool = false) -> String {
+        switch self {
+        case .table: return TerminalReporter(colour: colour).render(report)
+        case .markdown: return MarkdownReporter().render(report)
+        case .json: return JSONReporter().render(report)
+        }
+    }
+}
+
+/// Shared wording for reporters.
+enum Wording {
+    static let metricOrder = [
+        "prSize", "reviewTurnaroundHours", "reviewCommentsPerPR", "defectEscapeRate", "testCoverage", "buildSuccessRate",
+        "directShare", "landedChanges", "authors",
+    ]
+
+    static func orderedMetrics(_ group: Report.Group) -> [(String, Report.Metric)] {
+        let known = metricOrder.compactMap { k in group.metrics[k].map { (k, $0) } }
+        let rest = group.metrics.keys.filter { !metricOrder.contains($0) }.sorted().compactMap { k in group.metrics[k].map { (k, $0) } }
+        return known + rest
+    }
+
+    static func number(_ v: Double) -> String {
+        if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
+        let r = Statistics.round(v, 2)
+        var s = String(r)
+        if s.contains("e") { s = String(Int(r)) }
+        return s
+    }
+
+    static func value(_ m: Report.Metric) -> String {
+        guard let v = m.value else { return "—" }
+        switch m.unit {
+        case "%": return number(v) + "%"
+        case "hours": return number(v) + " h"
+        default: return number(v)
+        }
+    }
+
+    static func source(_ m: Report.Metric) -> String {
+        switch m.source {
+        case .measured: return "measured"
+        case .proxy: return "proxy"
+        case .notMeasured: return "not measured"
+        }
+    }
+
+    static func placement(_ m: Report.Metric) -> String {
+        if m.source == .notMeasured { return "needs " + (m.needs ?? "an import") }
+        return m.benchmark?.placement ?? "—"
+    }
+
+    static func details(_ m: Report.Metric, key: String) -> String? {
+        switch key {
+        case "prSize":
+            guard let median = m.details["median"], let p90 = m.details["p90"] else { return nil }
+            var parts = ["median \(number(median))", "p90 \(number(p90))"]
+            if let raw = m.details["rawMean"] { parts.append("mean before exclusions \(number(raw))") }
+            return parts.joined(separator: " · ")
+        case "landedChanges":
+            let kinds = ["merge", "squash", "gerrit", "rebase", "direct"].compactMap { k -> String? in
+                guard let n = m.details[k], n > 0 else { return nil }
+                return "\(k) \(number(n))"
+            }
+            return kinds.isEmpty ? nil : kinds.joined(separator: " · ")
+        default:
+            return nil
+        }
+    }
+
+    /// Each unmeasured metric once, with what it needs, in report order.
+    static func unmeasuredNeeds(_ report: Report) -> [(title: String, needs: String)] {
+        var seen = Set<String>()
+        var out: [(String, String)] = []
+        for group in report.groups {
+            for (key, m) in orderedMetrics(group) where m.source == .notMeasured && seen.insert(key).inserted {
+                out.append((m.title, m.needs ?? "an import"))
+            }
+        }
+        return out
+    }
+
+    static func summary(_ group: Report.Group) -> String {
+        let changes = group.metrics["landedChanges"]?.value.map(number) ?? "0"
+        let authors = group.authors.count
+        return "\(changes) landed change\(changes == "1" ? "" : "s") by \(authors) author\(authors == 1 ? "" : "s")"
+    }
+}

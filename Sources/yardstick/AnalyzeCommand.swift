@@ -1,0 +1,39 @@
+import ArgumentParser
+import MetricsReporting
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Analyse a repository and report each author group against the benchmark table."
+    )
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Option(name: .long, help: "Output format: table, markdown or json.")
+    var format: OutputFormat = .table
+
+    @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        try Frontend.run(exitOnError: true) {
+            let frontend = try Frontend(options: repository)
+            let sink = try output.map { try OutputFile(path: $0) }
+            let report = try frontend.analyze()
+            let text = format.reportFormat.render(report, colour: sink == nil && Terminal.isTTY(fd: 1))
+            if let sink { try sink.commit(text) } else { Terminal.writeStdout(text) }
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, markdown, json
+
+    var reportFormat: ReportFormat {
+        switch self {
+        case .table: return .table
+        case .markdown: return .markdown
+        case .json: return .json
+        }
+    }
+}

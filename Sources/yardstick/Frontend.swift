@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import HistoryMetrics
+import HistoryMining
+import HistoryModel
+import Synchronization
+import YardstickConfig
+
+/// Does the work behind the subcommands: loads the configuration, mines, builds the report.
+struct Frontend {
+    let options: RepositoryOptions
+    let configuration: YardstickConfiguration
+    let configPath: String?
+
+    init(options: RepositoryOptions) throws {
+        self.options = options
+        var path = options.config
+        if path == nil && FileManager.default.fileExists(atPath: "yardstick.yml") { path = "yardstick.yml" }
+        configPath = path
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CLIError("\(path): cannot read the configuration file (missing or unreadable)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw CLIError("\(path): the configuration file is not valid UTF-8")
+            }
+            configuration = try YardstickConfiguration.parse(text, file: path)
+        } else {
+            configuration = YardstickConfiguration()
+        }
+    }
+
+    static func parseDate(_ text: String, endOfDay: Bool) -> Int64? { Timestamp.parse(text, endOfDay: endOfDay) }
+
+    var since: Int64? { options.since.flatMap { Self.parseDate($0, endOfDay: false) } }
+    var until: Int64? { options.until.flatMap { Self.parseDate($0, endOfDay: true) } }
+
+    func landedHistory() throws -> LandedHistory {
+        let miner = Miner(
+            path: options.path,
+            options: MiningOptions(
+                branch: options.branch, workers: options.workers, since: since, until: until,
+                allowShallow: options.allowShallow))
+        let progress = Progress.make()
+        let history = try miner.landedHistory(
+            classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
+            progress: progress?.report)
+        progress?.finish()
+        if !history.mined.shallowBoundaries.isEmpty {
+            Terminal.writeStderr(
+                "warning: \(options.path) is a shallow clone; history stops at \(history.mined.shallowBoundaries.count) boundary commit(s) and older changes are missing\n"
+            )
+        }
+        return history
+    }
+
+    func builder(attributeFiles: [(path: String, contents: String)]) -> ReportBuilder {
+        var exclusions = configuration.exclusions
+        exclusions.attributes = GitAttributes(files: attributeFiles)
+        return ReportBuilder(groups: configuration.groups, exclusions: exclusions)
+    }
+
+    func analyze() throws -> Report {
+        try report(for: try landedHistory())
+    }
+
+    private func report(for history: LandedHistory) throws -> Report {
+        let input = AnalysisInput(
+            repositoryPath: options.path, branch: history.mined.branch, head: history.mined.tip,
+            shallowBoundaries: history.mined.shallowBoundaries, changes: history.changes, since: since, until: until,
+            configPath: configPath)
+        return builder(attributeFiles: history.mined.attributeFiles).build(input)
+    }
+
+    func groupListing() throws -> GroupListing {
+        let history = try landedHistory()
+        let report = try report(for: history)
+        var commitsByPerson: [String: (Identity, Int)] = [:]
+        for record in history.mined.commits.values {
+            let id = record.author.identity
+            commitsByPerson[id.key] = (commitsByPerson[id.key]?.0 ?? id, (commitsByPerson[id.key]?.1 ?? 0) + 1)
+        }
+        var changes: [String: Int] = [:]
+        for g in report.groups { for a in g.authors { changes[a.email.lowercased()] = a.changes } }
+        for b in report.bots { changes[b.email.lowercased()] = b.changes }
+        let groups = configuration.groups
+        let rows = commitsByPerson.values.map { (identity, commits) -> GroupListing.Row in
+            let a = groups.resolve(identity)
+            return GroupListing.Row(
+                name: identity.name, email: identity.email, group: a.group, rule: a.rule, commits: commits,
+                landedChanges: changes[identity.key] ?? 0)
+        }
+        return GroupListing(rows: rows.sorted { ($0.group, $0.email.lowercased(), $0.name) < ($1.group, $1.email.lowercased(), $1.name) })
+    }
+
+    /// Runs a command body, turning every failure into one line on standard error and exit status 1.
+    static func run(exitOnError: Bool, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ValidationError {
+            throw error
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            Terminal.writeStderr("error: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Progress on standard error, only when it is a terminal.
+final class Progress: Sendable {
+    private let last = Mutex<(phase: String, percent: Int)>(("", -1))
+
+    static func make() -> Progress? { Terminal.isTTY(fd: 2) ? Progress() : nil }
+
+    var report: @Sendable (MiningProgress) -> Void {
+        { [self] p in
+            let percent = p.total == 0 ? 100 : p.done * 100 / p.total
+            let changed = last.withLock { state -> Bool in
+                guard state.phase != p.phase || state.percent != percent else { return false }
+                state = (p.phase, percent)
+                return true
+            }
+            if changed { Terminal.writeStderr("\r\u{1B}[2Kmining \(p.phase): \(p.done)/\(p.total) (\(percent)%)") }
+        }
+    }
+
+    func finish() { Terminal.writeStderr("\r\u{1B}[2K") }
+}

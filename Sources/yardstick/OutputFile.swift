@@ -1,0 +1,51 @@
+import Foundation
+
+/// Writes a report atomically: to a temporary file beside the target, renamed into place on success, so an
+/// interrupted or failed run never leaves a half-written report. The temporary file is created before any
+/// work starts, so an unwritable path fails at once.
+final class OutputFile {
+    let path: String
+    let temporary: String
+    private var committed = false
+
+    init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CLIError("\(path): is a directory, cannot write the report there")
+        }
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError("\(path): cannot write the report: folder \(directory) does not exist")
+        }
+        temporary = directory + "/." + url.lastPathComponent + ".yardstick-\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data()) else {
+            throw CLIError("\(path): cannot write the report: permission denied or read-only folder")
+        }
+    }
+
+    deinit {
+        if !committed { try? FileManager.default.removeItem(atPath: temporary) }
+    }
+
+    func commit(_ text: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, path) == 0 else {
+                throw CLIError("\(path): cannot write the report: \(String(cString: strerror(errno)))")
+            }
+            committed = true
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("\(path): cannot write the report: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// An error the CLI reports as one line.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
