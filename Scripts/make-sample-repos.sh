@@ -1,0 +1,748 @@
+#!/usr/bin/env bash
+# make-sample-repos.sh — build deterministic sample git repositories for Yardstick.
+#
+# Usage: Scripts/make-sample-repos.sh [TARGET_DIR]
+#   TARGET_DIR defaults to <repo>/sample-repos.
+#
+# Every commit and merge is created with explicit author/committer names, emails
+# and dates (with explicit UTC offsets), and the user's / system git config is
+# ignored, so two runs produce byte-identical objects (same commit ids).
+# Needs only bash, git (>= 2.31, tested with 2.39), coreutils, sed and printf.
+#
+# Ground truth for every repository is documented in sample-repos/README.md;
+# Scripts/sample-truth.sh recomputes the numbers from the built repositories.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TARGET=${1:-"$SCRIPT_DIR/../sample-repos"}
+mkdir -p "$TARGET"
+TARGET=$(cd "$TARGET" && pwd)
+
+# ---------------------------------------------------------------------------
+# Hermetic environment: never rely on the user's git config or environment.
+# ---------------------------------------------------------------------------
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export LC_ALL=C TZ=UTC
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY \
+      GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_NAMESPACE GIT_COMMON_DIR \
+      GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE \
+      GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE \
+      GIT_TEMPLATE_DIR GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT 2>/dev/null || true
+umask 022
+
+g() {
+    git -c init.defaultBranch=main \
+        -c commit.gpgsign=false -c tag.gpgsign=false \
+        -c core.autocrlf=false -c core.safecrlf=false -c core.eol=lf \
+        -c core.hooksPath=/dev/null -c core.fileMode=true \
+        -c gc.auto=0 -c maintenance.auto=false \
+        -c merge.log=false -c merge.renames=true -c merge.conflictStyle=merge \
+        -c advice.detachedHead=false -c i18n.commitEncoding=UTF-8 \
+        "$@"
+}
+
+WORK_TMP=$(mktemp -d)
+trap 'rm -rf "$WORK_TMP"' EXIT
+MSGFILE=$WORK_TMP/msg
+
+# ---------------------------------------------------------------------------
+# Cast.
+# ---------------------------------------------------------------------------
+# René Lefèvre's name is stored as raw latin-1 bytes (NOT valid UTF-8).
+RENE_NAME=$'Ren\xe9 Lef\xe8vre'
+RENE_EMAIL='rene@vendorco.io'
+
+set_ident() { # KEY -> sets _N and _E
+    case $1 in
+        alice)      _N='Alice Anders';     _E='alice@acme.com' ;;
+        alice_old)  _N='Alice A';          _E='alice.anders@old-acme.example' ;;
+        bob)        _N='Bob Brown';        _E='bob@acme.com' ;;
+        vikram)     _N='Vikram Rao';       _E='vikram@vendorco.io' ;;
+        wei)        _N='Wei Chen';         _E='wei@vendorco.io' ;;
+        carla)      _N='Carla Diaz';       _E='carla.diaz@gmail.com' ;;
+        dependabot) _N='dependabot[bot]';  _E='49699333+dependabot[bot]@users.noreply.github.com' ;;
+        github)     _N='GitHub';           _E='noreply@github.com' ;;
+        *) echo "unknown identity key: $1" >&2; exit 1 ;;
+    esac
+}
+
+# with_env AUTHOR_KEY AUTHOR_DATE COMMITTER_KEY COMMITTER_DATE cmd...
+with_env() {
+    local an ae cn ce
+    set_ident "$1"; an=$_N; ae=$_E
+    set_ident "$3"; cn=$_N; ce=$_E
+    GIT_AUTHOR_NAME=$an GIT_AUTHOR_EMAIL=$ae GIT_AUTHOR_DATE=$2 \
+    GIT_COMMITTER_NAME=$cn GIT_COMMITTER_EMAIL=$ce GIT_COMMITTER_DATE=$4 \
+        "${@:5}"
+}
+
+# commit_as AUTHOR_KEY AUTHOR_DATE COMMITTER_KEY COMMITTER_DATE MESSAGE
+# Stages everything in the work tree (git add -A) and commits it.
+commit_as() {
+    printf '%s\n' "$5" > "$MSGFILE"
+    g add -A
+    with_env "$1" "$2" "$3" "$4" g commit -q --no-verify --allow-empty -F "$MSGFILE"
+}
+
+# merge_as AUTHOR_KEY AUTHOR_DATE COMMITTER_KEY COMMITTER_DATE MESSAGE BRANCH...
+merge_as() {
+    printf '%s\n' "$5" > "$MSGFILE"
+    with_env "$1" "$2" "$3" "$4" g merge -q --no-ff --no-edit --no-verify -F "$MSGFILE" "${@:6}" >/dev/null
+}
+
+# raw_date ISO8601 -> "EPOCH +HHMM" (git's internal date format)
+raw_date() { printf '%s %s' "$(date -d "$1" +%s)" "${1: -5}"; }
+
+# commit_rene AUTHOR_DATE COMMITTER_DATE MESSAGE
+# git commit / commit-tree silently re-encode a non-UTF-8 ident from latin-1 to
+# UTF-8 (and print "commit message did not conform to UTF-8"), so the commit
+# object is written by hand to keep the raw latin-1 bytes.
+commit_rene() {
+    local tree parent sha
+    g add -A
+    tree=$(g write-tree)
+    parent=$(g rev-parse HEAD)
+    sha=$({
+        printf 'tree %s\nparent %s\n' "$tree" "$parent"
+        printf 'author %s <%s> %s\n' "$RENE_NAME" "$RENE_EMAIL" "$(raw_date "$1")"
+        printf 'committer %s <%s> %s\n' "$RENE_NAME" "$RENE_EMAIL" "$(raw_date "$2")"
+        printf '\n%s\n' "$3"
+    } | g hash-object -t commit -w --literally --stdin)
+    with_env vikram "$1" vikram "$2" g update-ref -m "commit (raw): $3" HEAD "$sha" "$parent"
+}
+
+new_repo() { # NAME -> creates $TARGET/NAME and cd's into it
+    rm -rf "${TARGET:?}/$1"
+    g init -q "$TARGET/$1"
+    cd "$TARGET/$1"
+}
+
+branch() { g checkout -q -b "$1" "${2:-HEAD}"; }
+switch() { g checkout -q "$1"; }
+drop_branch() { g branch -q -D "$@"; }
+
+# ---------------------------------------------------------------------------
+# File generators with exact line counts.
+# ---------------------------------------------------------------------------
+mkparent() { mkdir -p "$(dirname "$1")"; }
+
+# gen_swift PATH TYPE N [SEED] — exactly N (>= 5) lines of Swift.
+gen_swift() {
+    local path=$1 name=$2 n=$3 seed=${4:-0} i
+    mkparent "$path"
+    {
+        printf '// %s.swift\n' "$name"
+        printf 'import Foundation\n'
+        printf '\n'
+        printf 'public struct %s {\n' "$name"
+        for ((i = 1; i <= n - 5; i++)); do
+            printf '    public var %s%d: Int = %d\n' "${name,}" "$i" "$((i + seed))"
+        done
+        printf '}\n'
+    } > "$path"
+}
+
+# gen_c PATH NAME N — exactly N (>= 5) lines of C.
+gen_c() {
+    local path=$1 name=$2 n=$3 i
+    mkparent "$path"
+    {
+        printf '/* %s */\n' "$(basename "$path")"
+        printf '#include <stddef.h>\n'
+        printf '\n'
+        printf 'int %s_table[] = {\n' "$name"
+        for ((i = 1; i <= n - 5; i++)); do
+            printf '    %d, /* %s entry %d */\n' "$((i * 7))" "$name" "$i"
+        done
+        printf '};\n'
+    } > "$path"
+}
+
+# gen_text PATH TITLE N — exactly N (>= 3) lines of Markdown/text.
+gen_text() {
+    local path=$1 title=$2 n=$3 i
+    mkparent "$path"
+    {
+        printf '# %s\n' "$title"
+        printf '\n'
+        for ((i = 1; i <= n - 2; i++)); do
+            printf '%s paragraph %d.\n' "$title" "$i"
+        done
+    } > "$path"
+}
+
+# append_lines PATH N TAG — append exactly N lines.
+append_lines() {
+    local path=$1 n=$2 tag=$3 i
+    for ((i = 1; i <= n; i++)); do
+        printf '// %s %d\n' "$tag" "$i"
+    done >> "$path"
+}
+
+# touch_lines PATH FROM TO TAG — modify lines FROM..TO in place (N adds + N dels).
+touch_lines() { sed -i "$2,$3s/\$/ \/\/ $4/" "$1"; }
+
+# delete_lines PATH FROM TO
+delete_lines() { sed -i "$2,$3d" "$1"; }
+
+# change_id N -> deterministic Gerrit Change-Id
+change_id() { printf 'I%s' "$(printf 'yardstick-change-%s' "$1" | g hash-object --stdin)"; }
+
+write_png() { # PATH VARIANT — tiny binary file containing NUL bytes
+    mkparent "$1"
+    printf '\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00' > "$1"
+    printf "\\x$(printf %02x "$2")" >> "$1"
+    printf '\x00\x00\x00\x00IDAT\x78\x9c\x00\x01\x00\xfe\xff\x00\x00\x00\x00IEND\xaeB`\x82' >> "$1"
+}
+
+# write_npm_lock LODASH_VERSION INTEGRITY WITH_CHALK(0|1)
+write_npm_lock() {
+    local v=$1 integ=$2 chalk=$3 dep_chalk='' pkg_chalk=''
+    if [[ $chalk == 1 ]]; then
+        dep_chalk=$',\n        "chalk": "^5.3.0"'
+        pkg_chalk=$',\n    "node_modules/chalk": {\n      "version": "5.3.0",\n      "resolved": "https://registry.npmjs.org/chalk/-/chalk-5.3.0.tgz",\n      "integrity": "sha512-dLitG79d+GV1Nb/VYcCDFivJeK1hiukt9QjRNVOsUtTy1rR1YJsmpGGTZ3qJos+uw7WmWF4wUwBd9jxjocFC2w==",\n      "engines": {\n        "node": "^12.17.0 || ^14.13 || >=16.0.0"\n      }\n    }'
+    fi
+    cat > package-lock.json <<EOF
+{
+  "name": "yard-web",
+  "version": "0.1.0",
+  "lockfileVersion": 3,
+  "requires": true,
+  "packages": {
+    "": {
+      "name": "yard-web",
+      "version": "0.1.0",
+      "dependencies": {
+        "lodash": "^$v"$dep_chalk
+      }
+    },
+    "node_modules/lodash": {
+      "version": "$v",
+      "resolved": "https://registry.npmjs.org/lodash/-/lodash-$v.tgz",
+      "integrity": "$integ"
+    }$pkg_chalk
+  }
+}
+EOF
+}
+
+write_package_json() { # LODASH_VERSION WITH_CHALK
+    local extra=''
+    [[ $2 == 1 ]] && extra=$',\n    "chalk": "^5.3.0"'
+    cat > package.json <<EOF
+{
+  "name": "yard-web",
+  "version": "0.1.0",
+  "private": true,
+  "dependencies": {
+    "lodash": "^$1"$extra
+  }
+}
+EOF
+}
+
+# write_package_resolved ARGPARSER_VERSION ARGPARSER_REV WITH_COLLECTIONS
+write_package_resolved() {
+    local extra=''
+    if [[ $3 == 1 ]]; then
+        extra=$',\n    {\n      "identity" : "swift-collections",\n      "kind" : "remoteSourceControl",\n      "location" : "https://github.com/apple/swift-collections",\n      "state" : {\n        "revision" : "94cf62b3ba8d4bed62680a282d4c25f9c63c2efb",\n        "version" : "1.1.0"\n      }\n    }'
+    fi
+    cat > Package.resolved <<EOF
+{
+  "pins" : [
+    {
+      "identity" : "swift-argument-parser",
+      "kind" : "remoteSourceControl",
+      "location" : "https://github.com/apple/swift-argument-parser",
+      "state" : {
+        "revision" : "$2",
+        "version" : "$1"
+      }
+    }$extra
+  ],
+  "version" : 2
+}
+EOF
+}
+
+# ===========================================================================
+# 1. github-merge — GitHub merge-commit workflow (the kitchen sink).
+# ===========================================================================
+build_github_merge() {
+    new_repo github-merge
+
+    # --- root commit: direct push by Alice -------------------------------
+    gen_text README.md "Yard" 20
+    cat > .gitattributes <<'EOF'
+gen/** linguist-generated
+*.pb.swift linguist-generated=true
+docs/vendor-docs/** linguist-vendored
+*.dat binary
+*.snap -diff
+EOF
+    printf 'Alice Anders <alice@acme.com> Alice A <alice.anders@old-acme.example>\n' > .mailmap
+    cat > Package.swift <<'EOF'
+// swift-tools-version:5.9
+import PackageDescription
+
+let package = Package(
+    name: "Yard",
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.2.0"),
+    ],
+    targets: [
+        .target(name: "Yard", path: "Sources/Yard"),
+        .testTarget(name: "YardTests", dependencies: ["Yard"], path: "tests"),
+    ]
+)
+EOF
+    write_package_resolved 1.2.3 46989693916f56d1186bd59ac15124caef896560 0
+    write_package_json 4.17.20 0
+    write_npm_lock 4.17.20 'sha512-PlhdFcillOINfeV7Ni6oF1TAEayyZBoZ8bcshTHqOYJYlrqzRK5hagpagky5o4HfCzzd1TRkXPMFq6cKk9rGmA==' 0
+    gen_swift Sources/Yard/Core.swift Core 40
+    gen_swift Sources/Yard/Util.swift Util 30
+    gen_swift tests/CoreTests.swift CoreTests 25
+    gen_text docs/guide.md "Guide" 30
+    gen_c vendor/libfoo/foo.c foo 50
+    gen_c third_party/json/json.h json 40
+    write_png assets/logo.png 1
+    mkdir -p Scripts
+    printf '#!/bin/sh\nset -e\nswift build -c release\n' > Scripts/build.sh
+    chmod 755 Scripts/build.sh
+    commit_as alice 2024-01-02T09:00:00+0100 alice 2024-01-02T09:00:00+0100 'Initial commit'
+
+    # --- PR #1 feature-parser (Alice, partly via her old alias, with fixup!) ---
+    branch feature-parser
+    gen_swift Sources/Yard/Tokenizer.swift Tokenizer 60
+    commit_as alice_old 2024-01-03T10:00:00+0100 alice_old 2024-01-03T10:00:00+0100 'Add tokenizer'
+    gen_swift Sources/Yard/Parser.swift Parser 80
+    gen_swift tests/ParserTests.swift ParserTests 30
+    commit_as alice 2024-01-03T14:30:00+0100 alice 2024-01-03T14:30:00+0100 $'Add parser\n\nRecursive-descent parser on top of the tokenizer.'
+    touch_lines Sources/Yard/Tokenizer.swift 10 12 fixup
+    commit_as alice_old 2024-01-04T09:15:00+0100 alice_old 2024-01-04T09:15:00+0100 'fixup! Add tokenizer'
+
+    # --- PR #2 feature-export (mostly Vikram, one commit by Bob; branched from the root) ---
+    branch feature-export main
+    gen_swift Sources/Yard/CSVExporter.swift CSVExporter 70
+    commit_as vikram 2024-01-04T11:00:00+0530 vikram 2024-01-04T11:00:00+0530 'Add CSV exporter'
+    gen_swift Sources/Yard/JSONExporter.swift JSONExporter 55
+    commit_as vikram 2024-01-04T15:00:00+0530 vikram 2024-01-04T15:00:00+0530 'Add JSON exporter'
+    gen_swift Sources/Yard/Exporter.swift Exporter 15
+    touch_lines Sources/Yard/CSVExporter.swift 5 6 conforms-to-Exporter
+    commit_as bob 2024-01-04T18:00:00-0700 bob 2024-01-04T18:00:00-0700 'Share exporter protocol'
+    gen_swift tests/ExporterTests.swift ExporterTests 45
+    commit_as vikram 2024-01-05T12:00:00+0530 vikram 2024-01-05T12:00:00+0530 'Add exporter tests'
+
+    switch main
+    merge_as bob 2024-01-04T08:00:00-0800 github 2024-01-04T08:00:00-0800 \
+        $'Merge pull request #1 from acme/feature-parser\n\nAdd parser' feature-parser
+    drop_branch feature-parser
+
+    # --- direct push: typo fix ------------------------------------------
+    sed -i '3s/.*/Yard paragraph 1 (typo fixed)./' README.md
+    commit_as bob 2024-01-05T08:00:00-0700 bob 2024-01-05T08:00:00-0700 'Fix typo in README'
+
+    merge_as alice 2024-01-05T16:00:00+0100 github 2024-01-05T16:00:00+0100 \
+        $'Merge pull request #2 from acme/feature-export\n\nAdd CSV and JSON exporters' feature-export
+    drop_branch feature-export
+    local after_pr2
+    after_pr2=$(g rev-parse HEAD)
+
+    # --- plain git.git-style merge of docs-polish (Carla), merged by Bob ---
+    branch docs-polish
+    append_lines docs/guide.md 25 'guide addendum'
+    commit_as carla 2024-01-06T10:00:00-0500 carla 2024-01-06T10:00:00-0500 'Expand user guide'
+    gen_text docs/faq.md "FAQ" 40
+    commit_as carla 2024-01-06T11:00:00-0500 carla 2024-01-06T11:00:00-0500 'Add FAQ'
+    switch main
+    merge_as bob 2024-01-07T09:00:00-0700 bob 2024-01-07T09:00:00-0700 "Merge branch 'docs-polish'" docs-polish
+    drop_branch docs-polish
+
+    # --- PR #7 feature-i18n by René (non-UTF-8 name), branched from PR #2 merge ---
+    branch feature-i18n "$after_pr2"
+    gen_text Resources/fr.lproj/Localizable.strings "Localizable" 35
+    commit_rene 2024-01-07T10:00:00+0100 2024-01-07T10:00:00+0100 'Add French localization'
+    gen_swift Sources/Yard/Errors.swift Errors 25
+    commit_rene 2024-01-08T10:00:00+0100 2024-01-08T10:05:00+0100 'Localize error messages'
+    switch main
+
+    # --- PR #3 feature-reorg: rename with edit + pure rename, co-authored ---
+    branch feature-reorg
+    mkdir -p Sources/Yard/Support
+    g mv Sources/Yard/Util.swift Sources/Yard/Support/Util.swift
+    sed -i '1s/.*/\/\/ Support\/Util.swift/' Sources/Yard/Support/Util.swift
+    commit_as bob 2024-01-08T10:00:00-0700 bob 2024-01-08T10:00:00-0700 \
+        $'Move Util into Support\n\nCo-authored-by: Carla Diaz <carla.diaz@gmail.com>'
+    g mv docs/guide.md docs/user-guide.md
+    commit_as bob 2024-01-08T11:00:00-0700 bob 2024-01-08T11:00:00-0700 'Rename guide to user-guide'
+    switch main
+    merge_as alice 2024-01-08T15:00:00+0100 github 2024-01-08T15:00:00+0100 \
+        $'Merge pull request #3 from acme/feature-reorg\n\nReorganize sources' feature-reorg
+    drop_branch feature-reorg
+
+    # --- PR #4 deps-update: lock files + vendor/ + third_party/ + real code ---
+    branch deps-update
+    write_package_resolved 1.3.0 c8ed701b513cf5177118a175d85fbbbcd707ab41 1
+    write_package_json 4.17.20 1
+    write_npm_lock 4.17.20 'sha512-PlhdFcillOINfeV7Ni6oF1TAEayyZBoZ8bcshTHqOYJYlrqzRK5hagpagky5o4HfCzzd1TRkXPMFq6cKk9rGmA==' 1
+    append_lines vendor/libfoo/foo.c 30 'libfoo 2.0'
+    touch_lines third_party/json/json.h 10 14 'json 3.11'
+    sed -i 's/from: "1.2.0"/from: "1.3.0"/' Package.swift
+    commit_as bob 2024-01-09T10:00:00-0700 bob 2024-01-09T10:00:00-0700 'Update Swift and npm dependencies'
+    touch_lines Sources/Yard/Core.swift 6 9 'libfoo-2'
+    append_lines Sources/Yard/Core.swift 10 'libfoo 2 adapter'
+    commit_as bob 2024-01-09T13:00:00-0700 bob 2024-01-09T13:00:00-0700 'Adapt to new libfoo API'
+    switch main
+    merge_as alice 2024-01-09T18:00:00+0100 github 2024-01-09T18:00:00+0100 \
+        $'Merge pull request #4 from acme/deps-update\n\nUpdate dependencies' deps-update
+    drop_branch deps-update
+
+    # --- direct push by Alice's old alias (mailmap) ------------------------
+    sed -i '4s/.*/Yard paragraph 2 (version 0.2.0)./' README.md
+    gen_swift Sources/Yard/Version.swift Version 6
+    commit_as alice_old 2024-01-10T09:00:00+0100 alice_old 2024-01-10T09:00:00+0100 'Bump version to 0.2.0'
+
+    # --- PR #5 feature-proto: generated / vendored-docs / binary / -diff ---
+    branch feature-proto
+    gen_swift Sources/Yard/Model.pb.swift Model 120
+    gen_text gen/schema.json "Schema" 40
+    gen_swift Sources/Yard/ModelAdapter.swift ModelAdapter 35
+    commit_as wei 2024-01-10T10:00:00+0800 wei 2024-01-10T10:00:00+0800 'Add protobuf model'
+    gen_text tests/__snapshots__/render.snap "Snapshot" 30
+    gen_text data/lookup.dat "Lookup" 20
+    write_png assets/logo.png 2
+    gen_text docs/vendor-docs/api.md "Vendor API" 50
+    gen_swift tests/RenderTests.swift RenderTests 20
+    commit_as wei 2024-01-10T14:00:00+0800 wei 2024-01-10T14:00:00+0800 'Add render snapshot, lookup table and logo'
+    switch main
+    merge_as bob 2024-01-11T09:00:00-0700 github 2024-01-11T09:00:00-0700 \
+        $'Merge pull request #5 from acme/feature-proto\n\nAdd protobuf model and render snapshots' feature-proto
+    drop_branch feature-proto
+
+    # --- feature-cache (Wei) starts here; lands later as PR #8 ------------
+    branch feature-cache
+    gen_swift Sources/Yard/Cache.swift Cache 90
+    commit_as wei 2024-01-11T15:00:00+0800 wei 2024-01-11T15:00:00+0800 'Add cache layer'
+    switch main
+
+    # --- PR #6 dependabot --------------------------------------------------
+    branch dependabot/npm_and_yarn/lodash-4.17.21
+    write_package_json 4.17.21 1
+    write_npm_lock 4.17.21 'sha512-v2kDEe57lecTulaDIuNTPy3Ry4gLGJ6Z1O3vE1krgXZNrsQ+LFTGHVxVjcXPs17LhbZVGedAJv8XZ1tvj5FvSg==' 1
+    commit_as dependabot 2024-01-11T06:00:00+0000 dependabot 2024-01-11T06:00:00+0000 \
+        $'Bump lodash from 4.17.20 to 4.17.21\n\nBumps [lodash](https://github.com/lodash/lodash) from 4.17.20 to 4.17.21.\n\n---\nupdated-dependencies:\n- dependency-name: lodash\n  dependency-type: direct:production\n...\n\nSigned-off-by: dependabot[bot] <support@github.com>'
+    switch main
+    merge_as alice 2024-01-11T10:00:00+0100 github 2024-01-11T10:00:00+0100 \
+        $'Merge pull request #6 from acme/dependabot/npm_and_yarn/lodash-4.17.21\n\nBump lodash from 4.17.20 to 4.17.21' \
+        dependabot/npm_and_yarn/lodash-4.17.21
+    drop_branch dependabot/npm_and_yarn/lodash-4.17.21
+
+    # --- octopus merge of fix-a (Bob x2), fix-b (Wei), fix-c (Carla) -------
+    branch fix-a
+    touch_lines Sources/Yard/Tokenizer.swift 20 21 'empty-input'
+    commit_as bob 2024-01-12T09:00:00-0700 bob 2024-01-12T09:00:00-0700 'Handle empty input in tokenizer'
+    gen_swift tests/TokenizerTests.swift TokenizerTests 15
+    commit_as bob 2024-01-12T09:30:00-0700 bob 2024-01-12T09:30:00-0700 'Add regression test for empty input'
+    branch fix-b main
+    touch_lines Sources/Yard/CSVExporter.swift 20 22 'quote-fields'
+    commit_as wei 2024-01-12T10:00:00+0800 wei 2024-01-12T10:00:00+0800 'Fix CSV quoting'
+    branch fix-c main
+    sed -i '5,6s/paragraph/answer/' docs/faq.md
+    commit_as carla 2024-01-12T11:00:00-0500 carla 2024-01-12T11:00:00-0500 'Clarify FAQ wording'
+    switch main
+    merge_as alice 2024-01-12T17:00:00+0100 alice 2024-01-12T17:00:00+0100 \
+        "Merge branches 'fix-a', 'fix-b' and 'fix-c'" fix-a fix-b fix-c
+    drop_branch fix-a fix-b fix-c
+
+    # --- feature-cache: sync merge of main into the branch, one more commit ---
+    switch feature-cache
+    merge_as wei 2024-01-13T09:00:00+0800 wei 2024-01-13T09:00:00+0800 \
+        "Merge branch 'main' into feature-cache" main
+    append_lines Sources/Yard/Cache.swift 25 'eviction'
+    gen_swift tests/CacheTests.swift CacheTests 30
+    commit_as wei 2024-01-13T11:00:00+0800 wei 2024-01-13T11:00:00+0800 'Add cache eviction'
+    switch main
+
+    # --- PR #7 (René, branched long ago) then PR #8 (cache) ---------------
+    merge_as bob 2024-01-13T08:00:00-0700 github 2024-01-13T08:00:00-0700 \
+        $'Merge pull request #7 from acme/feature-i18n\n\nAdd French localization' feature-i18n
+    drop_branch feature-i18n
+    merge_as alice 2024-01-13T17:00:00+0100 github 2024-01-13T17:00:00+0100 \
+        $'Merge pull request #8 from acme/feature-cache\n\nAdd cache layer' feature-cache
+    drop_branch feature-cache
+
+    # --- an unmerged branch, for branch-selection tests --------------------
+    branch wip/experiment
+    gen_swift Sources/Yard/Experiment.swift Experiment 12
+    commit_as carla 2024-01-14T10:00:00-0500 carla 2024-01-14T10:00:00-0500 'WIP: experiment with streaming parser'
+    switch main
+}
+
+# ===========================================================================
+# 2. squash — GitHub squash merges (+ GitLab (!N), direct push, revert).
+# ===========================================================================
+build_squash() {
+    new_repo squash
+    gen_c src/main.c main 30
+    gen_c src/util.c util 40
+    gen_c src/util.h util_h 12
+    gen_c tests/test_util.c test_util 25
+    gen_text docs/README.md "Widgets" 15
+    printf 'CFLAGS = -O2 -Wall\nSRC = src/main.c src/util.c\n\nall: widgets\n\nwidgets: $(SRC)\n\t$(CC) $(CFLAGS) -o $@ $(SRC)\n\nclean:\n\trm -f widgets\n' > Makefile
+    write_package_json 4.17.20 0
+    write_npm_lock 4.17.20 'sha512-PlhdFcillOINfeV7Ni6oF1TAEayyZBoZ8bcshTHqOYJYlrqzRK5hagpagky5o4HfCzzd1TRkXPMFq6cKk9rGmA==' 0
+    commit_as alice 2024-02-01T09:00:00+0100 alice 2024-02-01T09:00:00+0100 'Initial commit'
+
+    gen_c src/login.c login 80
+    gen_c src/login.h login_h 10
+    gen_c tests/test_login.c test_login 30
+    commit_as vikram 2024-02-02T11:00:00+0530 github 2024-02-03T10:00:00+0000 \
+        $'Add login form (#12)\n\n* Add login form\n\n* Address review comments\n\nCo-authored-by: Wei Chen <wei@vendorco.io>'
+
+    gen_c src/session.c session 60
+    gen_c src/session.h session_h 8
+    touch_lines src/main.c 10 12 'session'
+    commit_as bob 2024-02-03T09:00:00-0700 github 2024-02-04T16:00:00+0000 \
+        $'Add session store (#13)\n\n* Add in-memory session store\n* Wire sessions into main'
+    local session_commit
+    session_commit=$(g rev-parse HEAD)
+
+    mkdir -p .github/workflows
+    printf 'name: CI\non: [push, pull_request]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make\n' > .github/workflows/ci.yml
+    commit_as alice 2024-02-05T09:30:00+0100 alice 2024-02-05T09:30:00+0100 'Update CI config'
+
+    gen_c src/ratelimit.c ratelimit 45
+    sed -i 's|^SRC = .*|SRC = src/main.c src/util.c src/ratelimit.c|' Makefile
+    commit_as wei 2024-02-06T10:00:00+0800 bob 2024-02-06T11:00:00-0700 \
+        $'Add rate limiter (!7)\n\nToken-bucket rate limiter for the login endpoint.'
+
+    gen_c src/reset.c reset 50
+    touch_lines src/login.c 20 23 'reset-link'
+    commit_as carla 2024-02-07T14:00:00-0500 github 2024-02-08T09:00:00+0000 'Add password reset (#14)'
+
+    write_package_json 4.17.21 0
+    write_npm_lock 4.17.21 'sha512-v2kDEe57lecTulaDIuNTPy3Ry4gLGJ6Z1O3vE1krgXZNrsQ+LFTGHVxVjcXPs17LhbZVGedAJv8XZ1tvj5FvSg==' 0
+    commit_as dependabot 2024-02-08T06:00:00+0000 github 2024-02-08T12:00:00+0000 \
+        $'Bump lodash from 4.17.20 to 4.17.21 (#16)\n\nBumps [lodash](https://github.com/lodash/lodash) from 4.17.20 to 4.17.21.\n\nSigned-off-by: dependabot[bot] <support@github.com>'
+
+    with_env bob 2024-02-09T10:00:00-0700 bob 2024-02-09T10:00:00-0700 \
+        g revert --no-edit "$session_commit" >/dev/null
+}
+
+# ===========================================================================
+# 3. gerrit — Gerrit "cherry-pick"/rebase-always submit with trailers.
+# ===========================================================================
+build_gerrit() {
+    new_repo gerrit
+    gen_c src/widget.c widget 60
+    gen_c src/widget.h widget_h 15
+    gen_c src/render.c render 50
+    gen_text docs/api.md "libwidget API" 25
+    printf '[gerrit]\nhost=review.example.org\nport=29418\nproject=project.git\n' > .gitreview
+    commit_as alice 2024-03-01T09:00:00+0100 alice 2024-03-01T09:00:00+0100 'Initial import'
+
+    # committer 2h after author
+    touch_lines src/widget.c 10 14 'resize'
+    append_lines src/widget.c 20 'resize support'
+    append_lines src/widget.h 3 'resize decl'
+    commit_as vikram 2024-03-02T10:00:00+0530 bob 2024-03-01T23:30:00-0700 \
+        "widget: add resize support
+
+Windows can now be resized at runtime.
+
+Change-Id: $(change_id 1)
+Reviewed-on: https://review.example.org/c/project/+/1234
+Reviewed-by: Bob Brown <bob@acme.com>
+Tested-by: Jenkins CI <ci@review.example.org>"
+
+    # committer 26h after author
+    touch_lines src/render.c 30 30 'clip-fix'
+    commit_as wei 2024-03-03T09:00:00+0800 alice 2024-03-04T04:00:00+0100 \
+        "render: fix off-by-one in clip rect
+
+Change-Id: $(change_id 2)
+Reviewed-on: https://review.example.org/c/project/+/1240
+Reviewed-by: Alice Anders <alice@acme.com>
+Reviewed-by: Bob Brown <bob@acme.com>
+Acked-by: Vikram Rao <vikram@vendorco.io>"
+
+    # committer 5h after author
+    append_lines docs/api.md 18 'resize api'
+    commit_as carla 2024-03-04T12:00:00-0500 bob 2024-03-04T15:00:00-0700 \
+        "docs: describe resize API
+
+Change-Id: $(change_id 3)
+Reviewed-on: https://review.example.org/c/project/+/1251
+Reviewed-by: Bob Brown <bob@acme.com>
+Tested-by: Carla Diaz <carla.diaz@gmail.com>"
+
+    # direct push, no review trailers
+    printf '[gerrit]\nhost=review.example.org\nport=29418\nproject=project.git\ndefaultbranch=main\n' > .gitreview
+    commit_as bob 2024-03-05T08:00:00-0700 bob 2024-03-05T08:00:00-0700 'Update .gitreview'
+
+    # clock skew: committer date 3h EARLIER than author date
+    touch_lines src/widget.c 40 41 'zero-size'
+    gen_c tests/test_widget.c test_widget 22
+    commit_as bob 2024-03-06T10:00:00-0700 alice 2024-03-06T15:00:00+0100 \
+        "widget: handle zero-size windows
+
+Change-Id: $(change_id 4)
+Reviewed-on: https://review.example.org/c/project/+/1262
+Reviewed-by: Alice Anders <alice@acme.com>
+Tested-by: Jenkins CI <ci@review.example.org>
+Acked-by: Wei Chen <wei@vendorco.io>"
+
+    # committer 1h after author
+    printf 'CFLAGS = -O2 -Wall -Wextra\n' > config.mk
+    commit_as alice 2024-03-07T09:00:00+0100 bob 2024-03-07T02:00:00-0700 \
+        "build: enable -Wall -Wextra
+
+Change-Id: $(change_id 5)
+Reviewed-on: https://review.example.org/c/project/+/1270
+Reviewed-by: Bob Brown <bob@acme.com>"
+}
+
+# ===========================================================================
+# 4. rebase — GitHub "rebase and merge".
+# ===========================================================================
+build_rebase() {
+    new_repo rebase
+    gen_swift Sources/Net/Client.swift Client 45
+    gen_swift Sources/Net/Logger.swift Logger 20
+    gen_swift Tests/ClientTests.swift ClientTests 20
+    gen_text docs/README.md "Net" 12
+    commit_as alice 2024-04-01T09:00:00+0100 alice 2024-04-01T09:00:00+0100 'Initial commit'
+
+    # PR A: 3 commits, one shared committer date
+    local pra=2024-04-04T12:00:00+0000
+    gen_swift Sources/Net/Metrics.swift Metrics 50
+    commit_as vikram 2024-04-02T10:00:00+0530 github "$pra" 'Add metrics collector'
+    append_lines Sources/Net/Metrics.swift 12 'histogram buckets'
+    commit_as vikram 2024-04-02T15:00:00+0530 github "$pra" 'Add histogram bucket config'
+    gen_text docs/metrics.md "Metrics" 22
+    commit_as wei 2024-04-03T09:00:00+0800 github "$pra" 'Document metrics API'
+
+    touch_lines Sources/Net/Logger.swift 6 7 'iso8601'
+    commit_as bob 2024-04-04T13:00:00-0700 bob 2024-04-04T13:00:00-0700 'Tweak logging format'
+
+    # PR B: 2 commits, one shared committer date
+    local prb=2024-04-06T15:30:00+0000
+    gen_swift Sources/Net/RetryPolicy.swift RetryPolicy 40
+    commit_as carla 2024-04-05T10:00:00-0500 github "$prb" 'Add retry policy'
+    gen_swift Tests/RetryPolicyTests.swift RetryPolicyTests 28
+    commit_as carla 2024-04-05T11:30:00-0500 github "$prb" 'Add retry tests'
+
+    # single-commit rebase landing (immediately after PR B, different date)
+    touch_lines Sources/Net/RetryPolicy.swift 15 16 'overflow-safe'
+    commit_as bob 2024-04-07T09:00:00-0700 github 2024-04-07T18:00:00+0000 'Fix retry jitter overflow'
+
+    sed -i '3s/.*/Net paragraph 1 (release 1.0.0)./' docs/README.md
+    commit_as alice 2024-04-08T10:00:00+0200 alice 2024-04-08T10:00:00+0200 'Release 1.0.0'
+}
+
+# ===========================================================================
+# 5. forges — GitLab, Bitbucket, Azure DevOps and plain merge commits.
+# ===========================================================================
+build_forges() {
+    new_repo forges
+    gen_swift Sources/App/App.swift App 30
+    gen_swift Sources/App/Config.swift Config 25
+    gen_text README.md "Webapp" 10
+    commit_as alice 2024-05-01T09:00:00+0100 alice 2024-05-01T09:00:00+0100 'Initial commit'
+
+    branch feature-login
+    gen_swift Sources/App/LoginView.swift LoginView 55
+    commit_as vikram 2024-05-02T10:00:00+0530 vikram 2024-05-02T10:00:00+0530 'Add login view'
+    gen_swift Tests/LoginViewTests.swift LoginViewTests 25
+    commit_as vikram 2024-05-02T12:00:00+0530 vikram 2024-05-02T12:00:00+0530 'Add login tests'
+
+    # branched from the root too, lands after the GitLab merge
+    branch feature/search main
+    gen_swift Sources/App/SearchIndex.swift SearchIndex 65
+    commit_as wei 2024-05-02T16:00:00+0800 wei 2024-05-02T16:00:00+0800 'Add search index'
+
+    switch main
+    merge_as bob 2024-05-03T09:00:00-0700 bob 2024-05-03T09:00:00-0700 \
+        $'Merge branch \'feature-login\' into \'main\'\n\nAdd login\n\nSee merge request acme/webapp!12' feature-login
+    drop_branch feature-login
+    merge_as alice 2024-05-04T11:00:00+0200 alice 2024-05-04T11:00:00+0200 \
+        $'Merged in feature/search (pull request #7)\n\nAdd search\n\nApproved-by: Bob Brown <bob@acme.com>' feature/search
+    drop_branch feature/search
+
+    sed -i '3s/.*/Webapp paragraph 1 [build passing]./' README.md
+    commit_as bob 2024-05-05T08:00:00-0700 bob 2024-05-05T08:00:00-0700 'Update README badges'
+
+    branch export
+    gen_swift Sources/App/ExportCommand.swift ExportCommand 48
+    commit_as carla 2024-05-06T10:00:00-0500 carla 2024-05-06T10:00:00-0500 'Add export command'
+    gen_text docs/export.md "Export" 14
+    commit_as carla 2024-05-06T11:00:00-0500 carla 2024-05-06T11:00:00-0500 'Add export docs'
+    switch main
+    merge_as wei 2024-05-07T09:00:00+0800 wei 2024-05-07T09:00:00+0800 \
+        $'Merged PR 42: Add export\n\nAdds CSV export to the CLI.' export
+    drop_branch export
+
+    branch hotfix
+    touch_lines Sources/App/Config.swift 8 8 'nil-safe'
+    commit_as bob 2024-05-08T07:00:00-0700 bob 2024-05-08T07:00:00-0700 'Fix crash on empty config'
+    switch main
+    merge_as alice 2024-05-08T17:00:00+0100 alice 2024-05-08T17:00:00+0100 "Merge branch 'hotfix'" hotfix
+    drop_branch hotfix
+}
+
+# ===========================================================================
+# 6. error-path fixtures.
+# ===========================================================================
+build_empty() {
+    rm -rf "${TARGET:?}/empty"
+    g init -q "$TARGET/empty"
+}
+
+build_bare() {
+    rm -rf "${TARGET:?}/github-merge.git"
+    g clone -q --bare --no-local "$TARGET/github-merge" "$TARGET/github-merge.git"
+}
+
+build_shallow() {
+    rm -rf "${TARGET:?}/shallow"
+    g clone -q --depth 3 "file://$TARGET/github-merge" "$TARGET/shallow"
+}
+
+# Blob of src/session.c as added by "Add session store (#13)" (gen_c session 60);
+# referenced by the trees of #13 .. #16, removed again by the revert.
+build_corrupt() {
+    rm -rf "${TARGET:?}/corrupt"
+    cp -a "$TARGET/squash" "$TARGET/corrupt"
+    local blob
+    blob=$(g -C "$TARGET/corrupt" rev-parse 'HEAD~1:src/session.c')
+    local obj="$TARGET/corrupt/.git/objects/${blob:0:2}/${blob:2}"
+    if [[ ! -f $obj ]]; then
+        echo "corrupt: expected loose object $obj" >&2
+        exit 1
+    fi
+    rm -f "$obj"
+    CORRUPT_BLOB=$blob
+}
+
+build_not_a_repo() {
+    rm -rf "${TARGET:?}/not-a-repo"
+    mkdir -p "$TARGET/not-a-repo"
+    printf 'This directory is intentionally not a git repository.\n' > "$TARGET/not-a-repo/README.txt"
+}
+
+report() { # NAME [extra]
+    local head
+    head=$(g -C "$TARGET/$1" rev-parse -q --verify HEAD 2>/dev/null || echo '(no commits)')
+    printf '%-16s %s%s\n' "$1" "$head" "${2:+  $2}"
+}
+
+build_github_merge; report github-merge
+build_bare;         report github-merge.git "(bare clone)"
+build_shallow;      report shallow "(depth 3)"
+build_squash;       report squash
+build_corrupt;      report corrupt "(deleted loose blob $CORRUPT_BLOB)"
+build_gerrit;       report gerrit
+build_rebase;       report rebase
+build_forges;       report forges
+build_empty;        report empty "(unborn refs/heads/main)"
+build_not_a_repo;   printf '%-16s %s\n' not-a-repo '(plain directory)'
