@@ -11,13 +11,15 @@ package final class Repository {
     /// The working tree, nil for a bare repository.
     package let workingDirectory: String?
 
-    /// Opens the repository at `path` (its working tree, a folder inside it, or a bare git directory).
+    /// Opens the repository at `path`: its working tree or a bare git directory; with `searchParents`, also
+    /// a folder inside a working tree.
     /// The corresponding C function is `git_repository_open_ext`.
     /// - Throws: `GitError` with `isNotFound` when no repository is there.
-    package init(path: String) throws(GitError) {
+    package init(path: String, searchParents: Bool = false) throws(GitError) {
         _ = LibGit2.initialized
         var raw: OpaquePointer?
-        let rc = git_repository_open_ext(&raw, path, 0, nil)
+        let flags = searchParents ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
+        let rc = git_repository_open_ext(&raw, path, flags, nil)
         guard rc == 0, let opened = raw else {
             git_repository_free(raw)
             try check(rc, "git_repository_open_ext")

@@ -6,6 +6,8 @@ public struct AnalysisInput: Sendable {
     public var branch: String
     public var head: ObjectID
     public var shallowBoundaries: [ObjectID]
+    /// First-parent commits left out because a shallow boundary cuts off the history they need.
+    public var truncatedCommits: Int
     /// Landed changes, newest first.
     public var changes: [LandedChange]
     public var since: Int64?
@@ -14,12 +16,13 @@ public struct AnalysisInput: Sendable {
 
     public init(
         repositoryPath: String, branch: String, head: ObjectID, shallowBoundaries: [ObjectID] = [],
-        changes: [LandedChange], since: Int64? = nil, until: Int64? = nil, configPath: String? = nil
+        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil, configPath: String? = nil
     ) {
         self.repositoryPath = repositoryPath
         self.branch = branch
         self.head = head
         self.shallowBoundaries = shallowBoundaries
+        self.truncatedCommits = truncatedCommits
         self.changes = changes
         self.since = since
         self.until = until
@@ -156,7 +159,7 @@ public struct ReportBuilder: Sendable {
         var notes: [String] = []
         if !input.shallowBoundaries.isEmpty {
             notes.append(
-                "Shallow clone: history stops at \(input.shallowBoundaries.count) boundary commit(s); older changes are missing and the figures cover only the history present."
+                "Shallow clone: history stops at \(input.shallowBoundaries.count) boundary commit(s); older changes are missing and the figures cover only the history present; \(input.truncatedCommits) first-parent commit(s) whose parent or merged branch lies past the boundary were left out."
             )
         }
         notes.append(

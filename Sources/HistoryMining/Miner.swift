@@ -15,11 +15,15 @@ package struct MiningOptions: Sendable {
     package var until: Int64?
     /// Mine a shallow clone anyway (the report then says history is missing) instead of failing.
     package var allowShallow: Bool
+    /// Look for the repository in the parent folders of `path` too (as git does from a sub-folder).
+    package var searchParents: Bool
 
     package init(
-        branch: String? = nil, workers: Int? = nil, since: Int64? = nil, until: Int64? = nil, allowShallow: Bool = false
+        branch: String? = nil, workers: Int? = nil, since: Int64? = nil, until: Int64? = nil, allowShallow: Bool = false,
+        searchParents: Bool = false
     ) {
         self.allowShallow = allowShallow
+        self.searchParents = searchParents
         self.branch = branch
         self.workers = max(1, workers ?? ProcessInfoShim.activeProcessorCount)
         self.since = since
@@ -52,6 +56,8 @@ package struct MinedHistory: Sendable {
     package var attributeFiles: [(path: String, contents: String)]
     /// Commits the repository's `shallow` file lists (history behind them is missing).
     package var shallowBoundaries: [ObjectID]
+    /// First-parent commits left out because the history they need is cut off by a shallow boundary.
+    package var truncated: [ObjectID]
 }
 
 /// The Dispatch-based miner. It reads history through `GitBridge` on worker threads, one repository handle
@@ -81,7 +87,7 @@ package struct Miner: Sendable {
     private func mineUnchecked(progress: (@Sendable (MiningProgress) -> Void)?) throws -> MinedHistory {
         let repository: Repository
         do {
-            repository = try Repository(path: path)
+            repository = try Repository(path: path, searchParents: options.searchParents)
         } catch {
             if error.isNotFound { throw MiningError.notARepository(path: path) }
             throw MiningError.git(path: path, error)
@@ -112,8 +118,11 @@ package struct Miner: Sendable {
         // Phase 1: the first-parent line, with headers, then the window.
         let line = try repository.firstParentLine(from: tip, stoppingAt: Set(shallow))
         let workers = options.workers
-        let repositoryPath = path
-        let opener: @Sendable () throws -> Worker = { try Worker(path: repositoryPath, mailmap: mailmapContents) }
+        let repositoryPath = gitDirectory
+        let boundaries = Set(shallow)
+        let opener: @Sendable () throws -> Worker = {
+            try Worker(path: repositoryPath, mailmap: mailmapContents, boundaries: boundaries)
+        }
         let headers = try Parallel.map(line, workers: workers, chunk: 256, context: opener) { worker, id in
             try worker.repository.commitHeader(id, mailmap: worker.mailmap)
         }
@@ -122,7 +131,6 @@ package struct Miner: Sendable {
         let mainlineHeaders = headers.filter { h in
             (since.map { h.committer.time >= $0 } ?? true) && (until.map { h.committer.time <= $0 } ?? true)
         }
-        let mainline = mainlineHeaders.map(\.id)
 
         // Phase 2: diffs of mainline commits, and what each mainline merge brought in.
         let total = mainlineHeaders.count
@@ -131,16 +139,25 @@ package struct Miner: Sendable {
             mainlineHeaders, workers: workers, context: opener,
             progress: { n in progress?(MiningProgress(phase: "first-parent commits", done: done.add(n), total: total)) }
         ) { worker, header in
-            try worker.record(for: header, sideBranches: true)
+            try worker.mainlineRecord(for: header)
         }
         var commits: [ObjectID: CommitRecord] = [:]
         commits.reserveCapacity(mainRecords.count)
-        for r in mainRecords { commits[r.id] = r }
+        var truncated: [ObjectID] = []
+        var mainline: [ObjectID] = []
+        for (header, r) in zip(mainlineHeaders, mainRecords) {
+            if let r {
+                commits[r.id] = r
+                mainline.append(r.id)
+            } else {
+                truncated.append(header.id)
+            }
+        }
 
         // Phase 3: the commits merges brought in.
         var branchIDs: [ObjectID] = []
         var seen = Set<ObjectID>(mainline)
-        for r in mainRecords {
+        for r in mainRecords.compactMap({ $0 }) {
             for side in r.sideBranches {
                 for c in side.commits where seen.insert(c).inserted { branchIDs.append(c) }
             }
@@ -165,17 +182,19 @@ package struct Miner: Sendable {
             mainline: mainline,
             commits: commits,
             attributeFiles: attributeFiles,
-            shallowBoundaries: shallow
+            shallowBoundaries: shallow,
+            truncated: truncated
         )
     }
 
     /// `git diff --numstat base tip` for each range, computed on worker threads.
     package func diffs(_ ranges: [DiffRange]) throws(MiningError) -> [DiffRange: [FileChange]] {
         let repositoryPath = path
+        let search = options.searchParents
         do {
             let results = try Parallel.map(
                 ranges, workers: options.workers, chunk: 4,
-                context: { try Worker(path: repositoryPath, mailmap: nil) }
+                context: { try Worker(path: repositoryPath, mailmap: nil, boundaries: [], searchParents: search) }
             ) { worker, range in
                 try worker.differ.diff(base: range.base, tip: range.tip)
             }
@@ -194,10 +213,25 @@ final class Worker {
     let mailmap: Mailmap
     let differ: TreeDiffer
 
-    init(path: String, mailmap contents: [UInt8]?) throws {
-        repository = try Repository(path: path)
+    /// Shallow boundaries: commits whose parents are missing.
+    let boundaries: Set<ObjectID>
+
+    init(path: String, mailmap contents: [UInt8]?, boundaries: Set<ObjectID>, searchParents: Bool = false) throws {
+        repository = try Repository(path: path, searchParents: searchParents)
         mailmap = try Mailmap(contents: contents)
         differ = TreeDiffer(repository: repository)
+        self.boundaries = boundaries
+    }
+
+    /// The record of a first-parent commit, or nil when a shallow boundary cuts off the history it needs
+    /// (its parent, or part of a merged branch).
+    func mainlineRecord(for header: CommitHeader) throws -> CommitRecord? {
+        if boundaries.contains(header.id) { return nil }
+        do {
+            return try record(for: header, sideBranches: true)
+        } catch is GitError where !boundaries.isEmpty {
+            return nil
+        }
     }
 
     /// The record for one commit: its diff against the first parent (none for a merge off the first-parent

@@ -11,7 +11,7 @@ package enum MiningError: Error, Sendable, CustomStringConvertible {
     package var description: String {
         switch self {
         case .notARepository(let path):
-            return "\(path): not a git repository (or any parent up to the file-system root)"
+            return "\(path): not a git repository"
         case .emptyRepository(let path):
             return "\(path): the repository has no commits yet"
         case .unknownBranch(let path, let branch):

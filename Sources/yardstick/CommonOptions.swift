@@ -2,8 +2,11 @@ import ArgumentParser
 
 /// Options every subcommand that reads a repository takes.
 struct RepositoryOptions: ParsableArguments {
-    @Argument(help: "The repository to analyse: a working tree, a folder in it, or a bare git directory.")
-    var path: String = "."
+    @Argument(help: "The repository to analyse: a working tree or a bare git directory (default: the repository containing the current folder).")
+    var repositoryPath: String?
+
+    /// The path as reports show it.
+    var path: String { repositoryPath ?? "." }
 
     @Option(name: .long, help: "Group configuration (YAML). Default: ./yardstick.yml when present, else group by e-mail domain.")
     var config: String?

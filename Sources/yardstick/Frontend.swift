@@ -40,7 +40,7 @@ struct Frontend {
             path: options.path,
             options: MiningOptions(
                 branch: options.branch, workers: options.workers, since: since, until: until,
-                allowShallow: options.allowShallow))
+                allowShallow: options.allowShallow, searchParents: options.repositoryPath == nil))
         let progress = Progress.make()
         let history = try miner.landedHistory(
             classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
@@ -67,8 +67,8 @@ struct Frontend {
     private func report(for history: LandedHistory) throws -> Report {
         let input = AnalysisInput(
             repositoryPath: options.path, branch: history.mined.branch, head: history.mined.tip,
-            shallowBoundaries: history.mined.shallowBoundaries, changes: history.changes, since: since, until: until,
-            configPath: configPath)
+            shallowBoundaries: history.mined.shallowBoundaries, truncatedCommits: history.mined.truncated.count,
+            changes: history.changes, since: since, until: until, configPath: configPath)
         return builder(attributeFiles: history.mined.attributeFiles).build(input)
     }
 
