@@ -127,3 +127,86 @@ public struct Report: Codable, Sendable, Equatable {
         public var deletions: Int
     }
 }
+
+// Optional fields are part of the contract: they are written as `null`, never left out.
+
+extension Report {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(tool, forKey: .tool)
+        try c.encode(repository, forKey: .repository)
+        try c.encode(options, forKey: .options)
+        try c.encode(period, forKey: .period)
+        try c.encode(groups, forKey: .groups)
+        try c.encode(bots, forKey: .bots)
+        try c.encode(pullRequests, forKey: .pullRequests)
+        try c.encode(notes, forKey: .notes)
+    }
+}
+
+extension Report.Options {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(since, forKey: .since)
+        try c.encode(until, forKey: .until)
+        try c.encode(config, forKey: .config)
+    }
+}
+
+extension Report.Metric {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(title, forKey: .title)
+        try c.encode(value, forKey: .value)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(aggregator, forKey: .aggregator)
+        try c.encode(source, forKey: .source)
+        try c.encode(betterDirection, forKey: .betterDirection)
+        try c.encode(benchmark, forKey: .benchmark)
+        try c.encode(details, forKey: .details)
+        try c.encode(needs, forKey: .needs)
+    }
+}
+
+extension Report.Benchmark {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(row, forKey: .row)
+        try c.encode(bands, forKey: .bands)
+        try c.encode(position, forKey: .position)
+        try c.encode(placement, forKey: .placement)
+    }
+}
+
+extension Report.PullRequest {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(commit, forKey: .commit)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(number, forKey: .number)
+        try c.encode(title, forKey: .title)
+        try c.encode(author, forKey: .author)
+        try c.encode(coAuthors, forKey: .coAuthors)
+        try c.encode(group, forKey: .group)
+        try c.encode(groups, forKey: .groups)
+        try c.encode(commits, forKey: .commits)
+        try c.encode(reviewedDiffs, forKey: .reviewedDiffs)
+        try c.encode(additions, forKey: .additions)
+        try c.encode(deletions, forKey: .deletions)
+        try c.encode(countedAdditions, forKey: .countedAdditions)
+        try c.encode(countedDeletions, forKey: .countedDeletions)
+        try c.encode(binaryFiles, forKey: .binaryFiles)
+        try c.encode(excludedFiles, forKey: .excludedFiles)
+        try c.encode(authoredAt, forKey: .authoredAt)
+        try c.encode(landedAt, forKey: .landedAt)
+    }
+}
+
+extension Report.DiffRange {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(base, forKey: .base)
+        try c.encode(tip, forKey: .tip)
+    }
+}
