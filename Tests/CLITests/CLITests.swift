@@ -1,0 +1,146 @@
+import Foundation
+import TestSupport
+import Testing
+
+private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Result {
+    Command.run(Command.yardstick, arguments, cwd: cwd)
+}
+
+@Suite struct AnalyzeCommandTests {
+    @Test func jsonReportOnTheMergeSample() throws {
+        let result = yardstick(["analyze", SampleRepositories.path("github-merge"), "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["schemaVersion"] as? Int == 1)
+        let repository = try #require(json["repository"] as? [String: Any])
+        #expect(repository["head"] as? String == "fec84f68b9458a7995c12400d912bdc5e58ee2dc")
+        #expect(repository["branch"] as? String == "main")
+        let groups = try #require(json["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["name"] as? String } == ["acme.com", "gmail.com", "vendorco.io"])
+        let prs = try #require(json["pullRequests"] as? [[String: Any]])
+        #expect(prs.count == 13)
+        let five = try #require(prs.first { $0["number"] as? Int == 5 })
+        #expect(five["kind"] as? String == "merge")
+        #expect(five["additions"] as? Int == 265)
+        #expect(five["countedAdditions"] as? Int == 55)
+        #expect(five["group"] as? String == "vendorco.io")
+        #expect(five["authoredAt"] as? String != nil)
+        let vendor = try #require(groups.first { $0["name"] as? String == "vendorco.io" })
+        let metrics = try #require(vendor["metrics"] as? [String: Any])
+        let prSize = try #require(metrics["prSize"] as? [String: Any])
+        // vendorco.io: #2 185, #5 55, #7 60, #8 145 counted lines → mean 111.25.
+        #expect(prSize["value"] as? Double == 111.25)
+        #expect(prSize["aggregator"] as? String == "mean")
+        let benchmark = try #require(prSize["benchmark"] as? [String: Any])
+        #expect(benchmark["bands"] as? [String] == ["Well-Managed Offshore"])
+        let turnaround = try #require(metrics["reviewTurnaroundHours"] as? [String: Any])
+        #expect(turnaround["value"] is NSNull)
+        #expect(turnaround["source"] as? String == "notMeasured")
+        let bots = try #require(json["bots"] as? [[String: Any]])
+        #expect(bots.map { $0["name"] as? String } == ["dependabot[bot]"])
+    }
+
+    @Test(arguments: ["table", "markdown", "json"]) func reportsAreDeterministic(format: String) {
+        let a = yardstick(["analyze", SampleRepositories.path("squash"), "--format", format])
+        let b = yardstick(["analyze", SampleRepositories.path("squash"), "--format", format, "--workers", "1"])
+        #expect(a.status == 0)
+        #expect(a.stdout == b.stdout)
+        #expect(!a.stdout.contains("\u{1B}["))
+    }
+
+    @Test func outputFileIsWrittenWhole() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let out = dir + "/report.md"
+        let result = yardstick(["analyze", SampleRepositories.path("gerrit"), "--format", "markdown", "--output", out])
+        #expect(result.status == 0)
+        #expect(result.stdout.isEmpty)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.hasPrefix("# Yardstick report: "))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["report.md"])
+    }
+
+    @Test func configGroupsAuthors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-cfg-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let config = dir + "/yardstick.yml"
+        try """
+        groups:
+          - name: In-house
+            domains: [acme.com]
+          - name: Vendor
+            domains: [vendorco.io]
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let result = yardstick(["analyze", SampleRepositories.path("squash"), "--config", config, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let groups = try #require(json["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["name"] as? String } == ["In-house", "Vendor", "unassigned"])
+        let unassigned = try #require(groups.last?["authors"] as? [[String: Any]])
+        #expect(unassigned.map { $0["email"] as? String } == ["carla.diaz@gmail.com"])
+    }
+}
+
+@Suite struct ErrorPathTests {
+    /// Every failure: exit status 1, exactly one line on standard error naming the path, nothing on standard output.
+    @Test(arguments: [
+        (["analyze", "not-a-repo"], "not-a-repo: not a git repository"),
+        (["analyze", "empty"], "empty: the repository has no commits yet"),
+        (["analyze", "squash", "--branch", "nope"], "squash: unknown branch or revision 'nope'"),
+        (["analyze", "shallow"], "shallow: shallow clone: history stops at 3 boundary commit(s)"),
+        (["analyze", "corrupt"], "corrupt: cannot read history: object not found"),
+        (["analyze", "squash", "--config", "missing.yml"], "missing.yml: cannot read the configuration file"),
+        (["analyze", "squash", "--output", "no-such-folder/report.json"], "no-such-folder/report.json: cannot write the report"),
+    ])
+    func failsWithOneLine(arguments: [String], message: String) {
+        let result = yardstick(arguments, cwd: SampleRepositories.root)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: "))
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test func malformedConfigNamesFileAndLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-bad-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "groups:\n  - name: a\n    domain: [acme.com]\n".write(toFile: dir + "/yardstick.yml", atomically: true, encoding: .utf8)
+        let result = yardstick(["analyze", SampleRepositories.path("squash")], cwd: dir)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("error: yardstick.yml:3: unknown key 'domain' in groups[0]"), "\(result.stderr)")
+    }
+
+    @Test func badDateIsAUsageError() {
+        let result = yardstick(["analyze", SampleRepositories.path("squash"), "--since", "2024-02-30"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--since '2024-02-30' is not a date"))
+    }
+
+    @Test func failedRunLeavesNoOutputFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-fail-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let result = yardstick(["analyze", SampleRepositories.path("corrupt"), "--output", dir + "/r.json"])
+        #expect(result.status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+}
+
+@Suite struct GroupsCommandTests {
+    @Test func listsEveryAuthorWithGroupAndRule() throws {
+        let result = yardstick(["groups", SampleRepositories.path("github-merge"), "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let rows = try #require(json["rows"] as? [[String: Any]])
+        let summary = rows.map { "\($0["group"] as? String ?? "") \($0["email"] as? String ?? "") \($0["rule"] as? String ?? "")" }
+        #expect(summary == [
+            "acme.com alice@acme.com e-mail domain",
+            "acme.com bob@acme.com e-mail domain",
+            "bots 49699333+dependabot[bot]@users.noreply.github.com bot pattern",
+            "gmail.com carla.diaz@gmail.com e-mail domain",
+            "vendorco.io rene@vendorco.io e-mail domain",
+            "vendorco.io vikram@vendorco.io e-mail domain",
+            "vendorco.io wei@vendorco.io e-mail domain",
+        ])
+    }
+}

@@ -1,0 +1,127 @@
+@testable import GitBridge
+import HistoryModel
+import TestSupport
+import Testing
+
+@Suite struct RepositoryTests {
+    @Test func opensWorkingTreeAndBareRepositories() throws {
+        let work = try Repository(path: SampleRepositories.path("github-merge"))
+        #expect(!work.isBare)
+        #expect(work.workingDirectory != nil)
+        let bare = try Repository(path: SampleRepositories.path("github-merge.git"))
+        #expect(bare.isBare)
+        #expect(bare.workingDirectory == nil)
+        #expect(try work.resolveCommit("HEAD") == bare.resolveCommit("HEAD"))
+        #expect(try work.resolveCommit("HEAD").hex == "fec84f68b9458a7995c12400d912bdc5e58ee2dc")
+        #expect(work.headBranchName == "main")
+    }
+
+    @Test func notARepositoryIsNotFound() {
+        do {
+            _ = try Repository(path: SampleRepositories.path("not-a-repo"))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.isNotFound)
+        }
+    }
+
+    @Test func unknownRevisionThrows() throws {
+        let repo = try Repository(path: SampleRepositories.path("squash"))
+        #expect(throws: GitError.self) { try repo.resolveCommit("no-such-branch") }
+    }
+
+    @Test func emptyRepositoryHasAnUnbornHead() throws {
+        let repo = try Repository(path: SampleRepositories.path("empty"))
+        #expect(repo.isHeadUnborn)
+    }
+
+    @Test func shallowBoundariesAreListed() throws {
+        let repo = try Repository(path: SampleRepositories.path("shallow"))
+        #expect(repo.isShallow)
+        #expect(repo.shallowBoundaries().map(\.short) == ["712a175", "af94c62", "ddd933f"].sorted())
+    }
+
+    @Test func firstParentLineOfTheSquashRepository() throws {
+        let repo = try Repository(path: SampleRepositories.path("squash"))
+        let line = try repo.firstParentLine(from: try repo.resolveCommit("HEAD"))
+        #expect(line.map(\.short) == ["522e3e9", "5c501d3", "edde372", "2f8499c", "6a029a2", "f8d8b6f", "737132e", "b7c6886"])
+    }
+
+    @Test func mailmapMapsTheAliasAtTheTip() throws {
+        let repo = try Repository(path: SampleRepositories.path("github-merge"))
+        let tip = try repo.resolveCommit("HEAD")
+        let mailmap = try Mailmap(contents: try repo.fileContents(".mailmap", at: tip))
+        let resolved = mailmap.resolve(Identity(name: "Alice A", email: "alice.anders@old-acme.example"))
+        #expect(resolved == Identity(name: "Alice Anders", email: "alice@acme.com"))
+        #expect(try repo.fileContents("no-such-file", at: tip) == nil)
+    }
+}
+
+@Suite struct TreeDifferTests {
+    @Test func rootCommitDiffsAgainstTheEmptyTree() throws {
+        let repo = try Repository(path: SampleRepositories.path("squash"))
+        let root = try repo.resolveCommit("b7c6886")
+        let files = try TreeDiffer(repository: repo).diff(base: nil, tip: root)
+        #expect(files.allSatisfy { $0.status == .added })
+        #expect(files.totalAdditions == 160)
+        #expect(files.totalDeletions == 0)
+    }
+
+    @Test func binaryFilesAreFlaggedAndNotCounted() throws {
+        let repo = try Repository(path: SampleRepositories.path("github-merge"))
+        let root = try repo.resolveCommit("f879d7c")
+        let files = try TreeDiffer(repository: repo).diff(base: nil, tip: root)
+        let logo = try #require(files.first { $0.path.hasSuffix("logo.png") })
+        #expect(logo.isBinary)
+        #expect(logo.additions == 0)
+        #expect(logo.hunks.isEmpty)
+    }
+
+    @Test func hunksAddUpToTheCounts() throws {
+        let repo = try Repository(path: SampleRepositories.path("github-merge"))
+        let tip = try repo.resolveCommit("HEAD")
+        let base = try repo.resolveCommit("f879d7c")
+        let files = try TreeDiffer(repository: repo).diff(base: base, tip: tip)
+        for f in files where !f.isBinary && f.status != .renamed {
+            #expect(f.hunks.reduce(0) { $0 + Int($1.newCount) } == f.additions, "\(f.path)")
+            #expect(f.hunks.reduce(0) { $0 + Int($1.oldCount) } == f.deletions, "\(f.path)")
+        }
+    }
+
+    @Test func identicalCommitsHaveNoChanges() throws {
+        let repo = try Repository(path: SampleRepositories.path("gerrit"))
+        let tip = try repo.resolveCommit("HEAD")
+        #expect(try TreeDiffer(repository: repo).diff(base: tip, tip: tip).isEmpty)
+    }
+
+    @Test func zeroContextHunksFromXdiff() throws {
+        let repo = try Repository(path: SampleRepositories.path("gerrit"))
+        let differ = TreeDiffer(repository: repo)
+        let old = Array("a\nb\nc\nd\n".utf8)
+        let new = Array("a\nB\nc\nd\ne\n".utf8)
+        let hunks = try old.withUnsafeBytes { o in try new.withUnsafeBytes { n in try differ.hunks(o, n) } }
+        #expect(hunks == [Hunk(oldStart: 2, oldCount: 1, newStart: 2, newCount: 1), Hunk(oldStart: 4, oldCount: 0, newStart: 5, newCount: 1)])
+    }
+
+    @Test(arguments: [("", 0), ("a", 1), ("a\n", 1), ("a\nb", 2), ("\n\n", 2)])
+    func lineCounting(text: String, lines: Int) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBytes { LineCounting.lines(in: $0) } == lines)
+    }
+}
+
+@Suite struct RenameSimilarityTests {
+    @Test func spanHashesCutAtNewlinesAnd64Bytes() {
+        let text = Array(("abc\n" + String(repeating: "x", count: 70)).utf8)
+        let hashes = text.withUnsafeBytes { RenameDetector.Signature.hash($0, isText: true) }
+        #expect(hashes.values.sorted() == [4, 6, 64])
+    }
+
+    @Test func crBeforeLfIsIgnoredInText() {
+        let crlf = Array("line one\r\nline two\r\n".utf8)
+        let lf = Array("line one\nline two\n".utf8)
+        let a = crlf.withUnsafeBytes { RenameDetector.Signature.hash($0, isText: true) }
+        let b = lf.withUnsafeBytes { RenameDetector.Signature.hash($0, isText: true) }
+        #expect(Set(a.keys) == Set(b.keys))
+    }
+}
