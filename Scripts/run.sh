@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The main job: install dependencies, build Yardstick (release), build the bundled sample repositories and
+# analyse one. Any arguments are passed to `yardstick` instead, e.g.
+#   Scripts/run.sh analyze /path/to/clone --format markdown
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source Scripts/setup.sh
+swift build -c release --product yardstick >&2
+bin="$(swift build -c release --show-bin-path)/yardstick"
+
+if [ "$#" -eq 0 ]; then
+    bash Scripts/make-sample-repos.sh sample-repos >&2
+    set -- analyze sample-repos/github-merge
+fi
+exec "$bin" "$@"
