@@ -4,12 +4,12 @@ internal import CLibGit2
 enum LibGit2 {
     /// Initialises libgit2 exactly once (`git_libgit2_init`) and applies Yardstick's global options:
     /// - strict hash verification off: objects are read, never written, and re-hashing every object read
-    ///   costs about a third of mining time (ADR 0004);
+    ///   is a large share of mining time (measured in ADR 0006);
     /// - no global, XDG or system configuration: results must not depend on the user running the tool;
     /// - no owner validation: nothing from the repository is ever executed, so a clone owned by
     ///   another user is safe to read.
     static let initialized: Bool = {
-        git_libgit2_init()
+        precondition(git_libgit2_init() > 0, "git_libgit2_init failed")
         _ = yardstick_git_set_strict_hash_verification(0)
         _ = yardstick_git_set_owner_validation(0)
         for level in [GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_PROGRAMDATA] {

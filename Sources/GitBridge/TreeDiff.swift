@@ -1,4 +1,9 @@
 internal import CLibGit2
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
 package import HistoryModel
 
 /// A changed tree entry found by the tree walk, before line counting and rename pairing.
@@ -137,7 +142,8 @@ package final class TreeDiffer {
         var isBinary: Bool {
             withBytesNoThrow { buf in
                 if buf.count > TreeDiffer.bigFileThreshold { return true }
-                return buf.prefix(8000).contains(0)
+                guard let base = buf.baseAddress else { return false }
+                return memchr(base, 0, min(buf.count, 8000)) != nil
             }
         }
 
@@ -294,9 +300,14 @@ private final class HunkSink {
 /// line without one.
 enum LineCounting {
     static func lines(in buffer: UnsafeRawBufferPointer) -> Int {
-        guard let last = buffer.last else { return 0 }
+        guard let base = buffer.baseAddress, let last = buffer.last else { return 0 }
         var count = 0
-        for byte in buffer where byte == 0x0A { count += 1 }
+        var p = base
+        let end = base + buffer.count
+        while p < end, let hit = memchr(p, 0x0A, end - p) {
+            count += 1
+            p = UnsafeRawPointer(hit) + 1
+        }
         return last == 0x0A ? count : count + 1
     }
 }

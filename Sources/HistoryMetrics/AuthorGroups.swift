@@ -66,10 +66,21 @@ public struct AuthorGroups: Sendable {
     /// The group name bots are listed under.
     public static let bots = "bots"
 
-    /// Like `assign`, but sets bots apart (into `bots`) unless `includeBots` is on.
+    /// Like `assign`, but sets bots apart (into `bots`) unless `includeBots` is on. An e-mail address or name
+    /// listed explicitly in a group wins over the bot patterns.
     public func resolve(_ identity: Identity) -> Assignment {
+        if let explicit = explicitAssignment(identity) { return explicit }
         if !includeBots && isBot(identity) { return Assignment(group: Self.bots, rule: "bot pattern") }
         return assign(identity)
+    }
+
+    private func explicitAssignment(_ identity: Identity) -> Assignment? {
+        let email = identity.email.lowercased()
+        for g in groups {
+            if g.emails.contains(where: { $0.lowercased() == email }) { return Assignment(group: g.name, rule: "email \(email)") }
+            if g.names.contains(identity.name) { return Assignment(group: g.name, rule: "name \(identity.name)") }
+        }
+        return nil
     }
 
     /// The group of an identity, and the rule that put it there.
@@ -82,10 +93,7 @@ public struct AuthorGroups: Sendable {
             let domain = String(email[email.index(after: at)...])
             return Assignment(group: domain, rule: "e-mail domain")
         }
-        for g in groups {
-            if g.emails.contains(where: { $0.lowercased() == email }) { return Assignment(group: g.name, rule: "email \(email)") }
-            if g.names.contains(identity.name) { return Assignment(group: g.name, rule: "name \(identity.name)") }
-        }
+        if let explicit = explicitAssignment(identity) { return explicit }
         let domain = email.lastIndex(of: "@").map { String(email[email.index(after: $0)...]) } ?? ""
         let full = identity.description
         for g in groups {

@@ -17,7 +17,7 @@ public struct Band: Sendable, Equatable {
 
     public func contains(_ v: Double) -> Bool { v >= low && (high.map { v <= $0 } ?? true) }
 
-    /// `Industry Average (200–400)`, `Poorly Managed Offshore (500–1000+)`.
+    /// `Industry Average (200–400 lines)`, `Poorly Managed Offshore (500+ lines)` for an open band.
     public func label(unit: String) -> String {
         let hi = high.map { Self.format($0) } ?? ""
         let open = high == nil ? "+" : ""

@@ -143,9 +143,7 @@ package struct LandedChangeClassifier: Sendable {
         var seen: Set<String> = [author.key]
         var out: [Identity] = []
         for r in records {
-            for t in r.trailers where t.key.lowercased() == "co-authored-by" {
-                if let id = Message.identity(t.value), seen.insert(id.key).inserted { out.append(id) }
-            }
+            for id in r.coAuthors where seen.insert(id.key).inserted { out.append(id) }
         }
         return out.sorted()
     }

@@ -215,12 +215,19 @@ final class Worker {
 
     /// Shallow boundaries: commits whose parents are missing.
     let boundaries: Set<ObjectID>
+    /// The parents of the shallow boundaries: the objects a shallow clone lacks.
+    let missingParents: [ObjectID]
 
     init(path: String, mailmap contents: [UInt8]?, boundaries: Set<ObjectID>, searchParents: Bool = false) throws {
         repository = try Repository(path: path, searchParents: searchParents)
         mailmap = try Mailmap(contents: contents)
         differ = TreeDiffer(repository: repository)
         self.boundaries = boundaries
+        var missing: [ObjectID] = []
+        for b in boundaries.sorted() {
+            missing += (try? repository.commitHeader(b, mailmap: mailmap).parents) ?? []
+        }
+        missingParents = missing
     }
 
     /// The record of a first-parent commit, or nil when a shallow boundary cuts off the history it needs
@@ -229,8 +236,11 @@ final class Worker {
         if boundaries.contains(header.id) { return nil }
         do {
             return try record(for: header, sideBranches: true)
-        } catch is GitError where !boundaries.isEmpty {
-            return nil
+        } catch let error as GitError where !missingParents.isEmpty {
+            // Only a missing object that the shallow boundary cut off means "truncated"; anything else is
+            // corruption and must fail the run.
+            if missingParents.contains(where: { error.message.contains($0.hex) }) { return nil }
+            throw error
         }
     }
 
@@ -249,12 +259,18 @@ final class Worker {
                 sides.append(SideBranch(tip: tip, mergeBase: base, commits: commits, reviewedFiles: reviewed))
             }
         }
+        let trailers = Trailer.parse(message: header.message)
+        let coAuthors = trailers.filter { $0.key.lowercased() == "co-authored-by" }
+            .compactMap { Message.identity($0.value) }
+            .map { mailmap.resolve($0) }
         return CommitRecord(
             id: header.id,
             parents: header.parents,
             author: header.author,
             committer: header.committer,
             message: header.message,
+            trailers: trailers,
+            coAuthors: coAuthors,
             files: files,
             sideBranches: sides
         )

@@ -11,6 +11,8 @@ public struct CommitRecord: Sendable {
     public var message: String
     /// Trailers from the message's last paragraph, in order.
     public var trailers: [Trailer]
+    /// People credited by `Co-authored-by:` trailers, after `.mailmap`, in trailer order.
+    public var coAuthors: [Identity]
     /// The diff against the first parent (a root commit: against the empty tree).
     public var files: [FileChange]
     /// For a merge commit: one entry per parent after the first.
@@ -23,6 +25,7 @@ public struct CommitRecord: Sendable {
         committer: Signature,
         message: String,
         trailers: [Trailer]? = nil,
+        coAuthors: [Identity]? = nil,
         files: [FileChange] = [],
         sideBranches: [SideBranch] = []
     ) {
@@ -31,7 +34,11 @@ public struct CommitRecord: Sendable {
         self.author = author
         self.committer = committer
         self.message = message
-        self.trailers = trailers ?? Trailer.parse(message: message)
+        let parsed = trailers ?? Trailer.parse(message: message)
+        self.trailers = parsed
+        self.coAuthors =
+            coAuthors
+            ?? parsed.filter { $0.key.lowercased() == "co-authored-by" }.compactMap { Message.identity($0.value) }
         self.files = files
         self.sideBranches = sideBranches
     }

@@ -11,9 +11,18 @@ public enum ChangeKind: String, Sendable, CaseIterable, Codable, Comparable {
     /// Anything else on the first-parent line: landed without a review the history can show.
     case direct
 
-    public static func < (a: ChangeKind, b: ChangeKind) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// Classification precedence: merge first, direct last.
+    public var rank: Int {
+        switch self {
+        case .merge: return 0
+        case .squash: return 1
+        case .gerrit: return 2
+        case .rebase: return 3
+        case .direct: return 4
+        }
     }
+
+    public static func < (a: ChangeKind, b: ChangeKind) -> Bool { a.rank < b.rank }
 }
 
 /// The two ends of a diff: `git diff base tip`. A nil base is the empty tree.
@@ -40,7 +49,7 @@ public struct LandedChange: Sendable {
     public var author: Identity
     /// Further people credited through `Co-authored-by:` trailers.
     public var coAuthors: [Identity]
-    /// The subject of the landing commit.
+    /// The change's title: a merge's PR title from its message (GitHub, GitLab, Bitbucket put it in the body), else the subject.
     public var title: String
     /// Earliest author time among the change's commits.
     public var authoredAt: Int64

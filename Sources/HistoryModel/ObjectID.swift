@@ -27,6 +27,23 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.init(high: h, middle: m, low: l)
     }
 
+    /// Reads 20 raw bytes at `pointer` (such as a libgit2 `git_oid`).
+    @inlinable
+    public init(rawPointer pointer: UnsafeRawPointer) {
+        self.init(
+            high: UInt64(bigEndian: pointer.loadUnaligned(as: UInt64.self)),
+            middle: UInt64(bigEndian: pointer.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            low: UInt32(bigEndian: pointer.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
+    }
+
+    /// Writes the 20 raw bytes to `pointer`.
+    @inlinable
+    public func store(to pointer: UnsafeMutableRawPointer) {
+        pointer.storeBytes(of: high.bigEndian, as: UInt64.self)
+        pointer.storeBytes(of: middle.bigEndian, toByteOffset: 8, as: UInt64.self)
+        pointer.storeBytes(of: low.bigEndian, toByteOffset: 16, as: UInt32.self)
+    }
+
     /// Parses a 40-character hexadecimal id; returns nil for anything else.
     public init?(hex: some StringProtocol) {
         let utf8 = Array(hex.utf8)
