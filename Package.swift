@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "YardstickConfigTests", dependencies: ["YardstickConfig", "HistoryMetrics"]),
         .testTarget(
             name: "MetricsReportingTests",
-            dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel"]
+            dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel"], exclude: ["Snapshots"]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]

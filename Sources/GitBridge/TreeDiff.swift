@@ -28,8 +28,11 @@ package final class TreeDiffer {
     /// Files larger than this are treated as binary, like git's `core.bigFileThreshold` (512 MiB).
     static let bigFileThreshold = 512 * 1024 * 1024
 
-    package init(repository: Repository) {
+    let cache: DiffCache
+
+    package init(repository: Repository, cache: DiffCache = DiffCache()) {
         self.repository = repository
+        self.cache = cache
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0
         options.interhunk_lines = 0
@@ -157,74 +160,145 @@ package final class TreeDiffer {
         }
     }
 
-    private func content(_ id: ObjectID?, _ mode: UInt32) throws(GitError) -> Content? {
-        guard let id else { return nil }
-        return try Content(id: id, mode: mode, repository: repository)
-    }
-
     private func fileChanges(for changes: [EntryChange]) throws(GitError) -> [FileChange] {
         var result: [FileChange] = []
         result.reserveCapacity(changes.count)
-        var deletions: [(EntryChange, Content)] = []
-        var additions: [(EntryChange, Content)] = []
+        var deletions: [EntryChange] = []
+        var additions: [EntryChange] = []
         for change in changes {
             switch (change.oldID, change.newID) {
             case (let oldID?, let newID?):
-                let old = try Content(id: oldID, mode: change.oldMode, repository: repository)
-                let new = try Content(id: newID, mode: change.newMode, repository: repository)
                 let typeChanged = Self.kind(change.oldMode) != Self.kind(change.newMode)
                 result.append(
-                    try counted(path: change.path, oldPath: nil, status: typeChanged ? .typeChanged : .modified, old: old, new: new)
-                )
-            case (let oldID?, nil):
-                deletions.append((change, try Content(id: oldID, mode: change.oldMode, repository: repository)))
-            case (nil, let newID?):
-                additions.append((change, try Content(id: newID, mode: change.newMode, repository: repository)))
+                    try modified(
+                        path: change.path, oldPath: nil, status: typeChanged ? .typeChanged : .modified,
+                        old: (oldID, change.oldMode), new: (newID, change.newMode)))
+            case (_?, nil):
+                deletions.append(change)
+            case (nil, _?):
+                additions.append(change)
             case (nil, nil):
                 break
             }
         }
         if !deletions.isEmpty && !additions.isEmpty {
-            let pairs = RenameDetector.pair(
-                sources: deletions.map { RenameDetector.Candidate(path: $0.0.path, id: $0.0.oldID, mode: $0.0.oldMode, content: $0.1) },
-                destinations: additions.map { RenameDetector.Candidate(path: $0.0.path, id: $0.0.newID, mode: $0.0.newMode, content: $0.1) }
-            )
-            var usedSources = Set<Int>()
-            var usedDestinations = Set<Int>()
-            for pair in pairs {
-                usedSources.insert(pair.source)
-                usedDestinations.insert(pair.destination)
-                let (src, srcContent) = deletions[pair.source]
-                let (dst, dstContent) = additions[pair.destination]
-                var change = try counted(path: dst.path, oldPath: src.path, status: .renamed, old: srcContent, new: dstContent)
-                if pair.exact {
-                    change.additions = 0
-                    change.deletions = 0
-                    change.hunks = []
-                }
-                result.append(change)
-            }
-            deletions = deletions.enumerated().filter { !usedSources.contains($0.offset) }.map(\.element)
-            additions = additions.enumerated().filter { !usedDestinations.contains($0.offset) }.map(\.element)
+            try pairRenames(&deletions, &additions, into: &result)
         }
-        for (change, content) in deletions {
-            let binary = content.isBinary
-            let n = binary ? 0 : content.lineCount
+        for change in deletions {
+            guard let id = change.oldID else { continue }
+            let lines = try self.lines(id, change.oldMode)
+            let n = lines.count
             result.append(
-                FileChange(path: change.path, status: .deleted, additions: 0, deletions: n, isBinary: binary,
-                           hunks: n > 0 ? [Hunk(oldStart: 1, oldCount: UInt32(n), newStart: 0, newCount: 0)] : [])
-            )
+                FileChange(path: change.path, status: .deleted, additions: 0, deletions: n, isBinary: lines.isBinary,
+                           hunks: n > 0 ? [Hunk(oldStart: 1, oldCount: UInt32(n), newStart: 0, newCount: 0)] : []))
         }
-        for (change, content) in additions {
-            let binary = content.isBinary
-            let n = binary ? 0 : content.lineCount
+        for change in additions {
+            guard let id = change.newID else { continue }
+            let lines = try self.lines(id, change.newMode)
+            let n = lines.count
             result.append(
-                FileChange(path: change.path, status: .added, additions: n, deletions: 0, isBinary: binary,
-                           hunks: n > 0 ? [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: UInt32(n))] : [])
-            )
+                FileChange(path: change.path, status: .added, additions: n, deletions: 0, isBinary: lines.isBinary,
+                           hunks: n > 0 ? [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: UInt32(n))] : []))
         }
         result.sort { ($0.path, $0.oldPath ?? "") < ($1.path, $1.oldPath ?? "") }
         return result
+    }
+
+    /// Pairs deleted and added files into renames (see `RenameDetector`); paired entries leave both lists.
+    private func pairRenames(_ deletions: inout [EntryChange], _ additions: inout [EntryChange], into result: inout [FileChange])
+        throws(GitError)
+    {
+        // Exact renames need no content: the same blob id on both sides.
+        var byID: [ObjectID: [Int]] = [:]
+        for (i, d) in deletions.enumerated() where Self.kind(d.oldMode) != 3 {
+            if let id = d.oldID { byID[id, default: []].append(i) }
+        }
+        var usedDeletions = Set<Int>()
+        var usedAdditions = Set<Int>()
+        for (j, a) in additions.enumerated() where Self.kind(a.newMode) != 3 {
+            guard let id = a.newID, let candidates = byID[id] else { continue }
+            let free = candidates.filter { !usedDeletions.contains($0) }
+            guard let first = free.first else { continue }
+            let name = RenameDetector.basename(a.path)
+            let chosen = free.first { RenameDetector.basename(deletions[$0].path) == name } ?? first
+            usedDeletions.insert(chosen)
+            usedAdditions.insert(j)
+            result.append(
+                FileChange(path: a.path, oldPath: deletions[chosen].path, status: .renamed, additions: 0, deletions: 0,
+                           isBinary: try lines(id, a.newMode).isBinary))
+        }
+        var sources = deletions.indices.filter { !usedDeletions.contains($0) }
+        var destinations = additions.indices.filter { !usedAdditions.contains($0) }
+        if !sources.isEmpty && !destinations.isEmpty {
+            let pairs = RenameDetector.pair(
+                sources: try sources.map { i throws(GitError) in try candidate(deletions[i], old: true) },
+                destinations: try destinations.map { j throws(GitError) in try candidate(additions[j], old: false) })
+            for pair in pairs {
+                let d = deletions[sources[pair.source]]
+                let a = additions[destinations[pair.destination]]
+                guard let oldID = d.oldID, let newID = a.newID else { continue }
+                result.append(
+                    try modified(path: a.path, oldPath: d.path, status: .renamed, old: (oldID, d.oldMode), new: (newID, a.newMode)))
+                usedDeletions.insert(sources[pair.source])
+                usedAdditions.insert(destinations[pair.destination])
+            }
+            sources.removeAll()
+            destinations.removeAll()
+        }
+        deletions = deletions.enumerated().filter { !usedDeletions.contains($0.offset) }.map(\.element)
+        additions = additions.enumerated().filter { !usedAdditions.contains($0.offset) }.map(\.element)
+    }
+
+    private func candidate(_ change: EntryChange, old: Bool) throws(GitError) -> RenameDetector.Candidate {
+        let id = old ? change.oldID : change.newID
+        let mode = old ? change.oldMode : change.newMode
+        guard let id else { throw GitError(code: -1, message: "rename candidate without blob", function: "candidate") }
+        return RenameDetector.Candidate(path: change.path, id: id, mode: mode, content: try Content(id: id, mode: mode, repository: repository))
+    }
+
+    /// Line count and binary flag of one blob, from the cache when another diff already counted it.
+    private func lines(_ id: ObjectID, _ mode: UInt32) throws(GitError) -> DiffCache.Lines {
+        if mode == GIT_FILEMODE_COMMIT.rawValue { return DiffCache.Lines(isBinary: false, count: 1) }
+        if let cached = cache.lines(id) { return cached }
+        let content = try Content(id: id, mode: mode, repository: repository)
+        let binary = content.isBinary
+        let value = DiffCache.Lines(isBinary: binary, count: binary ? 0 : content.lineCount)
+        cache.store(id, value)
+        return value
+    }
+
+    /// A modified (or renamed) file: hunks from the cache, or from xdiff.
+    private func modified(
+        path: String, oldPath: String?, status: FileChange.Status, old: (ObjectID, UInt32), new: (ObjectID, UInt32)
+    ) throws(GitError) -> FileChange {
+        let key = DiffCache.Pair(old: old.0, new: new.0)
+        let counted: DiffCache.Counted
+        if old.0 == new.0 {
+            counted = DiffCache.Counted(isBinary: try lines(old.0, old.1).isBinary, hunks: [])
+        } else if let cached = cache.counted(key), old.1 != GIT_FILEMODE_COMMIT.rawValue, new.1 != GIT_FILEMODE_COMMIT.rawValue {
+            counted = cached
+        } else {
+            let oldContent = try Content(id: old.0, mode: old.1, repository: repository)
+            let newContent = try Content(id: new.0, mode: new.1, repository: repository)
+            if oldContent.isBinary || newContent.isBinary {
+                counted = DiffCache.Counted(isBinary: true, hunks: [])
+            } else {
+                let hunks = try oldContent.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in
+                    try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in try self.hunks(o, n) }
+                }
+                counted = DiffCache.Counted(isBinary: false, hunks: hunks)
+            }
+            cache.store(key, counted)
+        }
+        var added = 0
+        var deleted = 0
+        for h in counted.hunks {
+            added += Int(h.newCount)
+            deleted += Int(h.oldCount)
+        }
+        return FileChange(
+            path: path, oldPath: oldPath, status: status, additions: added, deletions: deleted, isBinary: counted.isBinary,
+            hunks: counted.hunks)
     }
 
     /// 0 tree, 1 blob or executable, 2 symlink, 3 submodule.
@@ -235,24 +309,6 @@ package final class TreeDiffer {
         case GIT_FILEMODE_COMMIT.rawValue: return 3
         default: return 1
         }
-    }
-
-    private func counted(path: String, oldPath: String?, status: FileChange.Status, old: Content, new: Content) throws(GitError)
-        -> FileChange
-    {
-        if old.isBinary || new.isBinary {
-            return FileChange(path: path, oldPath: oldPath, status: status, additions: 0, deletions: 0, isBinary: true)
-        }
-        let hunks = try old.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in
-            try new.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in try self.hunks(o, n) }
-        }
-        var added = 0
-        var deleted = 0
-        for h in hunks {
-            added += Int(h.newCount)
-            deleted += Int(h.oldCount)
-        }
-        return FileChange(path: path, oldPath: oldPath, status: status, additions: added, deletions: deleted, isBinary: false, hunks: hunks)
     }
 
     /// Zero-context hunks between two texts, from xdiff (`git_diff_buffers`).

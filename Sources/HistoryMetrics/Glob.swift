@@ -9,10 +9,11 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     public init(_ pattern: String) {
         self.pattern = pattern
         var p = Substring(pattern)
-        if p.hasPrefix("/") { p = p.dropFirst() }
+        let leadingSlash = p.hasPrefix("/")
+        if leadingSlash { p = p.dropFirst() }
         let body = String(p)
-        // A slash anywhere but at the end anchors the pattern (gitignore rule).
-        anchored = body.dropLast(body.hasSuffix("/") ? 1 : 0).contains("/")
+        // A slash anywhere but at the end anchors the pattern (gitignore rule), a leading one included.
+        anchored = leadingSlash || body.dropLast(body.hasSuffix("/") ? 1 : 0).contains("/")
         bytes = Array(body.utf8)
     }
 

@@ -58,6 +58,8 @@ package struct MinedHistory: Sendable {
     package var shallowBoundaries: [ObjectID]
     /// First-parent commits left out because the history they need is cut off by a shallow boundary.
     package var truncated: [ObjectID]
+    /// Wall time of each mining phase, in seconds, for benchmarks (`YARDSTICK_TIMINGS=1`).
+    package var timings: [(String, Double)]
 }
 
 /// The Dispatch-based miner. It reads history through `GitBridge` on worker threads, one repository handle
@@ -65,6 +67,8 @@ package struct MinedHistory: Sendable {
 package struct Miner: Sendable {
     package let path: String
     package let options: MiningOptions
+    /// Line counts shared by all workers of this miner.
+    let diffCache = DiffCache()
 
     package init(path: String, options: MiningOptions) {
         self.path = path
@@ -115,13 +119,23 @@ package struct Miner: Sendable {
             throw MiningError.shallow(path: path, boundaries: shallow.count, firstParentCommitsPresent: available)
         }
 
+        var timings: [(String, Double)] = []
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap(_ name: String) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            timings.append((name, Double(now - clock) / 1e9))
+            clock = now
+        }
+        lap("open")
+
         // Phase 1: the first-parent line, with headers, then the window.
         let line = try repository.firstParentLine(from: tip, stoppingAt: Set(shallow))
         let workers = options.workers
         let repositoryPath = gitDirectory
         let boundaries = Set(shallow)
+        let cache = diffCache
         let opener: @Sendable () throws -> Worker = {
-            try Worker(path: repositoryPath, mailmap: mailmapContents, boundaries: boundaries)
+            try Worker(path: repositoryPath, mailmap: mailmapContents, boundaries: boundaries, cache: cache)
         }
         let headers = try Parallel.map(line, workers: workers, chunk: 256, context: opener) { worker, id in
             try worker.repository.commitHeader(id, mailmap: worker.mailmap)
@@ -131,6 +145,8 @@ package struct Miner: Sendable {
         let mainlineHeaders = headers.filter { h in
             (since.map { h.committer.time >= $0 } ?? true) && (until.map { h.committer.time <= $0 } ?? true)
         }
+
+        lap("first-parent line")
 
         // Phase 2: diffs of mainline commits, and what each mainline merge brought in.
         let total = mainlineHeaders.count
@@ -154,6 +170,8 @@ package struct Miner: Sendable {
             }
         }
 
+        lap("first-parent records (\(mainline.count))")
+
         // Phase 3: the commits merges brought in.
         var branchIDs: [ObjectID] = []
         var seen = Set<ObjectID>(mainline)
@@ -174,6 +192,8 @@ package struct Miner: Sendable {
         }
         for r in branchRecords { commits[r.id] = r }
 
+        lap("merged branch records (\(branchRecords.count))")
+
         return MinedHistory(
             gitDirectory: gitDirectory,
             workingDirectory: repository.workingDirectory,
@@ -183,7 +203,8 @@ package struct Miner: Sendable {
             commits: commits,
             attributeFiles: attributeFiles,
             shallowBoundaries: shallow,
-            truncated: truncated
+            truncated: truncated,
+            timings: timings
         )
     }
 
@@ -194,7 +215,9 @@ package struct Miner: Sendable {
         do {
             let results = try Parallel.map(
                 ranges, workers: options.workers, chunk: 4,
-                context: { try Worker(path: repositoryPath, mailmap: nil, boundaries: [], searchParents: search) }
+                context: { [diffCache] in
+                    try Worker(path: repositoryPath, mailmap: nil, boundaries: [], cache: diffCache, searchParents: search)
+                }
             ) { worker, range in
                 try worker.differ.diff(base: range.base, tip: range.tip)
             }
@@ -218,10 +241,12 @@ final class Worker {
     /// The parents of the shallow boundaries: the objects a shallow clone lacks.
     let missingParents: [ObjectID]
 
-    init(path: String, mailmap contents: [UInt8]?, boundaries: Set<ObjectID>, searchParents: Bool = false) throws {
+    init(
+        path: String, mailmap contents: [UInt8]?, boundaries: Set<ObjectID>, cache: DiffCache, searchParents: Bool = false
+    ) throws {
         repository = try Repository(path: path, searchParents: searchParents)
         mailmap = try Mailmap(contents: contents)
-        differ = TreeDiffer(repository: repository)
+        differ = TreeDiffer(repository: repository, cache: cache)
         self.boundaries = boundaries
         var missing: [ObjectID] = []
         for b in boundaries.sorted() {

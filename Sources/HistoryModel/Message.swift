@@ -3,8 +3,7 @@ public enum Message {
     /// The first paragraph folded onto one line, as `git log --format=%s` prints it.
     public static func subject(of message: String) -> String {
         var parts: [Substring] = []
-        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
-            let l = line.hasSuffix("\r") ? line.dropLast() : line
+        for l in message.lines() {
             if l.allSatisfy(\.isWhitespace) {
                 if parts.isEmpty { continue }
                 break
@@ -23,5 +22,13 @@ public enum Message {
         let name = value[..<open].trimmingWhitespace()
         guard !email.isEmpty else { return nil }
         return Identity(name: name.isEmpty ? email : name, email: email)
+    }
+}
+
+extension String {
+    /// The lines of a text, split at `\n` and `\r\n` (in Swift `"\r\n"` is one Character, so splitting at
+    /// `"\n"` alone would not cut CRLF text), without their line terminators.
+    func lines() -> [Substring] {
+        split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     }
 }

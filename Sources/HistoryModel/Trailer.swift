@@ -13,9 +13,7 @@ public struct Trailer: Hashable, Sendable {
     /// when at least a quarter are trailers and one of them is git-generated (`Signed-off-by:`,
     /// `(cherry picked from commit …)`).
     public static func parse(message: String) -> [Trailer] {
-        let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
+        let lines = message.lines()
         var end = lines.count
         while end > 0 && lines[end - 1].allSatisfy(\.isWhitespace) { end -= 1 }
         guard end > 0 else { return [] }

@@ -30,6 +30,9 @@ public struct YardstickConfiguration: Sendable {
         }
         var config = YardstickConfiguration()
         guard let root else { return config }
+        if case .scalar(let scalar) = root, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+            return config  // an empty document (`---` alone) is an empty configuration
+        }
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, path: "configuration", allowed: ["version", "groups", "bots", "exclude", "forges"])
         if let v = top["version"] {

@@ -46,6 +46,11 @@ struct Frontend {
             classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
             progress: progress?.report)
         progress?.finish()
+        if ProcessInfo.processInfo.environment["YARDSTICK_TIMINGS"] == "1" {
+            for (phase, seconds) in history.mined.timings {
+                Terminal.writeStderr("timing: \(phase): \(String(format: "%.3f", seconds)) s\n")
+            }
+        }
         if !history.mined.shallowBoundaries.isEmpty {
             Terminal.writeStderr(
                 "warning: \(options.path) is a shallow clone; history stops at \(history.mined.shallowBoundaries.count) boundary commit(s) and older changes are missing\n"

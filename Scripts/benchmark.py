@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Benchmark `yardstick analyze` against `git log --numstat --no-renames` on the same repository.
+
+Runs the two alternately (N times each), plus yardstick with one worker thread, and prints the median wall
+time of each, the ratios, and yardstick's peak memory (max RSS, from wait4). Usage:
+
+    Scripts/benchmark.py REPO [--runs N] [--yardstick PATH] [--workers N]
+
+REPO is any clone (bare or not). Build first: `swift build -c release --product yardstick`.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run(cmd):
+    """Runs cmd with output discarded; returns (wall seconds, max RSS in MiB)."""
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as null:
+        proc = subprocess.Popen(cmd, stdout=null, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        err = proc.stderr.read().decode(errors="replace")
+        proc.stderr.close()
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"benchmark: {' '.join(cmd)} exited {code}: {err.strip()}")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("repo")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--yardstick", default=None)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    yardstick = args.yardstick or os.path.join(root, ".build", "release", "yardstick")
+    if not os.access(yardstick, os.X_OK):
+        sys.exit(f"benchmark: {yardstick} not found; run `swift build -c release --product yardstick` first")
+
+    git_dir = subprocess.run(["git", "-C", args.repo, "rev-parse", "--git-dir"], capture_output=True, text=True)
+    if git_dir.returncode != 0:
+        sys.exit(f"benchmark: {args.repo}: not a git repository")
+    commits = subprocess.run(["git", "-C", args.repo, "rev-list", "--count", "HEAD"], capture_output=True, text=True).stdout.strip()
+
+    baseline = ["git", "-C", args.repo, "log", "--numstat", "--no-renames", "HEAD"]
+    many = [yardstick, "analyze", args.repo, "--format", "json", "--workers", str(args.workers)]
+    one = [yardstick, "analyze", args.repo, "--format", "json", "--workers", "1"]
+
+    times = {"git": [], "many": [], "one": []}
+    rss = {"many": [], "one": []}
+    for i in range(args.runs):
+        for name, cmd in (("git", baseline), ("many", many), ("one", one)):
+            wall, mem = run(cmd)
+            times[name].append(wall)
+            if name in rss:
+                rss[name].append(mem)
+            print(f"run {i + 1}/{args.runs} {name:>4}: {wall:7.2f} s  {mem:8.1f} MiB", file=sys.stderr)
+
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"repository: {args.repo} ({commits} commits reachable from HEAD)")
+    print(f"runs: {args.runs} each, alternating")
+    print(f"git log --numstat --no-renames     median {med['git']:7.2f} s")
+    print(f"yardstick analyze ({args.workers} workers)      median {med['many']:7.2f} s   peak RSS {max(rss['many']):7.1f} MiB")
+    print(f"yardstick analyze (1 worker)       median {med['one']:7.2f} s   peak RSS {max(rss['one']):7.1f} MiB")
+    print(f"ratio yardstick/git: {med['many'] / med['git']:.2f}  (target <= 1.00)")
+    print(f"speed-up {args.workers} workers vs 1: {med['one'] / med['many']:.2f}x  (target >= 1.60)")
+
+
+if __name__ == "__main__":
+    main()

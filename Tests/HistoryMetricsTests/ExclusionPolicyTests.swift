@@ -1,0 +1,115 @@
+import Testing
+
+@testable import HistoryMetrics
+
+struct ExclusionPolicyTests {
+    static let lockFiles = [
+        "Package.resolved", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb",
+        "Cargo.lock", "go.sum", "Gemfile.lock", "poetry.lock", "Pipfile.lock", "uv.lock", "composer.lock",
+        "mix.lock", "pubspec.lock", "Podfile.lock", "Cartfile.resolved", "flake.lock", "packages.lock.json",
+        "gradle.lockfile", "conan.lock",
+    ]
+
+    @Test func defaultLockFileList() {
+        #expect(ExclusionPolicy.defaultLockFiles == Self.lockFiles)
+        #expect(ExclusionPolicy.defaultVendorDirectories == ["vendor", "third_party", "node_modules"])
+    }
+
+    @Test(arguments: lockFiles)
+    func lockFilesAreExcludedAtAnyDepth(name: String) {
+        let policy = ExclusionPolicy()
+        #expect(policy.reason(for: name) == "lock file")
+        #expect(policy.reason(for: "apps/web/\(name)") == "lock file")
+        #expect(policy.reason(for: name + ".bak") == nil)
+        #expect(policy.reason(for: "docs/\(name).md") == nil)
+    }
+
+    @Test func lockFileNamesAreCaseSensitive() {
+        #expect(ExclusionPolicy().reason(for: "YARN.LOCK") == nil)
+    }
+
+    @Test(arguments: [
+        ("vendor/github.com/x/y.go", "vendored (vendor/)"),
+        ("third_party/zlib/inflate.c", "vendored (third_party/)"),
+        ("node_modules/left-pad/index.js", "vendored (node_modules/)"),
+        ("web/app/node_modules/left-pad/index.js", "vendored (node_modules/)"),
+        ("a/b/c/vendor/d.rb", "vendored (vendor/)"),
+        ("vendor/third_party/x.c", "vendored (vendor/)"),
+    ])
+    func vendoredDirectoriesAtAnyDepth(path: String, reason: String) {
+        #expect(ExclusionPolicy().reason(for: path) == reason)
+    }
+
+    @Test(arguments: ["src/vendor", "vendors/x.go", "my_vendor/x.go", "src/vendor.go", "node_modules", "README.md"])
+    func similarPathsAreCounted(path: String) {
+        #expect(ExclusionPolicy().reason(for: path) == nil)
+    }
+
+    @Test func lockFileReasonWinsOverVendoredDirectory() {
+        #expect(ExclusionPolicy().reason(for: "vendor/yarn.lock") == "lock file")
+    }
+
+    @Test func configExtraPatterns() {
+        let policy = ExclusionPolicy(extraPatterns: [Glob("*.generated.swift"), Glob("docs/**")])
+        #expect(policy.reason(for: "Sources/App/Model.generated.swift") == "excluded by config (*.generated.swift)")
+        #expect(policy.reason(for: "docs/guide/intro.md") == "excluded by config (docs/**)")
+        #expect(policy.reason(for: "src/docs/intro.md") == nil)
+        #expect(policy.reason(for: "Sources/App/Model.swift") == nil)
+        // Defaults still apply alongside.
+        #expect(policy.reason(for: "Cargo.lock") == "lock file")
+    }
+
+    @Test func firstMatchingExtraPatternIsNamed() {
+        let policy = ExclusionPolicy(extraPatterns: [Glob("gen/**"), Glob("*.pb.go")])
+        #expect(policy.reason(for: "gen/api.pb.go") == "excluded by config (gen/**)")
+    }
+
+    @Test func includePatternsOverrideEverything() {
+        let attributes = GitAttributes(files: [(path: ".gitattributes", contents: "*.pb.go linguist-generated\n")])
+        let policy = ExclusionPolicy(
+            extraPatterns: [Glob("docs/**")],
+            includePatterns: [Glob("vendor/ours/**"), Glob("yarn.lock"), Glob("docs/keep.md"), Glob("api/*.pb.go")],
+            attributes: attributes)
+        #expect(policy.reason(for: "vendor/ours/a.go") == nil)
+        #expect(policy.reason(for: "vendor/theirs/a.go") == "vendored (vendor/)")
+        #expect(policy.reason(for: "web/yarn.lock") == nil)
+        #expect(policy.reason(for: "Cargo.lock") == "lock file")
+        #expect(policy.reason(for: "docs/keep.md") == nil)
+        #expect(policy.reason(for: "docs/other.md") == "excluded by config (docs/**)")
+        #expect(policy.reason(for: "api/service.pb.go") == nil)
+        #expect(policy.reason(for: "internal/service.pb.go") == ".gitattributes linguist-generated")
+    }
+
+    @Test func useDefaultsFalse() {
+        let attributes = GitAttributes(files: [(path: ".gitattributes", contents: "*.png binary\n")])
+        let policy = ExclusionPolicy(useDefaults: false, extraPatterns: [Glob("*.snap")], attributes: attributes)
+        #expect(policy.reason(for: "yarn.lock") == nil)
+        #expect(policy.reason(for: "Package.resolved") == nil)
+        #expect(policy.reason(for: "vendor/x.go") == nil)
+        #expect(policy.reason(for: "node_modules/x/index.js") == nil)
+        #expect(policy.reason(for: "tests/__snapshots__/a.snap") == "excluded by config (*.snap)")
+        #expect(policy.reason(for: "logo.png") == ".gitattributes binary")
+    }
+
+    @Test func attributeReasonsInFlagOrder() {
+        let contents = "gen/** linguist-generated\ndeps/** linguist-vendored\n*.png binary\n*.dat -diff\ngen/*.png binary\n"
+        let policy = ExclusionPolicy(attributes: GitAttributes(files: [(path: ".gitattributes", contents: contents)]))
+        #expect(policy.reason(for: "gen/model.swift") == ".gitattributes linguist-generated")
+        #expect(policy.reason(for: "deps/lib.c") == ".gitattributes linguist-vendored")
+        #expect(policy.reason(for: "logo.png") == ".gitattributes binary")
+        #expect(policy.reason(for: "data/x.dat") == ".gitattributes -diff")
+        #expect(policy.reason(for: "gen/logo.png") == ".gitattributes linguist-generated")
+        #expect(policy.reason(for: "src/main.c") == nil)
+    }
+
+    /// docs/configuration.md: "To cover a whole directory, write `dir/**`. A pattern ending in `/`, such as
+    /// `docs/`, matches nothing." A pattern without a slash matches file names only.
+    @Test func directoryPatterns() {
+        let policy = ExclusionPolicy(extraPatterns: [Glob("generated/"), Glob("fixtures"), Glob("assets/**")])
+        #expect(policy.reason(for: "generated/a.swift") == nil)
+        #expect(policy.reason(for: "generated") == nil)
+        #expect(policy.reason(for: "Tests/fixtures/big.json") == nil)
+        #expect(policy.reason(for: "src/fixtures") == "excluded by config (fixtures)")
+        #expect(policy.reason(for: "assets/img/a.svg") == "excluded by config (assets/**)")
+    }
+}

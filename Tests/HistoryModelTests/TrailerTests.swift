@@ -1,0 +1,218 @@
+import Testing
+
+@testable import HistoryModel
+
+struct TrailerTests {
+    private func t(_ key: String, _ value: String) -> Trailer { Trailer(key: key, value: value) }
+
+    @Test(arguments: [
+        "Fix the bug",
+        "Fix the bug\n",
+        "Fix the bug\n\n\n",
+        "",
+        "\n\n",
+        // The only paragraph is the subject, even when it looks like a trailer.
+        "Signed-off-by: Ada <ada@example.com>",
+        "Signed-off-by: Ada <ada@example.com>\n",
+        "Fix the bug\nSigned-off-by: Ada <ada@example.com>\n",
+    ])
+    func subjectOnlyMessageHasNoTrailers(message: String) {
+        #expect(Trailer.parse(message: message) == [])
+    }
+
+    @Test func allTrailerLastParagraph() {
+        let message = """
+            Add the widget
+
+            Reviewed-by: Jane Doe <jane@example.org>
+            Co-authored-by: Bob <bob@contractor.io>
+
+            """
+        #expect(
+            Trailer.parse(message: message) == [
+                t("Reviewed-by", "Jane Doe <jane@example.org>"), t("Co-authored-by", "Bob <bob@contractor.io>"),
+            ])
+    }
+
+    @Test func bodyThenTrailerParagraphAndTrailingBlankLines() {
+        let message = "Subject\n\nBody line one.\nBody line two.\n\nReviewed-on: https://review.example/c/1\nChange-Id: I0123abc\n\n\n  \n"
+        #expect(
+            Trailer.parse(message: message) == [t("Reviewed-on", "https://review.example/c/1"), t("Change-Id", "I0123abc")])
+    }
+
+    @Test func onlyTheLastParagraphCounts() {
+        let message = "Subject\n\nCo-authored-by: Ada <ada@example.com>\n\nA closing remark."
+        #expect(Trailer.parse(message: message) == [])
+    }
+
+    @Test func valuesAreTrimmedAndKeysKeepTheirCase() {
+        let message = "Subject\n\nco-authored-by:   Ada <ada@example.com>   \nX-Custom-42:value"
+        #expect(Trailer.parse(message: message) == [t("co-authored-by", "Ada <ada@example.com>"), t("X-Custom-42", "value")])
+    }
+
+    @Test func continuationLinesFoldIntoThePreviousTrailer() {
+        let message = "Subject\n\nCo-authored-by: Jane Doe\n   <jane@example.org>\nReviewed-by: Bob\n\t<bob@contractor.io>\nAcked-by: Carol <carol@x.org>\n"
+        #expect(
+            Trailer.parse(message: message) == [
+                t("Co-authored-by", "Jane Doe <jane@example.org>"),
+                t("Reviewed-by", "Bob <bob@contractor.io>"),
+                t("Acked-by", "Carol <carol@x.org>"),
+            ])
+    }
+
+    @Test func multipleContinuationLines() {
+        let message = "Subject\n\nNote: first\n  second\n  third\n"
+        #expect(Trailer.parse(message: message) == [t("Note", "first second third")])
+    }
+
+    /// git's rule: a mixed paragraph is a trailer block when it holds a git-generated trailer and at least 25% of
+    /// its lines are trailers (trailers * 3 >= other lines).
+    @Test(arguments: [
+        // (other lines, expect trailers)
+        (1, true), (2, true), (3, true), (4, false), (7, false),
+    ])
+    func signedOffByWithQuarterRule(otherLines: Int, accepted: Bool) {
+        let prose = (1...otherLines).map { "prose line \($0) of the explanation" }
+        let message = (["Subject", ""] + prose + ["Signed-off-by: Ada <ada@example.com>"]).joined(separator: "\n")
+        #expect(Trailer.parse(message: message) == (accepted ? [t("Signed-off-by", "Ada <ada@example.com>")] : []))
+    }
+
+    @Test func quarterRuleCountsEveryTrailer() {
+        // 2 trailers, 6 other lines: 2 * 3 >= 6, exactly a quarter.
+        let prose = (1...6).map { "prose \($0)" }
+        let message = (["Subject", ""] + prose + ["Acked-by: Bob <bob@x.org>", "Signed-off-by: Ada <ada@example.com>"])
+            .joined(separator: "\n")
+        #expect(Trailer.parse(message: message) == [t("Acked-by", "Bob <bob@x.org>"), t("Signed-off-by", "Ada <ada@example.com>")])
+        // 7 other lines: below a quarter.
+        let more = (["Subject", ""] + prose + ["prose 7", "Acked-by: Bob <bob@x.org>", "Signed-off-by: Ada <ada@example.com>"])
+            .joined(separator: "\n")
+        #expect(Trailer.parse(message: more) == [])
+    }
+
+    @Test func signedOffByIsRecognisedCaseInsensitively() {
+        let message = "Subject\n\nSome prose.\nsigned-off-by: Ada <ada@example.com>"
+        #expect(Trailer.parse(message: message) == [t("signed-off-by", "Ada <ada@example.com>")])
+    }
+
+    @Test func cherryPickLineIsGitGeneratedButNotATrailer() {
+        let message = "Subject\n\nSome prose.\nMore prose.\n(cherry picked from commit 4b825dc642cb6eb9a060e0bd8de6b2b0c3cc4e3d)\nReviewed-by: Bob <bob@x.org>"
+        #expect(Trailer.parse(message: message) == [t("Reviewed-by", "Bob <bob@x.org>")])
+    }
+
+    @Test(arguments: [
+        "Subject\n\nReviewed-by: Ada <ada@example.com>\nthanks to everyone who helped",
+        "Subject\n\nThis fixes the crash.\nCo-authored-by: Ada <ada@example.com>",
+        "Subject\n\nSee: the design doc\nand the follow-up discussion",
+    ])
+    func mixedParagraphWithoutGitGeneratedTrailerHasNone(message: String) {
+        #expect(Trailer.parse(message: message) == [])
+    }
+
+    @Test(arguments: [
+        "Subject\n\nReviewed by: Ada <ada@example.com>",  // space in the key
+        "Subject\n\n: no key",
+        "Subject\n\nFixes #12 in the parser",  // no colon
+        "Subject\n\nkey_with_underscore: v",
+        "Subject\n\n  Indented: continuation without a trailer",
+    ])
+    func linesThatAreNotTrailers(message: String) {
+        #expect(Trailer.parse(message: message) == [])
+    }
+
+    @Test func crlfLines() {
+        let message = "Add the widget\r\n\r\nSome prose.\r\n\r\nReviewed-by: Jane Doe <jane@example.org>\r\nCo-authored-by: Bob\r\n <bob@contractor.io>\r\n"
+        #expect(
+            Trailer.parse(message: message) == [
+                t("Reviewed-by", "Jane Doe <jane@example.org>"), t("Co-authored-by", "Bob <bob@contractor.io>"),
+            ])
+    }
+
+    @Test func trailingCarriageReturnIsStripped() {
+        // A final "\r" with no "\n" after it is a Character of its own, so the "\r" stripping applies.
+        let message = "Subject\n\nReviewed-by: Jane <jane@example.org>\r"
+        #expect(Trailer.parse(message: message) == [t("Reviewed-by", "Jane <jane@example.org>")])
+    }
+
+    @Test func commitRecordParsesTrailersByDefault() throws {
+        let id = try #require(ObjectID(hex: "1111111111111111111111111111111111111111"))
+        let sig = Signature(name: "Ada", email: "ada@example.com", time: 0, offsetMinutes: 0)
+        let record = CommitRecord(
+            id: id, parents: [], author: sig, committer: sig,
+            message: "Fix a\nlong subject\n\nCo-authored-by: Bob <bob@x.org>\n")
+        #expect(record.trailers == [t("Co-authored-by", "Bob <bob@x.org>")])
+        #expect(record.subject == "Fix a long subject")
+        #expect(!record.isMerge)
+        #expect(record.coAuthors == [Identity(name: "Bob", email: "bob@x.org")])
+        let given = CommitRecord(id: id, parents: [id, id], author: sig, committer: sig, message: "M\n\nA: b", trailers: [])
+        #expect(given.trailers == [])
+        #expect(given.coAuthors == [])
+        #expect(given.isMerge)
+    }
+
+    @Test func commitRecordCoAuthorsFromTrailers() throws {
+        let id = try #require(ObjectID(hex: "1111111111111111111111111111111111111111"))
+        let sig = Signature(name: "Ada", email: "ada@example.com", time: 0, offsetMinutes: 0)
+        let message = "Pair on it\n\nco-authored-by: Bob <bob@x.org>\nReviewed-by: Carol <carol@x.org>\nCo-Authored-By: no address\nCo-authored-by: <dee@x.org>\n"
+        let record = CommitRecord(id: id, parents: [], author: sig, committer: sig, message: message)
+        #expect(record.coAuthors == [Identity(name: "Bob", email: "bob@x.org"), Identity(name: "dee@x.org", email: "dee@x.org")])
+        let mapped = CommitRecord(
+            id: id, parents: [], author: sig, committer: sig, message: message, coAuthors: [Identity(name: "B", email: "b@y.org")])
+        #expect(mapped.coAuthors == [Identity(name: "B", email: "b@y.org")])
+        #expect(mapped.trailers.count == 4)
+    }
+}
+
+struct MessageTests {
+    @Test(arguments: [
+        ("Fix bug", "Fix bug"),
+        ("Fix bug\n", "Fix bug"),
+        ("Fix bug\n\nBody text\nmore body", "Fix bug"),
+        ("Fix a\nlong subject\n\nBody", "Fix a long subject"),
+        ("Fix a\nlong\nsubject", "Fix a long subject"),
+        ("\n\n  Leading blank lines\n\nBody", "Leading blank lines"),
+        ("  padded  \n\tsecond line\t\n", "padded second line"),
+        ("Subject\n   \nBody after a whitespace-only line", "Subject"),
+        ("", ""),
+        ("   \n\t\n", ""),
+        ("Merge pull request #12 from acme/feature\n\nAdd the widget", "Merge pull request #12 from acme/feature"),
+    ])
+    func subjectFoldsTheFirstParagraph(message: String, subject: String) {
+        #expect(Message.subject(of: message) == subject)
+    }
+
+    @Test func subjectWithCRLF() {
+        #expect(Message.subject(of: "Fix a\r\nlong subject\r\n\r\nBody\r\n") == "Fix a long subject")
+    }
+
+    @Test(arguments: [
+        ("Jane Doe <jane@example.org>", Identity(name: "Jane Doe", email: "jane@example.org")),
+        ("  Jane Doe   <  jane@example.org >  ", Identity(name: "Jane Doe", email: "jane@example.org")),
+        ("<jane@example.org>", Identity(name: "jane@example.org", email: "jane@example.org")),
+        ("dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
+         Identity(name: "dependabot[bot]", email: "49699333+dependabot[bot]@users.noreply.github.com")),
+        ("Jane <JANE@Example.ORG>", Identity(name: "Jane", email: "JANE@Example.ORG")),
+    ] as [(String, Identity)])
+    func identityParsesNameAndEmail(value: String, identity: Identity) {
+        #expect(Message.identity(value) == identity)
+    }
+
+    @Test(arguments: [
+        "Jane Doe",
+        "jane@example.org",
+        "Jane <>",
+        "Jane <   >",
+        "Jane <jane@example.org",
+        "Jane jane@example.org>",
+        "Jane > jane@example.org <",
+        "",
+    ])
+    func identityRejectsValuesWithoutAnAddress(value: String) {
+        #expect(Message.identity(value) == nil)
+    }
+
+    @Test func trimmed() {
+        #expect("  a b \t\n".trimmed() == "a b")
+        #expect("".trimmed() == "")
+        #expect(" \n ".trimmed() == "")
+    }
+}

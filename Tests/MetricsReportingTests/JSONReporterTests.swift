@@ -1,0 +1,155 @@
+import Foundation
+import HistoryMetrics
+import Testing
+
+@testable import MetricsReporting
+
+/// Walks JSON text and returns the keys of every object in document order, one list per object.
+enum JSONKeys {
+    static func objects(in text: String) -> [[String]] {
+        var done: [[String]] = []
+        var stack: [[String]?] = []  // nil marks an array
+        var expectingKey = false
+        let chars = Array(text.unicodeScalars)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            switch c {
+            case "{":
+                stack.append([])
+                expectingKey = true
+            case "[":
+                stack.append(nil)
+                expectingKey = false
+            case "}":
+                if let keys = stack.popLast(), let keys { done.append(keys) }
+                expectingKey = false
+            case "]":
+                _ = stack.popLast()
+                expectingKey = false
+            case ",":
+                expectingKey = stack.last.map { $0 != nil } ?? false
+            case "\"":
+                var s = ""
+                i += 1
+                while i < chars.count && chars[i] != "\"" {
+                    if chars[i] == "\\" { i += 1 }
+                    s.unicodeScalars.append(chars[i])
+                    i += 1
+                }
+                if expectingKey, var keys = stack.popLast() ?? nil {
+                    keys.append(s)
+                    stack.append(keys)
+                    expectingKey = false
+                }
+            default:
+                break
+            }
+            i += 1
+        }
+        return done
+    }
+}
+
+struct JSONReporterTests {
+    let report = Fixture.report()
+
+    @Test func decodesBackIntoAnEqualReport() throws {
+        let text = JSONReporter().render(report)
+        let decoded = try JSONDecoder().decode(Report.self, from: Data(text.utf8))
+        #expect(decoded == report)
+    }
+
+    @Test func shallowReportRoundTrips() throws {
+        let shallow = Fixture.report(shallow: true)
+        let decoded = try JSONDecoder().decode(Report.self, from: Data(JSONReporter().render(shallow).utf8))
+        #expect(decoded == shallow)
+        #expect(decoded.repository.shallow)
+        #expect(decoded.notes.count == 2)
+    }
+
+    @Test func emptyReportRoundTrips() throws {
+        let empty = Fixture.builder.build(
+            AnalysisInput(repositoryPath: "r", branch: "main", head: Fixture.oid("0"), changes: []))
+        let text = JSONReporter().render(empty)
+        let decoded = try JSONDecoder().decode(Report.self, from: Data(text.utf8))
+        #expect(decoded == empty)
+        #expect(text.contains(#""period" : null"#))
+        #expect(text.contains(#""since" : null"#))
+        #expect(text.contains(#""until" : null"#))
+        #expect(text.contains(#""config" : null"#))
+    }
+
+    @Test func isValidJSONWithSchemaVersionOne() throws {
+        let text = JSONReporter().render(report)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["schemaVersion"] as? Int == 1)
+        #expect((object["tool"] as? [String: Any])?["name"] as? String == "yardstick")
+        #expect((object["pullRequests"] as? [Any])?.count == 6)
+        #expect((object["groups"] as? [Any])?.count == 4)
+    }
+
+    @Test func keysAreSorted() {
+        let objects = JSONKeys.objects(in: JSONReporter().render(report))
+        #expect(objects.count > 50)
+        for keys in objects {
+            #expect(keys == keys.sorted(), "\(keys)")
+        }
+        let top = objects.last ?? []
+        #expect(top == ["bots", "groups", "notes", "options", "period", "pullRequests", "repository", "schemaVersion", "tool"])
+    }
+
+    @Test func metricObjectKeys() {
+        let objects = JSONKeys.objects(in: JSONReporter().render(report))
+        let metricKeys = ["aggregator", "benchmark", "betterDirection", "details", "needs", "source", "title", "unit", "value"]
+        // 9 metrics in each of 4 groups, every one with every key.
+        #expect(objects.filter { $0 == metricKeys }.count == 36)
+    }
+
+    @Test func unmeasuredValueIsWrittenAsNull() throws {
+        let text = JSONReporter().render(report)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let groups = try #require(object["groups"] as? [[String: Any]])
+        let metrics = try #require(groups.first?["metrics"] as? [String: [String: Any]])
+        let coverage = try #require(metrics["testCoverage"])
+        #expect(coverage.keys.contains("value"))
+        #expect(coverage["value"] is NSNull)
+        #expect(coverage["source"] as? String == "notMeasured")
+        #expect(coverage["needs"] as? String == "a coverage report import (e.g. Cobertura or LCOV); git does not record coverage")
+        // And measured metrics without a benchmark carry explicit nulls too.
+        let authors = try #require(metrics["authors"])
+        #expect(authors["benchmark"] is NSNull)
+        #expect(authors["betterDirection"] is NSNull)
+        #expect(authors["needs"] is NSNull)
+        // 5 unmeasured metrics x 4 groups, plus the empty group's prSize and directShare.
+        #expect(text.components(separatedBy: #""value" : null"#).count - 1 == 22)
+    }
+
+    @Test func pullRequestNullsArePresent() throws {
+        let text = JSONReporter().render(report)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let prs = try #require(object["pullRequests"] as? [[String: Any]])
+        let direct = prs[2]
+        #expect(direct["kind"] as? String == "direct")
+        #expect(direct["number"] is NSNull)
+        let diffs = try #require(direct["reviewedDiffs"] as? [[String: Any]])
+        #expect(diffs.first?["base"] is NSNull)
+        #expect(diffs.first?["tip"] as? String == String(repeating: "3", count: 40))
+    }
+
+    @Test func formatting() {
+        let text = JSONReporter().render(report)
+        #expect(text.hasPrefix("{\n  \"bots\" : [\n"))
+        #expect(text.hasSuffix("}\n"))
+        #expect(!text.hasSuffix("\n\n"))
+        #expect(text.contains(#""path" : "/tmp/repo""#))  // slashes are not escaped
+        #expect(!text.contains(#"\/"#))
+    }
+
+    @Test func renderingTwiceGivesIdenticalBytes() {
+        let a = JSONReporter().render(report)
+        let b = JSONReporter().render(Fixture.report())
+        #expect(Array(a.utf8) == Array(b.utf8))
+        #expect(ReportFormat.json.render(report) == a)
+    }
+}
