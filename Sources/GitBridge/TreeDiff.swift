@@ -36,7 +36,8 @@ package final class TreeDiffer {
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0
         options.interhunk_lines = 0
-        options.flags = GIT_DIFF_FORCE_TEXT.rawValue
+        // Indent heuristic on, as git diff and git blame use it by default: it moves hunk boundaries, never counts.
+        options.flags = GIT_DIFF_FORCE_TEXT.rawValue | GIT_DIFF_INDENT_HEURISTIC.rawValue
     }
 
     /// `git diff --numstat base tip` for two commits (nil base: the empty tree), with hunks.
