@@ -182,8 +182,11 @@ package final class TreeDiffer {
                 break
             }
         }
+        var copiedFrom: [String: String] = [:]
         if !deletions.isEmpty && !additions.isEmpty {
+            let allDeletions = deletions
             try pairRenames(&deletions, &additions, into: &result)
+            copiedFrom = identicalSources(for: additions, among: allDeletions)
         }
         for change in deletions {
             guard let id = change.oldID else { continue }
@@ -199,7 +202,8 @@ package final class TreeDiffer {
             let n = lines.count
             result.append(
                 FileChange(path: change.path, status: .added, additions: n, deletions: 0, isBinary: lines.isBinary,
-                           hunks: n > 0 ? [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: UInt32(n))] : []))
+                           hunks: n > 0 ? [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: UInt32(n))] : [],
+                           copiedFrom: copiedFrom[change.path]))
         }
         result.sort { ($0.path, $0.oldPath ?? "") < ($1.path, $1.oldPath ?? "") }
         return result
@@ -248,6 +252,23 @@ package final class TreeDiffer {
         }
         deletions = deletions.enumerated().filter { !usedDeletions.contains($0.offset) }.map(\.element)
         additions = additions.enumerated().filter { !usedAdditions.contains($0.offset) }.map(\.element)
+    }
+
+    /// For added files left unpaired: the deleted file with identical content that `git blame` would follow
+    /// (same basename first, else the first in path order).
+    private func identicalSources(for additions: [EntryChange], among deletions: [EntryChange]) -> [String: String] {
+        var byID: [ObjectID: [String]] = [:]
+        for d in deletions where Self.kind(d.oldMode) != 3 {
+            if let id = d.oldID { byID[id, default: []].append(d.path) }
+        }
+        guard !byID.isEmpty else { return [:] }
+        var out: [String: String] = [:]
+        for a in additions {
+            guard let id = a.newID, let paths = byID[id]?.sorted(), let first = paths.first else { continue }
+            let name = RenameDetector.basename(a.path)
+            out[a.path] = paths.first { RenameDetector.basename($0) == name } ?? first
+        }
+        return out
     }
 
     private func candidate(_ change: EntryChange, old: Bool) throws(GitError) -> RenameDetector.Candidate {

@@ -17,6 +17,9 @@ package struct MiningOptions: Sendable {
     package var allowShallow: Bool
     /// Look for the repository in the parent folders of `path` too (as git does from a sub-folder).
     package var searchParents: Bool
+    /// Mine what first-parent merges brought in (merge bases, branch commits, reviewed diffs). Off for
+    /// line ownership alone (`yardstick blame`), which needs first-parent diffs only.
+    package var mergedBranches: Bool = true
 
     package init(
         branch: String? = nil, workers: Int? = nil, since: Int64? = nil, until: Int64? = nil, allowShallow: Bool = false,
@@ -134,8 +137,11 @@ package struct Miner: Sendable {
         let repositoryPath = gitDirectory
         let boundaries = Set(shallow)
         let cache = diffCache
+        let mergedBranches = options.mergedBranches
         let opener: @Sendable () throws -> Worker = {
-            try Worker(path: repositoryPath, mailmap: mailmapContents, boundaries: boundaries, cache: cache)
+            try Worker(
+                path: repositoryPath, mailmap: mailmapContents, boundaries: boundaries, cache: cache,
+                mergedBranches: mergedBranches)
         }
         let headers = try Parallel.map(line, workers: workers, chunk: 256, context: opener) { worker, id in
             try worker.repository.commitHeader(id, mailmap: worker.mailmap)
@@ -188,7 +194,7 @@ package struct Miner: Sendable {
                 progress?(MiningProgress(phase: "merged branch commits", done: branchDone.add(n), total: branchTotal))
             }
         ) { worker, id in
-            try worker.record(for: worker.repository.commitHeader(id, mailmap: worker.mailmap), sideBranches: false)
+            try worker.record(for: worker.repository.commitHeader(id, mailmap: worker.mailmap), onMainline: false, sideBranches: false)
         }
         for r in branchRecords { commits[r.id] = r }
 
@@ -206,6 +212,15 @@ package struct Miner: Sendable {
             truncated: truncated,
             timings: timings
         )
+    }
+
+    /// The contents of a file at a commit; nil when there is no such file.
+    package func fileContents(_ path: String, at commit: ObjectID) throws(MiningError) -> [UInt8]? {
+        do {
+            return try Repository(path: self.path, searchParents: options.searchParents).fileContents(path, at: commit)
+        } catch {
+            throw MiningError.git(path: self.path, error)
+        }
     }
 
     /// `git diff --numstat base tip` for each range, computed on worker threads.
@@ -238,12 +253,16 @@ final class Worker {
 
     /// Shallow boundaries: commits whose parents are missing.
     let boundaries: Set<ObjectID>
+    /// Whether first-parent merges get their side-branch information.
+    let mergedBranches: Bool
     /// The parents of the shallow boundaries: the objects a shallow clone lacks.
     let missingParents: [ObjectID]
 
     init(
-        path: String, mailmap contents: [UInt8]?, boundaries: Set<ObjectID>, cache: DiffCache, searchParents: Bool = false
+        path: String, mailmap contents: [UInt8]?, boundaries: Set<ObjectID>, cache: DiffCache, searchParents: Bool = false,
+        mergedBranches: Bool = true
     ) throws {
+        self.mergedBranches = mergedBranches
         repository = try Repository(path: path, searchParents: searchParents)
         mailmap = try Mailmap(contents: contents)
         differ = TreeDiffer(repository: repository, cache: cache)
@@ -260,7 +279,7 @@ final class Worker {
     func mainlineRecord(for header: CommitHeader) throws -> CommitRecord? {
         if boundaries.contains(header.id) { return nil }
         do {
-            return try record(for: header, sideBranches: true)
+            return try record(for: header, onMainline: true, sideBranches: mergedBranches)
         } catch let error as GitError where !missingParents.isEmpty {
             // Only a missing object that the shallow boundary cut off means "truncated"; anything else is
             // corruption and must fail the run.
@@ -271,10 +290,10 @@ final class Worker {
 
     /// The record for one commit: its diff against the first parent (none for a merge off the first-parent
     /// line), and for a first-parent merge what each merged branch brought in.
-    func record(for header: CommitHeader, sideBranches: Bool) throws -> CommitRecord {
+    func record(for header: CommitHeader, onMainline: Bool, sideBranches: Bool) throws -> CommitRecord {
         let isMerge = header.parents.count > 1
         let files: [FileChange] =
-            (isMerge && !sideBranches) ? [] : try differ.diff(base: header.parents.first, tip: header.id)
+            (isMerge && !onMainline) ? [] : try differ.diff(base: header.parents.first, tip: header.id)
         var sides: [SideBranch] = []
         if isMerge && sideBranches, let first = header.parents.first {
             for tip in header.parents.dropFirst() {

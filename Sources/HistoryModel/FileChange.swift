@@ -18,6 +18,10 @@ public struct FileChange: Hashable, Sendable {
     public var isBinary: Bool
     /// The changed line ranges (zero lines of context), for line-ownership tracking. Empty for binary files.
     public var hunks: [Hunk]
+    /// For an added file whose content is identical to a file deleted (or renamed away) in the same diff:
+    /// that file's path. `git blame` follows such a file to its source even when the diff paired the source
+    /// with another destination.
+    public var copiedFrom: String?
 
     public init(
         path: String,
@@ -26,8 +30,10 @@ public struct FileChange: Hashable, Sendable {
         additions: Int,
         deletions: Int,
         isBinary: Bool,
-        hunks: [Hunk] = []
+        hunks: [Hunk] = [],
+        copiedFrom: String? = nil
     ) {
+        self.copiedFrom = copiedFrom
         self.path = path
         self.oldPath = oldPath
         self.status = status

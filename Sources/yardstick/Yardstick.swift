@@ -12,7 +12,7 @@ struct Yardstick: ParsableCommand {
             path), 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [AnalyzeCommand.self, GroupsCommand.self],
+        subcommands: [AnalyzeCommand.self, GroupsCommand.self, BlameCommand.self],
         defaultSubcommand: AnalyzeCommand.self
     )
 }
