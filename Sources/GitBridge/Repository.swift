@@ -110,6 +110,28 @@ package final class Repository {
         return out
     }
 
+    /// References matching a glob (`refs/pull/*/head`), with the commit each points at, sorted by name.
+    /// The corresponding C functions are `git_reference_iterator_glob_new` and `git_reference_name_to_id`.
+    package func references(matching glob: String) throws(GitError) -> [(name: String, commit: ObjectID)] {
+        var iterator: OpaquePointer?
+        try check(git_reference_iterator_glob_new(&iterator, handle, glob), "git_reference_iterator_glob_new")
+        defer { git_reference_iterator_free(iterator) }
+        var names: [String] = []
+        var name: UnsafePointer<CChar>?
+        while true {
+            let rc = git_reference_next_name(&name, iterator)
+            if rc == GIT_ITEROVER.rawValue { break }
+            try check(rc, "git_reference_next_name")
+            if let name { names.append(String(cString: name)) }
+        }
+        var out: [(String, ObjectID)] = []
+        for n in names.sorted() {
+            guard let id = try? resolveCommit(n) else { continue }
+            out.append((n, id))
+        }
+        return out
+    }
+
     /// The best common ancestor of two commits, or nil when they share no history.
     /// The corresponding C function is `git_merge_base`.
     package func mergeBase(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> ObjectID? {

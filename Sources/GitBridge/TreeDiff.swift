@@ -30,12 +30,19 @@ package final class TreeDiffer {
 
     let cache: DiffCache
 
-    package init(repository: Repository, cache: DiffCache = DiffCache()) {
+    /// - Parameter significantLinesOnly: ignore changes in white space and blank lines (for SZZ, where a
+    ///   fix's reformatting must not blame anyone); such a differ needs a cache of its own.
+    package init(repository: Repository, cache: DiffCache = DiffCache(), significantLinesOnly: Bool = false) {
         self.repository = repository
         self.cache = cache
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0
         options.interhunk_lines = 0
+        defer {
+            if significantLinesOnly {
+                options.flags |= GIT_DIFF_IGNORE_WHITESPACE.rawValue | GIT_DIFF_IGNORE_BLANK_LINES.rawValue
+            }
+        }
         // Indent heuristic on, as git diff and git blame use it by default: it moves hunk boundaries, never counts.
         options.flags = GIT_DIFF_FORCE_TEXT.rawValue | GIT_DIFF_INDENT_HEURISTIC.rawValue
     }

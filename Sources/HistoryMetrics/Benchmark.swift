@@ -25,7 +25,7 @@ public struct Band: Sendable, Equatable {
         return "\(name) (\(range)\(unit.isEmpty ? "" : " " + unit))"
     }
 
-    static func format(_ v: Double) -> String {
+    public static func format(_ v: Double) -> String {
         v == v.rounded() ? String(Int(v)) : String(v)
     }
 }

@@ -1,3 +1,5 @@
+public import HistoryModel
+
 /// The analysis result every reporter renders. Its JSON form is the versioned contract in
 /// `docs/json-report.md`; bump `currentSchemaVersion` on any incompatible change.
 public struct Report: Codable, Sendable, Equatable {
@@ -46,6 +48,16 @@ public struct Report: Codable, Sendable, Equatable {
         public var name: String
         public var authors: [Author]
         /// Keyed by stable camelCase metric names (`prSize`, `landedChanges`, …).
+        public var metrics: [String: Metric]
+        /// The same metrics per month or quarter (`--window`), oldest first; nil without `--window`.
+        public var windows: [Window]?
+    }
+
+    public struct Window: Codable, Sendable, Equatable {
+        /// `2024-03` or `2024-Q1`.
+        public var name: String
+        public var from: String
+        public var to: String
         public var metrics: [String: Metric]
     }
 
@@ -112,6 +124,74 @@ public struct Report: Codable, Sendable, Equatable {
         public var excludedFiles: [ExcludedFile]
         public var authoredAt: String
         public var landedAt: String
+        /// Review, rework, defect and test facts; nil when delivery metrics were not computed.
+        public var delivery: ChangeDelivery?
+    }
+
+    /// What the delivery analysis found about one landed change (ChangeFacts, with commits for indexes).
+    public struct ChangeDelivery: Codable, Sendable, Equatable {
+        public var reviewTurnaroundHours: Double?
+        public var cycleTimeHours: Double?
+        public var reviewTurnaroundBusinessHours: Double?
+        public var turnaroundNote: String?
+        public var reviewers: [String]
+        public var unreviewed: Bool
+        public var branchCommits: Int?
+        public var fixupCommits: Int?
+        public var changedLines: Int
+        public var reworkOwnLines: Int
+        public var reworkOthersLines: Int
+        public var addedLines: Int
+        public var rewrittenAfterLanding: Int
+        public var discardedOnBranch: Int?
+        public var majorRework: Bool
+        public var isFix: Bool
+        public var isRevert: Bool
+        /// For a fix or revert: the landed changes it blames, with the lines traced to each (0 when named by
+        /// the message: a revert, or a `Fixes: <id>` line).
+        public var blames: [Blame]
+        /// The fixes and reverts that blame this change (their landing commits).
+        public var blamedBy: [String]
+        public var revertedBy: String?
+        public var escapedDefect: Bool
+        public var touchesTests: Bool
+        public var testLines: Int
+        public var codeLines: Int
+        public var adrsAdded: [String]
+
+        public init(_ f: ChangeFacts, changes: [LandedChange]) {
+            func r(_ v: Double?) -> Double? { v.map { Statistics.round($0) } }
+            reviewTurnaroundHours = r(f.reviewTurnaroundHours)
+            cycleTimeHours = r(f.cycleTimeHours)
+            reviewTurnaroundBusinessHours = r(f.reviewTurnaroundBusinessHours)
+            turnaroundNote = f.turnaroundNote
+            reviewers = f.reviewers.map(\.description)
+            unreviewed = f.unreviewed
+            branchCommits = f.branchCommits
+            fixupCommits = f.fixupCommits
+            changedLines = f.changedLines
+            reworkOwnLines = f.reworkOwnLines
+            reworkOthersLines = f.reworkOthersLines
+            addedLines = f.addedLines
+            rewrittenAfterLanding = f.rewrittenAfterLanding
+            discardedOnBranch = f.discardedOnBranch
+            majorRework = f.majorRework
+            isFix = f.isFix
+            isRevert = f.isRevert
+            blames = f.blames.keys.sorted().map { Blame(commit: changes[$0].commit.hex, lines: f.blames[$0] ?? 0) }
+            blamedBy = f.blamedBy.map { changes[$0].commit.hex }
+            revertedBy = f.revertedBy.map { changes[$0].commit.hex }
+            escapedDefect = f.escapedDefect
+            touchesTests = f.touchesTests
+            testLines = f.testLines
+            codeLines = f.codeLines
+            adrsAdded = f.adrsAdded
+        }
+    }
+
+    public struct Blame: Codable, Sendable, Equatable {
+        public var commit: String
+        public var lines: Int
     }
 
     public struct DiffRange: Codable, Sendable, Equatable {
@@ -200,6 +280,48 @@ extension Report.PullRequest {
         try c.encode(excludedFiles, forKey: .excludedFiles)
         try c.encode(authoredAt, forKey: .authoredAt)
         try c.encode(landedAt, forKey: .landedAt)
+        try c.encode(delivery, forKey: .delivery)
+    }
+}
+
+extension Report.Group {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(authors, forKey: .authors)
+        try c.encode(metrics, forKey: .metrics)
+        try c.encode(windows, forKey: .windows)
+    }
+}
+
+extension Report.ChangeDelivery {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(reviewTurnaroundHours, forKey: .reviewTurnaroundHours)
+        try c.encode(cycleTimeHours, forKey: .cycleTimeHours)
+        try c.encode(reviewTurnaroundBusinessHours, forKey: .reviewTurnaroundBusinessHours)
+        try c.encode(turnaroundNote, forKey: .turnaroundNote)
+        try c.encode(reviewers, forKey: .reviewers)
+        try c.encode(unreviewed, forKey: .unreviewed)
+        try c.encode(branchCommits, forKey: .branchCommits)
+        try c.encode(fixupCommits, forKey: .fixupCommits)
+        try c.encode(changedLines, forKey: .changedLines)
+        try c.encode(reworkOwnLines, forKey: .reworkOwnLines)
+        try c.encode(reworkOthersLines, forKey: .reworkOthersLines)
+        try c.encode(addedLines, forKey: .addedLines)
+        try c.encode(rewrittenAfterLanding, forKey: .rewrittenAfterLanding)
+        try c.encode(discardedOnBranch, forKey: .discardedOnBranch)
+        try c.encode(majorRework, forKey: .majorRework)
+        try c.encode(isFix, forKey: .isFix)
+        try c.encode(isRevert, forKey: .isRevert)
+        try c.encode(blames, forKey: .blames)
+        try c.encode(blamedBy, forKey: .blamedBy)
+        try c.encode(revertedBy, forKey: .revertedBy)
+        try c.encode(escapedDefect, forKey: .escapedDefect)
+        try c.encode(touchesTests, forKey: .touchesTests)
+        try c.encode(testLines, forKey: .testLines)
+        try c.encode(codeLines, forKey: .codeLines)
+        try c.encode(adrsAdded, forKey: .adrsAdded)
     }
 }
 

@@ -13,6 +13,14 @@ public struct AnalysisInput: Sendable {
     public var since: Int64?
     public var until: Int64?
     public var configPath: String?
+    /// The first-parent commits analysed (newest first) and every record: what the delivery analysis reads.
+    /// With no mainline, review, rework and defect metrics are not computed.
+    public var mainline: [ObjectID] = []
+    public var commits: [ObjectID: CommitRecord] = [:]
+    public var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
+    public var significantDiffs: [ObjectID: [FileChange]] = [:]
+    /// Metrics per month or quarter as well, when set.
+    public var window: TimeWindow?
 
     public init(
         repositoryPath: String, branch: String, head: ObjectID, shallowBoundaries: [ObjectID] = [],
@@ -37,10 +45,17 @@ public struct ReportBuilder: Sendable {
 
     public var groups: AuthorGroups
     public var exclusions: ExclusionPolicy
+    public var delivery: DeliveryOptions
+    public var forgeCommitterEmails: Set<String>
 
-    public init(groups: AuthorGroups, exclusions: ExclusionPolicy) {
+    public init(
+        groups: AuthorGroups, exclusions: ExclusionPolicy, delivery: DeliveryOptions = DeliveryOptions(),
+        forgeCommitterEmails: Set<String> = ["noreply@github.com"]
+    ) {
         self.groups = groups
         self.exclusions = exclusions
+        self.delivery = delivery
+        self.forgeCommitterEmails = forgeCommitterEmails
     }
 
     /// A change's sizes: raw (git numstat over text files) and counted (after exclusions).
@@ -89,16 +104,27 @@ public struct ReportBuilder: Sendable {
             return a
         }
 
-        struct Credited {
-            var change: LandedChange
-            var size: Size
+        let deliveryMeasured = !input.mainline.isEmpty
+        let facts: [ChangeFacts]
+        if deliveryMeasured {
+            let groupZones = Dictionary(groups.groups.map { ($0.name, $0.timeZone) }, uniquingKeysWith: { a, _ in a })
+            let analyzer = DeliveryAnalyzer(
+                options: delivery, exclusions: exclusions, forgeCommitterEmails: forgeCommitterEmails,
+                timeZoneOf: { person in groupZones[assignment(person).group] ?? nil })
+            facts = analyzer.analyze(
+                DeliveryAnalyzer.Input(
+                    changes: input.changes, mainline: input.mainline, commits: input.commits,
+                    pullRequestCommits: input.pullRequestCommits, significantDiffs: input.significantDiffs))
+        } else {
+            facts = Array(repeating: ChangeFacts(), count: input.changes.count)
         }
         var perGroup: [String: [Credited]] = [:]
         var authorsPerGroup: [String: [String: (Identity, Int, String)]] = [:]
         var pullRequests: [Report.PullRequest] = []
 
-        for change in input.changes {
+        for (index, change) in input.changes.enumerated() {
             let size = size(of: change)
+            let fact = facts[index]
             let primary = assignment(change.author).group
             var credited: [String] = [primary]
             var people = [change.author]
@@ -113,7 +139,7 @@ public struct ReportBuilder: Sendable {
                 let previous = authorsPerGroup[a.group]?[person.key]
                 authorsPerGroup[a.group, default: [:]][person.key] = (previous?.0 ?? person, (previous?.1 ?? 0) + 1, a.rule)
             }
-            for g in credited { perGroup[g, default: []].append(Credited(change: change, size: size)) }
+            for g in credited { perGroup[g, default: []].append(Credited(change: change, size: size, facts: fact)) }
             pullRequests.append(
                 Report.PullRequest(
                     commit: change.commit.hex,
@@ -133,7 +159,8 @@ public struct ReportBuilder: Sendable {
                     binaryFiles: size.binaryFiles,
                     excludedFiles: size.excluded,
                     authoredAt: Timestamp.iso8601(change.authoredAt),
-                    landedAt: Timestamp.iso8601(change.landedAt)
+                    landedAt: Timestamp.iso8601(change.landedAt),
+                    delivery: deliveryMeasured ? Report.ChangeDelivery(fact, changes: input.changes) : nil
                 )
             )
         }
@@ -150,7 +177,25 @@ public struct ReportBuilder: Sendable {
             let authors = (authorsPerGroup[name] ?? [:]).values
                 .map { Report.Author(name: $0.0.name, email: $0.0.email, rule: $0.2, changes: $0.1) }
                 .sorted { ($0.email.lowercased(), $0.name) < ($1.email.lowercased(), $1.name) }
-            return Report.Group(name: name, authors: authors, metrics: metrics(for: items.map { ($0.change, $0.size) }, authors: authors.count))
+            var windows: [Report.Window] = []
+            if let window = input.window {
+                var buckets: [String: (from: Int64, to: Int64, items: [Credited])] = [:]
+                for item in items {
+                    let (key, from, to) = window.bucket(item.change.landedAt)
+                    buckets[key, default: (from, to, [])].items.append(item)
+                }
+                windows = buckets.keys.sorted().compactMap { key in
+                    guard let b = buckets[key] else { return nil }
+                    let people = Set(b.items.map(\.change.author.key)).count
+                    return Report.Window(
+                        name: key, from: Timestamp.iso8601(b.from), to: Timestamp.iso8601(b.to),
+                        metrics: metrics(for: b.items, authors: people, deliveryMeasured: deliveryMeasured))
+                }
+            }
+            return Report.Group(
+                name: name, authors: authors,
+                metrics: metrics(for: items, authors: authors.count, deliveryMeasured: deliveryMeasured),
+                windows: input.window == nil ? nil : windows)
         }
         let bots = (authorsPerGroup[Self.botsGroup] ?? [:]).values
             .map { Report.Author(name: $0.0.name, email: $0.0.email, rule: $0.2, changes: $0.1) }
@@ -162,9 +207,15 @@ public struct ReportBuilder: Sendable {
                 "Shallow clone: history stops at \(input.shallowBoundaries.count) boundary commit(s); older changes are missing and the figures cover only the history present; \(input.truncatedCommits) first-parent commit(s) whose parent or merged branch lies past the boundary were left out."
             )
         }
-        notes.append(
-            "Not measured yet: review turnaround, defect escape rate, review comments, test coverage and build success rate have no value in this version; each such metric says what it needs."
-        )
+        if deliveryMeasured {
+            notes.append(
+                "Proxies: review turnaround, cycle time, reviewers per change, unreviewed share, fix-up commits and review comments per PR are inferred from commit times and trailers, and the defect escape rate from fix commits traced to the changes that wrote the lines they fix (SZZ); docs/metrics.md defines each. Test coverage and build success rate need imports."
+            )
+        } else {
+            notes.append(
+                "Not measured: review turnaround, defect escape rate, review comments, test coverage and build success rate; each such metric says what it needs."
+            )
+        }
         let landed = input.changes.map(\.landedAt)
         return Report(
             schemaVersion: Report.currentSchemaVersion,
@@ -185,29 +236,35 @@ public struct ReportBuilder: Sendable {
 
     // MARK: - Metrics
 
-    func metrics(for items: [(LandedChange, Size)], authors: Int) -> [String: Report.Metric] {
+    struct Credited {
+        var change: LandedChange
+        var size: Size
+        var facts: ChangeFacts
+    }
+
+    func metrics(for items: [Credited], authors: Int, deliveryMeasured: Bool) -> [String: Report.Metric] {
         var m: [String: Report.Metric] = [:]
         let n = Double(items.count)
+        func share(_ count: Int) -> Double? { items.isEmpty ? nil : Statistics.round(Double(count) / n * 100) }
+        func plain(_ title: String, _ value: Double?, unit: String, aggregator: String, source: Report.Metric.Source = .measured,
+                   better: BetterDirection? = nil, details: [String: Double] = [:]) -> Report.Metric {
+            Report.Metric(
+                title: title, value: value.map { Statistics.round($0) }, unit: unit, aggregator: aggregator, source: source,
+                betterDirection: better, benchmark: nil, details: details, needs: nil)
+        }
 
         var byKind: [String: Double] = [:]
         for kind in ChangeKind.allCases { byKind[kind.rawValue] = 0 }
-        for (c, _) in items { byKind[c.kind.rawValue, default: 0] += 1 }
-        m["landedChanges"] = Report.Metric(
-            title: "Landed changes", value: n, unit: "changes", aggregator: "count", source: .measured,
-            betterDirection: nil, benchmark: nil, details: byKind, needs: nil)
+        for item in items { byKind[item.change.kind.rawValue, default: 0] += 1 }
+        m["landedChanges"] = plain("Landed changes", n, unit: "changes", aggregator: "count", details: byKind)
+        m["authors"] = plain("Authors", Double(authors), unit: "people", aggregator: "count")
+        let direct = items.filter { $0.change.kind == .direct }.count
+        m["directShare"] = plain(
+            "Landed without review (direct)", share(direct), unit: "%", aggregator: "share", better: .lower,
+            details: ["count": Double(direct)])
 
-        m["authors"] = Report.Metric(
-            title: "Authors", value: Double(authors), unit: "people", aggregator: "count", source: .measured,
-            betterDirection: nil, benchmark: nil, details: [:], needs: nil)
-
-        let direct = items.filter { $0.0.kind == .direct }.count
-        m["directShare"] = Report.Metric(
-            title: "Landed without review (direct)", value: items.isEmpty ? nil : Statistics.round(Double(direct) / n * 100),
-            unit: "%", aggregator: "share", source: .measured, betterDirection: .lower, benchmark: nil,
-            details: ["count": Double(direct)], needs: nil)
-
-        let sizes = items.map { Double($0.1.counted) }
-        let raw = items.map { Double($0.1.additions + $0.1.deletions) }
+        let sizes = items.map { Double($0.size.counted) }
+        let raw = items.map { Double($0.size.additions + $0.size.deletions) }
         m["prSize"] = benchmarked(
             "prSize", title: "PR size (lines changed, counted)", value: Statistics.mean(sizes), aggregator: "mean",
             source: .measured,
@@ -218,7 +275,114 @@ public struct ReportBuilder: Sendable {
                 "rawMean": Statistics.mean(raw).map { Statistics.round($0) },
             ].compactMapValues { $0 })
 
-        for (key, title, needs) in Self.unmeasured {
+        guard deliveryMeasured else {
+            for (key, title, needs) in Self.unmeasured {
+                m[key] = benchmarked(key, title: title, value: nil, aggregator: "", source: .notMeasured, details: [:], needs: needs)
+            }
+            return m
+        }
+        let facts = items.map(\.facts)
+
+        // Review turnaround and cycle time (proxies), medians.
+        let turnaround = facts.compactMap(\.reviewTurnaroundHours)
+        func notes(_ note: String) -> Double { Double(facts.filter { $0.turnaroundNote == note }.count) }
+        m["reviewTurnaroundHours"] = benchmarked(
+            "reviewTurnaroundHours", title: "PR review turnaround (proxy: last push to landing)",
+            value: Statistics.median(turnaround), aggregator: "median", source: .proxy,
+            details: [
+                "count": Double(turnaround.count),
+                "p75": Statistics.percentile(turnaround, 75).map { Statistics.round($0) },
+                "p90": Statistics.percentile(turnaround, 90).map { Statistics.round($0) },
+                "negativeSpans": notes("negative span"), "absurdSpans": notes("absurd span"),
+                "notMeasurable": notes("not measurable from git"), "withoutReview": notes("landed without review"),
+            ].compactMapValues { $0 })
+        let cycle = facts.compactMap(\.cycleTimeHours)
+        m["cycleTimeHours"] = plain(
+            "Cycle time (proxy: first authored commit to landing)", Statistics.median(cycle), unit: "hours",
+            aggregator: "median", source: .proxy, better: .lower,
+            details: [
+                "count": Double(cycle.count), "p75": Statistics.percentile(cycle, 75).map { Statistics.round($0) },
+                "p90": Statistics.percentile(cycle, 90).map { Statistics.round($0) },
+            ].compactMapValues { $0 })
+        if delivery.businessHours != nil {
+            let business = facts.compactMap(\.reviewTurnaroundBusinessHours)
+            m["reviewTurnaroundBusinessHours"] = plain(
+                "PR review turnaround in working hours (proxy)", Statistics.median(business), unit: "hours",
+                aggregator: "median", source: .proxy, better: .lower,
+                details: [
+                    "count": Double(business.count),
+                    "p75": Statistics.percentile(business, 75).map { Statistics.round($0) },
+                    "p90": Statistics.percentile(business, 90).map { Statistics.round($0) },
+                ].compactMapValues { $0 })
+        }
+
+        // Review depth (proxies).
+        let reviewers = facts.map { Double($0.reviewers.count) }
+        m["reviewersPerChange"] = plain(
+            "Reviewers per change (proxy: review trailers)", Statistics.mean(reviewers), unit: "people", aggregator: "mean",
+            source: .proxy, better: .higher,
+            details: ["withReviewers": Double(facts.filter { !$0.reviewers.isEmpty }.count)])
+        let unreviewed = facts.filter(\.unreviewed).count
+        m["unreviewedShare"] = plain(
+            "Landed with no sign of review", share(unreviewed), unit: "%", aggregator: "share", source: .proxy,
+            better: .lower, details: ["count": Double(unreviewed)])
+        let withBranch = facts.filter { $0.branchCommits != nil }
+        let fixups = withBranch.map { Double($0.fixupCommits ?? 0) }
+        m["fixupCommitsPerPR"] = plain(
+            "Fix-up commits per PR (proxy: review rounds)", Statistics.mean(fixups), unit: "commits", aggregator: "mean",
+            source: .proxy,
+            details: [
+                "count": Double(withBranch.count),
+                "commitsPerPR": Statistics.mean(withBranch.map { Double($0.branchCommits ?? 0) }).map { Statistics.round($0) },
+            ].compactMapValues { $0 })
+        let signals = facts.map { Double($0.reviewers.count + ($0.fixupCommits ?? 0)) }
+        var comments = benchmarked(
+            "reviewCommentsPerPR", title: "Code review comments per PR (proxy: reviewer trailers + fix-up commits)",
+            value: Statistics.mean(signals), aggregator: "mean", source: .proxy, details: ["count": n],
+            needs: "a PR export with review comments for the measured value")
+        if items.isEmpty { comments.value = nil }
+        m["reviewCommentsPerPR"] = comments
+
+        // Rework.
+        let changed = facts.reduce(0) { $0 + $1.changedLines }
+        let own = facts.reduce(0) { $0 + $1.reworkOwnLines }
+        let others = facts.reduce(0) { $0 + $1.reworkOthersLines }
+        m["reworkRate"] = plain(
+            "Code rework rate (lines rewriting lines under \(delivery.reworkWindowDays) days old)",
+            changed == 0 ? nil : Double(own + others) / Double(changed) * 100, unit: "%", aggregator: "share",
+            better: .lower,
+            details: ["changedLines": Double(changed), "ownLines": Double(own), "othersLines": Double(others)])
+        let major = facts.filter(\.majorRework).count
+        m["majorReworkRate"] = plain(
+            "PRs requiring major rework", share(major), unit: "%", aggregator: "share", better: .lower,
+            details: ["count": Double(major)])
+
+        // Defects (SZZ proxy) and reverts.
+        let escaped = facts.filter(\.escapedDefect).count
+        m["defectEscapeRate"] = benchmarked(
+            "defectEscapeRate", title: "Defect escape rate (proxy: blamed by a later fix or reverted)",
+            value: share(escaped), aggregator: "share", source: .proxy,
+            details: [
+                "count": Double(escaped), "fixes": Double(facts.filter(\.isFix).count),
+                "reverts": Double(facts.filter(\.isRevert).count),
+            ])
+        let reverted = facts.filter(\.revertedInWindow).count
+        m["revertRate"] = plain(
+            "Revert rate", share(reverted), unit: "%", aggregator: "share", better: .lower,
+            details: ["count": Double(reverted)])
+
+        // Delivery indicators.
+        let testTouching = facts.filter(\.touchesTests).count
+        let testLines = facts.reduce(0) { $0 + $1.testLines }
+        let codeLines = facts.reduce(0) { $0 + $1.codeLines }
+        m["testTouchRate"] = plain(
+            "Changes that touch tests", share(testTouching), unit: "%", aggregator: "share", better: .higher,
+            details: ["count": Double(testTouching), "testLines": Double(testLines), "codeLines": Double(codeLines)])
+        m["adrsAuthored"] = plain(
+            "ADRs authored", Double(facts.reduce(0) { $0 + $1.adrsAdded.count }), unit: "files", aggregator: "count",
+            better: .higher)
+
+        for (key, title, needs) in Self.unmeasured where m[key] == nil {
             m[key] = benchmarked(key, title: title, value: nil, aggregator: "", source: .notMeasured, details: [:], needs: needs)
         }
         return m

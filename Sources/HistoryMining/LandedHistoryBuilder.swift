@@ -5,6 +5,9 @@ package struct LandedHistory: Sendable {
     package var mined: MinedHistory
     /// Newest first.
     package var changes: [LandedChange]
+    /// For squash merges whose pull-request head ref the clone holds: the PR's commits (newest first), keyed
+    /// by the squash commit. Their records are in `mined.commits`.
+    package var pullRequestCommits: [ObjectID: [ObjectID]]
 }
 
 extension Miner {
@@ -24,6 +27,16 @@ extension Miner {
                 changes[i].files = changes[i].reviewedDiffs.flatMap { diffs[$0] ?? [] }
             }
         }
-        return LandedHistory(mined: mined, changes: changes)
+        var mined2 = mined
+        var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
+        for change in changes where change.kind == .squash {
+            guard let n = change.number, let head = mined.pullHeads[n], let record = mined.commits[change.commit] else { continue }
+            let ids = try commits(head: head, excluding: record.parents)
+            guard !ids.isEmpty else { continue }
+            pullRequestCommits[change.commit] = ids
+        }
+        let missing = pullRequestCommits.values.flatMap { $0 }.filter { mined2.commits[$0] == nil }
+        for r in try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap) { mined2.commits[r.id] = r }
+        return LandedHistory(mined: mined2, changes: changes, pullRequestCommits: pullRequestCommits)
     }
 }

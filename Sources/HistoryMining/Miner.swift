@@ -61,6 +61,10 @@ package struct MinedHistory: Sendable {
     package var shallowBoundaries: [ObjectID]
     /// First-parent commits left out because the history they need is cut off by a shallow boundary.
     package var truncated: [ObjectID]
+    /// Pull/merge-request head refs the clone holds (`refs/pull/N/head`, `refs/merge-requests/N/head`), by number.
+    package var pullHeads: [Int: ObjectID]
+    /// The `.mailmap` contents at the tip, for records mined later.
+    package var mailmap: [UInt8]?
     /// Wall time of each mining phase, in seconds, for benchmarks (`YARDSTICK_TIMINGS=1`).
     package var timings: [(String, Double)]
 }
@@ -115,6 +119,13 @@ package struct Miner: Sendable {
             path -> (path: String, contents: String)? in
             guard let bytes = try repository.fileContents(path, at: tip) else { return nil }
             return (path, String(decoding: bytes, as: UTF8.self))
+        }
+        var pullHeads: [Int: ObjectID] = [:]
+        for glob in ["refs/pull/*/head", "refs/merge-requests/*/head", "refs/remotes/*/pull/*/head"] {
+            for (name, id) in try repository.references(matching: glob) {
+                let parts = name.split(separator: "/")
+                if let n = parts.dropLast().last.flatMap({ Int($0) }) { pullHeads[n] = id }
+            }
         }
         let shallow = repository.isShallow ? repository.shallowBoundaries() : []
         if !shallow.isEmpty && !options.allowShallow {
@@ -210,8 +221,65 @@ package struct Miner: Sendable {
             attributeFiles: attributeFiles,
             shallowBoundaries: shallow,
             truncated: truncated,
+            pullHeads: pullHeads,
+            mailmap: mailmapContents,
             timings: timings
         )
+    }
+
+    /// Records for further commits (diffs against their first parent, no side-branch information), e.g. the
+    /// commits of a squashed pull request found through its head ref.
+    package func records(for ids: [ObjectID], mailmap contents: [UInt8]?) throws(MiningError) -> [CommitRecord] {
+        let repositoryPath = path
+        let search = options.searchParents
+        do {
+            return try Parallel.map(
+                ids, workers: options.workers, chunk: 8,
+                context: { [diffCache] in
+                    try Worker(path: repositoryPath, mailmap: contents, boundaries: [], cache: diffCache, searchParents: search)
+                }
+            ) { worker, id in
+                try worker.record(for: worker.repository.commitHeader(id, mailmap: worker.mailmap), onMainline: false, sideBranches: false)
+            }
+        } catch let error as GitError {
+            throw MiningError.git(path: path, error)
+        } catch {
+            throw MiningError.git(path: path, GitError(code: -1, message: "\(error)", function: "records"))
+        }
+    }
+
+    /// Each commit's diff against its first parent, ignoring white space and blank lines: the lines a fix
+    /// really changed, for SZZ.
+    package func significantDiffs(for ids: [ObjectID]) throws(MiningError) -> [ObjectID: [FileChange]] {
+        let repositoryPath = path
+        let search = options.searchParents
+        do {
+            let cache = DiffCache()
+            let results = try Parallel.map(
+                ids, workers: options.workers, chunk: 4,
+                context: { () throws -> (Repository, TreeDiffer) in
+                    let repository = try Repository(path: repositoryPath, searchParents: search)
+                    return (repository, TreeDiffer(repository: repository, cache: cache, significantLinesOnly: true))
+                }
+            ) { context, id in
+                let header = try context.0.commitHeader(id, mailmap: Mailmap(contents: nil))
+                return try context.1.diff(base: header.parents.first, tip: id)
+            }
+            return Dictionary(zip(ids, results), uniquingKeysWith: { a, _ in a })
+        } catch let error as GitError {
+            throw MiningError.git(path: path, error)
+        } catch {
+            throw MiningError.git(path: path, GitError(code: -1, message: "\(error)", function: "significantDiffs"))
+        }
+    }
+
+    /// Commits of a pull request whose head ref the clone holds: reachable from `head`, not from `base`.
+    package func commits(head: ObjectID, excluding base: [ObjectID]) throws(MiningError) -> [ObjectID] {
+        do {
+            return try Repository(path: path, searchParents: options.searchParents).walk(pushing: [head], hiding: base)
+        } catch {
+            throw MiningError.git(path: path, error)
+        }
     }
 
     /// The contents of a file at a commit; nil when there is no such file.
@@ -307,6 +375,9 @@ final class Worker {
         let coAuthors = trailers.filter { $0.key.lowercased() == "co-authored-by" }
             .compactMap { Message.identity($0.value) }
             .map { mailmap.resolve($0) }
+        let reviewers = trailers.filter { Trailer.reviewKeys.contains($0.key.lowercased()) }
+            .compactMap { Message.identity($0.value) }
+            .map { mailmap.resolve($0) }
         return CommitRecord(
             id: header.id,
             parents: header.parents,
@@ -315,6 +386,7 @@ final class Worker {
             message: header.message,
             trailers: trailers,
             coAuthors: coAuthors,
+            reviewers: reviewers,
             files: files,
             sideBranches: sides
         )

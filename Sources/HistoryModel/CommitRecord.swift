@@ -13,6 +13,9 @@ public struct CommitRecord: Sendable {
     public var trailers: [Trailer]
     /// People credited by `Co-authored-by:` trailers, after `.mailmap`, in trailer order.
     public var coAuthors: [Identity]
+    /// People named by review trailers (`Reviewed-by`, `Acked-by`, `Approved-by`, `Tested-by`), after
+    /// `.mailmap`, in trailer order.
+    public var reviewers: [Identity]
     /// The diff against the first parent (a root commit: against the empty tree).
     public var files: [FileChange]
     /// For a merge commit: one entry per parent after the first.
@@ -26,6 +29,7 @@ public struct CommitRecord: Sendable {
         message: String,
         trailers: [Trailer]? = nil,
         coAuthors: [Identity]? = nil,
+        reviewers: [Identity]? = nil,
         files: [FileChange] = [],
         sideBranches: [SideBranch] = []
     ) {
@@ -39,6 +43,8 @@ public struct CommitRecord: Sendable {
         self.coAuthors =
             coAuthors
             ?? parsed.filter { $0.key.lowercased() == "co-authored-by" }.compactMap { Message.identity($0.value) }
+        self.reviewers =
+            reviewers ?? parsed.filter { Trailer.reviewKeys.contains($0.key.lowercased()) }.compactMap { Message.identity($0.value) }
         self.files = files
         self.sideBranches = sideBranches
     }

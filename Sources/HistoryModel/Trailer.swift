@@ -3,6 +3,9 @@ public struct Trailer: Hashable, Sendable {
     public var key: String
     public var value: String
 
+    /// Trailer keys (lower-case) that name a reviewer.
+    public static let reviewKeys: Set<String> = ["reviewed-by", "acked-by", "approved-by", "tested-by"]
+
     public init(key: String, value: String) {
         self.key = key
         self.value = value

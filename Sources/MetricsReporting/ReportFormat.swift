@@ -18,6 +18,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 enum Wording {
     static let metricOrder = [
         "prSize", "reviewTurnaroundHours", "reviewCommentsPerPR", "defectEscapeRate", "testCoverage", "buildSuccessRate",
+        "cycleTimeHours", "reviewTurnaroundBusinessHours", "reviewersPerChange", "unreviewedShare", "fixupCommitsPerPR",
+        "reworkRate", "majorReworkRate", "revertRate", "testTouchRate", "adrsAuthored",
         "directShare", "landedChanges", "authors",
     ]
 

@@ -7,6 +7,8 @@ public struct YardstickConfiguration: Sendable {
     public var exclusions: ExclusionPolicy
     /// E-mail addresses (lower-case) of forges that commit rebase merges on users' behalf.
     public var forgeCommitterEmails: Set<String>
+    /// Review, rework, defect and delivery settings.
+    public var delivery = DeliveryOptions()
 
     public init(
         groups: AuthorGroups = AuthorGroups(), exclusions: ExclusionPolicy = ExclusionPolicy(),
@@ -34,7 +36,7 @@ public struct YardstickConfiguration: Sendable {
             return config  // an empty document (`---` alone) is an empty configuration
         }
         let reader = NodeReader(file: file)
-        let top = try reader.mapping(root, path: "configuration", allowed: ["version", "groups", "bots", "exclude", "forges"])
+        let top = try reader.mapping(root, path: "configuration", allowed: ["version", "groups", "bots", "exclude", "forges", "delivery"])
         if let v = top["version"] {
             let version = try reader.string(v, path: "version")
             guard version == "1" else {
@@ -101,7 +103,72 @@ public struct YardstickConfiguration: Sendable {
             let emails = try reader.strings(fields["committers"], path: "forges.committers")
             config.forgeCommitterEmails = Set(emails.map { $0.lowercased() })
         }
+        if let node = top["delivery"] {
+            config.delivery = try parseDelivery(node, reader: reader)
+        }
         return config
+    }
+
+    private static func parseDelivery(_ node: Node, reader: NodeReader) throws(ConfigError) -> DeliveryOptions {
+        var d = DeliveryOptions()
+        let fields = try reader.mapping(
+            node, path: "delivery",
+            allowed: [
+                "reworkWindowDays", "majorReworkThreshold", "defectWindowDays", "maxFixFiles", "absurdHours",
+                "fixPatterns", "fixupPatterns", "testPatterns", "adrDirectories", "businessHours",
+            ])
+        func number(_ key: String, min: Double, max: Double) throws(ConfigError) -> Double? {
+            guard let n = fields[key] else { return nil }
+            let text = try reader.string(n, path: "delivery.\(key)")
+            guard let v = Double(text), v >= min, v <= max else {
+                throw reader.fail(n, "delivery.\(key) must be a number from \(Band.format(min)) to \(Band.format(max)) (found '\(text)')")
+            }
+            return v
+        }
+        func regexes(_ key: String) throws(ConfigError) -> [RegexPattern]? {
+            guard let n = fields[key] else { return nil }
+            var out: [RegexPattern] = []
+            for (i, item) in try reader.sequence(n, path: "delivery.\(key)").enumerated() {
+                let source = try reader.string(item, path: "delivery.\(key)[\(i)]")
+                do {
+                    out.append(try RegexPattern(source))
+                } catch {
+                    throw reader.fail(item, "delivery.\(key)[\(i)] is not a valid regular expression: \(source)")
+                }
+            }
+            return out
+        }
+        if let v = try number("reworkWindowDays", min: 1, max: 3650) { d.reworkWindowDays = Int(v) }
+        if let v = try number("majorReworkThreshold", min: 0.01, max: 1) { d.majorReworkThreshold = v }
+        if let v = try number("defectWindowDays", min: 1, max: 3650) { d.defectWindowDays = Int(v) }
+        if let v = try number("maxFixFiles", min: 1, max: 100_000) { d.maxFixFiles = Int(v) }
+        if let v = try number("absurdHours", min: 1, max: 1_000_000) { d.absurdHours = v }
+        if let r = try regexes("fixPatterns") { d.fixPatterns = r }
+        if let r = try regexes("fixupPatterns") { d.fixupPatterns = r }
+        if fields["testPatterns"] != nil {
+            d.testPatterns = try reader.strings(fields["testPatterns"], path: "delivery.testPatterns").map(Glob.init)
+        }
+        if fields["adrDirectories"] != nil {
+            d.adrDirectories = try reader.strings(fields["adrDirectories"], path: "delivery.adrDirectories").map {
+                $0.hasSuffix("/") ? String($0.dropLast()) : $0
+            }
+        }
+        if let bh = fields["businessHours"] {
+            let f = try reader.mapping(bh, path: "delivery.businessHours", allowed: ["start", "end"])
+            var hours = BusinessHours()
+            for (key, node) in f {
+                let text = try reader.string(node, path: "delivery.businessHours.\(key)")
+                guard let v = Int(text), (0...24).contains(v) else {
+                    throw reader.fail(node, "delivery.businessHours.\(key) must be an hour from 0 to 24 (found '\(text)')")
+                }
+                if key == "start" { hours.start = v } else { hours.end = v }
+            }
+            guard hours.start < hours.end else {
+                throw reader.fail(bh, "delivery.businessHours.start must be before end")
+            }
+            d.businessHours = hours
+        }
+        return d
     }
 
     private static func error(from error: YamlError, file: String) -> ConfigError {

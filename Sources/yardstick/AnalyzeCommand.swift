@@ -1,4 +1,5 @@
 import ArgumentParser
+import HistoryMetrics
 import MetricsReporting
 
 struct AnalyzeCommand: ParsableCommand {
@@ -15,11 +16,14 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
     var output: String?
 
+    @Option(name: .long, help: "Also report every metric per calendar window: month or quarter (UTC).")
+    var window: WindowOption?
+
     func run() throws {
         try Frontend.run(exitOnError: true) {
             let frontend = try Frontend(options: repository)
             let sink = try output.map { try OutputFile(path: $0) }
-            let report = try frontend.analyze()
+            let report = try frontend.analyze(window: window?.timeWindow)
             let text = format.reportFormat.render(report, colour: sink == nil && Terminal.isTTY(fd: 1))
             if let sink { try sink.commit(text) } else { Terminal.writeStdout(text) }
         }
@@ -36,4 +40,10 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case .json: return .json
         }
     }
+}
+
+enum WindowOption: String, ExpressibleByArgument, CaseIterable {
+    case month, quarter
+
+    var timeWindow: TimeWindow { self == .month ? .month : .quarter }
 }

@@ -35,12 +35,16 @@ struct Frontend {
     var since: Int64? { options.since.flatMap { Self.parseDate($0, endOfDay: false) } }
     var until: Int64? { options.until.flatMap { Self.parseDate($0, endOfDay: true) } }
 
-    func landedHistory() throws -> LandedHistory {
-        let miner = Miner(
+    var miner: Miner {
+        Miner(
             path: options.path,
             options: MiningOptions(
                 branch: options.branch, workers: options.workers, since: since, until: until,
                 allowShallow: options.allowShallow, searchParents: options.repositoryPath == nil))
+    }
+
+    func landedHistory() throws -> LandedHistory {
+        let miner = self.miner
         let progress = Progress.make()
         let history = try miner.landedHistory(
             classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
@@ -62,18 +66,32 @@ struct Frontend {
     func builder(attributeFiles: [(path: String, contents: String)]) -> ReportBuilder {
         var exclusions = configuration.exclusions
         exclusions.attributes = GitAttributes(files: attributeFiles)
-        return ReportBuilder(groups: configuration.groups, exclusions: exclusions)
+        return ReportBuilder(
+            groups: configuration.groups, exclusions: exclusions, delivery: configuration.delivery,
+            forgeCommitterEmails: configuration.forgeCommitterEmails)
     }
 
-    func analyze() throws -> Report {
-        try report(for: try landedHistory())
+    func analyze(window: TimeWindow? = nil) throws -> Report {
+        try report(for: try landedHistory(), window: window)
     }
 
-    private func report(for history: LandedHistory) throws -> Report {
-        let input = AnalysisInput(
+    private func report(for history: LandedHistory, window: TimeWindow? = nil) throws -> Report {
+        var input = AnalysisInput(
             repositoryPath: options.path, branch: history.mined.branch, head: history.mined.tip,
             shallowBoundaries: history.mined.shallowBoundaries, truncatedCommits: history.mined.truncated.count,
             changes: history.changes, since: since, until: until, configPath: configPath)
+        input.mainline = history.mined.mainline
+        input.commits = history.mined.commits
+        input.pullRequestCommits = history.pullRequestCommits
+        input.window = window
+        // SZZ needs each fix's diff without white-space and blank-line changes: mined for fixes only.
+        let rules = DeliveryAnalyzer.MessageRules(configuration.delivery)
+        var fixCommits: [ObjectID] = []
+        for change in history.changes {
+            guard let record = history.mined.commits[change.commit], rules.isFix(record) else { continue }
+            fixCommits.append(contentsOf: change.kind == .rebase ? change.commits : [change.commit])
+        }
+        input.significantDiffs = try miner.significantDiffs(for: fixCommits)
         return builder(attributeFiles: history.mined.attributeFiles).build(input)
     }
 

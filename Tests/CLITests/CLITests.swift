@@ -33,9 +33,18 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
         #expect(prSize["aggregator"] as? String == "mean")
         let benchmark = try #require(prSize["benchmark"] as? [String: Any])
         #expect(benchmark["bands"] as? [String] == ["Well-Managed Offshore"])
+        // Merge time minus the branch's last commit: #2 8.5 h, #5 34 h, #7 125.91 h, #8 13 h (checked with git log).
         let turnaround = try #require(metrics["reviewTurnaroundHours"] as? [String: Any])
-        #expect(turnaround["value"] is NSNull)
-        #expect(turnaround["source"] as? String == "notMeasured")
+        #expect(turnaround["value"] as? Double == 23.5)
+        #expect(turnaround["aggregator"] as? String == "median")
+        #expect(turnaround["source"] as? String == "proxy")
+        #expect((turnaround["benchmark"] as? [String: Any])?["bands"] as? [String] == ["Poorly Managed Offshore"])
+        // First authored branch commit to merge: 33.5, 38, 150, 57 h → median 47.5.
+        let cycle = try #require(metrics["cycleTimeHours"] as? [String: Any])
+        #expect(cycle["value"] as? Double == 47.5)
+        let coverage = try #require(metrics["testCoverage"] as? [String: Any])
+        #expect(coverage["value"] is NSNull)
+        #expect(coverage["source"] as? String == "notMeasured")
         let bots = try #require(json["bots"] as? [[String: Any]])
         #expect(bots.map { $0["name"] as? String } == ["dependabot[bot]"])
     }

@@ -443,7 +443,7 @@ struct ReportBuilderTests {
         let r = report()
         #expect(r.notes.count == 1)
         let note = try #require(r.notes.first)
-        #expect(note.hasPrefix("Not measured yet: "))
+        #expect(note.hasPrefix("Not measured: "))
     }
 
     @Test func notesForShallowInput() throws {
@@ -453,7 +453,7 @@ struct ReportBuilderTests {
         let note = try #require(r.notes.first)
         #expect(note.hasPrefix("Shallow clone: history stops at 2 boundary commit(s)"))
         #expect(note.contains("3 first-parent commit(s)"))
-        #expect(r.notes[1].hasPrefix("Not measured yet: "))
+        #expect(r.notes[1].hasPrefix("Not measured: "))
     }
 
     @Test func deterministic() {

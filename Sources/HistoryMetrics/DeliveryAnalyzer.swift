@@ -1,0 +1,320 @@
+public import HistoryModel
+
+/// Review, rework, defect and delivery facts for every landed change, from history alone. Pure: records in,
+/// facts out. One pass over the first-parent line maintains line ownership (`LineOwnership`) for rework
+/// and SZZ; there is no per-commit blame.
+public struct DeliveryAnalyzer {
+    public var options: DeliveryOptions
+    public var exclusions: ExclusionPolicy
+    /// Time zone of each author's group (IANA name or ±HH:MM), for the business-hours clock.
+    public var timeZoneOf: (Identity) -> String?
+    /// Forge committer e-mails (a GitHub merge's committer is the forge, its author the person who merged).
+    public var forgeCommitterEmails: Set<String>
+
+    public init(
+        options: DeliveryOptions, exclusions: ExclusionPolicy, forgeCommitterEmails: Set<String> = ["noreply@github.com"],
+        timeZoneOf: @escaping (Identity) -> String? = { _ in nil }
+    ) {
+        self.options = options
+        self.exclusions = exclusions
+        self.forgeCommitterEmails = forgeCommitterEmails
+        self.timeZoneOf = timeZoneOf
+    }
+
+    /// What the analysis reads.
+    public struct Input: Sendable {
+        /// Newest first.
+        public var changes: [LandedChange]
+        /// Newest first: the first-parent commits analysed.
+        public var mainline: [ObjectID]
+        public var commits: [ObjectID: CommitRecord]
+        /// Squash commit → the pull request's commits, where a head ref showed them.
+        public var pullRequestCommits: [ObjectID: [ObjectID]]
+        /// Fix commit → its diff ignoring white space and blank lines.
+        public var significantDiffs: [ObjectID: [FileChange]]
+
+        public init(
+            changes: [LandedChange], mainline: [ObjectID], commits: [ObjectID: CommitRecord],
+            pullRequestCommits: [ObjectID: [ObjectID]] = [:], significantDiffs: [ObjectID: [FileChange]] = [:]
+        ) {
+            self.changes = changes
+            self.mainline = mainline
+            self.commits = commits
+            self.pullRequestCommits = pullRequestCommits
+            self.significantDiffs = significantDiffs
+        }
+    }
+
+    // MARK: - Classification of messages
+
+    /// Compiled message patterns, built once per analysis.
+    public struct MessageRules {
+        let fix: [Regex<AnyRegexOutput>]
+        let fixup: [Regex<AnyRegexOutput>]
+
+        public init(_ options: DeliveryOptions) {
+            fix = options.fixPatterns.compactMap { try? Regex($0.source) }
+            fixup = options.fixupPatterns.compactMap { try? Regex($0.source) }
+        }
+
+        /// A fix: a pattern matches the subject, or a `Fixes:`/`Closes:`/`Resolves:` line of the message.
+        public func isFix(_ record: CommitRecord) -> Bool {
+            if record.message.hasPrefix("Revert \"") { return false }
+            var lines = [Substring(record.subject)]
+            for line in record.message.split(whereSeparator: \.isNewline) {
+                let lower = line.lowercased()
+                if ["fixes", "closes", "resolves", "fixed", "closed", "resolved"].contains(where: { lower.hasPrefix($0) }) {
+                    lines.append(line)
+                }
+            }
+            return lines.contains { line in fix.contains { (try? $0.firstMatch(in: line)) != nil } }
+        }
+
+        public func isFixup(_ record: CommitRecord) -> Bool {
+            let subject = record.subject
+            return fixup.contains { (try? $0.firstMatch(in: subject)) != nil }
+        }
+
+        /// The commit a revert names (`This reverts commit <id>.`).
+        public static func revertedCommit(_ record: CommitRecord) -> ObjectID? {
+            guard let range = record.message.firstRange(of: "This reverts commit ") else { return nil }
+            return ObjectID(hex: record.message[range.upperBound...].prefix(40))
+        }
+
+        /// Abbreviated ids named by `Fixes: <id> ("subject")` lines (the Linux kernel's convention).
+        public static func fixedCommitPrefixes(_ record: CommitRecord) -> [String] {
+            record.message.split(whereSeparator: \.isNewline).compactMap { line in
+                guard line.lowercased().hasPrefix("fixes:") else { return nil }
+                let word = line.dropFirst(6).drop { $0 == " " || $0 == "\t" }.prefix { $0.isHexDigit }
+                return word.count >= 7 && word.count <= 40 ? word.lowercased() : nil
+            }
+        }
+    }
+
+    // MARK: - Analysis
+
+    public func analyze(_ input: Input) -> [ChangeFacts] {
+        let changes = input.changes
+        var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
+        let rules = MessageRules(options)
+        let hour = 3600.0
+
+        // Which change each commit belongs to (mainline commits and branch/PR commits).
+        var changeOfCommit: [ObjectID: Int] = [:]
+        for (i, c) in changes.enumerated() {
+            changeOfCommit[c.commit] = i
+            for id in c.commits where changeOfCommit[id] == nil { changeOfCommit[id] = i }
+            for id in input.pullRequestCommits[c.commit] ?? [] where changeOfCommit[id] == nil { changeOfCommit[id] = i }
+        }
+
+        for (i, change) in changes.enumerated() {
+            guard let landing = input.commits[change.commit] else { continue }
+            var f = ChangeFacts()
+            let people = Set([change.author.key] + change.coAuthors.map(\.key))
+
+            // Branch (or pull-request) commits.
+            let branchIDs: [ObjectID]? =
+                change.kind == .merge ? change.commits : input.pullRequestCommits[change.commit]
+            let branch = branchIDs?.compactMap { input.commits[$0] } ?? []
+
+            // Review turnaround and cycle time.
+            var turnaround: (from: Int64, to: Int64)?
+            var cycleFrom: Int64?
+            switch change.kind {
+            case .merge, .squash:
+                if branchIDs != nil, !branch.isEmpty {
+                    let last = branch.map(\.committer.time).max() ?? landing.committer.time
+                    turnaround = (last, change.landedAt)
+                    cycleFrom = branch.map(\.author.time).min()
+                } else if change.kind == .squash {
+                    f.turnaroundNote = "not measurable from git"
+                } else {
+                    turnaround = (landing.author.time, change.landedAt)
+                    cycleFrom = change.authoredAt
+                }
+            case .gerrit, .rebase:
+                let group = change.commits.compactMap { input.commits[$0] }
+                turnaround = ((group.map(\.author.time).max() ?? landing.author.time), change.landedAt)
+                cycleFrom = change.authoredAt
+            case .direct:
+                if landing.message.contains("(cherry picked from commit ") {
+                    turnaround = (landing.author.time, change.landedAt)
+                    cycleFrom = landing.author.time
+                } else {
+                    f.turnaroundNote = "landed without review"
+                }
+            }
+            if let t = turnaround {
+                let hours = Double(t.to - t.from) / hour
+                if hours < 0 {
+                    f.turnaroundNote = "negative span"
+                } else if hours > options.absurdHours {
+                    f.turnaroundNote = "absurd span"
+                } else {
+                    f.reviewTurnaroundHours = hours
+                    if let bh = options.businessHours {
+                        f.reviewTurnaroundBusinessHours = BusinessClock(hours: bh, timeZone: timeZoneOf(change.author))
+                            .hours(from: t.from, to: t.to)
+                    }
+                }
+            }
+            if let from = cycleFrom {
+                let hours = Double(change.landedAt - from) / hour
+                if hours >= 0 && hours <= options.absurdHours { f.cycleTimeHours = hours }
+            }
+
+            // Review depth.
+            var reviewers: [String: Identity] = [:]
+            for r in [landing] + branch {
+                for person in r.reviewers where !people.contains(person.key) { reviewers[person.key] = person }
+            }
+            f.reviewers = reviewers.values.sorted()
+            switch change.kind {
+            case .direct:
+                f.unreviewed = !landing.message.contains("(cherry picked from commit ")
+            case .merge:
+                // The merger is the merge's author (a forge commits on the merger's behalf).
+                let merger = landing.author.identity.key
+                f.unreviewed = people.contains(merger) && reviewers.isEmpty
+            default:
+                f.unreviewed = false
+            }
+            if branchIDs != nil {
+                let nonMerge = branch.filter { !$0.isMerge }
+                f.branchCommits = nonMerge.count
+                f.fixupCommits = nonMerge.filter(rules.isFixup).count
+                let branchAdded = nonMerge.reduce(0) { $0 + countedLines($1.files).added }
+                f.branchAddedLines = branchAdded
+                f.discardedOnBranch = max(0, branchAdded - countedLines(change.files).added)
+            }
+
+            // Tests and ADRs.
+            for file in change.files where !file.isBinary && exclusions.reason(for: file.path) == nil {
+                let lines = file.additions + file.deletions
+                if options.testPatterns.contains(where: { $0.matches(file.path) }) {
+                    f.touchesTests = true
+                    f.testLines += lines
+                } else {
+                    f.codeLines += lines
+                }
+            }
+            f.adrsAdded = change.files.filter { $0.status == .added && isADR($0.path) }.map(\.path).sorted()
+
+            f.isRevert = MessageRules.revertedCommit(landing) != nil
+            f.isFix = !f.isRevert && rules.isFix(landing)
+            facts[i] = f
+        }
+
+        // Reverts and `Fixes: <id>` lines name the changes they undo or fix.
+        for (i, change) in changes.enumerated() {
+            guard let landing = input.commits[change.commit] else { continue }
+            if let reverted = MessageRules.revertedCommit(landing), let target = changeOfCommit[reverted], target != i {
+                facts[i].blames[target, default: 0] += 0
+                if facts[target].revertedBy == nil { facts[target].revertedBy = i }
+            }
+            for prefix in MessageRules.fixedCommitPrefixes(landing) {
+                if let target = changeOfCommit.first(where: { $0.key.hex.hasPrefix(prefix) })?.value, target != i {
+                    facts[i].blames[target, default: 0] += 0
+                }
+            }
+        }
+
+        ownershipPass(input, changes: changes, facts: &facts)
+
+        // Escaped defects and major rework.
+        let window = Int64(options.defectWindowDays) * 86400
+        for i in facts.indices {
+            for (target, _) in facts[i].blames {
+                if !facts[target].blamedBy.contains(i) { facts[target].blamedBy.append(i) }
+                let span = changes[i].landedAt - changes[target].landedAt
+                if span >= 0 && span <= window { facts[target].escapedDefect = true }
+            }
+            if let r = facts[i].revertedBy {
+                let span = changes[r].landedAt - changes[i].landedAt
+                if span >= 0 && span <= window {
+                    facts[i].revertedInWindow = true
+                    facts[i].escapedDefect = true
+                }
+            }
+        }
+        for i in facts.indices {
+            facts[i].blamedBy.sort()
+            let f = facts[i]
+            let afterLanding = f.addedLines > 0 && Double(f.rewrittenAfterLanding) >= options.majorReworkThreshold * Double(f.addedLines)
+            let onBranch =
+                (f.branchAddedLines ?? 0) > 0
+                && Double(f.discardedOnBranch ?? 0) >= options.majorReworkThreshold * Double(f.branchAddedLines ?? 1)
+            facts[i].majorRework = afterLanding || onBranch
+        }
+        return facts
+    }
+
+    /// Applies the first-parent line oldest first: rework (deleted lines younger than the window), lines
+    /// rewritten after landing, and SZZ for fixes (the lines a fix really changes were last written by …).
+    private func ownershipPass(_ input: Input, changes: [LandedChange], facts: inout [ChangeFacts]) {
+        var changeOfMainline: [ObjectID: Int] = [:]
+        for (i, c) in changes.enumerated() {
+            changeOfMainline[c.commit] = i
+            if c.kind == .rebase { for id in c.commits { changeOfMainline[id] = i } }
+        }
+        let order = Array(input.mainline.reversed())
+        var originChange: [Int32: Int] = [:]
+        var originTime: [Int32: Int64] = [:]
+        var ownership = LineOwnership()
+        let window = Int64(options.reworkWindowDays) * 86400
+        for (position, id) in order.enumerated() {
+            guard let record = input.commits[id] else { continue }
+            let origin = Int32(position)
+            let current = changeOfMainline[id]
+            if let c = current { originChange[origin] = c }
+            originTime[origin] = record.committer.time
+
+            // SZZ before the fix's lines are applied.
+            if let c = current, facts[c].isFix, let significant = input.significantDiffs[id],
+                significant.filter({ !$0.isBinary }).count <= options.maxFixFiles
+            {
+                for file in significant where !file.isBinary && file.status != .added {
+                    let ranges = file.hunks.filter { $0.oldCount > 0 }.map { (start: Int($0.oldStart), count: Int($0.oldCount)) }
+                    guard !ranges.isEmpty else { continue }
+                    for run in ownership.origins(of: file.oldPath ?? file.path, ranges: ranges) where run.origin >= 0 {
+                        if let target = originChange[run.origin], target != c { facts[c].blames[target, default: 0] += run.count }
+                    }
+                }
+            }
+
+            if let c = current {
+                let counted = countedLines(record.files)
+                facts[c].addedLines += counted.added
+                facts[c].changedLines += counted.added + counted.deleted
+            }
+            ownership.apply(record.files, origin: origin) { path, run in
+                guard run.origin >= 0, let c = current, exclusions.reason(for: path) == nil,
+                    let writtenAt = originTime[run.origin]
+                else { return }
+                let age = record.committer.time - writtenAt
+                guard age >= 0 && age <= window, let writer = originChange[run.origin], writer != c else { return }
+                let sameAuthor = changes[writer].author.key == changes[c].author.key
+                if sameAuthor { facts[c].reworkOwnLines += run.count } else { facts[c].reworkOthersLines += run.count }
+                facts[writer].rewrittenAfterLanding += run.count
+            }
+        }
+    }
+
+    private func countedLines(_ files: [FileChange]) -> (added: Int, deleted: Int) {
+        var added = 0
+        var deleted = 0
+        for f in files where !f.isBinary && exclusions.reason(for: f.path) == nil {
+            let flags = exclusions.attributes.flags(for: f.path)
+            if flags.contains(.binary) || flags.contains(.noDiff) { continue }
+            added += f.additions
+            deleted += f.deletions
+        }
+        return (added, deleted)
+    }
+
+    private func isADR(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map { $0.lowercased() } ?? ""
+        if name.hasPrefix("readme") || name.hasPrefix("index") || name.hasPrefix("template") { return false }
+        return options.adrDirectories.contains { dir in path.hasPrefix(dir + "/") || path.contains("/" + dir + "/") }
+    }
+}

@@ -1,0 +1,62 @@
+/// Settings for the review, rework, defect and delivery metrics (the `delivery:` section of yardstick.yml).
+public struct DeliveryOptions: Sendable {
+    /// Lines rewritten or deleted within this many days of landing count as rework.
+    public var reworkWindowDays: Int = 21
+    /// A landed change needs major rework when at least this share of its added lines is rewritten.
+    public var majorReworkThreshold: Double = 0.5
+    /// A change counts as an escaped defect when a fix blames it, or a revert undoes it, within this many days.
+    public var defectWindowDays: Int = 90
+    /// Fixes touching more files than this are not traced to the changes they blame (SZZ), as large
+    /// sweeping commits blame too much.
+    public var maxFixFiles: Int = 20
+    /// Spans longer than this (in hours) are reported as absurd and left out of turnaround figures.
+    public var absurdHours: Double = 365 * 24
+    /// Messages of fix commits: matched against the subject and every message line.
+    public var fixPatterns: [RegexPattern] = DeliveryOptions.defaultFixPatterns
+    /// Subjects of fix-up commits on a branch (review rounds).
+    public var fixupPatterns: [RegexPattern] = DeliveryOptions.defaultFixupPatterns
+    /// Test files.
+    public var testPatterns: [Glob] = DeliveryOptions.defaultTestPatterns
+    /// Folders that hold architecture decision records.
+    public var adrDirectories: [String] = ["docs/adr", "doc/adr", "docs/decisions", "docs/architecture/decisions", "adr"]
+    /// Working hours for the business-hours clock; nil switches that clock off.
+    public var businessHours: BusinessHours?
+
+    public init() {}
+
+    // The defaults below are fixed, valid expressions.
+    // swift-format-ignore: NeverUseForceTry
+    public static let defaultFixPatterns: [RegexPattern] = [
+        #"(?i)^(fix|bugfix|hotfix)(\(.+\))?!?:"#,
+        #"(?i)\b(fix(es|ed|ing)?|bug ?fix|hotfix|bug)\b"#,
+        #"(?i)^(fixes|closes|resolves|fixed|closed|resolved):?\s+\S*#\d+"#,
+        #"(?i)^fixes:\s+[0-9a-f]{7,40}\b"#,
+    ].compactMap { try? RegexPattern($0) }
+
+    public static let defaultFixupPatterns: [RegexPattern] = [
+        #"^(fixup|squash|amend)! "#,
+        #"(?i)\baddress(ed|es|ing)? (the )?(code )?review\b"#,
+        #"(?i)\breview (comments|feedback|fixes|remarks)\b"#,
+        #"(?i)^apply suggestions? from code review"#,
+    ].compactMap { try? RegexPattern($0) }
+
+    public static let defaultTestPatterns: [Glob] = [
+        "test/**", "tests/**", "Tests/**", "spec/**", "specs/**", "__tests__/**", "testing/**", "t/**",
+        "*_test.go", "*_test.py", "test_*.py", "*Tests.swift", "*Test.swift", "*Test.java", "*Tests.java",
+        "*Test.kt", "*.spec.ts", "*.test.ts", "*.spec.js", "*.test.js", "*.spec.tsx", "*.test.tsx", "*_spec.rb",
+        "*_test.rb", "*_test.c", "*_test.cc", "*_test.cpp", "*Tests.cs", "*Test.cs",
+    ].map(Glob.init)
+}
+
+/// Working hours on working days (Monday to Friday), in each group's own time zone.
+public struct BusinessHours: Sendable, Equatable {
+    /// First working hour (0–23).
+    public var start: Int
+    /// End of the working day (1–24), exclusive.
+    public var end: Int
+
+    public init(start: Int = 9, end: Int = 17) {
+        self.start = start
+        self.end = end
+    }
+}
