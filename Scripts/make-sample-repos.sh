@@ -118,6 +118,12 @@ new_repo() { # NAME -> creates $TARGET/NAME and cd's into it
 }
 
 branch() { g checkout -q -b "$1" "${2:-HEAD}"; }
+same_tree() { # REV1 REV2 — abort unless both commits have the same tree
+    if [[ $(g rev-parse "$1^{tree}") != "$(g rev-parse "$2^{tree}")" ]]; then
+        echo "$(basename "$PWD"): $1 and $2 should have the same tree" >&2
+        exit 1
+    fi
+}
 switch() { g checkout -q "$1"; }
 drop_branch() { g branch -q -D "$@"; }
 
@@ -492,12 +498,15 @@ build_squash() {
     write_package_json 4.17.20 0
     write_npm_lock 4.17.20 'sha512-PlhdFcillOINfeV7Ni6oF1TAEayyZBoZ8bcshTHqOYJYlrqzRK5hagpagky5o4HfCzzd1TRkXPMFq6cKk9rGmA==' 0
     commit_as alice 2024-02-01T09:00:00+0100 alice 2024-02-01T09:00:00+0100 'Initial commit'
+    local root_commit squash12 squash14 before14
+    root_commit=$(g rev-parse HEAD)
 
     gen_c src/login.c login 80
     gen_c src/login.h login_h 10
     gen_c tests/test_login.c test_login 30
     commit_as vikram 2024-02-02T11:00:00+0530 github 2024-02-03T10:00:00+0000 \
         $'Add login form (#12)\n\n* Add login form\n\n* Address review comments\n\nCo-authored-by: Wei Chen <wei@vendorco.io>'
+    squash12=$(g rev-parse HEAD)
 
     gen_c src/session.c session 60
     gen_c src/session.h session_h 8
@@ -516,9 +525,11 @@ build_squash() {
     commit_as wei 2024-02-06T10:00:00+0800 bob 2024-02-06T11:00:00-0700 \
         $'Add rate limiter (!7)\n\nToken-bucket rate limiter for the login endpoint.'
 
+    before14=$(g rev-parse HEAD)
     gen_c src/reset.c reset 50
     touch_lines src/login.c 20 23 'reset-link'
     commit_as carla 2024-02-07T14:00:00-0500 github 2024-02-08T09:00:00+0000 'Add password reset (#14)'
+    squash14=$(g rev-parse HEAD)
 
     write_package_json 4.17.21 0
     write_npm_lock 4.17.21 'sha512-v2kDEe57lecTulaDIuNTPy3Ry4gLGJ6Z1O3vE1krgXZNrsQ+LFTGHVxVjcXPs17LhbZVGedAJv8XZ1tvj5FvSg==' 0
@@ -527,6 +538,33 @@ build_squash() {
 
     with_env bob 2024-02-09T10:00:00-0700 bob 2024-02-09T10:00:00-0700 \
         g revert --no-edit "$session_commit" >/dev/null
+
+    # --- PR head refs, as in a clone fetched with +refs/pull/*/head ---------
+    # The original branch commits of #12 and #14, which the squashes above
+    # summarise. Made after main is complete (main's commits do not change),
+    # on a detached HEAD, and kept only as refs/pull/N/head: not reachable
+    # from main. Each tip's tree equals its squash commit's tree.
+    g checkout -q --detach "$root_commit"
+    gen_c src/login.c login 70
+    gen_c src/login.h login_h 10
+    commit_as vikram 2024-02-02T11:00:00+0530 vikram 2024-02-02T11:00:00+0530 'Add login form'
+    gen_c src/login.c login 80
+    gen_c tests/test_login.c test_login 30
+    commit_as vikram 2024-02-02T17:00:00+0530 vikram 2024-02-03T12:30:00+0530 \
+        $'Address review comments\n\nCo-authored-by: Wei Chen <wei@vendorco.io>'
+    same_tree HEAD "$squash12"
+    g update-ref refs/pull/12/head HEAD
+
+    g checkout -q --detach "$before14"
+    gen_c src/reset.c reset 40
+    commit_as carla 2024-02-07T14:00:00-0500 carla 2024-02-07T14:00:00-0500 'Add password reset endpoint'
+    touch_lines src/login.c 20 23 'reset-link'
+    commit_as carla 2024-02-07T16:30:00-0500 carla 2024-02-07T16:30:00-0500 'Link reset from the login form'
+    gen_c src/reset.c reset 50
+    commit_as carla 2024-02-07T18:00:00-0500 carla 2024-02-08T01:30:00-0500 'Cover all reset token states'
+    same_tree HEAD "$squash14"
+    g update-ref refs/pull/14/head HEAD
+    switch main
 }
 
 # ===========================================================================
@@ -691,7 +729,411 @@ build_forges() {
 }
 
 # ===========================================================================
-# 6. error-path fixtures.
+# 6. delivery — delivery and quality workflows: review trailers and
+#    turnaround, fixup commits, rework, fixes, a revert, Gerrit-style and
+#    cherry-picked landings, tests, ADRs, a rename. Three months, 2024-01..03.
+# ===========================================================================
+
+# gen_go PATH NAME N — exactly N (>= 5) lines of Go (package = directory name).
+gen_go() {
+    local path=$1 name=$2 n=$3 i
+    mkparent "$path"
+    {
+        printf 'package %s\n' "$(basename "$(dirname "$path")")"
+        printf '\n'
+        printf '// %sTable lists the %s entries.\n' "$name" "$name"
+        printf 'var %sTable = []int{\n' "$name"
+        for ((i = 1; i <= n - 5; i++)); do
+            printf '\t%d, // %s entry %d\n' "$((i * 7))" "$name" "$i"
+        done
+        printf '}\n'
+    } > "$path"
+}
+
+# gen_py PATH NAME N — exactly N (>= 3) lines of Python. Growing N only appends.
+gen_py() {
+    local path=$1 name=$2 n=$3 i
+    mkparent "$path"
+    {
+        printf '# %s\n' "$path"
+        printf '"""The %s module."""\n' "$name"
+        for ((i = 1; i <= n - 2; i++)); do
+            printf '%s_%d = %d\n' "${name^^}" "$i" "$((i * 3))"
+        done
+    } > "$path"
+}
+
+# gen_ts PATH NAME N — exactly N (>= 4) lines of TypeScript.
+gen_ts() {
+    local path=$1 name=$2 n=$3 i
+    mkparent "$path"
+    {
+        printf '// %s\n' "$path"
+        printf 'export const %s: number[] = [\n' "$name"
+        for ((i = 1; i <= n - 3; i++)); do
+            printf '  %d, // %s item %d\n' "$((i * 5))" "$name" "$i"
+        done
+        printf '];\n'
+    } > "$path"
+}
+
+# gen_adr PATH NUMBER TITLE N — exactly N (>= 7) lines of Markdown ADR.
+gen_adr() {
+    local path=$1 num=$2 title=$3 n=$4 i
+    mkparent "$path"
+    {
+        printf '# ADR %s: %s\n' "$num" "$title"
+        printf '\n'
+        printf 'Status: Accepted\n'
+        printf '\n'
+        printf '## Context\n'
+        printf '\n'
+        for ((i = 1; i <= n - 6; i++)); do
+            printf '%s, point %d.\n' "$title" "$i"
+        done
+    } > "$path"
+}
+
+# gen_locale CODE — locales/CODE.json, 6 lines; line 2 carries a typo.
+gen_locale() {
+    mkparent "locales/$1.json"
+    printf '{\n  "_header": "Delivery transaltions (%s)",\n  "greeting": "Hello [%s]",\n  "cart": "Cart [%s]",\n  "checkout": "Checkout [%s]"\n}\n' \
+        "$1" "$1" "$1" "$1" > "locales/$1.json"
+}
+
+# edit_lines PATH FROM TO TAG — modify lines FROM..TO in place, with a comment
+# marker that suits the file type (N adds + N dels).
+edit_lines() {
+    local mark
+    case $1 in
+        *.py | *.sh) mark=" # $4" ;;
+        *.md) mark=" ($4)" ;;
+        *) mark=" \\/\\/ $4" ;;
+    esac
+    sed -i "$2,$3s/\$/$mark/" "$1"
+}
+
+# pr_merge MERGER DATE PR BRANCH TITLE [TRAILER_BLOCK] — a GitHub merge: author
+# MERGER, committer GitHub, both at DATE; the branch is deleted afterwards.
+pr_merge() {
+    local msg="Merge pull request #$3 from acme/$4"$'\n\n'"$5"
+    [[ -n ${6:-} ]] && msg+=$'\n\n'"$6"
+    merge_as "$1" "$2" github "$2" "$msg" "$4"
+    drop_branch "$4"
+}
+
+build_delivery() {
+    new_repo delivery
+    local LOCALE_CODES='cs da de el es fi fr hi hu it ja ko nb nl pl pt ro ru sv tr uk zh'
+    local code after_pr22 db_commit before_cherry release_fix cache_commit
+
+    # --- 1. root: direct push by Alice (Tue 2024-01-02) ---------------------
+    gen_text README.md "Delivery" 12
+    printf 'Alice Anders <alice@acme.com> Alice A <alice.anders@old-acme.example>\n' > .mailmap
+    printf 'all: build\n\nbuild:\n\tgo build ./...\n\tswift build\n\ntest:\n\tgo test ./...\n\tswift test\n' > Makefile
+    gen_go parser/lexer.go lexer 40
+    gen_py app/config.py config 30
+    gen_ts web/src/app.ts app 20
+    gen_swift Sources/Delivery/Queue.swift Queue 35
+    gen_text docs/guide.md "Guide" 40
+    commit_as alice 2024-01-02T09:00:00+0100 alice 2024-01-02T09:00:00+0100 'Initial commit'
+
+    # --- 2. PR #20 parser (Vikram): fixup! + "address review comments" ------
+    branch parser
+    gen_go parser/parser.go parser 60
+    commit_as vikram 2024-01-03T10:00:00+0530 vikram 2024-01-03T10:00:00+0530 'Add parser'
+    gen_go parser/parser_test.go parserTest 25
+    commit_as vikram 2024-01-03T15:00:00+0530 vikram 2024-01-03T15:00:00+0530 'Add parser tests'
+    edit_lines parser/parser.go 10 12 fixup
+    commit_as vikram 2024-01-04T11:00:00+0530 vikram 2024-01-04T11:00:00+0530 'fixup! Add parser'
+    edit_lines parser/parser.go 20 21 review
+    commit_as vikram 2024-01-04T13:00:00+0530 vikram 2024-01-04T13:00:00+0530 'address review comments'
+    switch main
+    pr_merge alice 2024-01-04T16:00:00+0100 20 parser 'Add expression parser' \
+        $'Reviewed-by: Alice Anders <alice@acme.com>\nReviewed-by: Wei Chen <wei@vendorco.io>'
+
+    # --- 3. PR #21 billing (Bob): squash!, alias reviewer, lands on a Saturday
+    branch billing
+    gen_py app/billing.py billing 44
+    commit_as bob 2024-01-05T10:00:00+0100 bob 2024-01-05T10:00:00+0100 'Add billing module'
+    gen_py app/test_billing.py test_billing 20
+    commit_as bob 2024-01-05T14:00:00+0100 bob 2024-01-05T14:00:00+0100 'Add billing tests'
+    gen_py app/billing.py billing 50
+    commit_as bob 2024-01-05T16:00:00+0100 bob 2024-01-05T16:00:00+0100 \
+        $'squash! Add billing module\n\nReviewed-by: Alice Anders <alice@acme.com>'
+    switch main
+    pr_merge alice 2024-01-06T11:00:00+0100 21 billing 'Add billing module' \
+        $'Approved-by: Alice A <alice.anders@old-acme.example>\nTested-by: Carla Diaz <carla.diaz@gmail.com>'
+
+    # --- 4. direct push (Bob) ------------------------------------------------
+    sed -i '3s/.*/Delivery paragraph 1 (see docs\/guide.md)./' README.md
+    commit_as bob 2024-01-08T09:30:00+0100 bob 2024-01-08T09:30:00+0100 'Update README'
+
+    # --- 5. PR #22 cart (Carla): most of it is rewritten within 21 days -----
+    branch cart
+    gen_ts web/src/cart.ts cart 40
+    commit_as carla 2024-01-09T09:00:00-0500 carla 2024-01-09T09:00:00-0500 'Add shopping cart'
+    gen_ts web/src/cart.spec.ts cartSpec 10
+    commit_as carla 2024-01-09T11:00:00-0500 carla 2024-01-09T11:00:00-0500 'Add cart spec'
+    switch main
+    pr_merge bob 2024-01-10T10:00:00+0100 22 cart 'Add shopping cart' \
+        $'Reviewed-by: Bob Brown <bob@acme.com>\nAcked-by: Vikram Rao <vikram@vendorco.io>'
+    after_pr22=$(g rev-parse HEAD)
+
+    # --- 6. PR #23 worker (Wei): Friday -> Monday, self-review trailer ------
+    branch worker
+    gen_swift Sources/Delivery/Worker.swift Worker 40
+    commit_as wei 2024-01-12T15:00:00+0530 wei 2024-01-12T15:00:00+0530 'Add background worker'
+    gen_swift Tests/DeliveryTests/WorkerTests.swift WorkerTests 30
+    commit_as wei 2024-01-12T19:00:00+0530 wei 2024-01-12T19:00:00+0530 \
+        $'Add worker tests\n\nReviewed-by: Wei Chen <wei@vendorco.io>\nReviewed-by: Bob Brown <bob@acme.com>'
+
+    # --- 7. PR #24 cart-totals (Vikram) rewrites Carla's #22 lines, 5 days on;
+    #        branched from #22's merge, before #23 landed --------------------
+    branch cart-totals "$after_pr22"
+    edit_lines web/src/cart.ts 5 24 totals
+    delete_lines web/src/cart.ts 25 28
+    commit_as vikram 2024-01-15T09:00:00+0530 vikram 2024-01-15T09:00:00+0530 'Compute cart totals'
+    switch main
+    pr_merge bob 2024-01-15T09:30:00+0100 23 worker 'Add background worker'
+    pr_merge alice 2024-01-15T10:00:00+0100 24 cart-totals 'Compute cart totals' \
+        'Reviewed-by: Carla Diaz <carla.diaz@gmail.com>'
+
+    # --- 8. PR #25 billing-rounding (Bob) rewrites his own #21 lines, 10 days on
+    branch billing-rounding
+    edit_lines app/billing.py 10 17 rounding
+    gen_py app/test_billing.py test_billing 24
+    commit_as bob 2024-01-16T09:00:00+0100 bob 2024-01-16T09:00:00+0100 'Round billing amounts'
+    switch main
+    pr_merge alice 2024-01-16T11:00:00+0100 25 billing-rounding 'Round billing amounts' \
+        'Reviewed-by: Alice Anders <alice@acme.com>'
+
+    # --- 9. PR #26 adr-postgres (Alice): ADR 0001 under docs/adr/ ------------
+    branch adr-postgres
+    gen_adr docs/adr/0001-use-postgres.md 0001 'Use Postgres' 20
+    commit_as alice 2024-01-17T10:00:00+0100 alice 2024-01-17T10:00:00+0100 'ADR 0001: use Postgres'
+    gen_py app/db.py db 25
+    commit_as alice 2024-01-17T14:00:00+0100 alice 2024-01-17T14:00:00+0100 'Add database module'
+    db_commit=$(g rev-parse HEAD)
+    switch main
+    pr_merge bob 2024-01-18T09:00:00+0100 26 adr-postgres 'Use Postgres' \
+        $'Reviewed-by: Bob Brown <bob@acme.com>\nAcked-by: Vikram Rao <vikram@vendorco.io>'
+
+    # --- 10. PR #27 locales (Wei): 22 files, each with a typo on line 2 -------
+    branch locales
+    for code in $LOCALE_CODES; do gen_locale "$code"; done
+    commit_as wei 2024-01-22T10:00:00+0530 wei 2024-01-22T10:00:00+0530 'Add translations for 22 locales'
+    switch main
+    pr_merge alice 2024-01-23T10:00:00+0100 27 locales 'Add translations' \
+        'Reviewed-by: Alice Anders <alice@acme.com>'
+
+    # --- 11. PR #28 move-billing (Alice): git mv + one-line edit --------------
+    branch move-billing
+    mkdir -p app/payments
+    g mv app/billing.py app/payments/billing.py
+    sed -i '1s|.*|# app/payments/billing.py|' app/payments/billing.py
+    commit_as alice 2024-01-24T10:00:00+0100 alice 2024-01-24T10:00:00+0100 'Move billing into payments package'
+    switch main
+    pr_merge bob 2024-01-24T15:00:00+0100 28 move-billing 'Move billing into payments package' \
+        'Reviewed-by: Bob Brown <bob@acme.com>'
+
+    # --- 12. PR #29 empty-cart (Carla): "fix: ..." + "Closes #9" -------------
+    branch empty-cart
+    edit_lines web/src/cart.ts 25 30 empty-cart
+    commit_as carla 2024-01-24T16:00:00-0500 carla 2024-01-24T16:00:00-0500 'fix: handle empty cart'
+    gen_ts web/src/cart.spec.ts cartSpec 15
+    mkparent tests/e2e/empty-cart.sh
+    printf '#!/bin/sh\n# tests/e2e/empty-cart.sh\nset -e\n./delivery cart --empty\ntest "$(./delivery cart --total)" = 0\n' > tests/e2e/empty-cart.sh
+    commit_as carla 2024-01-25T09:00:00-0500 carla 2024-01-25T09:00:00-0500 'Add empty-cart tests'
+    switch main
+    pr_merge bob 2024-01-25T17:00:00+0100 29 empty-cart $'fix: handle empty cart\n\nCloses #9' \
+        'Reviewed-by: Vikram Rao <vikram@vendorco.io>'
+
+    # --- 13. direct push (Alice): "Fix crash in parser" + whitespace-only edit
+    edit_lines parser/parser.go 30 32 nil-check
+    sed -i '10s/^\t/        /' parser/lexer.go
+    commit_as alice 2024-01-29T09:00:00+0100 alice 2024-01-29T09:00:00+0100 \
+        $'Fix crash in parser\n\nGuard against a nil token at the end of the input.'
+
+    # --- 14. PR #30 vat-rounding (Bob): "Fixes: #12", after the rename -------
+    branch vat-rounding
+    edit_lines app/payments/billing.py 20 22 vat
+    gen_py app/test_billing.py test_billing 27
+    commit_as bob 2024-02-01T09:00:00+0100 bob 2024-02-01T09:00:00+0100 'Correct VAT rounding'
+    switch main
+    pr_merge alice 2024-02-01T14:00:00+0100 30 vat-rounding 'Correct VAT rounding' \
+        $'Fixes: #12\nReviewed-by: Vikram Rao <vikram@vendorco.io>'
+
+    # --- 15. PR #31 worker-pool (Bob), merged by Bob himself, no trailers ---
+    branch worker-pool
+    edit_lines Sources/Delivery/Worker.swift 20 21 pool-size
+    commit_as bob 2024-02-06T10:00:00+0100 bob 2024-02-06T10:00:00+0100 'Tune worker pool size'
+    printf 'Worker pool: 8 workers by default.\nWorker pool: set DELIVERY_WORKERS to override.\nWorker pool: at most 64 workers.\n' >> docs/guide.md
+    commit_as bob 2024-02-06T10:30:00+0100 bob 2024-02-06T10:30:00+0100 'Document worker pool size'
+    switch main
+    merge_as bob 2024-02-06T11:30:00+0100 bob 2024-02-06T11:30:00+0100 \
+        $'Merge pull request #31 from acme/worker-pool\n\nTune worker pool size' worker-pool
+    drop_branch worker-pool
+
+    # --- 16. PR #32 adr-queue-backend (Vikram): ADR 0002 under doc/adr/ ------
+    branch adr-queue-backend
+    gen_adr doc/adr/0002-queue-backend.md 0002 'Queue backend' 18
+    commit_as vikram 2024-02-07T11:00:00+0530 vikram 2024-02-07T11:00:00+0530 'ADR 0002: queue backend'
+    gen_swift Sources/Delivery/QueueBackend.swift QueueBackend 25
+    commit_as vikram 2024-02-07T15:00:00+0530 vikram 2024-02-07T15:00:00+0530 'Add queue backend protocol'
+    switch main
+    pr_merge bob 2024-02-08T10:00:00+0100 32 adr-queue-backend 'Queue backend' \
+        $'Reviewed-by: Bob Brown <bob@acme.com>\nReviewed-by: Alice Anders <alice@acme.com>'
+
+    # --- 17. Gerrit-style landing #1 (Wei, submitted by Alice 9.5 h later) ---
+    append_lines Sources/Delivery/Queue.swift 12 'retry backoff'
+    commit_as wei 2024-02-13T09:00:00+0530 alice 2024-02-13T14:00:00+0100 \
+        "queue: add retry backoff
+
+Change-Id: $(change_id delivery-301)
+Reviewed-on: https://review.acme.com/c/delivery/+/301
+Reviewed-by: Alice Anders <alice@acme.com>"
+
+    # --- 18. PR #33 metrics (Wei): first commit dated over a year earlier ---
+    branch metrics
+    gen_swift Sources/Delivery/Metrics.swift Metrics 30
+    commit_as wei 2023-01-16T10:00:00+0530 wei 2023-01-16T10:00:00+0530 'Add delivery metrics'
+    gen_swift Tests/DeliveryTests/MetricsTests.swift MetricsTests 20
+    commit_as wei 2024-02-14T11:00:00+0530 wei 2024-02-14T11:00:00+0530 'Add metrics tests'
+    switch main
+    pr_merge alice 2024-02-15T10:00:00+0100 33 metrics 'Add delivery metrics' \
+        $'Reviewed-by: Alice Anders <alice@acme.com>\nTested-by: Vikram Rao <vikram@vendorco.io>'
+    before_cherry=$(g rev-parse HEAD)
+
+    # --- release/1.0 branch (kept) with a fix that is cherry-picked to main ---
+    branch release/1.0
+    edit_lines Sources/Delivery/Queue.swift 38 39 drain
+    commit_as bob 2024-02-20T16:00:00+0100 bob 2024-02-20T16:00:00+0100 'Fix off-by-one in queue drain'
+    release_fix=$(g rev-parse HEAD)
+
+    # --- PR #34 checkout (Carla) starts before the cherry-pick lands ----------
+    branch checkout "$before_cherry"
+    gen_ts web/src/checkout.ts checkout 30
+    commit_as carla 2024-02-20T09:00:00-0500 carla 2024-02-20T09:00:00-0500 'Add checkout flow'
+    gen_ts web/src/checkout.spec.ts checkoutSpec 15
+    # Carla's clock is ahead: committed 2 h after the merge below.
+    commit_as carla 2024-02-21T09:30:00-0500 carla 2024-02-21T10:00:00-0500 'Add checkout spec'
+
+    # --- 19. cherry-pick of the release fix (committed by Alice 17 h later) --
+    switch main
+    edit_lines Sources/Delivery/Queue.swift 38 39 drain
+    commit_as bob 2024-02-20T16:00:00+0100 alice 2024-02-21T09:00:00+0100 \
+        "Fix off-by-one in queue drain
+
+(cherry picked from commit $release_fix)"
+
+    # --- 20. PR #34 lands: merge time is before the branch tip's commit time -
+    pr_merge bob 2024-02-21T14:00:00+0100 34 checkout 'Add checkout flow' \
+        'Approved-by: Bob Brown <bob@acme.com>'
+
+    # --- 21. PR #35 scheduler (Vikram): rewrites its own first commit --------
+    branch scheduler
+    gen_swift Sources/Delivery/Scheduler.swift Scheduler 40
+    commit_as vikram 2024-02-22T10:00:00+0530 vikram 2024-02-22T10:00:00+0530 'Add job scheduler'
+    edit_lines Sources/Delivery/Scheduler.swift 5 24 v2
+    delete_lines Sources/Delivery/Scheduler.swift 25 29
+    commit_as vikram 2024-02-22T16:00:00+0530 vikram 2024-02-22T16:00:00+0530 'Rework scheduler API'
+    edit_lines Sources/Delivery/Scheduler.swift 5 6 v2b
+    commit_as vikram 2024-02-23T09:00:00+0530 vikram 2024-02-23T09:00:00+0530 'squash! Rework scheduler API'
+    switch main
+    pr_merge alice 2024-02-23T15:00:00+0100 35 scheduler 'Add job scheduler' \
+        $'Reviewed-by: Wei Chen <wei@vendorco.io>\nAcked-by: Bob Brown <bob@acme.com>'
+
+    # --- 22./23. direct push (Alice), reverted by Bob two days later ---------
+    edit_lines app/config.py 5 6 cache-on
+    commit_as alice 2024-02-26T09:00:00+0100 alice 2024-02-26T09:00:00+0100 'Enable response cache by default'
+    cache_commit=$(g rev-parse HEAD)
+    with_env bob 2024-02-28T10:00:00+0100 bob 2024-02-28T10:00:00+0100 \
+        g revert --no-edit "$cache_commit" >/dev/null
+
+    # --- 24. PR #36 guide-rewrite (Alice): rewrites 60-day-old root lines ----
+    branch guide-rewrite
+    edit_lines docs/guide.md 3 22 rewritten
+    delete_lines docs/guide.md 23 27
+    commit_as alice 2024-03-01T10:00:00+0100 alice 2024-03-01T10:00:00+0100 'Rewrite the user guide'
+    switch main
+    pr_merge bob 2024-03-02T10:00:00+0100 36 guide-rewrite 'Rewrite the user guide' \
+        $'Reviewed-by: Bob Brown <bob@acme.com>\nReviewed-by: Carla Diaz <carla.diaz@gmail.com>'
+
+    # --- 25. direct push (Bob): Linux-style "Fixes: <12 hex> ("subject")" ----
+    edit_lines app/db.py 10 12 close-on-error
+    commit_as bob 2024-03-05T09:00:00+0100 bob 2024-03-05T09:00:00+0100 \
+        "db: close connections on error
+
+Fixes: ${db_commit:0:12} (\"Add database module\")
+Signed-off-by: Bob Brown <bob@acme.com>"
+
+    # --- 26. PR #37 frontend-adr (Carla): ADR 0003 under docs/decisions/ -----
+    branch frontend-adr
+    gen_adr docs/decisions/0003-frontend-framework.md 0003 'Frontend framework' 16
+    commit_as carla 2024-03-06T10:00:00-0500 carla 2024-03-06T10:00:00-0500 'ADR 0003: frontend framework'
+    edit_lines web/src/cart.ts 31 33 signals
+    commit_as carla 2024-03-06T13:00:00-0500 carla 2024-03-06T13:00:00-0500 'Migrate cart to the new framework'
+    switch main
+    pr_merge alice 2024-03-07T10:00:00+0100 37 frontend-adr 'Frontend framework' \
+        'Reviewed-by: Alice Anders <alice@acme.com>'
+
+    # --- 27. PR #38 locale-typo (Wei): a fix touching 23 files ---------------
+    branch locale-typo
+    for code in $LOCALE_CODES; do sed -i '2s/transaltions/translations/' "locales/$code.json"; done
+    sed -i '3s/.*/Delivery paragraph 1 (see docs\/guide.md; translations in locales\/)./' README.md
+    commit_as wei 2024-03-08T10:00:00+0530 wei 2024-03-08T10:00:00+0530 'fix: correct locale header typo'
+    switch main
+    pr_merge bob 2024-03-08T11:00:00+0100 38 locale-typo 'fix: correct locale header typo' \
+        'Reviewed-by: Bob Brown <bob@acme.com>'
+
+    # --- 28. Gerrit-style landing #2 (Vikram, submitted by Bob 29.5 h later) -
+    append_lines Sources/Delivery/Scheduler.swift 10 'cron syntax'
+    gen_swift Tests/DeliveryTests/SchedulerTests.swift SchedulerTests 15
+    commit_as vikram 2024-03-12T10:00:00+0530 bob 2024-03-13T11:00:00+0100 \
+        "scheduler: add cron syntax
+
+Change-Id: $(change_id delivery-318)
+Reviewed-on: https://review.acme.com/c/delivery/+/318
+Reviewed-by: Bob Brown <bob@acme.com>
+Tested-by: Wei Chen <wei@vendorco.io>"
+
+    # --- 29. PR #39 worker-timeout (Wei): "Fixes: acme/webapp#7" + fixup! ----
+    branch worker-timeout
+    edit_lines Sources/Delivery/Worker.swift 10 11 timeout
+    gen_swift Tests/DeliveryTests/WorkerTests.swift WorkerTests 34
+    commit_as wei 2024-03-14T10:00:00+0530 wei 2024-03-14T10:00:00+0530 'Handle worker timeout'
+    edit_lines Sources/Delivery/Worker.swift 12 12 timeout
+    commit_as wei 2024-03-14T12:00:00+0530 wei 2024-03-14T12:00:00+0530 'fixup! Handle worker timeout'
+    switch main
+    pr_merge alice 2024-03-15T09:00:00+0100 39 worker-timeout 'Handle worker timeout' \
+        $'Fixes: acme/webapp#7\nReviewed-by: Alice Anders <alice@acme.com>\nAcked-by: Vikram Rao <vikram@vendorco.io>'
+
+    # --- 30. PR #40 adr-superseded (Bob): modifies ADR 0001 (not a new ADR) --
+    branch adr-superseded
+    sed -i 's/^Status: Accepted$/Status: Superseded by ADR 0002/' docs/adr/0001-use-postgres.md
+    printf '\nSuperseded on 2024-03-18 by ADR 0002 (queue backend).\n' >> docs/adr/0001-use-postgres.md
+    commit_as bob 2024-03-18T10:00:00+0100 bob 2024-03-18T10:00:00+0100 'Mark ADR 0001 as superseded'
+    switch main
+    pr_merge alice 2024-03-19T09:00:00+0100 40 adr-superseded 'Mark ADR 0001 as superseded' \
+        'Reviewed-by: Alice Anders <alice@acme.com>'
+
+    # --- 31. PR #41 export (Vikram): no tests, no reviewer trailer -----------
+    branch export
+    gen_py app/export.py export 30
+    commit_as vikram 2024-03-25T10:00:00+0530 vikram 2024-03-25T10:00:00+0530 'Add CSV export'
+    gen_py app/export.py export 36
+    commit_as vikram 2024-03-26T10:00:00+0530 vikram 2024-03-26T10:00:00+0530 'Support TSV export'
+    switch main
+    pr_merge bob 2024-03-27T10:00:00+0100 41 export 'Add CSV and TSV export'
+
+    # --- 32. direct push (Alice) ----------------------------------------------
+    sed -i '4s/.*/Delivery paragraph 2 (release 1.0.0)./' README.md
+    commit_as alice 2024-03-28T09:00:00+0100 alice 2024-03-28T09:00:00+0100 'Release 1.0.0'
+}
+
+# ===========================================================================
+# 7. error-path fixtures.
 # ===========================================================================
 build_empty() {
     rm -rf "${TARGET:?}/empty"
@@ -744,5 +1186,6 @@ build_corrupt;      report corrupt "(deleted loose blob $CORRUPT_BLOB)"
 build_gerrit;       report gerrit
 build_rebase;       report rebase
 build_forges;       report forges
+build_delivery;     report delivery
 build_empty;        report empty "(unborn refs/heads/main)"
 build_not_a_repo;   printf '%-16s %s\n' not-a-repo '(plain directory)'
