@@ -31,12 +31,14 @@ let package = Package(
             name: "YardstickConfig",
             dependencies: ["HistoryMetrics", "HistoryModel", .product(name: "Yams", package: "Yams")]
         ),
+        // The analysis pipeline: mining → classification → fix tracing → metrics.
+        .target(name: "YardstickAnalysis", dependencies: ["HistoryMining", "HistoryMetrics", "HistoryModel", "YardstickConfig"]),
         // Pure reporters over metrics.
         .target(name: "MetricsReporting", dependencies: ["HistoryMetrics", "HistoryModel"]),
         .executableTarget(
             name: "yardstick",
             dependencies: [
-                "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "YardstickConfig",
+                "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "YardstickConfig", "YardstickAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +54,10 @@ let package = Package(
         .testTarget(
             name: "MetricsReportingTests",
             dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel"], exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "YardstickAnalysisTests",
+            dependencies: ["YardstickAnalysis", "HistoryMetrics", "HistoryMining", "HistoryModel", "YardstickConfig", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]

@@ -11,6 +11,8 @@ public struct ChangeFacts: Sendable, Equatable {
     /// Why turnaround has no value: `not measurable from git`, `landed without review`, `negative span`,
     /// `absurd span`; nil when it has one.
     public var turnaroundNote: String?
+    /// Why cycle time has no value (`negative span`, `absurd span`); nil otherwise.
+    public var cycleNote: String?
     /// Distinct people, other than the author and co-authors, named in review trailers.
     public var reviewers: [Identity] = []
     /// Landed with no sign of review: pushed directly, or self-merged with no reviewer trailer.

@@ -57,10 +57,12 @@ public struct DeliveryAnalyzer {
             fixup = options.fixupPatterns.compactMap { try? Regex($0.source) }
         }
 
-        /// A fix: a pattern matches the subject, or a `Fixes:`/`Closes:`/`Resolves:` line of the message.
-        public func isFix(_ record: CommitRecord) -> Bool {
+        /// A fix: a pattern matches the subject, the change's title (a merge's PR title), or a
+        /// `Fixes:`/`Closes:`/`Resolves:` line of the message.
+        public func isFix(_ record: CommitRecord, title: String? = nil) -> Bool {
             if record.message.hasPrefix("Revert \"") { return false }
             var lines = [Substring(record.subject)]
+            if let title, title != record.subject { lines.append(Substring(title)) }
             for line in record.message.split(whereSeparator: \.isNewline) {
                 let lower = line.lowercased()
                 if ["fixes", "closes", "resolves", "fixed", "closed", "resolved"].contains(where: { lower.hasPrefix($0) }) {
@@ -94,6 +96,7 @@ public struct DeliveryAnalyzer {
     // MARK: - Analysis
 
     public func analyze(_ input: Input) -> [ChangeFacts] {
+        let paths = PathClassifier(exclusions: exclusions, delivery: options)
         let changes = input.changes
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
         let rules = MessageRules(options)
@@ -160,7 +163,13 @@ public struct DeliveryAnalyzer {
             }
             if let from = cycleFrom {
                 let hours = Double(change.landedAt - from) / hour
-                if hours >= 0 && hours <= options.absurdHours { f.cycleTimeHours = hours }
+                if hours < 0 {
+                    f.cycleNote = "negative span"
+                } else if hours > options.absurdHours {
+                    f.cycleNote = "absurd span"
+                } else {
+                    f.cycleTimeHours = hours
+                }
             }
 
             // Review depth.
@@ -183,25 +192,25 @@ public struct DeliveryAnalyzer {
                 let nonMerge = branch.filter { !$0.isMerge }
                 f.branchCommits = nonMerge.count
                 f.fixupCommits = nonMerge.filter(rules.isFixup).count
-                let branchAdded = nonMerge.reduce(0) { $0 + countedLines($1.files).added }
+                let branchAdded = nonMerge.reduce(0) { $0 + countedLines($1.files, paths).added }
                 f.branchAddedLines = branchAdded
-                f.discardedOnBranch = max(0, branchAdded - countedLines(change.files).added)
+                f.discardedOnBranch = max(0, branchAdded - countedLines(change.files, paths).added)
             }
 
             // Tests and ADRs.
-            for file in change.files where !file.isBinary && exclusions.reason(for: file.path) == nil {
+            for file in change.files where !file.isBinary && paths.answer(file.path).exclusion == nil {
                 let lines = file.additions + file.deletions
-                if options.testPatterns.contains(where: { $0.matches(file.path) }) {
+                if paths.answer(file.path).isTest {
                     f.touchesTests = true
                     f.testLines += lines
                 } else {
                     f.codeLines += lines
                 }
             }
-            f.adrsAdded = change.files.filter { $0.status == .added && isADR($0.path) }.map(\.path).sorted()
+            f.adrsAdded = change.files.filter { $0.status == .added && paths.answer($0.path).isADR }.map(\.path).sorted()
 
             f.isRevert = MessageRules.revertedCommit(landing) != nil
-            f.isFix = !f.isRevert && rules.isFix(landing)
+            f.isFix = !f.isRevert && rules.isFix(landing, title: change.title)
             facts[i] = f
         }
 
@@ -219,7 +228,7 @@ public struct DeliveryAnalyzer {
             }
         }
 
-        ownershipPass(input, changes: changes, facts: &facts)
+        ownershipPass(input, changes: changes, paths: paths, facts: &facts)
 
         // Escaped defects and major rework.
         let window = Int64(options.defectWindowDays) * 86400
@@ -240,7 +249,8 @@ public struct DeliveryAnalyzer {
         for i in facts.indices {
             facts[i].blamedBy.sort()
             let f = facts[i]
-            let afterLanding = f.addedLines > 0 && Double(f.rewrittenAfterLanding) >= options.majorReworkThreshold * Double(f.addedLines)
+            let afterLanding =
+                f.addedLines > 0 && Double(f.rewrittenAfterLanding) >= options.majorReworkThreshold * Double(f.addedLines)
             let onBranch =
                 (f.branchAddedLines ?? 0) > 0
                 && Double(f.discardedOnBranch ?? 0) >= options.majorReworkThreshold * Double(f.branchAddedLines ?? 1)
@@ -251,7 +261,7 @@ public struct DeliveryAnalyzer {
 
     /// Applies the first-parent line oldest first: rework (deleted lines younger than the window), lines
     /// rewritten after landing, and SZZ for fixes (the lines a fix really changes were last written by …).
-    private func ownershipPass(_ input: Input, changes: [LandedChange], facts: inout [ChangeFacts]) {
+    private func ownershipPass(_ input: Input, changes: [LandedChange], paths: PathClassifier, facts: inout [ChangeFacts]) {
         var changeOfMainline: [ObjectID: Int] = [:]
         for (i, c) in changes.enumerated() {
             changeOfMainline[c.commit] = i
@@ -283,16 +293,16 @@ public struct DeliveryAnalyzer {
             }
 
             if let c = current {
-                let counted = countedLines(record.files)
+                let counted = countedLines(record.files, paths)
                 facts[c].addedLines += counted.added
                 facts[c].changedLines += counted.added + counted.deleted
             }
             ownership.apply(record.files, origin: origin) { path, run in
-                guard run.origin >= 0, let c = current, exclusions.reason(for: path) == nil,
+                guard run.origin >= 0, let c = current, paths.answer(path).exclusion == nil,
                     let writtenAt = originTime[run.origin]
                 else { return }
                 let age = record.committer.time - writtenAt
-                guard age >= 0 && age <= window, let writer = originChange[run.origin], writer != c else { return }
+                guard age >= 0 && age < window, let writer = originChange[run.origin], writer != c else { return }
                 let sameAuthor = changes[writer].author.key == changes[c].author.key
                 if sameAuthor { facts[c].reworkOwnLines += run.count } else { facts[c].reworkOthersLines += run.count }
                 facts[writer].rewrittenAfterLanding += run.count
@@ -300,21 +310,15 @@ public struct DeliveryAnalyzer {
         }
     }
 
-    private func countedLines(_ files: [FileChange]) -> (added: Int, deleted: Int) {
+    private func countedLines(_ files: [FileChange], _ paths: PathClassifier) -> (added: Int, deleted: Int) {
         var added = 0
         var deleted = 0
-        for f in files where !f.isBinary && exclusions.reason(for: f.path) == nil {
-            let flags = exclusions.attributes.flags(for: f.path)
-            if flags.contains(.binary) || flags.contains(.noDiff) { continue }
+        for f in files where !f.isBinary {
+            let answer = paths.answer(f.path)
+            if answer.exclusion != nil || answer.attributeBinary { continue }
             added += f.additions
             deleted += f.deletions
         }
         return (added, deleted)
-    }
-
-    private func isADR(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last.map { $0.lowercased() } ?? ""
-        if name.hasPrefix("readme") || name.hasPrefix("index") || name.hasPrefix("template") { return false }
-        return options.adrDirectories.contains { dir in path.hasPrefix(dir + "/") || path.contains("/" + dir + "/") }
     }
 }

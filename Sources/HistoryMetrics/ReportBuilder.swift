@@ -73,19 +73,23 @@ public struct ReportBuilder: Sendable {
     /// Sizes one change. Files that `.gitattributes` marks `binary` or `-diff` are binary for git's numstat
     /// too, so they count in neither total.
     public func size(of change: LandedChange) -> Size {
+        size(of: change, PathClassifier(exclusions: exclusions, delivery: delivery))
+    }
+
+    func size(of change: LandedChange, _ paths: PathClassifier) -> Size {
         var s = Size()
         for f in change.files {
-            let flags = exclusions.attributes.flags(for: f.path)
-            if f.isBinary || flags.contains(.binary) || flags.contains(.noDiff) {
+            let answer = paths.answer(f.path)
+            if f.isBinary || answer.attributeBinary {
                 s.binaryFiles += 1
-                if let reason = exclusions.reason(for: f.path) {
+                if let reason = answer.exclusion {
                     s.excluded.append(Report.ExcludedFile(path: f.path, reason: reason, additions: 0, deletions: 0))
                 }
                 continue
             }
             s.additions += f.additions
             s.deletions += f.deletions
-            if let reason = exclusions.reason(for: f.path) {
+            if let reason = answer.exclusion {
                 s.excluded.append(Report.ExcludedFile(path: f.path, reason: reason, additions: f.additions, deletions: f.deletions))
             } else {
                 s.countedAdditions += f.additions
@@ -122,8 +126,9 @@ public struct ReportBuilder: Sendable {
         var authorsPerGroup: [String: [String: (Identity, Int, String)]] = [:]
         var pullRequests: [Report.PullRequest] = []
 
+        let paths = PathClassifier(exclusions: exclusions, delivery: delivery)
         for (index, change) in input.changes.enumerated() {
-            let size = size(of: change)
+            let size = size(of: change, paths)
             let fact = facts[index]
             let primary = assignment(change.author).group
             var credited: [String] = [primary]
@@ -302,6 +307,8 @@ public struct ReportBuilder: Sendable {
             aggregator: "median", source: .proxy, better: .lower,
             details: [
                 "count": Double(cycle.count), "p75": Statistics.percentile(cycle, 75).map { Statistics.round($0) },
+                "negativeSpans": Double(facts.filter { $0.cycleNote == "negative span" }.count),
+                "absurdSpans": Double(facts.filter { $0.cycleNote == "absurd span" }.count),
                 "p90": Statistics.percentile(cycle, 90).map { Statistics.round($0) },
             ].compactMapValues { $0 })
         if delivery.businessHours != nil {

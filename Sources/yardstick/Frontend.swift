@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HistoryMetrics
 import HistoryMining
+import YardstickAnalysis
 import HistoryModel
 import Synchronization
 import YardstickConfig
@@ -35,20 +36,18 @@ struct Frontend {
     var since: Int64? { options.since.flatMap { Self.parseDate($0, endOfDay: false) } }
     var until: Int64? { options.until.flatMap { Self.parseDate($0, endOfDay: true) } }
 
-    var miner: Miner {
-        Miner(
+    func analysis(window: TimeWindow? = nil) -> Analysis {
+        Analysis(
             path: options.path,
-            options: MiningOptions(
+            mining: MiningOptions(
                 branch: options.branch, workers: options.workers, since: since, until: until,
-                allowShallow: options.allowShallow, searchParents: options.repositoryPath == nil))
+                allowShallow: options.allowShallow, searchParents: options.repositoryPath == nil),
+            configuration: configuration, configPath: configPath, window: window)
     }
 
     func landedHistory() throws -> LandedHistory {
-        let miner = self.miner
         let progress = Progress.make()
-        let history = try miner.landedHistory(
-            classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
-            progress: progress?.report)
+        let history = try analysis().landedHistory(progress: progress?.report)
         progress?.finish()
         if ProcessInfo.processInfo.environment["YARDSTICK_TIMINGS"] == "1" {
             for (phase, seconds) in history.mined.timings {
@@ -63,36 +62,12 @@ struct Frontend {
         return history
     }
 
-    func builder(attributeFiles: [(path: String, contents: String)]) -> ReportBuilder {
-        var exclusions = configuration.exclusions
-        exclusions.attributes = GitAttributes(files: attributeFiles)
-        return ReportBuilder(
-            groups: configuration.groups, exclusions: exclusions, delivery: configuration.delivery,
-            forgeCommitterEmails: configuration.forgeCommitterEmails)
-    }
-
     func analyze(window: TimeWindow? = nil) throws -> Report {
-        try report(for: try landedHistory(), window: window)
+        try analysis(window: window).report(for: try landedHistory())
     }
 
-    private func report(for history: LandedHistory, window: TimeWindow? = nil) throws -> Report {
-        var input = AnalysisInput(
-            repositoryPath: options.path, branch: history.mined.branch, head: history.mined.tip,
-            shallowBoundaries: history.mined.shallowBoundaries, truncatedCommits: history.mined.truncated.count,
-            changes: history.changes, since: since, until: until, configPath: configPath)
-        input.mainline = history.mined.mainline
-        input.commits = history.mined.commits
-        input.pullRequestCommits = history.pullRequestCommits
-        input.window = window
-        // SZZ needs each fix's diff without white-space and blank-line changes: mined for fixes only.
-        let rules = DeliveryAnalyzer.MessageRules(configuration.delivery)
-        var fixCommits: [ObjectID] = []
-        for change in history.changes {
-            guard let record = history.mined.commits[change.commit], rules.isFix(record) else { continue }
-            fixCommits.append(contentsOf: change.kind == .rebase ? change.commits : [change.commit])
-        }
-        input.significantDiffs = try miner.significantDiffs(for: fixCommits)
-        return builder(attributeFiles: history.mined.attributeFiles).build(input)
+    private func report(for history: LandedHistory) throws -> Report {
+        try analysis().report(for: history)
     }
 
     func groupListing() throws -> GroupListing {

@@ -1,0 +1,74 @@
+package import HistoryMetrics
+package import HistoryMining
+internal import HistoryModel
+package import YardstickConfig
+
+/// The whole analysis, from a repository path to a report: mine, classify, trace fixes, measure. The CLI is
+/// a thin layer over this; tests call it directly.
+package struct Analysis: Sendable {
+    package var path: String
+    package var mining: MiningOptions
+    package var configuration: YardstickConfiguration
+    /// The configuration file as the report names it; nil for none.
+    package var configPath: String?
+    package var window: TimeWindow?
+
+    package init(
+        path: String, mining: MiningOptions, configuration: YardstickConfiguration = YardstickConfiguration(),
+        configPath: String? = nil, window: TimeWindow? = nil
+    ) {
+        self.path = path
+        self.mining = mining
+        self.configuration = configuration
+        self.configPath = configPath
+        self.window = window
+    }
+
+    package var miner: Miner { Miner(path: path, options: mining) }
+
+    /// Mines and classifies the history.
+    package func landedHistory(progress: (@Sendable (MiningProgress) -> Void)? = nil) throws -> LandedHistory {
+        try miner.landedHistory(
+            classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
+            progress: progress)
+    }
+
+    package func builder(attributeFiles: [(path: String, contents: String)]) -> ReportBuilder {
+        var exclusions = configuration.exclusions
+        exclusions.attributes = GitAttributes(files: attributeFiles)
+        return ReportBuilder(
+            groups: configuration.groups, exclusions: exclusions, delivery: configuration.delivery,
+            forgeCommitterEmails: configuration.forgeCommitterEmails)
+    }
+
+    /// Everything the report builder reads, including each fix's white-space-insensitive diff for SZZ (mined
+    /// for fixes only).
+    package func input(for history: LandedHistory) throws -> AnalysisInput {
+        var input = AnalysisInput(
+            repositoryPath: path, branch: history.mined.branch, head: history.mined.tip,
+            shallowBoundaries: history.mined.shallowBoundaries, truncatedCommits: history.mined.truncated.count,
+            changes: history.changes, since: mining.since, until: mining.until, configPath: configPath)
+        input.mainline = history.mined.mainline
+        input.commits = history.mined.commits
+        input.pullRequestCommits = history.pullRequestCommits
+        input.window = window
+        let rules = DeliveryAnalyzer.MessageRules(configuration.delivery)
+        var fixCommits: [ObjectID] = []
+        for change in history.changes {
+            guard let record = history.mined.commits[change.commit], rules.isFix(record, title: change.title) else { continue }
+            fixCommits.append(contentsOf: change.kind == .rebase ? change.commits : [change.commit])
+        }
+        input.significantDiffs = try miner.significantDiffs(for: fixCommits)
+        return input
+    }
+
+    /// The report for a mined history.
+    package func report(for history: LandedHistory) throws -> Report {
+        builder(attributeFiles: history.mined.attributeFiles).build(try input(for: history))
+    }
+
+    /// Mines and reports.
+    package func run(progress: (@Sendable (MiningProgress) -> Void)? = nil) throws -> Report {
+        try report(for: landedHistory(progress: progress))
+    }
+}
