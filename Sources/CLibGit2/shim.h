@@ -21,4 +21,8 @@ static inline int yardstick_git_set_search_path_empty(int level) {
     return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, "");
 }
 
+static inline int yardstick_git_set_mwindow_mapped_limit(size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, bytes);
+}
+
 #endif

@@ -7,7 +7,8 @@ enum LibGit2 {
     ///   is a large share of mining time (measured in ADR 0006);
     /// - no global, XDG or system configuration: results must not depend on the user running the tool;
     /// - no owner validation: nothing from the repository is ever executed, so a clone owned by
-    ///   another user is safe to read.
+    ///   another user is safe to read;
+    /// - a bounded object cache (96 MiB) and bounded pack windows (256 MiB mapped).
     static let initialized: Bool = {
         precondition(git_libgit2_init() > 0, "git_libgit2_init failed")
         _ = yardstick_git_set_strict_hash_verification(0)
@@ -15,7 +16,10 @@ enum LibGit2 {
         for level in [GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_PROGRAMDATA] {
             _ = yardstick_git_set_search_path_empty(level.rawValue)
         }
-        _ = yardstick_git_set_cache_max_size(256 * 1024 * 1024)
+        // Memory: the object cache and the pack windows mapped at once are bounded, so that peak memory grows
+        // with the working set rather than with the size of the pack (ADR 0008).
+        _ = yardstick_git_set_cache_max_size(96 * 1024 * 1024)
+        _ = yardstick_git_set_mwindow_mapped_limit(256 * 1024 * 1024)
         return true
     }()
 

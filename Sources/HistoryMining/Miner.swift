@@ -142,8 +142,6 @@ package struct Miner: Sendable {
         }
         lap("open")
 
-        // Phase 1: the first-parent line, with headers, then the window.
-        let line = try repository.firstParentLine(from: tip, stoppingAt: Set(shallow))
         let workers = options.workers
         let repositoryPath = gitDirectory
         let boundaries = Set(shallow)
@@ -154,58 +152,97 @@ package struct Miner: Sendable {
                 path: repositoryPath, mailmap: mailmapContents, boundaries: boundaries, cache: cache,
                 mergedBranches: mergedBranches)
         }
-        let headers = try Parallel.map(line, workers: workers, chunk: 256, context: opener) { worker, id in
-            try worker.repository.commitHeader(id, mailmap: worker.mailmap)
+
+        // Phase 1: headers. With merged branches: every reachable commit (read once, here, on this thread:
+        // a walk must follow parents anyway) and the graph in memory; without (line ownership only): the
+        // first-parent line.
+        let headerList: [CommitHeader]
+        let mainWorker = try opener()
+        if mergedBranches {
+            var list: [CommitHeader] = []
+            var queued: Set<ObjectID> = [tip]
+            var stack: [ObjectID] = [tip]
+            while let id = stack.popLast() {
+                let h = try mainWorker.repository.commitHeader(id, mailmap: mainWorker.mailmap)
+                list.append(h)
+                if boundaries.contains(id) { continue }
+                for p in h.parents.reversed() where queued.insert(p).inserted { stack.append(p) }
+            }
+            headerList = list
+        } else {
+            let line = try repository.firstParentLine(from: tip, stoppingAt: boundaries)
+            headerList = try Parallel.map(line, workers: workers, chunk: 256, context: opener) { worker, id in
+                try worker.repository.commitHeader(id, mailmap: worker.mailmap)
+            }
         }
+        var headers: [ObjectID: CommitHeader] = [:]
+        headers.reserveCapacity(headerList.count)
+        for h in headerList { headers[h.id] = h }
+        let graph = CommitGraph(headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committer.time) }, missing: boundaries)
+        let line = mergedBranches ? graph.firstParentLine(from: tip) : headerList.map(\.id)
         let since = options.since
         let until = options.until
-        let mainlineHeaders = headers.filter { h in
+        let mainlineHeaders = line.compactMap { headers[$0] }.filter { h in
             (since.map { h.committer.time >= $0 } ?? true) && (until.map { h.committer.time <= $0 } ?? true)
         }
+        lap("headers (\(headerList.count))")
 
-        lap("first-parent line")
+        // Phase 2: what each first-parent merge brought in, from the graph.
+        var sides: [ObjectID: [SidePlan]] = [:]
+        var truncatedSet = Set<ObjectID>()
+        if mergedBranches {
+            var scratch = CommitGraph.Scratch()
+            for h in mainlineHeaders where h.parents.count > 1 {
+                guard let first = h.parents.first else { continue }
+                var plans: [SidePlan] = []
+                for p in h.parents.dropFirst() {
+                    let side = graph.sideBranch(first: first, tip: p, scratch: &scratch)
+                    if side.truncated || !graph.contains(p) || !graph.contains(first) { truncatedSet.insert(h.id) }
+                    plans.append(SidePlan(tip: p, mergeBase: side.mergeBase, commits: side.commits))
+                }
+                sides[h.id] = plans
+            }
+        }
+        for h in mainlineHeaders where boundaries.contains(h.id) { truncatedSet.insert(h.id) }
+        lap("merge bases and branches")
 
-        // Phase 2: diffs of mainline commits, and what each mainline merge brought in.
-        let total = mainlineHeaders.count
+        // Phase 3: diffs of the first-parent commits, and of what each merge brought in.
+        let planned = mainlineHeaders.filter { !truncatedSet.contains($0.id) }
+        let total = planned.count
         let done = Counter()
+        let frozenSides = sides
         let mainRecords = try Parallel.map(
-            mainlineHeaders, workers: workers, context: opener,
+            planned, workers: workers, context: opener,
             progress: { n in progress?(MiningProgress(phase: "first-parent commits", done: done.add(n), total: total)) }
         ) { worker, header in
-            try worker.mainlineRecord(for: header)
+            try worker.record(for: header, onMainline: true, sides: frozenSides[header.id] ?? [])
         }
         var commits: [ObjectID: CommitRecord] = [:]
         commits.reserveCapacity(mainRecords.count)
-        var truncated: [ObjectID] = []
-        var mainline: [ObjectID] = []
-        for (header, r) in zip(mainlineHeaders, mainRecords) {
-            if let r {
-                commits[r.id] = r
-                mainline.append(r.id)
-            } else {
-                truncated.append(header.id)
-            }
-        }
-
+        for r in mainRecords { commits[r.id] = r }
+        let mainline = mainlineHeaders.map(\.id).filter { !truncatedSet.contains($0) }
+        let truncated = mainlineHeaders.map(\.id).filter { truncatedSet.contains($0) }
         lap("first-parent records (\(mainline.count))")
 
-        // Phase 3: the commits merges brought in.
-        var branchIDs: [ObjectID] = []
+        // Phase 4: the commits merges brought in.
+        var branchHeaders: [CommitHeader] = []
         var seen = Set<ObjectID>(mainline)
-        for r in mainRecords.compactMap({ $0 }) {
+        for r in mainRecords {
             for side in r.sideBranches {
-                for c in side.commits where seen.insert(c).inserted { branchIDs.append(c) }
+                for c in side.commits where seen.insert(c).inserted {
+                    if let h = headers[c] { branchHeaders.append(h) }
+                }
             }
         }
-        let branchTotal = branchIDs.count
+        let branchTotal = branchHeaders.count
         let branchDone = Counter()
         let branchRecords = try Parallel.map(
-            branchIDs, workers: workers, context: opener,
+            branchHeaders, workers: workers, context: opener,
             progress: { n in
                 progress?(MiningProgress(phase: "merged branch commits", done: branchDone.add(n), total: branchTotal))
             }
-        ) { worker, id in
-            try worker.record(for: worker.repository.commitHeader(id, mailmap: worker.mailmap), onMainline: false, sideBranches: false)
+        ) { worker, header in
+            try worker.record(for: header, onMainline: false, sides: [])
         }
         for r in branchRecords { commits[r.id] = r }
 
@@ -239,7 +276,7 @@ package struct Miner: Sendable {
                     try Worker(path: repositoryPath, mailmap: contents, boundaries: [], cache: diffCache, searchParents: search)
                 }
             ) { worker, id in
-                try worker.record(for: worker.repository.commitHeader(id, mailmap: worker.mailmap), onMainline: false, sideBranches: false)
+                try worker.record(for: worker.repository.commitHeader(id, mailmap: worker.mailmap), onMainline: false, sides: [])
             }
         } catch let error as GitError {
             throw MiningError.git(path: path, error)
@@ -323,8 +360,6 @@ final class Worker {
     let boundaries: Set<ObjectID>
     /// Whether first-parent merges get their side-branch information.
     let mergedBranches: Bool
-    /// The parents of the shallow boundaries: the objects a shallow clone lacks.
-    let missingParents: [ObjectID]
 
     init(
         path: String, mailmap contents: [UInt8]?, boundaries: Set<ObjectID>, cache: DiffCache, searchParents: Bool = false,
@@ -335,41 +370,23 @@ final class Worker {
         mailmap = try Mailmap(contents: contents)
         differ = TreeDiffer(repository: repository, cache: cache)
         self.boundaries = boundaries
-        var missing: [ObjectID] = []
-        for b in boundaries.sorted() {
-            missing += (try? repository.commitHeader(b, mailmap: mailmap).parents) ?? []
-        }
-        missingParents = missing
-    }
-
-    /// The record of a first-parent commit, or nil when a shallow boundary cuts off the history it needs
-    /// (its parent, or part of a merged branch).
-    func mainlineRecord(for header: CommitHeader) throws -> CommitRecord? {
-        if boundaries.contains(header.id) { return nil }
-        do {
-            return try record(for: header, onMainline: true, sideBranches: mergedBranches)
-        } catch let error as GitError where !missingParents.isEmpty {
-            // Only a missing object that the shallow boundary cut off means "truncated"; anything else is
-            // corruption and must fail the run.
-            if missingParents.contains(where: { error.message.contains($0.hex) }) { return nil }
-            throw error
-        }
     }
 
     /// The record for one commit: its diff against the first parent (none for a merge off the first-parent
-    /// line), and for a first-parent merge what each merged branch brought in.
-    func record(for header: CommitHeader, onMainline: Bool, sideBranches: Bool) throws -> CommitRecord {
+    /// line); for a first-parent merge, the reviewed diff of each planned side branch. Commits off the
+    /// first-parent line keep counts but not hunks: only first-parent hunks feed line ownership.
+    func record(for header: CommitHeader, onMainline: Bool, sides plans: [SidePlan]) throws -> CommitRecord {
         let isMerge = header.parents.count > 1
-        let files: [FileChange] =
+        var files: [FileChange] =
             (isMerge && !onMainline) ? [] : try differ.diff(base: header.parents.first, tip: header.id)
+        if !onMainline {
+            for i in files.indices { files[i].hunks = [] }
+        }
         var sides: [SideBranch] = []
-        if isMerge && sideBranches, let first = header.parents.first {
-            for tip in header.parents.dropFirst() {
-                let base = try repository.mergeBase(first, tip)
-                let commits = try repository.walk(pushing: [tip], hiding: [first])
-                let reviewed = try differ.diff(base: base, tip: tip)
-                sides.append(SideBranch(tip: tip, mergeBase: base, commits: commits, reviewedFiles: reviewed))
-            }
+        for plan in plans {
+            var reviewed = try differ.diff(base: plan.mergeBase, tip: plan.tip)
+            for i in reviewed.indices { reviewed[i].hunks = [] }
+            sides.append(SideBranch(tip: plan.tip, mergeBase: plan.mergeBase, commits: plan.commits, reviewedFiles: reviewed))
         }
         let trailers = Trailer.parse(message: header.message)
         let coAuthors = trailers.filter { $0.key.lowercased() == "co-authored-by" }
@@ -391,6 +408,13 @@ final class Worker {
             sideBranches: sides
         )
     }
+}
+
+/// A merged branch as the commit graph found it, before its diff is computed.
+struct SidePlan: Sendable {
+    var tip: ObjectID
+    var mergeBase: ObjectID?
+    var commits: [ObjectID]
 }
 
 /// A thread-safe running total for progress reports.
