@@ -11,11 +11,15 @@ struct BusinessClock {
         self.zone = timeZone.flatMap(Self.zone(named:)) ?? TimeZone(secondsFromGMT: 0) ?? .current
     }
 
+    /// Whether `name` is a time zone this clock understands.
+    static func isValid(_ name: String) -> Bool { zone(named: name) != nil }
+
     static func zone(named name: String) -> TimeZone? {
         if let first = name.first, first == "+" || first == "-" {
             let digits = name.dropFirst().split(separator: ":")
-            guard let h = digits.first.flatMap({ Int($0) }) else { return nil }
-            let m = digits.count > 1 ? Int(digits[1]) ?? 0 : 0
+            guard digits.count == 2, digits[0].count == 2, digits[1].count == 2, let h = Int(digits[0]), let m = Int(digits[1]),
+                h <= 14, m < 60
+            else { return nil }
             return TimeZone(secondsFromGMT: (first == "-" ? -1 : 1) * (h * 3600 + m * 60))
         }
         return TimeZone(identifier: name)

@@ -8,16 +8,11 @@ public struct DeliveryAnalyzer {
     public var exclusions: ExclusionPolicy
     /// Time zone of each author's group (IANA name or ±HH:MM), for the business-hours clock.
     public var timeZoneOf: (Identity) -> String?
-    /// Forge committer e-mails (a GitHub merge's committer is the forge, its author the person who merged).
-    public var forgeCommitterEmails: Set<String>
-
     public init(
-        options: DeliveryOptions, exclusions: ExclusionPolicy, forgeCommitterEmails: Set<String> = ["noreply@github.com"],
-        timeZoneOf: @escaping (Identity) -> String? = { _ in nil }
+        options: DeliveryOptions, exclusions: ExclusionPolicy, timeZoneOf: @escaping (Identity) -> String? = { _ in nil }
     ) {
         self.options = options
         self.exclusions = exclusions
-        self.forgeCommitterEmails = forgeCommitterEmails
         self.timeZoneOf = timeZoneOf
     }
 
@@ -61,8 +56,9 @@ public struct DeliveryAnalyzer {
         /// `Fixes:`/`Closes:`/`Resolves:` line of the message.
         public func isFix(_ record: CommitRecord, title: String? = nil) -> Bool {
             if record.message.hasPrefix("Revert \"") { return false }
-            var lines = [Substring(record.subject)]
-            if let title, title != record.subject { lines.append(Substring(title)) }
+            // A merge's subject names the branch (`Merge pull request #7 from acme/fix-typo`): its title counts.
+            var lines: [Substring] = record.isMerge ? [] : [Substring(record.subject)]
+            if let title, title != record.subject || !record.isMerge { lines.append(Substring(title)) }
             for line in record.message.split(whereSeparator: \.isNewline) {
                 let lower = line.lowercased()
                 if ["fixes", "closes", "resolves", "fixed", "closed", "resolved"].contains(where: { lower.hasPrefix($0) }) {
@@ -219,12 +215,13 @@ public struct DeliveryAnalyzer {
             guard let landing = input.commits[change.commit] else { continue }
             if let reverted = MessageRules.revertedCommit(landing), let target = changeOfCommit[reverted], target != i {
                 facts[i].blames[target, default: 0] += 0
-                if facts[target].revertedBy == nil { facts[target].revertedBy = i }
+                // Changes are newest first: the last revert seen is the earliest.
+                facts[target].revertedBy = i
             }
             for prefix in MessageRules.fixedCommitPrefixes(landing) {
-                if let target = changeOfCommit.first(where: { $0.key.hex.hasPrefix(prefix) })?.value, target != i {
-                    facts[i].blames[target, default: 0] += 0
-                }
+                // Only an unambiguous abbreviation names a change.
+                let targets = Set(changeOfCommit.filter { $0.key.hex.hasPrefix(prefix) }.map(\.value))
+                if targets.count == 1, let target = targets.first, target != i { facts[i].blames[target, default: 0] += 0 }
             }
         }
 
@@ -283,7 +280,7 @@ public struct DeliveryAnalyzer {
             if let c = current, facts[c].isFix, let significant = input.significantDiffs[id],
                 significant.filter({ !$0.isBinary }).count <= options.maxFixFiles
             {
-                for file in significant where !file.isBinary && file.status != .added {
+                for file in significant where !file.isBinary && file.status != .added && paths.answer(file.path).exclusion == nil {
                     let ranges = file.hunks.filter { $0.oldCount > 0 }.map { (start: Int($0.oldStart), count: Int($0.oldCount)) }
                     guard !ranges.isEmpty else { continue }
                     for run in ownership.origins(of: file.oldPath ?? file.path, ranges: ranges) where run.origin >= 0 {

@@ -11,7 +11,8 @@ public struct DeliveryOptions: Sendable {
     public var maxFixFiles: Int = 20
     /// Spans longer than this (in hours) are reported as absurd and left out of turnaround figures.
     public var absurdHours: Double = 365 * 24
-    /// Messages of fix commits: matched against the subject and every message line.
+    /// Messages of fix commits: matched against the subject (a merge's PR title instead of its subject) and
+    /// the message lines that start with Fixes, Closes or Resolves.
     public var fixPatterns: [RegexPattern] = DeliveryOptions.defaultFixPatterns
     /// Subjects of fix-up commits on a branch (review rounds).
     public var fixupPatterns: [RegexPattern] = DeliveryOptions.defaultFixupPatterns
@@ -41,7 +42,7 @@ public struct DeliveryOptions: Sendable {
     ].compactMap { try? RegexPattern($0) }
 
     public static let defaultTestPatterns: [Glob] = [
-        "test/**", "tests/**", "Tests/**", "spec/**", "specs/**", "__tests__/**", "testing/**", "t/**",
+        "**/test/**", "**/tests/**", "**/Tests/**", "**/spec/**", "**/specs/**", "**/__tests__/**", "**/testing/**", "t/**",
         "*_test.go", "*_test.py", "test_*.py", "*Tests.swift", "*Test.swift", "*Test.java", "*Tests.java",
         "*Test.kt", "*.spec.ts", "*.test.ts", "*.spec.js", "*.test.js", "*.spec.tsx", "*.test.tsx", "*_spec.rb",
         "*_test.rb", "*_test.c", "*_test.cc", "*_test.cpp", "*Tests.cs", "*Test.cs",
@@ -50,6 +51,9 @@ public struct DeliveryOptions: Sendable {
 
 /// Working hours on working days (Monday to Friday), in each group's own time zone.
 public struct BusinessHours: Sendable, Equatable {
+    /// Whether a group's `timezone` is understood: an IANA name (`Asia/Kolkata`) or `±HH:MM`.
+    public static func isValidTimeZone(_ name: String) -> Bool { BusinessClock.isValid(name) }
+
     /// First working hour (0–23).
     public var start: Int
     /// End of the working day (1–24), exclusive.

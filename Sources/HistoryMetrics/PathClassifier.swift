@@ -24,7 +24,11 @@ final class PathClassifier {
         if let a = answers[path] { return a }
         let flags = exclusions.attributes.flags(for: path)
         let name = path.split(separator: "/").last.map { $0.lowercased() } ?? ""
-        let adrName = !(name.hasPrefix("readme") || name.hasPrefix("index") || name.hasPrefix("template"))
+        // An ADR is a text document; READMEs, indexes and templates are not decisions.
+        let documentExtensions = [".md", ".markdown", ".rst", ".adoc", ".txt", ".org"]
+        let adrName =
+            documentExtensions.contains { name.hasSuffix($0) } && !name.hasPrefix("readme") && !name.hasPrefix("index")
+            && !name.contains("template")
         let a = Answer(
             exclusion: exclusions.reason(for: path),
             attributeBinary: flags.contains(.binary) || flags.contains(.noDiff),

@@ -113,7 +113,7 @@ public struct ReportBuilder: Sendable {
         if deliveryMeasured {
             let groupZones = Dictionary(groups.groups.map { ($0.name, $0.timeZone) }, uniquingKeysWith: { a, _ in a })
             let analyzer = DeliveryAnalyzer(
-                options: delivery, exclusions: exclusions, forgeCommitterEmails: forgeCommitterEmails,
+                options: delivery, exclusions: exclusions,
                 timeZoneOf: { person in groupZones[assignment(person).group] ?? nil })
             facts = analyzer.analyze(
                 DeliveryAnalyzer.Input(
@@ -278,11 +278,11 @@ public struct ReportBuilder: Sendable {
                 "median": Statistics.median(sizes).map { Statistics.round($0) },
                 "p90": Statistics.percentile(sizes, 90).map { Statistics.round($0) },
                 "rawMean": Statistics.mean(raw).map { Statistics.round($0) },
-            ].compactMapValues { $0 })
+            ].compactMapValues { $0 }, emptyGroup: items.isEmpty)
 
         guard deliveryMeasured else {
             for (key, title, needs) in Self.unmeasured {
-                m[key] = benchmarked(key, title: title, value: nil, aggregator: "", source: .notMeasured, details: [:], needs: needs)
+                m[key] = benchmarked(key, title: title, value: nil, aggregator: "", source: .notMeasured, details: [:], needs: needs, emptyGroup: items.isEmpty)
             }
             return m
         }
@@ -300,7 +300,7 @@ public struct ReportBuilder: Sendable {
                 "p90": Statistics.percentile(turnaround, 90).map { Statistics.round($0) },
                 "negativeSpans": notes("negative span"), "absurdSpans": notes("absurd span"),
                 "notMeasurable": notes("not measurable from git"), "withoutReview": notes("landed without review"),
-            ].compactMapValues { $0 })
+            ].compactMapValues { $0 }, emptyGroup: items.isEmpty)
         let cycle = facts.compactMap(\.cycleTimeHours)
         m["cycleTimeHours"] = plain(
             "Cycle time (proxy: first authored commit to landing)", Statistics.median(cycle), unit: "hours",
@@ -346,7 +346,7 @@ public struct ReportBuilder: Sendable {
         var comments = benchmarked(
             "reviewCommentsPerPR", title: "Code review comments per PR (proxy: reviewer trailers + fix-up commits)",
             value: Statistics.mean(signals), aggregator: "mean", source: .proxy, details: ["count": n],
-            needs: "a PR export with review comments for the measured value")
+            needs: "a PR export with review comments for the measured value", emptyGroup: items.isEmpty)
         if items.isEmpty { comments.value = nil }
         m["reviewCommentsPerPR"] = comments
 
@@ -372,7 +372,7 @@ public struct ReportBuilder: Sendable {
             details: [
                 "count": Double(escaped), "fixes": Double(facts.filter(\.isFix).count),
                 "reverts": Double(facts.filter(\.isRevert).count),
-            ])
+            ], emptyGroup: items.isEmpty)
         let reverted = facts.filter(\.revertedInWindow).count
         m["revertRate"] = plain(
             "Revert rate", share(reverted), unit: "%", aggregator: "share", better: .lower,
@@ -390,15 +390,15 @@ public struct ReportBuilder: Sendable {
             better: .higher)
 
         for (key, title, needs) in Self.unmeasured where m[key] == nil {
-            m[key] = benchmarked(key, title: title, value: nil, aggregator: "", source: .notMeasured, details: [:], needs: needs)
+            m[key] = benchmarked(key, title: title, value: nil, aggregator: "", source: .notMeasured, details: [:], needs: needs, emptyGroup: items.isEmpty)
         }
         return m
     }
 
     static let unmeasured: [(String, String, String)] = [
         ("reviewTurnaroundHours", "PR review turnaround",
-         "a review-turnaround proxy from merge and commit times (planned from git history) or a PR export with review timestamps"),
-        ("defectEscapeRate", "Defect escape rate", "fix and revert tracing over history (planned from git history)"),
+         "first-parent history to derive it from (none in range), or a PR export with review timestamps"),
+        ("defectEscapeRate", "Defect escape rate", "first-parent history to trace fixes and reverts over (none in range)"),
         ("reviewCommentsPerPR", "Code review comments per PR", "a PR export with review comments; git does not record them"),
         ("testCoverage", "Test coverage", "a coverage report import (e.g. Cobertura or LCOV); git does not record coverage"),
         ("buildSuccessRate", "Build success rate", "a CI build export; git does not record builds"),
@@ -406,7 +406,7 @@ public struct ReportBuilder: Sendable {
 
     private func benchmarked(
         _ key: String, title: String, value: Double?, aggregator: String, source: Report.Metric.Source,
-        details: [String: Double], needs: String? = nil
+        details: [String: Double], needs: String? = nil, emptyGroup: Bool = false
     ) -> Report.Metric {
         let row = BenchmarkRow.row(key)
         var benchmark: Report.Benchmark?
@@ -417,7 +417,8 @@ public struct ReportBuilder: Sendable {
             } else {
                 benchmark = Report.Benchmark(
                     row: row.title, bands: [], position: nil,
-                    placement: source == .notMeasured ? "not measured" : "no landed changes")
+                    placement: source == .notMeasured
+                        ? "not measured" : emptyGroup ? "no landed changes" : "no value: no change in the group could be measured")
             }
         }
         return Report.Metric(

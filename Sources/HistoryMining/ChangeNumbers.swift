@@ -25,7 +25,8 @@ package enum ChangeNumbers {
         for line in message.split(separator: "\n") where line.hasPrefix("See merge request ") {
             if let bang = line.lastIndex(of: "!"), let n = leadingNumber(line[line.index(after: bang)...]) { return n }
         }
-        return nil
+        // A merge titled like a squash (`Add feature (#123)`), as some projects merge pull requests.
+        return squashNumber(subject: subject)
     }
 
     /// The PR title a merge message carries (GitHub, GitLab and Bitbucket put it in the body; Azure DevOps in

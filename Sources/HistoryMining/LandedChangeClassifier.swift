@@ -22,11 +22,18 @@ package struct LandedChangeClassifier: Sendable {
             rebaseRun.removeAll()
         }
 
+        let rebased = Self.rebasedRuns(mainline: mainline, commits: commits)
         for id in mainline.reversed() {
             guard let record = commits[id] else { continue }
-            let kind = Self.kind(of: record, forgeCommitterEmails: forgeCommitterEmails)
+            var kind = Self.kind(of: record, forgeCommitterEmails: forgeCommitterEmails)
+            if kind == .direct && rebased.contains(id) { kind = .rebase }
             if kind == .rebase {
-                if let last = rebaseRun.last, last.committer.time != record.committer.time { flushRebaseRun() }
+                if let last = rebaseRun.last,
+                    last.committer.time != record.committer.time
+                        || last.committer.email.lowercased() != record.committer.email.lowercased()
+                {
+                    flushRebaseRun()
+                }
                 rebaseRun.append(record)
                 continue
             }
@@ -40,6 +47,39 @@ package struct LandedChangeClassifier: Sendable {
         }
         flushRebaseRun()
         return changes.reversed()
+    }
+
+    /// Commits of runs that a rebase merge leaves: two or more consecutive single-parent first-parent commits
+    /// with the same committer and committer time, at least one authored by someone else. GitHub's
+    /// "Rebase and merge" records the merging user as committer; `git rebase` and `git am` by a maintainer
+    /// look the same.
+    static func rebasedRuns(mainline: [ObjectID], commits: [ObjectID: CommitRecord]) -> Set<ObjectID> {
+        var out = Set<ObjectID>()
+        var run: [CommitRecord] = []
+        func flush() {
+            if run.count >= 2 && run.contains(where: { $0.author.email.lowercased() != $0.committer.email.lowercased() }) {
+                for r in run { out.insert(r.id) }
+            }
+            run.removeAll()
+        }
+        for id in mainline.reversed() {
+            guard let r = commits[id] else { continue }
+            let candidate =
+                !r.isMerge && ChangeNumbers.squashNumber(subject: r.subject) == nil
+                && !r.trailers.contains(where: { $0.key.lowercased() == "reviewed-on" })
+            guard candidate else {
+                flush()
+                continue
+            }
+            if let last = run.last,
+                last.committer.time != r.committer.time || last.committer.email.lowercased() != r.committer.email.lowercased()
+            {
+                flush()
+            }
+            run.append(r)
+        }
+        flush()
+        return out
     }
 
     /// The kind of one first-parent commit, before rebase runs are grouped.

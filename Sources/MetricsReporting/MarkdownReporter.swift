@@ -32,6 +32,15 @@ public struct MarkdownReporter: Sendable {
                     "| \(cell(title)) | \(Wording.value(m)) | \(m.aggregator.isEmpty ? "—" : m.aggregator) | \(Wording.source(m)) | \(cell(Wording.placement(m))) | \(m.betterDirection?.rawValue ?? "") |"
                 )
             }
+            let windows = Wording.windowRows(group)
+            if !windows.isEmpty {
+                out.append("")
+                out.append("Over time:")
+                out.append("")
+                out.append("| Window | " + Wording.windowColumns.map(\.title).joined(separator: " | ") + " |")
+                out.append("|---|" + String(repeating: "---:|", count: Wording.windowColumns.count))
+                for row in windows { out.append("| " + row.joined(separator: " | ") + " |") }
+            }
             if !group.authors.isEmpty {
                 out.append("")
                 out.append(

@@ -89,6 +89,20 @@ enum Wording {
         return out
     }
 
+    /// Columns of the per-window evolution table (`--window`).
+    static let windowColumns: [(key: String, title: String)] = [
+        ("landedChanges", "Changes"), ("prSize", "PR size"), ("reviewTurnaroundHours", "Turnaround"),
+        ("defectEscapeRate", "Defect escape"), ("reworkRate", "Rework"), ("majorReworkRate", "Major rework"),
+        ("adrsAuthored", "ADRs"),
+    ]
+
+    /// One row per window: its name, then each column's value.
+    static func windowRows(_ group: Report.Group) -> [[String]] {
+        (group.windows ?? []).map { w in
+            [w.name] + windowColumns.map { column in w.metrics[column.key].map(value) ?? "—" }
+        }
+    }
+
     static func summary(_ group: Report.Group) -> String {
         let changes = group.metrics["landedChanges"]?.value.map(number) ?? "0"
         let authors = group.authors.count

@@ -34,6 +34,13 @@ public struct TerminalReporter: Sendable {
             }
             out.append(contentsOf: table.render())
             if !unmeasured.isEmpty { out.append("  Not measured: " + unmeasured.joined(separator: ", ") + " (see below).") }
+            let windows = Wording.windowRows(group)
+            if !windows.isEmpty {
+                out.append("  Over time:")
+                var evolution = TextTable(header: ["Window"] + Wording.windowColumns.map(\.title))
+                evolution.rows = windows
+                out.append(contentsOf: evolution.render(indent: "    "))
+            }
         }
         if !report.bots.isEmpty {
             out.append("")

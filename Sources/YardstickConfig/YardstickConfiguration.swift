@@ -79,7 +79,13 @@ public struct YardstickConfiguration: Sendable {
                         domains: try reader.strings(fields["domains"], path: "\(path).domains"),
                         emailGlobs: try reader.strings(fields["patterns"], path: "\(path).patterns").map(Glob.init),
                         regexes: regexes,
-                        timeZone: try fields["timezone"].map { n throws(ConfigError) in try reader.string(n, path: "\(path).timezone") }
+                        timeZone: try fields["timezone"].map { n throws(ConfigError) in
+                            let zone = try reader.string(n, path: "\(path).timezone")
+                            guard BusinessHours.isValidTimeZone(zone) else {
+                                throw reader.fail(n, "\(path).timezone '\(zone)' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)")
+                            }
+                            return zone
+                        }
                     )
                 )
             }
@@ -138,10 +144,15 @@ public struct YardstickConfiguration: Sendable {
             }
             return out
         }
-        if let v = try number("reworkWindowDays", min: 1, max: 3650) { d.reworkWindowDays = Int(v) }
+        func whole(_ key: String, min: Double, max: Double) throws(ConfigError) -> Int? {
+            guard let v = try number(key, min: min, max: max) else { return nil }
+            guard v == v.rounded() else { throw reader.fail(fields[key], "delivery.\(key) must be a whole number (found \(v))") }
+            return Int(v)
+        }
+        if let v = try whole("reworkWindowDays", min: 1, max: 3650) { d.reworkWindowDays = v }
         if let v = try number("majorReworkThreshold", min: 0.01, max: 1) { d.majorReworkThreshold = v }
-        if let v = try number("defectWindowDays", min: 1, max: 3650) { d.defectWindowDays = Int(v) }
-        if let v = try number("maxFixFiles", min: 1, max: 100_000) { d.maxFixFiles = Int(v) }
+        if let v = try whole("defectWindowDays", min: 1, max: 3650) { d.defectWindowDays = v }
+        if let v = try whole("maxFixFiles", min: 1, max: 100_000) { d.maxFixFiles = v }
         if let v = try number("absurdHours", min: 1, max: 1_000_000) { d.absurdHours = v }
         if let r = try regexes("fixPatterns") { d.fixPatterns = r }
         if let r = try regexes("fixupPatterns") { d.fixupPatterns = r }

@@ -372,8 +372,8 @@ struct ReportBuilderTests {
     }
 
     @Test(arguments: [
-        ("reviewTurnaroundHours", "hours", BetterDirection.lower, "PR Review Turnaround", "review-turnaround proxy"),
-        ("defectEscapeRate", "%", .lower, "Defect Escape Rate", "fix and revert tracing"),
+        ("reviewTurnaroundHours", "hours", BetterDirection.lower, "PR Review Turnaround", "PR export with review timestamps"),
+        ("defectEscapeRate", "%", .lower, "Defect Escape Rate", "trace fixes and reverts"),
         ("reviewCommentsPerPR", "comments", .higher, "Code Review Comments/PR", "review comments"),
         ("testCoverage", "%", .higher, "Test Coverage (unit + integration)", "coverage report"),
         ("buildSuccessRate", "%", .higher, "Build Success Rate", "CI build export"),
