@@ -244,6 +244,32 @@ class Change:
         return self.commits[-1]
 
 
+def tip_attributes(git, tip):
+    """The binary/-diff rules of every .gitattributes file at tip, re-rooted for
+    $GIT_DIR/info/attributes: a pattern without a slash matches at any depth
+    below its folder, one with a slash is anchored there."""
+    listing = git.run(["ls-tree", "-r", "-z", "--name-only", tip]).stdout.decode("utf-8", "replace")
+    files = sorted((p for p in listing.split("\0") if p == ".gitattributes" or p.endswith("/.gitattributes")),
+                   key=lambda p: (p.count("/"), p))
+    out = []
+    for path in files:
+        folder = path[: -len(".gitattributes")]
+        text = git.run(["show", "%s:%s" % (tip, path)]).stdout.decode("utf-8", "replace")
+        for line in text.splitlines():
+            fields = line.split()
+            if not fields or fields[0].startswith("#") or fields[0].startswith("[attr]") or fields[0].startswith('"'):
+                continue
+            attrs = [a for a in fields[1:] if a in ("binary", "-diff", "diff", "!diff", "diff=false")]
+            if not attrs:
+                continue
+            pattern = fields[0]
+            anchored = "/" in pattern.rstrip("/")
+            pattern = pattern.lstrip("/")
+            rooted = folder + pattern if anchored else (folder + "**/" + pattern if folder else pattern)
+            out.append("%s %s" % (rooted, " ".join(attrs)))
+    return "".join(line + "\n" for line in out)
+
+
 def rebased_runs(commits):
     """Shas of runs of >= 2 consecutive single-parent first-parent commits (not squash, not gerrit) sharing
     committer e-mail and committer time, at least one authored by someone else: what GitHub's "Rebase
@@ -627,6 +653,9 @@ def main(argv=None):
                     "repository.head, else HEAD)")
     ap.add_argument("--limit", type=int, help="only check the newest N changes")
     ap.add_argument("--jobs", type=int, default=2, help="git diff workers (default 2)")
+    ap.add_argument("--no-attributes", action="store_true",
+                    help="ignore the tip's .gitattributes (by default its binary and -diff "
+                         "rules apply, as in a working tree)")
     ap.add_argument("--no-commit-graph", action="store_true",
                     help="do not build a scratch commit-graph when the "
                     "repository has none")
@@ -668,6 +697,20 @@ def main(argv=None):
     scratch = None
     if not args.no_commit_graph and not git.has_commit_graph():
         git, scratch = git.with_commit_graph(tip)
+    if not args.no_attributes:
+        attributes = tip_attributes(git, tip)
+        if attributes:
+            if scratch is None:
+                git, scratch = git.with_commit_graph(tip)
+            if scratch is not None:
+                # git reads $GIT_DIR/info/attributes even in a bare repository: the tip's
+                # .gitattributes, re-rooted, make `binary` and `-diff` files count as binary,
+                # as they do in a clone's working tree and in the forge's PR view.
+                os.makedirs(os.path.join(git.git_dir, "info"), exist_ok=True)
+                with open(os.path.join(git.git_dir, "info", "attributes"), "w") as f:
+                    f.write(attributes)
+                print("note: %d binary/-diff attribute rules from the tip's .gitattributes applied"
+                      % attributes.count("\n"))
     try:
         commits = first_parent_commits(git, tip)
         changes = expected_changes(commits)

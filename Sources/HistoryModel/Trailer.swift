@@ -3,6 +3,13 @@ public struct Trailer: Hashable, Sendable {
     public var key: String
     public var value: String
 
+    /// Keys that mark a paragraph as a trailer block even when other lines sit among the trailers
+    /// (git accepts `Signed-off-by`; review tools add the others, e.g. Gerrit's `Reviewed-on`).
+    public static let wellKnownKeys: Set<String> = [
+        "signed-off-by", "reviewed-on", "reviewed-by", "change-id", "co-authored-by", "acked-by", "tested-by",
+        "approved-by", "reported-by", "suggested-by", "fixes", "cc", "helped-by",
+    ]
+
     /// Trailer keys (lower-case) that name a reviewer.
     public static let reviewKeys: Set<String> = ["reviewed-by", "acked-by", "approved-by", "tested-by"]
 
@@ -13,8 +20,8 @@ public struct Trailer: Hashable, Sendable {
 
     /// Parses the trailer block of a commit message, following git's rules closely: the last paragraph
     /// (not the subject) is a trailer block when every line in it is a trailer or a continuation line, or
-    /// when at least a quarter are trailers and one of them is git-generated (`Signed-off-by:`,
-    /// `(cherry picked from commit …)`).
+    /// when at least a quarter are trailers and one of them is well known (`Signed-off-by:`,
+    /// `Reviewed-on:`, … see `wellKnownKeys`, or `(cherry picked from commit …)`).
     public static func parse(message: String) -> [Trailer] {
         let lines = message.lines()
         var end = lines.count
@@ -38,7 +45,7 @@ public struct Trailer: Hashable, Sendable {
             if let t = Trailer(line: line) {
                 trailers.append(t)
                 trailerLines += 1
-                if t.key.lowercased() == "signed-off-by" { gitGenerated = true }
+                if Self.wellKnownKeys.contains(t.key.lowercased()) { gitGenerated = true }
             } else if line.hasPrefix("(cherry picked from commit ") {
                 trailerLines += 1
                 gitGenerated = true

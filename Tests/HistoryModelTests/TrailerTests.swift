@@ -100,12 +100,24 @@ struct TrailerTests {
     }
 
     @Test(arguments: [
-        "Subject\n\nReviewed-by: Ada <ada@example.com>\nthanks to everyone who helped",
-        "Subject\n\nThis fixes the crash.\nCo-authored-by: Ada <ada@example.com>",
         "Subject\n\nSee: the design doc\nand the follow-up discussion",
+        "Subject\n\nSome prose\nand\nmore\nprose\nReviewed-by: Ada <ada@example.com>",
     ])
-    func mixedParagraphWithoutGitGeneratedTrailerHasNone(message: String) {
+    func mixedParagraphWithoutWellKnownTrailerHasNone(message: String) {
+        // The second: one well-known trailer in five lines is under a quarter.
         #expect(Trailer.parse(message: message) == [])
+    }
+
+    /// Review tools write well-known trailers next to prose (golang/tools: `May fix: golang/go#68216` above
+    /// `Reviewed-on:`); a quarter of trailer lines with one well-known key makes a trailer block.
+    @Test(arguments: [
+        ("Subject\n\nReviewed-by: Ada <ada@example.com>\nthanks to everyone who helped", [("Reviewed-by", "Ada <ada@example.com>")]),
+        ("Subject\n\nThis fixes the crash.\nCo-authored-by: Ada <ada@example.com>", [("Co-authored-by", "Ada <ada@example.com>")]),
+        ("Subject\n\nMay fix: golang/go#68216\nChange-Id: I5\nReviewed-on: https://go-review.googlesource.com/c/tools/+/804860",
+         [("Change-Id", "I5"), ("Reviewed-on", "https://go-review.googlesource.com/c/tools/+/804860")]),
+    ] as [(String, [(String, String)])])
+    func mixedParagraphWithWellKnownTrailer(message: String, expected: [(String, String)]) {
+        #expect(Trailer.parse(message: message) == expected.map { t($0.0, $0.1) })
     }
 
     @Test(arguments: [
