@@ -4,7 +4,7 @@ internal import CLibGit2
 enum LibGit2 {
     /// Initialises libgit2 exactly once (`git_libgit2_init`) and applies Yardstick's global options:
     /// - strict hash verification off: objects are read, never written, and re-hashing every object read
-    ///   is a large share of mining time (measured in ADR 0006);
+    ///   is a large share of mining time (measured in ADR 0008);
     /// - no global, XDG or system configuration: results must not depend on the user running the tool;
     /// - no owner validation: nothing from the repository is ever executed, so a clone owned by
     ///   another user is safe to read;

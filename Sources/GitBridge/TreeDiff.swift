@@ -19,7 +19,7 @@ struct EntryChange {
 /// cost of a diff grows with what changed, not with the size of the tree. libgit2's own
 /// `git_diff_tree_to_tree` visits every entry of both trees for every commit (ADR 0004).
 ///
-/// Line counts come from xdiff through `git_diff_buffers` with zero context lines; renames are paired as
+/// Line counts come from xdiff through `git_diff_blobs` with zero context lines; renames are paired as
 /// `git diff` pairs them by default (exact, then by similarity, see `RenameDetector`).
 package final class TreeDiffer {
     let repository: Repository
