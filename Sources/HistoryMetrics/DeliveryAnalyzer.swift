@@ -46,10 +46,26 @@ public struct DeliveryAnalyzer {
     public struct MessageRules {
         let fix: [Regex<AnyRegexOutput>]
         let fixup: [Regex<AnyRegexOutput>]
+        /// With the default patterns, a line that contains none of these words (lower-cased) cannot
+        /// match, and the regular expressions are skipped: they cost more than the rest of the analysis.
+        let fixWords: [String]?
+        let fixupWords: [String]?
 
         public init(_ options: DeliveryOptions) {
             fix = options.fixPatterns.compactMap { try? Regex($0.source) }
             fixup = options.fixupPatterns.compactMap { try? Regex($0.source) }
+            fixWords =
+                options.fixPatterns.map(\.source) == DeliveryOptions.defaultFixPatterns.map(\.source)
+                ? ["fix", "bug", "close", "resolve"] : nil
+            fixupWords =
+                options.fixupPatterns.map(\.source) == DeliveryOptions.defaultFixupPatterns.map(\.source)
+                ? ["fixup!", "squash!", "amend!", "review"] : nil
+        }
+
+        static func mayMatch(_ line: Substring, _ words: [String]?) -> Bool {
+            guard let words else { return true }
+            let lower = line.lowercased()
+            return words.contains { lower.contains($0) }
         }
 
         /// A fix: a pattern matches the subject, the change's title (a merge's PR title), or a
@@ -65,11 +81,14 @@ public struct DeliveryAnalyzer {
                     lines.append(line)
                 }
             }
-            return lines.contains { line in fix.contains { (try? $0.firstMatch(in: line)) != nil } }
+            return lines.contains { line in
+                Self.mayMatch(line, fixWords) && fix.contains { (try? $0.firstMatch(in: line)) != nil }
+            }
         }
 
         public func isFixup(_ record: CommitRecord) -> Bool {
             let subject = record.subject
+            guard Self.mayMatch(Substring(subject), fixupWords) else { return false }
             return fixup.contains { (try? $0.firstMatch(in: subject)) != nil }
         }
 

@@ -5,6 +5,20 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     public let pattern: String
     private let bytes: [UInt8]
     private let anchored: Bool
+    private let shape: Shape
+
+    /// Common pattern shapes matched without the general matcher (they are asked about every path).
+    private enum Shape: Hashable, Sendable {
+        case general
+        /// `*.ext`: the name ends with the suffix.
+        case nameSuffix(String)
+        /// `**/dir/**`: some directory component is `dir`.
+        case directoryAnywhere(String)
+        /// `dir/**` (anchored): the path starts with `dir/`.
+        case directoryPrefix(String)
+        /// No wildcard at all.
+        case literal(String)
+    }
 
     public init(_ pattern: String) {
         self.pattern = pattern
@@ -15,16 +29,72 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
         // A slash anywhere but at the end anchors the pattern (gitignore rule), a leading one included.
         anchored = leadingSlash || body.dropLast(body.hasSuffix("/") ? 1 : 0).contains("/")
         bytes = Array(body.utf8)
+        let special: (Character) -> Bool = { "*?[\\".contains($0) }
+        if body.hasPrefix("*"), !body.dropFirst().contains(where: special), !body.contains("/") {
+            shape = .nameSuffix(String(body.dropFirst()))
+        } else if body.hasPrefix("**/"), body.hasSuffix("/**"), body.count > 6 {
+            let middle = body.dropFirst(3).dropLast(3)
+            shape = middle.contains(where: special) || middle.contains("/") ? .general : .directoryAnywhere(String(middle))
+        } else if body.hasSuffix("/**"), !body.dropLast(3).contains(where: special) {
+            shape = .directoryPrefix(String(body.dropLast(2)))
+        } else if !body.contains(where: special), !body.hasSuffix("/") {
+            shape = .literal(body)
+        } else {
+            shape = .general
+        }
     }
 
     public var description: String { pattern }
 
     /// Whether `path` (relative to the pattern's base, no leading slash) matches.
     public func matches(_ path: String) -> Bool {
+        switch shape {
+        case .nameSuffix(let suffix):
+            return path.hasSuffix(suffix) && (path.split(separator: "/").last.map { $0.count >= suffix.count } ?? false)
+        case .directoryAnywhere(let dir):
+            return Self.hasDirectory(path, dir)
+        case .directoryPrefix(let prefix):
+            return path.hasPrefix(prefix) && path.count > prefix.count
+        case .literal(let name):
+            if anchored { return path == name }
+            return path == name || path.hasSuffix("/" + name)
+        case .general:
+            break
+        }
         let p = Array(path.utf8)
         if anchored { return Self.match(bytes[...], p[...]) }
         let name = p.lastIndex(of: UInt8(ascii: "/")).map { p[($0 + 1)...] } ?? p[...]
         return Self.match(bytes[...], name)
+    }
+
+    /// Whether `dir` (one or more whole components, like `docs/adr`) is a directory on `path`: a byte search,
+    /// since paths are asked about by the hundred thousand.
+    public static func hasDirectory(_ path: String, _ dir: String) -> Bool {
+        var path = path
+        var dir = dir
+        return path.withUTF8 { p in
+            dir.withUTF8 { d in
+                guard !d.isEmpty, p.count > d.count else { return false }
+                let slash = UInt8(ascii: "/")
+                var start = 0
+                while start + d.count < p.count {
+                    // `start` is at the beginning of a component.
+                    if p[start + d.count] == slash {
+                        var equal = true
+                        for k in 0..<d.count where p[start + k] != d[k] {
+                            equal = false
+                            break
+                        }
+                        if equal { return true }
+                    }
+                    // Next component.
+                    var i = start
+                    while i < p.count && p[i] != slash { i += 1 }
+                    start = i + 1
+                }
+                return false
+            }
+        }
     }
 
     /// Whether `text` (any string, `/` treated as an ordinary character by `*`) matches: for names and e-mails.

@@ -13,6 +13,7 @@ final class PathClassifier {
     let testPatterns: [Glob]
     let adrDirectories: [String]
     private var answers: [String: Answer] = [:]
+    private var last: (path: String, answer: Answer)?
 
     init(exclusions: ExclusionPolicy, delivery: DeliveryOptions) {
         self.exclusions = exclusions
@@ -21,7 +22,12 @@ final class PathClassifier {
     }
 
     func answer(_ path: String) -> Answer {
-        if let a = answers[path] { return a }
+        // Consecutive questions are mostly about the same file (its runs, its hunks).
+        if let last, last.path == path { return last.answer }
+        if let a = answers[path] {
+            last = (path, a)
+            return a
+        }
         let flags = exclusions.attributes.flags(for: path)
         let name = path.split(separator: "/").last.map { $0.lowercased() } ?? ""
         // An ADR is a text document; READMEs, indexes and templates are not decisions.
@@ -33,8 +39,9 @@ final class PathClassifier {
             exclusion: exclusions.reason(for: path),
             attributeBinary: flags.contains(.binary) || flags.contains(.noDiff),
             isTest: testPatterns.contains { $0.matches(path) },
-            isADR: adrName && adrDirectories.contains { path.hasPrefix($0 + "/") || path.contains("/" + $0 + "/") })
+            isADR: adrName && adrDirectories.contains { Glob.hasDirectory(path, $0) })
         answers[path] = a
+        last = (path, a)
         return a
     }
 }

@@ -198,7 +198,7 @@ package struct Miner: Sendable {
                 for p in h.parents.dropFirst() {
                     let side = graph.sideBranch(first: first, tip: p, scratch: &scratch)
                     if side.truncated || !graph.contains(p) || !graph.contains(first) { truncatedSet.insert(h.id) }
-                    plans.append(SidePlan(tip: p, mergeBase: side.mergeBase, commits: side.commits))
+                    plans.append(SidePlan(tip: p, tipTree: headers[p]?.tree, mergeBase: side.mergeBase, commits: side.commits))
                 }
                 sides[h.id] = plans
             }
@@ -377,16 +377,22 @@ final class Worker {
     /// first-parent line keep counts but not hunks: only first-parent hunks feed line ownership.
     func record(for header: CommitHeader, onMainline: Bool, sides plans: [SidePlan]) throws -> CommitRecord {
         let isMerge = header.parents.count > 1
-        var files: [FileChange] =
-            (isMerge && !onMainline) ? [] : try differ.diff(base: header.parents.first, tip: header.id)
-        if !onMainline {
-            for i in files.indices { files[i].hunks = [] }
-        }
         var sides: [SideBranch] = []
+        var sameAsReviewed: [FileChange]?
         for plan in plans {
             var reviewed = try differ.diff(base: plan.mergeBase, tip: plan.tip)
+            // A merge of a branch that already contains the first parent, with the branch's tree: its
+            // first-parent diff is the reviewed diff, already computed.
+            if plans.count == 1, plan.mergeBase == header.parents.first, plan.tipTree == header.tree {
+                sameAsReviewed = reviewed
+            }
             for i in reviewed.indices { reviewed[i].hunks = [] }
             sides.append(SideBranch(tip: plan.tip, mergeBase: plan.mergeBase, commits: plan.commits, reviewedFiles: reviewed))
+        }
+        var files: [FileChange] =
+            (isMerge && !onMainline) ? [] : try sameAsReviewed ?? differ.diff(base: header.parents.first, tip: header.id)
+        if !onMainline {
+            for i in files.indices { files[i].hunks = [] }
         }
         let trailers = Trailer.parse(message: header.message)
         let coAuthors = trailers.filter { $0.key.lowercased() == "co-authored-by" }
@@ -413,6 +419,7 @@ final class Worker {
 /// A merged branch as the commit graph found it, before its diff is computed.
 struct SidePlan: Sendable {
     var tip: ObjectID
+    var tipTree: ObjectID?
     var mergeBase: ObjectID?
     var commits: [ObjectID]
 }

@@ -1,3 +1,5 @@
+internal import Dispatch
+internal import Synchronization
 package import HistoryMetrics
 package import HistoryMining
 internal import HistoryModel
@@ -12,6 +14,9 @@ package struct Analysis: Sendable {
     /// The configuration file as the report names it; nil for none.
     package var configPath: String?
     package var window: TimeWindow?
+    /// Wall time of the steps after mining, for benchmarks (`YARDSTICK_TIMINGS=1`).
+    package var timings: [(String, Double)] { timingsBox.entries.withLock { $0 } }
+    private let timingsBox = TimingLog()
 
     package init(
         path: String, mining: MiningOptions, configuration: YardstickConfiguration = YardstickConfiguration(),
@@ -58,17 +63,28 @@ package struct Analysis: Sendable {
             guard let record = history.mined.commits[change.commit], rules.isFix(record, title: change.title) else { continue }
             fixCommits.append(contentsOf: change.kind == .rebase ? change.commits : [change.commit])
         }
+        let start = DispatchTime.now().uptimeNanoseconds
         input.significantDiffs = try miner.significantDiffs(for: fixCommits)
+        timingsBox.entries.withLock { $0.append(("fix diffs (\(fixCommits.count))", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
         return input
     }
 
     /// The report for a mined history.
     package func report(for history: LandedHistory) throws -> Report {
-        builder(attributeFiles: history.mined.attributeFiles).build(try input(for: history))
+        let i = try input(for: history)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let report = builder(attributeFiles: history.mined.attributeFiles).build(i)
+        timingsBox.entries.withLock { $0.append(("report", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
+        return report
     }
 
     /// Mines and reports.
     package func run(progress: (@Sendable (MiningProgress) -> Void)? = nil) throws -> Report {
         try report(for: landedHistory(progress: progress))
     }
+}
+
+/// Step timings, appended from whichever thread runs the step.
+final class TimingLog: Sendable {
+    let entries = Mutex<[(String, Double)]>([])
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import HistoryMetrics
 import MetricsReporting
+import YardstickAnalysis
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,9 +24,14 @@ struct AnalyzeCommand: ParsableCommand {
         try Frontend.run(exitOnError: true) {
             let frontend = try Frontend(options: repository)
             let sink = try output.map { try OutputFile(path: $0) }
-            let report = try frontend.analyze(window: window?.timeWindow)
+            let analysis = frontend.analysis(window: window?.timeWindow)
+            let report = try analysis.report(for: try frontend.landedHistory())
+            frontend.printTimings(analysis.timings)
             let text = format.reportFormat.render(report, colour: sink == nil && Terminal.isTTY(fd: 1))
             if let sink { try sink.commit(text) } else { Terminal.writeStdout(text) }
+            // Everything is written (write(2) and rename(2), no buffered streams): exit without tearing
+            // down the mined history, which takes noticeable time on large repositories.
+            Terminal.exitNow(0)
         }
     }
 }

@@ -49,17 +49,20 @@ struct Frontend {
         let progress = Progress.make()
         let history = try analysis().landedHistory(progress: progress?.report)
         progress?.finish()
-        if ProcessInfo.processInfo.environment["YARDSTICK_TIMINGS"] == "1" {
-            for (phase, seconds) in history.mined.timings {
-                Terminal.writeStderr("timing: \(phase): \(String(format: "%.3f", seconds)) s\n")
-            }
-        }
+        printTimings(history.mined.timings)
         if !history.mined.shallowBoundaries.isEmpty {
             Terminal.writeStderr(
                 "warning: \(options.path) is a shallow clone; history stops at \(history.mined.shallowBoundaries.count) boundary commit(s) and older changes are missing\n"
             )
         }
         return history
+    }
+
+    func printTimings(_ timings: [(String, Double)]) {
+        guard ProcessInfo.processInfo.environment["YARDSTICK_TIMINGS"] == "1" else { return }
+        for (phase, seconds) in timings {
+            Terminal.writeStderr("timing: \(phase): \(String(format: "%.3f", seconds)) s\n")
+        }
     }
 
     func analyze(window: TimeWindow? = nil) throws -> Report {
