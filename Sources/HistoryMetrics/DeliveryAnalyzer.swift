@@ -111,7 +111,10 @@ public struct DeliveryAnalyzer {
     // MARK: - Analysis
 
     public func analyze(_ input: Input) -> [ChangeFacts] {
-        let paths = PathClassifier(exclusions: exclusions, delivery: options)
+        analyze(input, paths: PathClassifier(exclusions: exclusions, delivery: options))
+    }
+
+    func analyze(_ input: Input, paths: PathClassifier) -> [ChangeFacts] {
         let changes = input.changes
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
         let rules = MessageRules(options)

@@ -26,6 +26,11 @@ public struct ExclusionPolicy: Sendable {
 
     /// Why `path` is left out of counted sizes, or nil when it counts.
     public func reason(for path: String) -> String? {
+        reason(for: path, flags: nil)
+    }
+
+    /// `reason(for:)` with the path's attribute flags already known.
+    func reason(for path: String, flags known: Set<GitAttributes.Flag>?) -> String? {
         if includePatterns.contains(where: { $0.matches(path) }) { return nil }
         let components = path.split(separator: "/")
         if useDefaults {
@@ -35,7 +40,7 @@ public struct ExclusionPolicy: Sendable {
             }
         }
         if let glob = extraPatterns.first(where: { $0.matches(path) }) { return "excluded by config (\(glob.pattern))" }
-        let flags = attributes.flags(for: path)
+        let flags = known ?? attributes.flags(for: path)
         for flag in GitAttributes.Flag.allCases where flags.contains(flag) {
             return ".gitattributes \(flag.rawValue)"
         }

@@ -15,6 +15,8 @@ public struct GitAttributes: Sendable {
     }
 
     private var rules: [Rule] = []
+    /// Rules by the directory of their file ("" for the root), in file order.
+    private var rulesByDirectory: [String: [Rule]] = [:]
 
     public init() {}
 
@@ -35,7 +37,11 @@ public struct GitAttributes: Sendable {
                 else { continue }
                 var set: [Flag: Bool] = [:]
                 for attr in fields.dropFirst() { Self.apply(String(attr), to: &set) }
-                if !set.isEmpty { rules.append(Rule(directory: directory, glob: Glob(String(pattern)), set: set)) }
+                if !set.isEmpty {
+                    let rule = Rule(directory: directory, glob: Glob(String(pattern)), set: set)
+                    rules.append(rule)
+                    rulesByDirectory[directory, default: []].append(rule)
+                }
             }
         }
     }
@@ -58,12 +64,22 @@ public struct GitAttributes: Sendable {
 
     /// The flags set for `path` after every rule has been applied.
     public func flags(for path: String) -> Set<Flag> {
+        guard !rules.isEmpty else { return [] }
         var state: [Flag: Bool] = [:]
-        for rule in rules {
-            guard path.hasPrefix(rule.directory) else { continue }
-            let relative = String(path.dropFirst(rule.directory.count))
-            guard rule.glob.matches(relative) else { continue }
-            for (k, v) in rule.set { state[k] = v }
+        // Only the .gitattributes files of the path's own directories apply: root first, deepest last.
+        var directory = ""
+        let components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        var directories = [""]
+        for c in components {
+            directory += c + "/"
+            directories.append(directory)
+        }
+        for dir in directories {
+            guard let dirRules = rulesByDirectory[dir] else { continue }
+            let relative = String(path.dropFirst(dir.count))
+            for rule in dirRules where rule.glob.matches(relative) {
+                for (k, v) in rule.set { state[k] = v }
+            }
         }
         return Set(state.filter(\.value).keys)
     }

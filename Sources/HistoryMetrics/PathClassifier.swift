@@ -36,7 +36,7 @@ final class PathClassifier {
             documentExtensions.contains { name.hasSuffix($0) } && !name.hasPrefix("readme") && !name.hasPrefix("index")
             && !name.contains("template")
         let a = Answer(
-            exclusion: exclusions.reason(for: path),
+            exclusion: exclusions.reason(for: path, flags: flags),
             attributeBinary: flags.contains(.binary) || flags.contains(.noDiff),
             isTest: testPatterns.contains { $0.matches(path) },
             isADR: adrName && adrDirectories.contains { Glob.hasDirectory(path, $0) })

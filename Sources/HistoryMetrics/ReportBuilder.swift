@@ -108,6 +108,7 @@ public struct ReportBuilder: Sendable {
             return a
         }
 
+        let paths = PathClassifier(exclusions: exclusions, delivery: delivery)
         let deliveryMeasured = !input.mainline.isEmpty
         let facts: [ChangeFacts]
         if deliveryMeasured {
@@ -118,7 +119,8 @@ public struct ReportBuilder: Sendable {
             facts = analyzer.analyze(
                 DeliveryAnalyzer.Input(
                     changes: input.changes, mainline: input.mainline, commits: input.commits,
-                    pullRequestCommits: input.pullRequestCommits, significantDiffs: input.significantDiffs))
+                    pullRequestCommits: input.pullRequestCommits, significantDiffs: input.significantDiffs),
+                paths: paths)
         } else {
             facts = Array(repeating: ChangeFacts(), count: input.changes.count)
         }
@@ -126,7 +128,6 @@ public struct ReportBuilder: Sendable {
         var authorsPerGroup: [String: [String: (Identity, Int, String)]] = [:]
         var pullRequests: [Report.PullRequest] = []
 
-        let paths = PathClassifier(exclusions: exclusions, delivery: delivery)
         for (index, change) in input.changes.enumerated() {
             let size = size(of: change, paths)
             let fact = facts[index]
