@@ -134,6 +134,8 @@ public struct Report: Codable, Sendable, Equatable {
         public var cycleTimeHours: Double?
         public var reviewTurnaroundBusinessHours: Double?
         public var turnaroundNote: String?
+        /// Why cycle time has no value (`negative span`, `absurd span`); null otherwise.
+        public var cycleNote: String?
         public var reviewers: [String]
         public var unreviewed: Bool
         public var branchCommits: Int?
@@ -153,6 +155,8 @@ public struct Report: Codable, Sendable, Equatable {
         /// The fixes and reverts that blame this change (their landing commits).
         public var blamedBy: [String]
         public var revertedBy: String?
+        /// Reverted within the defect window.
+        public var revertedInWindow: Bool
         public var escapedDefect: Bool
         public var touchesTests: Bool
         public var testLines: Int
@@ -165,6 +169,7 @@ public struct Report: Codable, Sendable, Equatable {
             cycleTimeHours = r(f.cycleTimeHours)
             reviewTurnaroundBusinessHours = r(f.reviewTurnaroundBusinessHours)
             turnaroundNote = f.turnaroundNote
+            cycleNote = f.cycleNote
             reviewers = f.reviewers.map(\.description)
             unreviewed = f.unreviewed
             branchCommits = f.branchCommits
@@ -181,6 +186,7 @@ public struct Report: Codable, Sendable, Equatable {
             blames = f.blames.keys.sorted().map { Blame(commit: changes[$0].commit.hex, lines: f.blames[$0] ?? 0) }
             blamedBy = f.blamedBy.map { changes[$0].commit.hex }
             revertedBy = f.revertedBy.map { changes[$0].commit.hex }
+            revertedInWindow = f.revertedInWindow
             escapedDefect = f.escapedDefect
             touchesTests = f.touchesTests
             testLines = f.testLines
@@ -301,6 +307,7 @@ extension Report.ChangeDelivery {
         try c.encode(cycleTimeHours, forKey: .cycleTimeHours)
         try c.encode(reviewTurnaroundBusinessHours, forKey: .reviewTurnaroundBusinessHours)
         try c.encode(turnaroundNote, forKey: .turnaroundNote)
+        try c.encode(cycleNote, forKey: .cycleNote)
         try c.encode(reviewers, forKey: .reviewers)
         try c.encode(unreviewed, forKey: .unreviewed)
         try c.encode(branchCommits, forKey: .branchCommits)
@@ -317,6 +324,7 @@ extension Report.ChangeDelivery {
         try c.encode(blames, forKey: .blames)
         try c.encode(blamedBy, forKey: .blamedBy)
         try c.encode(revertedBy, forKey: .revertedBy)
+        try c.encode(revertedInWindow, forKey: .revertedInWindow)
         try c.encode(escapedDefect, forKey: .escapedDefect)
         try c.encode(touchesTests, forKey: .touchesTests)
         try c.encode(testLines, forKey: .testLines)

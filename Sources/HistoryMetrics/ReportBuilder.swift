@@ -192,7 +192,11 @@ public struct ReportBuilder: Sendable {
                 }
                 windows = buckets.keys.sorted().compactMap { key in
                     guard let b = buckets[key] else { return nil }
-                    let people = Set(b.items.map(\.change.author.key)).count
+                    // The people placed in this group who authored or co-authored a change in the window.
+                    let people = Set(
+                        b.items.flatMap { [$0.change.author] + $0.change.coAuthors }
+                            .filter { assignment($0).group == name }.map(\.key)
+                    ).count
                     return Report.Window(
                         name: key, from: Timestamp.iso8601(b.from), to: Timestamp.iso8601(b.to),
                         metrics: metrics(for: b.items, authors: people, deliveryMeasured: deliveryMeasured))

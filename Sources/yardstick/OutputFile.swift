@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Writes a report atomically: to a temporary file beside the target, renamed into place on success, so an
 /// interrupted or failed run never leaves a half-written report. The temporary file is created before any
@@ -23,6 +26,7 @@ final class OutputFile {
         guard FileManager.default.createFile(atPath: temporary, contents: Data()) else {
             throw CLIError("\(path): cannot write the report: permission denied or read-only folder")
         }
+        InterruptCleanup.remove(onSignal: temporary)
     }
 
     deinit {
@@ -32,6 +36,7 @@ final class OutputFile {
     func commit(_ text: String) throws {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            InterruptCleanup.remove(onSignal: nil)
             guard rename(temporary, path) == 0 else {
                 throw CLIError("\(path): cannot write the report: \(String(cString: strerror(errno)))")
             }
@@ -48,4 +53,23 @@ final class OutputFile {
 struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Removes the temporary report file when the run is interrupted (SIGINT, SIGTERM, SIGHUP), so an
+/// interrupted run leaves neither a half-written report nor a stray temporary file.
+enum InterruptCleanup {
+    // Read only by the signal handler; written before the handlers can fire and when the file is renamed.
+    nonisolated(unsafe) private static var pending: UnsafeMutablePointer<CChar>?
+
+    static func remove(onSignal path: String?) {
+        let old = pending
+        pending = path.flatMap { strdup($0) }
+        free(old)
+        guard path != nil else { return }
+        let handler: @convention(c) (Int32) -> Void = { signal in
+            if let p = InterruptCleanup.pending { unlink(p) }
+            _exit(128 + signal)
+        }
+        for s in [SIGINT, SIGTERM, SIGHUP] { _ = Glibc.signal(s, handler) }
+    }
 }

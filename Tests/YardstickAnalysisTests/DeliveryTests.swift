@@ -184,6 +184,9 @@ import YardstickConfig
         #expect(windows.first?.from == "2024-01-01T00:00:00Z")
         #expect(windows.first?.to == "2024-01-31T23:59:59Z")
         #expect(windows.map { $0.metrics["adrsAuthored"]?.value } == [1, 0, 0])
+        // Authors in a window are the group's own people: Carla alone for gmail.com, every month.
+        let carla = try #require(r.groups.first { $0.name == "gmail.com" }?.windows)
+        #expect(carla.map { $0.metrics["authors"]?.value } == [1, 1, 1])
         let quarters = try Self.report(window: .quarter)
         #expect(quarters.groups.first { $0.name == "acme.com" }?.windows?.map(\.name) == ["2024-Q1"])
     }
