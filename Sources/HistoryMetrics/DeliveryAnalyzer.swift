@@ -118,7 +118,6 @@ public struct DeliveryAnalyzer {
         let changes = input.changes
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
         let rules = MessageRules(options)
-        let hour = 3600.0
 
         // Which change each commit belongs to (mainline commits and branch/PR commits).
         var changeOfCommit: [ObjectID: Int] = [:]
@@ -166,27 +165,21 @@ public struct DeliveryAnalyzer {
                 }
             }
             if let t = turnaround {
-                let hours = Double(t.to - t.from) / hour
-                if hours < 0 {
-                    f.turnaroundNote = "negative span"
-                } else if hours > options.absurdHours {
-                    f.turnaroundNote = "absurd span"
-                } else {
+                switch span(from: t.from, to: t.to) {
+                case .success(let hours):
                     f.reviewTurnaroundHours = hours
                     if let bh = options.businessHours {
                         f.reviewTurnaroundBusinessHours = BusinessClock(hours: bh, timeZone: timeZoneOf(change.author))
                             .hours(from: t.from, to: t.to)
                     }
+                case .failure(let note):
+                    f.turnaroundNote = note.rawValue
                 }
             }
             if let from = cycleFrom {
-                let hours = Double(change.landedAt - from) / hour
-                if hours < 0 {
-                    f.cycleNote = "negative span"
-                } else if hours > options.absurdHours {
-                    f.cycleNote = "absurd span"
-                } else {
-                    f.cycleTimeHours = hours
+                switch span(from: from, to: change.landedAt) {
+                case .success(let hours): f.cycleTimeHours = hours
+                case .failure(let note): f.cycleNote = note.rawValue
                 }
             }
 
@@ -327,6 +320,21 @@ public struct DeliveryAnalyzer {
                 facts[writer].rewrittenAfterLanding += run.count
             }
         }
+    }
+
+    /// Why a span has no value.
+    enum SpanNote: String, Error {
+        case negative = "negative span"
+        case absurd = "absurd span"
+    }
+
+    /// A duration in hours, or why it is left out: negative (clock skew, rewritten dates) or longer than
+    /// `absurdHours`. Such spans are counted in the report, never averaged in.
+    func span(from: Int64, to: Int64) -> Result<Double, SpanNote> {
+        let hours = Double(to - from) / 3600
+        if hours < 0 { return .failure(.negative) }
+        if hours > options.absurdHours { return .failure(.absurd) }
+        return .success(hours)
     }
 
     private func countedLines(_ files: [FileChange], _ paths: PathClassifier) -> (added: Int, deleted: Int) {
