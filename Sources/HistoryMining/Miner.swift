@@ -227,8 +227,11 @@ package struct Miner: Sendable {
         // Phase 4: the commits merges brought in.
         var branchHeaders: [CommitHeader] = []
         var seen = Set<ObjectID>(mainline)
+        // A branch tip whose parent is the merge base has the reviewed diff as its own diff.
+        var reviewedByTip: [ObjectID: (base: ObjectID?, files: [FileChange])] = [:]
         for r in mainRecords {
             for side in r.sideBranches {
+                reviewedByTip[side.tip] = (side.mergeBase, side.reviewedFiles)
                 for c in side.commits where seen.insert(c).inserted {
                     if let h = headers[c] { branchHeaders.append(h) }
                 }
@@ -241,8 +244,9 @@ package struct Miner: Sendable {
             progress: { n in
                 progress?(MiningProgress(phase: "merged branch commits", done: branchDone.add(n), total: branchTotal))
             }
-        ) { worker, header in
-            try worker.record(for: header, onMainline: false, sides: [])
+        ) { [reviewedByTip] worker, header in
+            let known = reviewedByTip[header.id].flatMap { $0.base == header.parents.first && header.parents.count == 1 ? $0.files : nil }
+            return try worker.record(for: header, onMainline: false, sides: [], knownFiles: known)
         }
         for r in branchRecords { commits[r.id] = r }
 
@@ -375,7 +379,9 @@ final class Worker {
     /// The record for one commit: its diff against the first parent (none for a merge off the first-parent
     /// line); for a first-parent merge, the reviewed diff of each planned side branch. Commits off the
     /// first-parent line keep counts but not hunks: only first-parent hunks feed line ownership.
-    func record(for header: CommitHeader, onMainline: Bool, sides plans: [SidePlan]) throws -> CommitRecord {
+    func record(for header: CommitHeader, onMainline: Bool, sides plans: [SidePlan], knownFiles: [FileChange]? = nil)
+        throws -> CommitRecord
+    {
         let isMerge = header.parents.count > 1
         var sides: [SideBranch] = []
         var sameAsReviewed: [FileChange]?
@@ -390,7 +396,8 @@ final class Worker {
             sides.append(SideBranch(tip: plan.tip, mergeBase: plan.mergeBase, commits: plan.commits, reviewedFiles: reviewed))
         }
         var files: [FileChange] =
-            (isMerge && !onMainline) ? [] : try sameAsReviewed ?? differ.diff(base: header.parents.first, tip: header.id)
+            (isMerge && !onMainline)
+            ? [] : try knownFiles ?? sameAsReviewed ?? differ.diff(base: header.parents.first, tip: header.id)
         if !onMainline {
             for i in files.indices { files[i].hunks = [] }
         }
