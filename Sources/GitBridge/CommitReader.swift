@@ -45,6 +45,10 @@ extension Repository {
             return Signature(name: "", email: "", time: 0, offsetMinutes: 0)
         }
         let (name, email) = mailmap.resolve(name: rawName, email: rawEmail)
-        return Signature(name: name, email: email, time: sig.pointee.when.time, offsetMinutes: Int(sig.pointee.when.offset))
+        // A hand-made commit can carry any 64-bit time; clamp to ±2000 years so that date arithmetic
+        // cannot overflow (such spans are reported as absurd, never trusted).
+        let limit: Int64 = 1 << 36
+        let time = min(max(sig.pointee.when.time, -limit), limit)
+        return Signature(name: name, email: email, time: time, offsetMinutes: Int(sig.pointee.when.offset))
     }
 }

@@ -154,10 +154,11 @@ package final class Repository {
         defer { git_tree_entry_free(entry) }
         guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB, let oid = git_tree_entry_id(entry) else { return nil }
         let blob = try Blob(id: ObjectID(oid), in: self)
-        return Array(blob.bytes)
+        // The bytes belong to the blob: keep it alive until they are copied.
+        return withExtendedLifetime(blob) { Array(blob.bytes) }
     }
 
-    /// Paths (and blob ids) of every file named `name` anywhere in the tree of `commit`, sorted by path.
+    /// Paths of every file named `name` anywhere in the tree of `commit`, sorted by path.
     package func findFiles(named name: String, at commit: ObjectID) throws(GitError) -> [String] {
         let tree = try Tree(commit: commit, in: self)
         var found: [String] = []

@@ -77,7 +77,9 @@ public struct LineOwnership: Sendable {
             let old: [Run] = change.status == .added ? [] : (sources[source] ?? [])
             if change.isBinary {
                 // Binary content has no lines; its text history ends here.
-                if change.status == .deleted || change.status == .renamed || change.status == .modified {
+                if change.status == .deleted || change.status == .renamed || change.status == .modified
+                    || change.status == .typeChanged
+                {
                     for run in old where run.origin != Self.unknown { deleted(source, run) }
                 }
                 continue

@@ -100,11 +100,12 @@ public struct ReportBuilder: Sendable {
     }
 
     public func build(_ input: AnalysisInput) -> Report {
-        var assignments: [String: AuthorGroups.Assignment] = [:]
+        // Keyed by name and e-mail: name rules, bot patterns and regexes look at both.
+        var assignments: [Identity: AuthorGroups.Assignment] = [:]
         func assignment(_ id: Identity) -> AuthorGroups.Assignment {
-            if let a = assignments[id.key] { return a }
+            if let a = assignments[id] { return a }
             let a = groups.resolve(id)
-            assignments[id.key] = a
+            assignments[id] = a
             return a
         }
 

@@ -120,11 +120,13 @@ package struct Miner: Sendable {
             guard let bytes = try repository.fileContents(path, at: tip) else { return nil }
             return (path, String(decoding: bytes, as: UTF8.self))
         }
+        // The clone's own pull refs first, then merge requests, then remotes' (first remote in name
+        // order); a later source never replaces an earlier one.
         var pullHeads: [Int: ObjectID] = [:]
         for glob in ["refs/pull/*/head", "refs/merge-requests/*/head", "refs/remotes/*/pull/*/head"] {
             for (name, id) in try repository.references(matching: glob) {
                 let parts = name.split(separator: "/")
-                if let n = parts.dropLast().last.flatMap({ Int($0) }) { pullHeads[n] = id }
+                if let n = parts.dropLast().last.flatMap({ Int($0) }), pullHeads[n] == nil { pullHeads[n] = id }
             }
         }
         let shallow = repository.isShallow ? repository.shallowBoundaries() : []

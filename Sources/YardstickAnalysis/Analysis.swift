@@ -60,7 +60,9 @@ package struct Analysis: Sendable {
         let rules = DeliveryAnalyzer.MessageRules(configuration.delivery)
         var fixCommits: [ObjectID] = []
         for change in history.changes {
-            guard let record = history.mined.commits[change.commit], rules.isFix(record, title: change.title) else { continue }
+            guard let record = history.mined.commits[change.commit],
+                DeliveryAnalyzer.MessageRules.revertedCommit(record) == nil, rules.isFix(record, title: change.title)
+            else { continue }
             fixCommits.append(contentsOf: change.kind == .rebase ? change.commits : [change.commit])
         }
         let start = DispatchTime.now().uptimeNanoseconds

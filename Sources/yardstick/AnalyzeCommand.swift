@@ -28,7 +28,7 @@ struct AnalyzeCommand: ParsableCommand {
             let report = try analysis.report(for: try frontend.landedHistory())
             frontend.printTimings(analysis.timings)
             let text = format.reportFormat.render(report, colour: sink == nil && Terminal.isTTY(fd: 1))
-            if let sink { try sink.commit(text) } else { Terminal.writeStdout(text) }
+            if let sink { try sink.commit(text) } else { try Terminal.writeStdout(text) }
             // Everything is written (write(2) and rename(2), no buffered streams): exit without tearing
             // down the mined history, which takes noticeable time on large repositories.
             Terminal.exitNow(0)

@@ -50,7 +50,7 @@ struct BlameCommand: ParsableCommand {
                     out += "\(id) \(path) \(i + 1)) \(lines[i])\n"
                 }
             }
-            Terminal.writeStdout(out)
+            try Terminal.writeStdout(out)
         }
     }
 }

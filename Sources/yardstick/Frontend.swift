@@ -76,10 +76,12 @@ struct Frontend {
     func groupListing() throws -> GroupListing {
         let history = try landedHistory()
         let report = try report(for: history)
+        // Per e-mail: the smallest identity seen (a fixed choice, whatever the dictionary order).
         var commitsByPerson: [String: (Identity, Int)] = [:]
         for record in history.mined.commits.values {
             let id = record.author.identity
-            commitsByPerson[id.key] = (commitsByPerson[id.key]?.0 ?? id, (commitsByPerson[id.key]?.1 ?? 0) + 1)
+            let previous = commitsByPerson[id.key]
+            commitsByPerson[id.key] = (min(previous?.0 ?? id, id), (previous?.1 ?? 0) + 1)
         }
         var changes: [String: Int] = [:]
         for g in report.groups { for a in g.authors { changes[a.email.lowercased()] = a.changes } }

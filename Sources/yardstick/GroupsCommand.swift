@@ -16,7 +16,7 @@ struct GroupsCommand: ParsableCommand {
         try Frontend.run(exitOnError: true) {
             let frontend = try Frontend(options: repository)
             let listing = try frontend.groupListing()
-            Terminal.writeStdout(json ? listing.json() : listing.table())
+            try Terminal.writeStdout(json ? listing.json() : listing.table())
         }
     }
 }

@@ -36,11 +36,11 @@ final class OutputFile {
     func commit(_ text: String) throws {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-            InterruptCleanup.remove(onSignal: nil)
             guard rename(temporary, path) == 0 else {
                 throw CLIError("\(path): cannot write the report: \(String(cString: strerror(errno)))")
             }
             committed = true
+            InterruptCleanup.remove(onSignal: nil)
         } catch let error as CLIError {
             throw error
         } catch {
@@ -62,9 +62,8 @@ enum InterruptCleanup {
     nonisolated(unsafe) private static var pending: UnsafeMutablePointer<CChar>?
 
     static func remove(onSignal path: String?) {
-        let old = pending
+        // The previous path is not freed: the handler may be reading it (a few bytes, once per run).
         pending = path.flatMap { strdup($0) }
-        free(old)
         guard path != nil else { return }
         let handler: @convention(c) (Int32) -> Void = { signal in
             if let p = InterruptCleanup.pending { unlink(p) }
