@@ -22,14 +22,5 @@ enum LibGit2 {
         _ = yardstick_git_set_mwindow_mapped_limit(256 * 1024 * 1024)
         return true
     }()
-
-    /// The linked libgit2 version, e.g. "1.5.1".
-    static var version: String {
-        var major: Int32 = 0
-        var minor: Int32 = 0
-        var rev: Int32 = 0
-        git_libgit2_version(&major, &minor, &rev)
-        return "\(major).\(minor).\(rev)"
-    }
 }
 

@@ -2,8 +2,8 @@ internal import CLibGit2
 internal import HistoryModel
 
 /// Pairs deleted and added files into renames the way `git diff` does by default (`diff.renames=true`,
-/// 50% similarity, `diff.renameLimit` 1000): exact renames first (same blob), then files whose basename
-/// is unique on both sides and at least 75% similar, then the best-scoring remaining pairs. The similarity
+/// 50% similarity, `diff.renameLimit` 1000), after `TreeDiffer` has paired exact renames (same blob):
+/// files whose basename is unique on both sides and at least 75% similar, then the best-scoring pairs. The similarity
 /// score is git's (`diffcore-rename.c`, `estimate_similarity`): bytes of 64-byte-or-line chunks common to
 /// both files, over the larger file's size.
 enum RenameDetector {
@@ -17,7 +17,6 @@ enum RenameDetector {
     struct Pair: Equatable {
         var source: Int
         var destination: Int
-        var exact: Bool
     }
 
     static let maxScore = 60000
@@ -30,21 +29,7 @@ enum RenameDetector {
         var sourceUsed = [Bool](repeating: false, count: sources.count)
         var destinationUsed = [Bool](repeating: false, count: destinations.count)
 
-        // 1. Exact renames: the same blob, preferring a source with the same basename.
-        var sourcesByID: [ObjectID: [Int]] = [:]
-        for (i, s) in sources.enumerated() where TreeDiffer.kind(s.mode) != 3 {
-            if let id = s.id { sourcesByID[id, default: []].append(i) }
-        }
-        for (j, d) in destinations.enumerated() where TreeDiffer.kind(d.mode) != 3 {
-            guard let id = d.id, let candidates = sourcesByID[id] else { continue }
-            let free = candidates.filter { !sourceUsed[$0] }
-            guard let first = free.first else { continue }
-            let chosen = free.first { basename(sources[$0].path) == basename(d.path) } ?? first
-            sourceUsed[chosen] = true
-            destinationUsed[j] = true
-            pairs.append(Pair(source: chosen, destination: j, exact: true))
-        }
-
+        // Exact renames (the same blob) are paired by the caller before this, without loading contents.
         // 2. Inexact renames, between regular, non-empty files only.
         let srcIndexes = sources.indices.filter { !sourceUsed[$0] && isRegular(sources[$0].mode) && size(sources[$0]) > 0 }
         let dstIndexes = destinations.indices.filter {
@@ -77,7 +62,7 @@ enum RenameDetector {
             if score >= basenameMinimumScore {
                 sourceUsed[i] = true
                 destinationUsed[j] = true
-                pairs.append(Pair(source: i, destination: j, exact: false))
+                pairs.append(Pair(source: i, destination: j))
             }
         }
 
@@ -106,7 +91,7 @@ enum RenameDetector {
         for m in matrix where !sourceUsed[m.source] && !destinationUsed[m.destination] {
             sourceUsed[m.source] = true
             destinationUsed[m.destination] = true
-            pairs.append(Pair(source: m.source, destination: m.destination, exact: false))
+            pairs.append(Pair(source: m.source, destination: m.destination))
         }
         return pairs
     }

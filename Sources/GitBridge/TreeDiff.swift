@@ -239,8 +239,8 @@ package final class TreeDiffer {
                 FileChange(path: a.path, oldPath: deletions[chosen].path, status: .renamed, additions: 0, deletions: 0,
                            isBinary: try lines(id, a.newMode).isBinary))
         }
-        var sources = deletions.indices.filter { !usedDeletions.contains($0) }
-        var destinations = additions.indices.filter { !usedAdditions.contains($0) }
+        let sources = deletions.indices.filter { !usedDeletions.contains($0) }
+        let destinations = additions.indices.filter { !usedAdditions.contains($0) }
         if !sources.isEmpty && !destinations.isEmpty {
             let pairs = RenameDetector.pair(
                 sources: try sources.map { i throws(GitError) in try candidate(deletions[i], old: true) },
@@ -254,8 +254,6 @@ package final class TreeDiffer {
                 usedDeletions.insert(sources[pair.source])
                 usedAdditions.insert(destinations[pair.destination])
             }
-            sources.removeAll()
-            destinations.removeAll()
         }
         deletions = deletions.enumerated().filter { !usedDeletions.contains($0.offset) }.map(\.element)
         additions = additions.enumerated().filter { !usedAdditions.contains($0.offset) }.map(\.element)

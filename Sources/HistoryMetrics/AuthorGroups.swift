@@ -16,7 +16,7 @@ public struct AuthorGroups: Sendable {
         public var emailGlobs: [Glob]
         /// Regular expressions over `Name <email>`.
         public var regexes: [RegexPattern]
-        /// The group's time zone (an IANA name or `+05:30`), for later business-hours clocks.
+        /// The group's time zone (an IANA name or `+05:30`), for the business-hours clock.
         public var timeZone: String?
 
         public init(

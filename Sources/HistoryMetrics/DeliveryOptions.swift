@@ -26,7 +26,6 @@ public struct DeliveryOptions: Sendable {
     public init() {}
 
     // The defaults below are fixed, valid expressions.
-    // swift-format-ignore: NeverUseForceTry
     public static let defaultFixPatterns: [RegexPattern] = [
         #"(?i)^(fix|bugfix|hotfix)(\(.+\))?!?:"#,
         #"(?i)\b(fix(es|ed|ing)?|bug ?fix|hotfix|bug)\b"#,

@@ -21,7 +21,7 @@ struct AnalyzeCommand: ParsableCommand {
     var window: WindowOption?
 
     func run() throws {
-        try Frontend.run(exitOnError: true) {
+        try Frontend.run {
             let frontend = try Frontend(options: repository)
             let sink = try output.map { try OutputFile(path: $0) }
             let analysis = frontend.analysis(window: window?.timeWindow)

@@ -27,7 +27,7 @@ struct BlameCommand: ParsableCommand {
     var paths: [String]
 
     func run() throws {
-        try Frontend.run(exitOnError: true) {
+        try Frontend.run {
             var options = MiningOptions(branch: at, workers: workers, searchParents: repo == nil)
             options.mergedBranches = false
             let miner = Miner(path: repo ?? ".", options: options)

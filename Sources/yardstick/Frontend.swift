@@ -97,7 +97,7 @@ struct Frontend {
     }
 
     /// Runs a command body, turning every failure into one line on standard error and exit status 1.
-    static func run(exitOnError: Bool, _ body: () throws -> Void) throws {
+    static func run(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let error as ValidationError {

@@ -13,7 +13,7 @@ struct GroupsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try Frontend.run(exitOnError: true) {
+        try Frontend.run {
             let frontend = try Frontend(options: repository)
             let listing = try frontend.groupListing()
             try Terminal.writeStdout(json ? listing.json() : listing.table())
