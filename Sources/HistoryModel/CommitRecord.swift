@@ -8,7 +8,7 @@ public struct CommitRecord: Sendable {
     /// Committer after `.mailmap`.
     public var committer: Signature
     /// The full message, decoded as UTF-8 with invalid bytes repaired.
-    public var message: String
+    public let message: String
     /// Trailers from the message's last paragraph, in order.
     public var trailers: [Trailer]
     /// People credited by `Co-authored-by:` trailers, after `.mailmap`, in trailer order.
@@ -38,6 +38,7 @@ public struct CommitRecord: Sendable {
         self.author = author
         self.committer = committer
         self.message = message
+        self.storedSubject = Message.subject(of: message)
         let parsed = trailers ?? Trailer.parse(message: message)
         self.trailers = parsed
         self.coAuthors =
@@ -50,7 +51,8 @@ public struct CommitRecord: Sendable {
     }
 
     /// The subject: the first paragraph of the message folded onto one line, as `git log --format=%s` prints it.
-    public var subject: String { Message.subject(of: message) }
+    public var subject: String { storedSubject }
+    private let storedSubject: String
 
     public var isMerge: Bool { parents.count > 1 }
 }

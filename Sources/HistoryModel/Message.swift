@@ -2,13 +2,18 @@
 public enum Message {
     /// The first paragraph folded onto one line, as `git log --format=%s` prints it.
     public static func subject(of message: String) -> String {
+        // Reads lines lazily: the subject is usually the first line of a long message.
         var parts: [Substring] = []
-        for l in message.lines() {
-            if l.allSatisfy(\.isWhitespace) {
+        var rest = message[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex { $0 == "\n" || $0 == "\r\n" } ?? rest.endIndex
+            let line = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+            if line.allSatisfy(\.isWhitespace) {
                 if parts.isEmpty { continue }
                 break
             }
-            parts.append(l)
+            parts.append(line)
         }
         return parts.map { $0.trimmingWhitespace() }.joined(separator: " ")
     }
