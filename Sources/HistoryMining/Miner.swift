@@ -150,9 +150,7 @@ package struct Miner: Sendable {
         let cache = diffCache
         let mergedBranches = options.mergedBranches
         let opener: @Sendable () throws -> Worker = {
-            try Worker(
-                path: repositoryPath, mailmap: mailmapContents, boundaries: boundaries, cache: cache,
-                mergedBranches: mergedBranches)
+            try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache)
         }
 
         // Phase 1: headers. With merged branches: every reachable commit (read once, here, on this thread:
@@ -180,8 +178,11 @@ package struct Miner: Sendable {
         var headers: [ObjectID: CommitHeader] = [:]
         headers.reserveCapacity(headerList.count)
         for h in headerList { headers[h.id] = h }
-        let graph = CommitGraph(headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committer.time) }, missing: boundaries)
-        let line = mergedBranches ? graph.firstParentLine(from: tip) : headerList.map(\.id)
+        // The graph is needed for merged branches only; blame's first-parent line is already walked.
+        let graph = mergedBranches
+            ? CommitGraph(headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committer.time) }, missing: boundaries)
+            : nil
+        let line = graph?.firstParentLine(from: tip) ?? headerList.map(\.id)
         let since = options.since
         let until = options.until
         let mainlineHeaders = line.compactMap { headers[$0] }.filter { h in
@@ -192,7 +193,7 @@ package struct Miner: Sendable {
         // Phase 2: what each first-parent merge brought in, from the graph.
         var sides: [ObjectID: [SidePlan]] = [:]
         var truncatedSet = Set<ObjectID>()
-        if mergedBranches {
+        if let graph {
             var scratch = CommitGraph.Scratch()
             for h in mainlineHeaders where h.parents.count > 1 {
                 guard let first = h.parents.first else { continue }
@@ -279,7 +280,7 @@ package struct Miner: Sendable {
             return try Parallel.map(
                 ids, workers: options.workers, chunk: 8,
                 context: { [diffCache] in
-                    try Worker(path: repositoryPath, mailmap: contents, boundaries: [], cache: diffCache, searchParents: search)
+                    try Worker(path: repositoryPath, mailmap: contents, cache: diffCache, searchParents: search)
                 }
             ) { worker, id in
                 try worker.record(for: worker.repository.commitHeader(id, mailmap: worker.mailmap), onMainline: false, sides: [])
@@ -342,7 +343,7 @@ package struct Miner: Sendable {
             let results = try Parallel.map(
                 ranges, workers: options.workers, chunk: 4,
                 context: { [diffCache] in
-                    try Worker(path: repositoryPath, mailmap: nil, boundaries: [], cache: diffCache, searchParents: search)
+                    try Worker(path: repositoryPath, mailmap: nil, cache: diffCache, searchParents: search)
                 }
             ) { worker, range in
                 try worker.differ.diff(base: range.base, tip: range.tip)
@@ -362,20 +363,12 @@ final class Worker {
     let mailmap: Mailmap
     let differ: TreeDiffer
 
-    /// Shallow boundaries: commits whose parents are missing.
-    let boundaries: Set<ObjectID>
-    /// Whether first-parent merges get their side-branch information.
-    let mergedBranches: Bool
-
     init(
-        path: String, mailmap contents: [UInt8]?, boundaries: Set<ObjectID>, cache: DiffCache, searchParents: Bool = false,
-        mergedBranches: Bool = true
+        path: String, mailmap contents: [UInt8]?, cache: DiffCache, searchParents: Bool = false
     ) throws {
-        self.mergedBranches = mergedBranches
         repository = try Repository(path: path, searchParents: searchParents)
         mailmap = try Mailmap(contents: contents)
         differ = TreeDiffer(repository: repository, cache: cache)
-        self.boundaries = boundaries
     }
 
     /// The record for one commit: its diff against the first parent (none for a merge off the first-parent
