@@ -146,7 +146,7 @@ package final class Repository {
 
     /// The contents of the blob at `path` in the tree of `commit`, or nil when there is no such file.
     package func fileContents(_ path: String, at commit: ObjectID) throws(GitError) -> [UInt8]? {
-        let tree = try Tree(commit: commit, in: self)
+        let tree = try Tree(id: treeID(ofCommit: commit), in: self)
         var entry: OpaquePointer?
         let rc = git_tree_entry_bypath(&entry, tree.handle, path)
         if rc == GIT_ENOTFOUND.rawValue { return nil }
@@ -160,7 +160,7 @@ package final class Repository {
 
     /// Paths of every file named `name` anywhere in the tree of `commit`, sorted by path.
     package func findFiles(named name: String, at commit: ObjectID) throws(GitError) -> [String] {
-        let tree = try Tree(commit: commit, in: self)
+        let tree = try Tree(id: treeID(ofCommit: commit), in: self)
         var found: [String] = []
         try collect(named: name, in: tree, prefix: "", into: &found)
         return found.sorted()
@@ -187,6 +187,20 @@ package final class Repository {
 extension Repository: Sendable {}
 
 /// A `git_tree`, freed on deinit.
+extension Repository {
+    /// The root tree id of a commit.
+    func treeID(ofCommit commit: ObjectID) throws(GitError) -> ObjectID {
+        var oid = commit.gitOID
+        var raw: OpaquePointer?
+        try check(git_commit_lookup(&raw, handle, &oid), "git_commit_lookup")
+        defer { git_commit_free(raw) }
+        guard let c = raw, let id = git_commit_tree_id(c) else {
+            throw GitError(code: -1, message: "commit \(commit) has no tree", function: "git_commit_tree_id")
+        }
+        return ObjectID(id)
+    }
+}
+
 final class Tree {
     let handle: OpaquePointer
 
@@ -195,17 +209,6 @@ final class Tree {
         var raw: OpaquePointer?
         try check(git_tree_lookup(&raw, repository.handle, &oid), "git_tree_lookup")
         guard let t = raw else { throw GitError(code: -1, message: "tree \(id) missing", function: "git_tree_lookup") }
-        handle = t
-    }
-
-    init(commit: ObjectID, in repository: Repository) throws(GitError) {
-        var oid = commit.gitOID
-        var c: OpaquePointer?
-        try check(git_commit_lookup(&c, repository.handle, &oid), "git_commit_lookup")
-        defer { git_commit_free(c) }
-        var raw: OpaquePointer?
-        try check(git_commit_tree(&raw, c), "git_commit_tree")
-        guard let t = raw else { throw GitError(code: -1, message: "tree of \(commit) missing", function: "git_commit_tree") }
         handle = t
     }
 

@@ -29,12 +29,14 @@ package final class TreeDiffer {
     static let bigFileThreshold = 512 * 1024 * 1024
 
     let cache: DiffCache
+    private let trees: TreeCache
 
     /// - Parameter significantLinesOnly: ignore changes in white space and blank lines (for SZZ, where a
     ///   fix's reformatting must not blame anyone); such a differ needs a cache of its own.
     package init(repository: Repository, cache: DiffCache = DiffCache(), significantLinesOnly: Bool = false) {
         self.repository = repository
         self.cache = cache
+        self.trees = TreeCache(repository: repository)
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0
         options.interhunk_lines = 0
@@ -49,8 +51,8 @@ package final class TreeDiffer {
 
     /// `git diff --numstat base tip` for two commits (nil base: the empty tree), with hunks.
     package func diff(base: ObjectID?, tip: ObjectID) throws(GitError) -> [FileChange] {
-        let newTree = try Tree(commit: tip, in: repository)
-        let oldTree = try base.map { id throws(GitError) in try Tree(commit: id, in: repository) }
+        let newTree = try trees.tree(commit: tip)
+        let oldTree = try base.map { id throws(GitError) in try trees.tree(commit: id) }
         var changes: [EntryChange] = []
         try walk(oldTree, newTree, prefix: "", into: &changes)
         return try fileChanges(for: changes)
@@ -90,8 +92,8 @@ package final class TreeDiffer {
                 if aID == bID && aMode == bMode { continue }
                 let name = String(cString: git_tree_entry_name(a))
                 if Self.isTree(aMode) && Self.isTree(bMode) {
-                    let oldSub = try Tree(id: aID, in: repository)
-                    let newSub = try Tree(id: bID, in: repository)
+                    let oldSub = try trees.tree(aID)
+                    let newSub = try trees.tree(bID)
                     try walk(oldSub, newSub, prefix: prefix + name + "/", into: &out)
                 } else {
                     out.append(EntryChange(path: prefix + name, oldID: aID, oldMode: aMode, newID: bID, newMode: bMode))
@@ -105,7 +107,7 @@ package final class TreeDiffer {
         let id = ObjectID(git_tree_entry_id(e))
         let name = String(cString: git_tree_entry_name(e))
         if Self.isTree(mode) {
-            try walk(try Tree(id: id, in: repository), nil, prefix: prefix + name + "/", into: &out)
+            try walk(try trees.tree(id), nil, prefix: prefix + name + "/", into: &out)
         } else {
             out.append(EntryChange(path: prefix + name, oldID: id, oldMode: mode, newID: nil, newMode: 0))
         }
@@ -116,7 +118,7 @@ package final class TreeDiffer {
         let id = ObjectID(git_tree_entry_id(e))
         let name = String(cString: git_tree_entry_name(e))
         if Self.isTree(mode) {
-            try walk(nil, try Tree(id: id, in: repository), prefix: prefix + name + "/", into: &out)
+            try walk(nil, try trees.tree(id), prefix: prefix + name + "/", into: &out)
         } else {
             out.append(EntryChange(path: prefix + name, oldID: nil, oldMode: 0, newID: id, newMode: mode))
         }
@@ -392,6 +394,50 @@ package final class TreeDiffer {
 
 @available(*, unavailable)
 extension TreeDiffer: Sendable {}
+
+/// The trees one differ read most recently, by id. Consecutive commits share their root trees and most
+/// subtrees (a commit's tree is its child's parent tree), and libgit2's object cache keeps no tree over
+/// 4 KiB: a large root or `t/` tree would otherwise be inflated, and its delta chain replayed, for each
+/// side of each diff (ADR 0008). Bounded by entry count; the oldest entry goes first.
+final class TreeCache {
+    private let repository: Repository
+    private var entries: [ObjectID: Tree] = [:]
+    private var order: [ObjectID] = []
+    private var oldest = 0
+    private var commitTrees: [ObjectID: ObjectID] = [:]
+    let capacity: Int
+
+    /// Trees held now.
+    var count: Int { entries.count }
+
+    init(repository: Repository, capacity: Int = 256) {
+        self.repository = repository
+        self.capacity = capacity
+    }
+
+    func tree(_ id: ObjectID) throws(GitError) -> Tree {
+        if let hit = entries[id] { return hit }
+        let tree = try Tree(id: id, in: repository)
+        if order.count < capacity {
+            order.append(id)
+        } else {
+            entries[order[oldest]] = nil
+            order[oldest] = id
+            oldest = (oldest + 1) % capacity
+        }
+        entries[id] = tree
+        return tree
+    }
+
+    /// The root tree of a commit.
+    func tree(commit: ObjectID) throws(GitError) -> Tree {
+        if let id = commitTrees[commit] { return try tree(id) }
+        let id = try repository.treeID(ofCommit: commit)
+        if commitTrees.count >= 4 * capacity { commitTrees.removeAll(keepingCapacity: true) }
+        commitTrees[commit] = id
+        return try tree(id)
+    }
+}
 
 private final class HunkSink {
     var hunks: [Hunk] = []

@@ -125,3 +125,29 @@ import Testing
         #expect(Set(a.keys) == Set(b.keys))
     }
 }
+
+@Suite struct TreeCacheTests {
+    @Test func repeatedLookupsReturnTheSameTreeAndTheOldestIsDroppedFirst() throws {
+        let repo = try Repository(path: SampleRepositories.path("squash"))
+        let line = try repo.firstParentLine(from: try repo.resolveCommit("HEAD"))
+        let cache = TreeCache(repository: repo, capacity: 2)
+        let newest = try cache.tree(commit: line[0])
+        #expect(try cache.tree(commit: line[0]) === newest)
+        #expect(try cache.tree(repo.treeID(ofCommit: line[0])) === newest)
+        _ = try cache.tree(commit: line[1])
+        _ = try cache.tree(commit: line[2])
+        #expect(cache.count == 2)
+        // The first tree was dropped: a new handle for the same tree.
+        #expect(try cache.tree(commit: line[0]) !== newest)
+        #expect(cache.count == 2)
+    }
+
+    @Test func diffsThroughOneDifferMatchFreshDiffers() throws {
+        let repo = try Repository(path: SampleRepositories.path("github-merge"))
+        let line = try repo.firstParentLine(from: try repo.resolveCommit("HEAD"))
+        let shared = TreeDiffer(repository: repo)
+        for (tip, base) in zip(line, line.dropFirst()) {
+            #expect(try shared.diff(base: base, tip: tip) == TreeDiffer(repository: repo).diff(base: base, tip: tip))
+        }
+    }
+}
