@@ -194,16 +194,25 @@ package struct Miner: Sendable {
         var sides: [ObjectID: [SidePlan]] = [:]
         var truncatedSet = Set<ObjectID>()
         if let graph {
-            var scratch = CommitGraph.Scratch()
-            for h in mainlineHeaders where h.parents.count > 1 {
-                guard let first = h.parents.first else { continue }
+            // Each merge's side branch is painted independently over the immutable graph: one scratch space per
+            // worker thread.
+            let merges = mainlineHeaders.filter { $0.parents.count > 1 }
+            let frozenHeaders = headers
+            let painted = try Parallel.map(merges, workers: workers, chunk: 64, context: { ScratchBox() }) {
+                box, h -> (plans: [SidePlan], truncated: Bool) in
+                guard let first = h.parents.first else { return ([], false) }
                 var plans: [SidePlan] = []
+                var truncated = false
                 for p in h.parents.dropFirst() {
-                    let side = graph.sideBranch(first: first, tip: p, scratch: &scratch)
-                    if side.truncated || !graph.contains(p) || !graph.contains(first) { truncatedSet.insert(h.id) }
-                    plans.append(SidePlan(tip: p, tipTree: headers[p]?.tree, mergeBase: side.mergeBase, commits: side.commits))
+                    let side = graph.sideBranch(first: first, tip: p, scratch: &box.scratch)
+                    if side.truncated || !graph.contains(p) || !graph.contains(first) { truncated = true }
+                    plans.append(SidePlan(tip: p, tipTree: frozenHeaders[p]?.tree, mergeBase: side.mergeBase, commits: side.commits))
                 }
-                sides[h.id] = plans
+                return (plans, truncated)
+            }
+            for (h, result) in zip(merges, painted) {
+                sides[h.id] = result.plans
+                if result.truncated { truncatedSet.insert(h.id) }
             }
         }
         for h in mainlineHeaders where boundaries.contains(h.id) { truncatedSet.insert(h.id) }
@@ -416,6 +425,11 @@ final class Worker {
             sideBranches: sides
         )
     }
+}
+
+/// One worker's scratch space for painting side branches.
+final class ScratchBox {
+    var scratch = CommitGraph.Scratch()
 }
 
 /// A merged branch as the commit graph found it, before its diff is computed.
