@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import HistoryMetrics
 import MetricsReporting
 import YardstickAnalysis
@@ -26,8 +27,10 @@ struct AnalyzeCommand: ParsableCommand {
             let sink = try output.map { try OutputFile(path: $0) }
             let analysis = frontend.analysis(window: window?.timeWindow)
             let report = try analysis.report(for: try frontend.landedHistory())
-            frontend.printTimings(analysis.timings)
+            let start = DispatchTime.now().uptimeNanoseconds
             let text = format.reportFormat.render(report, colour: sink == nil && Terminal.isTTY(fd: 1))
+            let rendered = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            frontend.printTimings(analysis.timings + [("render \(format.rawValue)", rendered)])
             if let sink { try sink.commit(text) } else { try Terminal.writeStdout(text) }
             // Everything is written (write(2) and rename(2), no buffered streams): exit without tearing
             // down the mined history, which takes noticeable time on large repositories.
