@@ -206,7 +206,8 @@ package struct Miner: Sendable {
                 for p in h.parents.dropFirst() {
                     let side = graph.sideBranch(first: first, tip: p, scratch: &box.scratch)
                     if side.truncated || !graph.contains(p) || !graph.contains(first) { truncated = true }
-                    plans.append(SidePlan(tip: p, tipTree: frozenHeaders[p]?.tree, mergeBase: side.mergeBase, commits: side.commits))
+                    plans.append(
+                        SidePlan(tip: p, tipTree: frozenHeaders[p]?.tree, mergeBase: side.mergeBase, commits: side.commits))
                 }
                 return (plans, truncated)
             }
