@@ -2,6 +2,10 @@
 #define YARDSTICK_CLIBGIT2_SHIM_H
 
 #include <git2.h>
+#include <git2/sys/odb_backend.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one static inline wrapper per option used. */
 
@@ -24,5 +28,107 @@ static inline int yardstick_git_set_search_path_empty(int level) {
 static inline int yardstick_git_set_mwindow_mapped_limit(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, bytes);
 }
+
+/*
+ * Spans: xdiff over parts of two blobs without re-hashing them.
+ *
+ * git trims the common tail of two files before a zero-context diff (xdiff-interface.c, trim_common_tail);
+ * libgit2's git_diff_blobs diffs whole blobs, and git_diff_buffers SHA-1-hashes both buffers to make up
+ * object ids. A private in-memory object database serves two byte spans as blobs under made-up ids, so
+ * that git_diff_blobs sees exactly the bytes git's own diff sees. Nothing is written anywhere: the
+ * database lives in memory and only ever answers for the two spans set just before the lookup.
+ */
+typedef struct {
+    git_odb_backend parent;
+    const void *data[2];
+    size_t length[2];
+    uint64_t sequence;
+} yardstick_span_backend;
+
+static inline int yardstick_span_slot(const git_oid *oid) {
+    return (oid->id[0] == 0xA0 || oid->id[0] == 0xA1) ? oid->id[0] - 0xA0 : -1;
+}
+
+static inline int yardstick_span_read(
+    void **out, size_t *length, git_object_t *type, git_odb_backend *backend, const git_oid *oid) {
+    yardstick_span_backend *spans = (yardstick_span_backend *)backend;
+    int slot = yardstick_span_slot(oid);
+    if (slot < 0 || spans->data[slot] == NULL) return GIT_ENOTFOUND;
+    size_t n = spans->length[slot];
+    void *copy = git_odb_backend_data_alloc(backend, n > 0 ? n : 1);
+    if (copy == NULL) return -1;
+    if (n > 0) memcpy(copy, spans->data[slot], n);
+    *out = copy;
+    *length = n;
+    *type = GIT_OBJECT_BLOB;
+    return 0;
+}
+
+static inline int yardstick_span_read_header(
+    size_t *length, git_object_t *type, git_odb_backend *backend, const git_oid *oid) {
+    yardstick_span_backend *spans = (yardstick_span_backend *)backend;
+    int slot = yardstick_span_slot(oid);
+    if (slot < 0 || spans->data[slot] == NULL) return GIT_ENOTFOUND;
+    *length = spans->length[slot];
+    *type = GIT_OBJECT_BLOB;
+    return 0;
+}
+
+static inline int yardstick_span_exists(git_odb_backend *backend, const git_oid *oid) {
+    yardstick_span_backend *spans = (yardstick_span_backend *)backend;
+    int slot = yardstick_span_slot(oid);
+    return slot >= 0 && spans->data[slot] != NULL;
+}
+
+static inline void yardstick_span_free(git_odb_backend *backend) { free(backend); }
+
+/* A repository over a span database; NULL on failure. The backend pointer stays valid as long as the
+ * repository does. */
+static inline git_repository *yardstick_span_repository_new(yardstick_span_backend **backend_out) {
+    yardstick_span_backend *spans = calloc(1, sizeof(yardstick_span_backend));
+    if (spans == NULL) return NULL;
+    if (git_odb_init_backend(&spans->parent, GIT_ODB_BACKEND_VERSION) < 0) { free(spans); return NULL; }
+    spans->parent.read = yardstick_span_read;
+    spans->parent.read_header = yardstick_span_read_header;
+    spans->parent.exists = yardstick_span_exists;
+    spans->parent.free = yardstick_span_free;
+    git_odb *odb = NULL;
+    if (git_odb_new(&odb) < 0) { free(spans); return NULL; }
+    if (git_odb_add_backend(odb, &spans->parent, 1) < 0) { free(spans); git_odb_free(odb); return NULL; }
+    git_repository *repo = NULL;
+    int rc = git_repository_wrap_odb(&repo, odb);
+    git_odb_free(odb); /* the repository holds its own reference */
+    if (rc < 0) return NULL;
+    *backend_out = spans;
+    return repo;
+}
+
+/* Zero-context hunks between two byte spans, through git_diff_blobs; returns a libgit2 error code. Each
+ * call uses fresh ids, so no object cache can ever answer with an earlier span. */
+static inline int yardstick_span_diff(
+    git_repository *repo, yardstick_span_backend *spans,
+    const void *old_data, size_t old_length, const void *new_data, size_t new_length,
+    const git_diff_options *options, git_diff_hunk_cb hunk_cb, void *payload) {
+    git_oid ids[2];
+    spans->sequence += 1;
+    for (int slot = 0; slot < 2; slot++) {
+        memset(&ids[slot], 0, sizeof(git_oid));
+        ids[slot].id[0] = (unsigned char)(0xA0 + slot);
+        memcpy(&ids[slot].id[1], &spans->sequence, sizeof(spans->sequence));
+    }
+    spans->data[0] = old_data == NULL ? "" : old_data;
+    spans->length[0] = old_length;
+    spans->data[1] = new_data == NULL ? "" : new_data;
+    spans->length[1] = new_length;
+    git_blob *old_blob = NULL, *new_blob = NULL;
+    int rc = git_blob_lookup(&old_blob, repo, &ids[0]);
+    if (rc == 0) rc = git_blob_lookup(&new_blob, repo, &ids[1]);
+    if (rc == 0) rc = git_diff_blobs(old_blob, NULL, new_blob, NULL, options, NULL, NULL, hunk_cb, NULL, payload);
+    git_blob_free(old_blob);
+    git_blob_free(new_blob);
+    spans->data[0] = spans->data[1] = NULL;
+    return rc;
+}
+
 
 #endif

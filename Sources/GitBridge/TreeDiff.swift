@@ -30,12 +30,20 @@ package final class TreeDiffer {
 
     let cache: DiffCache
     private let trees: TreeCache
+    /// Set for hunks as `git blame` computes them (common tail trimmed first); nil for whole files, as
+    /// `git diff --numstat` counts them.
+    private let spans: SpanDatabase?
 
     /// - Parameter significantLinesOnly: ignore changes in white space and blank lines (for SZZ, where a
     ///   fix's reformatting must not blame anyone); such a differ needs a cache of its own.
-    package init(repository: Repository, cache: DiffCache = DiffCache(), significantLinesOnly: Bool = false) {
+    /// - Parameter blameHunks: hunks as `git blame` computes them, the common tail trimmed first; counts may
+    ///   then differ from `git diff --numstat` in rare cases, so only line ownership may ask for them.
+    package init(
+        repository: Repository, cache: DiffCache = DiffCache(), significantLinesOnly: Bool = false, blameHunks: Bool = false
+    ) throws(GitError) {
         self.repository = repository
         self.cache = cache
+        self.spans = blameHunks ? try SpanDatabase() : nil
         self.trees = TreeCache(repository: repository)
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0
@@ -313,7 +321,9 @@ package final class TreeDiffer {
                 counted = DiffCache.Counted(isBinary: true, hunks: [])
             } else {
                 let hunks: [Hunk]
-                if let oldBlob = oldContent.blob, let newBlob = newContent.blob, !oldBlob.bytes.isEmpty, !newBlob.bytes.isEmpty {
+                if spans == nil, let oldBlob = oldContent.blob, let newBlob = newContent.blob, !oldBlob.bytes.isEmpty,
+                    !newBlob.bytes.isEmpty
+                {
                     hunks = try self.hunks(oldBlob, newBlob)
                 } else {
                     hunks = try oldContent.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in
@@ -370,7 +380,8 @@ package final class TreeDiffer {
         return sink.hunks
     }
 
-    /// Zero-context hunks between two texts, from xdiff (`git_diff_buffers`).
+    /// Zero-context hunks between two texts, from xdiff: for blame hunks, over what is left after git's tail
+    /// trimming, served as blobs so that nothing is hashed; otherwise whole, through `git_diff_buffers`.
     func hunks(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] {
         if old.isEmpty || new.isEmpty {
             let o = LineCounting.lines(in: old)
@@ -379,16 +390,78 @@ package final class TreeDiffer {
             return [Hunk(oldStart: o == 0 ? 0 : 1, oldCount: UInt32(o), newStart: n == 0 ? 0 : 1, newCount: UInt32(n))]
         }
         let sink = HunkSink()
-        let rc = withUnsafePointer(to: &options) { opts in
-            git_diff_buffers(
-                old.baseAddress, old.count, nil,
-                new.baseAddress, new.count, nil,
-                opts, nil, nil, Self.collectHunk, nil,
-                Unmanaged.passUnretained(sink).toOpaque()
-            )
+        let payload = Unmanaged.passUnretained(sink).toOpaque()
+        let rc: Int32
+        if let spans {
+            let tail = DiffTrimming.commonTail(old, new)
+            let oldSpan = UnsafeRawBufferPointer(rebasing: old[..<(old.count - tail)])
+            let newSpan = UnsafeRawBufferPointer(rebasing: new[..<(new.count - tail)])
+            rc = withUnsafePointer(to: &options) { opts in
+                spans.diff(oldSpan, newSpan, options: opts, callback: Self.collectHunk, payload: payload)
+            }
+        } else {
+            rc = withUnsafePointer(to: &options) { opts in
+                git_diff_buffers(
+                    old.baseAddress, old.count, nil, new.baseAddress, new.count, nil, opts, nil, nil, Self.collectHunk, nil,
+                    payload)
+            }
         }
-        try check(rc, "git_diff_buffers")
+        try check(rc, spans == nil ? "git_diff_buffers" : "git_diff_blobs")
         return sink.hunks
+    }
+}
+
+/// What git leaves out of a zero-context diff before xdiff sees it.
+package enum DiffTrimming {
+    /// git's `trim_common_tail` (xdiff-interface.c), applied to every diff without context lines (`git blame`;
+    /// not `--numstat`, which diffs with context): whole 1 KiB blocks equal at the end of both texts are
+    /// dropped, then given back up to and including the first newline inside them, so that both texts still
+    /// end at a line boundary. Returns the number of bytes dropped from each. xdiff's result can depend on
+    /// it, because its discarding of frequent lines counts them over the whole input.
+    package static func commonTail(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let block = 1024
+        let smaller = min(a.count, b.count)
+        guard smaller >= block, let aBase = a.baseAddress, let bBase = b.baseAddress else { return 0 }
+        var trimmed = 0
+        while block + trimmed <= smaller
+            && memcmp(aBase + a.count - trimmed - block, bBase + b.count - trimmed - block, block) == 0
+        {
+            trimmed += block
+        }
+        var recovered = 0
+        let start = aBase + a.count - trimmed
+        while recovered < trimmed {
+            let byte = start.load(fromByteOffset: recovered, as: UInt8.self)
+            recovered += 1
+            if byte == 0x0A { break }
+        }
+        return trimmed - recovered
+    }
+}
+
+/// A private in-memory object database that serves two byte spans as blobs (`yardstick_span_diff` in the C
+/// shim). One per `TreeDiffer`, used by one thread at a time.
+final class SpanDatabase {
+    private let repository: OpaquePointer
+    private let backend: UnsafeMutablePointer<yardstick_span_backend>
+
+    init() throws(GitError) {
+        _ = LibGit2.initialized
+        var backend: UnsafeMutablePointer<yardstick_span_backend>?
+        guard let repository = yardstick_span_repository_new(&backend), let backend else {
+            throw GitError(code: -1, message: "cannot create the in-memory diff database", function: "git_repository_wrap_odb")
+        }
+        self.repository = repository
+        self.backend = backend
+    }
+
+    deinit { git_repository_free(repository) }
+
+    func diff(
+        _ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer, options: UnsafePointer<git_diff_options>,
+        callback: git_diff_hunk_cb, payload: UnsafeMutableRawPointer
+    ) -> Int32 {
+        yardstick_span_diff(repository, backend, old.baseAddress, old.count, new.baseAddress, new.count, options, callback, payload)
     }
 }
 

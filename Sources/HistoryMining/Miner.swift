@@ -149,8 +149,10 @@ package struct Miner: Sendable {
         let boundaries = Set(shallow)
         let cache = diffCache
         let mergedBranches = options.mergedBranches
+        // Line ownership alone (`yardstick blame`) needs no counts: its hunks are computed as git blame's.
+        let blameHunks = !mergedBranches
         let opener: @Sendable () throws -> Worker = {
-            try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache)
+            try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache, blameHunks: blameHunks)
         }
 
         // Phase 1: headers. With merged branches: every reachable commit (read once, here, on this thread:
@@ -313,7 +315,7 @@ package struct Miner: Sendable {
                 ids, workers: options.workers, chunk: 4,
                 context: { () throws -> (Repository, TreeDiffer) in
                     let repository = try Repository(path: repositoryPath, searchParents: search)
-                    return (repository, TreeDiffer(repository: repository, cache: cache, significantLinesOnly: true))
+                    return (repository, try TreeDiffer(repository: repository, cache: cache, significantLinesOnly: true))
                 }
             ) { context, id in
                 let header = try context.0.commitHeader(id, mailmap: Mailmap(contents: nil))
@@ -374,11 +376,11 @@ final class Worker {
     let differ: TreeDiffer
 
     init(
-        path: String, mailmap contents: [UInt8]?, cache: DiffCache, searchParents: Bool = false
+        path: String, mailmap contents: [UInt8]?, cache: DiffCache, searchParents: Bool = false, blameHunks: Bool = false
     ) throws {
         repository = try Repository(path: path, searchParents: searchParents)
         mailmap = try Mailmap(contents: contents)
-        differ = TreeDiffer(repository: repository, cache: cache)
+        differ = try TreeDiffer(repository: repository, cache: cache, blameHunks: blameHunks)
     }
 
     /// The record for one commit: its diff against the first parent (none for a merge off the first-parent

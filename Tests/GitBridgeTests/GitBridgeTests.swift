@@ -96,7 +96,7 @@ import Testing
 
     @Test func zeroContextHunksFromXdiff() throws {
         let repo = try Repository(path: SampleRepositories.path("gerrit"))
-        let differ = TreeDiffer(repository: repo)
+        let differ = try TreeDiffer(repository: repo)
         let old = Array("a\nb\nc\nd\n".utf8)
         let new = Array("a\nB\nc\nd\ne\n".utf8)
         let hunks = try old.withUnsafeBytes { o in try new.withUnsafeBytes { n in try differ.hunks(o, n) } }
@@ -145,9 +145,47 @@ import Testing
     @Test func diffsThroughOneDifferMatchFreshDiffers() throws {
         let repo = try Repository(path: SampleRepositories.path("github-merge"))
         let line = try repo.firstParentLine(from: try repo.resolveCommit("HEAD"))
-        let shared = TreeDiffer(repository: repo)
+        let shared = try TreeDiffer(repository: repo)
         for (tip, base) in zip(line, line.dropFirst()) {
             #expect(try shared.diff(base: base, tip: tip) == TreeDiffer(repository: repo).diff(base: base, tip: tip))
+        }
+    }
+}
+
+@Suite struct DiffTrimmingTests {
+    private func tail(_ a: String, _ b: String) -> Int {
+        Array(a.utf8).withUnsafeBytes { x in Array(b.utf8).withUnsafeBytes { y in DiffTrimming.commonTail(x, y) } }
+    }
+
+    @Test func nothingIsTrimmedBelowOneBlock() {
+        let common = String(repeating: "same line\n", count: 100)  // 1,000 bytes
+        #expect(tail("a\n" + common, "b\n" + common) == 0)
+    }
+
+    @Test func wholeBlocksAreTrimmedAndTheFirstLineInsideThemIsGivenBack() {
+        // 3,000 common bytes: two whole blocks (2,048 bytes) match. The trimmed part starts 952 bytes into the
+        // common lines, 2 bytes into a 10-byte line, so 8 bytes (up to that line's newline) are given back.
+        let common = String(repeating: "same line\n", count: 300)
+        #expect(tail("first\n" + common, "second\n" + common) == 2_048 - 8)
+    }
+
+    @Test func theSmallerTextBoundsTheTrim() {
+        let common = String(repeating: "0123456789abcdef0123456789abcde\n", count: 64)  // 2,048 bytes
+        #expect(tail(common, "extra\n" + common) == 2_048 - 32)
+    }
+
+    @Test func aDifferenceInTheLastBlockStopsTheTrim() {
+        let common = String(repeating: "same line\n", count: 300)
+        #expect(tail(common + "a\n", common + "b\n") == 0)
+    }
+
+    @Test func blameHunksSeeTheSameChangesOnTheSamples() throws {
+        let repo = try Repository(path: SampleRepositories.path("delivery"))
+        let line = try repo.firstParentLine(from: try repo.resolveCommit("HEAD"))
+        let whole = try TreeDiffer(repository: repo)
+        let blame = try TreeDiffer(repository: repo, blameHunks: true)
+        for (tip, base) in zip(line, line.dropFirst()) {
+            #expect(try blame.diff(base: base, tip: tip) == whole.diff(base: base, tip: tip))
         }
     }
 }
