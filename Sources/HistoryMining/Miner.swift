@@ -20,6 +20,10 @@ package struct MiningOptions: Sendable {
     /// Mine what first-parent merges brought in (merge bases, branch commits, reviewed diffs). Off for
     /// line ownership alone (`yardstick blame`), which needs first-parent diffs only.
     package var mergedBranches: Bool = true
+    /// Line ownership alone (`yardstick blame`, no merged branches) needs no counts, so its hunks are computed
+    /// as git blame computes them (common tail trimmed). Every worker of one miner uses the same mode, so its
+    /// shared diff cache never mixes the two.
+    package var blameHunks: Bool { !mergedBranches }
 
     package init(
         branch: String? = nil, workers: Int? = nil, since: Int64? = nil, until: Int64? = nil, allowShallow: Bool = false,
@@ -149,8 +153,7 @@ package struct Miner: Sendable {
         let boundaries = Set(shallow)
         let cache = diffCache
         let mergedBranches = options.mergedBranches
-        // Line ownership alone (`yardstick blame`) needs no counts: its hunks are computed as git blame's.
-        let blameHunks = !mergedBranches
+        let blameHunks = options.blameHunks
         let opener: @Sendable () throws -> Worker = {
             try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache, blameHunks: blameHunks)
         }
@@ -288,11 +291,14 @@ package struct Miner: Sendable {
     package func records(for ids: [ObjectID], mailmap contents: [UInt8]?) throws(MiningError) -> [CommitRecord] {
         let repositoryPath = path
         let search = options.searchParents
+        let blameHunks = options.blameHunks
         do {
             return try Parallel.map(
                 ids, workers: options.workers, chunk: 8,
                 context: { [diffCache] in
-                    try Worker(path: repositoryPath, mailmap: contents, cache: diffCache, searchParents: search)
+                    try Worker(
+                        path: repositoryPath, mailmap: contents, cache: diffCache, searchParents: search,
+                        blameHunks: blameHunks)
                 }
             ) { worker, id in
                 try worker.record(for: worker.repository.commitHeader(id, mailmap: worker.mailmap), onMainline: false, sides: [])
@@ -351,11 +357,13 @@ package struct Miner: Sendable {
     package func diffs(_ ranges: [DiffRange]) throws(MiningError) -> [DiffRange: [FileChange]] {
         let repositoryPath = path
         let search = options.searchParents
+        let blameHunks = options.blameHunks
         do {
             let results = try Parallel.map(
                 ranges, workers: options.workers, chunk: 4,
                 context: { [diffCache] in
-                    try Worker(path: repositoryPath, mailmap: nil, cache: diffCache, searchParents: search)
+                    try Worker(
+                        path: repositoryPath, mailmap: nil, cache: diffCache, searchParents: search, blameHunks: blameHunks)
                 }
             ) { worker, range in
                 try worker.differ.diff(base: range.base, tip: range.tip)
