@@ -123,7 +123,9 @@ static inline int yardstick_span_diff(
     git_blob *old_blob = NULL, *new_blob = NULL;
     int rc = git_blob_lookup(&old_blob, repo, &ids[0]);
     if (rc == 0) rc = git_blob_lookup(&new_blob, repo, &ids[1]);
-    if (rc == 0) rc = git_diff_blobs(old_blob, NULL, new_blob, NULL, options, NULL, NULL, hunk_cb, NULL, payload);
+    /* Empty paths, not NULL: for a NULL path libgit2 makes up "file" and looks up its diff driver in the
+     * attributes, a stat(2) of ./file for every diff; an empty path has no attributes to look up. */
+    if (rc == 0) rc = git_diff_blobs(old_blob, "", new_blob, "", options, NULL, NULL, hunk_cb, NULL, payload);
     git_blob_free(old_blob);
     git_blob_free(new_blob);
     spans->data[0] = spans->data[1] = NULL;

@@ -30,9 +30,12 @@ package final class TreeDiffer {
 
     let cache: DiffCache
     private let trees: TreeCache
-    /// Set for hunks as `git blame` computes them (common tail trimmed first); nil for whole files, as
+    /// Where xdiff reads both sides from: a private in-memory object database, so that libgit2 looks up no
+    /// attributes in the analysed repository for each diff (ADR 0008).
+    private let spans: SpanDatabase
+    /// Hunks as `git blame` computes them (common tail trimmed first); otherwise whole files, as
     /// `git diff --numstat` counts them.
-    private let spans: SpanDatabase?
+    private let trimsCommonTail: Bool
 
     /// - Parameter significantLinesOnly: ignore changes in white space and blank lines (for SZZ, where a
     ///   fix's reformatting must not blame anyone); such a differ needs a cache of its own.
@@ -43,7 +46,8 @@ package final class TreeDiffer {
     ) throws(GitError) {
         self.repository = repository
         self.cache = cache
-        self.spans = blameHunks ? try SpanDatabase() : nil
+        self.spans = try SpanDatabase()
+        self.trimsCommonTail = blameHunks
         self.trees = TreeCache(repository: repository)
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0
@@ -320,15 +324,8 @@ package final class TreeDiffer {
             if oldContent.isBinary || newContent.isBinary {
                 counted = DiffCache.Counted(isBinary: true, hunks: [])
             } else {
-                let hunks: [Hunk]
-                if spans == nil, let oldBlob = oldContent.blob, let newBlob = newContent.blob, !oldBlob.bytes.isEmpty,
-                    !newBlob.bytes.isEmpty
-                {
-                    hunks = try self.hunks(oldBlob, newBlob)
-                } else {
-                    hunks = try oldContent.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in
-                        try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in try self.hunks(o, n) }
-                    }
+                let hunks = try oldContent.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in
+                    try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in try self.hunks(o, n) }
                 }
                 counted = DiffCache.Counted(isBinary: false, hunks: hunks)
             }
@@ -366,22 +363,11 @@ package final class TreeDiffer {
         return 0
     }
 
-    /// Zero-context hunks between two blobs, from xdiff (`git_diff_blobs`). Unlike `git_diff_buffers`, this
-    /// does not re-hash both contents to make up object ids: the blobs have theirs (measured: a third of the
-    /// mining time went to SHA-1 in `git_diff_buffers`).
-    func hunks(_ old: Blob, _ new: Blob) throws(GitError) -> [Hunk] {
-        let sink = HunkSink()
-        let rc = withUnsafePointer(to: &options) { opts in
-            git_diff_blobs(
-                old.handle, nil, new.handle, nil, opts, nil, nil, Self.collectHunk, nil,
-                Unmanaged.passUnretained(sink).toOpaque())
-        }
-        try check(rc, "git_diff_blobs")
-        return sink.hunks
-    }
-
-    /// Zero-context hunks between two texts, from xdiff: for blame hunks, over what is left after git's tail
-    /// trimming, served as blobs so that nothing is hashed; otherwise whole, through `git_diff_buffers`.
+    /// Zero-context hunks between two texts, from xdiff through `git_diff_blobs`, with both texts served by the
+    /// private span database. Neither `git_diff_buffers` (which SHA-1-hashes both buffers to make up object ids:
+    /// a third of the mining time once) nor `git_diff_blobs` on the analysed repository's own blobs (which makes
+    /// libgit2 look up attributes for a made-up path, `file`, with two `stat` calls and a `realpath` each time:
+    /// 720,000 system calls on libgit2's history) is used. For blame hunks, git's tail trimming comes first.
     func hunks(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] {
         if old.isEmpty || new.isEmpty {
             let o = LineCounting.lines(in: old)
@@ -391,22 +377,13 @@ package final class TreeDiffer {
         }
         let sink = HunkSink()
         let payload = Unmanaged.passUnretained(sink).toOpaque()
-        let rc: Int32
-        if let spans {
-            let tail = DiffTrimming.commonTail(old, new)
-            let oldSpan = UnsafeRawBufferPointer(rebasing: old[..<(old.count - tail)])
-            let newSpan = UnsafeRawBufferPointer(rebasing: new[..<(new.count - tail)])
-            rc = withUnsafePointer(to: &options) { opts in
-                spans.diff(oldSpan, newSpan, options: opts, callback: Self.collectHunk, payload: payload)
-            }
-        } else {
-            rc = withUnsafePointer(to: &options) { opts in
-                git_diff_buffers(
-                    old.baseAddress, old.count, nil, new.baseAddress, new.count, nil, opts, nil, nil, Self.collectHunk, nil,
-                    payload)
-            }
+        let tail = trimsCommonTail ? DiffTrimming.commonTail(old, new) : 0
+        let oldSpan = UnsafeRawBufferPointer(rebasing: old[..<(old.count - tail)])
+        let newSpan = UnsafeRawBufferPointer(rebasing: new[..<(new.count - tail)])
+        let rc = withUnsafePointer(to: &options) { opts in
+            spans.diff(oldSpan, newSpan, options: opts, callback: Self.collectHunk, payload: payload)
         }
-        try check(rc, spans == nil ? "git_diff_buffers" : "git_diff_blobs")
+        try check(rc, "git_diff_blobs")
         return sink.hunks
     }
 }
