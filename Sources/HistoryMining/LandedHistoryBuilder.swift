@@ -1,3 +1,4 @@
+internal import Dispatch
 package import HistoryModel
 
 /// The landed changes of a mined history, with every reviewed diff filled in.
@@ -18,6 +19,7 @@ extension Miner {
         progress: (@Sendable (MiningProgress) -> Void)? = nil
     ) throws(MiningError) -> LandedHistory {
         let mined = try mine(progress: progress)
+        let start = DispatchTime.now().uptimeNanoseconds
         var changes = classifier.classify(mainline: mined.mainline, commits: mined.commits)
         let pending = changes.indices.filter { changes[$0].kind == .rebase && changes[$0].commits.count > 1 }
         if !pending.isEmpty {
@@ -37,6 +39,7 @@ extension Miner {
         }
         let missing = pullRequestCommits.values.flatMap { $0 }.filter { mined2.commits[$0] == nil }
         for r in try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap) { mined2.commits[r.id] = r }
+        mined2.timings.append(("classification (\(changes.count))", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         return LandedHistory(mined: mined2, changes: changes, pullRequestCommits: pullRequestCommits)
     }
 }

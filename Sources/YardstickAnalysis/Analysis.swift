@@ -57,6 +57,7 @@ package struct Analysis: Sendable {
         input.commits = history.mined.commits
         input.pullRequestCommits = history.pullRequestCommits
         input.window = window
+        let detection = DispatchTime.now().uptimeNanoseconds
         let rules = DeliveryAnalyzer.MessageRules(configuration.delivery)
         var fixCommits: [ObjectID] = []
         for change in history.changes {
@@ -66,6 +67,7 @@ package struct Analysis: Sendable {
             fixCommits.append(contentsOf: change.kind == .rebase ? change.commits : [change.commit])
         }
         let start = DispatchTime.now().uptimeNanoseconds
+        timingsBox.entries.withLock { $0.append(("fix detection", Double(start - detection) / 1e9)) }
         input.significantDiffs = try miner.significantDiffs(for: fixCommits)
         timingsBox.entries.withLock { $0.append(("fix diffs (\(fixCommits.count))", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
         return input
