@@ -64,9 +64,13 @@ public struct DeliveryAnalyzer {
 
         static func mayMatch(_ line: Substring, _ words: [String]?) -> Bool {
             guard let words else { return true }
-            let lower = line.lowercased()
-            return words.contains { lower.contains($0) }
+            return ByteSearch.containsAnyLowercased(line, words)
         }
+
+        /// Line openings that name what a commit fixes; a message with none of their stems anywhere (in any
+        /// case) has no such line, and is not split into lines at all.
+        static let fixLineOpenings = ["fixes", "closes", "resolves", "fixed", "closed", "resolved"]
+        static let fixLineStems = ["fixe", "close", "resolve"]
 
         /// A fix: a pattern matches the subject, the change's title (a merge's PR title), or a
         /// `Fixes:`/`Closes:`/`Resolves:` line of the message.
@@ -75,10 +79,10 @@ public struct DeliveryAnalyzer {
             // A merge's subject names the branch (`Merge pull request #7 from acme/fix-typo`): its title counts.
             var lines: [Substring] = record.isMerge ? [] : [Substring(record.subject)]
             if let title, title != record.subject || !record.isMerge { lines.append(Substring(title)) }
-            for line in record.message.split(whereSeparator: \.isNewline) {
-                let lower = line.lowercased()
-                if ["fixes", "closes", "resolves", "fixed", "closed", "resolved"].contains(where: { lower.hasPrefix($0) }) {
-                    lines.append(line)
+            if ByteSearch.containsAnyLowercased(Substring(record.message), Self.fixLineStems) {
+                for line in record.message.split(whereSeparator: \.isNewline) {
+                    let lower = line.lowercased()
+                    if Self.fixLineOpenings.contains(where: { lower.hasPrefix($0) }) { lines.append(line) }
                 }
             }
             return lines.contains { line in
@@ -94,18 +98,27 @@ public struct DeliveryAnalyzer {
 
         /// The commit a revert names (`This reverts commit <id>.`).
         public static func revertedCommit(_ record: CommitRecord) -> ObjectID? {
-            guard let range = record.message.firstRange(of: "This reverts commit ") else { return nil }
+            guard ByteSearch.contains(record.message, "This reverts commit "),
+                let range = record.message.firstRange(of: "This reverts commit ")
+            else { return nil }
             return ObjectID(hex: record.message[range.upperBound...].prefix(40))
         }
 
         /// Abbreviated ids named by `Fixes: <id> ("subject")` lines (the Linux kernel's convention).
         public static func fixedCommitPrefixes(_ record: CommitRecord) -> [String] {
-            record.message.split(whereSeparator: \.isNewline).compactMap { line in
+            guard ByteSearch.containsAnyLowercased(Substring(record.message), ["fixes:"]) else { return [] }
+            return record.message.split(whereSeparator: \.isNewline).compactMap { line in
                 guard line.lowercased().hasPrefix("fixes:") else { return nil }
                 let word = line.dropFirst(6).drop { $0 == " " || $0 == "\t" }.prefix { $0.isHexDigit }
                 return word.count >= 7 && word.count <= 40 ? word.lowercased() : nil
             }
         }
+    }
+
+    /// A commit that `git cherry-pick -x` made.
+    static func isCherryPick(_ record: CommitRecord) -> Bool {
+        ByteSearch.contains(record.message, "(cherry picked from commit ")
+            && record.message.contains("(cherry picked from commit ")
     }
 
     // MARK: - Analysis
@@ -157,7 +170,7 @@ public struct DeliveryAnalyzer {
                 turnaround = ((group.map(\.author.time).max() ?? landing.author.time), change.landedAt)
                 cycleFrom = change.authoredAt
             case .direct:
-                if landing.message.contains("(cherry picked from commit ") {
+                if Self.isCherryPick(landing) {
                     turnaround = (landing.author.time, change.landedAt)
                     cycleFrom = landing.author.time
                 } else {
@@ -191,7 +204,7 @@ public struct DeliveryAnalyzer {
             f.reviewers = reviewers.values.sorted()
             switch change.kind {
             case .direct:
-                f.unreviewed = !landing.message.contains("(cherry picked from commit ")
+                f.unreviewed = !Self.isCherryPick(landing)
             case .merge:
                 // The merger is the merge's author (a forge commits on the merger's behalf).
                 let merger = landing.author.identity.key
@@ -225,7 +238,9 @@ public struct DeliveryAnalyzer {
             facts[i] = f
         }
 
-        // Reverts and `Fixes: <id>` lines name the changes they undo or fix.
+        // Reverts and `Fixes: <id>` lines name the changes they undo or fix. Abbreviated ids are looked up in
+        // the commits' full ids, sorted once, when the first such line turns up.
+        var byHex: [(hex: String, change: Int)]?
         for (i, change) in changes.enumerated() {
             guard let landing = input.commits[change.commit] else { continue }
             if let reverted = MessageRules.revertedCommit(landing), let target = changeOfCommit[reverted], target != i {
@@ -235,7 +250,19 @@ public struct DeliveryAnalyzer {
             }
             for prefix in MessageRules.fixedCommitPrefixes(landing) {
                 // Only an unambiguous abbreviation names a change.
-                let targets = Set(changeOfCommit.filter { $0.key.hex.hasPrefix(prefix) }.map(\.value))
+                if byHex == nil { byHex = changeOfCommit.map { ($0.key.hex, $0.value) }.sorted { $0.hex < $1.hex } }
+                let sorted = byHex ?? []
+                var low = 0
+                var high = sorted.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if sorted[mid].hex < prefix { low = mid + 1 } else { high = mid }
+                }
+                var targets = Set<Int>()
+                while low < sorted.count, sorted[low].hex.hasPrefix(prefix) {
+                    targets.insert(sorted[low].change)
+                    low += 1
+                }
                 if targets.count == 1, let target = targets.first, target != i { facts[i].blames[target, default: 0] += 0 }
             }
         }

@@ -7,6 +7,7 @@ public struct ExclusionPolicy: Sendable {
         "mix.lock", "pubspec.lock", "Podfile.lock", "Cartfile.resolved", "flake.lock", "packages.lock.json",
         "gradle.lockfile", "conan.lock",
     ]
+    private static let lockFileNames = Set(defaultLockFiles)
     /// Vendored trees left out by default (matched as any directory component).
     public static let defaultVendorDirectories: [String] = ["vendor", "third_party", "node_modules"]
 
@@ -32,10 +33,19 @@ public struct ExclusionPolicy: Sendable {
     /// `reason(for:)` with the path's attribute flags already known.
     func reason(for path: String, flags known: Set<GitAttributes.Flag>?) -> String? {
         if includePatterns.contains(where: { $0.matches(path) }) { return nil }
-        let components = path.split(separator: "/")
         if useDefaults {
-            if let name = components.last, Self.defaultLockFiles.contains(String(name)) { return "lock file" }
-            if let dir = components.dropLast().first(where: { Self.defaultVendorDirectories.contains(String($0)) }) {
+            // Byte searches first (they never miss what the Character-level checks find): most paths are
+            // neither lock files nor under a vendored directory.
+            let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] } ?? path.utf8[...]
+            let components = path.split(separator: "/")
+            if Self.lockFileNames.contains(String(decoding: name, as: UTF8.self)),
+                let name = components.last, Self.defaultLockFiles.contains(String(name))
+            {
+                return "lock file"
+            }
+            if Self.defaultVendorDirectories.contains(where: { Glob.hasDirectory(path, $0) }),
+                let dir = components.dropLast().first(where: { Self.defaultVendorDirectories.contains(String($0)) })
+            {
                 return "vendored (\(dir)/)"
             }
         }

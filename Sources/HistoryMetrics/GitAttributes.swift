@@ -17,6 +17,8 @@ public struct GitAttributes: Sendable {
     private var rules: [Rule] = []
     /// Rules by the directory of their file ("" for the root), in file order.
     private var rulesByDirectory: [String: [Rule]] = [:]
+    /// `rulesByDirectory`'s keys, shallowest first.
+    private var orderedDirectories: [String] = []
 
     public init() {}
 
@@ -44,6 +46,7 @@ public struct GitAttributes: Sendable {
                 }
             }
         }
+        orderedDirectories = directories
     }
 
     private static func apply(_ attr: String, to set: inout [Flag: Bool]) {
@@ -62,21 +65,24 @@ public struct GitAttributes: Sendable {
         if attr == "diff" { set[.noDiff] = false }
     }
 
+    /// The directories that have rules, shallowest first ("" for the root, else "dir/sub/").
+    private var directories: [String] {
+        rulesByDirectory.keys.sorted { a, b in
+            let da = a.utf8.count(where: { $0 == UInt8(ascii: "/") })
+            let db = b.utf8.count(where: { $0 == UInt8(ascii: "/") })
+            return da != db ? da < db : a < b
+        }
+    }
+
     /// The flags set for `path` after every rule has been applied.
     public func flags(for path: String) -> Set<Flag> {
         guard !rules.isEmpty else { return [] }
         var state: [Flag: Bool] = [:]
-        // Only the .gitattributes files of the path's own directories apply: root first, deepest last.
-        var directory = ""
-        let components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        var directories = [""]
-        for c in components {
-            directory += c + "/"
-            directories.append(directory)
-        }
-        for dir in directories {
+        // Only the .gitattributes files of the path's own directories apply: root first, deepest last. A
+        // directory is the path's own when the path starts with it (only one of each depth can).
+        for dir in orderedDirectories where path.utf8.starts(with: dir.utf8) && path.utf8.count > dir.utf8.count {
             guard let dirRules = rulesByDirectory[dir] else { continue }
-            let relative = String(path.dropFirst(dir.count))
+            let relative = String(decoding: path.utf8.dropFirst(dir.utf8.count), as: UTF8.self)
             for rule in dirRules where rule.glob.matches(relative) {
                 for (k, v) in rule.set { state[k] = v }
             }

@@ -49,13 +49,18 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     /// Whether `path` (relative to the pattern's base, no leading slash) matches.
     public func matches(_ path: String) -> Bool {
         switch shape {
+        // The byte comparisons first: they fail for almost every path, and cost far less than the
+        // Character-level ones, which they never contradict (a match of Characters is one of bytes too).
         case .nameSuffix(let suffix):
+            guard path.utf8.reversed().starts(with: suffix.utf8.reversed()) else { return false }
             return path.hasSuffix(suffix) && (path.split(separator: "/").last.map { $0.count >= suffix.count } ?? false)
         case .directoryAnywhere(let dir):
             return Self.hasDirectory(path, dir)
         case .directoryPrefix(let prefix):
+            guard path.utf8.starts(with: prefix.utf8) else { return false }
             return path.hasPrefix(prefix) && path.count > prefix.count
         case .literal(let name):
+            guard path.utf8.reversed().starts(with: name.utf8.reversed()) else { return false }
             if anchored { return path == name }
             return path == name || path.hasSuffix("/" + name)
         case .general:
