@@ -146,6 +146,21 @@ struct JSONReporterTests {
         #expect(!text.contains(#"\/"#))
     }
 
+    /// Pull requests encoded in parts on several threads and spliced in give the bytes of one encoding.
+    @Test(arguments: [2, 3, 7])
+    func renderingInPartsGivesTheBytesOfOneEncoding(parts: Int) throws {
+        var big = report
+        // Enough pull requests to be split (with nulls, empty arrays and nested objects in each).
+        big.pullRequests = (0..<10).flatMap { _ in report.pullRequests } + report.pullRequests.prefix(5)
+        #expect(big.pullRequests.count >= 64)
+        let whole = JSONReporter(parts: 1).render(big)
+        let split = JSONReporter(parts: parts).render(big)
+        #expect(split == whole)
+        #expect(try JSONDecoder().decode(Report.self, from: Data(split.utf8)) == big)
+        // Too few to split: the same path as one part.
+        #expect(JSONReporter(parts: parts).render(report) == JSONReporter(parts: 1).render(report))
+    }
+
     @Test func renderingTwiceGivesIdenticalBytes() {
         let a = JSONReporter().render(report)
         let b = JSONReporter().render(Fixture.report())
