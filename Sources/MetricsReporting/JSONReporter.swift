@@ -12,7 +12,8 @@ public struct JSONReporter: Sendable {
         self.init(parts: ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    init(parts: Int) {
+    /// At most `parts` threads encode the report.
+    public init(parts: Int) {
         self.parts = max(1, parts)
     }
 

@@ -4,12 +4,13 @@ public import HistoryMetrics
 public enum ReportFormat: String, Sendable, CaseIterable {
     case table, markdown, json
 
-    /// Renders a report. Every reporter is a pure function of the report: same report, same bytes.
-    public func render(_ report: Report, colour: Bool = false) -> String {
+    /// Renders a report. Every reporter is a pure function of the report: same report, same bytes, whatever
+    /// the number of threads (`threads`: at most this many render at once; nil for one per core).
+    public func render(_ report: Report, colour: Bool = false, threads: Int? = nil) -> String {
         switch self {
         case .table: return TerminalReporter(colour: colour).render(report)
         case .markdown: return MarkdownReporter().render(report)
-        case .json: return JSONReporter().render(report)
+        case .json: return (threads.map { JSONReporter(parts: $0) } ?? JSONReporter()).render(report)
         }
     }
 }

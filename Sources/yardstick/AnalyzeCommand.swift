@@ -28,7 +28,8 @@ struct AnalyzeCommand: ParsableCommand {
             let analysis = frontend.analysis(window: window?.timeWindow)
             let report = try analysis.report(for: try frontend.landedHistory())
             let start = DispatchTime.now().uptimeNanoseconds
-            let text = format.reportFormat.render(report, colour: sink == nil && Terminal.isTTY(fd: 1))
+            let text = format.reportFormat.render(
+                report, colour: sink == nil && Terminal.isTTY(fd: 1), threads: repository.workers)
             let rendered = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             frontend.printTimings(analysis.timings + [("render \(format.rawValue)", rendered)])
             if let sink { try sink.commit(text) } else { try Terminal.writeStdout(text) }
