@@ -133,4 +133,270 @@ static inline int yardstick_span_diff(
 }
 
 
+/*
+ * Counts-only trimming (ADR 0008). When only the numbers of added and deleted lines of a diff are wanted,
+ * never where its hunks fall, the lines both texts share at their start and end can be left out of xdiff's
+ * input when that provably leaves its counts unchanged. xdiff (libgit2 1.5, xprepare.c) trims those lines
+ * itself, but only after hashing and classifying every line of both texts; what the trimmed lines still
+ * decide is xdl_cleanup_records' class of each remaining ("middle") line: no match in the other text (0), a
+ * few (1), or at least mlim = min(xdl_bogosqrt(line count of its own text), 1024) (2); lines of class 0, and
+ * of class 2 amid runs of class 0 (xdl_clean_mmatch), are discarded as changed before Myers runs. This planner
+ * finds the common lines, counts how often each middle line occurs in them, and replays that classification
+ * for both inputs (whole, trimmed). It accepts the trim when
+ *   - both replays keep and discard the same middle lines: xdiff then sees the same problem either way; or
+ *   - the replays differ only in lines that no line of the other middle equals (they could never be matched,
+ *     so the longest common subsequence of the kept lines is the same), provided the trimmed diff then changes at most YARDSTICK_TRIM_EXACT_LIMIT lines (checked by the caller):
+ *     below that edit distance xdiff's Myers never reaches its cost heuristics (they start at 256 steps,
+ *     and a search of edit distance D takes about D/2), so both runs count the minimal edit, which unmatchable
+ *     lines do not change.
+ * Hunk positions can differ (xdiff slides changes into common lines), so callers must use the counts only.
+ *
+ * Returns YARDSTICK_TRIM_WHOLE (diff the whole texts), YARDSTICK_TRIM_SPANS (diff the middles
+ * [*old_start, *old_end) and [*new_start, *new_end); *prefix_lines common lines come before them),
+ * YARDSTICK_TRIM_SPANS_IF_EXACT (the same, valid only if the counts sum to at most YARDSTICK_TRIM_EXACT_LIMIT)
+ * or YARDSTICK_TRIM_COUNTED (a middle is empty: *deleted and *added are the counts; xdiff marks every line of
+ * the other middle).
+ */
+#define YARDSTICK_TRIM_WHOLE 0
+#define YARDSTICK_TRIM_SPANS 1
+#define YARDSTICK_TRIM_COUNTED 2
+#define YARDSTICK_TRIM_SPANS_IF_EXACT 3
+#define YARDSTICK_TRIM_EXACT_LIMIT 400
+
+static inline long yardstick_bogosqrt(long n) {
+    long i;
+    for (i = 1; n > 0; n >>= 2) i <<= 1;
+    return i;
+}
+
+static inline long yardstick_mlim(long nrec) {
+    long m = yardstick_bogosqrt(nrec);
+    return m > 1024 ? 1024 : m;
+}
+
+static inline char yardstick_line_class(long nm, long mlim) { return nm == 0 ? 0 : (nm >= mlim ? 2 : 1); }
+
+/* xdiff's xdl_clean_mmatch (XDL_SIMSCAN_WINDOW 100, XDL_KPDIS_RUN 4), over dis[s...e]. */
+static inline int yardstick_clean_mmatch(const char *dis, long i, long s, long e) {
+    long r, rdis0, rpdis0, rdis1, rpdis1;
+    if (i - s > 100) s = i - 100;
+    if (e - i > 100) e = i + 100;
+    for (r = 1, rdis0 = 0, rpdis0 = 1; (i - r) >= s; r++) {
+        if (!dis[i - r]) rdis0++;
+        else if (dis[i - r] == 2) rpdis0++;
+        else break;
+    }
+    if (rdis0 == 0) return 0;
+    for (r = 1, rdis1 = 0, rpdis1 = 1; (i + r) <= e; r++) {
+        if (!dis[i + r]) rdis1++;
+        else if (dis[i + r] == 2) rpdis1++;
+        else break;
+    }
+    if (rdis1 == 0) return 0;
+    rdis1 += rdis0;
+    rpdis1 += rpdis0;
+    return rpdis1 * 4 < (rpdis1 + rdis1);
+}
+
+static inline size_t yardstick_count_newlines(const char *p, size_t n) {
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) count += p[i] == '\n';
+    return count;
+}
+
+/* Lines of a text: newlines, plus one for a last line without one. */
+static inline size_t yardstick_count_lines(const char *p, size_t n) {
+    if (n == 0) return 0;
+    return yardstick_count_newlines(p, n) + (p[n - 1] == '\n' ? 0 : 1);
+}
+
+static inline uint64_t yardstick_line_hash(const char *p, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, p + i, n - i);
+    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 29;
+    return h;
+}
+
+typedef struct {
+    const char *line;
+    size_t length;
+    uint64_t hash;
+    long in_old, in_new, in_common;
+} yardstick_trim_class;
+
+typedef struct {
+    yardstick_trim_class *slots;
+    size_t mask;
+    uint64_t lengths[64]; /* one bit per length below 4096 of the middle lines */
+    int long_lines;       /* a middle line of 4096 bytes or more */
+} yardstick_trim_table;
+
+static inline yardstick_trim_class *yardstick_trim_find(
+    yardstick_trim_table *t, const char *line, size_t length, uint64_t hash, int insert) {
+    size_t i = (size_t)hash & t->mask;
+    for (;;) {
+        yardstick_trim_class *c = &t->slots[i];
+        if (c->line == NULL) {
+            if (!insert) return NULL;
+            c->line = line;
+            c->length = length;
+            c->hash = hash;
+            return c;
+        }
+        if (c->hash == hash && c->length == length && memcmp(c->line, line, length) == 0) return c;
+        i = (i + 1) & t->mask;
+    }
+}
+
+/* Adds the lines of p[0..<n) to the table; returns the number of lines, their classes in *classes. */
+static inline long yardstick_trim_add(
+    yardstick_trim_table *t, const char *p, size_t n, int old_side, yardstick_trim_class **classes) {
+    const char *cur = p, *end = p + n;
+    long k = 0;
+    while (cur < end) {
+        const char *nl = memchr(cur, '\n', (size_t)(end - cur));
+        const char *next = nl ? nl + 1 : end;
+        size_t length = (size_t)(next - cur);
+        yardstick_trim_class *c = yardstick_trim_find(t, cur, length, yardstick_line_hash(cur, length), 1);
+        if (old_side) c->in_old++; else c->in_new++;
+        if (length < 4096) t->lengths[length >> 6] |= 1ull << (length & 63); else t->long_lines = 1;
+        classes[k++] = c;
+        cur = next;
+    }
+    return k;
+}
+
+/* Counts, for the table's lines, their occurrences in p[0..<n) (common lines). */
+static inline void yardstick_trim_count_common(yardstick_trim_table *t, const char *p, size_t n) {
+    const char *cur = p, *end = p + n;
+    while (cur < end) {
+        const char *nl = memchr(cur, '\n', (size_t)(end - cur));
+        const char *next = nl ? nl + 1 : end;
+        size_t length = (size_t)(next - cur);
+        int candidate = length >= 4096 ? t->long_lines : (int)((t->lengths[length >> 6] >> (length & 63)) & 1);
+        if (candidate) {
+            yardstick_trim_class *c = yardstick_trim_find(t, cur, length, yardstick_line_hash(cur, length), 0);
+            if (c) c->in_common++;
+        }
+        cur = next;
+    }
+}
+
+/* Replays xdl_cleanup_records' classes and discards for one middle, whole and trimmed. Returns 0 when both
+ * replays discard the same lines; 1 when they differ only in lines that no line of the other middle equals
+ * (which Myers could never match); -1 otherwise. */
+static inline int yardstick_trim_replay(
+    yardstick_trim_class **classes, long m, int old_side, long mlim_whole, long mlim_trimmed, char *dis_whole,
+    char *dis_trimmed) {
+    for (long i = 0; i < m; i++) {
+        yardstick_trim_class *c = classes[i];
+        long other = old_side ? c->in_new : c->in_old;
+        dis_whole[i] = yardstick_line_class(other + c->in_common, mlim_whole);
+        dis_trimmed[i] = yardstick_line_class(other, mlim_trimmed);
+    }
+    int differ = 0;
+    for (long i = 0; i < m; i++) {
+        int gone_whole = dis_whole[i] == 0 || (dis_whole[i] == 2 && yardstick_clean_mmatch(dis_whole, i, 0, m - 1));
+        int gone_trimmed =
+            dis_trimmed[i] == 0 || (dis_trimmed[i] == 2 && yardstick_clean_mmatch(dis_trimmed, i, 0, m - 1));
+        if (gone_whole == gone_trimmed) continue;
+        /* Kept by one replay, discarded by the other: harmless only if no line of the other middle equals it. */
+        long other = old_side ? classes[i]->in_new : classes[i]->in_old;
+        if (other > 0) return -1;
+        differ = 1;
+    }
+    return differ;
+}
+
+static inline int yardstick_trim_plan(
+    const char *a, size_t alen, const char *b, size_t blen, size_t *old_start, size_t *old_end, size_t *new_start,
+    size_t *new_end, size_t *prefix_lines, long *deleted, long *added) {
+    if (alen == 0 || blen == 0) return YARDSTICK_TRIM_WHOLE;
+    /* Common prefix: the lines wholly before the first differing byte. */
+    size_t limit = alen < blen ? alen : blen;
+    size_t d = 0;
+    while (d + 8 <= limit) {
+        uint64_t x, y;
+        memcpy(&x, a + d, 8);
+        memcpy(&y, b + d, 8);
+        if (x != y) break;
+        d += 8;
+    }
+    while (d < limit && a[d] == b[d]) d++;
+    size_t prefix_bytes = d;
+    while (prefix_bytes > 0 && a[prefix_bytes - 1] != '\n') prefix_bytes--;
+    size_t p_lines = yardstick_count_newlines(a, prefix_bytes);
+    /* Common suffix lines, not reaching into the prefix of either text (xdiff's limit). */
+    size_t room = limit - prefix_bytes;
+    size_t e = 0;
+    while (e + 8 <= room) {
+        uint64_t x, y;
+        memcpy(&x, a + alen - e - 8, 8);
+        memcpy(&y, b + blen - e - 8, 8);
+        if (x != y) break;
+        e += 8;
+    }
+    while (e < room && a[alen - 1 - e] == b[blen - 1 - e]) e++;
+    size_t t = alen - e; /* first candidate start of a common suffix line in a */
+    int starts_line_a = (t == 0) || a[t - 1] == '\n';
+    int starts_line_b = (blen - e == 0) || b[blen - e - 1] == '\n';
+    if (!(starts_line_a && starts_line_b)) {
+        const char *nl = t < alen ? memchr(a + t, '\n', alen - t) : NULL;
+        t = nl ? (size_t)(nl - a) + 1 : alen;
+    }
+    size_t tb = blen - (alen - t);
+    long s_lines = (long)yardstick_count_lines(a + t, alen - t);
+    long ma = (long)yardstick_count_lines(a + prefix_bytes, t - prefix_bytes);
+    long mb = (long)yardstick_count_lines(b + prefix_bytes, tb - prefix_bytes);
+    if (ma == 0 || mb == 0) {
+        *deleted = ma;
+        *added = mb;
+        *prefix_lines = p_lines;
+        return YARDSTICK_TRIM_COUNTED;
+    }
+    long na = (long)p_lines + ma + s_lines, nb = (long)p_lines + mb + s_lines;
+    /* The middle lines' classes, and how often each occurs in the common lines. */
+    size_t capacity = 16;
+    while (capacity < 2 * (size_t)(ma + mb)) capacity <<= 1;
+    yardstick_trim_table table;
+    memset(&table, 0, sizeof(table));
+    table.mask = capacity - 1;
+    table.slots = calloc(capacity, sizeof(yardstick_trim_class));
+    yardstick_trim_class **classes = malloc((size_t)(ma + mb) * sizeof(yardstick_trim_class *));
+    char *dis = malloc(2 * (size_t)(ma + mb));
+    int plan = YARDSTICK_TRIM_WHOLE;
+    if (table.slots != NULL && classes != NULL && dis != NULL) {
+        yardstick_trim_add(&table, a + prefix_bytes, t - prefix_bytes, 1, classes);
+        yardstick_trim_add(&table, b + prefix_bytes, tb - prefix_bytes, 0, classes + ma);
+        yardstick_trim_count_common(&table, a, prefix_bytes);
+        yardstick_trim_count_common(&table, a + t, alen - t);
+        int ra = yardstick_trim_replay(classes, ma, 1, yardstick_mlim(na), yardstick_mlim(ma), dis, dis + ma);
+        int rb = ra < 0 ? -1
+                        : yardstick_trim_replay(
+                              classes + ma, mb, 0, yardstick_mlim(nb), yardstick_mlim(mb), dis + 2 * ma, dis + 2 * ma + mb);
+        if (ra == 0 && rb == 0) plan = YARDSTICK_TRIM_SPANS;
+        else if (ra >= 0 && rb >= 0) plan = YARDSTICK_TRIM_SPANS_IF_EXACT;
+    }
+    free(table.slots);
+    free(classes);
+    free(dis);
+    if (plan != YARDSTICK_TRIM_WHOLE) {
+        *old_start = prefix_bytes;
+        *old_end = t;
+        *new_start = prefix_bytes;
+        *new_end = tb;
+        *prefix_lines = p_lines;
+    }
+    return plan;
+}
+
 #endif

@@ -21,6 +21,9 @@ package final class DiffCache: Sendable {
     }
 
     private let pairs = Mutex<[Pair: Counted]>([:])
+    /// Results whose counts are exact but whose hunks may sit elsewhere than xdiff would put them (common
+    /// lines left out first): only for callers that want counts.
+    private let countsOnly = Mutex<[Pair: Counted]>([:])
     private let blobs = Mutex<[ObjectID: Lines]>([:])
     /// Entries kept per table before it is emptied; bounds memory on very long histories.
     let capacity: Int
@@ -33,6 +36,16 @@ package final class DiffCache: Sendable {
 
     func store(_ pair: Pair, _ value: Counted) {
         pairs.withLock {
+            if $0.count >= capacity { $0.removeAll(keepingCapacity: true) }
+            $0[pair] = value
+        }
+    }
+
+    /// A result with exact counts: exact hunks if known, else those of a trimmed diff.
+    func countedLines(_ pair: Pair) -> Counted? { counted(pair) ?? countsOnly.withLock { $0[pair] } }
+
+    func storeCountsOnly(_ pair: Pair, _ value: Counted) {
+        countsOnly.withLock {
             if $0.count >= capacity { $0.removeAll(keepingCapacity: true) }
             $0[pair] = value
         }

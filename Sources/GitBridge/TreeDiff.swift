@@ -36,6 +36,9 @@ package final class TreeDiffer {
     /// Hunks as `git blame` computes them (common tail trimmed first); otherwise whole files, as
     /// `git diff --numstat` counts them.
     private let trimsCommonTail: Bool
+    /// Whether counts-only diffs may leave out common lines (not with white space ignored, where equal lines
+    /// need not be equal bytes, nor for blame hunks).
+    private let mayTrimForCounts: Bool
 
     /// - Parameter significantLinesOnly: ignore changes in white space and blank lines (for SZZ, where a
     ///   fix's reformatting must not blame anyone); such a differ needs a cache of its own.
@@ -48,6 +51,7 @@ package final class TreeDiffer {
         self.cache = cache
         self.spans = try SpanDatabase()
         self.trimsCommonTail = blameHunks
+        self.mayTrimForCounts = !blameHunks && !significantLinesOnly
         self.trees = TreeCache(repository: repository)
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0
@@ -62,12 +66,16 @@ package final class TreeDiffer {
     }
 
     /// `git diff --numstat base tip` for two commits (nil base: the empty tree), with hunks.
-    package func diff(base: ObjectID?, tip: ObjectID) throws(GitError) -> [FileChange] {
+    ///
+    /// - Parameter countsOnly: only the line counts will be used, never where the hunks fall. The lines both
+    ///   sides of a file share at its start and end are then left out of xdiff when that provably changes no
+    ///   count (`yardstick_trim_plan` in the C shim); hunks may then sit elsewhere.
+    package func diff(base: ObjectID?, tip: ObjectID, countsOnly: Bool = false) throws(GitError) -> [FileChange] {
         let newTree = try trees.tree(commit: tip)
         let oldTree = try base.map { id throws(GitError) in try trees.tree(commit: id) }
         var changes: [EntryChange] = []
         try walk(oldTree, newTree, prefix: "", into: &changes)
-        return try fileChanges(for: changes)
+        return try fileChanges(for: changes, countsOnly: countsOnly && mayTrimForCounts)
     }
 
     // MARK: - Tree walk
@@ -182,7 +190,7 @@ package final class TreeDiffer {
         }
     }
 
-    private func fileChanges(for changes: [EntryChange]) throws(GitError) -> [FileChange] {
+    private func fileChanges(for changes: [EntryChange], countsOnly: Bool) throws(GitError) -> [FileChange] {
         var result: [FileChange] = []
         result.reserveCapacity(changes.count)
         var deletions: [EntryChange] = []
@@ -194,7 +202,7 @@ package final class TreeDiffer {
                 result.append(
                     try modified(
                         path: change.path, oldPath: nil, status: typeChanged ? .typeChanged : .modified,
-                        old: (oldID, change.oldMode), new: (newID, change.newMode)))
+                        old: (oldID, change.oldMode), new: (newID, change.newMode), countsOnly: countsOnly))
             case (_?, nil):
                 deletions.append(change)
             case (nil, _?):
@@ -206,7 +214,7 @@ package final class TreeDiffer {
         var copiedFrom: [String: String] = [:]
         if !deletions.isEmpty && !additions.isEmpty {
             let allDeletions = deletions
-            try pairRenames(&deletions, &additions, into: &result)
+            try pairRenames(&deletions, &additions, into: &result, countsOnly: countsOnly)
             copiedFrom = identicalSources(for: additions, among: allDeletions)
         }
         for change in deletions {
@@ -231,9 +239,9 @@ package final class TreeDiffer {
     }
 
     /// Pairs deleted and added files into renames (see `RenameDetector`); paired entries leave both lists.
-    private func pairRenames(_ deletions: inout [EntryChange], _ additions: inout [EntryChange], into result: inout [FileChange])
-        throws(GitError)
-    {
+    private func pairRenames(
+        _ deletions: inout [EntryChange], _ additions: inout [EntryChange], into result: inout [FileChange], countsOnly: Bool
+    ) throws(GitError) {
         // Exact renames need no content: the same blob id on both sides.
         var byID: [ObjectID: [Int]] = [:]
         for (i, d) in deletions.enumerated() where Self.kind(d.oldMode) != 3 {
@@ -264,7 +272,9 @@ package final class TreeDiffer {
                 let a = additions[destinations[pair.destination]]
                 guard let oldID = d.oldID, let newID = a.newID else { continue }
                 result.append(
-                    try modified(path: a.path, oldPath: d.path, status: .renamed, old: (oldID, d.oldMode), new: (newID, a.newMode)))
+                    try modified(
+                        path: a.path, oldPath: d.path, status: .renamed, old: (oldID, d.oldMode), new: (newID, a.newMode),
+                        countsOnly: countsOnly))
                 usedDeletions.insert(sources[pair.source])
                 usedAdditions.insert(destinations[pair.destination])
             }
@@ -310,26 +320,35 @@ package final class TreeDiffer {
 
     /// A modified (or renamed) file: hunks from the cache, or from xdiff.
     private func modified(
-        path: String, oldPath: String?, status: FileChange.Status, old: (ObjectID, UInt32), new: (ObjectID, UInt32)
+        path: String, oldPath: String?, status: FileChange.Status, old: (ObjectID, UInt32), new: (ObjectID, UInt32),
+        countsOnly: Bool
     ) throws(GitError) -> FileChange {
         let key = DiffCache.Pair(old: old.0, new: new.0)
         let counted: DiffCache.Counted
+        let submodule = old.1 == GIT_FILEMODE_COMMIT.rawValue || new.1 == GIT_FILEMODE_COMMIT.rawValue
         if old.0 == new.0 {
             counted = DiffCache.Counted(isBinary: try lines(old.0, old.1).isBinary, hunks: [])
-        } else if let cached = cache.counted(key), old.1 != GIT_FILEMODE_COMMIT.rawValue, new.1 != GIT_FILEMODE_COMMIT.rawValue {
+        } else if !submodule, let cached = countsOnly ? cache.countedLines(key) : cache.counted(key) {
             counted = cached
         } else {
             let oldContent = try Content(id: old.0, mode: old.1, repository: repository)
             let newContent = try Content(id: new.0, mode: new.1, repository: repository)
             if oldContent.isBinary || newContent.isBinary {
                 counted = DiffCache.Counted(isBinary: true, hunks: [])
+                cache.store(key, counted)
+            } else if countsOnly, !submodule, let trimmed = try oldContent.withBytes({
+                (o: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? in
+                try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? in try self.trimmedHunks(o, n) }
+            }) {
+                counted = DiffCache.Counted(isBinary: false, hunks: trimmed)
+                cache.storeCountsOnly(key, counted)
             } else {
                 let hunks = try oldContent.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in
                     try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in try self.hunks(o, n) }
                 }
                 counted = DiffCache.Counted(isBinary: false, hunks: hunks)
+                cache.store(key, counted)
             }
-            cache.store(key, counted)
         }
         var added = 0
         var deleted = 0
@@ -340,6 +359,45 @@ package final class TreeDiffer {
         return FileChange(
             path: path, oldPath: oldPath, status: status, additions: added, deletions: deleted, isBinary: counted.isBinary,
             hunks: counted.hunks)
+    }
+
+    /// Hunks whose line counts are exactly those of `hunks(old, new)`, from a diff of the lines between the
+    /// texts' common start and end when `yardstick_trim_plan` shows that this changes no count; nil when the
+    /// whole texts must be diffed. Their positions may differ from xdiff's on the whole texts.
+    func trimmedHunks(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? {
+        guard let ob = old.baseAddress, let nb = new.baseAddress else { return nil }
+        var oldStart = 0
+        var oldEnd = 0
+        var newStart = 0
+        var newEnd = 0
+        var prefixLines = 0
+        var deleted = 0
+        var added = 0
+        let plan = yardstick_trim_plan(
+            ob.assumingMemoryBound(to: CChar.self), old.count, nb.assumingMemoryBound(to: CChar.self), new.count,
+            &oldStart, &oldEnd, &newStart, &newEnd, &prefixLines, &deleted, &added)
+        let shift = UInt32(prefixLines)
+        switch plan {
+        case YARDSTICK_TRIM_COUNTED:
+            guard deleted + added > 0 else { return [] }
+            return [
+                Hunk(
+                    oldStart: deleted > 0 ? shift + 1 : shift, oldCount: UInt32(deleted), newStart: added > 0 ? shift + 1 : shift,
+                    newCount: UInt32(added))
+            ]
+        case YARDSTICK_TRIM_SPANS, YARDSTICK_TRIM_SPANS_IF_EXACT:
+            let hunks = try self.hunks(
+                UnsafeRawBufferPointer(rebasing: old[oldStart..<oldEnd]), UnsafeRawBufferPointer(rebasing: new[newStart..<newEnd]))
+            if plan == YARDSTICK_TRIM_SPANS_IF_EXACT {
+                let changed = hunks.reduce(0) { $0 + Int($1.oldCount) + Int($1.newCount) }
+                if changed > Int(YARDSTICK_TRIM_EXACT_LIMIT) { return nil }
+            }
+            return hunks.map {
+                Hunk(oldStart: $0.oldStart + shift, oldCount: $0.oldCount, newStart: $0.newStart + shift, newCount: $0.newCount)
+            }
+        default:
+            return nil
+        }
     }
 
     /// 0 tree, 1 blob or executable, 2 symlink, 3 submodule.

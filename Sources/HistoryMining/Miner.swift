@@ -398,21 +398,24 @@ final class Worker {
         throws -> CommitRecord
     {
         let isMerge = header.parents.count > 1
+        // A merge of a branch that already contains the first parent, with the branch's tree: its first-parent
+        // diff is the reviewed diff, computed once, with exact hunks.
+        let sameAsReviewed =
+            plans.count == 1 && plans[0].mergeBase == header.parents.first && plans[0].tipTree == header.tree
+        let wantsFiles = !(isMerge && !onMainline)
+        // The first-parent diff first: on the first-parent line its hunks must be exact (they feed line
+        // ownership), and the reviewed diffs, which give counts only, then find most blob pairs already diffed.
+        var files: [FileChange] = []
+        if wantsFiles && !sameAsReviewed {
+            files = try knownFiles ?? differ.diff(base: header.parents.first, tip: header.id, countsOnly: !onMainline)
+        }
         var sides: [SideBranch] = []
-        var sameAsReviewed: [FileChange]?
         for plan in plans {
-            var reviewed = try differ.diff(base: plan.mergeBase, tip: plan.tip)
-            // A merge of a branch that already contains the first parent, with the branch's tree: its
-            // first-parent diff is the reviewed diff, already computed.
-            if plans.count == 1, plan.mergeBase == header.parents.first, plan.tipTree == header.tree {
-                sameAsReviewed = reviewed
-            }
+            var reviewed = try differ.diff(base: plan.mergeBase, tip: plan.tip, countsOnly: !(sameAsReviewed && onMainline))
+            if sameAsReviewed && wantsFiles { files = knownFiles ?? reviewed }
             for i in reviewed.indices { reviewed[i].hunks = [] }
             sides.append(SideBranch(tip: plan.tip, mergeBase: plan.mergeBase, commits: plan.commits, reviewedFiles: reviewed))
         }
-        var files: [FileChange] =
-            (isMerge && !onMainline)
-            ? [] : try knownFiles ?? sameAsReviewed ?? differ.diff(base: header.parents.first, tip: header.id)
         if !onMainline {
             for i in files.indices { files[i].hunks = [] }
         }

@@ -189,3 +189,85 @@ import Testing
         }
     }
 }
+
+/// Counts-only trimming (`yardstick_trim_plan`) must give exactly xdiff's counts on the whole texts.
+@Suite struct CountsOnlyTrimmingTests {
+    /// A deterministic generator (SplitMix64), so that every run checks the same texts.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// Lines like code's: many blank lines and braces (xdiff's "frequent" lines), some repeats, some unique.
+    static func line(_ g: inout Generator) -> String {
+        switch g.below(10) {
+        case 0, 1: return "\n"
+        case 2: return "}\n"
+        case 3: return "\treturn 0;\n"
+        case 4: return "\t\tbreak;\n"
+        case 5: return "x = \(g.below(8));\n"
+        default: return "line \(g.below(5_000))\n"
+        }
+    }
+
+    func counts(_ hunks: [Hunk]) -> (Int, Int) {
+        (hunks.reduce(0) { $0 + Int($1.oldCount) }, hunks.reduce(0) { $0 + Int($1.newCount) })
+    }
+
+    @Test func trimmedCountsEqualWholeCountsOnRandomEdits() throws {
+        let repo = try Repository(path: SampleRepositories.path("gerrit"))
+        let differ = try TreeDiffer(repository: repo)
+        var g = Generator(state: 20_261_126)
+        var plans = [0, 0]  // trimmed, whole
+        for round in 0..<3_000 {
+            let size = [3, 20, 200, 2_000][round % 4] + g.below(50)
+            var old = (0..<size).map { _ in Self.line(&g) }
+            if g.below(5) == 0 { old[old.count - 1] = "no newline at the end" }
+            var new = old
+            for _ in 0..<(1 + g.below(6)) {
+                let at = g.below(new.count + 1)
+                switch g.below(4) {
+                case 0: new.insert(contentsOf: (0..<(1 + g.below(40))).map { _ in Self.line(&g) }, at: at)
+                case 1: new.removeSubrange(at..<min(new.count, at + 1 + g.below(40)))
+                case 2: if at < new.count { new[at] = Self.line(&g) }
+                default: if at < new.count { new.insert(new[at], at: at) }
+                }
+            }
+            let a = Array(old.joined().utf8)
+            let b = Array(new.joined().utf8)
+            guard a != b, !a.isEmpty, !b.isEmpty else { continue }
+            try a.withUnsafeBytes { o in
+                try b.withUnsafeBytes { n in
+                    let whole = counts(try differ.hunks(o, n))
+                    if let trimmed = try differ.trimmedHunks(o, n) {
+                        plans[0] += 1
+                        #expect(counts(trimmed) == whole, "round \(round)")
+                    } else {
+                        plans[1] += 1
+                    }
+                }
+            }
+        }
+        // Most pairs are trimmed (the check has something to check), and some are not.
+        #expect(plans[0] > 2_000)
+        #expect(plans[1] > 0)
+    }
+
+    @Test func aMiddleLeftEmptyIsCountedWithoutADiff() throws {
+        let repo = try Repository(path: SampleRepositories.path("gerrit"))
+        let differ = try TreeDiffer(repository: repo)
+        let common = String(repeating: "same\n", count: 50)
+        let a = Array((common + "x\ny\n" + common).utf8)
+        let b = Array((common + common).utf8)
+        let hunks = try a.withUnsafeBytes { o in try b.withUnsafeBytes { n in try differ.trimmedHunks(o, n) } }
+        let counted = try #require(hunks.map(counts))
+        #expect(counted == (2, 0))
+    }
+}
