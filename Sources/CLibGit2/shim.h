@@ -226,6 +226,23 @@ static inline uint64_t yardstick_line_hash(const char *p, size_t n) {
     return h;
 }
 
+/* The end of the line at cur (after its newline, or end): a word at a time, as lines are short and a call to
+ * memchr per line costs more than the search. */
+static inline const char *yardstick_line_end(const char *cur, const char *end) {
+    while (cur + 8 <= end) {
+        uint64_t w;
+        memcpy(&w, cur, 8);
+        uint64_t x = w ^ 0x0A0A0A0A0A0A0A0Aull;
+        uint64_t found = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+        if (found) return cur + (__builtin_ctzll(found) >> 3) + 1;
+        cur += 8;
+    }
+    while (cur < end) {
+        if (*cur++ == '\n') return cur;
+    }
+    return end;
+}
+
 typedef struct {
     const char *line;
     size_t length;
@@ -263,8 +280,7 @@ static inline long yardstick_trim_add(
     const char *cur = p, *end = p + n;
     long k = 0;
     while (cur < end) {
-        const char *nl = memchr(cur, '\n', (size_t)(end - cur));
-        const char *next = nl ? nl + 1 : end;
+        const char *next = yardstick_line_end(cur, end);
         size_t length = (size_t)(next - cur);
         yardstick_trim_class *c = yardstick_trim_find(t, cur, length, yardstick_line_hash(cur, length), 1);
         if (old_side) c->in_old++; else c->in_new++;
@@ -275,13 +291,14 @@ static inline long yardstick_trim_add(
     return k;
 }
 
-/* Counts, for the table's lines, their occurrences in p[0..<n) (common lines). */
-static inline void yardstick_trim_count_common(yardstick_trim_table *t, const char *p, size_t n) {
+/* Counts, for the table's lines, their occurrences in p[0..<n) (common lines); returns the number of lines. */
+static inline long yardstick_trim_count_common(yardstick_trim_table *t, const char *p, size_t n) {
     const char *cur = p, *end = p + n;
+    long lines = 0;
     while (cur < end) {
-        const char *nl = memchr(cur, '\n', (size_t)(end - cur));
-        const char *next = nl ? nl + 1 : end;
+        const char *next = yardstick_line_end(cur, end);
         size_t length = (size_t)(next - cur);
+        lines++;
         int candidate = length >= 4096 ? t->long_lines : (int)((t->lengths[length >> 6] >> (length & 63)) & 1);
         if (candidate) {
             yardstick_trim_class *c = yardstick_trim_find(t, cur, length, yardstick_line_hash(cur, length), 0);
@@ -289,6 +306,7 @@ static inline void yardstick_trim_count_common(yardstick_trim_table *t, const ch
         }
         cur = next;
     }
+    return lines;
 }
 
 /* Replays xdl_cleanup_records' classes and discards for one middle, whole and trimmed. Returns 0 when both
@@ -334,7 +352,6 @@ static inline int yardstick_trim_plan(
     while (d < limit && a[d] == b[d]) d++;
     size_t prefix_bytes = d;
     while (prefix_bytes > 0 && a[prefix_bytes - 1] != '\n') prefix_bytes--;
-    size_t p_lines = yardstick_count_newlines(a, prefix_bytes);
     /* Common suffix lines, not reaching into the prefix of either text (xdiff's limit). */
     size_t room = limit - prefix_bytes;
     size_t e = 0;
@@ -354,16 +371,14 @@ static inline int yardstick_trim_plan(
         t = nl ? (size_t)(nl - a) + 1 : alen;
     }
     size_t tb = blen - (alen - t);
-    long s_lines = (long)yardstick_count_lines(a + t, alen - t);
     long ma = (long)yardstick_count_lines(a + prefix_bytes, t - prefix_bytes);
     long mb = (long)yardstick_count_lines(b + prefix_bytes, tb - prefix_bytes);
     if (ma == 0 || mb == 0) {
         *deleted = ma;
         *added = mb;
-        *prefix_lines = p_lines;
+        *prefix_lines = yardstick_count_newlines(a, prefix_bytes);
         return YARDSTICK_TRIM_COUNTED;
     }
-    long na = (long)p_lines + ma + s_lines, nb = (long)p_lines + mb + s_lines;
     /* The middle lines' classes, and how often each occurs in the common lines. */
     size_t capacity = 16;
     while (capacity < 2 * (size_t)(ma + mb)) capacity <<= 1;
@@ -377,8 +392,10 @@ static inline int yardstick_trim_plan(
     if (table.slots != NULL && classes != NULL && dis != NULL) {
         yardstick_trim_add(&table, a + prefix_bytes, t - prefix_bytes, 1, classes);
         yardstick_trim_add(&table, b + prefix_bytes, tb - prefix_bytes, 0, classes + ma);
-        yardstick_trim_count_common(&table, a, prefix_bytes);
-        yardstick_trim_count_common(&table, a + t, alen - t);
+        long p_lines = yardstick_trim_count_common(&table, a, prefix_bytes);
+        long s_lines = yardstick_trim_count_common(&table, a + t, alen - t);
+        long na = p_lines + ma + s_lines, nb = p_lines + mb + s_lines;
+        *prefix_lines = (size_t)p_lines;
         int ra = yardstick_trim_replay(classes, ma, 1, yardstick_mlim(na), yardstick_mlim(ma), dis, dis + ma);
         int rb = ra < 0 ? -1
                         : yardstick_trim_replay(
@@ -394,7 +411,6 @@ static inline int yardstick_trim_plan(
         *old_end = t;
         *new_start = prefix_bytes;
         *new_end = tb;
-        *prefix_lines = p_lines;
     }
     return plan;
 }
