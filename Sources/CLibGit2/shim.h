@@ -247,7 +247,7 @@ typedef struct {
     const char *line;
     size_t length;
     uint64_t hash;
-    long in_old, in_new, in_common;
+    long in_old, in_new, in_common, in_margin;
 } yardstick_trim_class;
 
 typedef struct {
@@ -291,8 +291,9 @@ static inline long yardstick_trim_add(
     return k;
 }
 
-/* Counts, for the table's lines, their occurrences in p[0..<n) (common lines); returns the number of lines. */
-static inline long yardstick_trim_count_common(yardstick_trim_table *t, const char *p, size_t n) {
+/* Counts, for the table's lines, their occurrences in p[0..<n) (common lines; kept in xdiff's input as a
+ * margin when `margin`); returns the number of lines. */
+static inline long yardstick_trim_count_common(yardstick_trim_table *t, const char *p, size_t n, int margin) {
     const char *cur = p, *end = p + n;
     long lines = 0;
     while (cur < end) {
@@ -302,7 +303,10 @@ static inline long yardstick_trim_count_common(yardstick_trim_table *t, const ch
         int candidate = length >= 4096 ? t->long_lines : (int)((t->lengths[length >> 6] >> (length & 63)) & 1);
         if (candidate) {
             yardstick_trim_class *c = yardstick_trim_find(t, cur, length, yardstick_line_hash(cur, length), 0);
-            if (c) c->in_common++;
+            if (c) {
+                c->in_common++;
+                if (margin) c->in_margin++;
+            }
         }
         cur = next;
     }
@@ -319,7 +323,7 @@ static inline int yardstick_trim_replay(
         yardstick_trim_class *c = classes[i];
         long other = old_side ? c->in_new : c->in_old;
         dis_whole[i] = yardstick_line_class(other + c->in_common, mlim_whole);
-        dis_trimmed[i] = yardstick_line_class(other, mlim_trimmed);
+        dis_trimmed[i] = yardstick_line_class(other + c->in_margin, mlim_trimmed);
     }
     int differ = 0;
     for (long i = 0; i < m; i++) {
@@ -335,9 +339,14 @@ static inline int yardstick_trim_replay(
     return differ;
 }
 
+/* margin: 0 for counts only; otherwise up to this many common lines are kept on each side of the middles (exact
+ * hunks, see yardstick_trim_exact), only identical replays are accepted, and *cut_before / *cut_after say
+ * whether common lines were left out before / after the spans. */
 static inline int yardstick_trim_plan(
-    const char *a, size_t alen, const char *b, size_t blen, size_t *old_start, size_t *old_end, size_t *new_start,
-    size_t *new_end, size_t *prefix_lines, long *deleted, long *added) {
+    const char *a, size_t alen, const char *b, size_t blen, long margin, size_t *old_start, size_t *old_end,
+    size_t *new_start, size_t *new_end, size_t *prefix_lines, long *deleted, long *added, int *cut_before,
+    int *cut_after) {
+    *cut_before = *cut_after = 0;
     if (alen == 0 || blen == 0) return YARDSTICK_TRIM_WHOLE;
     /* Common prefix: the lines wholly before the first differing byte. */
     size_t limit = alen < blen ? alen : blen;
@@ -373,7 +382,21 @@ static inline int yardstick_trim_plan(
     size_t tb = blen - (alen - t);
     long ma = (long)yardstick_count_lines(a + prefix_bytes, t - prefix_bytes);
     long mb = (long)yardstick_count_lines(b + prefix_bytes, tb - prefix_bytes);
-    if (ma == 0 || mb == 0) {
+    /* The margins: the last lines of the prefix and the first of the suffix, kept in the input. */
+    size_t keep_from = prefix_bytes, keep_to = t;
+    if (margin > 0) {
+        long k = 0;
+        while (keep_from > 0 && k < margin) {
+            keep_from--; /* onto the newline ending the line before */
+            while (keep_from > 0 && a[keep_from - 1] != '\n') keep_from--;
+            k++;
+        }
+        for (k = 0; keep_to < alen && k < margin; k++) keep_to = (size_t)(yardstick_line_end(a + keep_to, a + alen) - a);
+        *cut_before = keep_from > 0;
+        *cut_after = keep_to < alen;
+        if (!*cut_before && !*cut_after) return YARDSTICK_TRIM_WHOLE; /* nothing to leave out */
+    }
+    if ((ma == 0 || mb == 0) && margin == 0) {
         *deleted = ma;
         *added = mb;
         *prefix_lines = yardstick_count_newlines(a, prefix_bytes);
@@ -386,31 +409,35 @@ static inline int yardstick_trim_plan(
     memset(&table, 0, sizeof(table));
     table.mask = capacity - 1;
     table.slots = calloc(capacity, sizeof(yardstick_trim_class));
-    yardstick_trim_class **classes = malloc((size_t)(ma + mb) * sizeof(yardstick_trim_class *));
-    char *dis = malloc(2 * (size_t)(ma + mb));
+    yardstick_trim_class **classes = malloc((size_t)(ma + mb + 1) * sizeof(yardstick_trim_class *));
+    char *dis = malloc(2 * (size_t)(ma + mb) + 1);
     int plan = YARDSTICK_TRIM_WHOLE;
     if (table.slots != NULL && classes != NULL && dis != NULL) {
         yardstick_trim_add(&table, a + prefix_bytes, t - prefix_bytes, 1, classes);
         yardstick_trim_add(&table, b + prefix_bytes, tb - prefix_bytes, 0, classes + ma);
-        long p_lines = yardstick_trim_count_common(&table, a, prefix_bytes);
-        long s_lines = yardstick_trim_count_common(&table, a + t, alen - t);
-        long na = p_lines + ma + s_lines, nb = p_lines + mb + s_lines;
-        *prefix_lines = (size_t)p_lines;
-        int ra = yardstick_trim_replay(classes, ma, 1, yardstick_mlim(na), yardstick_mlim(ma), dis, dis + ma);
+        long p_cut = yardstick_trim_count_common(&table, a, keep_from, 0);
+        long p_kept = yardstick_trim_count_common(&table, a + keep_from, prefix_bytes - keep_from, 1);
+        long s_kept = yardstick_trim_count_common(&table, a + t, keep_to - t, 1);
+        long s_cut = yardstick_trim_count_common(&table, a + keep_to, alen - keep_to, 0);
+        long na = p_cut + p_kept + ma + s_kept + s_cut, nb = p_cut + p_kept + mb + s_kept + s_cut;
+        *prefix_lines = (size_t)p_cut;
+        int ra = yardstick_trim_replay(
+            classes, ma, 1, yardstick_mlim(na), yardstick_mlim(p_kept + ma + s_kept), dis, dis + ma);
         int rb = ra < 0 ? -1
                         : yardstick_trim_replay(
-                              classes + ma, mb, 0, yardstick_mlim(nb), yardstick_mlim(mb), dis + 2 * ma, dis + 2 * ma + mb);
+                              classes + ma, mb, 0, yardstick_mlim(nb), yardstick_mlim(p_kept + mb + s_kept), dis + 2 * ma,
+                              dis + 2 * ma + mb);
         if (ra == 0 && rb == 0) plan = YARDSTICK_TRIM_SPANS;
-        else if (ra >= 0 && rb >= 0) plan = YARDSTICK_TRIM_SPANS_IF_EXACT;
+        else if (ra >= 0 && rb >= 0 && margin == 0) plan = YARDSTICK_TRIM_SPANS_IF_EXACT;
     }
     free(table.slots);
     free(classes);
     free(dis);
     if (plan != YARDSTICK_TRIM_WHOLE) {
-        *old_start = prefix_bytes;
-        *old_end = t;
-        *new_start = prefix_bytes;
-        *new_end = tb;
+        *old_start = keep_from;
+        *old_end = keep_to;
+        *new_start = keep_from;
+        *new_end = blen - (alen - keep_to);
     }
     return plan;
 }

@@ -343,8 +343,12 @@ package final class TreeDiffer {
                 counted = DiffCache.Counted(isBinary: false, hunks: trimmed)
                 cache.storeCountsOnly(key, counted)
             } else {
+                let trims = mayTrimForCounts && !submodule
                 let hunks = try oldContent.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in
-                    try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in try self.hunks(o, n) }
+                    try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in
+                        if trims, let exact = try self.exactTrimmedHunks(o, n) { return exact }
+                        return try self.hunks(o, n)
+                    }
                 }
                 counted = DiffCache.Counted(isBinary: false, hunks: hunks)
                 cache.store(key, counted)
@@ -373,9 +377,11 @@ package final class TreeDiffer {
         var prefixLines = 0
         var deleted = 0
         var added = 0
+        var cutBefore: Int32 = 0
+        var cutAfter: Int32 = 0
         let plan = yardstick_trim_plan(
-            ob.assumingMemoryBound(to: CChar.self), old.count, nb.assumingMemoryBound(to: CChar.self), new.count,
-            &oldStart, &oldEnd, &newStart, &newEnd, &prefixLines, &deleted, &added)
+            ob.assumingMemoryBound(to: CChar.self), old.count, nb.assumingMemoryBound(to: CChar.self), new.count, 0,
+            &oldStart, &oldEnd, &newStart, &newEnd, &prefixLines, &deleted, &added, &cutBefore, &cutAfter)
         let shift = UInt32(prefixLines)
         switch plan {
         case YARDSTICK_TRIM_COUNTED:
@@ -398,6 +404,110 @@ package final class TreeDiffer {
         default:
             return nil
         }
+    }
+
+    /// Common lines kept on each side of the changed middle when exact hunks are wanted.
+    static let exactMargin = 64
+    /// How close (in lines) a change may slide to a place where common lines were left out: xdiff's indent
+    /// heuristic looks at up to 21 lines around each place a change could sit (MAX_BLANKS 20, xdiffi.c).
+    static let slideClearance = 30
+
+    /// Exactly the hunks of `hunks(old, new)`, positions included, from a diff of the changed middle with
+    /// `exactMargin` common lines on each side, when (1) `yardstick_trim_plan` shows xdiff classifies and
+    /// discards the middle lines the same way with and without the lines left out, so Myers marks the same
+    /// lines, and (2) no change could slide (xdl_change_compact) to within `slideClearance` lines of a place
+    /// where lines were left out, so compaction and the indent heuristic see the same lines; nil otherwise.
+    func exactTrimmedHunks(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? {
+        guard let ob = old.baseAddress, let nb = new.baseAddress else { return nil }
+        var oldStart = 0
+        var oldEnd = 0
+        var newStart = 0
+        var newEnd = 0
+        var prefixLines = 0
+        var deleted = 0
+        var added = 0
+        var cutBefore: Int32 = 0
+        var cutAfter: Int32 = 0
+        let plan = yardstick_trim_plan(
+            ob.assumingMemoryBound(to: CChar.self), old.count, nb.assumingMemoryBound(to: CChar.self), new.count,
+            Self.exactMargin, &oldStart, &oldEnd, &newStart, &newEnd, &prefixLines, &deleted, &added, &cutBefore, &cutAfter)
+        guard plan == YARDSTICK_TRIM_SPANS else { return nil }
+        let oldSpan = UnsafeRawBufferPointer(rebasing: old[oldStart..<oldEnd])
+        let newSpan = UnsafeRawBufferPointer(rebasing: new[newStart..<newEnd])
+        let hunks = try self.hunks(oldSpan, newSpan)
+        let oldLines = Self.lineStarts(oldSpan)
+        let newLines = Self.lineStarts(newSpan)
+        var oldChanged = [Bool](repeating: false, count: oldLines.count - 1)
+        var newChanged = [Bool](repeating: false, count: newLines.count - 1)
+        for h in hunks {
+            if h.oldCount > 0 { for i in Int(h.oldStart) - 1..<Int(h.oldStart) - 1 + Int(h.oldCount) { oldChanged[i] = true } }
+            if h.newCount > 0 { for i in Int(h.newStart) - 1..<Int(h.newStart) - 1 + Int(h.newCount) { newChanged[i] = true } }
+        }
+        guard
+            Self.slidesClear(oldSpan, oldLines, oldChanged, cutBefore: cutBefore != 0, cutAfter: cutAfter != 0),
+            Self.slidesClear(newSpan, newLines, newChanged, cutBefore: cutBefore != 0, cutAfter: cutAfter != 0)
+        else { return nil }
+        let shift = UInt32(prefixLines)
+        return hunks.map {
+            Hunk(oldStart: $0.oldStart + shift, oldCount: $0.oldCount, newStart: $0.newStart + shift, newCount: $0.newCount)
+        }
+    }
+
+    /// Byte offsets where each line starts, and the end: line i is starts[i]..<starts[i + 1].
+    static func lineStarts(_ text: UnsafeRawBufferPointer) -> [Int] {
+        var starts = [0]
+        guard let base = text.baseAddress else { return starts }
+        var p = base
+        let end = base + text.count
+        while p < end, let hit = memchr(p, 0x0A, end - p) {
+            p = UnsafeRawPointer(hit) + 1
+            starts.append(p - base)
+        }
+        if starts.last != text.count { starts.append(text.count) }
+        return starts
+    }
+
+    /// Whether every group of changed lines stays, wherever xdiff could slide it (up while the line above
+    /// equals its last line, down while the line below equals its first), at least `slideClearance` lines from
+    /// an edge where common lines were left out, and could not slide into another group.
+    static func slidesClear(
+        _ text: UnsafeRawBufferPointer, _ starts: [Int], _ changed: [Bool], cutBefore: Bool, cutAfter: Bool
+    ) -> Bool {
+        let n = changed.count
+        func same(_ i: Int, _ j: Int) -> Bool {
+            let li = starts[i + 1] - starts[i]
+            guard li == starts[j + 1] - starts[j], let base = text.baseAddress else { return false }
+            return memcmp(base + starts[i], base + starts[j], li) == 0
+        }
+        var i = 0
+        while i < n {
+            guard changed[i] else {
+                i += 1
+                continue
+            }
+            var e = i
+            while e < n && changed[e] { e += 1 }
+            // Up.
+            var s0 = i
+            var e0 = e
+            while s0 > 0 && same(s0 - 1, e0 - 1) {
+                if changed[s0 - 1] { return false }
+                s0 -= 1
+                e0 -= 1
+            }
+            // Down.
+            var s1 = i
+            var e1 = e
+            while e1 < n && same(s1, e1) {
+                if changed[e1] { return false }
+                s1 += 1
+                e1 += 1
+            }
+            if cutBefore && s0 < slideClearance { return false }
+            if cutAfter && e1 > n - slideClearance { return false }
+            i = e
+        }
+        return true
     }
 
     /// 0 tree, 1 blob or executable, 2 symlink, 3 submodule.

@@ -260,6 +260,62 @@ import Testing
         #expect(plans[1] > 0)
     }
 
+    /// Code-like lines with indentation (for xdiff's indent heuristic) and runs of repeated lines (for sliding).
+    static func codeLine(_ g: inout Generator) -> String {
+        switch g.below(12) {
+        case 0, 1: return "\n"
+        case 2: return "}\n"
+        case 3: return "\t}\n"
+        case 4: return "\t\treturn 0;\n"
+        case 5: return "\tif (x) {\n"
+        case 6: return "#endif\n"
+        case 7: return "\t\tx = \(g.below(4));\n"
+        default: return String(repeating: "\t", count: g.below(3)) + "call(\(g.below(3_000)));\n"
+        }
+    }
+
+    @Test func exactTrimmingGivesXdiffsHunksOnRandomEdits() throws {
+        let repo = try Repository(path: SampleRepositories.path("gerrit"))
+        let differ = try TreeDiffer(repository: repo)
+        var g = Generator(state: 4_242)
+        var plans = [0, 0]  // trimmed, whole
+        for round in 0..<3_000 {
+            let size = [10, 150, 400, 2_000][round % 4] + g.below(50)
+            var old = (0..<size).map { _ in Self.codeLine(&g) }
+            if g.below(5) == 0 { old[old.count - 1] = "\tno newline at the end" }
+            var new = old
+            for _ in 0..<(1 + g.below(4)) {
+                let at = g.below(new.count + 1)
+                switch g.below(5) {
+                case 0: new.insert(contentsOf: (0..<(1 + g.below(12))).map { _ in Self.codeLine(&g) }, at: at)
+                case 1: new.removeSubrange(at..<min(new.count, at + 1 + g.below(12)))
+                case 2: if at < new.count { new[at] = Self.codeLine(&g) }
+                case 3: if at < new.count { new.insert(contentsOf: Array(repeating: new[at], count: 1 + g.below(3)), at: at) }
+                default:
+                    // A block duplicated next to itself: the classic sliding case.
+                    let block = Array(new[at..<min(new.count, at + 1 + g.below(6))])
+                    new.insert(contentsOf: block, at: at)
+                }
+            }
+            let a = Array(old.joined().utf8)
+            let b = Array(new.joined().utf8)
+            guard a != b, !a.isEmpty, !b.isEmpty else { continue }
+            try a.withUnsafeBytes { o in
+                try b.withUnsafeBytes { n in
+                    let whole = try differ.hunks(o, n)
+                    if let trimmed = try differ.exactTrimmedHunks(o, n) {
+                        plans[0] += 1
+                        #expect(trimmed == whole, "round \(round)")
+                    } else {
+                        plans[1] += 1
+                    }
+                }
+            }
+        }
+        #expect(plans[0] > 1_000)
+        #expect(plans[1] > 0)
+    }
+
     @Test func aMiddleLeftEmptyIsCountedWithoutADiff() throws {
         let repo = try Repository(path: SampleRepositories.path("gerrit"))
         let differ = try TreeDiffer(repository: repo)
