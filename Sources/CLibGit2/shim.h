@@ -253,9 +253,17 @@ typedef struct {
 typedef struct {
     yardstick_trim_class *slots;
     size_t mask;
-    uint64_t lengths[64]; /* one bit per length below 4096 of the middle lines */
-    int long_lines;       /* a middle line of 4096 bytes or more */
+    uint64_t signatures[64]; /* one bit per signature (length and first bytes) of the middle lines */
 } yardstick_trim_table;
+
+/* A 12-bit signature of a line from its length and first (up to) eight bytes: most common lines differ from
+ * every middle line there, and are then not hashed at all. */
+static inline unsigned yardstick_line_signature(const char *p, size_t n) {
+    uint64_t w = 0;
+    memcpy(&w, p, n < 8 ? n : 8);
+    uint64_t h = (w ^ ((uint64_t)n * 0x9E3779B97F4A7C15ull)) * 0xFF51AFD7ED558CCDull;
+    return (unsigned)(h >> 52);
+}
 
 static inline yardstick_trim_class *yardstick_trim_find(
     yardstick_trim_table *t, const char *line, size_t length, uint64_t hash, int insert) {
@@ -284,7 +292,8 @@ static inline long yardstick_trim_add(
         size_t length = (size_t)(next - cur);
         yardstick_trim_class *c = yardstick_trim_find(t, cur, length, yardstick_line_hash(cur, length), 1);
         if (old_side) c->in_old++; else c->in_new++;
-        if (length < 4096) t->lengths[length >> 6] |= 1ull << (length & 63); else t->long_lines = 1;
+        unsigned sig = yardstick_line_signature(cur, length);
+        t->signatures[sig >> 6] |= 1ull << (sig & 63);
         classes[k++] = c;
         cur = next;
     }
@@ -300,8 +309,8 @@ static inline long yardstick_trim_count_common(yardstick_trim_table *t, const ch
         const char *next = yardstick_line_end(cur, end);
         size_t length = (size_t)(next - cur);
         lines++;
-        int candidate = length >= 4096 ? t->long_lines : (int)((t->lengths[length >> 6] >> (length & 63)) & 1);
-        if (candidate) {
+        unsigned sig = yardstick_line_signature(cur, length);
+        if ((t->signatures[sig >> 6] >> (sig & 63)) & 1) {
             yardstick_trim_class *c = yardstick_trim_find(t, cur, length, yardstick_line_hash(cur, length), 0);
             if (c) {
                 c->in_common++;

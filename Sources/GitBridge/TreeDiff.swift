@@ -36,8 +36,9 @@ package final class TreeDiffer {
     /// Hunks as `git blame` computes them (common tail trimmed first); otherwise whole files, as
     /// `git diff --numstat` counts them.
     private let trimsCommonTail: Bool
-    /// Whether counts-only diffs may leave out common lines (not with white space ignored, where equal lines
-    /// need not be equal bytes, nor for blame hunks).
+    /// Whether diffs may leave out common lines when that provably changes nothing they are used for (counts
+    /// only: `trimmedHunks`; exact hunks: `exactTrimmedHunks`). Not with white space ignored, where equal
+    /// lines need not be equal bytes, nor for blame hunks, which follow git blame's own trimming.
     private let mayTrimForCounts: Bool
 
     /// - Parameter significantLinesOnly: ignore changes in white space and blank lines (for SZZ, where a
@@ -318,7 +319,8 @@ package final class TreeDiffer {
         return value
     }
 
-    /// A modified (or renamed) file: hunks from the cache, or from xdiff.
+    /// A modified (or renamed) file: hunks from the cache, or from xdiff (on trimmed input where that is
+    /// proven to change nothing the caller uses).
     private func modified(
         path: String, oldPath: String?, status: FileChange.Status, old: (ObjectID, UInt32), new: (ObjectID, UInt32),
         countsOnly: Bool
