@@ -158,11 +158,14 @@ static inline int yardstick_span_diff(
  * for both inputs (whole, trimmed). It accepts the trim when
  *   - both replays keep and discard the same middle lines: xdiff then sees the same problem either way; or
  *   - the replays differ only in lines that no line of the other middle equals (they could never be matched,
- *     so the longest common subsequence of the kept lines is the same), provided the trimmed diff then changes at most YARDSTICK_TRIM_EXACT_LIMIT lines (checked by the caller):
- *     below that edit distance xdiff's Myers never reaches its cost heuristics (they start at 256 steps,
- *     and a search of edit distance D takes about D/2), so both runs count the minimal edit, which unmatchable
- *     lines do not change.
- * Hunk positions can differ (xdiff slides changes into common lines), so callers must use the counts only.
+ *     so the longest common subsequence of the kept lines is the same), provided the trimmed diff then
+ *     changes at most YARDSTICK_TRIM_EXACT_LIMIT lines (checked by the caller): below that edit distance,
+ *     xdiff's Myers never reaches its cost heuristics (they start at 256 steps, and a search of edit
+ *     distance D takes about D/2), so both runs count the minimal edit, which unmatchable lines do not
+ *     change.
+ * Hunk positions can then differ (xdiff slides changes into common lines), so such callers use the counts
+ * only. With a margin (exact hunks, TreeDiffer.exactTrimmedHunks) only the first case is accepted, and the
+ * caller also checks that no change could slide near a cut.
  *
  * Returns YARDSTICK_TRIM_WHOLE (diff the whole texts), YARDSTICK_TRIM_SPANS (diff the middles
  * [*old_start, *old_end) and [*new_start, *new_end); *prefix_lines common lines come before them),

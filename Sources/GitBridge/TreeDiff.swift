@@ -371,32 +371,21 @@ package final class TreeDiffer {
     /// texts' common start and end when `yardstick_trim_plan` shows that this changes no count; nil when the
     /// whole texts must be diffed. Their positions may differ from xdiff's on the whole texts.
     func trimmedHunks(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? {
-        guard let ob = old.baseAddress, let nb = new.baseAddress else { return nil }
-        var oldStart = 0
-        var oldEnd = 0
-        var newStart = 0
-        var newEnd = 0
-        var prefixLines = 0
-        var deleted = 0
-        var added = 0
-        var cutBefore: Int32 = 0
-        var cutAfter: Int32 = 0
-        let plan = yardstick_trim_plan(
-            ob.assumingMemoryBound(to: CChar.self), old.count, nb.assumingMemoryBound(to: CChar.self), new.count, 0,
-            &oldStart, &oldEnd, &newStart, &newEnd, &prefixLines, &deleted, &added, &cutBefore, &cutAfter)
-        let shift = UInt32(prefixLines)
-        switch plan {
+        guard let trim = TrimPlan(old, new, margin: 0) else { return nil }
+        let shift = UInt32(trim.prefixLines)
+        switch trim.plan {
         case YARDSTICK_TRIM_COUNTED:
-            guard deleted + added > 0 else { return [] }
+            guard trim.deleted + trim.added > 0 else { return [] }
             return [
                 Hunk(
-                    oldStart: deleted > 0 ? shift + 1 : shift, oldCount: UInt32(deleted), newStart: added > 0 ? shift + 1 : shift,
-                    newCount: UInt32(added))
+                    oldStart: trim.deleted > 0 ? shift + 1 : shift, oldCount: UInt32(trim.deleted),
+                    newStart: trim.added > 0 ? shift + 1 : shift, newCount: UInt32(trim.added))
             ]
         case YARDSTICK_TRIM_SPANS, YARDSTICK_TRIM_SPANS_IF_EXACT:
             let hunks = try self.hunks(
-                UnsafeRawBufferPointer(rebasing: old[oldStart..<oldEnd]), UnsafeRawBufferPointer(rebasing: new[newStart..<newEnd]))
-            if plan == YARDSTICK_TRIM_SPANS_IF_EXACT {
+                UnsafeRawBufferPointer(rebasing: old[trim.oldStart..<trim.oldEnd]),
+                UnsafeRawBufferPointer(rebasing: new[trim.newStart..<trim.newEnd]))
+            if trim.plan == YARDSTICK_TRIM_SPANS_IF_EXACT {
                 let changed = hunks.reduce(0) { $0 + Int($1.oldCount) + Int($1.newCount) }
                 if changed > Int(YARDSTICK_TRIM_EXACT_LIMIT) { return nil }
             }
@@ -405,6 +394,31 @@ package final class TreeDiffer {
             }
         default:
             return nil
+        }
+    }
+
+    /// `yardstick_trim_plan`'s answer for two texts.
+    struct TrimPlan {
+        var plan: Int32 = 0
+        var oldStart = 0
+        var oldEnd = 0
+        var newStart = 0
+        var newEnd = 0
+        var prefixLines = 0
+        var deleted = 0
+        var added = 0
+        var cutBefore = false
+        var cutAfter = false
+
+        init?(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer, margin: Int) {
+            guard let ob = old.baseAddress, let nb = new.baseAddress else { return nil }
+            var before: Int32 = 0
+            var after: Int32 = 0
+            plan = yardstick_trim_plan(
+                ob.assumingMemoryBound(to: CChar.self), old.count, nb.assumingMemoryBound(to: CChar.self), new.count, margin,
+                &oldStart, &oldEnd, &newStart, &newEnd, &prefixLines, &deleted, &added, &before, &after)
+            cutBefore = before != 0
+            cutAfter = after != 0
         }
     }
 
@@ -420,22 +434,10 @@ package final class TreeDiffer {
     /// lines, and (2) no change could slide (xdl_change_compact) to within `slideClearance` lines of a place
     /// where lines were left out, so compaction and the indent heuristic see the same lines; nil otherwise.
     func exactTrimmedHunks(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? {
-        guard let ob = old.baseAddress, let nb = new.baseAddress else { return nil }
-        var oldStart = 0
-        var oldEnd = 0
-        var newStart = 0
-        var newEnd = 0
-        var prefixLines = 0
-        var deleted = 0
-        var added = 0
-        var cutBefore: Int32 = 0
-        var cutAfter: Int32 = 0
-        let plan = yardstick_trim_plan(
-            ob.assumingMemoryBound(to: CChar.self), old.count, nb.assumingMemoryBound(to: CChar.self), new.count,
-            Self.exactMargin, &oldStart, &oldEnd, &newStart, &newEnd, &prefixLines, &deleted, &added, &cutBefore, &cutAfter)
-        guard plan == YARDSTICK_TRIM_SPANS else { return nil }
-        let oldSpan = UnsafeRawBufferPointer(rebasing: old[oldStart..<oldEnd])
-        let newSpan = UnsafeRawBufferPointer(rebasing: new[newStart..<newEnd])
+        guard let trim = TrimPlan(old, new, margin: Self.exactMargin) else { return nil }
+        guard trim.plan == YARDSTICK_TRIM_SPANS else { return nil }
+        let oldSpan = UnsafeRawBufferPointer(rebasing: old[trim.oldStart..<trim.oldEnd])
+        let newSpan = UnsafeRawBufferPointer(rebasing: new[trim.newStart..<trim.newEnd])
         let hunks = try self.hunks(oldSpan, newSpan)
         let oldLines = Self.lineStarts(oldSpan)
         let newLines = Self.lineStarts(newSpan)
@@ -446,10 +448,10 @@ package final class TreeDiffer {
             if h.newCount > 0 { for i in Int(h.newStart) - 1..<Int(h.newStart) - 1 + Int(h.newCount) { newChanged[i] = true } }
         }
         guard
-            Self.slidesClear(oldSpan, oldLines, oldChanged, cutBefore: cutBefore != 0, cutAfter: cutAfter != 0),
-            Self.slidesClear(newSpan, newLines, newChanged, cutBefore: cutBefore != 0, cutAfter: cutAfter != 0)
+            Self.slidesClear(oldSpan, oldLines, oldChanged, cutBefore: trim.cutBefore, cutAfter: trim.cutAfter),
+            Self.slidesClear(newSpan, newLines, newChanged, cutBefore: trim.cutBefore, cutAfter: trim.cutAfter)
         else { return nil }
-        let shift = UInt32(prefixLines)
+        let shift = UInt32(trim.prefixLines)
         return hunks.map {
             Hunk(oldStart: $0.oldStart + shift, oldCount: $0.oldCount, newStart: $0.newStart + shift, newCount: $0.newCount)
         }

@@ -221,43 +221,64 @@ import Testing
         (hunks.reduce(0) { $0 + Int($1.oldCount) }, hunks.reduce(0) { $0 + Int($1.newCount) })
     }
 
-    @Test func trimmedCountsEqualWholeCountsOnRandomEdits() throws {
-        let repo = try Repository(path: SampleRepositories.path("gerrit"))
-        let differ = try TreeDiffer(repository: repo)
-        var g = Generator(state: 20_261_126)
-        var plans = [0, 0]  // trimmed, whole
-        for round in 0..<3_000 {
-            let size = [3, 20, 200, 2_000][round % 4] + g.below(50)
-            var old = (0..<size).map { _ in Self.line(&g) }
-            if g.below(5) == 0 { old[old.count - 1] = "no newline at the end" }
+    /// Pairs of texts, each a random text of one of `sizes` lines and a random edit of it: runs of lines
+    /// inserted, deleted or replaced, a line repeated, a block duplicated next to itself (the classic case of a
+    /// change xdiff can slide). Pairs of equal or empty texts are left out.
+    static func randomEdits(
+        seed: UInt64, rounds: Int, sizes: [Int], edits: Int, run: Int, line: (inout Generator) -> String
+    ) -> [(old: [UInt8], new: [UInt8])] {
+        var g = Generator(state: seed)
+        var pairs: [(old: [UInt8], new: [UInt8])] = []
+        for round in 0..<rounds {
+            var old = (0..<(sizes[round % sizes.count] + g.below(50))).map { _ in line(&g) }
+            if g.below(5) == 0 { old[old.count - 1] = "\tno newline at the end" }
             var new = old
-            for _ in 0..<(1 + g.below(6)) {
+            for _ in 0..<(1 + g.below(edits)) {
                 let at = g.below(new.count + 1)
-                switch g.below(4) {
-                case 0: new.insert(contentsOf: (0..<(1 + g.below(40))).map { _ in Self.line(&g) }, at: at)
-                case 1: new.removeSubrange(at..<min(new.count, at + 1 + g.below(40)))
-                case 2: if at < new.count { new[at] = Self.line(&g) }
-                default: if at < new.count { new.insert(new[at], at: at) }
+                switch g.below(5) {
+                case 0: new.insert(contentsOf: (0..<(1 + g.below(run))).map { _ in line(&g) }, at: at)
+                case 1: new.removeSubrange(at..<min(new.count, at + 1 + g.below(run)))
+                case 2: if at < new.count { new[at] = line(&g) }
+                case 3: if at < new.count { new.insert(contentsOf: Array(repeating: new[at], count: 1 + g.below(3)), at: at) }
+                default: new.insert(contentsOf: Array(new[at..<min(new.count, at + 1 + g.below(6))]), at: at)
                 }
             }
-            let a = Array(old.joined().utf8)
-            let b = Array(new.joined().utf8)
-            guard a != b, !a.isEmpty, !b.isEmpty else { continue }
-            try a.withUnsafeBytes { o in
-                try b.withUnsafeBytes { n in
-                    let whole = counts(try differ.hunks(o, n))
-                    if let trimmed = try differ.trimmedHunks(o, n) {
-                        plans[0] += 1
-                        #expect(counts(trimmed) == whole, "round \(round)")
-                    } else {
-                        plans[1] += 1
+            let pair = (old: Array(old.joined().utf8), new: Array(new.joined().utf8))
+            if pair.old != pair.new && !pair.old.isEmpty && !pair.new.isEmpty { pairs.append(pair) }
+        }
+        return pairs
+    }
+
+    /// Runs `trimmed` and whole-file xdiff on each pair; returns how many pairs were trimmed and how many not.
+    func compare(
+        _ pairs: [(old: [UInt8], new: [UInt8])], _ trimmed: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> [Hunk]?,
+        whole: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> [Hunk],
+        same: ([Hunk], [Hunk]) -> Bool
+    ) throws -> (trimmed: Int, whole: Int) {
+        var result = (trimmed: 0, whole: 0)
+        for (round, pair) in pairs.enumerated() {
+            try pair.old.withUnsafeBytes { o in
+                try pair.new.withUnsafeBytes { n in
+                    guard let cut = try trimmed(o, n) else {
+                        result.whole += 1
+                        return
                     }
+                    result.trimmed += 1
+                    let full = try whole(o, n)
+                    #expect(same(cut, full), "pair \(round): \(cut) against \(full)")
                 }
             }
         }
+        return result
+    }
+
+    @Test func trimmedCountsEqualWholeCountsOnRandomEdits() throws {
+        let differ = try TreeDiffer(repository: try Repository(path: SampleRepositories.path("gerrit")))
+        let pairs = Self.randomEdits(seed: 20_261_126, rounds: 3_000, sizes: [3, 20, 200, 2_000], edits: 6, run: 40, line: Self.line)
+        let plans = try compare(pairs, differ.trimmedHunks, whole: differ.hunks) { counts($0) == counts($1) }
         // Most pairs are trimmed (the check has something to check), and some are not.
-        #expect(plans[0] > 2_000)
-        #expect(plans[1] > 0)
+        #expect(plans.trimmed > 2_000)
+        #expect(plans.whole > 0)
     }
 
     /// Code-like lines with indentation (for xdiff's indent heuristic) and runs of repeated lines (for sliding).
@@ -275,45 +296,11 @@ import Testing
     }
 
     @Test func exactTrimmingGivesXdiffsHunksOnRandomEdits() throws {
-        let repo = try Repository(path: SampleRepositories.path("gerrit"))
-        let differ = try TreeDiffer(repository: repo)
-        var g = Generator(state: 4_242)
-        var plans = [0, 0]  // trimmed, whole
-        for round in 0..<3_000 {
-            let size = [10, 150, 400, 2_000][round % 4] + g.below(50)
-            var old = (0..<size).map { _ in Self.codeLine(&g) }
-            if g.below(5) == 0 { old[old.count - 1] = "\tno newline at the end" }
-            var new = old
-            for _ in 0..<(1 + g.below(4)) {
-                let at = g.below(new.count + 1)
-                switch g.below(5) {
-                case 0: new.insert(contentsOf: (0..<(1 + g.below(12))).map { _ in Self.codeLine(&g) }, at: at)
-                case 1: new.removeSubrange(at..<min(new.count, at + 1 + g.below(12)))
-                case 2: if at < new.count { new[at] = Self.codeLine(&g) }
-                case 3: if at < new.count { new.insert(contentsOf: Array(repeating: new[at], count: 1 + g.below(3)), at: at) }
-                default:
-                    // A block duplicated next to itself: the classic sliding case.
-                    let block = Array(new[at..<min(new.count, at + 1 + g.below(6))])
-                    new.insert(contentsOf: block, at: at)
-                }
-            }
-            let a = Array(old.joined().utf8)
-            let b = Array(new.joined().utf8)
-            guard a != b, !a.isEmpty, !b.isEmpty else { continue }
-            try a.withUnsafeBytes { o in
-                try b.withUnsafeBytes { n in
-                    let whole = try differ.hunks(o, n)
-                    if let trimmed = try differ.exactTrimmedHunks(o, n) {
-                        plans[0] += 1
-                        #expect(trimmed == whole, "round \(round)")
-                    } else {
-                        plans[1] += 1
-                    }
-                }
-            }
-        }
-        #expect(plans[0] > 1_000)
-        #expect(plans[1] > 0)
+        let differ = try TreeDiffer(repository: try Repository(path: SampleRepositories.path("gerrit")))
+        let pairs = Self.randomEdits(seed: 4_242, rounds: 3_000, sizes: [10, 150, 400, 2_000], edits: 4, run: 12, line: Self.codeLine)
+        let plans = try compare(pairs, differ.exactTrimmedHunks, whole: differ.hunks, same: ==)
+        #expect(plans.trimmed > 1_000)
+        #expect(plans.whole > 0)
     }
 
     @Test func aMiddleLeftEmptyIsCountedWithoutADiff() throws {
