@@ -37,14 +37,13 @@ public struct ExclusionPolicy: Sendable {
             // Byte searches first (they never miss what the Character-level checks find): most paths are
             // neither lock files nor under a vendored directory.
             let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] } ?? path.utf8[...]
-            let components = path.split(separator: "/")
             if Self.lockFileNames.contains(String(decoding: name, as: UTF8.self)),
-                let name = components.last, Self.defaultLockFiles.contains(String(name))
+                let name = path.split(separator: "/").last, Self.defaultLockFiles.contains(String(name))
             {
                 return "lock file"
             }
             if Self.defaultVendorDirectories.contains(where: { Glob.hasDirectory(path, $0) }),
-                let dir = components.dropLast().first(where: { Self.defaultVendorDirectories.contains(String($0)) })
+                let dir = path.split(separator: "/").dropLast().first(where: { Self.defaultVendorDirectories.contains(String($0)) })
             {
                 return "vendored (\(dir)/)"
             }

@@ -29,7 +29,7 @@ final class PathClassifier {
             return a
         }
         let flags = exclusions.attributes.flags(for: path)
-        let name = path.split(separator: "/").last.map { $0.lowercased() } ?? ""
+        let name = (path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]).lowercased()
         // An ADR is a text document; READMEs, indexes and templates are not decisions.
         let documentExtensions = [".md", ".markdown", ".rst", ".adoc", ".txt", ".org"]
         let adrName =
