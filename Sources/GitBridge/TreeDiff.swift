@@ -66,6 +66,12 @@ package final class TreeDiffer {
         options.flags = GIT_DIFF_FORCE_TEXT.rawValue | GIT_DIFF_INDENT_HEURISTIC.rawValue
     }
 
+    /// Root trees of commits already known (from their headers), so that diffs need not read those commits.
+    package var knownTrees: [ObjectID: ObjectID] {
+        get { trees.knownTrees }
+        set { trees.knownTrees = newValue }
+    }
+
     /// `git diff --numstat base tip` for two commits (nil base: the empty tree), with hunks.
     ///
     /// - Parameter countsOnly: only the line counts will be used, never where the hunks fall. The lines both
@@ -627,6 +633,9 @@ final class TreeCache {
     private var order: [ObjectID] = []
     private var oldest = 0
     private var commitTrees: [ObjectID: ObjectID] = [:]
+    /// Root trees of commits whose headers were already read (shared, never changed): their commits need
+    /// not be read again.
+    var knownTrees: [ObjectID: ObjectID] = [:]
     let capacity: Int
 
     /// Trees held now.
@@ -653,7 +662,7 @@ final class TreeCache {
 
     /// The root tree of a commit.
     func tree(commit: ObjectID) throws(GitError) -> Tree {
-        if let id = commitTrees[commit] { return try tree(id) }
+        if let id = knownTrees[commit] ?? commitTrees[commit] { return try tree(id) }
         let id = try repository.treeID(ofCommit: commit)
         if commitTrees.count >= 4 * capacity { commitTrees.removeAll(keepingCapacity: true) }
         commitTrees[commit] = id

@@ -194,6 +194,16 @@ package struct Miner: Sendable {
             (since.map { h.committer.time >= $0 } ?? true) && (until.map { h.committer.time <= $0 } ?? true)
         }
         lap("headers (\(headerList.count))")
+        // Workers of the later phases know every commit's root tree from its header.
+        var commitTrees: [ObjectID: ObjectID] = [:]
+        commitTrees.reserveCapacity(headers.count)
+        for h in headerList { commitTrees[h.id] = h.tree }
+        let knownTrees = commitTrees
+        let diffWorker: @Sendable () throws -> Worker = {
+            let worker = try opener()
+            worker.differ.knownTrees = knownTrees
+            return worker
+        }
 
         // Phase 2: what each first-parent merge brought in, from the graph.
         var sides: [ObjectID: [SidePlan]] = [:]
@@ -230,7 +240,7 @@ package struct Miner: Sendable {
         let done = Counter()
         let frozenSides = sides
         let mainRecords = try Parallel.map(
-            planned, workers: workers, context: opener,
+            planned, workers: workers, context: diffWorker,
             progress: { n in progress?(MiningProgress(phase: "first-parent commits", done: done.add(n), total: total)) }
         ) { worker, header in
             try worker.record(for: header, onMainline: true, sides: frozenSides[header.id] ?? [])
@@ -258,7 +268,7 @@ package struct Miner: Sendable {
         let branchTotal = branchHeaders.count
         let branchDone = Counter()
         let branchRecords = try Parallel.map(
-            branchHeaders, workers: workers, context: opener,
+            branchHeaders, workers: workers, context: diffWorker,
             progress: { n in
                 progress?(MiningProgress(phase: "merged branch commits", done: branchDone.add(n), total: branchTotal))
             }
