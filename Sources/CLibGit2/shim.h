@@ -405,8 +405,8 @@ static inline int yardstick_trim_plan(
         t = nl ? (size_t)(nl - a) + 1 : alen;
     }
     size_t tb = blen - (alen - t);
-    /* Little in common: trimming would save less than planning it costs. */
-    if (4 * (alen - (t - prefix_bytes)) < alen && 4 * (blen - (tb - prefix_bytes)) < blen) return YARDSTICK_TRIM_WHOLE;
+    /* Less than half in common: trimming would save less than planning it costs. */
+    if (2 * (alen - (t - prefix_bytes)) < alen && 2 * (blen - (tb - prefix_bytes)) < blen) return YARDSTICK_TRIM_WHOLE;
     long ma = (long)yardstick_count_lines(a + prefix_bytes, t - prefix_bytes);
     long mb = (long)yardstick_count_lines(b + prefix_bytes, tb - prefix_bytes);
     /* The margins: the last lines of the prefix and the first of the suffix, kept in the input. */
