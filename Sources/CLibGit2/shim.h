@@ -429,6 +429,8 @@ static inline int yardstick_trim_plan(
         *prefix_lines = yardstick_count_newlines(a, prefix_bytes);
         return YARDSTICK_TRIM_COUNTED;
     }
+    /* Huge middles: planning would need memory in proportion; xdiff on the whole texts is no worse. */
+    if (ma + mb > 1000000) return YARDSTICK_TRIM_WHOLE;
     /* The middle lines' classes, and how often each occurs in the common lines. */
     size_t capacity = 16;
     while (capacity < 2 * (size_t)(ma + mb)) capacity <<= 1;
