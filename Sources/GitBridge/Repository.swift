@@ -186,7 +186,6 @@ package final class Repository {
 @available(*, unavailable)
 extension Repository: Sendable {}
 
-/// A `git_tree`, freed on deinit.
 extension Repository {
     /// The root tree id of a commit.
     func treeID(ofCommit commit: ObjectID) throws(GitError) -> ObjectID {
@@ -201,6 +200,7 @@ extension Repository {
     }
 }
 
+/// A `git_tree`, freed on deinit.
 final class Tree {
     let handle: OpaquePointer
 

@@ -66,10 +66,10 @@ package final class TreeDiffer {
         options.flags = GIT_DIFF_FORCE_TEXT.rawValue | GIT_DIFF_INDENT_HEURISTIC.rawValue
     }
 
-    /// Root trees of commits already known (from their headers), so that diffs need not read those commits.
-    package var knownTrees: [ObjectID: ObjectID] {
-        get { trees.knownTrees }
-        set { trees.knownTrees = newValue }
+    /// The root tree of a commit when already known (from its header), so that diffs need not read the commit.
+    package var knownTree: (@Sendable (ObjectID) -> ObjectID?)? {
+        get { trees.knownTree }
+        set { trees.knownTree = newValue }
     }
 
     /// `git diff --numstat base tip` for two commits (nil base: the empty tree), with hunks.
@@ -344,22 +344,19 @@ package final class TreeDiffer {
             if oldContent.isBinary || newContent.isBinary {
                 counted = DiffCache.Counted(isBinary: true, hunks: [])
                 cache.store(key, counted)
-            } else if countsOnly, !submodule, let trimmed = try oldContent.withBytes({
-                (o: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? in
-                try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? in try self.trimmedHunks(o, n) }
-            }) {
-                counted = DiffCache.Counted(isBinary: false, hunks: trimmed)
-                cache.storeCountsOnly(key, counted)
             } else {
+                // Counts-only diffs try the counts-proven trim, others the position-proven one; either falls
+                // back to the whole texts. Only results with exact hunks go to the shared exact table.
                 let trims = mayTrimForCounts && !submodule
-                let hunks = try oldContent.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in
-                    try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] in
-                        if trims, let exact = try self.exactTrimmedHunks(o, n) { return exact }
-                        return try self.hunks(o, n)
+                let (hunks, exact) = try oldContent.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) -> ([Hunk], Bool) in
+                    try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> ([Hunk], Bool) in
+                        if trims && countsOnly, let trimmed = try self.trimmedHunks(o, n) { return (trimmed, false) }
+                        if trims && !countsOnly, let trimmed = try self.exactTrimmedHunks(o, n) { return (trimmed, true) }
+                        return (try self.hunks(o, n), true)
                     }
                 }
                 counted = DiffCache.Counted(isBinary: false, hunks: hunks)
-                cache.store(key, counted)
+                if exact { cache.store(key, counted) } else { cache.storeCountsOnly(key, counted) }
             }
         }
         var added = 0
@@ -395,9 +392,7 @@ package final class TreeDiffer {
                 let changed = hunks.reduce(0) { $0 + Int($1.oldCount) + Int($1.newCount) }
                 if changed > Int(YARDSTICK_TRIM_EXACT_LIMIT) { return nil }
             }
-            return hunks.map {
-                Hunk(oldStart: $0.oldStart + shift, oldCount: $0.oldCount, newStart: $0.newStart + shift, newCount: $0.newCount)
-            }
+            return hunks.map { $0.shifted(by: shift) }
         default:
             return nil
         }
@@ -440,8 +435,7 @@ package final class TreeDiffer {
     /// lines, and (2) no change could slide (xdl_change_compact) to within `slideClearance` lines of a place
     /// where lines were left out, so compaction and the indent heuristic see the same lines; nil otherwise.
     func exactTrimmedHunks(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? {
-        guard let trim = TrimPlan(old, new, margin: Self.exactMargin) else { return nil }
-        guard trim.plan == YARDSTICK_TRIM_SPANS else { return nil }
+        guard let trim = TrimPlan(old, new, margin: Self.exactMargin), trim.plan == YARDSTICK_TRIM_SPANS else { return nil }
         let oldSpan = UnsafeRawBufferPointer(rebasing: old[trim.oldStart..<trim.oldEnd])
         let newSpan = UnsafeRawBufferPointer(rebasing: new[trim.newStart..<trim.newEnd])
         let hunks = try self.hunks(oldSpan, newSpan)
@@ -457,10 +451,7 @@ package final class TreeDiffer {
             Self.slidesClear(oldSpan, oldLines, oldChanged, cutBefore: trim.cutBefore, cutAfter: trim.cutAfter),
             Self.slidesClear(newSpan, newLines, newChanged, cutBefore: trim.cutBefore, cutAfter: trim.cutAfter)
         else { return nil }
-        let shift = UInt32(trim.prefixLines)
-        return hunks.map {
-            Hunk(oldStart: $0.oldStart + shift, oldCount: $0.oldCount, newStart: $0.newStart + shift, newCount: $0.newCount)
-        }
+        return hunks.map { $0.shifted(by: UInt32(trim.prefixLines)) }
     }
 
     /// Byte offsets where each line starts, and the end: line i is starts[i]..<starts[i + 1].
@@ -633,9 +624,8 @@ final class TreeCache {
     private var order: [ObjectID] = []
     private var oldest = 0
     private var commitTrees: [ObjectID: ObjectID] = [:]
-    /// Root trees of commits whose headers were already read (shared, never changed): their commits need
-    /// not be read again.
-    var knownTrees: [ObjectID: ObjectID] = [:]
+    /// The root tree of a commit whose header was already read: that commit need not be read again.
+    var knownTree: (@Sendable (ObjectID) -> ObjectID?)?
     let capacity: Int
 
     /// Trees held now.
@@ -662,11 +652,18 @@ final class TreeCache {
 
     /// The root tree of a commit.
     func tree(commit: ObjectID) throws(GitError) -> Tree {
-        if let id = knownTrees[commit] ?? commitTrees[commit] { return try tree(id) }
+        if let id = knownTree?(commit) ?? commitTrees[commit] { return try tree(id) }
         let id = try repository.treeID(ofCommit: commit)
         if commitTrees.count >= 4 * capacity { commitTrees.removeAll(keepingCapacity: true) }
         commitTrees[commit] = id
         return try tree(id)
+    }
+}
+
+extension Hunk {
+    /// The same hunk `lines` further down both texts (a diff of trimmed texts, placed back).
+    fileprivate func shifted(by lines: UInt32) -> Hunk {
+        Hunk(oldStart: oldStart + lines, oldCount: oldCount, newStart: newStart + lines, newCount: newCount)
     }
 }
 

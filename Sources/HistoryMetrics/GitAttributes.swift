@@ -9,13 +9,11 @@ public struct GitAttributes: Sendable {
     }
 
     struct Rule: Sendable {
-        var directory: String  // "" for the root, else "dir/sub/"
         var glob: Glob
         var set: [Flag: Bool]
     }
 
-    private var rules: [Rule] = []
-    /// Rules by the directory of their file ("" for the root), in file order.
+    /// Rules by the directory of their file ("" for the root, else "dir/sub/"), in file order.
     private var rulesByDirectory: [String: [Rule]] = [:]
     /// `rulesByDirectory`'s keys, shallowest first.
     private var orderedDirectories: [String] = []
@@ -40,13 +38,15 @@ public struct GitAttributes: Sendable {
                 var set: [Flag: Bool] = [:]
                 for attr in fields.dropFirst() { Self.apply(String(attr), to: &set) }
                 if !set.isEmpty {
-                    let rule = Rule(directory: directory, glob: Glob(String(pattern)), set: set)
-                    rules.append(rule)
-                    rulesByDirectory[directory, default: []].append(rule)
+                    rulesByDirectory[directory, default: []].append(Rule(glob: Glob(String(pattern)), set: set))
                 }
             }
         }
-        orderedDirectories = directories
+        orderedDirectories = rulesByDirectory.keys.sorted { a, b in
+            let da = a.utf8.count(where: { $0 == UInt8(ascii: "/") })
+            let db = b.utf8.count(where: { $0 == UInt8(ascii: "/") })
+            return da != db ? da < db : a < b
+        }
     }
 
     private static func apply(_ attr: String, to set: inout [Flag: Bool]) {
@@ -65,18 +65,9 @@ public struct GitAttributes: Sendable {
         if attr == "diff" { set[.noDiff] = false }
     }
 
-    /// The directories that have rules, shallowest first ("" for the root, else "dir/sub/").
-    private var directories: [String] {
-        rulesByDirectory.keys.sorted { a, b in
-            let da = a.utf8.count(where: { $0 == UInt8(ascii: "/") })
-            let db = b.utf8.count(where: { $0 == UInt8(ascii: "/") })
-            return da != db ? da < db : a < b
-        }
-    }
-
     /// The flags set for `path` after every rule has been applied.
     public func flags(for path: String) -> Set<Flag> {
-        guard !rules.isEmpty else { return [] }
+        guard !rulesByDirectory.isEmpty else { return [] }
         var state: [Flag: Bool] = [:]
         // Only the .gitattributes files of the path's own directories apply: root first, deepest last. A
         // directory is the path's own when the path starts with it (only one of each depth can).

@@ -195,13 +195,10 @@ package struct Miner: Sendable {
         }
         lap("headers (\(headerList.count))")
         // Workers of the later phases know every commit's root tree from its header.
-        var commitTrees: [ObjectID: ObjectID] = [:]
-        commitTrees.reserveCapacity(headers.count)
-        for h in headerList { commitTrees[h.id] = h.tree }
-        let knownTrees = commitTrees
+        let frozenHeaders = headers
         let diffWorker: @Sendable () throws -> Worker = {
             let worker = try opener()
-            worker.differ.knownTrees = knownTrees
+            worker.differ.knownTree = { frozenHeaders[$0]?.tree }
             return worker
         }
 
@@ -212,7 +209,6 @@ package struct Miner: Sendable {
             // Each merge's side branch is painted independently over the immutable graph: one scratch space per
             // worker thread.
             let merges = mainlineHeaders.filter { $0.parents.count > 1 }
-            let frozenHeaders = headers
             let painted = try Parallel.map(merges, workers: workers, chunk: 64, context: { ScratchBox() }) {
                 box, h -> (plans: [SidePlan], truncated: Bool) in
                 guard let first = h.parents.first else { return ([], false) }

@@ -65,10 +65,6 @@ struct Frontend {
         }
     }
 
-    func analyze(window: TimeWindow? = nil) throws -> Report {
-        try analysis(window: window).report(for: try landedHistory())
-    }
-
     private func report(for history: LandedHistory) throws -> Report {
         try analysis().report(for: history)
     }
