@@ -18,10 +18,13 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // A pack-file reader with a real delta-base cache, served to libgit2 as an object-database backend
+        // (ADR 0009). C, because it sits under libgit2; its header names no libgit2 type.
+        .target(name: "CGitPack", linkerSettings: [.linkedLibrary("z")]),
         // Plain Sendable value types: commits, file changes, landed changes. No I/O.
         .target(name: "HistoryModel"),
         // The one layer that owns libgit2 handles.
-        .target(name: "GitBridge", dependencies: ["CLibGit2", "HistoryModel"]),
+        .target(name: "GitBridge", dependencies: ["CLibGit2", "CGitPack", "HistoryModel"]),
         // Dispatch-based miner: walks history through GitBridge, yields HistoryModel records.
         .target(name: "HistoryMining", dependencies: ["GitBridge", "HistoryModel"]),
         // Pure metric calculators over records.

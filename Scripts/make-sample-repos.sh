@@ -1130,6 +1130,10 @@ Tested-by: Wei Chen <wei@vendorco.io>"
     # --- 32. direct push (Alice) ----------------------------------------------
     sed -i '4s/.*/Delivery paragraph 2 (release 1.0.0)./' README.md
     commit_as alice 2024-03-28T09:00:00+0100 alice 2024-03-28T09:00:00+0100 'Release 1.0.0'
+
+    # Packed, with delta chains, so the delivery tests read every object through Yardstick's pack reader
+    # (ADR 0009); the other work-tree samples keep loose objects and are read by libgit2 alone.
+    g repack -adq --depth=50 --window=50
 }
 
 # ===========================================================================

@@ -1,3 +1,4 @@
+internal import CGitPack
 internal import CLibGit2
 internal import Foundation
 package import HistoryModel
@@ -28,6 +29,26 @@ package final class Repository {
         handle = opened
         gitDirectory = String(cString: git_repository_path(opened))
         workingDirectory = git_repository_workdir(opened).map { String(cString: $0) }
+        Repository.addPackReader(to: opened)
+    }
+
+    /// Puts Yardstick's pack reader (ADR 0009) in front of libgit2's own: same objects, but a delta-base cache
+    /// that keeps every base it resolves. Where it cannot be added, libgit2's readers serve alone.
+    private static func addPackReader(to repository: OpaquePointer) {
+        if ProcessInfo.processInfo.environment["YARDSTICK_PACK_READER"] == "libgit2" { return }
+        guard let common = git_repository_commondir(repository) else { return }
+        let objects = String(cString: common) + "objects"
+        let cacheBytes = (Int(ProcessInfo.processInfo.environment["YARDSTICK_PACK_CACHE_MB"] ?? "") ?? 64) << 20
+        guard let backend = yardstick_pack_backend_new(objects, cacheBytes) else { return }
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, repository) == 0, let database = odb else {
+            yardstick_pack_backend_free(backend)
+            return
+        }
+        defer { git_odb_free(database) }
+        if git_odb_add_backend(database, backend.assumingMemoryBound(to: git_odb_backend.self), YARDSTICK_PACK_BACKEND_PRIORITY) != 0 {
+            yardstick_pack_backend_free(backend)
+        }
     }
 
     deinit { git_repository_free(handle) }

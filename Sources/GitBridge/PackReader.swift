@@ -1,0 +1,51 @@
+internal import CGitPack
+internal import CLibGit2
+package import HistoryModel
+
+/// Yardstick's own pack reader (ADR 0009), used alone, without libgit2 in front: for tests and diagnostics.
+/// Every `Repository` already reads through it; this class only makes its answers observable.
+package final class PackReader {
+    private let backend: UnsafeMutableRawPointer
+
+    /// The reader over the packs in `gitDirectory/objects/pack`, with a delta-base cache of `cacheBytes`;
+    /// nil when there is no pack it can read.
+    package init?(gitDirectory: String, cacheBytes: Int) {
+        let objects = gitDirectory.hasSuffix("/") ? gitDirectory + "objects" : gitDirectory + "/objects"
+        guard let b = yardstick_pack_backend_new(objects, cacheBytes) else { return nil }
+        backend = b
+    }
+
+    deinit { yardstick_pack_backend_free(backend) }
+
+    /// An object's type (1 commit, 2 tree, 3 blob, 4 tag) and bytes, or nil when the reader does not have it
+    /// or finds it malformed.
+    package func read(_ id: ObjectID) -> (type: Int, bytes: [UInt8])? {
+        var oid = id.gitOID
+        var data: UnsafeMutableRawPointer?
+        var length = 0
+        var type: Int32 = 0
+        let rc = withUnsafeBytes(of: &oid.id) { raw in
+            yardstick_pack_read(backend, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &data, &length, &type)
+        }
+        guard rc == 0, let data else { return nil }
+        defer { free(data) }
+        return (Int(type), Array(UnsafeRawBufferPointer(start: data, count: length)))
+    }
+
+    /// Objects returned, objects passed on, pack entries inflated, chains cut short by the cache.
+    package var statistics: (reads: Int, passed: Int, inflated: Int, cacheHits: Int) {
+        var s = yardstick_pack_stats()
+        yardstick_pack_backend_stats(backend, &s)
+        return (Int(s.reads), Int(s.passed), Int(s.inflated), Int(s.cache_hits))
+    }
+
+    /// The id git gives an object of this type and content (`git hash-object`), through `git_odb_hash`.
+    package static func objectID(type: Int, bytes: [UInt8]) -> ObjectID? {
+        var oid = git_oid()
+        let padded = bytes.isEmpty ? [0] : bytes  // libgit2 wants a buffer even for no bytes
+        let rc = padded.withUnsafeBytes { raw in
+            git_odb_hash(&oid, raw.baseAddress, bytes.count, git_object_t(rawValue: Int32(type)))
+        }
+        return rc == 0 ? withUnsafePointer(to: &oid) { ObjectID($0) } : nil
+    }
+}

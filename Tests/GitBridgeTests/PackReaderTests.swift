@@ -1,0 +1,184 @@
+import Foundation
+@testable import GitBridge
+import HistoryModel
+import TestSupport
+import Testing
+
+/// Yardstick's pack reader (ADR 0009) against git: every object of a packed history, read back, must hash to
+/// its own id, whatever the cache size, with 32- and 64-bit index offsets; a damaged pack is refused object by
+/// object, never read wrongly.
+@Suite struct PackReaderTests {
+    /// A history with long delta chains: a text file with 300 versions, a 190 KB file changed in one line per
+    /// version (copies of 64 KiB, the delta format's special case), a binary file, an empty file.
+    static let history: String = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-pack-\(UUID().uuidString)").path
+        var stream = ""
+        var big = (0..<3000).map { String(format: "%04d: the quick brown fox jumps over the lazy dog, again", $0) }
+        for i in 1...300 {
+            stream += "commit refs/heads/main\nmark :\(i)\n"
+            stream += "author Ada <ada@example.com> \(1_700_000_000 + i * 3600) +0000\n"
+            stream += "committer Ada <ada@example.com> \(1_700_000_000 + i * 3600) +0000\n"
+            let message = "Version \(i)\n"
+            stream += "data \(message.utf8.count)\n\(message)"
+            if i > 1 { stream += "from :\(i - 1)\n" }
+            let text = (0..<(50 + i)).map { j in "line \(j) \(j % 13 == i % 13 ? i : 0)\n" }.joined()
+            stream += "M 644 inline text.txt\ndata \(text.utf8.count)\n\(text)\n"
+            if i % 3 == 1 {
+                big[(i * 7) % big.count] = String(format: "%04d: changed in version %03d", (i * 7) % big.count, i)
+                let content = big.joined(separator: "\n") + "\n"
+                stream += "M 644 inline big.txt\ndata \(content.utf8.count)\n\(content)\n"
+            }
+            if i % 5 == 1 {
+                // Binary data as Latin-1 escapes would not survive a String; printable bytes with NUL-free
+                // control characters stand in (the reader never looks at content).
+                let bytes = (0..<2000).map { k in Character(UnicodeScalar(UInt8(1 + (k * 31 + i) % 126))) }
+                let content = String(bytes)
+                stream += "M 644 inline blob.dat\ndata \(content.utf8.count)\n\(content)\n"
+            }
+            if i == 1 { stream += "M 644 inline empty.txt\ndata 0\n\n" }
+        }
+        let streamFile = dir + ".stream"
+        try? stream.write(toFile: streamFile, atomically: true, encoding: .utf8)
+        let script = """
+            set -e
+            git init -q -b main "$1"
+            cd "$1"
+            git fast-import --quiet < "$2"
+            git -c gc.auto=0 repack -adfq --depth=250 --window=50
+            """
+        let result = Command.run("/bin/bash", ["-c", script, "make-pack", dir, streamFile])
+        precondition(result.status == 0, "cannot build the pack history: \(result.stderr)")
+        return dir
+    }()
+
+    static func objects(in dir: String) -> [(id: ObjectID, type: Int)] {
+        let result = Command.run(
+            "/usr/bin/git", ["cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)"], cwd: dir)
+        let types = ["commit": 1, "tree": 2, "blob": 3, "tag": 4]
+        return result.stdout.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let id = ObjectID(hex: parts[0]), let type = types[String(parts[1])] else { return nil }
+            return (id, type)
+        }
+    }
+
+    static func copy(_ dir: String) -> String {
+        let target = dir + "-" + UUID().uuidString
+        precondition(Command.run("/bin/cp", ["-a", dir, target]).status == 0)
+        return target
+    }
+
+    static func packFile(in dir: String, suffix: String) -> String {
+        let packDir = dir + "/.git/objects/pack"
+        let name = (try? FileManager.default.contentsOfDirectory(atPath: packDir))?.first { $0.hasSuffix(suffix) }
+        return packDir + "/" + (name ?? "missing")
+    }
+
+    /// Reads every object and checks that it hashes to its id; returns how many the reader refused.
+    static func verifyAll(_ dir: String, cacheBytes: Int) throws -> (refused: Int, reader: PackReader) {
+        let reader = try #require(PackReader(gitDirectory: dir + "/.git", cacheBytes: cacheBytes))
+        var refused = 0
+        for object in objects(in: dir) {
+            guard let read = reader.read(object.id) else {
+                refused += 1
+                continue
+            }
+            #expect(read.type == object.type, "\(object.id)")
+            #expect(PackReader.objectID(type: read.type, bytes: read.bytes) == object.id)
+        }
+        return (refused, reader)
+    }
+
+    @Test func theHistoryHasLongDeltaChains() {
+        let pack = Self.packFile(in: Self.history, suffix: ".pack")
+        let verify = Command.run("/usr/bin/git", ["verify-pack", "-v", pack])
+        let longest = verify.stdout.split(separator: "\n").compactMap { line -> Int? in
+            guard line.hasPrefix("chain length = ") else { return nil }
+            return Int(line.dropFirst("chain length = ".count).prefix { $0.isNumber })
+        }.max() ?? 0
+        #expect(longest >= 60)  // deeper than git's default of 50
+        #expect(Self.objects(in: Self.history).count == 300 + 300 + 300 + 100 + 60 + 1)
+    }
+
+    @Test(arguments: [0, 4096, 64 << 20])
+    func everyObjectHashesToItsID(cacheBytes: Int) throws {
+        let (refused, reader) = try Self.verifyAll(Self.history, cacheBytes: cacheBytes)
+        #expect(refused == 0)
+        #expect(reader.statistics.reads == Self.objects(in: Self.history).count)
+    }
+
+    @Test func theCacheCutsChainsShort() throws {
+        let without = try Self.verifyAll(Self.history, cacheBytes: 0).reader.statistics
+        let with = try Self.verifyAll(Self.history, cacheBytes: 64 << 20).reader.statistics
+        #expect(without.cacheHits == 0)
+        #expect(with.cacheHits > 0)
+        // Without a cache, every read inflates its whole chain; with one, about one entry per object.
+        #expect(without.inflated > 5 * with.inflated)
+        #expect(with.inflated < 2 * with.reads)
+    }
+
+    @Test func sixtyFourBitOffsetsAreRead() throws {
+        let dir = Self.copy(Self.history)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pack = Self.packFile(in: dir, suffix: ".pack")
+        let idx = String(pack.dropLast(5)) + ".idx"
+        let before = try FileManager.default.attributesOfItem(atPath: idx)[.size] as? Int ?? 0
+        try FileManager.default.removeItem(atPath: idx)
+        // Every offset above 1000 goes to the index's 64-bit table (git wants at least one 32-bit offset).
+        let rebuilt = Command.run("/usr/bin/git", ["index-pack", "--index-version=2,1000", "-o", idx, pack])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        let after = try FileManager.default.attributesOfItem(atPath: idx)[.size] as? Int ?? 0
+        #expect((after - before) % 8 == 0)
+        #expect(after - before > 8 * (Self.objects(in: dir).count - 20))
+        #expect(try Self.verifyAll(dir, cacheBytes: 1 << 20).refused == 0)
+    }
+
+    @Test func aDamagedPackIsRefusedObjectByObject() throws {
+        let dir = Self.copy(Self.history)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pack = Self.packFile(in: dir, suffix: ".pack")
+        _ = Command.run("/bin/chmod", ["u+w", pack])
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: pack))
+        let middle = bytes.count / 2
+        for k in middle..<(middle + 256) { bytes[k] ^= 0x5A }
+        try bytes.write(to: URL(fileURLWithPath: pack))
+        // Objects whose data or chain runs through the damage are refused; every object read is right.
+        let refused = try Self.verifyAll(dir, cacheBytes: 1 << 20).refused
+        #expect(refused > 0)
+        #expect(refused < Self.objects(in: dir).count)
+    }
+
+    @Test func aDamagedPackFailsTheAnalysisWithOneLine() throws {
+        let dir = Self.copy(Self.history)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let intact = Command.run(Command.yardstick, ["analyze", dir, "--format", "json"])
+        #expect(intact.status == 0, "\(intact.stderr)")
+        let pack = Self.packFile(in: dir, suffix: ".pack")
+        _ = Command.run("/bin/chmod", ["u+w", pack])
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: pack))
+        for k in (bytes.count / 2)..<(bytes.count / 2 + 256) { bytes[k] ^= 0x5A }
+        try bytes.write(to: URL(fileURLWithPath: pack))
+        let result = Command.run(Command.yardstick, ["analyze", dir, "--format", "json"])
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: \(dir): cannot read history: "), "\(result.stderr)")
+    }
+
+    @Test func notAPackDirectoryGivesNoReader() {
+        #expect(PackReader(gitDirectory: SampleRepositories.path("squash") + "/.git", cacheBytes: 1 << 20) == nil)
+        #expect(PackReader(gitDirectory: SampleRepositories.path("not-a-repo"), cacheBytes: 1 << 20) == nil)
+    }
+
+    @Test func theBareSampleIsReadAndHashesRight() throws {
+        let dir = SampleRepositories.path("github-merge.git")
+        let reader = try #require(PackReader(gitDirectory: dir, cacheBytes: 1 << 20))
+        let objects = Self.objects(in: dir)
+        #expect(!objects.isEmpty)
+        for object in objects {
+            let read = try #require(reader.read(object.id))
+            #expect(PackReader.objectID(type: read.type, bytes: read.bytes) == object.id)
+        }
+    }
+}
