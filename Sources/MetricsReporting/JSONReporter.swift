@@ -24,29 +24,29 @@ public struct JSONReporter: Sendable {
     }
 
     public func render(_ report: Report) -> String {
-        // The pull requests are most of the text (one entry per landed change). Encoded alone, an array of
-        // them is the same text as inside the report, one level (two spaces) less indented: JSON strings
-        // hold no raw line breaks, so every line is structure and can be re-indented as a whole.
+        // The pull requests are most of the text (one entry per landed change). They are written by
+        // `PullRequestJSON`, in parts on as many threads, and spliced into the encoder's text of the rest of the
+        // report, where their array stands empty. The rest, the longest single part, starts first.
         let count = report.pullRequests.count
-        guard parts > 1, count >= 64 else { return Self.whole(report) }
-        let chunk = (count + parts - 1) / parts
+        guard count > 0 else { return Self.whole(report) }
+        let chunk = count >= 64 ? (count + parts - 1) / parts : count
         let rest = { var r = report; r.pullRequests = []; return r }()
         let ranges = stride(from: 0, to: count, by: chunk).map { $0..<min($0 + chunk, count) }
         let texts = Mutex<[[UInt8]?]>(Array(repeating: nil, count: ranges.count + 1))
         DispatchQueue.concurrentPerform(iterations: ranges.count + 1) { i in
-            let text = i == ranges.count ? Self.encoded(rest) : Self.elements(Array(report.pullRequests[ranges[i]]))
+            let text = i == 0 ? Self.encoded(rest) : PullRequestJSON.elements(report.pullRequests[ranges[i - 1]])
             texts.withLock { $0[i] = text }
         }
         let values = texts.withLock { $0 }
         let empty = Array("\n  \"pullRequests\" : [\n\n  ]".utf8)
-        guard let head = values[ranges.count], let slot = Self.firstRange(of: empty, in: head) else {
+        guard let head = values[0], let slot = Self.lastRange(of: empty, in: head) else {
             return Self.whole(report)
         }
         var out: [UInt8] = []
         out.reserveCapacity(head.count + values.reduce(0) { $0 + ($1?.count ?? 0) } + 64)
         out.append(contentsOf: head[..<slot.lowerBound])
         out.append(contentsOf: Array("\n  \"pullRequests\" : [\n".utf8))
-        for (k, part) in values.dropLast().enumerated() {
+        for (k, part) in values.dropFirst().enumerated() {
             guard let part else { return Self.whole(report) }
             if k > 0 { out.append(contentsOf: Array(",\n".utf8)) }
             out.append(contentsOf: part)
@@ -57,49 +57,28 @@ public struct JSONReporter: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func encoded(_ report: Report) -> [UInt8]? {
-        (try? encoder().encode(report)).map { [UInt8]($0) }
-    }
-
-    private static func whole(_ report: Report) -> String {
+    /// The report as the encoder alone writes it: the contract's reference, and the fallback.
+    static func whole(_ report: Report) -> String {
         guard let bytes = encoded(report) else { return "{}\n" }
         return String(decoding: bytes, as: UTF8.self) + "\n"
     }
 
-    /// The elements of an encoded array, without its brackets, indented one level deeper (blank lines stay
-    /// blank, as the encoder writes them).
-    private static func elements(_ items: [Report.PullRequest]) -> [UInt8]? {
-        guard let data = try? encoder().encode(items) else { return nil }
-        let text = [UInt8](data)
-        let newline = UInt8(ascii: "\n")
-        let space = UInt8(ascii: " ")
-        guard text.count >= 4, text[0] == UInt8(ascii: "["), text[1] == newline, text[text.count - 2] == newline,
-            text[text.count - 1] == UInt8(ascii: "]")
-        else { return nil }
-        let inner = text[2..<(text.count - 2)]
-        var out: [UInt8] = []
-        out.reserveCapacity(inner.count + inner.count / 8)
-        var lineStart = true
-        for byte in inner {
-            if lineStart && byte != newline {
-                out.append(space)
-                out.append(space)
-            }
-            out.append(byte)
-            lineStart = byte == newline
-        }
-        return out
+    private static func encoded(_ report: Report) -> [UInt8]? {
+        (try? encoder().encode(report)).map { [UInt8]($0) }
     }
 
-    private static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
-        guard needle.count <= haystack.count else { return nil }
-        var i = 0
-        while i + needle.count <= haystack.count {
-            if haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) {
-                return i..<(i + needle.count)
+    /// The last place `needle` occurs in `haystack` (the pull requests' key sorts near the end of the report).
+    private static func lastRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                var i = h.count - n.count
+                while i >= 0 {
+                    if h[i] == n[0] && memcmp(h.baseAddress! + i, n.baseAddress!, n.count) == 0 { return i..<(i + n.count) }
+                    i -= 1
+                }
+                return nil
             }
-            i += 1
         }
-        return nil
     }
 }

@@ -156,9 +156,100 @@ struct JSONReporterTests {
         let whole = JSONReporter(parts: 1).render(big)
         let split = JSONReporter(parts: parts).render(big)
         #expect(split == whole)
+        #expect(split == JSONReporter.whole(big))
         #expect(try JSONDecoder().decode(Report.self, from: Data(split.utf8)) == big)
         // Too few to split: the same path as one part.
         #expect(JSONReporter(parts: parts).render(report) == JSONReporter(parts: 1).render(report))
+    }
+
+    /// The hand-written pull-request writer gives the encoder's bytes on random contents: escapes, control
+    /// characters, non-ASCII, slashes, nulls, empty and full arrays, doubles of every shape.
+    @Test func pullRequestWriterMatchesTheEncoderOnRandomContents() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        let alphabet: [String] = ["a", "Z", "0", " ", "/", "\\", "\"", "\n", "\t", "\r", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}",
+            "\u{7F}", "é", "ß", "中", "😀", "\u{2028}", "{", "]", ":", ","]
+        func text() -> String { (0..<below(12)).map { _ in alphabet[below(alphabet.count)] }.joined() }
+        func texts() -> [String] { (0..<below(4)).map { _ in text() } }
+        let doubles: [Double] = [0, -0.0, 1, 3, 72.08, 0.01, 1e-7, 123456.75, 1e16, 1e22, -2.5, 9_007_199_254_740_992]
+        func double() -> Double? { below(4) == 0 ? nil : doubles[below(doubles.count)] }
+        func int() -> Int { [0, 1, -1, 42, Int.max, Int.min, 123_456_789][below(7)] }
+        // Public structs of another module have no public memberwise initializer: decode them.
+        func decoded<T: Decodable>(_ type: T.Type, _ fields: [String: Any?]) throws -> T {
+            let object = fields.mapValues { $0 ?? NSNull() }
+            return try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: object))
+        }
+        var big = report
+        big.pullRequests = try (0..<300).map { _ in
+            var p = report.pullRequests[below(report.pullRequests.count)]
+            p.title = text()
+            p.author = text()
+            p.coAuthors = texts()
+            p.groups = texts()
+            p.commits = texts()
+            p.number = below(3) == 0 ? nil : int()
+            p.additions = int()
+            p.excludedFiles = try (0..<below(3)).map { _ in
+                try decoded(Report.ExcludedFile.self, ["path": text(), "reason": text(), "additions": int(), "deletions": int()])
+            }
+            p.reviewedDiffs = try (0..<below(3)).map { _ in
+                try decoded(Report.DiffRange.self, ["base": below(2) == 0 ? nil : text(), "tip": text()])
+            }
+            if below(4) == 0 {
+                p.delivery = nil
+            } else {
+                var d = try decoded(
+                    Report.ChangeDelivery.self,
+                    [
+                        "reviewers": [String](), "unreviewed": true, "changedLines": int(), "reworkOwnLines": int(),
+                        "reworkOthersLines": int(), "addedLines": int(), "rewrittenAfterLanding": int(), "majorRework": false,
+                        "isFix": false, "isRevert": below(2) == 0, "blames": [Any](), "blamedBy": [String](),
+                        "revertedInWindow": below(2) == 0, "escapedDefect": below(2) == 0, "touchesTests": below(2) == 0,
+                        "testLines": int(), "codeLines": int(), "adrsAdded": [String](),
+                    ])
+                d.reviewTurnaroundHours = double()
+                d.cycleTimeHours = double()
+                d.reviewTurnaroundBusinessHours = double()
+                d.turnaroundNote = below(2) == 0 ? nil : text()
+                d.cycleNote = below(2) == 0 ? nil : text()
+                d.reviewers = texts()
+                d.branchCommits = below(2) == 0 ? nil : int()
+                d.fixupCommits = below(2) == 0 ? nil : int()
+                d.discardedOnBranch = below(2) == 0 ? nil : int()
+                d.blames = try (0..<below(3)).map { _ in try decoded(Report.Blame.self, ["commit": text(), "lines": int()]) }
+                d.blamedBy = texts()
+                d.revertedBy = below(2) == 0 ? nil : text()
+                d.adrsAdded = texts()
+                d.isFix = below(2) == 0
+                d.majorRework = below(2) == 0
+                p.delivery = d
+            }
+            return p
+        }
+        #expect(big.pullRequests.contains { $0.delivery != nil })
+        for parts in [1, 2, 5] {
+            #expect(JSONReporter(parts: parts).render(big) == JSONReporter.whole(big))
+        }
+    }
+
+    /// A number JSON cannot hold leaves the whole report to the encoder, which refuses it.
+    @Test func aNonFiniteNumberFallsBackToTheEncoder() throws {
+        var bad = report
+        let fields: [String: Any] = [
+            "reviewers": [String](), "unreviewed": true, "changedLines": 1, "reworkOwnLines": 0, "reworkOthersLines": 0,
+            "addedLines": 1, "rewrittenAfterLanding": 0, "majorRework": false, "isFix": false, "isRevert": false,
+            "blames": [Any](), "blamedBy": [String](), "revertedInWindow": false, "escapedDefect": false,
+            "touchesTests": false, "testLines": 0, "codeLines": 1, "adrsAdded": [String](),
+        ]
+        var delivery = try JSONDecoder().decode(Report.ChangeDelivery.self, from: JSONSerialization.data(withJSONObject: fields))
+        delivery.cycleTimeHours = .nan
+        bad.pullRequests[0].delivery = delivery
+        #expect(JSONReporter.whole(bad) == "{}\n")
+        #expect(JSONReporter(parts: 2).render(bad) == JSONReporter.whole(bad))
     }
 
     @Test func renderingTwiceGivesIdenticalBytes() {
