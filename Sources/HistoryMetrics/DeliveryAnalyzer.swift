@@ -1,4 +1,6 @@
+internal import Dispatch
 public import HistoryModel
+internal import Synchronization
 
 /// Review, rework, defect and delivery facts for every landed change, from history alone. Pure: records in,
 /// facts out. One pass over the first-parent line maintains line ownership (`LineOwnership`) for rework
@@ -140,6 +142,26 @@ public struct DeliveryAnalyzer {
             for id in input.pullRequestCommits[c.commit] ?? [] where changeOfCommit[id] == nil { changeOfCommit[id] = i }
         }
 
+        // Fixes and reverts first: the ownership pass runs SZZ for fixes. That pass walks the first-parent line
+        // in order, one commit after the other; it runs on a thread of its own, beside the per-change facts
+        // below, and writes only its own fields (line counts, rework, blame counts), merged at the end.
+        var isRevert = [Bool](repeating: false, count: changes.count)
+        var isFix = [Bool](repeating: false, count: changes.count)
+        for (i, change) in changes.enumerated() {
+            guard let landing = input.commits[change.commit] else { continue }
+            isRevert[i] = MessageRules.revertedCommit(landing) != nil
+            isFix[i] = !isRevert[i] && rules.isFix(landing, title: change.title)
+        }
+        let ownershipFacts = Mutex<[ChangeFacts]>([])
+        let ownershipDone = DispatchGroup()
+        let (options, exclusions, fixes) = (options, exclusions, isFix)
+        DispatchQueue.global().async(group: ownershipDone) {
+            let owned = Self.ownershipPass(
+                input, changes: changes, fixes: fixes, options: options,
+                paths: PathClassifier(exclusions: exclusions, delivery: options))
+            ownershipFacts.withLock { $0 = owned }
+        }
+
         for (i, change) in changes.enumerated() {
             guard let landing = input.commits[change.commit] else { continue }
             var f = ChangeFacts()
@@ -216,9 +238,9 @@ public struct DeliveryAnalyzer {
                 let nonMerge = branch.filter { !$0.isMerge }
                 f.branchCommits = nonMerge.count
                 f.fixupCommits = nonMerge.filter(rules.isFixup).count
-                let branchAdded = nonMerge.reduce(0) { $0 + countedLines($1.files, paths).added }
+                let branchAdded = nonMerge.reduce(0) { $0 + Self.countedLines($1.files, paths).added }
                 f.branchAddedLines = branchAdded
-                f.discardedOnBranch = max(0, branchAdded - countedLines(change.files, paths).added)
+                f.discardedOnBranch = max(0, branchAdded - Self.countedLines(change.files, paths).added)
             }
 
             // Tests and ADRs.
@@ -233,8 +255,8 @@ public struct DeliveryAnalyzer {
             }
             f.adrsAdded = change.files.filter { $0.status == .added && paths.answer($0.path).isADR }.map(\.path).sorted()
 
-            f.isRevert = MessageRules.revertedCommit(landing) != nil
-            f.isFix = !f.isRevert && rules.isFix(landing, title: change.title)
+            f.isRevert = isRevert[i]
+            f.isFix = isFix[i]
             facts[i] = f
         }
 
@@ -267,7 +289,15 @@ public struct DeliveryAnalyzer {
             }
         }
 
-        ownershipPass(input, changes: changes, paths: paths, facts: &facts)
+        ownershipDone.wait()
+        for (i, owned) in ownershipFacts.withLock({ $0 }).enumerated() {
+            facts[i].addedLines += owned.addedLines
+            facts[i].changedLines += owned.changedLines
+            facts[i].reworkOwnLines += owned.reworkOwnLines
+            facts[i].reworkOthersLines += owned.reworkOthersLines
+            facts[i].rewrittenAfterLanding += owned.rewrittenAfterLanding
+            facts[i].blames.merge(owned.blames, uniquingKeysWith: +)
+        }
 
         // Escaped defects and major rework.
         let window = Int64(options.defectWindowDays) * 86400
@@ -300,7 +330,12 @@ public struct DeliveryAnalyzer {
 
     /// Applies the first-parent line oldest first: rework (deleted lines younger than the window), lines
     /// rewritten after landing, and SZZ for fixes (the lines a fix really changes were last written by …).
-    private func ownershipPass(_ input: Input, changes: [LandedChange], paths: PathClassifier, facts: inout [ChangeFacts]) {
+    /// Returns, per change, only the fields it computes: `addedLines`, `changedLines`, `reworkOwnLines`,
+    /// `reworkOthersLines`, `rewrittenAfterLanding` and the line counts in `blames`.
+    private static func ownershipPass(
+        _ input: Input, changes: [LandedChange], fixes: [Bool], options: DeliveryOptions, paths: PathClassifier
+    ) -> [ChangeFacts] {
+        var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
         var changeOfMainline: [ObjectID: Int] = [:]
         for (i, c) in changes.enumerated() {
             changeOfMainline[c.commit] = i
@@ -319,7 +354,7 @@ public struct DeliveryAnalyzer {
             originTime[origin] = record.committer.time
 
             // SZZ before the fix's lines are applied.
-            if let c = current, facts[c].isFix, let significant = input.significantDiffs[id],
+            if let c = current, fixes[c], let significant = input.significantDiffs[id],
                 significant.filter({ !$0.isBinary }).count <= options.maxFixFiles
             {
                 for file in significant where !file.isBinary && file.status != .added && paths.answer(file.path).exclusion == nil {
@@ -332,7 +367,7 @@ public struct DeliveryAnalyzer {
             }
 
             if let c = current {
-                let counted = countedLines(record.files, paths)
+                let counted = Self.countedLines(record.files, paths)
                 facts[c].addedLines += counted.added
                 facts[c].changedLines += counted.added + counted.deleted
             }
@@ -347,6 +382,7 @@ public struct DeliveryAnalyzer {
                 facts[writer].rewrittenAfterLanding += run.count
             }
         }
+        return facts
     }
 
     /// Why a span has no value.
@@ -364,7 +400,7 @@ public struct DeliveryAnalyzer {
         return .success(hours)
     }
 
-    private func countedLines(_ files: [FileChange], _ paths: PathClassifier) -> (added: Int, deleted: Int) {
+    private static func countedLines(_ files: [FileChange], _ paths: PathClassifier) -> (added: Int, deleted: Int) {
         var added = 0
         var deleted = 0
         for f in files where !f.isBinary {
