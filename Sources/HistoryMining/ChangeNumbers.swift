@@ -1,3 +1,4 @@
+internal import Foundation
 package import HistoryModel
 
 /// Reads PR, merge-request and Gerrit change numbers out of commit messages.
@@ -22,18 +23,41 @@ package enum ChangeNumbers {
         if let n = number(after: "Merge pull request #", in: subject) { return n }
         if let n = number(after: "(pull request #", in: subject) { return n }
         if subject.hasPrefix("Merged PR "), let n = number(after: "Merged PR ", in: subject) { return n }
-        for line in message.split(separator: "\n") where line.hasPrefix("See merge request ") {
-            if let bang = line.lastIndex(of: "!"), let n = leadingNumber(line[line.index(after: bang)...]) { return n }
+        if mayHaveLine(startingWith: "See merge request ", in: message) {
+            for line in message.split(separator: "\n") where line.hasPrefix("See merge request ") {
+                if let bang = line.lastIndex(of: "!"), let n = leadingNumber(line[line.index(after: bang)...]) { return n }
+            }
         }
         // A merge titled like a squash (`Add feature (#123)`), as some projects merge pull requests.
         return squashNumber(subject: subject)
+    }
+
+    /// False when no line of `message` starts with the bytes of `prefix` (ASCII): then no line starts with it
+    /// as characters either, and the message need not be split into lines. Merge messages can be long
+    /// (git.git's list every commit), and splitting them by characters was most of classification's time.
+    static func mayHaveLine(startingWith prefix: StaticString, in message: String) -> Bool {
+        let found = message.utf8.withContiguousStorageIfAvailable { text -> Bool in
+            prefix.withUTF8Buffer { p -> Bool in
+                guard let base = text.baseAddress, let pBase = p.baseAddress else { return !p.isEmpty }
+                var i = 0
+                while i + p.count <= text.count {
+                    if memcmp(base + i, pBase, p.count) == 0 { return true }
+                    guard let newline = memchr(base + i, 0x0A, text.count - i) else { return false }
+                    i = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+                }
+                return false
+            }
+        }
+        return found ?? true
     }
 
     /// The PR title a merge message carries (GitHub, GitLab and Bitbucket put it in the body; Azure DevOps in
     /// the subject), falling back to the subject.
     package static func mergeTitle(message: String) -> String {
         let subject = Message.subject(of: message)
-        let gitLab = message.split(separator: "\n").contains { $0.hasPrefix("See merge request ") }
+        let gitLab =
+            mayHaveLine(startingWith: "See merge request ", in: message)
+            && message.split(separator: "\n").contains { $0.hasPrefix("See merge request ") }
         if subject.hasPrefix("Merge pull request #") || subject.hasPrefix("Merged in ") || gitLab {
             let paragraphs = message.components(separatedByBlankLines: ())
             if paragraphs.count > 1 {

@@ -12,13 +12,20 @@ package struct LandedChangeClassifier: Sendable {
     /// Classifies `mainline` (newest first) into landed changes, newest first. A multi-commit rebase group
     /// gets one reviewed diff (`first^..last`) whose files the caller fills in; every other change's files
     /// come from the records.
-    package func classify(mainline: [ObjectID], commits: [ObjectID: CommitRecord]) -> [LandedChange] {
-        var changes: [LandedChange] = []
+    package func classify(mainline: [ObjectID], commits: [ObjectID: CommitRecord], workers: Int = 1) -> [LandedChange] {
+        // Which commits form each change is decided in order (rebase runs group neighbours); each change is
+        // then built on its own, on `workers` threads (a merge's change reads its whole branch).
+        enum Unit: Sendable {
+            case merge(CommitRecord)
+            case single(CommitRecord, ChangeKind)
+            case rebase([CommitRecord])
+        }
+        var units: [Unit] = []
         var rebaseRun: [CommitRecord] = []  // oldest first
 
         func flushRebaseRun() {
             guard !rebaseRun.isEmpty else { return }
-            changes.append(rebaseChange(rebaseRun, commits: commits))
+            units.append(.rebase(rebaseRun))
             rebaseRun.removeAll()
         }
 
@@ -38,14 +45,21 @@ package struct LandedChangeClassifier: Sendable {
                 continue
             }
             flushRebaseRun()
-            switch kind {
-            case .merge:
-                changes.append(mergeChange(record, commits: commits))
-            default:
-                changes.append(singleChange(record, kind: kind))
-            }
+            units.append(kind == .merge ? .merge(record) : .single(record, kind))
         }
         flushRebaseRun()
+        let build: @Sendable (Unit) -> LandedChange = { [self] unit in
+            switch unit {
+            case .merge(let record): return mergeChange(record, commits: commits)
+            case .single(let record, let kind): return singleChange(record, kind: kind)
+            case .rebase(let run): return rebaseChange(run, commits: commits)
+            }
+        }
+        let changes =
+            workers > 1 && units.count >= 256
+            ? ((try? Parallel.map(units, workers: workers, chunk: 64, context: {}) { _, unit in build(unit) })
+                ?? units.map(build))
+            : units.map(build)
         return changes.reversed()
     }
 

@@ -20,7 +20,7 @@ extension Miner {
     ) throws(MiningError) -> LandedHistory {
         let mined = try mine(progress: progress)
         let start = DispatchTime.now().uptimeNanoseconds
-        var changes = classifier.classify(mainline: mined.mainline, commits: mined.commits)
+        var changes = classifier.classify(mainline: mined.mainline, commits: mined.commits, workers: options.workers)
         let pending = changes.indices.filter { changes[$0].kind == .rebase && changes[$0].commits.count > 1 }
         if !pending.isEmpty {
             let ranges = pending.flatMap { changes[$0].reviewedDiffs }

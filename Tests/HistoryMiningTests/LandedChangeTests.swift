@@ -142,6 +142,21 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         #expect(history.changes.map(\.title) == ["Merge branch 'hotfix'", "Add export", "Update README badges", "Add search", "Add login", "Initial commit"])
     }
 
+    /// The byte pre-check never hides a line a character-wise search finds: first line, middle line, after a
+    /// CRLF line, and only at the start of a line.
+    @Test func mergeRequestLinesAreFoundWhereverTheyAre() {
+        let gitLab = "Merge branch 'feature' into 'main'\n\nAdd search\n\nSee merge request acme/app!17"
+        #expect(ChangeNumbers.mergeNumber(message: gitLab) == 17)
+        #expect(ChangeNumbers.mergeTitle(message: gitLab) == "Add search")
+        #expect(ChangeNumbers.mergeNumber(message: "See merge request acme/app!5\n") == 5)
+        #expect(ChangeNumbers.mergeNumber(message: "Merge\r\n\r\nSee merge request acme/app!6\r\n") == nil)  // one CRLF line
+        #expect(ChangeNumbers.mergeNumber(message: "Merge branch 'x'\n\n * See merge request acme/app!7") == nil)
+        #expect(ChangeNumbers.mayHaveLine(startingWith: "See merge request ", in: "Merge\n\nSee merge request a!1"))
+        #expect(!ChangeNumbers.mayHaveLine(startingWith: "See merge request ", in: "Merge\n\nNot See merge request a!1\n"))
+        #expect(!ChangeNumbers.mayHaveLine(startingWith: "See merge request ", in: "See merge request"))
+        #expect(!ChangeNumbers.mayHaveLine(startingWith: "See merge request ", in: ""))
+    }
+
     @Test func coAuthorsAreCredited() throws {
         let (history, _) = try mine("github-merge")
         let reorg = try #require(history.changes.first { $0.number == 3 })
