@@ -66,6 +66,12 @@ package struct Analysis: Sendable {
             else { continue }
             fixCommits.append(contentsOf: change.kind == .rebase ? change.commits : [change.commit])
         }
+        // SZZ leaves out a fix that touches more text files than `maxFixFiles`. Ignoring white space changes
+        // no file list, so such a fix's second diff is not computed at all.
+        let limit = configuration.delivery.maxFixFiles
+        fixCommits = fixCommits.filter { id in
+            (history.mined.commits[id]?.files.lazy.filter { !$0.isBinary }.count ?? 0) <= limit
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         timingsBox.entries.withLock { $0.append(("fix detection", Double(start - detection) / 1e9)) }
         input.significantDiffs = try miner.significantDiffs(for: fixCommits)
