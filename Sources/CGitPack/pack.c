@@ -34,6 +34,167 @@
 enum { OBJ_COMMIT = 1, OBJ_TREE = 2, OBJ_BLOB = 3, OBJ_TAG = 4, OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
 enum { MAX_CHAIN = 10000 };
 
+/* ---- the delta-base cache: one per pack file, shared by every backend (every worker thread) ----
+ *
+ * Workers take interleaved slices of history, so the bases one needs were often just resolved by the other.
+ * The cache is split into stripes by offset, each with its own lock and its own least-recently-used order,
+ * so that two threads rarely wait for each other. An entry in use (pinned) is never freed: evicted while
+ * pinned, it leaves the table at once and is freed by its last user. */
+
+typedef struct entry {
+    uint64_t key; /* the entry's offset in the pack */
+    unsigned char *data;
+    size_t len;
+    int type;
+    int pins;
+    int dead;
+    struct entry *hnext, *prev, *next;
+} entry;
+
+enum { STRIPES = 16, STRIPE_BUCKETS = 1 << 11 };
+
+typedef struct {
+    pthread_mutex_t lock;
+    entry *buckets[STRIPE_BUCKETS];
+    entry *head, *tail; /* most recently used first */
+    size_t bytes;
+} stripe;
+
+typedef struct {
+    stripe stripes[STRIPES];
+    size_t stripe_limit, max_entry;
+} base_cache;
+
+static uint64_t mix(uint64_t key) { return key * 0x9E3779B97F4A7C15ull; }
+
+static stripe *stripe_of(base_cache *c, uint64_t key) { return &c->stripes[mix(key) >> 60]; }
+
+static size_t bucket_of(uint64_t key) { return (size_t)(mix(key) >> 40) & (STRIPE_BUCKETS - 1); }
+
+static base_cache *cache_new(size_t bytes) {
+    base_cache *c = calloc(1, sizeof(base_cache));
+    if (c == NULL) return NULL;
+    for (int i = 0; i < STRIPES; i++) pthread_mutex_init(&c->stripes[i].lock, NULL);
+    c->stripe_limit = bytes / STRIPES;
+    c->max_entry = c->stripe_limit / 2;
+    return c;
+}
+
+static void lru_unlink(stripe *s, entry *e) {
+    if (e->prev) e->prev->next = e->next;
+    else s->head = e->next;
+    if (e->next) e->next->prev = e->prev;
+    else s->tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void lru_push_front(stripe *s, entry *e) {
+    e->prev = NULL;
+    e->next = s->head;
+    if (s->head) s->head->prev = e;
+    s->head = e;
+    if (s->tail == NULL) s->tail = e;
+}
+
+static entry *find_locked(stripe *s, uint64_t key) {
+    for (entry *e = s->buckets[bucket_of(key)]; e; e = e->hnext)
+        if (e->key == key) return e;
+    return NULL;
+}
+
+/* The entry for `key`, pinned (its data stays valid until cache_unpin), or NULL. */
+static entry *cache_pin(base_cache *c, uint64_t key) {
+    stripe *s = stripe_of(c, key);
+    pthread_mutex_lock(&s->lock);
+    entry *e = find_locked(s, key);
+    if (e) {
+        e->pins += 1;
+        lru_unlink(s, e);
+        lru_push_front(s, e);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return e;
+}
+
+static void cache_unpin(base_cache *c, entry *e) {
+    stripe *s = stripe_of(c, e->key);
+    pthread_mutex_lock(&s->lock);
+    int gone = --e->pins == 0 && e->dead;
+    pthread_mutex_unlock(&s->lock);
+    if (gone) {
+        free(e->data);
+        free(e);
+    }
+}
+
+/* Takes the least recently used entry out of the stripe (lock held); frees it unless it is pinned. */
+static void evict_locked(stripe *s) {
+    entry *victim = s->tail;
+    entry **p = &s->buckets[bucket_of(victim->key)];
+    while (*p != victim) p = &(*p)->hnext;
+    *p = victim->hnext;
+    lru_unlink(s, victim);
+    s->bytes -= victim->len;
+    if (victim->pins > 0) {
+        victim->dead = 1;
+    } else {
+        free(victim->data);
+        free(victim);
+    }
+}
+
+/* Takes ownership of `data` (freeing it when it is not kept). */
+static void cache_put(base_cache *c, uint64_t key, unsigned char *data, size_t len, int type) {
+    entry *e = len <= c->max_entry ? calloc(1, sizeof(entry)) : NULL;
+    if (e == NULL) {
+        free(data);
+        return;
+    }
+    e->key = key;
+    e->data = data;
+    e->len = len;
+    e->type = type;
+    stripe *s = stripe_of(c, key);
+    pthread_mutex_lock(&s->lock);
+    if (find_locked(s, key) != NULL) {
+        pthread_mutex_unlock(&s->lock);
+        free(data);
+        free(e);
+        return;
+    }
+    while (s->bytes + len > c->stripe_limit && s->tail) evict_locked(s);
+    size_t b = bucket_of(key);
+    e->hnext = s->buckets[b];
+    s->buckets[b] = e;
+    lru_push_front(s, e);
+    s->bytes += len;
+    pthread_mutex_unlock(&s->lock);
+}
+
+static size_t cache_bytes(base_cache *c) {
+    size_t total = 0;
+    for (int i = 0; i < STRIPES; i++) {
+        pthread_mutex_lock(&c->stripes[i].lock);
+        total += c->stripes[i].bytes;
+        pthread_mutex_unlock(&c->stripes[i].lock);
+    }
+    return total;
+}
+
+/* Frees every entry; nothing may hold a pin (the pack's last backend is gone). */
+static void cache_free(base_cache *c) {
+    for (int i = 0; i < STRIPES; i++) {
+        for (entry *e = c->stripes[i].head; e;) {
+            entry *next = e->next;
+            free(e->data);
+            free(e);
+            e = next;
+        }
+        pthread_mutex_destroy(&c->stripes[i].lock);
+    }
+    free(c);
+}
+
 /* ---- pack files: mapped once per process, shared by every backend ---- */
 
 typedef struct pack_file {
@@ -53,6 +214,8 @@ typedef struct pack_file {
     const unsigned char *off64;
     uint32_t n64;
     _Atomic uint64_t consumed; /* compressed bytes read since the mapping was last released */
+    base_cache *cache;         /* shared by the backends that asked for the same size */
+    size_t cache_request;
 } pack_file;
 
 /* Pages of the mapped pack count as the process's memory once touched, and a full history touches nearly
@@ -78,7 +241,7 @@ static const void *map_file(int fd, size_t length) {
 }
 
 /* Parses and maps one pack and its index; NULL if either is missing or not in a format we read. */
-static pack_file *pack_open(const char *idx_path, const char *pack_path) {
+static pack_file *pack_open(const char *idx_path, const char *pack_path, size_t cache_bytes) {
     int ifd = open(idx_path, O_RDONLY | O_CLOEXEC);
     if (ifd < 0) return NULL;
     int pfd = open(pack_path, O_RDONLY | O_CLOEXEC);
@@ -105,13 +268,15 @@ static pack_file *pack_open(const char *idx_path, const char *pack_path) {
         goto done;
     }
     f = calloc(1, sizeof(pack_file));
-    if (f == NULL || (f->pack_path = strdup(pack_path)) == NULL) {
+    if (f == NULL || (f->pack_path = strdup(pack_path)) == NULL || (f->cache = cache_new(cache_bytes)) == NULL) {
+        if (f) free(f->pack_path);
         free(f);
         f = NULL;
         munmap((void *)idx, idx_len);
         munmap((void *)pack, pack_len);
         goto done;
     }
+    f->cache_request = cache_bytes;
     f->dev = pst.st_dev;
     f->ino = pst.st_ino;
     f->pack_size = pst.st_size;
@@ -132,14 +297,16 @@ done:
 }
 
 static void pack_close(pack_file *f) {
+    cache_free(f->cache);
     munmap((void *)f->idx, f->idx_len);
     munmap((void *)f->pack, f->pack_len);
     free(f->pack_path);
     free(f);
 }
 
-/* The shared, reference-counted pack for these paths: reused while the file is the same one. */
-static pack_file *pack_acquire(const char *idx_path, const char *pack_path) {
+/* The shared, reference-counted pack for these paths: reused while the file is the same one and the cache
+ * asked for has the same size (every repository handle of a run asks for the same). */
+static pack_file *pack_acquire(const char *idx_path, const char *pack_path, size_t cache_bytes) {
     struct stat st;
     if (stat(pack_path, &st) != 0) return NULL;
     pthread_mutex_lock(&registry_lock);
@@ -147,14 +314,14 @@ static pack_file *pack_acquire(const char *idx_path, const char *pack_path) {
         pack_file *f = registry[i];
         if (f->dev == st.st_dev && f->ino == st.st_ino && f->pack_size == st.st_size &&
             f->mtime.tv_sec == st.st_mtim.tv_sec && f->mtime.tv_nsec == st.st_mtim.tv_nsec &&
-            strcmp(f->pack_path, pack_path) == 0) {
+            f->cache_request == cache_bytes && strcmp(f->pack_path, pack_path) == 0) {
             f->refs += 1;
             pthread_mutex_unlock(&registry_lock);
             return f;
         }
     }
     pthread_mutex_unlock(&registry_lock);
-    pack_file *f = pack_open(idx_path, pack_path);
+    pack_file *f = pack_open(idx_path, pack_path, cache_bytes);
     if (f == NULL) return NULL;
     pthread_mutex_lock(&registry_lock);
     if (registry_len == registry_cap) {
@@ -215,106 +382,6 @@ static uint64_t pack_offset(const pack_file *f, uint32_t pos) {
     return (off >= 12 && off < f->pack_len - 20) ? off : 0;
 }
 
-/* ---- the delta-base cache: LRU by bytes, one per backend ---- */
-
-typedef struct entry {
-    uint64_t key;
-    unsigned char *data;
-    size_t len;
-    int type;
-    int pinned;
-    struct entry *hnext, *prev, *next;
-} entry;
-
-enum { BUCKETS = 1 << 14 };
-
-typedef struct {
-    entry *buckets[BUCKETS];
-    entry *head, *tail; /* most recently used first */
-    size_t bytes, limit, max_entry;
-} base_cache;
-
-static uint64_t cache_key(size_t pack_index, uint64_t offset) { return ((uint64_t)pack_index << 48) ^ offset; }
-
-static size_t bucket_of(uint64_t key) { return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 50) & (BUCKETS - 1); }
-
-static void lru_unlink(base_cache *c, entry *e) {
-    if (e->prev) e->prev->next = e->next;
-    else c->head = e->next;
-    if (e->next) e->next->prev = e->prev;
-    else c->tail = e->prev;
-    e->prev = e->next = NULL;
-}
-
-static void lru_push_front(base_cache *c, entry *e) {
-    e->prev = NULL;
-    e->next = c->head;
-    if (c->head) c->head->prev = e;
-    c->head = e;
-    if (c->tail == NULL) c->tail = e;
-}
-
-static entry *cache_get(base_cache *c, uint64_t key) {
-    for (entry *e = c->buckets[bucket_of(key)]; e; e = e->hnext) {
-        if (e->key == key) {
-            lru_unlink(c, e);
-            lru_push_front(c, e);
-            return e;
-        }
-    }
-    return NULL;
-}
-
-static void cache_remove(base_cache *c, entry *e) {
-    entry **p = &c->buckets[bucket_of(e->key)];
-    while (*p != e) p = &(*p)->hnext;
-    *p = e->hnext;
-    lru_unlink(c, e);
-    c->bytes -= e->len;
-    free(e->data);
-    free(e);
-}
-
-/* Takes ownership of `data` (freeing it when it is not kept). */
-static void cache_put(base_cache *c, uint64_t key, unsigned char *data, size_t len, int type) {
-    if (len > c->max_entry || cache_get(c, key) != NULL) {
-        free(data);
-        return;
-    }
-    entry *e = calloc(1, sizeof(entry));
-    if (e == NULL) {
-        free(data);
-        return;
-    }
-    while (c->bytes + len > c->limit && c->tail) {
-        entry *victim = c->tail;
-        while (victim && victim->pinned) victim = victim->prev;
-        if (victim == NULL) break;
-        cache_remove(c, victim);
-    }
-    e->key = key;
-    e->data = data;
-    e->len = len;
-    e->type = type;
-    size_t b = bucket_of(key);
-    e->hnext = c->buckets[b];
-    c->buckets[b] = e;
-    lru_push_front(c, e);
-    c->bytes += len;
-}
-
-static void cache_clear(base_cache *c) {
-    for (entry *e = c->head; e;) {
-        entry *next = e->next;
-        free(e->data);
-        free(e);
-        e = next;
-    }
-    memset(c->buckets, 0, sizeof(c->buckets));
-    c->head = c->tail = NULL;
-    c->bytes = 0;
-}
-
 /* ---- the backend ---- */
 
 typedef struct {
@@ -322,7 +389,6 @@ typedef struct {
     pack_file **packs;
     size_t npacks;
     size_t last_pack;
-    base_cache cache;
     z_stream z;
     int z_ready;
     unsigned char *scratch; /* inflated deltas */
@@ -486,7 +552,8 @@ enum { FROM_CACHE, DELTA_RESULT, IN_DESTINATION };
  * delta result for the caller, or, for an object stored whole, already the caller's buffer from `alloc`.
  * Results are NUL-terminated. */
 static unsigned char *unpack(pack_backend *b, size_t pi, uint64_t offset, size_t *out_len, int *out_type,
-                             int *kind, allocator alloc, releaser release, void *context) {
+                             int *kind, entry **held, allocator alloc, releaser release, void *context) {
+    base_cache *cache = b->packs[pi]->cache;
     pack_entry small[64];
     pack_entry *chain = small;
     size_t depth = 0, cap = 64;
@@ -497,17 +564,17 @@ static unsigned char *unpack(pack_backend *b, size_t pi, uint64_t offset, size_t
     uint64_t at = offset;
 
     for (;;) {
-        entry *hit = cache_get(&b->cache, cache_key(pi, at));
+        entry *hit = cache_pin(cache, at);
         if (hit) {
             b->stats.cache_hits += 1;
             if (depth == 0) {
                 *out_len = hit->len;
                 *out_type = hit->type;
                 *kind = FROM_CACHE;
+                *held = hit;
                 return hit->data;
             }
             pinned = hit;
-            hit->pinned = 1;
             obj_len = hit->len;
             obj_type = hit->type;
             break;
@@ -568,10 +635,10 @@ static unsigned char *unpack(pack_backend *b, size_t pi, uint64_t offset, size_t
         unsigned char *result = delta_apply(base_data, obj_len, b->scratch, e->size, &result_len);
         if (result == NULL) goto fail;
         if (pinned) {
-            pinned->pinned = 0;
+            cache_unpin(cache, pinned);
             pinned = NULL;
         } else {
-            cache_put(&b->cache, cache_key(pi, base_offset), obj, obj_len, obj_type);
+            cache_put(cache, base_offset, obj, obj_len, obj_type);
         }
         obj = result;
         obj_len = result_len;
@@ -585,7 +652,7 @@ static unsigned char *unpack(pack_backend *b, size_t pi, uint64_t offset, size_t
     return obj;
 
 fail:
-    if (pinned) pinned->pinned = 0;
+    if (pinned) cache_unpin(cache, pinned);
     else free(obj);
     if (chain != small) free(chain);
     return NULL;
@@ -594,11 +661,12 @@ fail:
 /* Puts an unpacked object into the caller's buffer. A delta result is also kept in the cache: the next
  * older version of a file is usually a delta against it. Returns the buffer, or NULL. */
 static unsigned char *deliver(pack_backend *b, size_t pi, uint64_t offset, unsigned char *obj, size_t len, int type,
-                              int kind, allocator alloc, void *context) {
+                              int kind, entry *held, allocator alloc, void *context) {
     if (kind == IN_DESTINATION) return obj;
     unsigned char *dest = alloc(context, len + 1);
     if (dest != NULL) memcpy(dest, obj, len + 1);
-    if (kind == DELTA_RESULT) cache_put(&b->cache, cache_key(pi, offset), obj, len, type);
+    if (kind == DELTA_RESULT) cache_put(b->packs[pi]->cache, offset, obj, len, type);
+    if (held) cache_unpin(b->packs[pi]->cache, held);
     return dest;
 }
 
@@ -639,9 +707,11 @@ static unsigned char *read_object(pack_backend *b, const unsigned char *oid, siz
     size_t pi;
     uint64_t offset;
     int kind = 0;
+    entry *held = NULL;
     unsigned char *obj = NULL;
-    if (locate(b, oid, &pi, &offset) != 0 || (obj = unpack(b, pi, offset, len, type, &kind, alloc, release, context)) == NULL ||
-        (obj = deliver(b, pi, offset, obj, *len, *type, kind, alloc, context)) == NULL) {
+    if (locate(b, oid, &pi, &offset) != 0 ||
+        (obj = unpack(b, pi, offset, len, type, &kind, &held, alloc, release, context)) == NULL ||
+        (obj = deliver(b, pi, offset, obj, *len, *type, kind, held, alloc, context)) == NULL) {
         b->stats.passed += 1;
         return NULL;
     }
@@ -678,7 +748,6 @@ static void backend_free(git_odb_backend *backend) {
     pack_backend *b = (pack_backend *)backend;
     for (size_t i = 0; i < b->npacks; i++) pack_release(b->packs[i]);
     free(b->packs);
-    cache_clear(&b->cache);
     if (b->z_ready) inflateEnd(&b->z);
     free(b->scratch);
     free(b);
@@ -691,7 +760,8 @@ void yardstick_pack_backend_free(void *backend) {
 void yardstick_pack_backend_stats(const void *backend, yardstick_pack_stats *out) {
     const pack_backend *b = backend;
     *out = b->stats;
-    out->cached_bytes = b->cache.bytes;
+    out->cached_bytes = 0;
+    for (size_t i = 0; i < b->npacks; i++) out->cached_bytes += cache_bytes(b->packs[i]->cache);
 }
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -747,7 +817,7 @@ void *yardstick_pack_backend_new(const char *objects_dir, size_t cache_bytes) {
             memcpy(idx_path + base_len + 1, names[i], len + 1);
             memcpy(pack_path, idx_path, base_len + 1 + len - 4);
             memcpy(pack_path + base_len + 1 + len - 4, ".pack", 6);
-            pack_file *f = pack_acquire(idx_path, pack_path);
+            pack_file *f = pack_acquire(idx_path, pack_path, cache_bytes);
             if (f) b->packs[b->npacks++] = f;
         }
         free(idx_path);
@@ -759,8 +829,6 @@ void *yardstick_pack_backend_new(const char *objects_dir, size_t cache_bytes) {
         b = NULL;
         goto out;
     }
-    b->cache.limit = cache_bytes;
-    b->cache.max_entry = cache_bytes / 4;
     b->parent.read = backend_read;
     b->parent.exists = backend_exists;
     b->parent.free = backend_free;

@@ -1,7 +1,9 @@
+import Dispatch
 import Foundation
 @testable import GitBridge
 import HistoryModel
 import TestSupport
+import Synchronization
 import Testing
 
 /// Yardstick's pack reader (ADR 0009) against git: every object of a packed history, read back, must hash to
@@ -115,6 +117,34 @@ import Testing
         // Without a cache, every read inflates its whole chain; with one, about one entry per object.
         #expect(without.inflated > 5 * with.inflated)
         #expect(with.inflated < 2 * with.reads)
+    }
+
+    /// Readers on four threads share one pack's cache, small enough that entries are evicted while other
+    /// threads still use them: every object still hashes to its id.
+    @Test func threadsSharingOneCacheReadEveryObjectRight() throws {
+        let objects = Self.objects(in: Self.history)
+        let failures = Mutex<Int>(0)
+        let reads = Mutex<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            guard let reader = PackReader(gitDirectory: Self.history + "/.git", cacheBytes: 1 << 20) else {
+                failures.withLock { $0 += 1 }
+                return
+            }
+            // Each thread in its own order: forwards, backwards, and two strides.
+            let order = (0..<objects.count).map { thread < 2 ? (thread == 0 ? $0 : objects.count - 1 - $0) : ($0 * (thread == 2 ? 7 : 13)) % objects.count }
+            for i in order {
+                let object = objects[i]
+                guard let read = reader.read(object.id), read.type == object.type,
+                    PackReader.objectID(type: read.type, bytes: read.bytes) == object.id
+                else {
+                    failures.withLock { $0 += 1 }
+                    continue
+                }
+                reads.withLock { $0 += 1 }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(reads.withLock { $0 } == 4 * objects.count)
     }
 
     @Test func sixtyFourBitOffsetsAreRead() throws {

@@ -8,8 +8,9 @@
  * A read-only reader of a repository's pack files, plugged into libgit2 as an object-database backend
  * (ADR 0009). libgit2 1.5 keeps a fixed 16 MiB delta-base cache per pack, shared by every thread, and
  * caches only the first object of each delta chain, so reading a blob deep in a chain inflates the whole
- * chain again. This reader keeps every base it resolves, per backend (one per repository handle, hence
- * per worker thread), in an LRU cache of a chosen size, as git's own delta-base cache does.
+ * chain again. This reader keeps every base it resolves, and every delta result, in an LRU cache of a
+ * chosen size, as git's own delta-base cache does. Each pack is mapped once per process and its cache is
+ * shared by every backend (one per repository handle, hence per worker thread) that asks for the same size.
  *
  * The backend answers only for objects inside the pack files it could parse (index version 2, pack
  * version 2 or 3). Anything else (loose objects, other packs, alternates, data it finds malformed) it
@@ -19,7 +20,7 @@
  * the returned pointer (a git_odb_backend *) to a repository's object database.
  */
 
-/* A backend over the pack files in `objects_dir`/pack, with a delta-base cache of `cache_bytes`. Returns
+/* A backend over the pack files in `objects_dir`/pack, with a delta-base cache of `cache_bytes` per pack. Returns
  * NULL when the directory holds no pack it can read; the caller then keeps libgit2's readers alone. */
 void *yardstick_pack_backend_new(const char *objects_dir, size_t cache_bytes);
 
@@ -35,7 +36,7 @@ typedef struct {
     uint64_t passed;         /* lookups it passed on (not in its packs, or malformed) */
     uint64_t inflated;       /* pack entries inflated (objects and deltas) */
     uint64_t cache_hits;     /* delta chains cut short by the cache */
-    uint64_t cached_bytes;   /* bytes the cache holds now */
+    uint64_t cached_bytes;   /* bytes the caches of its packs hold now (shared with other backends) */
 } yardstick_pack_stats;
 
 void yardstick_pack_backend_stats(const void *backend, yardstick_pack_stats *out);
