@@ -32,14 +32,16 @@ package final class Repository {
         Repository.addPackReader(to: opened)
     }
 
+    /// The delta-base cache of each pack, shared by every handle (ADR 0009).
+    static let packCacheBytes = 64 << 20
+
     /// Puts Yardstick's pack reader (ADR 0009) in front of libgit2's own: same objects, but a delta-base cache
     /// that keeps every base it resolves. Where it cannot be added, libgit2's readers serve alone.
     private static func addPackReader(to repository: OpaquePointer) {
         if ProcessInfo.processInfo.environment["YARDSTICK_PACK_READER"] == "libgit2" { return }
         guard let common = git_repository_commondir(repository) else { return }
         let objects = String(cString: common) + "objects"
-        let cacheBytes = (Int(ProcessInfo.processInfo.environment["YARDSTICK_PACK_CACHE_MB"] ?? "") ?? 64) << 20
-        guard let backend = yardstick_pack_backend_new(objects, cacheBytes) else { return }
+        guard let backend = yardstick_pack_backend_new(objects, packCacheBytes) else { return }
         var odb: OpaquePointer?
         guard git_repository_odb(&odb, repository) == 0, let database = odb else {
             yardstick_pack_backend_free(backend)
