@@ -48,8 +48,58 @@ typedef struct entry {
     int type;
     int pins;
     int dead;
+    int owner; /* the thread that allocated it (see release_entry) */
     struct entry *hnext, *prev, *next;
+    struct entry *next_free;
 } entry;
+
+/* Freeing memory that another thread allocated makes glibc take that thread's arena lock, and the shared
+ * cache evicts other threads' entries all the time: the two workers ended up waiting on each other inside
+ * free(). So an entry is freed by the thread that allocated it. Another thread that drops it pushes it on
+ * the owner's list (a lock-free stack), and the owner frees what its list holds at its next read. Threads
+ * beyond the first OWNERS, or an entry dropped by its owner, are freed at once. */
+enum { OWNERS = 64 };
+static _Atomic(entry *) pending_free[OWNERS];
+static _Atomic int owners_seen;
+static _Thread_local int this_owner = -1;
+
+static int current_owner(void) {
+    if (this_owner < 0) {
+        int id = atomic_fetch_add_explicit(&owners_seen, 1, memory_order_relaxed);
+        this_owner = id < OWNERS ? id : OWNERS;
+    }
+    return this_owner;
+}
+
+static void free_entry_now(entry *e) {
+    free(e->data);
+    free(e);
+}
+
+static void release_entry(entry *e) {
+    int me = current_owner();
+    if (e->owner == me || e->owner >= OWNERS) {
+        free_entry_now(e);
+        return;
+    }
+    entry *head = atomic_load_explicit(&pending_free[e->owner], memory_order_relaxed);
+    do {
+        e->next_free = head;
+    } while (!atomic_compare_exchange_weak_explicit(&pending_free[e->owner], &head, e, memory_order_release,
+                                                    memory_order_relaxed));
+}
+
+/* Frees the entries other threads dropped that this thread allocated. */
+static void drain_pending(void) {
+    int me = current_owner();
+    if (me >= OWNERS || atomic_load_explicit(&pending_free[me], memory_order_relaxed) == NULL) return;
+    entry *e = atomic_exchange_explicit(&pending_free[me], NULL, memory_order_acquire);
+    while (e) {
+        entry *next = e->next_free;
+        free_entry_now(e);
+        e = next;
+    }
+}
 
 enum { STRIPES = 16, STRIPE_BUCKETS = 1 << 11 };
 
@@ -121,14 +171,12 @@ static void cache_unpin(base_cache *c, entry *e) {
     pthread_mutex_lock(&s->lock);
     int gone = --e->pins == 0 && e->dead;
     pthread_mutex_unlock(&s->lock);
-    if (gone) {
-        free(e->data);
-        free(e);
-    }
+    if (gone) release_entry(e);
 }
 
-/* Takes the least recently used entry out of the stripe (lock held); frees it unless it is pinned. */
-static void evict_locked(stripe *s) {
+/* Takes the least recently used entry out of the stripe (lock held); returns it to be released once the
+ * lock is dropped, or NULL when it is pinned (its last user releases it). */
+static entry *evict_locked(stripe *s) {
     entry *victim = s->tail;
     entry **p = &s->buckets[bucket_of(victim->key)];
     while (*p != victim) p = &(*p)->hnext;
@@ -137,10 +185,10 @@ static void evict_locked(stripe *s) {
     s->bytes -= victim->len;
     if (victim->pins > 0) {
         victim->dead = 1;
-    } else {
-        free(victim->data);
-        free(victim);
+        return NULL;
     }
+    victim->next_free = NULL;
+    return victim;
 }
 
 /* Takes ownership of `data` (freeing it when it is not kept). */
@@ -154,7 +202,9 @@ static void cache_put(base_cache *c, uint64_t key, unsigned char *data, size_t l
     e->data = data;
     e->len = len;
     e->type = type;
+    e->owner = current_owner();
     stripe *s = stripe_of(c, key);
+    entry *evicted = NULL;
     pthread_mutex_lock(&s->lock);
     if (find_locked(s, key) != NULL) {
         pthread_mutex_unlock(&s->lock);
@@ -162,13 +212,24 @@ static void cache_put(base_cache *c, uint64_t key, unsigned char *data, size_t l
         free(e);
         return;
     }
-    while (s->bytes + len > c->stripe_limit && s->tail) evict_locked(s);
+    while (s->bytes + len > c->stripe_limit && s->tail) {
+        entry *victim = evict_locked(s);
+        if (victim) {
+            victim->next_free = evicted;
+            evicted = victim;
+        }
+    }
     size_t b = bucket_of(key);
     e->hnext = s->buckets[b];
     s->buckets[b] = e;
     lru_push_front(s, e);
     s->bytes += len;
     pthread_mutex_unlock(&s->lock);
+    while (evicted) {
+        entry *next = evicted->next_free;
+        release_entry(evicted);
+        evicted = next;
+    }
 }
 
 static size_t cache_bytes(base_cache *c) {
@@ -704,6 +765,7 @@ static void odb_releaser(void *context, unsigned char *buffer) { git_odb_backend
 /* Locates and reads `oid` into a buffer from `alloc`; NULL when this reader does not have it whole. */
 static unsigned char *read_object(pack_backend *b, const unsigned char *oid, size_t *len, int *type, allocator alloc,
                                   releaser release, void *context) {
+    drain_pending();
     size_t pi;
     uint64_t offset;
     int kind = 0;
