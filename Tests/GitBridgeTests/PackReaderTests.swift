@@ -196,6 +196,46 @@ import Testing
         #expect(result.stderr.hasPrefix("error: \(dir): cannot read history: "), "\(result.stderr)")
     }
 
+    /// Objects spread over two packs are all found; an object only stored loose is left to libgit2, and the
+    /// repository still reads it (through libgit2's loose reader, behind this one).
+    @Test func twoPacksAndLooseObjects() throws {
+        let dir = Self.copy(Self.history)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = """
+            set -e
+            cd "$1"
+            for i in 1 2 3; do
+              echo "more $i" >> extra.txt
+              git add extra.txt
+              git -c user.name=Ada -c user.email=ada@example.com commit -qm "More $i"
+            done
+            git -c gc.auto=0 repack -dq
+            echo "loose" > loose.txt
+            git add loose.txt
+            git -c user.name=Ada -c user.email=ada@example.com commit -qm "Loose"
+            """
+        let made = Command.run("/bin/bash", ["-c", script, "two-packs", dir])
+        #expect(made.status == 0, "\(made.stderr)")
+        let packs = try FileManager.default.contentsOfDirectory(atPath: dir + "/.git/objects/pack").filter { $0.hasSuffix(".pack") }
+        #expect(packs.count == 2)
+        let reader = try #require(PackReader(gitDirectory: dir + "/.git", cacheBytes: 1 << 20))
+        let loose = Command.run("/usr/bin/git", ["rev-parse", "HEAD", "HEAD^{tree}", "HEAD:loose.txt"], cwd: dir).stdout.split(separator: "\n")
+            .compactMap { ObjectID(hex: $0) }
+        #expect(loose.count == 3)
+        var packed = 0
+        for object in Self.objects(in: dir) where !loose.contains(object.id) {
+            let read = try #require(reader.read(object.id), "\(object.id)")
+            #expect(PackReader.objectID(type: read.type, bytes: read.bytes) == object.id)
+            packed += 1
+        }
+        #expect(packed == Self.objects(in: Self.history).count + 9)  // 3 commits, 3 trees, 3 blobs
+        for id in loose { #expect(reader.read(id) == nil) }
+        #expect(reader.statistics.passed == 3)
+        let repository = try Repository(path: dir)
+        #expect(try repository.fileContents("loose.txt", at: loose[0]) == Array("loose\n".utf8))
+        #expect(try repository.fileContents("extra.txt", at: loose[0]) == Array("more 1\nmore 2\nmore 3\n".utf8))
+    }
+
     @Test func notAPackDirectoryGivesNoReader() {
         #expect(PackReader(gitDirectory: SampleRepositories.path("squash") + "/.git", cacheBytes: 1 << 20) == nil)
         #expect(PackReader(gitDirectory: SampleRepositories.path("not-a-repo"), cacheBytes: 1 << 20) == nil)
