@@ -342,16 +342,19 @@ public struct DeliveryAnalyzer {
             if c.kind == .rebase { for id in c.commits { changeOfMainline[id] = i } }
         }
         let order = Array(input.mainline.reversed())
-        var originChange: [Int32: Int] = [:]
-        var originTime: [Int32: Int64] = [:]
+        // Per origin (a position on the first-parent line): its change (-1 for none) and commit time
+        // (`Int64.min` when the commit was not mined).
+        var originChange = [Int](repeating: -1, count: order.count)
+        var originTime = [Int64](repeating: .min, count: order.count)
+        let authorKeys = changes.map(\.author.key)
         var ownership = LineOwnership()
         let window = Int64(options.reworkWindowDays) * 86400
         for (position, id) in order.enumerated() {
             guard let record = input.commits[id] else { continue }
             let origin = Int32(position)
             let current = changeOfMainline[id]
-            if let c = current { originChange[origin] = c }
-            originTime[origin] = record.committer.time
+            if let c = current { originChange[position] = c }
+            originTime[position] = record.committer.time
 
             // SZZ before the fix's lines are applied.
             if let c = current, fixes[c], let significant = input.significantDiffs[id],
@@ -361,7 +364,8 @@ public struct DeliveryAnalyzer {
                     let ranges = file.hunks.filter { $0.oldCount > 0 }.map { (start: Int($0.oldStart), count: Int($0.oldCount)) }
                     guard !ranges.isEmpty else { continue }
                     for run in ownership.origins(of: file.oldPath ?? file.path, ranges: ranges) where run.origin >= 0 {
-                        if let target = originChange[run.origin], target != c { facts[c].blames[target, default: 0] += run.count }
+                        let target = originChange[Int(run.origin)]
+                        if target >= 0, target != c { facts[c].blames[target, default: 0] += run.count }
                     }
                 }
             }
@@ -372,12 +376,13 @@ public struct DeliveryAnalyzer {
                 facts[c].changedLines += counted.added + counted.deleted
             }
             ownership.apply(record.files, origin: origin) { path, run in
-                guard run.origin >= 0, let c = current, paths.answer(path).exclusion == nil,
-                    let writtenAt = originTime[run.origin]
-                else { return }
+                guard run.origin >= 0, let c = current, paths.answer(path).exclusion == nil else { return }
+                let writtenAt = originTime[Int(run.origin)]
+                guard writtenAt != .min else { return }
                 let age = record.committer.time - writtenAt
-                guard age >= 0 && age < window, let writer = originChange[run.origin], writer != c else { return }
-                let sameAuthor = changes[writer].author.key == changes[c].author.key
+                let writer = originChange[Int(run.origin)]
+                guard age >= 0 && age < window, writer >= 0, writer != c else { return }
+                let sameAuthor = authorKeys[writer] == authorKeys[c]
                 if sameAuthor { facts[c].reworkOwnLines += run.count } else { facts[c].reworkOthersLines += run.count }
                 facts[writer].rewrittenAfterLanding += run.count
             }
