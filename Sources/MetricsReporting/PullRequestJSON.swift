@@ -44,33 +44,25 @@ struct PullRequestJSON {
         raw(",\n")
         key("excludedFiles", inner)
         array(p.excludedFiles, inner) { w, f, at in
-            w.pad(at)
-            w.raw("{\n")
-            w.key("additions", at + 2); w.int(f.additions); w.raw(",\n")
-            w.key("deletions", at + 2); w.int(f.deletions); w.raw(",\n")
-            w.key("path", at + 2); w.string(f.path); w.raw(",\n")
-            w.key("reason", at + 2); w.string(f.reason); w.raw("\n")
-            w.pad(at)
-            w.raw("}")
+            w.object(at) { w, at in
+                w.key("additions", at); w.int(f.additions); w.raw(",\n")
+                w.key("deletions", at); w.int(f.deletions); w.raw(",\n")
+                w.key("path", at); w.string(f.path); w.raw(",\n")
+                w.key("reason", at); w.string(f.reason)
+            }
         }
         raw(",\n")
         key("group", inner); string(p.group); raw(",\n")
         key("groups", inner); strings(p.groups, inner); raw(",\n")
         key("kind", inner); string(p.kind); raw(",\n")
         key("landedAt", inner); string(p.landedAt); raw(",\n")
-        key("number", inner)
-        if let n = p.number { int(n) } else { raw("null") }
-        raw(",\n")
+        key("number", inner); optionalInt(p.number); raw(",\n")
         key("reviewedDiffs", inner)
         array(p.reviewedDiffs, inner) { w, r, at in
-            w.pad(at)
-            w.raw("{\n")
-            w.key("base", at + 2)
-            if let base = r.base { w.string(base) } else { w.raw("null") }
-            w.raw(",\n")
-            w.key("tip", at + 2); w.string(r.tip); w.raw("\n")
-            w.pad(at)
-            w.raw("}")
+            w.object(at) { w, at in
+                w.key("base", at); w.optionalString(r.base); w.raw(",\n")
+                w.key("tip", at); w.string(r.tip)
+            }
         }
         raw(",\n")
         key("title", inner); string(p.title); raw("\n")
@@ -87,12 +79,10 @@ struct PullRequestJSON {
         key("blamedBy", inner); strings(d.blamedBy, inner); raw(",\n")
         key("blames", inner)
         array(d.blames, inner) { w, b, at in
-            w.pad(at)
-            w.raw("{\n")
-            w.key("commit", at + 2); w.string(b.commit); w.raw(",\n")
-            w.key("lines", at + 2); w.int(b.lines); w.raw("\n")
-            w.pad(at)
-            w.raw("}")
+            w.object(at) { w, at in
+                w.key("commit", at); w.string(b.commit); w.raw(",\n")
+                w.key("lines", at); w.int(b.lines)
+            }
         }
         raw(",\n")
         key("branchCommits", inner); optionalInt(d.branchCommits); raw(",\n")
@@ -211,6 +201,17 @@ struct PullRequestJSON {
             w.pad(at)
             w.string(s)
         }
+    }
+
+    /// An array element that is an object: `{` at `indent`, the fields `fields` writes two spaces deeper (the
+    /// last without its line break), `}`.
+    private mutating func object(_ indent: Int, _ fields: (inout PullRequestJSON, Int) -> Void) {
+        pad(indent)
+        raw("{\n")
+        fields(&self, indent + 2)
+        raw("\n")
+        pad(indent)
+        raw("}")
     }
 
     /// `[`, the elements one per line two spaces deeper, `]`; an empty array as `[`, a blank line, `]`.
