@@ -20,7 +20,7 @@ let package = Package(
         ),
         // A pack-file reader with a real delta-base cache, served to libgit2 as an object-database backend
         // (ADR 0009). C, because it sits under libgit2; its header names no libgit2 type.
-        .target(name: "CGitPack", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "CGitPack", dependencies: ["CLibGit2"], linkerSettings: [.linkedLibrary("z")]),
         // Plain Sendable value types: commits, file changes, landed changes. No I/O.
         .target(name: "HistoryModel"),
         // The one layer that owns libgit2 handles.

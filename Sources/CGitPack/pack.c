@@ -56,49 +56,86 @@ typedef struct entry {
 /* Freeing memory that another thread allocated makes glibc take that thread's arena lock, and the shared
  * cache evicts other threads' entries all the time: the two workers ended up waiting on each other inside
  * free(). So an entry is freed by the thread that allocated it. Another thread that drops it pushes it on
- * the owner's list (a lock-free stack), and the owner frees what its list holds at its next read. Threads
- * beyond the first OWNERS, or an entry dropped by its owner, are freed at once. */
-enum { OWNERS = 64 };
+ * the owner's list (a lock-free stack), and the owner frees what its list holds at its next read. An entry
+ * is freed at once instead when its owner is the one dropping it, has no id (more than OWNERS threads at
+ * once), has exited, or already has PENDING_LIMIT bytes waiting (a thread that stopped reading). A thread
+ * that exits frees its list and gives its id back. */
+enum { OWNERS = 64, PENDING_LIMIT = 16 << 20 };
 static _Atomic(entry *) pending_free[OWNERS];
-static _Atomic int owners_seen;
+static _Atomic size_t pending_bytes[OWNERS];
+static _Atomic int owner_alive[OWNERS];
+static pthread_mutex_t ids_lock = PTHREAD_MUTEX_INITIALIZER;
+static int free_ids[OWNERS], free_count, next_id;
+static pthread_key_t owner_key;
+static pthread_once_t owner_once = PTHREAD_ONCE_INIT;
 static _Thread_local int this_owner = -1;
-
-static int current_owner(void) {
-    if (this_owner < 0) {
-        int id = atomic_fetch_add_explicit(&owners_seen, 1, memory_order_relaxed);
-        this_owner = id < OWNERS ? id : OWNERS;
-    }
-    return this_owner;
-}
 
 static void free_entry_now(entry *e) {
     free(e->data);
     free(e);
 }
 
-static void release_entry(entry *e) {
-    int me = current_owner();
-    if (e->owner == me || e->owner >= OWNERS) {
+static void drain_owner(int id) {
+    entry *e = atomic_exchange_explicit(&pending_free[id], NULL, memory_order_acquire);
+    while (e) {
+        entry *next = e->next_free;
+        atomic_fetch_sub_explicit(&pending_bytes[id], e->len, memory_order_relaxed);
         free_entry_now(e);
-        return;
+        e = next;
     }
-    entry *head = atomic_load_explicit(&pending_free[e->owner], memory_order_relaxed);
+}
+
+/* At thread exit: nothing more will be pushed for this id, what was is freed, and the id is free. */
+static void owner_exit(void *value) {
+    int id = (int)(intptr_t)value - 1;
+    if (id < 0 || id >= OWNERS) return;
+    atomic_store_explicit(&owner_alive[id], 0, memory_order_release);
+    drain_owner(id);
+    pthread_mutex_lock(&ids_lock);
+    free_ids[free_count++] = id;
+    pthread_mutex_unlock(&ids_lock);
+}
+
+static void owner_key_init(void) { pthread_key_create(&owner_key, owner_exit); }
+
+static int current_owner(void) {
+    if (this_owner < 0) {
+        pthread_once(&owner_once, owner_key_init);
+        pthread_mutex_lock(&ids_lock);
+        int id = free_count > 0 ? free_ids[--free_count] : (next_id < OWNERS ? next_id++ : OWNERS);
+        pthread_mutex_unlock(&ids_lock);
+        this_owner = id;
+        if (id < OWNERS) {
+            atomic_store_explicit(&owner_alive[id], 1, memory_order_release);
+            pthread_setspecific(owner_key, (void *)(intptr_t)(id + 1));
+        }
+    }
+    return this_owner;
+}
+
+/* Frees `e` now or hands it to its owner; returns 1 when handed over. */
+static int release_entry(entry *e) {
+    int me = current_owner();
+    int owner = e->owner;
+    if (owner == me || owner >= OWNERS || !atomic_load_explicit(&owner_alive[owner], memory_order_acquire) ||
+        atomic_load_explicit(&pending_bytes[owner], memory_order_relaxed) > PENDING_LIMIT) {
+        free_entry_now(e);
+        return 0;
+    }
+    atomic_fetch_add_explicit(&pending_bytes[owner], e->len, memory_order_relaxed);
+    entry *head = atomic_load_explicit(&pending_free[owner], memory_order_relaxed);
     do {
         e->next_free = head;
-    } while (!atomic_compare_exchange_weak_explicit(&pending_free[e->owner], &head, e, memory_order_release,
+    } while (!atomic_compare_exchange_weak_explicit(&pending_free[owner], &head, e, memory_order_release,
                                                     memory_order_relaxed));
+    return 1;
 }
 
 /* Frees the entries other threads dropped that this thread allocated. */
 static void drain_pending(void) {
     int me = current_owner();
     if (me >= OWNERS || atomic_load_explicit(&pending_free[me], memory_order_relaxed) == NULL) return;
-    entry *e = atomic_exchange_explicit(&pending_free[me], NULL, memory_order_acquire);
-    while (e) {
-        entry *next = e->next_free;
-        free_entry_now(e);
-        e = next;
-    }
+    drain_owner(me);
 }
 
 enum { STRIPES = 16, STRIPE_BUCKETS = 1 << 11 };
@@ -113,7 +150,12 @@ typedef struct {
 typedef struct {
     stripe stripes[STRIPES];
     size_t stripe_limit, max_entry;
+    _Atomic uint64_t freed_after_pin; /* entries evicted while in use, freed by their last user (tests) */
+    _Atomic uint64_t deferred;        /* entries handed to the thread that allocated them (tests) */
 } base_cache;
+
+/* What an entry costs the budget: its data, its bookkeeping and the allocator's headers. */
+static size_t charge(const entry *e) { return e->len + sizeof(entry) + 32; }
 
 static uint64_t mix(uint64_t key) { return key * 0x9E3779B97F4A7C15ull; }
 
@@ -171,7 +213,10 @@ static void cache_unpin(base_cache *c, entry *e) {
     pthread_mutex_lock(&s->lock);
     int gone = --e->pins == 0 && e->dead;
     pthread_mutex_unlock(&s->lock);
-    if (gone) release_entry(e);
+    if (gone) {
+        atomic_fetch_add_explicit(&c->freed_after_pin, 1, memory_order_relaxed);
+        if (release_entry(e)) atomic_fetch_add_explicit(&c->deferred, 1, memory_order_relaxed);
+    }
 }
 
 /* Takes the least recently used entry out of the stripe (lock held); returns it to be released once the
@@ -182,7 +227,7 @@ static entry *evict_locked(stripe *s) {
     while (*p != victim) p = &(*p)->hnext;
     *p = victim->hnext;
     lru_unlink(s, victim);
-    s->bytes -= victim->len;
+    s->bytes -= charge(victim);
     if (victim->pins > 0) {
         victim->dead = 1;
         return NULL;
@@ -212,7 +257,7 @@ static void cache_put(base_cache *c, uint64_t key, unsigned char *data, size_t l
         free(e);
         return;
     }
-    while (s->bytes + len > c->stripe_limit && s->tail) {
+    while (s->bytes + charge(e) > c->stripe_limit && s->tail) {
         entry *victim = evict_locked(s);
         if (victim) {
             victim->next_free = evicted;
@@ -223,16 +268,16 @@ static void cache_put(base_cache *c, uint64_t key, unsigned char *data, size_t l
     e->hnext = s->buckets[b];
     s->buckets[b] = e;
     lru_push_front(s, e);
-    s->bytes += len;
+    s->bytes += charge(e);
     pthread_mutex_unlock(&s->lock);
     while (evicted) {
         entry *next = evicted->next_free;
-        release_entry(evicted);
+        if (release_entry(evicted)) atomic_fetch_add_explicit(&c->deferred, 1, memory_order_relaxed);
         evicted = next;
     }
 }
 
-static size_t cache_bytes(base_cache *c) {
+static size_t cache_size(base_cache *c) {
     size_t total = 0;
     for (int i = 0; i < STRIPES; i++) {
         pthread_mutex_lock(&c->stripes[i].lock);
@@ -385,6 +430,18 @@ static pack_file *pack_acquire(const char *idx_path, const char *pack_path, size
     pack_file *f = pack_open(idx_path, pack_path, cache_bytes);
     if (f == NULL) return NULL;
     pthread_mutex_lock(&registry_lock);
+    /* Another handle may have opened the same pack meanwhile: share that one. */
+    for (size_t i = 0; i < registry_len; i++) {
+        pack_file *g = registry[i];
+        if (g->dev == f->dev && g->ino == f->ino && g->pack_size == f->pack_size &&
+            g->mtime.tv_sec == f->mtime.tv_sec && g->mtime.tv_nsec == f->mtime.tv_nsec &&
+            g->cache_request == cache_bytes && strcmp(g->pack_path, pack_path) == 0) {
+            g->refs += 1;
+            pthread_mutex_unlock(&registry_lock);
+            pack_close(f);
+            return g;
+        }
+    }
     if (registry_len == registry_cap) {
         size_t cap = registry_cap ? registry_cap * 2 : 8;
         pack_file **grown = realloc(registry, cap * sizeof(pack_file *));
@@ -480,7 +537,7 @@ static int entry_header(pack_backend *b, size_t pi, uint64_t offset, pack_entry 
         size += (uint64_t)(c & 0x7f) << shift;
         shift += 7;
     }
-    if (size > SIZE_MAX - 1) return -1;
+    if (size >= UINT32_MAX) return -1; /* inflated in one zlib call: larger objects are libgit2's */
     out->offset = offset;
     out->size = (size_t)size;
     out->type = type;
@@ -823,7 +880,13 @@ void yardstick_pack_backend_stats(const void *backend, yardstick_pack_stats *out
     const pack_backend *b = backend;
     *out = b->stats;
     out->cached_bytes = 0;
-    for (size_t i = 0; i < b->npacks; i++) out->cached_bytes += cache_bytes(b->packs[i]->cache);
+    for (size_t i = 0; i < b->npacks; i++) out->cached_bytes += cache_size(b->packs[i]->cache);
+    out->freed_after_pin = 0;
+    for (size_t i = 0; i < b->npacks; i++)
+        out->freed_after_pin += atomic_load_explicit(&b->packs[i]->cache->freed_after_pin, memory_order_relaxed);
+    out->deferred_frees = 0;
+    for (size_t i = 0; i < b->npacks; i++)
+        out->deferred_frees += atomic_load_explicit(&b->packs[i]->cache->deferred, memory_order_relaxed);
 }
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -833,7 +896,8 @@ void *yardstick_pack_backend_new(const char *objects_dir, size_t cache_bytes) {
     char *dir_path = malloc(dir_len + 7);
     if (dir_path == NULL) return NULL;
     memcpy(dir_path, objects_dir, dir_len);
-    memcpy(dir_path + dir_len, dir_len && objects_dir[dir_len - 1] == '/' ? "pack" : "/pack", 6);
+    const char *suffix = dir_len && objects_dir[dir_len - 1] == '/' ? "pack" : "/pack";
+    memcpy(dir_path + dir_len, suffix, strlen(suffix) + 1);
     DIR *dir = opendir(dir_path);
     if (dir == NULL) {
         free(dir_path);
@@ -869,6 +933,9 @@ void *yardstick_pack_backend_new(const char *objects_dir, size_t cache_bytes) {
         goto out;
     }
     size_t base_len = strlen(dir_path);
+    /* The budget is for the repository: split over its packs (at least 8 MiB each). */
+    size_t per_pack = n > 1 ? cache_bytes / n : cache_bytes;
+    if (n > 1 && per_pack < ((size_t)8 << 20)) per_pack = (size_t)8 << 20;
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(names[i]);
         char *idx_path = malloc(base_len + 1 + len + 1);
@@ -879,7 +946,7 @@ void *yardstick_pack_backend_new(const char *objects_dir, size_t cache_bytes) {
             memcpy(idx_path + base_len + 1, names[i], len + 1);
             memcpy(pack_path, idx_path, base_len + 1 + len - 4);
             memcpy(pack_path + base_len + 1 + len - 4, ".pack", 6);
-            pack_file *f = pack_acquire(idx_path, pack_path, cache_bytes);
+            pack_file *f = pack_acquire(idx_path, pack_path, per_pack);
             if (f) b->packs[b->npacks++] = f;
         }
         free(idx_path);
@@ -899,4 +966,35 @@ out:
     free(names);
     free(dir_path);
     return b;
+}
+
+int yardstick_pack_cache_selftest(void) {
+    /* One stripe's worth of budget: 16 stripes of 4 KiB; keys chosen to land in the same stripe. */
+    base_cache *c = cache_new(16 * 4096);
+    if (c == NULL) return -1;
+    uint64_t keys[8];
+    int found = 0;
+    uint64_t first = 12;
+    keys[found++] = first;
+    for (uint64_t k = first + 1; found < 8 && k < 1000000; k++)
+        if (stripe_of(c, k) == stripe_of(c, first)) keys[found++] = k;
+    int failures = found == 8 ? 0 : 1;
+    unsigned char *data = malloc(1024);
+    memset(data, 'a', 1024);
+    cache_put(c, keys[0], data, 1023, OBJ_BLOB);
+    entry *pinned = cache_pin(c, keys[0]);
+    if (pinned == NULL) failures += 2;
+    /* Fill the stripe past its budget: the pinned entry, least recently used, is evicted but kept alive. */
+    for (int i = 1; i < 8; i++) {
+        unsigned char *more = malloc(1024);
+        memset(more, 'b', 1024);
+        cache_put(c, keys[i], more, 1023, OBJ_BLOB);
+    }
+    if (pinned && (!pinned->dead || pinned->data[0] != 'a' || pinned->data[1022] != 'a')) failures += 4;
+    if (cache_pin(c, keys[0]) != NULL) failures += 8; /* gone from the table */
+    if (pinned) cache_unpin(c, pinned);               /* its last user frees it */
+    if (atomic_load(&c->freed_after_pin) != 1) failures += 16;
+    if (cache_size(c) > c->stripe_limit) failures += 32;
+    cache_free(c);
+    return failures;
 }

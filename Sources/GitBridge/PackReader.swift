@@ -32,12 +32,13 @@ package final class PackReader {
         return (Int(type), Array(UnsafeRawBufferPointer(start: data, count: length)))
     }
 
-    /// Objects returned, objects passed on, pack entries inflated, chains cut short by the cache.
-    package var statistics: (reads: Int, passed: Int, inflated: Int, cacheHits: Int) {
-        var s = yardstick_pack_stats()
-        yardstick_pack_backend_stats(backend, &s)
-        return (Int(s.reads), Int(s.passed), Int(s.inflated), Int(s.cache_hits))
-    }
+    /// Objects returned, objects passed on, pack entries inflated, chains cut short by the cache; of the
+    /// shared cache: entries freed by their last user after an eviction, entries handed back to the
+    /// thread that allocated them.
+    package var statistics: PackReaderStatistics { PackReaderStatistics(backend) }
+
+    /// The shared cache's scripted self-test (`yardstick_pack_cache_selftest`): 0 when every check holds.
+    package static func cacheSelfTest() -> Int { Int(yardstick_pack_cache_selftest()) }
 
     /// The id git gives an object of this type and content (`git hash-object`), through `git_odb_hash`.
     package static func objectID(type: Int, bytes: [UInt8]) -> ObjectID? {
@@ -47,5 +48,17 @@ package final class PackReader {
             git_odb_hash(&oid, raw.baseAddress, bytes.count, git_object_t(rawValue: Int32(type)))
         }
         return rc == 0 ? withUnsafePointer(to: &oid) { ObjectID($0) } : nil
+    }
+}
+
+/// Counters of one pack reader (see `yardstick_pack_stats`).
+package struct PackReaderStatistics: Sendable {
+    package var reads, passed, inflated, cacheHits, freedAfterPin, deferredFrees: Int
+
+    init(_ backend: UnsafeRawPointer) {
+        var s = yardstick_pack_stats()
+        yardstick_pack_backend_stats(backend, &s)
+        (reads, passed, inflated, cacheHits) = (Int(s.reads), Int(s.passed), Int(s.inflated), Int(s.cache_hits))
+        (freedAfterPin, deferredFrees) = (Int(s.freed_after_pin), Int(s.deferred_frees))
     }
 }

@@ -11,6 +11,8 @@ package final class Repository {
     package let gitDirectory: String
     /// The working tree, nil for a bare repository.
     package let workingDirectory: String?
+    /// Yardstick's pack reader in this handle's object database (owned by it), nil when libgit2 reads alone.
+    private var packReader: UnsafeMutableRawPointer?
 
     /// Opens the repository at `path`: its working tree or a bare git directory; with `searchParents`, also
     /// a folder inside a working tree.
@@ -29,28 +31,33 @@ package final class Repository {
         handle = opened
         gitDirectory = String(cString: git_repository_path(opened))
         workingDirectory = git_repository_workdir(opened).map { String(cString: $0) }
-        Repository.addPackReader(to: opened)
+        packReader = Repository.addPackReader(to: opened)
     }
+
+    /// What the pack reader did for this handle; nil when there is none (no pack, or switched off).
+    package var packReaderStatistics: PackReaderStatistics? { packReader.map { PackReaderStatistics($0) } }
 
     /// The delta-base cache of each pack, shared by every handle (ADR 0009).
     static let packCacheBytes = 64 << 20
 
     /// Puts Yardstick's pack reader (ADR 0009) in front of libgit2's own: same objects, but a delta-base cache
     /// that keeps every base it resolves. Where it cannot be added, libgit2's readers serve alone.
-    private static func addPackReader(to repository: OpaquePointer) {
-        if ProcessInfo.processInfo.environment["YARDSTICK_PACK_READER"] == "libgit2" { return }
-        guard let common = git_repository_commondir(repository) else { return }
+    private static func addPackReader(to repository: OpaquePointer) -> UnsafeMutableRawPointer? {
+        if ProcessInfo.processInfo.environment["YARDSTICK_PACK_READER"] == "libgit2" { return nil }
+        guard let common = git_repository_commondir(repository) else { return nil }
         let objects = String(cString: common) + "objects"
-        guard let backend = yardstick_pack_backend_new(objects, packCacheBytes) else { return }
+        guard let backend = yardstick_pack_backend_new(objects, packCacheBytes) else { return nil }
         var odb: OpaquePointer?
         guard git_repository_odb(&odb, repository) == 0, let database = odb else {
             yardstick_pack_backend_free(backend)
-            return
+            return nil
         }
         defer { git_odb_free(database) }
         if git_odb_add_backend(database, backend.assumingMemoryBound(to: git_odb_backend.self), YARDSTICK_PACK_BACKEND_PRIORITY) != 0 {
             yardstick_pack_backend_free(backend)
+            return nil
         }
+        return backend
     }
 
     deinit { git_repository_free(handle) }

@@ -330,6 +330,8 @@ public struct DeliveryAnalyzer {
 
     /// Applies the first-parent line oldest first: rework (deleted lines younger than the window), lines
     /// rewritten after landing, and SZZ for fixes (the lines a fix really changes were last written by …).
+    /// Runs on a thread of its own, so it classifies paths with a `PathClassifier` of its own, built from the
+    /// same exclusions and options as the caller's (a classifier memoises answers and is not thread-safe).
     /// Returns, per change, only the fields it computes: `addedLines`, `changedLines`, `reworkOwnLines`,
     /// `reworkOthersLines`, `rewrittenAfterLanding` and the line counts in `blames`.
     private static func ownershipPass(

@@ -12,7 +12,9 @@ package struct LandedChangeClassifier: Sendable {
     /// Classifies `mainline` (newest first) into landed changes, newest first. A multi-commit rebase group
     /// gets one reviewed diff (`first^..last`) whose files the caller fills in; every other change's files
     /// come from the records.
-    package func classify(mainline: [ObjectID], commits: [ObjectID: CommitRecord], workers: Int = 1) -> [LandedChange] {
+    package func classify(
+        mainline: [ObjectID], commits: [ObjectID: CommitRecord], workers: Int = 1, parallelFrom: Int = 256
+    ) -> [LandedChange] {
         // Which commits form each change is decided in order (rebase runs group neighbours); each change is
         // then built on its own, on `workers` threads (a merge's change reads its whole branch).
         enum Unit: Sendable {
@@ -56,7 +58,7 @@ package struct LandedChangeClassifier: Sendable {
             }
         }
         let changes =
-            workers > 1 && units.count >= 256
+            workers > 1 && units.count >= parallelFrom
             ? ((try? Parallel.map(units, workers: workers, chunk: 64, context: {}) { _, unit in build(unit) })
                 ?? units.map(build))
             : units.map(build)

@@ -9,8 +9,8 @@ struct PullRequestJSON {
     private(set) var bytes: [UInt8] = []
 
     /// The pull requests as array elements at the report's nesting (four spaces), separated by `,\n`.
-    /// Nil when a value has no JSON form (a non-finite number); the caller then uses the encoder, which
-    /// reports it.
+    /// Nil when a value has no JSON form (a non-finite number); the caller then leaves the whole report to
+    /// the encoder, which refuses it as before (an empty object).
     static func elements(_ items: ArraySlice<Report.PullRequest>) -> [UInt8]? {
         var w = PullRequestJSON()
         w.bytes.reserveCapacity(items.count * 1400)

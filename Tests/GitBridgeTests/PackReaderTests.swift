@@ -110,8 +110,9 @@ import Testing
     }
 
     @Test func theCacheCutsChainsShort() throws {
-        let without = try Self.verifyAll(Self.history, cacheBytes: 0).reader.statistics
-        let with = try Self.verifyAll(Self.history, cacheBytes: 64 << 20).reader.statistics
+        // Sizes no other test uses: these caches start empty and are these readers' alone.
+        let without = try Self.verifyAll(Self.history, cacheBytes: 3).reader.statistics
+        let with = try Self.verifyAll(Self.history, cacheBytes: (64 << 20) + 3).reader.statistics
         #expect(without.cacheHits == 0)
         #expect(with.cacheHits > 0)
         // Without a cache, every read inflates its whole chain; with one, about one entry per object.
@@ -119,32 +120,71 @@ import Testing
         #expect(with.inflated < 2 * with.reads)
     }
 
-    /// Readers on four threads share one pack's cache, small enough that entries are evicted while other
-    /// threads still use them: every object still hashes to its id.
+    /// Readers on four threads share one pack's cache, small enough that entries are evicted all the time:
+    /// every object still hashes to its id, and entries were handed back to the threads that allocated them.
+    /// (Eviction while pinned is too brief a window to force from here: `theCacheKeepsAPinnedEntryAlive`.)
     @Test func threadsSharingOneCacheReadEveryObjectRight() throws {
         let objects = Self.objects(in: Self.history)
+        // A size no other test uses, so that this cache is this test's alone; the first reader keeps the pack
+        // (and its cache) open while the threads run.
+        let cacheBytes = (1 << 20) + 7
+        let first = try #require(PackReader(gitDirectory: Self.history + "/.git", cacheBytes: cacheBytes))
         let failures = Mutex<Int>(0)
         let reads = Mutex<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: 4) { thread in
-            guard let reader = PackReader(gitDirectory: Self.history + "/.git", cacheBytes: 1 << 20) else {
-                failures.withLock { $0 += 1 }
-                return
-            }
-            // Each thread in its own order: forwards, backwards, and two strides.
-            let order = (0..<objects.count).map { thread < 2 ? (thread == 0 ? $0 : objects.count - 1 - $0) : ($0 * (thread == 2 ? 7 : 13)) % objects.count }
-            for i in order {
-                let object = objects[i]
-                guard let read = reader.read(object.id), read.type == object.type,
-                    PackReader.objectID(type: read.type, bytes: read.bytes) == object.id
-                else {
+        let done = DispatchGroup()
+        for thread in 0..<4 {
+            done.enter()
+            let worker = Thread {
+                defer { done.leave() }
+                guard let reader = PackReader(gitDirectory: Self.history + "/.git", cacheBytes: cacheBytes) else {
                     failures.withLock { $0 += 1 }
-                    continue
+                    return
                 }
-                reads.withLock { $0 += 1 }
+                // Each thread in its own order: forwards, backwards, and two strides (1061 is prime).
+                let n = objects.count
+                let order = (0..<n).map { thread == 0 ? $0 : thread == 1 ? n - 1 - $0 : ($0 * (thread == 2 ? 7 : 13)) % n }
+                for _ in 0..<2 {
+                    for i in order {
+                        let object = objects[i]
+                        guard let read = reader.read(object.id), read.type == object.type,
+                            PackReader.objectID(type: read.type, bytes: read.bytes) == object.id
+                        else {
+                            failures.withLock { $0 += 1 }
+                            continue
+                        }
+                        reads.withLock { $0 += 1 }
+                    }
+                }
             }
+            worker.start()
         }
+        done.wait()
         #expect(failures.withLock { $0 } == 0)
-        #expect(reads.withLock { $0 } == 4 * objects.count)
+        #expect(reads.withLock { $0 } == 8 * objects.count)
+        #expect(first.statistics.deferredFrees > 0)
+    }
+
+    /// An entry evicted while in use stays readable, leaves the table, and is freed by its last user.
+    @Test func theCacheKeepsAPinnedEntryAlive() {
+        #expect(PackReader.cacheSelfTest() == 0)
+    }
+
+    /// Reference deltas (base named by id, as packs kept from a fetch may hold) are read too.
+    @Test func referenceDeltasAreRead() throws {
+        let dir = Self.copy(Self.history)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repacked = Command.run(
+            "/usr/bin/git", ["-c", "repack.useDeltaBaseOffset=false", "-c", "gc.auto=0", "repack", "-adfq", "--depth=50"], cwd: dir)
+        #expect(repacked.status == 0, "\(repacked.stderr)")
+        // The entries' type bits: 7 is a reference delta, 6 an offset delta.
+        let pack = try Data(contentsOf: URL(fileURLWithPath: Self.packFile(in: dir, suffix: ".pack")))
+        let idx = try Data(contentsOf: URL(fileURLWithPath: Self.packFile(in: dir, suffix: ".idx")))
+        func be32(_ d: Data, _ at: Int) -> Int { d[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        let count = be32(idx, 8 + 255 * 4)
+        let types = (0..<count).map { Int(pack[be32(idx, 8 + 1024 + count * 24 + $0 * 4)] >> 4) & 7 }
+        #expect(types.filter { $0 == 7 }.count > 100)
+        #expect(!types.contains(6))
+        #expect(try Self.verifyAll(dir, cacheBytes: 1 << 20).refused == 0)
     }
 
     @Test func sixtyFourBitOffsetsAreRead() throws {
@@ -234,6 +274,18 @@ import Testing
         let repository = try Repository(path: dir)
         #expect(try repository.fileContents("loose.txt", at: loose[0]) == Array("loose\n".utf8))
         #expect(try repository.fileContents("extra.txt", at: loose[0]) == Array("more 1\nmore 2\nmore 3\n".utf8))
+    }
+
+    /// Every repository handle reads packed objects through the reader (the `delivery` sample is packed).
+    @Test func repositoriesReadPacksThroughTheReader() throws {
+        let packed = try Repository(path: SampleRepositories.path("delivery"))
+        let before = try #require(packed.packReaderStatistics)
+        _ = try packed.fileContents("README.md", at: packed.resolveCommit("HEAD"))
+        let after = try #require(packed.packReaderStatistics)
+        #expect(after.reads > before.reads)
+        #expect(after.passed == before.passed)
+        // A work tree with loose objects only has no pack to read.
+        #expect(try Repository(path: SampleRepositories.path("squash")).packReaderStatistics == nil)
     }
 
     @Test func notAPackDirectoryGivesNoReader() {

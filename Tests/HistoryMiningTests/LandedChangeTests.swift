@@ -142,6 +142,25 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         #expect(history.changes.map(\.title) == ["Merge branch 'hotfix'", "Add export", "Update README badges", "Add search", "Add login", "Initial commit"])
     }
 
+    /// Changes built on two threads (every sample, from the first change on) are the changes built on one, in
+    /// the same order.
+    @Test(arguments: ["github-merge", "squash", "gerrit", "rebase", "forges", "delivery"])
+    func classificationOnTwoThreadsEqualsOne(sample: String) throws {
+        let (history, _) = try mine(sample)
+        let classifier = LandedChangeClassifier()
+        let one = classifier.classify(mainline: history.mined.mainline, commits: history.mined.commits, workers: 1)
+        let two = classifier.classify(
+            mainline: history.mined.mainline, commits: history.mined.commits, workers: 2, parallelFrom: 1)
+        #expect(one.count == history.changes.count)
+        #expect(two.count == one.count)
+        for (a, b) in zip(one, two) {
+            #expect(a.commit == b.commit && a.kind == b.kind && a.number == b.number && a.title == b.title)
+            #expect(a.commits == b.commits && a.author == b.author && a.coAuthors == b.coAuthors)
+            #expect(a.authoredAt == b.authoredAt && a.landedAt == b.landedAt && a.files == b.files)
+            #expect(a.reviewedDiffs.map(\.tip) == b.reviewedDiffs.map(\.tip))
+        }
+    }
+
     /// The byte pre-check never hides a line a character-wise search finds: first line, middle line, after a
     /// CRLF line, and only at the start of a line.
     @Test func mergeRequestLinesAreFoundWhereverTheyAre() {

@@ -20,7 +20,8 @@
  * the returned pointer (a git_odb_backend *) to a repository's object database.
  */
 
-/* A backend over the pack files in `objects_dir`/pack, with a delta-base cache of `cache_bytes` per pack. Returns
+/* A backend over the pack files in `objects_dir`/pack, with a delta-base cache of `cache_bytes` split over
+ * its packs (at least 8 MiB each; entries are charged their bookkeeping too). Returns
  * NULL when the directory holds no pack it can read; the caller then keeps libgit2's readers alone. */
 void *yardstick_pack_backend_new(const char *objects_dir, size_t cache_bytes);
 
@@ -37,6 +38,8 @@ typedef struct {
     uint64_t inflated;       /* pack entries inflated (objects and deltas) */
     uint64_t cache_hits;     /* delta chains cut short by the cache */
     uint64_t cached_bytes;   /* bytes the caches of its packs hold now (shared with other backends) */
+    uint64_t freed_after_pin; /* entries of its packs evicted while in use, freed by their last user */
+    uint64_t deferred_frees; /* entries of its packs handed to the thread that allocated them */
 } yardstick_pack_stats;
 
 void yardstick_pack_backend_stats(const void *backend, yardstick_pack_stats *out);
@@ -44,5 +47,10 @@ void yardstick_pack_backend_stats(const void *backend, yardstick_pack_stats *out
 /* Reads one object with the reader alone, bypassing libgit2 (tests): 0 and a malloc'd buffer the caller
  * frees, or -1 when this reader does not have the object or finds it malformed. */
 int yardstick_pack_read(void *backend, const unsigned char oid[20], void **data, size_t *length, int *type);
+
+/* Tests: a scripted run of the shared cache (an entry evicted while pinned stays readable, leaves the
+ * table, and is freed by its last user; the stripe stays within budget). 0 when every check holds, else
+ * a bit per failed check. */
+int yardstick_pack_cache_selftest(void);
 
 #endif
