@@ -143,7 +143,7 @@ package struct Miner: Sendable {
         var clock = DispatchTime.now().uptimeNanoseconds
         func lap(_ name: String) {
             let now = DispatchTime.now().uptimeNanoseconds
-            timings.append((name, Double(now - clock) / 1e9))
+            timings.append((ProcessInfoShim.residentMiB.map { "\(name), then \($0) MiB resident" } ?? name, Double(now - clock) / 1e9))
             clock = now
         }
         lap("open")
