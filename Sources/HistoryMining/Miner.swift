@@ -162,8 +162,10 @@ package struct Miner: Sendable {
         // a walk must follow parents anyway) and the graph in memory; without (line ownership only): the
         // first-parent line.
         let headerList: [CommitHeader]
-        let mainWorker = try opener()
         if mergedBranches {
+            // This handle's object cache fills with the commits read here; it goes with the handle at the end
+            // of this block, before mining needs the memory.
+            let mainWorker = try opener()
             var list: [CommitHeader] = []
             var queued: Set<ObjectID> = [tip]
             var stack: [ObjectID] = [tip]
