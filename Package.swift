@@ -21,10 +21,12 @@ let package = Package(
         // A pack-file reader with a real delta-base cache, served to libgit2 as an object-database backend
         // (ADR 0009). C, because it sits under libgit2; its header names no libgit2 type.
         .target(name: "CGitPack", dependencies: ["CLibGit2"], linkerSettings: [.linkedLibrary("z")]),
+        // The proven-exact diff trimming planner (ADR 0008): plain C over two byte buffers, no libgit2.
+        .target(name: "CDiffTrim"),
         // Plain Sendable value types: commits, file changes, landed changes. No I/O.
         .target(name: "HistoryModel"),
         // The one layer that owns libgit2 handles.
-        .target(name: "GitBridge", dependencies: ["CLibGit2", "CGitPack", "HistoryModel"]),
+        .target(name: "GitBridge", dependencies: ["CLibGit2", "CGitPack", "CDiffTrim", "HistoryModel"]),
         // Dispatch-based miner: walks history through GitBridge, yields HistoryModel records.
         .target(name: "HistoryMining", dependencies: ["GitBridge", "HistoryModel"]),
         // Pure metric calculators over records.

@@ -1,3 +1,4 @@
+internal import CDiffTrim
 internal import CLibGit2
 #if canImport(Glibc)
     internal import Glibc
@@ -76,7 +77,7 @@ package final class TreeDiffer {
     ///
     /// - Parameter countsOnly: only the line counts will be used, never where the hunks fall. The lines both
     ///   sides of a file share at its start and end are then left out of xdiff when that provably changes no
-    ///   count (`yardstick_trim_plan` in the C shim); hunks may then sit elsewhere.
+    ///   count (`yardstick_trim_plan`, `Sources/CDiffTrim`); hunks may then sit elsewhere.
     package func diff(base: ObjectID?, tip: ObjectID, countsOnly: Bool = false) throws(GitError) -> [FileChange] {
         let newTree = try trees.tree(commit: tip)
         let oldTree = try base.map { id throws(GitError) in try trees.tree(commit: id) }

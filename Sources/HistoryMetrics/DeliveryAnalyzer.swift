@@ -92,6 +92,20 @@ public struct DeliveryAnalyzer {
             }
         }
 
+        /// Per change: whether its landing commit is a revert, and whether it is a fix (a revert never is).
+        public func revertsAndFixes(_ changes: [LandedChange], commits: [ObjectID: CommitRecord]) -> (
+            reverts: [Bool], fixes: [Bool]
+        ) {
+            var reverts = [Bool](repeating: false, count: changes.count)
+            var fixes = [Bool](repeating: false, count: changes.count)
+            for (i, change) in changes.enumerated() {
+                guard let landing = commits[change.commit] else { continue }
+                reverts[i] = Self.revertedCommit(landing) != nil
+                fixes[i] = !reverts[i] && isFix(landing, title: change.title)
+            }
+            return (reverts, fixes)
+        }
+
         public func isFixup(_ record: CommitRecord) -> Bool {
             let subject = record.subject
             guard Self.mayMatch(Substring(subject), fixupWords) else { return false }
@@ -145,13 +159,7 @@ public struct DeliveryAnalyzer {
         // Fixes and reverts first: the ownership pass runs SZZ for fixes. That pass walks the first-parent line
         // in order, one commit after the other; it runs on a thread of its own, beside the per-change facts
         // below, and writes only its own fields (line counts, rework, blame counts), merged at the end.
-        var isRevert = [Bool](repeating: false, count: changes.count)
-        var isFix = [Bool](repeating: false, count: changes.count)
-        for (i, change) in changes.enumerated() {
-            guard let landing = input.commits[change.commit] else { continue }
-            isRevert[i] = MessageRules.revertedCommit(landing) != nil
-            isFix[i] = !isRevert[i] && rules.isFix(landing, title: change.title)
-        }
+        let (isRevert, isFix) = rules.revertsAndFixes(changes, commits: input.commits)
         let ownershipFacts = Mutex<[ChangeFacts]>([])
         let ownershipDone = DispatchGroup()
         let (options, exclusions, fixes) = (options, exclusions, isFix)

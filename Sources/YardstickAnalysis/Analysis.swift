@@ -60,10 +60,8 @@ package struct Analysis: Sendable {
         let detection = DispatchTime.now().uptimeNanoseconds
         let rules = DeliveryAnalyzer.MessageRules(configuration.delivery)
         var fixCommits: [ObjectID] = []
-        for change in history.changes {
-            guard let record = history.mined.commits[change.commit],
-                DeliveryAnalyzer.MessageRules.revertedCommit(record) == nil, rules.isFix(record, title: change.title)
-            else { continue }
+        for (change, isFix) in zip(history.changes, rules.revertsAndFixes(history.changes, commits: history.mined.commits).fixes)
+        where isFix {
             fixCommits.append(contentsOf: change.kind == .rebase ? change.commits : [change.commit])
         }
         // SZZ leaves out a fix that touches more text files than `maxFixFiles`. Ignoring white space changes
