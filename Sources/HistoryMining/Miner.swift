@@ -161,7 +161,7 @@ package struct Miner: Sendable {
         // Phase 1: headers. With merged branches: every reachable commit (read once, here, on this thread:
         // a walk must follow parents anyway) and the graph in memory; without (line ownership only): the
         // first-parent line.
-        let headerList: [CommitHeader]
+        var headerList: [CommitHeader]
         if mergedBranches {
             // This handle's object cache fills with the commits read here; it goes with the handle at the end
             // of this block, before mining needs the memory.
@@ -186,7 +186,7 @@ package struct Miner: Sendable {
         headers.reserveCapacity(headerList.count)
         for h in headerList { headers[h.id] = h }
         // The graph is needed for merged branches only; blame's first-parent line is already walked.
-        let graph = mergedBranches
+        var graph = mergedBranches
             ? CommitGraph(headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committer.time) }, missing: boundaries)
             : nil
         let line = graph?.firstParentLine(from: tip) ?? headerList.map(\.id)
@@ -195,12 +195,14 @@ package struct Miner: Sendable {
         let mainlineHeaders = line.compactMap { headers[$0] }.filter { h in
             (since.map { h.committer.time >= $0 } ?? true) && (until.map { h.committer.time <= $0 } ?? true)
         }
-        lap("headers (\(headerList.count))")
+        let headerCount = headerList.count
+        headerList = []
+        lap("headers (\(headerCount))")
         // Workers of the later phases know every commit's root tree from its header.
-        let frozenHeaders = headers
+        let trees = headers.mapValues(\.tree)
         let diffWorker: @Sendable () throws -> Worker = {
             let worker = try opener()
-            worker.differ.knownTree = { frozenHeaders[$0]?.tree }
+            worker.differ.knownTree = { trees[$0] }
             return worker
         }
 
@@ -220,7 +222,7 @@ package struct Miner: Sendable {
                     let side = graph.sideBranch(first: first, tip: p, scratch: &box.scratch)
                     if side.truncated || !graph.contains(p) || !graph.contains(first) { truncated = true }
                     plans.append(
-                        SidePlan(tip: p, tipTree: frozenHeaders[p]?.tree, mergeBase: side.mergeBase, commits: side.commits))
+                        SidePlan(tip: p, tipTree: trees[p], mergeBase: side.mergeBase, commits: side.commits))
                 }
                 return (plans, truncated)
             }
@@ -230,53 +232,51 @@ package struct Miner: Sendable {
             }
         }
         for h in mainlineHeaders where boundaries.contains(h.id) { truncatedSet.insert(h.id) }
+        graph = nil
         lap("merge bases and branches")
 
-        // Phase 3: diffs of the first-parent commits, and of what each merge brought in.
+        // Phase 3: each first-parent commit's diffs, with the commits it is the first to bring in (the newest
+        // merge that contains a branch commit claims it). A merge and its branch commits are diffed together,
+        // on one worker, so the blob pairs they share are found in the diff cache while it still holds them:
+        // the cache is bounded, and what mining keeps in memory grows with the records alone.
         let planned = mainlineHeaders.filter { !truncatedSet.contains($0.id) }
-        let total = planned.count
-        let done = Counter()
-        let frozenSides = sides
-        let mainRecords = try Parallel.map(
-            planned, workers: workers, context: diffWorker,
-            progress: { n in progress?(MiningProgress(phase: "first-parent commits", done: done.add(n), total: total)) }
-        ) { worker, header in
-            try worker.record(for: header, onMainline: true, sides: frozenSides[header.id] ?? [])
-        }
-        var commits: [ObjectID: CommitRecord] = [:]
-        commits.reserveCapacity(mainRecords.count)
-        for r in mainRecords { commits[r.id] = r }
-        let mainline = mainlineHeaders.map(\.id).filter { !truncatedSet.contains($0) }
+        let mainline = planned.map(\.id)
         let truncated = mainlineHeaders.map(\.id).filter { truncatedSet.contains($0) }
-        lap("first-parent records (\(mainline.count))")
-
-        // Phase 4: the commits merges brought in.
-        var branchHeaders: [CommitHeader] = []
-        var seen = Set<ObjectID>(mainline)
-        // A branch tip whose parent is the merge base has the reviewed diff as its own diff.
-        var reviewedByTip: [ObjectID: (base: ObjectID?, files: [FileChange])] = [:]
-        for r in mainRecords {
-            for side in r.sideBranches {
-                reviewedByTip[side.tip] = (side.mergeBase, side.reviewedFiles)
-                for c in side.commits where seen.insert(c).inserted {
-                    if let h = headers[c] { branchHeaders.append(h) }
+        var claimed = Set<ObjectID>(mainline)
+        var tasks: [MiningTask] = []
+        tasks.reserveCapacity(planned.count)
+        var branchTotal = 0
+        for h in planned {
+            let plans = sides[h.id] ?? []
+            var branch: [CommitHeader] = []
+            for plan in plans {
+                for c in plan.commits where claimed.insert(c).inserted {
+                    if let b = headers[c] { branch.append(b) }
                 }
             }
+            branchTotal += branch.count
+            tasks.append(MiningTask(header: h, sides: plans, branch: branch))
         }
-        let branchTotal = branchHeaders.count
-        let branchDone = Counter()
-        let branchRecords = try Parallel.map(
-            branchHeaders, workers: workers, context: diffWorker,
-            progress: { n in
-                progress?(MiningProgress(phase: "merged branch commits", done: branchDone.add(n), total: branchTotal))
-            }
-        ) { [reviewedByTip] worker, header in
-            let known = reviewedByTip[header.id].flatMap { $0.base == header.parents.first && header.parents.count == 1 ? $0.files : nil }
-            return try worker.record(for: header, onMainline: false, sides: [], knownFiles: known)
+        // From here on the tasks hold the headers still needed.
+        sides = [:]
+        headers = [:]
+        let total = planned.count + branchTotal
+        let done = Counter()
+        var recordLists = try Parallel.map(
+            tasks, workers: workers, chunk: 8, context: diffWorker,
+            progress: { n in progress?(MiningProgress(phase: "commits", done: done.add(n), total: total)) },
+            weight: { 1 + $0.branch.count }
+        ) { worker, task in
+            try worker.records(for: task)
         }
-        for r in branchRecords { commits[r.id] = r }
-
-        lap("merged branch records (\(branchRecords.count))")
+        tasks = []
+        var commits: [ObjectID: CommitRecord] = [:]
+        commits.reserveCapacity(planned.count + branchTotal)
+        for list in recordLists {
+            for r in list { commits[r.id] = r }
+        }
+        recordLists = []
+        lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
 
         return MinedHistory(
             gitDirectory: gitDirectory,
@@ -447,6 +447,29 @@ final class Worker {
             sideBranches: sides
         )
     }
+}
+
+extension Worker {
+    /// The records of one first-parent commit and of the branch commits it brings in, first-parent first.
+    /// A branch tip whose only parent is the merge base has the reviewed diff as its own diff.
+    func records(for task: MiningTask) throws -> [CommitRecord] {
+        let main = try record(for: task.header, onMainline: true, sides: task.sides)
+        var out = [main]
+        out.reserveCapacity(1 + task.branch.count)
+        for header in task.branch {
+            let side = main.sideBranches.first { $0.tip == header.id }
+            let known = side.flatMap { $0.mergeBase == header.parents.first && header.parents.count == 1 ? $0.reviewedFiles : nil }
+            out.append(try record(for: header, onMainline: false, sides: [], knownFiles: known))
+        }
+        return out
+    }
+}
+
+/// A first-parent commit to mine, with its merged branches and the branch commits it is the first to bring in.
+struct MiningTask: Sendable {
+    var header: CommitHeader
+    var sides: [SidePlan]
+    var branch: [CommitHeader]
 }
 
 /// One worker's scratch space for painting side branches.

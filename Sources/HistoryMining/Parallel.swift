@@ -5,13 +5,15 @@ import Synchronization
 /// worker with a context of its own — a libgit2 repository handle — that never leaves its thread.
 enum Parallel {
     /// Maps `items` in order. Workers take chunks of `chunk` items from a shared counter, so slow items
-    /// do not leave a worker idle. The first error stops the other workers and is rethrown.
+    /// do not leave a worker idle. The first error stops the other workers and is rethrown. `progress` is
+    /// told how much each finished chunk weighed (`weight` per item; 1 each by default).
     static func map<T: Sendable, U: Sendable, Context>(
         _ items: [T],
         workers: Int,
         chunk: Int = 16,
         context: @Sendable () throws -> Context,
         progress: (@Sendable (Int) -> Void)? = nil,
+        weight: (@Sendable (T) -> Int)? = nil,
         _ body: @Sendable (Context, T) throws -> U
     ) throws -> [U] {
         guard !items.isEmpty else { return [] }
@@ -31,7 +33,7 @@ enum Parallel {
                     out.reserveCapacity(end - start)
                     for i in start..<end { out.append(try body(ctx, items[i])) }
                     results.withLock { $0.append((start, out)) }
-                    progress?(end - start)
+                    if let progress { progress(weight.map { w in (start..<end).reduce(0) { $0 + w(items[$1]) } } ?? end - start) }
                 }
             } catch {
                 stop.store(true, ordering: .relaxed)

@@ -314,3 +314,44 @@ import Testing
         #expect(counted == (2, 0))
     }
 }
+
+@Suite struct BoundedCacheTests {
+    @Test func generationsHoldAtMostTwiceTheirCapacity() {
+        var map = Generations<Int, Int>(capacity: 3)
+        for i in 0..<10 { map[i] = i * 10 }
+        // 9 is current with 6...8's generation before it: {9}, {6, 7, 8}.
+        #expect(map.count == 4)
+        #expect(map[5] == nil)
+        #expect(map[6] == 60)
+        #expect(map[9] == 90)
+    }
+
+    @Test func aHitInThePreviousGenerationSurvivesTheNextTurn() {
+        var map = Generations<Int, Int>(capacity: 2)
+        map[1] = 1
+        map[2] = 2
+        map[3] = 3  // {3}, previous {1, 2}
+        #expect(map[1] == 1)  // moved to current: {3, 1}, previous {2}
+        map[4] = 4  // current full: {4}, previous {3, 1}
+        #expect(map[2] == nil)
+        #expect(map[1] == 1)
+        #expect(map[3] == 3)
+        map[1] = nil
+        #expect(map[1] == nil)
+    }
+
+    @Test func diffsAreTheSameWhateverTheCacheHolds() throws {
+        // A cache of one entry per generation forgets almost everything; results must not depend on it.
+        let repo = try Repository(path: SampleRepositories.path("delivery"))
+        let commits = try repo.walk(pushing: [repo.resolveCommit("HEAD")], hiding: [])
+        let small = try TreeDiffer(repository: repo, cache: DiffCache(capacity: 1))
+        let large = try TreeDiffer(repository: repo, cache: DiffCache())
+        #expect(commits.count > 10)
+        for id in commits + commits {
+            let parent = try repo.commitHeader(id, mailmap: Mailmap(contents: nil)).parents.first
+            #expect(try small.diff(base: parent, tip: id) == large.diff(base: parent, tip: id))
+            #expect(
+                try small.diff(base: parent, tip: id, countsOnly: true) == large.diff(base: parent, tip: id, countsOnly: true))
+        }
+    }
+}
