@@ -5,6 +5,8 @@ package import HistoryModel
 /// result never depends on a working tree.
 package final class Mailmap {
     let handle: OpaquePointer?
+    /// The names and addresses handed out so far: every commit by one person shares one copy of each.
+    package let names = StringInterner()
 
     /// Parses `.mailmap` contents; nil or empty contents map nobody.
     /// The corresponding C function is `git_mailmap_from_buffer`.
@@ -26,12 +28,12 @@ package final class Mailmap {
 
     /// The canonical name and e-mail for raw C strings from a signature.
     func resolve(name: UnsafePointer<CChar>, email: UnsafePointer<CChar>) -> (String, String) {
-        guard let handle else { return (String(cString: name), String(cString: email)) }
         var realName: UnsafePointer<CChar>?
         var realEmail: UnsafePointer<CChar>?
-        guard git_mailmap_resolve(&realName, &realEmail, handle, name, email) == 0, let n = realName, let e = realEmail
-        else { return (String(cString: name), String(cString: email)) }
-        return (String(cString: n), String(cString: e))
+        guard let handle, git_mailmap_resolve(&realName, &realEmail, handle, name, email) == 0, let n = realName,
+            let e = realEmail
+        else { return (names.intern(String(cString: name)), names.intern(String(cString: email))) }
+        return (names.intern(String(cString: n)), names.intern(String(cString: e)))
     }
 
     /// The canonical identity for a name and e-mail address.

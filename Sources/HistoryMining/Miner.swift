@@ -427,7 +427,10 @@ final class Worker {
         if !onMainline {
             for i in files.indices { files[i].hunks = [] }
         }
-        let trailers = Trailer.parse(message: header.message)
+        // Trailers naming people repeat across thousands of commits: their values share one copy.
+        let trailers = Trailer.parse(message: header.message).map { t in
+            Trailer.personKeys.contains(t.key.lowercased()) ? Trailer(key: t.key, value: mailmap.names.intern(t.value)) : t
+        }
         let coAuthors = trailers.filter { $0.key.lowercased() == "co-authored-by" }
             .compactMap { Message.identity($0.value) }
             .map { mailmap.resolve($0) }

@@ -13,6 +13,12 @@ public struct Trailer: Hashable, Sendable {
     /// Trailer keys (lower-case) that name a reviewer.
     public static let reviewKeys: Set<String> = ["reviewed-by", "acked-by", "approved-by", "tested-by"]
 
+    /// Trailer keys (lower-case) whose value names a person (`Name <email>`).
+    public static let personKeys: Set<String> = [
+        "signed-off-by", "reviewed-by", "co-authored-by", "acked-by", "tested-by", "approved-by", "reported-by",
+        "suggested-by", "helped-by", "cc",
+    ]
+
     public init(key: String, value: String) {
         self.key = key
         self.value = value

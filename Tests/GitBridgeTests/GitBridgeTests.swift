@@ -354,4 +354,15 @@ import Testing
                 try small.diff(base: parent, tip: id, countsOnly: true) == large.diff(base: parent, tip: id, countsOnly: true))
         }
     }
+
+    @Test func mailmapHandsOutOneCopyOfEachName() throws {
+        let mailmap = try Mailmap(contents: Array("Ann Example <ann.example@example.com> <ann.old@example.com>\n".utf8))
+        let a = mailmap.resolve(Identity(name: "Ann Example-Longname", email: "ann.old@example.com"))
+        let b = mailmap.resolve(Identity(name: "Ann Example-Longname", email: "ann.old@example.com"))
+        #expect(a == Identity(name: "Ann Example", email: "ann.example@example.com"))
+        let storage = { (s: String) in s.utf8.withContiguousStorageIfAvailable { $0.baseAddress } ?? nil }
+        #expect(storage(a.email) != nil)
+        #expect(storage(a.email) == storage(b.email))
+        #expect(mailmap.names.count == 1)  // "Ann Example" is short enough to be stored inline
+    }
 }

@@ -44,3 +44,28 @@ struct SignatureTests {
         #expect([c2, c, b, a].sorted() == [a, b, c, c2])
     }
 }
+
+@Suite struct StringInternerTests {
+    private func storage(_ s: String) -> UnsafePointer<UInt8>? {
+        // The address of the string's own UTF-8 storage (native strings of over 15 bytes have one).
+        s.utf8.withContiguousStorageIfAvailable { $0.baseAddress } ?? nil
+    }
+
+    @Test func equalLongStringsShareOneCopy() {
+        let interner = StringInterner()
+        let first = interner.intern(String(repeating: "a", count: 20) + "@example.com")
+        let second = interner.intern(String(repeating: "a", count: 20) + "@example.com")
+        #expect(first == second)
+        #expect(storage(first) == storage(second))
+        #expect(interner.count == 1)
+        let other = interner.intern(String(repeating: "b", count: 20) + "@example.com")
+        #expect(other != first)
+        #expect(interner.count == 2)
+    }
+
+    @Test func shortStringsAreNotHeld() {
+        let interner = StringInterner()
+        #expect(interner.intern("ann@example.com") == "ann@example.com")  // 15 bytes: inline
+        #expect(interner.count == 0)
+    }
+}
