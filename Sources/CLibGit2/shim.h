@@ -17,6 +17,11 @@ static inline int yardstick_git_set_cache_max_size(long long bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
 }
 
+/* The largest object of one type that the object cache keeps (0: none of that type). */
+static inline int yardstick_git_set_cache_object_limit(git_object_t type, size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, bytes);
+}
+
 static inline int yardstick_git_set_owner_validation(int enabled) {
     return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }
@@ -38,8 +43,13 @@ static inline int yardstick_git_set_mwindow_mapped_limit(size_t bytes) {
 static inline int yardstick_tune_allocator(void) {
     return mallopt(M_TOP_PAD, 64 << 20) == 1 && mallopt(M_TRIM_THRESHOLD, 256 << 20) == 1;
 }
+/* Gives the pages of freed memory back to the system, inside the heaps as well as at their tops
+ * (malloc_trim(3)): mining frees its per-diff buffers between long-lived records, and without this the
+ * resident set keeps every page ever touched. Returns 1 when memory was released. */
+static inline int yardstick_release_free_memory(void) { return malloc_trim(0); }
 #else
 static inline int yardstick_tune_allocator(void) { return 0; }
+static inline int yardstick_release_free_memory(void) { return 0; }
 #endif
 
 /*

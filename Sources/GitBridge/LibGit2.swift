@@ -8,7 +8,9 @@ enum LibGit2 {
     /// - no global, XDG or system configuration: results must not depend on the user running the tool;
     /// - no owner validation: nothing from the repository is ever executed, so a clone owned by
     ///   another user is safe to read;
-    /// - a bounded object cache (96 MiB) and bounded pack windows (256 MiB mapped);
+    /// - a bounded object cache (96 MiB) that keeps no commits (each is read once, and cached commits left
+    ///   holes between the long-lived header strings read at the same time) and bounded pack windows
+    ///   (256 MiB mapped);
     /// - the C allocator's heaps grown and trimmed in large steps (fewer mappings changed under running
     ///   worker threads, ADR 0008).
     static let initialized: Bool = {
@@ -21,9 +23,19 @@ enum LibGit2 {
         // Memory: the object cache and the pack windows mapped at once are bounded, so that peak memory grows
         // with the working set rather than with the size of the pack (ADR 0008).
         _ = yardstick_git_set_cache_max_size(96 * 1024 * 1024)
+        _ = yardstick_git_set_cache_object_limit(GIT_OBJECT_COMMIT, 0)
         _ = yardstick_git_set_mwindow_mapped_limit(256 * 1024 * 1024)
         _ = yardstick_tune_allocator()
         return true
     }()
 }
 
+/// The C allocator, as far as Yardstick tunes it.
+package enum Allocator {
+    /// Returns the pages of freed memory to the system (glibc's `malloc_trim`), so that the resident set
+    /// is what is in use rather than the most ever touched. Called between mining phases.
+    package static func releaseFreeMemory() {
+        _ = LibGit2.initialized
+        _ = yardstick_release_free_memory()
+    }
+}

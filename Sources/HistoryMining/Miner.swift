@@ -142,6 +142,7 @@ package struct Miner: Sendable {
         var timings: [(String, Double)] = []
         var clock = DispatchTime.now().uptimeNanoseconds
         func lap(_ name: String) {
+            Allocator.releaseFreeMemory()
             let now = DispatchTime.now().uptimeNanoseconds
             timings.append((ProcessInfoShim.residentMiB.map { "\(name), then \($0) MiB resident" } ?? name, Double(now - clock) / 1e9))
             clock = now
