@@ -24,14 +24,14 @@ public struct DeliveryAnalyzer {
         public var changes: [LandedChange]
         /// Newest first: the first-parent commits analysed.
         public var mainline: [ObjectID]
-        public var commits: [ObjectID: CommitRecord]
+        public var commits: CommitStore
         /// Squash commit → the pull request's commits, where a head ref showed them.
         public var pullRequestCommits: [ObjectID: [ObjectID]]
         /// Fix commit → its diff ignoring white space and blank lines.
         public var significantDiffs: [ObjectID: [FileChange]]
 
         public init(
-            changes: [LandedChange], mainline: [ObjectID], commits: [ObjectID: CommitRecord],
+            changes: [LandedChange], mainline: [ObjectID], commits: CommitStore,
             pullRequestCommits: [ObjectID: [ObjectID]] = [:], significantDiffs: [ObjectID: [FileChange]] = [:]
         ) {
             self.changes = changes
@@ -93,7 +93,7 @@ public struct DeliveryAnalyzer {
         }
 
         /// Per change: whether its landing commit is a revert, and whether it is a fix (a revert never is).
-        public func revertsAndFixes(_ changes: [LandedChange], commits: [ObjectID: CommitRecord]) -> (
+        public func revertsAndFixes(_ changes: [LandedChange], commits: CommitStore) -> (
             reverts: [Bool], fixes: [Bool]
         ) {
             var reverts = [Bool](repeating: false, count: changes.count)

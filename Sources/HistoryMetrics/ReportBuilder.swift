@@ -16,7 +16,7 @@ public struct AnalysisInput: Sendable {
     /// The first-parent commits analysed (newest first) and every record: what the delivery analysis reads.
     /// With no mainline, review, rework and defect metrics are not computed.
     public var mainline: [ObjectID] = []
-    public var commits: [ObjectID: CommitRecord] = [:]
+    public var commits: CommitStore = CommitStore()
     public var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
     public var significantDiffs: [ObjectID: [FileChange]] = [:]
     /// Metrics per month or quarter as well, when set.

@@ -13,7 +13,7 @@ package struct LandedChangeClassifier: Sendable {
     /// gets one reviewed diff (`first^..last`) whose files the caller fills in; every other change's files
     /// come from the records.
     package func classify(
-        mainline: [ObjectID], commits: [ObjectID: CommitRecord], workers: Int = 1, parallelFrom: Int = 256
+        mainline: [ObjectID], commits: CommitStore, workers: Int = 1, parallelFrom: Int = 256
     ) -> [LandedChange] {
         // Which commits form each change is decided in order (rebase runs group neighbours); each change is
         // then built on its own, on `workers` threads (a merge's change reads its whole branch).
@@ -69,7 +69,7 @@ package struct LandedChangeClassifier: Sendable {
     /// with the same committer and committer time, at least one authored by someone else. GitHub's
     /// "Rebase and merge" records the merging user as committer; `git rebase` and `git am` by a maintainer
     /// look the same.
-    static func rebasedRuns(mainline: [ObjectID], commits: [ObjectID: CommitRecord]) -> Set<ObjectID> {
+    static func rebasedRuns(mainline: [ObjectID], commits: CommitStore) -> Set<ObjectID> {
         var out = Set<ObjectID>()
         var run: [CommitRecord] = []
         func flush() {
@@ -133,7 +133,7 @@ package struct LandedChangeClassifier: Sendable {
         )
     }
 
-    private func rebaseChange(_ run: [CommitRecord], commits: [ObjectID: CommitRecord]) -> LandedChange {
+    private func rebaseChange(_ run: [CommitRecord], commits: CommitStore) -> LandedChange {
         guard let first = run.first, let last = run.last else { preconditionFailure("empty rebase run") }
         if run.count == 1 { return singleChange(first, kind: .rebase) }
         let author = Self.principalAuthor(run)
@@ -152,7 +152,7 @@ package struct LandedChangeClassifier: Sendable {
         )
     }
 
-    private func mergeChange(_ record: CommitRecord, commits: [ObjectID: CommitRecord]) -> LandedChange {
+    private func mergeChange(_ record: CommitRecord, commits: CommitStore) -> LandedChange {
         var branchIDs: [ObjectID] = []
         var seen = Set<ObjectID>()
         for side in record.sideBranches {

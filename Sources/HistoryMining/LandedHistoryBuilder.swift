@@ -37,8 +37,8 @@ extension Miner {
             guard !ids.isEmpty else { continue }
             pullRequestCommits[change.commit] = ids
         }
-        let missing = pullRequestCommits.values.flatMap { $0 }.filter { mined2.commits[$0] == nil }
-        for r in try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap) { mined2.commits[r.id] = r }
+        let missing = pullRequestCommits.values.flatMap { $0 }.filter { !mined2.commits.contains($0) }
+        mined2.commits.insert(contentsOf: try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap))
         mined2.timings.append(("classification (\(changes.count))", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         return LandedHistory(mined: mined2, changes: changes, pullRequestCommits: pullRequestCommits)
     }

@@ -58,7 +58,7 @@ package struct MinedHistory: Sendable {
     /// The first-parent line within the window, newest first.
     package var mainline: [ObjectID]
     /// Records for the mainline commits and for every commit that a mainline merge brought in.
-    package var commits: [ObjectID: CommitRecord]
+    package var commits: CommitStore
     /// Every `.gitattributes` file at the tip: path and contents.
     package var attributeFiles: [(path: String, contents: String)]
     /// Commits the repository's `shallow` file lists (history behind them is missing).
@@ -263,20 +263,23 @@ package struct Miner: Sendable {
         headers = [:]
         let total = planned.count + branchTotal
         let done = Counter()
-        var recordLists = try Parallel.map(
-            tasks, workers: workers, chunk: 8, context: diffWorker,
-            progress: { n in progress?(MiningProgress(phase: "commits", done: done.add(n), total: total)) },
-            weight: { 1 + $0.branch.count }
-        ) { worker, task in
-            try worker.records(for: task)
-        }
+        // Records go into the store as soon as a task is done, encoded (ADR 0010): what mining keeps per
+        // commit is the encoded record, not a tree of Swift values.
+        // Each task is taken out of its slot when it is mined, so the headers it holds go as its records come.
+        let store = Mutex(CommitStore())
+        let weights = tasks.map { 1 + $0.branch.count }
+        let slots = TaskSlots(tasks)
         tasks = []
-        var commits: [ObjectID: CommitRecord] = [:]
-        commits.reserveCapacity(planned.count + branchTotal)
-        for list in recordLists {
-            for r in list { commits[r.id] = r }
+        _ = try Parallel.map(
+            Array(weights.indices), workers: workers, chunk: 8, context: diffWorker,
+            progress: { n in progress?(MiningProgress(phase: "commits", done: done.add(n), total: total)) },
+            weight: { weights[$0] }
+        ) { worker, i in
+            guard let task = slots.take(i) else { return }
+            let records = try worker.records(for: task)
+            store.withLock { $0.insert(contentsOf: records) }
         }
-        recordLists = []
+        let commits = store.withLock { $0 }
         lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
 
         return MinedHistory(
@@ -474,6 +477,20 @@ struct MiningTask: Sendable {
     var header: CommitHeader
     var sides: [SidePlan]
     var branch: [CommitHeader]
+}
+
+/// Tasks handed out once each: taking one leaves its slot empty.
+final class TaskSlots: Sendable {
+    private let slots: Mutex<[MiningTask?]>
+
+    init(_ tasks: [MiningTask]) { slots = Mutex(tasks) }
+
+    func take(_ i: Int) -> MiningTask? {
+        slots.withLock { s in
+            defer { s[i] = nil }
+            return s[i]
+        }
+    }
 }
 
 /// One worker's scratch space for painting side branches.

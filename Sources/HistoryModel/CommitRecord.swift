@@ -1,6 +1,6 @@
 /// Everything Yardstick needs to know about one commit. It depends only on the commit itself (and the
 /// repository's `.mailmap`), so a store can cache it by id.
-public struct CommitRecord: Sendable {
+public struct CommitRecord: Sendable, Equatable {
     public var id: ObjectID
     public var parents: [ObjectID]
     /// Author after `.mailmap`.
@@ -58,7 +58,7 @@ public struct CommitRecord: Sendable {
 }
 
 /// What a merge brought in from one of its non-first parents.
-public struct SideBranch: Sendable {
+public struct SideBranch: Sendable, Equatable {
     /// The merged parent (the branch tip).
     public var tip: ObjectID
     /// The best common ancestor of the first parent and `tip`; nil when they share no history.

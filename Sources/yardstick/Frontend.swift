@@ -74,7 +74,7 @@ struct Frontend {
         let report = try report(for: history)
         // Per e-mail: the smallest identity seen (a fixed choice, whatever the dictionary order).
         var commitsByPerson: [String: (Identity, Int)] = [:]
-        for record in history.mined.commits.values {
+        for record in history.mined.commits.records {
             let id = record.author.identity
             let previous = commitsByPerson[id.key]
             commitsByPerson[id.key] = (min(previous?.0 ?? id, id), (previous?.1 ?? 0) + 1)

@@ -184,7 +184,7 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
 
     @Test func mailmapAliasesResolveToTheCanonicalPerson() throws {
         let (history, _) = try mine("github-merge")
-        let emails = Set(history.mined.commits.values.map { $0.author.email })
+        let emails = Set(history.mined.commits.records.map { $0.author.email })
         #expect(!emails.contains("alice.anders@old-acme.example"))
         #expect(emails.contains(alice))
     }

@@ -1,0 +1,94 @@
+import Testing
+
+@testable import HistoryModel
+
+@Suite struct CommitStoreTests {
+    private func oid(_ n: UInt64) -> ObjectID { ObjectID(high: n, middle: ~n, low: UInt32(truncatingIfNeeded: n * 7)) }
+
+    private func record(_ n: UInt64, message: String = "Subject\n\nBody.\n", files: [FileChange] = [], sides: [SideBranch] = [])
+        -> CommitRecord
+    {
+        CommitRecord(
+            id: oid(n), parents: n == 0 ? [] : [oid(n - 1)],
+            author: Signature(name: "Ann Example", email: "ann@example.com", time: 1_700_000_000 + Int64(n), offsetMinutes: 60),
+            committer: Signature(name: "Bob Example", email: "bob@example.com", time: -86_400, offsetMinutes: -480),
+            message: message, files: files, sideBranches: sides)
+    }
+
+    @Test func everyFieldSurvivesTheRoundTrip() {
+        let files = [
+            FileChange(
+                path: "src/a.swift", status: .modified, additions: 3, deletions: 1, isBinary: false,
+                hunks: [
+                    Hunk(oldStart: 10, oldCount: 1, newStart: 10, newCount: 3),
+                    Hunk(oldStart: 4_000_000_000, oldCount: 0, newStart: 2, newCount: 0),
+                    Hunk(oldStart: 1, oldCount: 4_000_000_000, newStart: 4_000_000_000, newCount: 1),
+                ]),
+            FileChange(path: "img.png", status: .added, additions: 0, deletions: 0, isBinary: true),
+            FileChange(path: "new/b.c", oldPath: "old/b.c", status: .renamed, additions: 0, deletions: 0, isBinary: false),
+            FileChange(path: "c.txt", status: .added, additions: 2, deletions: 0, isBinary: false, copiedFrom: "gone.txt"),
+            FileChange(path: "d", status: .deleted, additions: 0, deletions: 9, isBinary: false),
+            FileChange(path: "e", status: .typeChanged, additions: 1, deletions: 1, isBinary: false),
+        ]
+        let sides = [
+            SideBranch(tip: oid(90), mergeBase: oid(80), commits: [oid(90), oid(89)], reviewedFiles: Array(files.prefix(2))),
+            SideBranch(tip: oid(70), mergeBase: nil, commits: [], reviewedFiles: []),
+        ]
+        let message = "Fix the thing (#12)\n\nDétails, 日本語 and an emoji 🎉.\n\nReviewed-by: Cy Example <cy@example.com>\nCo-authored-by: Di Example <di@example.com>\n"
+        var merge = record(5, message: message, files: files, sides: sides)
+        merge.parents = [oid(4), oid(90), oid(70)]
+        let plain = record(6, message: "", files: [])
+        var store = CommitStore()
+        store.insert(merge)
+        store.insert(plain)
+        #expect(store[merge.id] == merge)
+        #expect(store[merge.id]?.subject == "Fix the thing (#12)")
+        #expect(store[merge.id]?.reviewers == [Identity(name: "Cy Example", email: "cy@example.com")])
+        #expect(store[merge.id]?.coAuthors == [Identity(name: "Di Example", email: "di@example.com")])
+        #expect(store[plain.id] == plain)
+        #expect(store[oid(7)] == nil)
+        #expect(store.contains(plain.id))
+        #expect(!store.contains(oid(7)))
+    }
+
+    @Test func recordsKeepTheirInsertionOrderAndAReplacementKeepsItsPlace() {
+        var store = CommitStore()
+        for n: UInt64 in [3, 1, 2] { store.insert(record(n)) }
+        store.insert(record(1, message: "Replaced\n"))
+        #expect(store.count == 3)
+        #expect(store.ids == [oid(3), oid(1), oid(2)])
+        #expect(store.records.map(\.subject) == ["Subject", "Replaced", "Subject"])
+    }
+
+    @Test func aRecordLargerThanABlockGetsABlockOfItsOwn() {
+        var store = CommitStore()
+        let huge = String(repeating: "x", count: CommitStore.blockSize + 10)
+        store.insert(record(1))
+        store.insert(record(2, message: huge))
+        store.insert(record(3))
+        #expect(store[oid(2)]?.message == huge)
+        #expect(store[oid(1)] == record(1))
+        #expect(store[oid(3)] == record(3))
+        #expect(store.encodedBytes > CommitStore.blockSize)
+    }
+
+    @Test func repeatedStringsAreStoredOnce() {
+        var one = CommitStore()
+        one.insert(record(1, files: [FileChange(path: "a/long/path/to/a/file.swift", status: .modified, additions: 1, deletions: 1, isBinary: false)]))
+        let single = one.encodedBytes
+        var many = CommitStore()
+        for n: UInt64 in 1...100 {
+            many.insert(record(n, files: [FileChange(path: "a/long/path/to/a/file.swift", status: .modified, additions: 1, deletions: 1, isBinary: false)]))
+        }
+        // Names, addresses and the path are in the table once; each further record adds only its own bytes.
+        let perRecord = (many.encodedBytes - single) / 99
+        #expect(perRecord < 100)
+        #expect(perRecord > 20 + 20)  // at least its parent's id and its message
+    }
+
+    @Test func aDictionaryLiteralBuildsAStore() {
+        let store: CommitStore = [oid(1): record(1), oid(2): record(2)]
+        #expect(store.count == 2)
+        #expect(store[oid(2)] == record(2))
+    }
+}
