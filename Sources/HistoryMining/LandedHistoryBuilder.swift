@@ -39,7 +39,7 @@ extension Miner {
         }
         let missing = pullRequestCommits.values.flatMap { $0 }.filter { !mined2.commits.contains($0) }
         mined2.commits.insert(contentsOf: try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap))
-        mined2.timings.append(("classification (\(changes.count))", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        mined2.timings.append(("classification (\(changes.count))" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         return LandedHistory(mined: mined2, changes: changes, pullRequestCommits: pullRequestCommits)
     }
 }

@@ -144,7 +144,7 @@ package struct Miner: Sendable {
         func lap(_ name: String) {
             Allocator.releaseFreeMemory()
             let now = DispatchTime.now().uptimeNanoseconds
-            timings.append((ProcessInfoShim.residentMiB.map { "\(name), then \($0) MiB resident" } ?? name, Double(now - clock) / 1e9))
+            timings.append((name + ProcessInfoShim.residentNote, Double(now - clock) / 1e9))
             clock = now
         }
         lap("open")

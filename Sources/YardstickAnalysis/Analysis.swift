@@ -71,9 +71,9 @@ package struct Analysis: Sendable {
             (history.mined.commits[id]?.files.lazy.filter { !$0.isBinary }.count ?? 0) <= limit
         }
         let start = DispatchTime.now().uptimeNanoseconds
-        timingsBox.entries.withLock { $0.append(("fix detection", Double(start - detection) / 1e9)) }
+        timingsBox.entries.withLock { $0.append(("fix detection" + ProcessInfoShim.residentNote, Double(start - detection) / 1e9)) }
         input.significantDiffs = try miner.significantDiffs(for: fixCommits)
-        timingsBox.entries.withLock { $0.append(("fix diffs (\(fixCommits.count))", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
+        timingsBox.entries.withLock { $0.append(("fix diffs (\(fixCommits.count))" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
         return input
     }
 
@@ -82,7 +82,7 @@ package struct Analysis: Sendable {
         let i = try input(for: history)
         let start = DispatchTime.now().uptimeNanoseconds
         let report = builder(attributeFiles: history.mined.attributeFiles).build(i)
-        timingsBox.entries.withLock { $0.append(("report", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
+        timingsBox.entries.withLock { $0.append(("report" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
         return report
     }
 
