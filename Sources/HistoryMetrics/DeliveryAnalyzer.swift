@@ -99,7 +99,7 @@ public struct DeliveryAnalyzer {
             var reverts = [Bool](repeating: false, count: changes.count)
             var fixes = [Bool](repeating: false, count: changes.count)
             for (i, change) in changes.enumerated() {
-                guard let landing = commits[change.commit] else { continue }
+                guard let landing = commits.record(change.commit, withFiles: false) else { continue }
                 reverts[i] = Self.revertedCommit(landing) != nil
                 fixes[i] = !reverts[i] && isFix(landing, title: change.title)
             }

@@ -79,7 +79,7 @@ package struct LandedChangeClassifier: Sendable {
             run.removeAll()
         }
         for id in mainline.reversed() {
-            guard let r = commits[id] else { continue }
+            guard let r = commits.record(id, withFiles: false) else { continue }
             let candidate =
                 !r.isMerge && ChangeNumbers.squashNumber(subject: r.subject) == nil
                 && !r.trailers.contains(where: { $0.key.lowercased() == "reviewed-on" })
@@ -158,7 +158,8 @@ package struct LandedChangeClassifier: Sendable {
         for side in record.sideBranches {
             for c in side.commits where seen.insert(c).inserted { branchIDs.append(c) }
         }
-        let branch = branchIDs.compactMap { commits[$0] }
+        // Only the branch commits' people and times are read here.
+        let branch = branchIDs.compactMap { commits.record($0, withFiles: false) }
         let author = branch.isEmpty ? record.author.identity : Self.principalAuthor(branch)
         return LandedChange(
             kind: .merge,

@@ -50,6 +50,19 @@ public struct CommitStore: Sendable {
         }
     }
 
+    /// The record with this id, decoded without its file lists when `withFiles` is false (`files` and
+    /// `sideBranches` are then empty): for readers that want a commit's people, times and message only.
+    public func record(_ id: ObjectID, withFiles: Bool) -> CommitRecord? {
+        guard withFiles else {
+            guard let at = index[id] else { return nil }
+            return blocks[Int(at.block)].withUnsafeBufferPointer { buffer in
+                var reader = Reader(bytes: buffer, position: Int(at.offset), strings: strings)
+                return reader.record(id: id, withFiles: false)
+            }
+        }
+        return self[id]
+    }
+
     /// Every record, decoded one at a time, in insertion order.
     public var records: some Sequence<CommitRecord> { order.lazy.compactMap { self[$0] } }
 
@@ -239,7 +252,7 @@ private struct Reader {
         return s
     }
 
-    mutating func record(id: ObjectID) -> CommitRecord {
+    mutating func record(id: ObjectID, withFiles: Bool = true) -> CommitRecord {
         let parents = (0..<int()).map { _ in self.id() }
         let author = signature()
         let committer = signature()
@@ -247,6 +260,11 @@ private struct Reader {
         let trailers = (0..<int()).map { _ in Trailer(key: string(), value: string()) }
         let coAuthors = identities()
         let reviewers = identities()
+        guard withFiles else {
+            return CommitRecord(
+                id: id, parents: parents, author: author, committer: committer, message: message, trailers: trailers,
+                coAuthors: coAuthors, reviewers: reviewers)
+        }
         let files = self.files()
         let sides = (0..<int()).map { _ -> SideBranch in
             let tip = self.id()

@@ -92,3 +92,24 @@ import Testing
         #expect(store[oid(2)] == record(2))
     }
 }
+
+@Suite struct CommitStorePartialReadTests {
+    @Test func aRecordReadWithoutFilesHasEverythingElse() {
+        let id = ObjectID(high: 1, middle: 2, low: 3)
+        let full = CommitRecord(
+            id: id, parents: [ObjectID(high: 4, middle: 5, low: 6), ObjectID(high: 7, middle: 8, low: 9)],
+            author: Signature(name: "Ann", email: "ann@example.com", time: 10, offsetMinutes: 0),
+            committer: Signature(name: "Bob", email: "bob@example.com", time: 20, offsetMinutes: 120),
+            message: "Merge pull request #3 from a/b\n\nTitle\n\nReviewed-by: Cy <cy@example.com>\n",
+            files: [FileChange(path: "a", status: .added, additions: 1, deletions: 0, isBinary: false)],
+            sideBranches: [SideBranch(tip: ObjectID(high: 7, middle: 8, low: 9), mergeBase: nil, commits: [], reviewedFiles: [])])
+        var store = CommitStore()
+        store.insert(full)
+        var expected = full
+        expected.files = []
+        expected.sideBranches = []
+        #expect(store.record(id, withFiles: false) == expected)
+        #expect(store.record(id, withFiles: true) == full)
+        #expect(store.record(ObjectID(high: 0, middle: 0, low: 0), withFiles: false) == nil)
+    }
+}
