@@ -193,7 +193,7 @@ package struct Miner: Sendable {
         let line = graph?.firstParentLine(from: tip) ?? headerList.map(\.id)
         let since = options.since
         let until = options.until
-        let mainlineHeaders = line.compactMap { headers[$0] }.filter { h in
+        var mainlineHeaders = line.compactMap { headers[$0] }.filter { h in
             (since.map { h.committer.time >= $0 } ?? true) && (until.map { h.committer.time <= $0 } ?? true)
         }
         let headerCount = headerList.count
@@ -240,7 +240,7 @@ package struct Miner: Sendable {
         // merge that contains a branch commit claims it). A merge and its branch commits are diffed together,
         // on one worker, so the blob pairs they share are found in the diff cache while it still holds them:
         // the cache is bounded, and what mining keeps in memory grows with the records alone.
-        let planned = mainlineHeaders.filter { !truncatedSet.contains($0.id) }
+        var planned = mainlineHeaders.filter { !truncatedSet.contains($0.id) }
         let mainline = planned.map(\.id)
         let truncated = mainlineHeaders.map(\.id).filter { truncatedSet.contains($0) }
         var claimed = Set<ObjectID>(mainline)
@@ -261,11 +261,13 @@ package struct Miner: Sendable {
         // From here on the tasks hold the headers still needed.
         sides = [:]
         headers = [:]
-        let total = planned.count + branchTotal
+        let total = mainline.count + branchTotal
+        planned = []
+        mainlineHeaders = []
         let done = Counter()
         // Records go into the store as soon as a task is done, encoded (ADR 0010): what mining keeps per
-        // commit is the encoded record, not a tree of Swift values.
-        // Each task is taken out of its slot when it is mined, so the headers it holds go as its records come.
+        // commit is the encoded record, not a tree of Swift values. Each task is taken out of its slot when it
+        // is mined, so the headers it holds go as its records come.
         let store = Mutex(CommitStore())
         let weights = tasks.map { 1 + $0.branch.count }
         let slots = TaskSlots(tasks)

@@ -2,6 +2,7 @@ import HistoryMetrics
 @testable import HistoryMining
 import HistoryModel
 import TestSupport
+import Synchronization
 import Testing
 
 /// One expected landed change: kind, number, author e-mail, raw and counted sizes, commit count.
@@ -180,6 +181,17 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         let (history, _) = try mine("github-merge")
         let reorg = try #require(history.changes.first { $0.number == 3 })
         #expect(reorg.coAuthors == [Identity(name: "Carla Diaz", email: carla)])
+    }
+
+    @Test func progressCountsEveryMinedCommitOnce() throws {
+        let reports = Mutex<[MiningProgress]>([])
+        let miner = Miner(path: SampleRepositories.path("github-merge"), options: MiningOptions(workers: 2))
+        let mined = try miner.mine { p in reports.withLock { $0.append(p) } }
+        let seen = reports.withLock { $0 }
+        #expect(!seen.isEmpty)
+        #expect(seen.allSatisfy { $0.phase == "commits" && $0.total == mined.commits.count && $0.done <= $0.total })
+        #expect(seen.map(\.done).max() == mined.commits.count)
+        #expect(mined.commits.count == 38)  // every commit reachable from main (git rev-list --count)
     }
 
     @Test func mailmapAliasesResolveToTheCanonicalPerson() throws {
