@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build a large synthetic git history, for benchmarks on machines without a real one.
 
-    Scripts/make-synthetic-history.py OUT [--commits N] [--files N] [--steady] [--seed N] [--no-repack]
+    Scripts/make-synthetic-history.py OUT [--commits N] [--files N] [--seed N] [--no-repack]
 
 Writes a new repository at OUT (which must not exist) through `git fast-import`. The history is
 deterministic for a given seed: fixed names, e-mails and dates, no clock or randomness from the
@@ -20,9 +20,7 @@ machine. It has the shapes Yardstick reads:
 
 The pack is then rewritten the way a server packs (`git repack -adf --depth=50 --window=10`) unless
 --no-repack is given. --commits counts every commit, merges included (default 80,000, about the size
-of git.git). By default the tree keeps growing (files are added five times as often as deleted); with
---steady it stops at about --files files (deleted as often as added from then on), so that histories of
-different lengths have the same working set (Scripts/memory-scaling.py).
+of git.git).
 """
 import argparse
 import os
@@ -49,12 +47,11 @@ STEP = 600             # ten minutes between commits
 
 
 class History:
-    def __init__(self, proc, seed, files, steady=False):
+    def __init__(self, proc, seed, files):
         """`proc` is a `git fast-import --cat-blob-fd=1` with pipes for stdin and stdout."""
         self.rng = random.Random(seed)
         self.files = {}        # path -> list of lines (text) or bytes (binary)
         self.target_files = files
-        self.steady = steady
         self.clock = START
         self.mark = 0
         self.commits = 0
@@ -98,7 +95,7 @@ class History:
                     changes[path] = bytes(r.randrange(256) for _ in range(r.randint(200, 4000)))
                 else:
                     changes[path] = [self.line() for _ in range(r.randint(10, 150))]
-            elif roll < (0.30 if self.steady else 0.18) and len(paths) > self.target_files:
+            elif roll < 0.18 and len(paths) > self.target_files:
                 path = r.choice(paths)
                 changes.setdefault(path, None)
             elif roll < 0.20 and paths:
@@ -271,7 +268,6 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--commits", type=int, default=80_000)
     parser.add_argument("--files", type=int, default=3_000, help="files the tree grows to (about)")
-    parser.add_argument("--steady", action="store_true", help="the tree stops growing at about --files files")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-repack", action="store_true")
     args = parser.parse_args()
@@ -287,7 +283,7 @@ def main():
     # fast-import answers `get-mark` (for reverts) on the cat-blob fd, here its stdout.
     proc = subprocess.Popen(["git", "-C", args.out, "fast-import", "--quiet", "--done", "--cat-blob-fd=1"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    if History(proc, args.seed, args.files, args.steady).build(args.commits) != 0:
+    if History(proc, args.seed, args.files).build(args.commits) != 0:
         sys.exit("make-synthetic-history: git fast-import failed")
     subprocess.run(["git", "-C", args.out, "update-ref", "-d", "refs/heads/pr-work"], check=True)
     subprocess.run(["git", "-C", args.out, "checkout", "-q", "main"], check=True)

@@ -4,8 +4,8 @@
 Runs `yardstick analyze` on POINTS prefixes of the history (the branch as it was when it had about 1/POINTS,
 2/POINTS, ... of its commits: first-parent ancestors of the tip), each RUNS times, and prints per prefix the
 commits, the files in the tree (the working set's size) and the median peak memory (max RSS, from wait4);
-then the least-squares slope in KiB per commit. On a history whose tree stops growing early (a synthetic one
-from Scripts/make-synthetic-history.py), that slope is what each commit of history costs on its own. Usage:
+then the least-squares slope in KiB per commit. The slope is an upper bound on what each commit of history
+costs on its own: the working set (the tree, and the caches that fill with it) usually grows along too. Usage:
 
     Scripts/memory-scaling.py REPO [--points 4] [--runs 1] [--yardstick PATH] [--workers N]
 
@@ -79,6 +79,8 @@ def main():
         rows.append((sha, commits, files, rss))
         print(f"{sha[:12]}  {commits:>8} commits  {files:>7} files in the tree  peak {rss:8.1f} MiB", flush=True)
 
+    if len({r[1] for r in rows}) < 2:
+        sys.exit("memory-scaling: the history is too short for two different prefixes")
     xs = [r[1] for r in rows]
     ys = [r[3] for r in rows]
     mx, my = statistics.mean(xs), statistics.mean(ys)

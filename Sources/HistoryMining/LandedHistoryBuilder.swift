@@ -18,7 +18,7 @@ extension Miner {
         classifier: LandedChangeClassifier = LandedChangeClassifier(),
         progress: (@Sendable (MiningProgress) -> Void)? = nil
     ) throws(MiningError) -> LandedHistory {
-        let mined = try mine(progress: progress)
+        var mined = try mine(progress: progress)
         let start = DispatchTime.now().uptimeNanoseconds
         var changes = classifier.classify(mainline: mined.mainline, commits: mined.commits, workers: options.workers)
         let pending = changes.indices.filter { changes[$0].kind == .rebase && changes[$0].commits.count > 1 }
@@ -29,17 +29,16 @@ extension Miner {
                 changes[i].files = changes[i].reviewedDiffs.flatMap { diffs[$0] ?? [] }
             }
         }
-        var mined2 = mined
         var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
         for change in changes where change.kind == .squash {
-            guard let n = change.number, let head = mined.pullHeads[n], let record = mined.commits[change.commit] else { continue }
+            guard let n = change.number, let head = mined.pullHeads[n], let record = mined.commits.record(change.commit, withFiles: false) else { continue }
             let ids = try commits(head: head, excluding: record.parents)
             guard !ids.isEmpty else { continue }
             pullRequestCommits[change.commit] = ids
         }
-        let missing = pullRequestCommits.values.flatMap { $0 }.filter { !mined2.commits.contains($0) }
-        mined2.commits.insert(contentsOf: try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap))
-        mined2.timings.append(("classification (\(changes.count))" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-        return LandedHistory(mined: mined2, changes: changes, pullRequestCommits: pullRequestCommits)
+        let missing = pullRequestCommits.values.flatMap { $0 }.filter { !mined.commits.contains($0) }
+        mined.commits.insert(contentsOf: try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap))
+        mined.timings.append(("classification (\(changes.count))" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        return LandedHistory(mined: mined, changes: changes, pullRequestCommits: pullRequestCommits)
     }
 }

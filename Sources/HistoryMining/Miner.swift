@@ -164,8 +164,8 @@ package struct Miner: Sendable {
         // first-parent line.
         var headerList: [CommitHeader]
         if mergedBranches {
-            // This handle's object cache fills with the commits read here; it goes with the handle at the end
-            // of this block, before mining needs the memory.
+            // This handle (its pack caches) goes at the end of this block, before mining needs the memory;
+            // commits are not kept in libgit2's object cache at all (`LibGit2.initialized`).
             let mainWorker = try opener()
             var list: [CommitHeader] = []
             var queued: Set<ObjectID> = [tip]
@@ -277,7 +277,7 @@ package struct Miner: Sendable {
             progress: { n in progress?(MiningProgress(phase: "commits", done: done.add(n), total: total)) },
             weight: { weights[$0] }
         ) { worker, i in
-            guard let task = slots.take(i) else { return }
+            guard let task = slots.take(i) else { preconditionFailure("mining task \(i) handed out twice") }
             let records = try worker.records(for: task)
             store.withLock { $0.insert(contentsOf: records) }
         }

@@ -17,7 +17,7 @@ package enum ProcessInfoShim {
     package static var peakResidentMiB: Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-            let kB = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+            let kB = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({ Int($0) })
         else { return nil }
         return kB >> 10
     }

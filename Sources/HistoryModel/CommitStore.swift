@@ -6,8 +6,9 @@
 /// addresses stored once in a table and referred to by number) plus one index entry, and the blocks are never
 /// freed piecemeal. Reading a record decodes a `CommitRecord` equal to the one stored.
 ///
-/// Records are listed (`records`, `ids`) in the order they were inserted, so that the store itself adds no
-/// order of its own to anything computed from it.
+/// Records are listed (`records`, `ids`) in the order they were inserted. The miner inserts them as its
+/// workers finish, so that order changes from run to run: like a dictionary's, nothing computed from the
+/// store may depend on it.
 public struct CommitStore: Sendable {
     /// Where a record starts: block number and byte offset.
     private struct Location: Sendable {
@@ -98,7 +99,10 @@ public struct CommitStore: Sendable {
 extension CommitStore: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (ObjectID, CommitRecord)...) {
         self.init()
-        for (_, record) in elements { insert(record) }
+        for (id, record) in elements {
+            precondition(id == record.id, "a commit store is keyed by each record's own id")
+            insert(record)
+        }
     }
 }
 

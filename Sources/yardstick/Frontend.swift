@@ -74,7 +74,8 @@ struct Frontend {
         let report = try report(for: history)
         // Per e-mail: the smallest identity seen (a fixed choice, whatever the dictionary order).
         var commitsByPerson: [String: (Identity, Int)] = [:]
-        for record in history.mined.commits.records {
+        for id in history.mined.commits.ids {
+            guard let record = history.mined.commits.record(id, withFiles: false) else { continue }
             let id = record.author.identity
             let previous = commitsByPerson[id.key]
             commitsByPerson[id.key] = (min(previous?.0 ?? id, id), (previous?.1 ?? 0) + 1)

@@ -350,8 +350,12 @@ import Testing
         for id in commits + commits {
             let parent = try repo.commitHeader(id, mailmap: Mailmap(contents: nil)).parents.first
             #expect(try small.diff(base: parent, tip: id) == large.diff(base: parent, tip: id))
-            #expect(
-                try small.diff(base: parent, tip: id, countsOnly: true) == large.diff(base: parent, tip: id, countsOnly: true))
+            // A counts-only diff promises exact counts; its hunks may sit elsewhere when trimmed, so they are
+            // left out of the comparison.
+            let counts = { (files: [FileChange]) in files.map { ($0.path, $0.status, $0.additions, $0.deletions, $0.isBinary) } }
+            let smallCounts = try counts(small.diff(base: parent, tip: id, countsOnly: true))
+            let largeCounts = try counts(large.diff(base: parent, tip: id, countsOnly: true))
+            #expect(smallCounts.elementsEqual(largeCounts) { $0 == $1 })
         }
     }
 
