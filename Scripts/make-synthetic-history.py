@@ -135,7 +135,9 @@ class History:
         self.write(payload)
         self.write("\n")
 
-    def commit(self, ref, parents, author, message, changes, committer=None, author_time=None):
+    def commit(self, ref, parents, author, message, changes, committer=None, author_time=None, replay=False):
+        """Writes one commit. fast-import builds its tree from the first parent's plus `changes`; a merge
+        gives the branch's changes again (`replay`), deletions included, so that main gets them."""
         self.mark += 1
         self.commits += 1
         self.clock += STEP
@@ -152,9 +154,9 @@ class History:
         for path in sorted(changes):
             content = changes[path]
             if content is None:
-                if path in self.files:
+                if path in self.files or replay:
                     self.write(f"D {path}\n")
-                    del self.files[path]
+                    self.files.pop(path, None)
             else:
                 self.write(f"M 100644 inline {path}\n")
                 self.data(content)
@@ -185,14 +187,17 @@ class History:
         branch = "refs/heads/pr-work"
         self.write(f"reset {branch}\nfrom :{base}\n")
         tip = base
+        landed = {}
         for k in range(r.randint(1, 5)):
             msg = title if k == 0 else (f"fixup! {title}" if r.random() < 0.2 else self.subject())
-            tip = self.commit(branch, [tip], author, msg + "\n", self.edit({}))
+            changes = self.edit({})
+            landed.update(changes)
+            tip = self.commit(branch, [tip], author, msg + "\n", changes)
         reviewer = r.choice([p for p in PEOPLE if p != author])
         owner = author[1].split("@")[0]
         message = (f"Merge pull request #{self.pr} from {owner}/pr-{self.pr}\n\n{title}\n\n"
                    f"Reviewed-by: {reviewer[0]} <{reviewer[1]}>\n")
-        merge = self.commit("refs/heads/main", [self.main, tip], reviewer, message, {})
+        merge = self.commit("refs/heads/main", [self.main, tip], reviewer, message, landed, replay=True)
         self.land(merge, title)
 
     def squash(self):
