@@ -11,7 +11,44 @@ package struct CommitHeader: Sendable {
     package var message: String
 }
 
+/// What the commit graph needs of a commit: its tree, parents and committer time. The miner keeps one per
+/// reachable commit while it plans; messages and people are read again when each commit is mined (ADR 0010).
+package struct CommitLink: Sendable {
+    package var id: ObjectID
+    package var tree: ObjectID
+    package var parents: [ObjectID]
+    package var committerTime: Int64
+}
+
 extension Repository {
+    /// Reads a commit's tree, parents and committer time (no message, no people).
+    /// The corresponding C function is `git_commit_lookup`.
+    package func commitLink(_ id: ObjectID) throws(GitError) -> CommitLink {
+        var oid = id.gitOID
+        var raw: OpaquePointer?
+        try check(git_commit_lookup(&raw, handle, &oid), "git_commit_lookup")
+        guard let commit = raw else {
+            throw GitError(code: -1, message: "commit \(id) missing", function: "git_commit_lookup")
+        }
+        defer { git_commit_free(commit) }
+        let count = git_commit_parentcount(commit)
+        var parents: [ObjectID] = []
+        parents.reserveCapacity(Int(count))
+        for i in 0..<count {
+            guard let p = git_commit_parent_id(commit, i) else { continue }
+            parents.append(ObjectID(p))
+        }
+        let time = git_commit_committer(commit).map { Self.clampedTime($0.pointee.when.time) } ?? 0
+        return CommitLink(id: id, tree: ObjectID(git_commit_tree_id(commit)), parents: parents, committerTime: time)
+    }
+
+    /// A hand-made commit can carry any 64-bit time; it is clamped to ±2000 years so that date arithmetic
+    /// cannot overflow (such spans are reported as absurd, never trusted).
+    static func clampedTime(_ time: Int64) -> Int64 {
+        let limit: Int64 = 1 << 36
+        return min(max(time, -limit), limit)
+    }
+
     /// Reads a commit's header, applying `mailmap` to author and committer.
     /// The corresponding C function is `git_commit_lookup`.
     package func commitHeader(_ id: ObjectID, mailmap: Mailmap) throws(GitError) -> CommitHeader {
@@ -45,10 +82,7 @@ extension Repository {
             return Signature(name: "", email: "", time: 0, offsetMinutes: 0)
         }
         let (name, email) = mailmap.resolve(name: rawName, email: rawEmail)
-        // A hand-made commit can carry any 64-bit time; clamp to ±2000 years so that date arithmetic
-        // cannot overflow (such spans are reported as absurd, never trusted).
-        let limit: Int64 = 1 << 36
-        let time = min(max(sig.pointee.when.time, -limit), limit)
+        let time = Self.clampedTime(sig.pointee.when.time)
         return Signature(name: name, email: email, time: time, offsetMinutes: Int(sig.pointee.when.offset))
     }
 }

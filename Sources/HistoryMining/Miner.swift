@@ -159,19 +159,20 @@ package struct Miner: Sendable {
             try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache, blameHunks: blameHunks)
         }
 
-        // Phase 1: headers. With merged branches: every reachable commit (read once, here, on this thread:
-        // a walk must follow parents anyway) and the graph in memory; without (line ownership only): the
-        // first-parent line.
-        var headerList: [CommitHeader]
+        // Phase 1: links (tree, parents, committer time). With merged branches: every reachable commit (read
+        // here, on this thread: a walk must follow parents anyway) and the graph in memory; without (line
+        // ownership only): the first-parent line. Messages and people are not kept: each commit is read again
+        // when it is mined, so planning memory is about 100 bytes a commit (ADR 0010).
+        var headerList: [CommitLink]
         if mergedBranches {
             // This handle (its pack caches) goes at the end of this block, before mining needs the memory;
             // commits are not kept in libgit2's object cache at all (`LibGit2.initialized`).
             let mainWorker = try opener()
-            var list: [CommitHeader] = []
+            var list: [CommitLink] = []
             var queued: Set<ObjectID> = [tip]
             var stack: [ObjectID] = [tip]
             while let id = stack.popLast() {
-                let h = try mainWorker.repository.commitHeader(id, mailmap: mainWorker.mailmap)
+                let h = try mainWorker.repository.commitLink(id)
                 list.append(h)
                 if boundaries.contains(id) { continue }
                 for p in h.parents.reversed() where queued.insert(p).inserted { stack.append(p) }
@@ -180,21 +181,21 @@ package struct Miner: Sendable {
         } else {
             let line = try repository.firstParentLine(from: tip, stoppingAt: boundaries)
             headerList = try Parallel.map(line, workers: workers, chunk: 256, context: opener) { worker, id in
-                try worker.repository.commitHeader(id, mailmap: worker.mailmap)
+                try worker.repository.commitLink(id)
             }
         }
-        var headers: [ObjectID: CommitHeader] = [:]
+        var headers: [ObjectID: CommitLink] = [:]
         headers.reserveCapacity(headerList.count)
         for h in headerList { headers[h.id] = h }
         // The graph is needed for merged branches only; blame's first-parent line is already walked.
         var graph = mergedBranches
-            ? CommitGraph(headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committer.time) }, missing: boundaries)
+            ? CommitGraph(headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committerTime) }, missing: boundaries)
             : nil
         let line = graph?.firstParentLine(from: tip) ?? headerList.map(\.id)
         let since = options.since
         let until = options.until
         var mainlineHeaders = line.compactMap { headers[$0] }.filter { h in
-            (since.map { h.committer.time >= $0 } ?? true) && (until.map { h.committer.time <= $0 } ?? true)
+            (since.map { h.committerTime >= $0 } ?? true) && (until.map { h.committerTime <= $0 } ?? true)
         }
         let headerCount = headerList.count
         headerList = []
@@ -249,7 +250,7 @@ package struct Miner: Sendable {
         var branchTotal = 0
         for h in planned {
             let plans = sides[h.id] ?? []
-            var branch: [CommitHeader] = []
+            var branch: [CommitLink] = []
             for plan in plans {
                 for c in plan.commits where claimed.insert(c).inserted {
                     if let b = headers[c] { branch.append(b) }
@@ -460,12 +461,14 @@ final class Worker {
 
 extension Worker {
     /// The records of one first-parent commit and of the branch commits it brings in, first-parent first.
-    /// A branch tip whose only parent is the merge base has the reviewed diff as its own diff.
+    /// Each commit is read again here for its message and people (planning kept only its links). A branch
+    /// tip whose only parent is the merge base has the reviewed diff as its own diff.
     func records(for task: MiningTask) throws -> [CommitRecord] {
-        let main = try record(for: task.header, onMainline: true, sides: task.sides)
+        let main = try record(for: repository.commitHeader(task.header.id, mailmap: mailmap), onMainline: true, sides: task.sides)
         var out = [main]
         out.reserveCapacity(1 + task.branch.count)
-        for header in task.branch {
+        for link in task.branch {
+            let header = try repository.commitHeader(link.id, mailmap: mailmap)
             let side = main.sideBranches.first { $0.tip == header.id }
             let known = side.flatMap { $0.mergeBase == header.parents.first && header.parents.count == 1 ? $0.reviewedFiles : nil }
             out.append(try record(for: header, onMainline: false, sides: [], knownFiles: known))
@@ -476,9 +479,9 @@ extension Worker {
 
 /// A first-parent commit to mine, with its merged branches and the branch commits it is the first to bring in.
 struct MiningTask: Sendable {
-    var header: CommitHeader
+    var header: CommitLink
     var sides: [SidePlan]
-    var branch: [CommitHeader]
+    var branch: [CommitLink]
 }
 
 /// Tasks handed out once each: taking one leaves its slot empty.
