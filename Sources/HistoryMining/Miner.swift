@@ -199,7 +199,7 @@ package struct Miner: Sendable {
         }
         let headerCount = headerList.count
         headerList = []
-        lap("headers (\(headerCount))")
+        lap("links (\(headerCount))")
         // Workers of the later phases know every commit's root tree from its header.
         let trees = headers.mapValues(\.tree)
         let diffWorker: @Sendable () throws -> Worker = {
