@@ -257,9 +257,9 @@ package struct Miner: Sendable {
                 }
             }
             branchTotal += branch.count
-            tasks.append(MiningTask(header: h, sides: plans, branch: branch))
+            tasks.append(MiningTask(link: h, sides: plans, branch: branch))
         }
-        // From here on the tasks hold the headers still needed.
+        // From here on the tasks hold the links still needed.
         sides = [:]
         headers = [:]
         let total = mainline.count + branchTotal
@@ -268,7 +268,7 @@ package struct Miner: Sendable {
         let done = Counter()
         // Records go into the store as soon as a task is done, encoded (ADR 0010): what mining keeps per
         // commit is the encoded record, not a tree of Swift values. Each task is taken out of its slot when it
-        // is mined, so the headers it holds go as its records come.
+        // is mined, so the links it holds go as its records come.
         let store = Mutex(CommitStore())
         let weights = tasks.map { 1 + $0.branch.count }
         let slots = TaskSlots(tasks)
@@ -464,7 +464,7 @@ extension Worker {
     /// Each commit is read again here for its message and people (planning kept only its links). A branch
     /// tip whose only parent is the merge base has the reviewed diff as its own diff.
     func records(for task: MiningTask) throws -> [CommitRecord] {
-        let main = try record(for: repository.commitHeader(task.header.id, mailmap: mailmap), onMainline: true, sides: task.sides)
+        let main = try record(for: repository.commitHeader(task.link.id, mailmap: mailmap), onMainline: true, sides: task.sides)
         var out = [main]
         out.reserveCapacity(1 + task.branch.count)
         for link in task.branch {
@@ -479,7 +479,7 @@ extension Worker {
 
 /// A first-parent commit to mine, with its merged branches and the branch commits it is the first to bring in.
 struct MiningTask: Sendable {
-    var header: CommitLink
+    var link: CommitLink
     var sides: [SidePlan]
     var branch: [CommitLink]
 }
