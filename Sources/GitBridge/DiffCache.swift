@@ -49,6 +49,13 @@ package final class DiffCache: Sendable {
 
     func store(_ id: ObjectID, _ value: Lines) { blobs.withLock { $0[id] = value } }
 
+    /// Forgets every entry (the miner's, once mining is done: what comes after diffs little).
+    package func removeAll() {
+        pairs.withLock { $0 = Generations(capacity: capacity) }
+        countsOnly.withLock { $0 = Generations(capacity: capacity) }
+        blobs.withLock { $0 = Generations(capacity: capacity) }
+    }
+
     /// Entries held now, over all tables (for tests).
     var count: Int { pairs.withLock { $0.count } + countsOnly.withLock { $0.count } + blobs.withLock { $0.count } }
 }

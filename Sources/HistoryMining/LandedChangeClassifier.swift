@@ -33,7 +33,8 @@ package struct LandedChangeClassifier: Sendable {
 
         let rebased = Self.rebasedRuns(mainline: mainline, commits: commits)
         for id in mainline.reversed() {
-            guard let record = commits[id] else { continue }
+            // A change keeps line counts, not hunks (line ownership reads the records themselves).
+            guard let record = commits.record(id, withFiles: true, withHunks: false) else { continue }
             var kind = Self.kind(of: record, forgeCommitterEmails: forgeCommitterEmails)
             if kind == .direct && rebased.contains(id) { kind = .rebase }
             if kind == .rebase {

@@ -26,7 +26,11 @@ extension Miner {
             let ranges = pending.flatMap { changes[$0].reviewedDiffs }
             let diffs = try diffs(ranges)
             for i in pending {
-                changes[i].files = changes[i].reviewedDiffs.flatMap { diffs[$0] ?? [] }
+                changes[i].files = changes[i].reviewedDiffs.flatMap { diffs[$0] ?? [] }.map { file in
+                    var counted = file
+                    counted.hunks = []
+                    return counted
+                }
             }
         }
         var pullRequestCommits: [ObjectID: [ObjectID]] = [:]

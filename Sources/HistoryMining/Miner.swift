@@ -283,6 +283,7 @@ package struct Miner: Sendable {
             store.withLock { $0.insert(contentsOf: records) }
         }
         let commits = store.withLock { $0 }
+        diffCache.removeAll()
         lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
 
         return MinedHistory(

@@ -52,16 +52,15 @@ public struct CommitStore: Sendable {
     }
 
     /// The record with this id, decoded without its file lists when `withFiles` is false (`files` and
-    /// `sideBranches` are then empty): for readers that want a commit's people, times and message only.
-    public func record(_ id: ObjectID, withFiles: Bool) -> CommitRecord? {
-        guard withFiles else {
-            guard let at = index[id] else { return nil }
-            return blocks[Int(at.block)].withUnsafeBufferPointer { buffer in
-                var reader = Reader(bytes: buffer, position: Int(at.offset), strings: strings)
-                return reader.record(id: id, withFiles: false)
-            }
+    /// `sideBranches` are then empty): for readers that want a commit's people, times and message only. With
+    /// `withHunks` false, every file is decoded without its hunks: for readers that want line counts only.
+    public func record(_ id: ObjectID, withFiles: Bool, withHunks: Bool = true) -> CommitRecord? {
+        guard let at = index[id] else { return nil }
+        return blocks[Int(at.block)].withUnsafeBufferPointer { buffer in
+            var reader = Reader(bytes: buffer, position: Int(at.offset), strings: strings)
+            reader.withHunks = withHunks
+            return reader.record(id: id, withFiles: withFiles)
         }
-        return self[id]
     }
 
     /// Every record, decoded one at a time, in insertion order.
@@ -216,6 +215,8 @@ private struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     var position: Int
     let strings: [String]
+    /// False: hunks are read past, not kept.
+    var withHunks = true
 
     mutating func varint() -> UInt64 {
         var result: UInt64 = 0
@@ -308,7 +309,7 @@ private struct Reader {
             let deletions = int()
             var hunks: [Hunk] = []
             let n = int()
-            hunks.reserveCapacity(n)
+            if withHunks { hunks.reserveCapacity(n) }
             var oldBase: Int64 = 0
             var newBase: Int64 = 0
             for _ in 0..<n {
@@ -316,8 +317,10 @@ private struct Reader {
                 let oldCount = UInt32(varint())
                 let newStart = newBase + signed()
                 let newCount = UInt32(varint())
-                hunks.append(
-                    Hunk(oldStart: UInt32(oldStart), oldCount: oldCount, newStart: UInt32(newStart), newCount: newCount))
+                if withHunks {
+                    hunks.append(
+                        Hunk(oldStart: UInt32(oldStart), oldCount: oldCount, newStart: UInt32(newStart), newCount: newCount))
+                }
                 oldBase = oldStart
                 newBase = newStart
             }

@@ -57,7 +57,8 @@ public struct LandedChange: Sendable {
     public var landedAt: Int64
     /// What the reviewer saw, as diffs whose numstat totals add up to the change's size.
     public var reviewedDiffs: [DiffRange]
-    /// The files of those diffs, with line counts.
+    /// The files of those diffs, with line counts. Their hunks are left out (line ownership reads the
+    /// commits' own records).
     public var files: [FileChange]
 
     public init(

@@ -340,6 +340,18 @@ import Testing
         #expect(map[1] == nil)
     }
 
+    @Test func aDiffCacheCanBeEmptied() throws {
+        let repo = try Repository(path: SampleRepositories.path("delivery"))
+        let cache = DiffCache()
+        let differ = try TreeDiffer(repository: repo, cache: cache)
+        let tip = try repo.resolveCommit("HEAD")
+        let before = try differ.diff(base: nil, tip: tip)
+        #expect(cache.count > 0)
+        cache.removeAll()
+        #expect(cache.count == 0)
+        #expect(try differ.diff(base: nil, tip: tip) == before)
+    }
+
     @Test func diffsAreTheSameWhateverTheCacheHolds() throws {
         // A cache of one entry per generation forgets almost everything; results must not depend on it.
         let repo = try Repository(path: SampleRepositories.path("delivery"))

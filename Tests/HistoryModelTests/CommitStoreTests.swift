@@ -112,4 +112,23 @@ import Testing
         #expect(store.record(id, withFiles: true) == full)
         #expect(store.record(ObjectID(high: 0, middle: 0, low: 0), withFiles: false) == nil)
     }
+
+    @Test func aRecordReadWithoutHunksKeepsItsCounts() {
+        let id = ObjectID(high: 9, middle: 9, low: 9)
+        let hunks = [Hunk(oldStart: 3, oldCount: 1, newStart: 3, newCount: 2), Hunk(oldStart: 90, oldCount: 0, newStart: 91, newCount: 4)]
+        let full = CommitRecord(
+            id: id, parents: [], author: Signature(name: "Ann", email: "ann@example.com", time: 1, offsetMinutes: 0),
+            committer: Signature(name: "Ann", email: "ann@example.com", time: 2, offsetMinutes: 0), message: "M\n",
+            files: [
+                FileChange(path: "a", status: .modified, additions: 6, deletions: 1, isBinary: false, hunks: hunks),
+                FileChange(path: "b", status: .added, additions: 2, deletions: 0, isBinary: false,
+                    hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 2)]),
+            ])
+        var store = CommitStore()
+        store.insert(full)
+        var expected = full
+        for i in expected.files.indices { expected.files[i].hunks = [] }
+        #expect(store.record(id, withFiles: true, withHunks: false) == expected)
+        #expect(store[id] == full)
+    }
 }
