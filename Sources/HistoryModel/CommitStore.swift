@@ -6,27 +6,33 @@
 /// addresses stored once in a table and referred to by number) plus one index entry, and the blocks are never
 /// freed piecemeal. Reading a record decodes a `CommitRecord` equal to the one stored.
 ///
+/// Full blocks go to an unnamed temporary file and are read back when needed (`BlockStorage`), so memory
+/// holds the index, the string table and a few blocks, however long the history.
+///
 /// Records are listed (`records`, `ids`) in the order they were inserted. The miner inserts them as its
 /// workers finish, so that order changes from run to run: like a dictionary's, nothing computed from the
 /// store may depend on it.
 public struct CommitStore: Sendable {
-    /// Where a record starts: block number and byte offset.
-    private struct Location: Sendable {
-        var block: Int32
-        var offset: Int32
-    }
+    private typealias Location = BlockStorage.Location
 
     /// Bytes per block; a record larger than this gets a block of its own size.
     static let blockSize = 1 << 22
 
-    private var blocks: [[UInt8]] = []
+    /// Shared by copies of the store; append-only.
+    private var storage: BlockStorage
     private var index: [ObjectID: Location] = [:]
     private var order: [ObjectID] = []
     /// Paths, trailer keys and values, names and e-mail addresses, each stored once.
     private var strings: [String] = []
     private var stringNumbers: [String: UInt32] = [:]
 
-    public init() {}
+    /// A store whose full blocks go to a temporary file (`spillsToDisk`) or stay in memory.
+    public init(spillsToDisk: Bool = true) {
+        storage = BlockStorage(spills: spillsToDisk)
+    }
+
+    /// Blocks held in the temporary file now (for tests and benchmarks).
+    public var blocksOnDisk: Int { storage.blocksInFile }
 
     /// Records held.
     public var count: Int { order.count }
@@ -37,7 +43,7 @@ public struct CommitStore: Sendable {
 
     /// Bytes held by the encoded records and the string table (not counting the index), for benchmarks.
     public var encodedBytes: Int {
-        blocks.reduce(0) { $0 + $1.count } + strings.reduce(0) { $0 + $1.utf8.count }
+        storage.count + strings.reduce(0) { $0 + $1.utf8.count }
     }
 
     public func contains(_ id: ObjectID) -> Bool { index[id] != nil }
@@ -45,8 +51,8 @@ public struct CommitStore: Sendable {
     /// The record with this id, decoded; nil when there is none.
     public subscript(id: ObjectID) -> CommitRecord? {
         guard let at = index[id] else { return nil }
-        return blocks[Int(at.block)].withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer, position: Int(at.offset), strings: strings)
+        return storage.withBytes(at: at) { buffer, offset in
+            var reader = Reader(bytes: buffer, position: offset, strings: strings)
             return reader.record(id: id)
         }
     }
@@ -56,8 +62,8 @@ public struct CommitStore: Sendable {
     /// `withHunks` false, every file is decoded without its hunks: for readers that want line counts only.
     public func record(_ id: ObjectID, withFiles: Bool, withHunks: Bool = true) -> CommitRecord? {
         guard let at = index[id] else { return nil }
-        return blocks[Int(at.block)].withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer, position: Int(at.offset), strings: strings)
+        return storage.withBytes(at: at) { buffer, offset in
+            var reader = Reader(bytes: buffer, position: offset, strings: strings)
             reader.withHunks = withHunks
             return reader.record(id: id, withFiles: withFiles)
         }
@@ -70,15 +76,7 @@ public struct CommitStore: Sendable {
     public mutating func insert(_ record: CommitRecord) {
         var writer = Writer()
         writer.record(record, strings: { number(of: $0) })
-        let bytes = writer.bytes
-        if blocks.isEmpty || blocks[blocks.count - 1].count + bytes.count > Self.blockSize {
-            var block: [UInt8] = []
-            block.reserveCapacity(max(Self.blockSize, bytes.count))
-            blocks.append(block)
-        }
-        let last = blocks.count - 1
-        let location = Location(block: Int32(last), offset: Int32(blocks[last].count))
-        blocks[last].append(contentsOf: bytes)
+        let location = storage.append(writer.bytes, blockSize: Self.blockSize)
         if index.updateValue(location, forKey: record.id) == nil { order.append(record.id) }
     }
 

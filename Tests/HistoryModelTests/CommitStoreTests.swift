@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 
 @testable import HistoryModel
@@ -130,5 +132,67 @@ import Testing
         for i in expected.files.indices { expected.files[i].hunks = [] }
         #expect(store.record(id, withFiles: true, withHunks: false) == expected)
         #expect(store[id] == full)
+    }
+}
+
+@Suite struct CommitStoreSpillTests {
+    /// Enough records for several 4 MiB blocks: each carries a 40 KB message and a few files.
+    private func records() -> [CommitRecord] {
+        (0..<400).map { (n: UInt64) in
+            let id = ObjectID(high: n, middle: n &* 31, low: UInt32(n))
+            let files = (0..<Int(n % 5)).map { k in
+                FileChange(
+                    path: "dir\(k)/file\(n % 17).swift", status: .modified, additions: Int(n) + k, deletions: k,
+                    isBinary: false, hunks: [Hunk(oldStart: UInt32(k + 1), oldCount: 1, newStart: UInt32(k + 1), newCount: 2)])
+            }
+            return CommitRecord(
+                id: id, parents: n == 0 ? [] : [ObjectID(high: n - 1, middle: (n - 1) &* 31, low: UInt32(n - 1))],
+                author: Signature(name: "Author \(n % 7)", email: "author\(n % 7)@example.com", time: Int64(n), offsetMinutes: 0),
+                committer: Signature(name: "Committer", email: "committer@example.com", time: Int64(n) + 5, offsetMinutes: 60),
+                message: "Change \(n)\n\n" + String(repeating: "line of the body \(n)\n", count: 2_000), files: files)
+        }
+    }
+
+    @Test func fullBlocksGoToDiskAndReadBackEqual() {
+        let all = records()
+        var spilled = CommitStore()
+        var kept = CommitStore(spillsToDisk: false)
+        spilled.insert(contentsOf: all)
+        kept.insert(contentsOf: all)
+        #expect(spilled.blocksOnDisk >= 2)
+        #expect(kept.blocksOnDisk == 0)
+        // Read in an order that leaves the block cache again and again.
+        for r in all.reversed() + all.enumerated().filter({ $0.offset % 3 == 0 }).map(\.element) {
+            #expect(spilled[r.id] == r)
+            #expect(kept[r.id] == r)
+        }
+        #expect(spilled.encodedBytes == kept.encodedBytes)
+    }
+
+    @Test func threadsReadASpilledStoreTogether() {
+        let all = records()
+        var store = CommitStore()
+        store.insert(contentsOf: all)
+        let frozen = store
+        let mismatches = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            for (i, r) in all.enumerated() where i % 4 == t || i % 7 == t {
+                if frozen[r.id] != r { mismatches.withLock { $0 += 1 } }
+            }
+        }
+        #expect(mismatches.withLock { $0 } == 0)
+    }
+
+    @Test func aCopyKeepsItsOwnRecords() {
+        let all = records()
+        var original = CommitStore()
+        original.insert(contentsOf: all.prefix(200))
+        var copy = original
+        copy.insert(contentsOf: all.dropFirst(200))
+        #expect(original.count == 200)
+        #expect(copy.count == 400)
+        #expect(original[all[300].id] == nil)
+        #expect(copy[all[300].id] == all[300])
+        #expect(original[all[10].id] == all[10])
     }
 }
