@@ -24,6 +24,14 @@ extension Repository {
     /// Reads a commit's tree, parents and committer time (no message, no people).
     /// The corresponding C function is `git_commit_lookup`.
     package func commitLink(_ id: ObjectID) throws(GitError) -> CommitLink {
+        try withCommit(id) { commit, parents in
+            let time = git_commit_committer(commit).map { Self.clampedTime($0.pointee.when.time) } ?? 0
+            return CommitLink(id: id, tree: ObjectID(git_commit_tree_id(commit)), parents: parents, committerTime: time)
+        }
+    }
+
+    /// Looks a commit up and runs `body` with it and its parents' ids; the commit is freed afterwards.
+    private func withCommit<R>(_ id: ObjectID, _ body: (OpaquePointer, [ObjectID]) -> R) throws(GitError) -> R {
         var oid = id.gitOID
         var raw: OpaquePointer?
         try check(git_commit_lookup(&raw, handle, &oid), "git_commit_lookup")
@@ -38,8 +46,7 @@ extension Repository {
             guard let p = git_commit_parent_id(commit, i) else { continue }
             parents.append(ObjectID(p))
         }
-        let time = git_commit_committer(commit).map { Self.clampedTime($0.pointee.when.time) } ?? 0
-        return CommitLink(id: id, tree: ObjectID(git_commit_tree_id(commit)), parents: parents, committerTime: time)
+        return body(commit, parents)
     }
 
     /// A hand-made commit can carry any 64-bit time; it is clamped to ±2000 years so that date arithmetic
@@ -52,29 +59,16 @@ extension Repository {
     /// Reads a commit's header, applying `mailmap` to author and committer.
     /// The corresponding C function is `git_commit_lookup`.
     package func commitHeader(_ id: ObjectID, mailmap: Mailmap) throws(GitError) -> CommitHeader {
-        var oid = id.gitOID
-        var raw: OpaquePointer?
-        try check(git_commit_lookup(&raw, handle, &oid), "git_commit_lookup")
-        guard let commit = raw else {
-            throw GitError(code: -1, message: "commit \(id) missing", function: "git_commit_lookup")
+        try withCommit(id) { commit, parents in
+            CommitHeader(
+                id: id,
+                tree: ObjectID(git_commit_tree_id(commit)),
+                parents: parents,
+                author: signature(git_commit_author(commit), mailmap),
+                committer: signature(git_commit_committer(commit), mailmap),
+                message: git_commit_message_raw(commit).map { String(cString: $0) } ?? ""
+            )
         }
-        defer { git_commit_free(commit) }
-        var parents: [ObjectID] = []
-        let count = git_commit_parentcount(commit)
-        parents.reserveCapacity(Int(count))
-        for i in 0..<count {
-            guard let p = git_commit_parent_id(commit, i) else { continue }
-            parents.append(ObjectID(p))
-        }
-        let message = git_commit_message_raw(commit).map { String(cString: $0) } ?? ""
-        return CommitHeader(
-            id: id,
-            tree: ObjectID(git_commit_tree_id(commit)),
-            parents: parents,
-            author: signature(git_commit_author(commit), mailmap),
-            committer: signature(git_commit_committer(commit), mailmap),
-            message: message
-        )
     }
 
     private func signature(_ sig: UnsafePointer<git_signature>?, _ mailmap: Mailmap) -> Signature {
