@@ -76,7 +76,7 @@ static void free_entry_now(entry *e) {
 }
 
 static void drain_owner(int id) {
-    entry *e = atomic_exchange_explicit(&pending_free[id], NULL, memory_order_acquire);
+    entry *e = atomic_exchange_explicit(&pending_free[id], NULL, memory_order_seq_cst);
     while (e) {
         entry *next = e->next_free;
         atomic_fetch_sub_explicit(&pending_bytes[id], e->len, memory_order_relaxed);
@@ -89,7 +89,7 @@ static void drain_owner(int id) {
 static void owner_exit(void *value) {
     int id = (int)(intptr_t)value - 1;
     if (id < 0 || id >= OWNERS) return;
-    atomic_store_explicit(&owner_alive[id], 0, memory_order_release);
+    atomic_store_explicit(&owner_alive[id], 0, memory_order_seq_cst);
     drain_owner(id);
     pthread_mutex_lock(&ids_lock);
     free_ids[free_count++] = id;
@@ -126,8 +126,12 @@ static int release_entry(entry *e) {
     entry *head = atomic_load_explicit(&pending_free[owner], memory_order_relaxed);
     do {
         e->next_free = head;
-    } while (!atomic_compare_exchange_weak_explicit(&pending_free[owner], &head, e, memory_order_release,
+    } while (!atomic_compare_exchange_weak_explicit(&pending_free[owner], &head, e, memory_order_seq_cst,
                                                     memory_order_relaxed));
+    /* The owner may have exited between the check above and the push, after draining its list: then no one
+     * would free what was pushed. Whoever sees it gone drains the list (the owner's store of 0 and this load
+     * are both sequentially consistent, so one of the two drains sees the entry). */
+    if (!atomic_load_explicit(&owner_alive[owner], memory_order_seq_cst)) drain_owner(owner);
     return 1;
 }
 
@@ -368,6 +372,9 @@ static pack_file *pack_open(const char *idx_path, const char *pack_path, size_t 
     for (int i = 0; ok && i < 255; i++) ok = be32(idx + 8 + i * 4) <= be32(idx + 8 + (i + 1) * 4);
     size_t fixed = 8 + 1024 + (size_t)count * 28 + 40;
     ok = ok && idx_len >= fixed && (idx_len - fixed) % 8 == 0;
+    /* The .idx names the pack it indexes (its checksum, before the .idx's own): an index left from another
+     * repack must not be read against this pack, as libgit2's packfile_open refuses it too. */
+    ok = ok && memcmp(idx + idx_len - 40, pack + pack_len - 20, 20) == 0;
     if (!ok) {
         munmap((void *)idx, idx_len);
         munmap((void *)pack, pack_len);

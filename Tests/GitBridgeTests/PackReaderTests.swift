@@ -218,6 +218,19 @@ import Testing
         #expect(refused < Self.objects(in: dir).count)
     }
 
+    /// An index whose pack checksum is not the pack's (an index left from another repack) is not read.
+    @Test func anIndexOfAnotherPackIsNotRead() throws {
+        let dir = Self.copy(Self.history)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(PackReader(gitDirectory: dir + "/.git", cacheBytes: 1 << 20) != nil)
+        let idx = Self.packFile(in: dir, suffix: ".idx")
+        _ = Command.run("/bin/chmod", ["u+w", idx])
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: idx))
+        bytes[bytes.count - 40] ^= 0xFF  // the pack checksum the index records
+        try bytes.write(to: URL(fileURLWithPath: idx))
+        #expect(PackReader(gitDirectory: dir + "/.git", cacheBytes: 1 << 20) == nil)
+    }
+
     @Test func aDamagedPackFailsTheAnalysisWithOneLine() throws {
         let dir = Self.copy(Self.history)
         defer { try? FileManager.default.removeItem(atPath: dir) }
