@@ -29,16 +29,21 @@ public struct DeliveryAnalyzer {
         public var pullRequestCommits: [ObjectID: [ObjectID]]
         /// Fix commit → its diff ignoring white space and blank lines.
         public var significantDiffs: [ObjectID: [FileChange]]
+        /// `MessageRules.revertsAndFixes` of `changes`, when the caller has it already (it chose the fixes'
+        /// significant diffs with it); nil: computed here.
+        public var revertsAndFixes: (reverts: [Bool], fixes: [Bool])?
 
         public init(
             changes: [LandedChange], mainline: [ObjectID], commits: CommitStore,
-            pullRequestCommits: [ObjectID: [ObjectID]] = [:], significantDiffs: [ObjectID: [FileChange]] = [:]
+            pullRequestCommits: [ObjectID: [ObjectID]] = [:], significantDiffs: [ObjectID: [FileChange]] = [:],
+            revertsAndFixes: (reverts: [Bool], fixes: [Bool])? = nil
         ) {
             self.changes = changes
             self.mainline = mainline
             self.commits = commits
             self.pullRequestCommits = pullRequestCommits
             self.significantDiffs = significantDiffs
+            self.revertsAndFixes = revertsAndFixes
         }
     }
 
@@ -159,7 +164,8 @@ public struct DeliveryAnalyzer {
         // Fixes and reverts first: the ownership pass runs SZZ for fixes. That pass walks the first-parent line
         // in order, one commit after the other; it runs on a thread of its own, beside the per-change facts
         // below, and writes only its own fields (line counts, rework, blame counts), merged at the end.
-        let (isRevert, isFix) = rules.revertsAndFixes(changes, commits: input.commits)
+        let given = input.revertsAndFixes.flatMap { $0.reverts.count == changes.count && $0.fixes.count == changes.count ? $0 : nil }
+        let (isRevert, isFix) = given ?? rules.revertsAndFixes(changes, commits: input.commits)
         let ownershipFacts = Mutex<[ChangeFacts]>([])
         let ownershipDone = DispatchGroup()
         let (options, exclusions, fixes) = (options, exclusions, isFix)
@@ -171,14 +177,15 @@ public struct DeliveryAnalyzer {
         }
 
         for (i, change) in changes.enumerated() {
-            guard let landing = input.commits[change.commit] else { continue }
+            // The landing commit's people, times and message; the branch commits' line counts too.
+            guard let landing = input.commits.record(change.commit, withFiles: false) else { continue }
             var f = ChangeFacts()
             let people = Set([change.author.key] + change.coAuthors.map(\.key))
 
             // Branch (or pull-request) commits.
             let branchIDs: [ObjectID]? =
                 change.kind == .merge ? change.commits : input.pullRequestCommits[change.commit]
-            let branch = branchIDs?.compactMap { input.commits[$0] } ?? []
+            let branch = branchIDs?.compactMap { input.commits.record($0, withFiles: true, withHunks: false) } ?? []
 
             // Review turnaround and cycle time.
             var turnaround: (from: Int64, to: Int64)?
@@ -196,7 +203,7 @@ public struct DeliveryAnalyzer {
                     cycleFrom = change.authoredAt
                 }
             case .gerrit, .rebase:
-                let group = change.commits.compactMap { input.commits[$0] }
+                let group = change.commits.compactMap { input.commits.record($0, withFiles: false) }
                 turnaround = ((group.map(\.author.time).max() ?? landing.author.time), change.landedAt)
                 cycleFrom = change.authoredAt
             case .direct:
@@ -272,7 +279,7 @@ public struct DeliveryAnalyzer {
         // the commits' full ids, sorted once, when the first such line turns up.
         var byHex: [(hex: String, change: Int)]?
         for (i, change) in changes.enumerated() {
-            guard let landing = input.commits[change.commit] else { continue }
+            guard let landing = input.commits.record(change.commit, withFiles: false) else { continue }
             if let reverted = MessageRules.revertedCommit(landing), let target = changeOfCommit[reverted], target != i {
                 facts[i].blames[target, default: 0] += 0
                 // Changes are newest first: the last revert seen is the earliest.

@@ -19,6 +19,9 @@ public struct AnalysisInput: Sendable {
     public var commits: CommitStore = CommitStore()
     public var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
     public var significantDiffs: [ObjectID: [FileChange]] = [:]
+    /// Which changes are reverts and fixes (`DeliveryAnalyzer.MessageRules.revertsAndFixes`), when already
+    /// computed; nil: the delivery analysis computes them.
+    public var revertsAndFixes: (reverts: [Bool], fixes: [Bool])?
     /// Metrics per month or quarter as well, when set.
     public var window: TimeWindow?
 
@@ -120,7 +123,8 @@ public struct ReportBuilder: Sendable {
             facts = analyzer.analyze(
                 DeliveryAnalyzer.Input(
                     changes: input.changes, mainline: input.mainline, commits: input.commits,
-                    pullRequestCommits: input.pullRequestCommits, significantDiffs: input.significantDiffs),
+                    pullRequestCommits: input.pullRequestCommits, significantDiffs: input.significantDiffs,
+                    revertsAndFixes: input.revertsAndFixes),
                 paths: paths)
         } else {
             facts = Array(repeating: ChangeFacts(), count: input.changes.count)

@@ -27,9 +27,8 @@ final class BlockStorage: Sendable {
 
     private struct State {
         var blocks: [Block] = []
-        /// The block being filled (always the last one, kept in memory).
+        /// The block being filled: the last one, once there is any (its entry in `blocks` is a placeholder).
         var open: [UInt8] = []
-        var hasOpen = false
         var fd: Int32 = -1
         var fileFailed = false
         var fileSize: Int64 = 0
@@ -61,12 +60,11 @@ final class BlockStorage: Sendable {
     /// Appends one record's bytes, which never straddle two blocks.
     func append(_ bytes: [UInt8], blockSize: Int) -> Location {
         state.withLock { s in
-            if !s.hasOpen || s.open.count + bytes.count > blockSize {
-                if s.hasOpen { seal(&s) }
+            if s.blocks.isEmpty || s.open.count + bytes.count > blockSize {
+                if !s.blocks.isEmpty { seal(&s) }
                 s.open = []
                 s.open.reserveCapacity(max(blockSize, bytes.count))
                 s.blocks.append(.memory([]))
-                s.hasOpen = true
             }
             let location = Location(block: Int32(s.blocks.count - 1), offset: Int32(s.open.count))
             s.open.append(contentsOf: bytes)
@@ -80,7 +78,7 @@ final class BlockStorage: Sendable {
         let block = Int(location.block)
         // The block's bytes are taken under the lock (an array is retained, not copied) and decoded outside it.
         let bytes: [UInt8] = state.withLock { s in
-            if s.hasOpen && block == s.blocks.count - 1 { return s.open }
+            if block == s.blocks.count - 1 { return s.open }
             switch s.blocks[block] {
             case .memory(let bytes):
                 return bytes
@@ -106,7 +104,6 @@ final class BlockStorage: Sendable {
         let index = s.blocks.count - 1
         let bytes = s.open
         s.open = []
-        s.hasOpen = false
         if spills && !s.fileFailed {
             if s.fd < 0 { s.fd = Self.temporaryFile() }
             if s.fd >= 0, Self.write(fd: s.fd, bytes, at: s.fileSize) {

@@ -49,13 +49,7 @@ public struct CommitStore: Sendable {
     public func contains(_ id: ObjectID) -> Bool { index[id] != nil }
 
     /// The record with this id, decoded; nil when there is none.
-    public subscript(id: ObjectID) -> CommitRecord? {
-        guard let at = index[id] else { return nil }
-        return storage.withBytes(at: at) { buffer, offset in
-            var reader = Reader(bytes: buffer, position: offset, strings: strings)
-            return reader.record(id: id)
-        }
-    }
+    public subscript(id: ObjectID) -> CommitRecord? { record(id, withFiles: true) }
 
     /// The record with this id, decoded without its file lists when `withFiles` is false (`files` and
     /// `sideBranches` are then empty): for readers that want a commit's people, times and message only. With

@@ -58,10 +58,7 @@ public struct JSONReporter: Sendable {
             head.count - empty.count + opening.count + partBytes + separator.count * (values.count - 2) + closing.count + 1
         return String(unsafeUninitializedCapacity: capacity) { buffer in
             var at = 0
-            func put(_ bytes: some Collection<UInt8>) {
-                let end = buffer[at...].initialize(from: bytes).index
-                at = end
-            }
+            func put(_ bytes: some Collection<UInt8>) { at = buffer[at...].initialize(from: bytes).index }
             put(head[..<slot.lowerBound])
             put(opening)
             for k in 1..<values.count {

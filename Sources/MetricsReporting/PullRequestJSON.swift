@@ -25,16 +25,16 @@ struct PullRequestJSON {
         let inner = indent + 2
         pad(indent)
         raw("{\n")
-        key("additions", inner); int(p.additions); raw(",\n")
-        key("author", inner); string(p.author); raw(",\n")
-        key("authoredAt", inner); string(p.authoredAt); raw(",\n")
-        key("binaryFiles", inner); int(p.binaryFiles); raw(",\n")
-        key("coAuthors", inner); strings(p.coAuthors, inner); raw(",\n")
-        key("commit", inner); string(p.commit); raw(",\n")
-        key("commits", inner); strings(p.commits, inner); raw(",\n")
-        key("countedAdditions", inner); int(p.countedAdditions); raw(",\n")
-        key("countedDeletions", inner); int(p.countedDeletions); raw(",\n")
-        key("deletions", inner); int(p.deletions); raw(",\n")
+        field("additions", inner, p.additions)
+        field("author", inner, p.author)
+        field("authoredAt", inner, p.authoredAt)
+        field("binaryFiles", inner, p.binaryFiles)
+        field("coAuthors", inner, p.coAuthors)
+        field("commit", inner, p.commit)
+        field("commits", inner, p.commits)
+        field("countedAdditions", inner, p.countedAdditions)
+        field("countedDeletions", inner, p.countedDeletions)
+        field("deletions", inner, p.deletions)
         key("delivery", inner)
         if let d = p.delivery {
             guard delivery(d, indent: inner) else { return false }
@@ -45,22 +45,22 @@ struct PullRequestJSON {
         key("excludedFiles", inner)
         array(p.excludedFiles, inner) { w, f, at in
             w.object(at) { w, at in
-                w.key("additions", at); w.int(f.additions); w.raw(",\n")
-                w.key("deletions", at); w.int(f.deletions); w.raw(",\n")
-                w.key("path", at); w.string(f.path); w.raw(",\n")
+                w.field("additions", at, f.additions)
+                w.field("deletions", at, f.deletions)
+                w.field("path", at, f.path)
                 w.key("reason", at); w.string(f.reason)
             }
         }
         raw(",\n")
-        key("group", inner); string(p.group); raw(",\n")
-        key("groups", inner); strings(p.groups, inner); raw(",\n")
-        key("kind", inner); string(p.kind); raw(",\n")
-        key("landedAt", inner); string(p.landedAt); raw(",\n")
-        key("number", inner); optionalInt(p.number); raw(",\n")
+        field("group", inner, p.group)
+        field("groups", inner, p.groups)
+        field("kind", inner, p.kind)
+        field("landedAt", inner, p.landedAt)
+        field("number", inner, p.number)
         key("reviewedDiffs", inner)
         array(p.reviewedDiffs, inner) { w, r, at in
             w.object(at) { w, at in
-                w.key("base", at); w.optionalString(r.base); w.raw(",\n")
+                w.field("base", at, r.base)
                 w.key("tip", at); w.string(r.tip)
             }
         }
@@ -74,45 +74,45 @@ struct PullRequestJSON {
     private mutating func delivery(_ d: Report.ChangeDelivery, indent: Int) -> Bool {
         let inner = indent + 2
         raw("{\n")
-        key("addedLines", inner); int(d.addedLines); raw(",\n")
-        key("adrsAdded", inner); strings(d.adrsAdded, inner); raw(",\n")
-        key("blamedBy", inner); strings(d.blamedBy, inner); raw(",\n")
+        field("addedLines", inner, d.addedLines)
+        field("adrsAdded", inner, d.adrsAdded)
+        field("blamedBy", inner, d.blamedBy)
         key("blames", inner)
         array(d.blames, inner) { w, b, at in
             w.object(at) { w, at in
-                w.key("commit", at); w.string(b.commit); w.raw(",\n")
+                w.field("commit", at, b.commit)
                 w.key("lines", at); w.int(b.lines)
             }
         }
         raw(",\n")
-        key("branchCommits", inner); optionalInt(d.branchCommits); raw(",\n")
-        key("changedLines", inner); int(d.changedLines); raw(",\n")
-        key("codeLines", inner); int(d.codeLines); raw(",\n")
-        key("cycleNote", inner); optionalString(d.cycleNote); raw(",\n")
+        field("branchCommits", inner, d.branchCommits)
+        field("changedLines", inner, d.changedLines)
+        field("codeLines", inner, d.codeLines)
+        field("cycleNote", inner, d.cycleNote)
         key("cycleTimeHours", inner)
         guard optionalDouble(d.cycleTimeHours) else { return false }
         raw(",\n")
-        key("discardedOnBranch", inner); optionalInt(d.discardedOnBranch); raw(",\n")
-        key("escapedDefect", inner); bool(d.escapedDefect); raw(",\n")
-        key("fixupCommits", inner); optionalInt(d.fixupCommits); raw(",\n")
-        key("isFix", inner); bool(d.isFix); raw(",\n")
-        key("isRevert", inner); bool(d.isRevert); raw(",\n")
-        key("majorRework", inner); bool(d.majorRework); raw(",\n")
-        key("revertedBy", inner); optionalString(d.revertedBy); raw(",\n")
-        key("revertedInWindow", inner); bool(d.revertedInWindow); raw(",\n")
+        field("discardedOnBranch", inner, d.discardedOnBranch)
+        field("escapedDefect", inner, d.escapedDefect)
+        field("fixupCommits", inner, d.fixupCommits)
+        field("isFix", inner, d.isFix)
+        field("isRevert", inner, d.isRevert)
+        field("majorRework", inner, d.majorRework)
+        field("revertedBy", inner, d.revertedBy)
+        field("revertedInWindow", inner, d.revertedInWindow)
         key("reviewTurnaroundBusinessHours", inner)
         guard optionalDouble(d.reviewTurnaroundBusinessHours) else { return false }
         raw(",\n")
         key("reviewTurnaroundHours", inner)
         guard optionalDouble(d.reviewTurnaroundHours) else { return false }
         raw(",\n")
-        key("reviewers", inner); strings(d.reviewers, inner); raw(",\n")
-        key("reworkOthersLines", inner); int(d.reworkOthersLines); raw(",\n")
-        key("reworkOwnLines", inner); int(d.reworkOwnLines); raw(",\n")
-        key("rewrittenAfterLanding", inner); int(d.rewrittenAfterLanding); raw(",\n")
-        key("testLines", inner); int(d.testLines); raw(",\n")
-        key("touchesTests", inner); bool(d.touchesTests); raw(",\n")
-        key("turnaroundNote", inner); optionalString(d.turnaroundNote); raw(",\n")
+        field("reviewers", inner, d.reviewers)
+        field("reworkOthersLines", inner, d.reworkOthersLines)
+        field("reworkOwnLines", inner, d.reworkOwnLines)
+        field("rewrittenAfterLanding", inner, d.rewrittenAfterLanding)
+        field("testLines", inner, d.testLines)
+        field("touchesTests", inner, d.touchesTests)
+        field("turnaroundNote", inner, d.turnaroundNote)
         key("unreviewed", inner); bool(d.unreviewed); raw("\n")
         pad(indent)
         raw("}")
@@ -134,6 +134,32 @@ struct PullRequestJSON {
         bytes.append(UInt8(ascii: "\""))
         raw(name)
         raw("\" : ")
+    }
+
+    // A field and the `,\n` after it: every field of an object but its last.
+
+    private mutating func field(_ name: StaticString, _ indent: Int, _ v: Int) {
+        key(name, indent); int(v); raw(",\n")
+    }
+
+    private mutating func field(_ name: StaticString, _ indent: Int, _ v: Int?) {
+        key(name, indent); optionalInt(v); raw(",\n")
+    }
+
+    private mutating func field(_ name: StaticString, _ indent: Int, _ v: String) {
+        key(name, indent); string(v); raw(",\n")
+    }
+
+    private mutating func field(_ name: StaticString, _ indent: Int, _ v: String?) {
+        key(name, indent); optionalString(v); raw(",\n")
+    }
+
+    private mutating func field(_ name: StaticString, _ indent: Int, _ v: Bool) {
+        key(name, indent); bool(v); raw(",\n")
+    }
+
+    private mutating func field(_ name: StaticString, _ indent: Int, _ v: [String]) {
+        key(name, indent); strings(v, indent); raw(",\n")
     }
 
     private mutating func int(_ v: Int) {

@@ -60,15 +60,17 @@ package struct Analysis: Sendable {
         let detection = DispatchTime.now().uptimeNanoseconds
         let rules = DeliveryAnalyzer.MessageRules(configuration.delivery)
         var fixCommits: [ObjectID] = []
-        for (change, isFix) in zip(history.changes, rules.revertsAndFixes(history.changes, commits: history.mined.commits).fixes)
-        where isFix {
+        let flags = rules.revertsAndFixes(history.changes, commits: history.mined.commits)
+        input.revertsAndFixes = flags
+        for (change, isFix) in zip(history.changes, flags.fixes) where isFix {
             fixCommits.append(contentsOf: change.kind == .rebase ? change.commits : [change.commit])
         }
         // SZZ leaves out a fix that touches more text files than `maxFixFiles`. Ignoring white space changes
         // no file list, so such a fix's second diff is not computed at all.
         let limit = configuration.delivery.maxFixFiles
         fixCommits = fixCommits.filter { id in
-            (history.mined.commits[id]?.files.lazy.filter { !$0.isBinary }.count ?? 0) <= limit
+            let files = history.mined.commits.record(id, withFiles: true, withHunks: false)?.files ?? []
+            return files.lazy.filter { !$0.isBinary }.count <= limit
         }
         let start = DispatchTime.now().uptimeNanoseconds
         timingsBox.entries.withLock { $0.append(("fix detection" + ProcessInfoShim.residentNote, Double(start - detection) / 1e9)) }

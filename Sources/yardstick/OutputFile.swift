@@ -36,23 +36,9 @@ final class OutputFile {
     func commit(_ text: String) throws {
         do {
             // Written straight from the text's own bytes: a large report is not copied again first.
-            var text = text
-            let failure: Int32? = text.withUTF8 { buffer in
-                let fd = open(temporary, O_WRONLY | O_TRUNC | O_CLOEXEC)
-                guard fd >= 0 else { return errno }
-                var offset = 0
-                while offset < buffer.count, let base = buffer.baseAddress {
-                    let n = write(fd, base + offset, buffer.count - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 {
-                        let code = n < 0 ? errno : EIO
-                        close(fd)
-                        return code
-                    }
-                    offset += n
-                }
-                return close(fd) == 0 ? nil : errno
-            }
+            let fd = open(temporary, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            var failure: Int32? = fd >= 0 ? Terminal.writeAll(text, to: fd) : errno
+            if fd >= 0 && close(fd) != 0 && failure == nil { failure = errno }
             if let failure { throw CLIError("\(path): cannot write the report: \(String(cString: strerror(failure)))") }
             guard rename(temporary, path) == 0 else {
                 throw CLIError("\(path): cannot write the report: \(String(cString: strerror(errno)))")
