@@ -1,4 +1,5 @@
 public import HistoryModel
+public import ReportContract
 
 extension Report.ChangeDelivery {
     /// The JSON form of a change's facts: hours rounded, people written `Name <email>`, change indexes as

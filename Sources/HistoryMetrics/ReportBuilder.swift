@@ -1,4 +1,5 @@
 public import HistoryModel
+public import ReportContract
 
 /// What a report is computed from: plain records only.
 public struct AnalysisInput: Sendable {

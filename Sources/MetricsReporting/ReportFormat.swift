@@ -1,4 +1,4 @@
-public import HistoryMetrics
+public import ReportContract
 
 /// The output formats.
 public enum ReportFormat: String, Sendable, CaseIterable {

@@ -3,6 +3,7 @@ internal import Synchronization
 package import HistoryMetrics
 package import HistoryMining
 internal import HistoryModel
+package import ReportContract
 package import YardstickConfig
 
 /// The whole analysis, from a repository path to a report: mine, classify, trace fixes, measure. The CLI is

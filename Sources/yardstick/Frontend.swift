@@ -4,6 +4,7 @@ import HistoryMetrics
 import HistoryMining
 import YardstickAnalysis
 import HistoryModel
+import ReportContract
 import Synchronization
 import YardstickConfig
 
