@@ -23,7 +23,8 @@ let package = Package(
         .target(name: "CGitPack", dependencies: ["CLibGit2"], linkerSettings: [.linkedLibrary("z")]),
         // The proven-exact diff trimming planner (ADR 0008): plain C over two byte buffers, no libgit2.
         .target(name: "CDiffTrim"),
-        // Plain Sendable value types: commits, file changes, landed changes. No I/O.
+        // Plain Sendable value types: commits, file changes, landed changes; and the store that holds the
+        // records, whose full blocks go to an unnamed temporary file (ADR 0010), its only I/O.
         .target(name: "HistoryModel"),
         // The one layer that owns libgit2 handles.
         .target(name: "GitBridge", dependencies: ["CLibGit2", "CGitPack", "CDiffTrim", "HistoryModel"]),
