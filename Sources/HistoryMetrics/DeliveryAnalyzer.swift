@@ -266,17 +266,11 @@ public struct DeliveryAnalyzer {
             originTime[position] = record.committer.time
 
             // SZZ before the fix's lines are applied.
-            if let c = current, fixes[c], let significant = input.significantDiffs[id],
-                significant.filter({ !$0.isBinary }).count <= options.maxFixFiles
-            {
-                for file in significant where !file.isBinary && file.status != .added && paths.answer(file.path).exclusion == nil {
-                    let ranges = file.hunks.filter { $0.oldCount > 0 }.map { (start: Int($0.oldStart), count: Int($0.oldCount)) }
-                    guard !ranges.isEmpty else { continue }
-                    for run in ownership.origins(of: file.oldPath ?? file.path, ranges: ranges) where run.origin >= 0 {
-                        let target = originChange[Int(run.origin)]
-                        if target >= 0, target != c { facts[c].blames[target, default: 0] += run.count }
-                    }
-                }
+            if let c = current, fixes[c], let significant = input.significantDiffs[id] {
+                let blames = Self.szzBlames(
+                    significant, fix: c, ownership: ownership, changeOfOrigin: originChange,
+                    maxFixFiles: options.maxFixFiles, paths: paths)
+                facts[c].blames.merge(blames, uniquingKeysWith: +)
             }
 
             if let c = current {

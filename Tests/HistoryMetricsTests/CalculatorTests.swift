@@ -225,6 +225,31 @@ enum Hand {
         #expect(facts.map(\.revertedInWindow) == [false, false, true, false])
     }
 
+    @Test func szzTracesDeletedAndReplacedLinesToTheChangesThatWroteThem() {
+        var ownership = LineOwnership()
+        ownership.apply([H.file("a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])], origin: 0)
+        ownership.apply([H.file("a.txt", 2, 2, hunks: [Hunk(oldStart: 2, oldCount: 2, newStart: 2, newCount: 2)])], origin: 1)
+        // Origin 0 is change 2, origin 1 change 1; the fix (change 0) replaces lines 2-5 and inserts one line.
+        let fix = [
+            H.file("a.txt", 5, 4, hunks: [Hunk(oldStart: 2, oldCount: 4, newStart: 2, newCount: 4), Hunk(oldStart: 9, oldCount: 0, newStart: 10, newCount: 1)])
+        ]
+        func blames(_ files: [FileChange], maxFixFiles: Int = 20) -> [Int: Int] {
+            DeliveryAnalyzer.szzBlames(
+                files, fix: 0, ownership: ownership, changeOfOrigin: [2, 1], maxFixFiles: maxFixFiles, paths: H.paths)
+        }
+        #expect(blames(fix) == [1: 2, 2: 2])
+        #expect(blames(fix, maxFixFiles: 0) == [:])
+        #expect(blames([H.file("a.txt", 1, 0, hunks: [Hunk(oldStart: 3, oldCount: 0, newStart: 4, newCount: 1)])]) == [:])
+        var excluded = fix[0]
+        excluded.path = "vendor/a.txt"
+        excluded.oldPath = "a.txt"
+        #expect(blames([excluded]) == [:])
+        // The fix's own lines blame nobody.
+        #expect(
+            DeliveryAnalyzer.szzBlames(
+                fix, fix: 1, ownership: ownership, changeOfOrigin: [2, 1], maxFixFiles: 20, paths: H.paths) == [2: 2])
+    }
+
     @Test func ownershipPassMeasuresReworkAndTracesAFixToTheLinesItChanges() {
         // Oldest first: Alice adds 10 lines; five days later Bob replaces lines 2-3; a day later Alice's fix
         // deletes line 5.

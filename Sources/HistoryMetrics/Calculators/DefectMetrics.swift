@@ -77,6 +77,27 @@ extension DeliveryAnalyzer {
         }
     }
 
+    /// SZZ for one commit of a fix, before its lines are applied: the changes that last wrote the lines its
+    /// white-space-insensitive diff deletes or replaces, with the number of lines traced to each
+    /// (`changeOfOrigin`: the change of each position on the first-parent line, -1 for none). A commit over
+    /// more than `maxFixFiles` text files blames nothing; added, binary and excluded files are not traced.
+    static func szzBlames(
+        _ significant: [FileChange], fix: Int, ownership: LineOwnership, changeOfOrigin: [Int], maxFixFiles: Int,
+        paths: PathClassifier
+    ) -> [Int: Int] {
+        guard significant.filter({ !$0.isBinary }).count <= maxFixFiles else { return [:] }
+        var blames: [Int: Int] = [:]
+        for file in significant where !file.isBinary && file.status != .added && paths.answer(file.path).exclusion == nil {
+            let ranges = file.hunks.filter { $0.oldCount > 0 }.map { (start: Int($0.oldStart), count: Int($0.oldCount)) }
+            guard !ranges.isEmpty else { continue }
+            for run in ownership.origins(of: file.oldPath ?? file.path, ranges: ranges) where run.origin >= 0 {
+                let target = changeOfOrigin[Int(run.origin)]
+                if target >= 0, target != fix { blames[target, default: 0] += run.count }
+            }
+        }
+        return blames
+    }
+
     /// Every blame from a fix or revert is recorded on the change it blames (`blamedBy`, sorted), which is an
     /// escaped defect when the blame landed at most `windowDays` after it; so is a change reverted within them.
     static func traceEscapedDefects(_ facts: inout [ChangeFacts], changes: [LandedChange], windowDays: Int) {
