@@ -99,7 +99,9 @@ public struct MetricDeclaration: Sendable {
     /// The benchmark row the value is placed against, if the table has one for this key.
     public var benchmark: BenchmarkRow? { BenchmarkRow.row(key.rawValue) }
 
-    /// The `source` a report gives the metric when it has a row with a value.
+    /// The `source` the report gives the metric's row when it is available. Imported metrics are never
+    /// available yet (no import exists), so theirs is `notMeasured`; giving them a value will add an
+    /// `imported` source to the JSON contract (ADR 0012).
     public var reportSource: Report.Metric.Source {
         switch origin {
         case .measured: return .measured
