@@ -23,27 +23,35 @@ let package = Package(
         .target(name: "CGitPack", dependencies: ["CLibGit2"], linkerSettings: [.linkedLibrary("z")]),
         // The proven-exact diff trimming planner (ADR 0008): plain C over two byte buffers, no libgit2.
         .target(name: "CDiffTrim"),
-        // Plain Sendable value types: commits, file changes, landed changes. No I/O.
+        // Plain Sendable value types: commits, file changes, landed changes; and the store that holds the
+        // records, whose full blocks go to an unnamed temporary file (ADR 0010), its only I/O.
         .target(name: "HistoryModel"),
         // The one layer that owns libgit2 handles.
         .target(name: "GitBridge", dependencies: ["CLibGit2", "CGitPack", "CDiffTrim", "HistoryModel"]),
         // Dispatch-based miner: walks history through GitBridge, yields HistoryModel records.
         .target(name: "HistoryMining", dependencies: ["GitBridge", "HistoryModel"]),
+        // The report contract: the `Report` types (the JSON contract), the benchmark table and the statistics
+        // reports name. No calculator: reporters import this, not HistoryMetrics.
+        .target(name: "ReportContract"),
         // Pure metric calculators over records.
-        .target(name: "HistoryMetrics", dependencies: ["HistoryModel"]),
+        .target(name: "HistoryMetrics", dependencies: ["HistoryModel", "ReportContract"]),
         // yardstick.yml parsing into metric rules.
         .target(
             name: "YardstickConfig",
-            dependencies: ["HistoryMetrics", "HistoryModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["HistoryMetrics", "HistoryModel", "ReportContract", .product(name: "Yams", package: "Yams")]
         ),
         // The analysis pipeline: mining → classification → fix tracing → metrics.
-        .target(name: "YardstickAnalysis", dependencies: ["HistoryMining", "HistoryMetrics", "HistoryModel", "YardstickConfig"]),
+        .target(
+            name: "YardstickAnalysis",
+            dependencies: ["HistoryMining", "HistoryMetrics", "HistoryModel", "ReportContract", "YardstickConfig"]
+        ),
         // Pure reporters over metrics.
-        .target(name: "MetricsReporting", dependencies: ["HistoryMetrics", "HistoryModel"]),
+        .target(name: "MetricsReporting", dependencies: ["ReportContract"]),
         .executableTarget(
             name: "yardstick",
             dependencies: [
-                "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "YardstickConfig", "YardstickAnalysis",
+                "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "ReportContract", "YardstickConfig",
+                "YardstickAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,15 +62,18 @@ let package = Package(
             name: "HistoryMiningTests",
             dependencies: ["HistoryMining", "HistoryModel", "HistoryMetrics", "TestSupport"]
         ),
-        .testTarget(name: "HistoryMetricsTests", dependencies: ["HistoryMetrics", "HistoryModel"]),
+        .testTarget(name: "HistoryMetricsTests", dependencies: ["HistoryMetrics", "HistoryModel", "ReportContract"]),
         .testTarget(name: "YardstickConfigTests", dependencies: ["YardstickConfig", "HistoryMetrics"]),
         .testTarget(
             name: "MetricsReportingTests",
-            dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel"], exclude: ["Snapshots"]
+            dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel", "ReportContract"], exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "YardstickAnalysisTests",
-            dependencies: ["YardstickAnalysis", "HistoryMetrics", "HistoryMining", "HistoryModel", "YardstickConfig", "TestSupport"]
+            dependencies: [
+                "YardstickAnalysis", "HistoryMetrics", "HistoryMining", "HistoryModel", "ReportContract", "YardstickConfig",
+                "TestSupport",
+            ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]

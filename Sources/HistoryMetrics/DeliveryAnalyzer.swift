@@ -1,4 +1,3 @@
-internal import Dispatch
 public import HistoryModel
 internal import Synchronization
 
@@ -10,6 +9,9 @@ public struct DeliveryAnalyzer {
     public var exclusions: ExclusionPolicy
     /// Time zone of each author's group (IANA name or ±HH:MM), for the business-hours clock.
     public var timeZoneOf: (Identity) -> String?
+    /// How the ownership pass and the per-change facts may run: one after the other unless the caller lets
+    /// them run side by side.
+    public var concurrency: Concurrency = .sequential
     public init(
         options: DeliveryOptions, exclusions: ExclusionPolicy, timeZoneOf: @escaping (Identity) -> String? = { _ in nil }
     ) {
@@ -148,208 +150,98 @@ public struct DeliveryAnalyzer {
         analyze(input, paths: PathClassifier(exclusions: exclusions, delivery: options))
     }
 
+    /// The steps: which change each commit belongs to; reverts and fixes; the ownership pass (line counts,
+    /// rework, SZZ) beside the per-change facts and the blames messages name; then escaped defects and major
+    /// rework, which need both.
     func analyze(_ input: Input, paths: PathClassifier) -> [ChangeFacts] {
         let changes = input.changes
-        var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
         let rules = MessageRules(options)
+        let given = input.revertsAndFixes.flatMap {
+            $0.reverts.count == changes.count && $0.fixes.count == changes.count ? $0 : nil
+        }
+        let (isRevert, isFix) = given ?? rules.revertsAndFixes(changes, commits: input.commits)
 
-        // Which change each commit belongs to (mainline commits and branch/PR commits).
+        // The ownership pass walks the first-parent line in order, one commit after the other, and writes only
+        // its own fields (line counts, rework, blame counts), merged below: the caller's `concurrency` may run
+        // it beside the per-change facts. It classifies paths with a classifier of its own (a classifier
+        // memoises answers and is not thread-safe).
+        let owned = Mutex<[ChangeFacts]>([])
+        let (options, exclusions) = (options, exclusions)
+        var facts: [ChangeFacts] = []
+        concurrency.both(
+            {
+                let result = Self.ownershipPass(
+                    input, changes: changes, fixes: isFix, options: options,
+                    paths: PathClassifier(exclusions: exclusions, delivery: options))
+                owned.withLock { $0 = result }
+            },
+            {
+                facts = perChangeFacts(input, rules: rules, reverts: isRevert, fixes: isFix, paths: paths)
+                Self.messageBlames(
+                    changes, commits: input.commits,
+                    changeOfCommit: Self.changeOfCommit(changes, pullRequestCommits: input.pullRequestCommits),
+                    into: &facts)
+            })
+        Self.mergeOwnership(owned.withLock { $0 }, into: &facts)
+        Self.traceEscapedDefects(&facts, changes: changes, windowDays: options.defectWindowDays)
+        Self.markMajorRework(&facts, threshold: options.majorReworkThreshold)
+        return facts
+    }
+
+    /// Which change each commit belongs to: landing commits, branch and rebase-group commits, and the pull
+    /// requests' commits behind squashes (the first change to claim a commit keeps it).
+    static func changeOfCommit(_ changes: [LandedChange], pullRequestCommits: [ObjectID: [ObjectID]]) -> [ObjectID: Int] {
         var changeOfCommit: [ObjectID: Int] = [:]
         for (i, c) in changes.enumerated() {
             changeOfCommit[c.commit] = i
             for id in c.commits where changeOfCommit[id] == nil { changeOfCommit[id] = i }
-            for id in input.pullRequestCommits[c.commit] ?? [] where changeOfCommit[id] == nil { changeOfCommit[id] = i }
+            for id in pullRequestCommits[c.commit] ?? [] where changeOfCommit[id] == nil { changeOfCommit[id] = i }
         }
+        return changeOfCommit
+    }
 
-        // Fixes and reverts first: the ownership pass runs SZZ for fixes. That pass walks the first-parent line
-        // in order, one commit after the other; it runs on a thread of its own, beside the per-change facts
-        // below, and writes only its own fields (line counts, rework, blame counts), merged at the end.
-        let given = input.revertsAndFixes.flatMap { $0.reverts.count == changes.count && $0.fixes.count == changes.count ? $0 : nil }
-        let (isRevert, isFix) = given ?? rules.revertsAndFixes(changes, commits: input.commits)
-        let ownershipFacts = Mutex<[ChangeFacts]>([])
-        let ownershipDone = DispatchGroup()
-        let (options, exclusions, fixes) = (options, exclusions, isFix)
-        DispatchQueue.global().async(group: ownershipDone) {
-            let owned = Self.ownershipPass(
-                input, changes: changes, fixes: fixes, options: options,
-                paths: PathClassifier(exclusions: exclusions, delivery: options))
-            ownershipFacts.withLock { $0 = owned }
-        }
-
-        for (i, change) in changes.enumerated() {
-            // The landing commit's people, times and message; the branch commits' line counts too.
-            guard let landing = input.commits.record(change.commit, withFiles: false) else { continue }
+    /// Each change's own facts, one concern after the other: review timing, review depth, branch rework, test
+    /// touch, ADRs, and whether it is a revert or a fix. A change whose landing commit was not mined keeps
+    /// empty facts.
+    func perChangeFacts(
+        _ input: Input, rules: MessageRules, reverts: [Bool], fixes: [Bool], paths: PathClassifier
+    ) -> [ChangeFacts] {
+        var facts = [ChangeFacts](repeating: ChangeFacts(), count: input.changes.count)
+        for (i, change) in input.changes.enumerated() {
+            guard let records = ChangeRecords(change, input: input) else { continue }
             var f = ChangeFacts()
-            let people = Set([change.author.key] + change.coAuthors.map(\.key))
-
-            // Branch (or pull-request) commits.
-            let branchIDs: [ObjectID]? =
-                change.kind == .merge ? change.commits : input.pullRequestCommits[change.commit]
-            let branch = branchIDs?.compactMap { input.commits.record($0, withFiles: true, withHunks: false) } ?? []
-
-            // Review turnaround and cycle time.
-            var turnaround: (from: Int64, to: Int64)?
-            var cycleFrom: Int64?
-            switch change.kind {
-            case .merge, .squash:
-                if branchIDs != nil, !branch.isEmpty {
-                    let last = branch.map(\.committer.time).max() ?? landing.committer.time
-                    turnaround = (last, change.landedAt)
-                    cycleFrom = branch.map(\.author.time).min()
-                } else if change.kind == .squash {
-                    f.turnaroundNote = "not measurable from git"
-                } else {
-                    turnaround = (landing.author.time, change.landedAt)
-                    cycleFrom = change.authoredAt
-                }
-            case .gerrit, .rebase:
-                let group = change.commits.compactMap { input.commits.record($0, withFiles: false) }
-                turnaround = ((group.map(\.author.time).max() ?? landing.author.time), change.landedAt)
-                cycleFrom = change.authoredAt
-            case .direct:
-                if Self.isCherryPick(landing) {
-                    turnaround = (landing.author.time, change.landedAt)
-                    cycleFrom = landing.author.time
-                } else {
-                    f.turnaroundNote = "landed without review"
-                }
-            }
-            if let t = turnaround {
-                switch span(from: t.from, to: t.to) {
-                case .success(let hours):
-                    f.reviewTurnaroundHours = hours
-                    if let bh = options.businessHours {
-                        f.reviewTurnaroundBusinessHours = BusinessClock(hours: bh, timeZone: timeZoneOf(change.author))
-                            .hours(from: t.from, to: t.to)
-                    }
-                case .failure(let note):
-                    f.turnaroundNote = note.rawValue
-                }
-            }
-            if let from = cycleFrom {
-                switch span(from: from, to: change.landedAt) {
-                case .success(let hours): f.cycleTimeHours = hours
-                case .failure(let note): f.cycleNote = note.rawValue
-                }
-            }
-
-            // Review depth.
-            var reviewers: [String: Identity] = [:]
-            for r in [landing] + branch {
-                for person in r.reviewers where !people.contains(person.key) { reviewers[person.key] = person }
-            }
-            f.reviewers = reviewers.values.sorted()
-            switch change.kind {
-            case .direct:
-                f.unreviewed = !Self.isCherryPick(landing)
-            case .merge:
-                // The merger is the merge's author (a forge commits on the merger's behalf).
-                let merger = landing.author.identity.key
-                f.unreviewed = people.contains(merger) && reviewers.isEmpty
-            default:
-                f.unreviewed = false
-            }
-            if branchIDs != nil {
-                let nonMerge = branch.filter { !$0.isMerge }
-                f.branchCommits = nonMerge.count
-                f.fixupCommits = nonMerge.filter(rules.isFixup).count
-                let branchAdded = nonMerge.reduce(0) { $0 + Self.countedLines($1.files, paths).added }
-                f.branchAddedLines = branchAdded
-                f.discardedOnBranch = max(0, branchAdded - Self.countedLines(change.files, paths).added)
-            }
-
-            // Tests and ADRs.
-            for file in change.files where !file.isBinary && paths.answer(file.path).exclusion == nil {
-                let lines = file.additions + file.deletions
-                if paths.answer(file.path).isTest {
-                    f.touchesTests = true
-                    f.testLines += lines
-                } else {
-                    f.codeLines += lines
-                }
-            }
-            f.adrsAdded = change.files.filter { $0.status == .added && paths.answer($0.path).isADR }.map(\.path).sorted()
-
-            f.isRevert = isRevert[i]
-            f.isFix = isFix[i]
+            reviewTiming(records, commits: input.commits, into: &f)
+            reviewDepth(records, rules: rules, into: &f)
+            Self.branchRework(records, paths: paths, into: &f)
+            Self.testTouch(change, paths: paths, into: &f)
+            f.adrsAdded = Self.addedADRs(change, paths: paths)
+            f.isRevert = reverts[i]
+            f.isFix = fixes[i]
             facts[i] = f
-        }
-
-        // Reverts and `Fixes: <id>` lines name the changes they undo or fix. Abbreviated ids are looked up in
-        // the commits' full ids, sorted once, when the first such line turns up.
-        var byHex: [(hex: String, change: Int)]?
-        for (i, change) in changes.enumerated() {
-            guard let landing = input.commits.record(change.commit, withFiles: false) else { continue }
-            if let reverted = MessageRules.revertedCommit(landing), let target = changeOfCommit[reverted], target != i {
-                facts[i].blames[target, default: 0] += 0
-                // Changes are newest first: the last revert seen is the earliest.
-                facts[target].revertedBy = i
-            }
-            for prefix in MessageRules.fixedCommitPrefixes(landing) {
-                // Only an unambiguous abbreviation names a change.
-                if byHex == nil { byHex = changeOfCommit.map { ($0.key.hex, $0.value) }.sorted { $0.hex < $1.hex } }
-                let sorted = byHex ?? []
-                var low = 0
-                var high = sorted.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    if sorted[mid].hex < prefix { low = mid + 1 } else { high = mid }
-                }
-                var targets = Set<Int>()
-                while low < sorted.count, sorted[low].hex.hasPrefix(prefix) {
-                    targets.insert(sorted[low].change)
-                    low += 1
-                }
-                if targets.count == 1, let target = targets.first, target != i { facts[i].blames[target, default: 0] += 0 }
-            }
-        }
-
-        ownershipDone.wait()
-        for (i, owned) in ownershipFacts.withLock({ $0 }).enumerated() {
-            facts[i].addedLines += owned.addedLines
-            facts[i].changedLines += owned.changedLines
-            facts[i].reworkOwnLines += owned.reworkOwnLines
-            facts[i].reworkOthersLines += owned.reworkOthersLines
-            facts[i].rewrittenAfterLanding += owned.rewrittenAfterLanding
-            facts[i].blames.merge(owned.blames, uniquingKeysWith: +)
-        }
-
-        // Escaped defects and major rework.
-        let window = Int64(options.defectWindowDays) * 86400
-        for i in facts.indices {
-            for (target, _) in facts[i].blames {
-                if !facts[target].blamedBy.contains(i) { facts[target].blamedBy.append(i) }
-                let span = changes[i].landedAt - changes[target].landedAt
-                if span >= 0 && span <= window { facts[target].escapedDefect = true }
-            }
-            if let r = facts[i].revertedBy {
-                let span = changes[r].landedAt - changes[i].landedAt
-                if span >= 0 && span <= window {
-                    facts[i].revertedInWindow = true
-                    facts[i].escapedDefect = true
-                }
-            }
-        }
-        for i in facts.indices {
-            facts[i].blamedBy.sort()
-            let f = facts[i]
-            let afterLanding =
-                f.addedLines > 0 && Double(f.rewrittenAfterLanding) >= options.majorReworkThreshold * Double(f.addedLines)
-            let onBranch =
-                (f.branchAddedLines ?? 0) > 0
-                && Double(f.discardedOnBranch ?? 0) >= options.majorReworkThreshold * Double(f.branchAddedLines ?? 1)
-            facts[i].majorRework = afterLanding || onBranch
         }
         return facts
     }
 
+    /// Adds the ownership pass's fields to the per-change facts.
+    static func mergeOwnership(_ owned: [ChangeFacts], into facts: inout [ChangeFacts]) {
+        for (i, o) in owned.enumerated() {
+            facts[i].addedLines += o.addedLines
+            facts[i].changedLines += o.changedLines
+            facts[i].reworkOwnLines += o.reworkOwnLines
+            facts[i].reworkOthersLines += o.reworkOthersLines
+            facts[i].rewrittenAfterLanding += o.rewrittenAfterLanding
+            facts[i].blames.merge(o.blames, uniquingKeysWith: +)
+        }
+    }
+
     /// Applies the first-parent line oldest first: rework (deleted lines younger than the window), lines
     /// rewritten after landing, and SZZ for fixes (the lines a fix really changes were last written by …).
-    /// Runs on a thread of its own, so it classifies paths with a `PathClassifier` of its own, built from the
-    /// same exclusions and options as the caller's (a classifier memoises answers and is not thread-safe).
+    /// It may run beside the per-change facts, so it classifies paths with a `PathClassifier` of its own,
+    /// built from the same exclusions and options as the caller's (a classifier memoises answers and is not
+    /// thread-safe).
     /// Returns, per change, only the fields it computes: `addedLines`, `changedLines`, `reworkOwnLines`,
     /// `reworkOthersLines`, `rewrittenAfterLanding` and the line counts in `blames`.
-    private static func ownershipPass(
+    static func ownershipPass(
         _ input: Input, changes: [LandedChange], fixes: [Bool], options: DeliveryOptions, paths: PathClassifier
     ) -> [ChangeFacts] {
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
@@ -374,17 +266,11 @@ public struct DeliveryAnalyzer {
             originTime[position] = record.committer.time
 
             // SZZ before the fix's lines are applied.
-            if let c = current, fixes[c], let significant = input.significantDiffs[id],
-                significant.filter({ !$0.isBinary }).count <= options.maxFixFiles
-            {
-                for file in significant where !file.isBinary && file.status != .added && paths.answer(file.path).exclusion == nil {
-                    let ranges = file.hunks.filter { $0.oldCount > 0 }.map { (start: Int($0.oldStart), count: Int($0.oldCount)) }
-                    guard !ranges.isEmpty else { continue }
-                    for run in ownership.origins(of: file.oldPath ?? file.path, ranges: ranges) where run.origin >= 0 {
-                        let target = originChange[Int(run.origin)]
-                        if target >= 0, target != c { facts[c].blames[target, default: 0] += run.count }
-                    }
-                }
+            if let c = current, fixes[c], let significant = input.significantDiffs[id] {
+                let blames = Self.szzBlames(
+                    significant, fix: c, ownership: ownership, changeOfOrigin: originChange,
+                    maxFixFiles: options.maxFixFiles, paths: paths)
+                facts[c].blames.merge(blames, uniquingKeysWith: +)
             }
 
             if let c = current {
@@ -406,31 +292,34 @@ public struct DeliveryAnalyzer {
         }
         return facts
     }
+}
 
-    /// Why a span has no value.
-    enum SpanNote: String, Error {
-        case negative = "negative span"
-        case absurd = "absurd span"
+/// One change and the commit records its per-change facts read.
+struct ChangeRecords {
+    var change: LandedChange
+    /// The landing commit (without files).
+    var landing: CommitRecord
+    /// The merged branch's commits, or the pull request's behind a squash; nil when history does not show them.
+    var branchIDs: [ObjectID]?
+    /// Their records, with files but without hunks (those that were mined).
+    var branch: [CommitRecord]
+    /// The keys of the change's author and co-authors.
+    var people: Set<String>
+
+    init(change: LandedChange, landing: CommitRecord, branchIDs: [ObjectID]?, branch: [CommitRecord]) {
+        self.change = change
+        self.landing = landing
+        self.branchIDs = branchIDs
+        self.branch = branch
+        self.people = Set([change.author.key] + change.coAuthors.map(\.key))
     }
 
-    /// A duration in hours, or why it is left out: negative (clock skew, rewritten dates) or longer than
-    /// `absurdHours`. Such spans are counted in the report, never averaged in.
-    func span(from: Int64, to: Int64) -> Result<Double, SpanNote> {
-        let hours = Double(to - from) / 3600
-        if hours < 0 { return .failure(.negative) }
-        if hours > options.absurdHours { return .failure(.absurd) }
-        return .success(hours)
-    }
-
-    private static func countedLines(_ files: [FileChange], _ paths: PathClassifier) -> (added: Int, deleted: Int) {
-        var added = 0
-        var deleted = 0
-        for f in files where !f.isBinary {
-            let answer = paths.answer(f.path)
-            if answer.exclusion != nil || answer.attributeBinary { continue }
-            added += f.additions
-            deleted += f.deletions
-        }
-        return (added, deleted)
+    /// The records of `change` in the analysis input; nil when its landing commit was not mined.
+    init?(_ change: LandedChange, input: DeliveryAnalyzer.Input) {
+        guard let landing = input.commits.record(change.commit, withFiles: false) else { return nil }
+        let ids = change.kind == .merge ? change.commits : input.pullRequestCommits[change.commit]
+        self.init(
+            change: change, landing: landing, branchIDs: ids,
+            branch: ids?.compactMap { input.commits.record($0, withFiles: true, withHunks: false) } ?? [])
     }
 }

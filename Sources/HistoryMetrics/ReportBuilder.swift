@@ -1,4 +1,5 @@
 public import HistoryModel
+public import ReportContract
 
 /// What a report is computed from: plain records only.
 public struct AnalysisInput: Sendable {
@@ -50,6 +51,8 @@ public struct ReportBuilder: Sendable {
     public var exclusions: ExclusionPolicy
     public var delivery: DeliveryOptions
     public var forgeCommitterEmails: Set<String>
+    /// How the delivery analysis may run its two passes; the caller decides (the CLI: `--workers`).
+    public var concurrency: Concurrency = .sequential
 
     public init(
         groups: AuthorGroups, exclusions: ExclusionPolicy, delivery: DeliveryOptions = DeliveryOptions(),
@@ -103,119 +106,189 @@ public struct ReportBuilder: Sendable {
     }
 
     public func build(_ input: AnalysisInput) -> Report {
-        // Keyed by name and e-mail: name rules, bot patterns and regexes look at both.
-        var assignments: [Identity: AuthorGroups.Assignment] = [:]
-        func assignment(_ id: Identity) -> AuthorGroups.Assignment {
-            if let a = assignments[id] { return a }
-            let a = groups.resolve(id)
-            assignments[id] = a
-            return a
-        }
-
+        let assignments = Assignments(groups)
         let paths = PathClassifier(exclusions: exclusions, delivery: delivery)
         let deliveryMeasured = !input.mainline.isEmpty
-        let facts: [ChangeFacts]
-        if deliveryMeasured {
-            let groupZones = Dictionary(groups.groups.map { ($0.name, $0.timeZone) }, uniquingKeysWith: { a, _ in a })
-            let analyzer = DeliveryAnalyzer(
-                options: delivery, exclusions: exclusions,
-                timeZoneOf: { person in groupZones[assignment(person).group] ?? nil })
-            facts = analyzer.analyze(
-                DeliveryAnalyzer.Input(
-                    changes: input.changes, mainline: input.mainline, commits: input.commits,
-                    pullRequestCommits: input.pullRequestCommits, significantDiffs: input.significantDiffs,
-                    revertsAndFixes: input.revertsAndFixes),
-                paths: paths)
-        } else {
-            facts = Array(repeating: ChangeFacts(), count: input.changes.count)
+        let facts = deliveryFacts(input, paths: paths, assignments: assignments)
+        let credit = credit(input, facts: facts, paths: paths, assignments: assignments)
+        let reportGroups = groupNames(credited: credit.perGroup).map { name in
+            group(name, credit: credit, window: input.window, deliveryMeasured: deliveryMeasured, assignments: assignments)
         }
-        var perGroup: [String: [Credited]] = [:]
-        var authorsPerGroup: [String: [String: (Identity, Int, String)]] = [:]
-        var pullRequests: [Report.PullRequest] = []
+        let landed = input.changes.map(\.landedAt)
+        return Report(
+            schemaVersion: Report.currentSchemaVersion,
+            tool: Report.Tool(name: "yardstick", version: Self.toolVersion),
+            repository: Report.Repository(
+                path: input.repositoryPath, head: input.head.hex, branch: input.branch,
+                shallow: !input.shallowBoundaries.isEmpty),
+            options: Report.Options(
+                since: input.since.map(Timestamp.iso8601), until: input.until.map(Timestamp.iso8601),
+                config: input.configPath),
+            period: landed.min().flatMap { lo in landed.max().map { Report.Period(from: Timestamp.iso8601(lo), to: Timestamp.iso8601($0)) } },
+            groups: reportGroups,
+            bots: Self.authors(credit.authorsPerGroup[Self.botsGroup]),
+            pullRequests: credit.pullRequests,
+            notes: Self.notes(input, deliveryMeasured: deliveryMeasured)
+        )
+    }
 
+    // MARK: - Steps of `build`
+
+    /// Each person's group, resolved once (keyed by name and e-mail: name rules, bot patterns and regexes
+    /// look at both).
+    final class Assignments {
+        let groups: AuthorGroups
+        private var resolved: [Identity: AuthorGroups.Assignment] = [:]
+
+        init(_ groups: AuthorGroups) { self.groups = groups }
+
+        func callAsFunction(_ id: Identity) -> AuthorGroups.Assignment {
+            if let a = resolved[id] { return a }
+            let a = groups.resolve(id)
+            resolved[id] = a
+            return a
+        }
+    }
+
+    /// Every change's delivery facts; empty facts when there is no first-parent history to read.
+    func deliveryFacts(_ input: AnalysisInput, paths: PathClassifier, assignments: Assignments) -> [ChangeFacts] {
+        guard !input.mainline.isEmpty else { return Array(repeating: ChangeFacts(), count: input.changes.count) }
+        let groupZones = Dictionary(groups.groups.map { ($0.name, $0.timeZone) }, uniquingKeysWith: { a, _ in a })
+        var analyzer = DeliveryAnalyzer(
+            options: delivery, exclusions: exclusions,
+            timeZoneOf: { person in groupZones[assignments(person).group] ?? nil })
+        analyzer.concurrency = concurrency
+        return analyzer.analyze(
+            DeliveryAnalyzer.Input(
+                changes: input.changes, mainline: input.mainline, commits: input.commits,
+                pullRequestCommits: input.pullRequestCommits, significantDiffs: input.significantDiffs,
+                revertsAndFixes: input.revertsAndFixes),
+            paths: paths)
+    }
+
+    /// Who gets credit for what: each group's changes, each group's people (with their change counts and
+    /// rules), and the report's pull-request entries.
+    struct Credit {
+        var perGroup: [String: [Credited]] = [:]
+        var authorsPerGroup: [String: [String: (person: Identity, changes: Int, rule: String)]] = [:]
+        var pullRequests: [Report.PullRequest] = []
+    }
+
+    /// Credits every change to its author's group and its co-authors' groups (bots among co-authors are
+    /// skipped), and writes its pull-request entry.
+    func credit(_ input: AnalysisInput, facts: [ChangeFacts], paths: PathClassifier, assignments: Assignments) -> Credit {
+        var credit = Credit()
+        let deliveryMeasured = !input.mainline.isEmpty
         for (index, change) in input.changes.enumerated() {
             let size = size(of: change, paths)
-            let fact = facts[index]
-            let primary = assignment(change.author).group
+            let primary = assignments(change.author).group
             var credited: [String] = [primary]
             var people = [change.author]
             for co in change.coAuthors {
-                let g = assignment(co).group
+                let g = assignments(co).group
                 if g == Self.botsGroup { continue }
                 people.append(co)
                 if !credited.contains(g) { credited.append(g) }
             }
             for person in people {
-                let a = assignment(person)
-                let previous = authorsPerGroup[a.group]?[person.key]
-                authorsPerGroup[a.group, default: [:]][person.key] = (previous?.0 ?? person, (previous?.1 ?? 0) + 1, a.rule)
+                let a = assignments(person)
+                let previous = credit.authorsPerGroup[a.group]?[person.key]
+                credit.authorsPerGroup[a.group, default: [:]][person.key] =
+                    (previous?.person ?? person, (previous?.changes ?? 0) + 1, a.rule)
             }
-            for g in credited { perGroup[g, default: []].append(Credited(change: change, size: size, facts: fact)) }
-            pullRequests.append(
-                Report.PullRequest(
-                    commit: change.commit.hex,
-                    kind: change.kind.rawValue,
-                    number: change.number,
-                    title: change.title,
-                    author: change.author.description,
-                    coAuthors: change.coAuthors.map(\.description),
-                    group: primary,
-                    groups: credited,
-                    commits: change.commits.map(\.hex),
-                    reviewedDiffs: change.reviewedDiffs.map { Report.DiffRange(base: $0.base?.hex, tip: $0.tip.hex) },
-                    additions: size.additions,
-                    deletions: size.deletions,
-                    countedAdditions: size.countedAdditions,
-                    countedDeletions: size.countedDeletions,
-                    binaryFiles: size.binaryFiles,
-                    excludedFiles: size.excluded,
-                    authoredAt: Timestamp.iso8601(change.authoredAt),
-                    landedAt: Timestamp.iso8601(change.landedAt),
-                    delivery: deliveryMeasured ? Report.ChangeDelivery(fact, changes: input.changes) : nil
-                )
-            )
+            for g in credited { credit.perGroup[g, default: []].append(Credited(change: change, size: size, facts: facts[index])) }
+            credit.pullRequests.append(
+                pullRequest(
+                    change, size: size, group: primary, groups: credited,
+                    delivery: deliveryMeasured ? Report.ChangeDelivery(facts[index], changes: input.changes) : nil))
         }
+        return credit
+    }
 
-        // Configured groups always appear, in config order; others alphabetically; `unassigned` last.
+    /// A change's entry in `pullRequests`.
+    func pullRequest(
+        _ change: LandedChange, size: Size, group: String, groups: [String], delivery: Report.ChangeDelivery?
+    ) -> Report.PullRequest {
+        Report.PullRequest(
+            commit: change.commit.hex,
+            kind: change.kind.rawValue,
+            number: change.number,
+            title: change.title,
+            author: change.author.description,
+            coAuthors: change.coAuthors.map(\.description),
+            group: group,
+            groups: groups,
+            commits: change.commits.map(\.hex),
+            reviewedDiffs: change.reviewedDiffs.map { Report.DiffRange(base: $0.base?.hex, tip: $0.tip.hex) },
+            additions: size.additions,
+            deletions: size.deletions,
+            countedAdditions: size.countedAdditions,
+            countedDeletions: size.countedDeletions,
+            binaryFiles: size.binaryFiles,
+            excludedFiles: size.excluded,
+            authoredAt: Timestamp.iso8601(change.authoredAt),
+            landedAt: Timestamp.iso8601(change.landedAt),
+            delivery: delivery
+        )
+    }
+
+    /// The groups a report lists: configured groups always, in config order; others alphabetically;
+    /// `unassigned` last, when someone is unassigned or groups are configured.
+    func groupNames(credited perGroup: [String: [Credited]]) -> [String] {
         var names = groups.groups.map(\.name)
         for g in perGroup.keys.sorted() where g != Self.botsGroup && g != AuthorGroups.unassigned && !names.contains(g) {
             names.append(g)
         }
         if perGroup[AuthorGroups.unassigned] != nil || !groups.groups.isEmpty { names.append(AuthorGroups.unassigned) }
+        return names
+    }
 
-        let reportGroups = names.map { name -> Report.Group in
-            let items = perGroup[name] ?? []
-            let authors = (authorsPerGroup[name] ?? [:]).values
-                .map { Report.Author(name: $0.0.name, email: $0.0.email, rule: $0.2, changes: $0.1) }
-                .sorted { ($0.email.lowercased(), $0.name) < ($1.email.lowercased(), $1.name) }
-            var windows: [Report.Window] = []
-            if let window = input.window {
-                var buckets: [String: (from: Int64, to: Int64, items: [Credited])] = [:]
-                for item in items {
-                    let (key, from, to) = window.bucket(item.change.landedAt)
-                    buckets[key, default: (from, to, [])].items.append(item)
-                }
-                windows = buckets.keys.sorted().compactMap { key in
-                    guard let b = buckets[key] else { return nil }
-                    // The people placed in this group who authored or co-authored a change in the window.
-                    let people = Set(
-                        b.items.flatMap { [$0.change.author] + $0.change.coAuthors }
-                            .filter { assignment($0).group == name }.map(\.key)
-                    ).count
-                    return Report.Window(
-                        name: key, from: Timestamp.iso8601(b.from), to: Timestamp.iso8601(b.to),
-                        metrics: metrics(for: b.items, authors: people, deliveryMeasured: deliveryMeasured))
-                }
-            }
-            return Report.Group(
-                name: name, authors: authors,
-                metrics: metrics(for: items, authors: authors.count, deliveryMeasured: deliveryMeasured),
-                windows: input.window == nil ? nil : windows)
-        }
-        let bots = (authorsPerGroup[Self.botsGroup] ?? [:]).values
-            .map { Report.Author(name: $0.0.name, email: $0.0.email, rule: $0.2, changes: $0.1) }
+    /// People sorted by lower-cased e-mail, then name.
+    static func authors(_ people: [String: (person: Identity, changes: Int, rule: String)]?) -> [Report.Author] {
+        (people ?? [:]).values
+            .map { Report.Author(name: $0.person.name, email: $0.person.email, rule: $0.rule, changes: $0.changes) }
             .sorted { ($0.email.lowercased(), $0.name) < ($1.email.lowercased(), $1.name) }
+    }
 
+    /// One group: its people, its metrics and, with a time window, its metrics per window.
+    func group(
+        _ name: String, credit: Credit, window: TimeWindow?, deliveryMeasured: Bool, assignments: Assignments
+    ) -> Report.Group {
+        let items = credit.perGroup[name] ?? []
+        let authors = Self.authors(credit.authorsPerGroup[name])
+        return Report.Group(
+            name: name, authors: authors,
+            metrics: metrics(for: items, authors: authors.count, deliveryMeasured: deliveryMeasured),
+            windows: window.map {
+                windows(
+                    of: items, group: name, window: $0, deliveryMeasured: deliveryMeasured, assignments: assignments)
+            })
+    }
+
+    /// A group's metrics per calendar window, oldest first; only windows with a change in them.
+    func windows(
+        of items: [Credited], group name: String, window: TimeWindow, deliveryMeasured: Bool, assignments: Assignments
+    ) -> [Report.Window] {
+        var buckets: [String: (from: Int64, to: Int64, items: [Credited])] = [:]
+        for item in items {
+            let (key, from, to) = window.bucket(item.change.landedAt)
+            buckets[key, default: (from, to, [])].items.append(item)
+        }
+        return buckets.keys.sorted().compactMap { key in
+            guard let b = buckets[key] else { return nil }
+            // The people placed in this group who authored or co-authored a change in the window.
+            let people = Set(
+                b.items.flatMap { [$0.change.author] + $0.change.coAuthors }
+                    .filter { assignments($0).group == name }.map(\.key)
+            ).count
+            return Report.Window(
+                name: key, from: Timestamp.iso8601(b.from), to: Timestamp.iso8601(b.to),
+                metrics: metrics(for: b.items, authors: people, deliveryMeasured: deliveryMeasured))
+        }
+    }
+
+    /// The caveats every report carries: a shallow history, and which figures are proxies or not measured.
+    static func notes(_ input: AnalysisInput, deliveryMeasured: Bool) -> [String] {
         var notes: [String] = []
         if !input.shallowBoundaries.isEmpty {
             notes.append(
@@ -231,208 +304,65 @@ public struct ReportBuilder: Sendable {
                 "Not measured: review turnaround, defect escape rate, review comments, test coverage and build success rate; each such metric says what it needs."
             )
         }
-        let landed = input.changes.map(\.landedAt)
-        return Report(
-            schemaVersion: Report.currentSchemaVersion,
-            tool: Report.Tool(name: "yardstick", version: Self.toolVersion),
-            repository: Report.Repository(
-                path: input.repositoryPath, head: input.head.hex, branch: input.branch,
-                shallow: !input.shallowBoundaries.isEmpty),
-            options: Report.Options(
-                since: input.since.map(Timestamp.iso8601), until: input.until.map(Timestamp.iso8601),
-                config: input.configPath),
-            period: landed.min().flatMap { lo in landed.max().map { Report.Period(from: Timestamp.iso8601(lo), to: Timestamp.iso8601($0)) } },
-            groups: reportGroups,
-            bots: bots,
-            pullRequests: pullRequests,
-            notes: notes
-        )
+        return notes
     }
 
     // MARK: - Metrics
 
+    /// A change credited to a group, with its size and delivery facts.
     struct Credited {
         var change: LandedChange
         var size: Size
         var facts: ChangeFacts
     }
 
+    /// Every declared metric (`MetricDeclaration.all`) over the changes credited to a group or window.
     func metrics(for items: [Credited], authors: Int, deliveryMeasured: Bool) -> [String: Report.Metric] {
+        let sample = MetricSample(items: items, authors: authors, options: delivery)
         var m: [String: Report.Metric] = [:]
-        let n = Double(items.count)
-        func share(_ count: Int) -> Double? { items.isEmpty ? nil : Statistics.round(Double(count) / n * 100) }
-        func plain(_ title: String, _ value: Double?, unit: String, aggregator: String, source: Report.Metric.Source = .measured,
-                   better: BetterDirection? = nil, details: [String: Double] = [:]) -> Report.Metric {
-            Report.Metric(
-                title: title, value: value.map { Statistics.round($0) }, unit: unit, aggregator: aggregator, source: source,
-                betterDirection: better, benchmark: nil, details: details, needs: nil)
-        }
-
-        var byKind: [String: Double] = [:]
-        for kind in ChangeKind.allCases { byKind[kind.rawValue] = 0 }
-        for item in items { byKind[item.change.kind.rawValue, default: 0] += 1 }
-        m["landedChanges"] = plain("Landed changes", n, unit: "changes", aggregator: "count", details: byKind)
-        m["authors"] = plain("Authors", Double(authors), unit: "people", aggregator: "count")
-        let direct = items.filter { $0.change.kind == .direct }.count
-        m["directShare"] = plain(
-            "Landed without review (direct)", share(direct), unit: "%", aggregator: "share", better: .lower,
-            details: ["count": Double(direct)])
-
-        let sizes = items.map { Double($0.size.counted) }
-        let raw = items.map { Double($0.size.additions + $0.size.deletions) }
-        m["prSize"] = benchmarked(
-            "prSize", title: "PR size (lines changed, counted)", value: Statistics.mean(sizes), aggregator: "mean",
-            source: .measured,
-            details: [
-                "count": n,
-                "median": Statistics.median(sizes).map { Statistics.round($0) },
-                "p90": Statistics.percentile(sizes, 90).map { Statistics.round($0) },
-                "rawMean": Statistics.mean(raw).map { Statistics.round($0) },
-            ].compactMapValues { $0 }, emptyGroup: items.isEmpty)
-
-        guard deliveryMeasured else {
-            for (key, title, needs) in Self.unmeasured {
-                m[key] = benchmarked(key, title: title, value: nil, aggregator: "", source: .notMeasured, details: [:], needs: needs, emptyGroup: items.isEmpty)
-            }
-            return m
-        }
-        let facts = items.map(\.facts)
-
-        // Review turnaround and cycle time (proxies), medians.
-        let turnaround = facts.compactMap(\.reviewTurnaroundHours)
-        func notes(_ note: String) -> Double { Double(facts.filter { $0.turnaroundNote == note }.count) }
-        m["reviewTurnaroundHours"] = benchmarked(
-            "reviewTurnaroundHours", title: "PR review turnaround (proxy: last push to landing)",
-            value: Statistics.median(turnaround), aggregator: "median", source: .proxy,
-            details: [
-                "count": Double(turnaround.count),
-                "p75": Statistics.percentile(turnaround, 75).map { Statistics.round($0) },
-                "p90": Statistics.percentile(turnaround, 90).map { Statistics.round($0) },
-                "negativeSpans": notes("negative span"), "absurdSpans": notes("absurd span"),
-                "notMeasurable": notes("not measurable from git"), "withoutReview": notes("landed without review"),
-            ].compactMapValues { $0 }, emptyGroup: items.isEmpty)
-        let cycle = facts.compactMap(\.cycleTimeHours)
-        m["cycleTimeHours"] = plain(
-            "Cycle time (proxy: first authored commit to landing)", Statistics.median(cycle), unit: "hours",
-            aggregator: "median", source: .proxy, better: .lower,
-            details: [
-                "count": Double(cycle.count), "p75": Statistics.percentile(cycle, 75).map { Statistics.round($0) },
-                "negativeSpans": Double(facts.filter { $0.cycleNote == "negative span" }.count),
-                "absurdSpans": Double(facts.filter { $0.cycleNote == "absurd span" }.count),
-                "p90": Statistics.percentile(cycle, 90).map { Statistics.round($0) },
-            ].compactMapValues { $0 })
-        if delivery.businessHours != nil {
-            let business = facts.compactMap(\.reviewTurnaroundBusinessHours)
-            m["reviewTurnaroundBusinessHours"] = plain(
-                "PR review turnaround in working hours (proxy)", Statistics.median(business), unit: "hours",
-                aggregator: "median", source: .proxy, better: .lower,
-                details: [
-                    "count": Double(business.count),
-                    "p75": Statistics.percentile(business, 75).map { Statistics.round($0) },
-                    "p90": Statistics.percentile(business, 90).map { Statistics.round($0) },
-                ].compactMapValues { $0 })
-        }
-
-        // Review depth (proxies).
-        let reviewers = facts.map { Double($0.reviewers.count) }
-        m["reviewersPerChange"] = plain(
-            "Reviewers per change (proxy: review trailers)", Statistics.mean(reviewers), unit: "people", aggregator: "mean",
-            source: .proxy, better: .higher,
-            details: ["withReviewers": Double(facts.filter { !$0.reviewers.isEmpty }.count)])
-        let unreviewed = facts.filter(\.unreviewed).count
-        m["unreviewedShare"] = plain(
-            "Landed with no sign of review", share(unreviewed), unit: "%", aggregator: "share", source: .proxy,
-            better: .lower, details: ["count": Double(unreviewed)])
-        let withBranch = facts.filter { $0.branchCommits != nil }
-        let fixups = withBranch.map { Double($0.fixupCommits ?? 0) }
-        m["fixupCommitsPerPR"] = plain(
-            "Fix-up commits per PR (proxy: review rounds)", Statistics.mean(fixups), unit: "commits", aggregator: "mean",
-            source: .proxy,
-            details: [
-                "count": Double(withBranch.count),
-                "commitsPerPR": Statistics.mean(withBranch.map { Double($0.branchCommits ?? 0) }).map { Statistics.round($0) },
-            ].compactMapValues { $0 })
-        let signals = facts.map { Double($0.reviewers.count + ($0.fixupCommits ?? 0)) }
-        var comments = benchmarked(
-            "reviewCommentsPerPR", title: "Code review comments per PR (proxy: reviewer trailers + fix-up commits)",
-            value: Statistics.mean(signals), aggregator: "mean", source: .proxy, details: ["count": n],
-            needs: "a PR export with review comments for the measured value", emptyGroup: items.isEmpty)
-        if items.isEmpty { comments.value = nil }
-        m["reviewCommentsPerPR"] = comments
-
-        // Rework.
-        let changed = facts.reduce(0) { $0 + $1.changedLines }
-        let own = facts.reduce(0) { $0 + $1.reworkOwnLines }
-        let others = facts.reduce(0) { $0 + $1.reworkOthersLines }
-        m["reworkRate"] = plain(
-            "Code rework rate (lines rewriting lines under \(delivery.reworkWindowDays) days old)",
-            changed == 0 ? nil : Double(own + others) / Double(changed) * 100, unit: "%", aggregator: "share",
-            better: .lower,
-            details: ["changedLines": Double(changed), "ownLines": Double(own), "othersLines": Double(others)])
-        let major = facts.filter(\.majorRework).count
-        m["majorReworkRate"] = plain(
-            "PRs requiring major rework", share(major), unit: "%", aggregator: "share", better: .lower,
-            details: ["count": Double(major)])
-
-        // Defects (SZZ proxy) and reverts.
-        let escaped = facts.filter(\.escapedDefect).count
-        m["defectEscapeRate"] = benchmarked(
-            "defectEscapeRate", title: "Defect escape rate (proxy: blamed by a later fix or reverted)",
-            value: share(escaped), aggregator: "share", source: .proxy,
-            details: [
-                "count": Double(escaped), "fixes": Double(facts.filter(\.isFix).count),
-                "reverts": Double(facts.filter(\.isRevert).count),
-            ], emptyGroup: items.isEmpty)
-        let reverted = facts.filter(\.revertedInWindow).count
-        m["revertRate"] = plain(
-            "Revert rate", share(reverted), unit: "%", aggregator: "share", better: .lower,
-            details: ["count": Double(reverted)])
-
-        // Delivery indicators.
-        let testTouching = facts.filter(\.touchesTests).count
-        let testLines = facts.reduce(0) { $0 + $1.testLines }
-        let codeLines = facts.reduce(0) { $0 + $1.codeLines }
-        m["testTouchRate"] = plain(
-            "Changes that touch tests", share(testTouching), unit: "%", aggregator: "share", better: .higher,
-            details: ["count": Double(testTouching), "testLines": Double(testLines), "codeLines": Double(codeLines)])
-        m["adrsAuthored"] = plain(
-            "ADRs authored", Double(facts.reduce(0) { $0 + $1.adrsAdded.count }), unit: "files", aggregator: "count",
-            better: .higher)
-
-        for (key, title, needs) in Self.unmeasured where m[key] == nil {
-            m[key] = benchmarked(key, title: title, value: nil, aggregator: "", source: .notMeasured, details: [:], needs: needs, emptyGroup: items.isEmpty)
+        for declaration in MetricDeclaration.all {
+            let available = isAvailable(declaration.requires, deliveryMeasured: deliveryMeasured)
+            if let metric = metric(declaration, sample, available: available) { m[declaration.key.rawValue] = metric }
         }
         return m
     }
 
-    static let unmeasured: [(String, String, String)] = [
-        ("reviewTurnaroundHours", "PR review turnaround",
-         "first-parent history to derive it from (none in range), or a PR export with review timestamps"),
-        ("defectEscapeRate", "Defect escape rate", "first-parent history to trace fixes and reverts over (none in range)"),
-        ("reviewCommentsPerPR", "Code review comments per PR", "a PR export with review comments; git does not record them"),
-        ("testCoverage", "Test coverage", "a coverage report import (e.g. Cobertura or LCOV); git does not record coverage"),
-        ("buildSuccessRate", "Build success rate", "a CI build export; git does not record builds"),
-    ]
+    /// Whether this run can give a metric with this requirement a value.
+    func isAvailable(_ requirement: MetricRequirement, deliveryMeasured: Bool) -> Bool {
+        switch requirement {
+        case .landedChanges: return true
+        case .history: return deliveryMeasured
+        case .businessHours: return deliveryMeasured && delivery.businessHours != nil
+        case .importedData: return false
+        }
+    }
 
-    private func benchmarked(
-        _ key: String, title: String, value: Double?, aggregator: String, source: Report.Metric.Source,
-        details: [String: Double], needs: String? = nil, emptyGroup: Bool = false
-    ) -> Report.Metric {
-        let row = BenchmarkRow.row(key)
+    /// One metric's row from its declaration and calculator: the value rounded (null below the minimum
+    /// sample), placed against its benchmark row; a `notMeasured` row, or none, when it is not available.
+    func metric(_ d: MetricDeclaration, _ sample: MetricSample, available: Bool) -> Report.Metric? {
+        guard available, let calculate = MetricCalculators.all[d.key] else {
+            guard case .notMeasured(let title, let needs) = d.whenUnavailable else { return nil }
+            return Report.Metric(
+                title: title, value: nil, unit: d.unit, aggregator: "", source: .notMeasured, betterDirection: d.better,
+                benchmark: d.benchmark.map { Report.Benchmark(row: $0.title, bands: [], position: nil, placement: "not measured") },
+                details: [:], needs: needs)
+        }
+        let computed = calculate(sample)
+        let value = sample.items.count < d.minimumSample ? nil : computed.value.map { Statistics.round($0) }
         var benchmark: Report.Benchmark?
-        if let row {
+        if let row = d.benchmark {
             if let value {
-                let p = row.place(Statistics.round(value))
+                let p = row.place(value)
                 benchmark = Report.Benchmark(row: row.title, bands: p.bands, position: p.position.rawValue, placement: p.text)
             } else {
                 benchmark = Report.Benchmark(
                     row: row.title, bands: [], position: nil,
-                    placement: source == .notMeasured
-                        ? "not measured" : emptyGroup ? "no landed changes" : "no value: no change in the group could be measured")
+                    placement: sample.items.isEmpty ? "no landed changes" : "no value: no change in the group could be measured")
             }
         }
         return Report.Metric(
-            title: title, value: value.map { Statistics.round($0) }, unit: row?.unit ?? "", aggregator: aggregator,
-            source: source, betterDirection: row?.better, benchmark: benchmark, details: details, needs: needs)
+            title: d.title.replacing("{reworkWindowDays}", with: String(delivery.reworkWindowDays)),
+            value: value, unit: d.unit, aggregator: d.aggregator.rawValue, source: d.reportSource,
+            betterDirection: d.better, benchmark: benchmark, details: computed.details, needs: d.needs)
     }
 }

@@ -1,7 +1,7 @@
 internal import Dispatch
 internal import Foundation
 internal import Synchronization
-public import HistoryMetrics
+public import ReportContract
 
 /// The JSON contract (`docs/json-report.md`): sorted keys, two-space indentation, a final newline.
 public struct JSONReporter: Sendable {

@@ -1,4 +1,4 @@
-public import HistoryMetrics
+public import ReportContract
 
 /// A Markdown report for people and pull-request comments; lists every landed change for traceability.
 public struct MarkdownReporter: Sendable {

@@ -1,4 +1,4 @@
-internal import HistoryMetrics
+internal import ReportContract
 
 /// Writes pull requests — most of a report's text, one entry per landed change — as the JSON contract's
 /// encoder does (`JSONEncoder` with pretty printing, sorted keys and unescaped slashes), byte for byte, without

@@ -1,4 +1,4 @@
-public import HistoryMetrics
+public import ReportContract
 
 /// The output formats.
 public enum ReportFormat: String, Sendable, CaseIterable {
@@ -17,12 +17,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
 /// Shared wording for reporters.
 enum Wording {
-    static let metricOrder = [
-        "prSize", "reviewTurnaroundHours", "reviewCommentsPerPR", "defectEscapeRate", "testCoverage", "buildSuccessRate",
-        "cycleTimeHours", "reviewTurnaroundBusinessHours", "reviewersPerChange", "unreviewedShare", "fixupCommitsPerPR",
-        "reworkRate", "majorReworkRate", "revertRate", "testTouchRate", "adrsAuthored",
-        "directShare", "landedChanges", "authors",
-    ]
+    /// The declared metrics' order (`MetricDeclaration.all`); keys no declaration has come after, sorted.
+    static let metricOrder = MetricDeclaration.all.map(\.key.rawValue)
 
     static func orderedMetrics(_ group: Report.Group) -> [(String, Report.Metric)] {
         let known = metricOrder.compactMap { k in group.metrics[k].map { (k, $0) } }
@@ -61,13 +57,13 @@ enum Wording {
     }
 
     static func details(_ m: Report.Metric, key: String) -> String? {
-        switch key {
-        case "prSize":
+        switch MetricKey(rawValue: key) {
+        case .prSize:
             guard let median = m.details["median"], let p90 = m.details["p90"] else { return nil }
             var parts = ["median \(number(median))", "p90 \(number(p90))"]
             if let raw = m.details["rawMean"] { parts.append("mean before exclusions \(number(raw))") }
             return parts.joined(separator: " · ")
-        case "landedChanges":
+        case .landedChanges:
             let kinds = ["merge", "squash", "gerrit", "rebase", "direct"].compactMap { k -> String? in
                 guard let n = m.details[k], n > 0 else { return nil }
                 return "\(k) \(number(n))"
@@ -91,21 +87,21 @@ enum Wording {
     }
 
     /// Columns of the per-window evolution table (`--window`).
-    static let windowColumns: [(key: String, title: String)] = [
-        ("landedChanges", "Changes"), ("prSize", "PR size"), ("reviewTurnaroundHours", "Turnaround"),
-        ("defectEscapeRate", "Defect escape"), ("reworkRate", "Rework"), ("majorReworkRate", "Major rework"),
-        ("adrsAuthored", "ADRs"),
+    static let windowColumns: [(key: MetricKey, title: String)] = [
+        (.landedChanges, "Changes"), (.prSize, "PR size"), (.reviewTurnaroundHours, "Turnaround"),
+        (.defectEscapeRate, "Defect escape"), (.reworkRate, "Rework"), (.majorReworkRate, "Major rework"),
+        (.adrsAuthored, "ADRs"),
     ]
 
     /// One row per window: its name, then each column's value.
     static func windowRows(_ group: Report.Group) -> [[String]] {
         (group.windows ?? []).map { w in
-            [w.name] + windowColumns.map { column in w.metrics[column.key].map(value) ?? "—" }
+            [w.name] + windowColumns.map { column in w.metrics[column.key.rawValue].map(value) ?? "—" }
         }
     }
 
     static func summary(_ group: Report.Group) -> String {
-        let changes = group.metrics["landedChanges"]?.value.map(number) ?? "0"
+        let changes = group.metrics[MetricKey.landedChanges.rawValue]?.value.map(number) ?? "0"
         let authors = group.authors.count
         return "\(changes) landed change\(changes == "1" ? "" : "s") by \(authors) author\(authors == 1 ? "" : "s")"
     }

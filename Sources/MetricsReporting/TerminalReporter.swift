@@ -1,4 +1,4 @@
-public import HistoryMetrics
+public import ReportContract
 
 /// The human-readable report for a terminal. Colour (ANSI) only when asked, i.e. on a TTY.
 public struct TerminalReporter: Sendable {

@@ -3,6 +3,7 @@ internal import Synchronization
 package import HistoryMetrics
 package import HistoryMining
 internal import HistoryModel
+package import ReportContract
 package import YardstickConfig
 
 /// The whole analysis, from a repository path to a report: mine, classify, trace fixes, measure. The CLI is
@@ -41,9 +42,11 @@ package struct Analysis: Sendable {
     package func builder(attributeFiles: [(path: String, contents: String)]) -> ReportBuilder {
         var exclusions = configuration.exclusions
         exclusions.attributes = GitAttributes(files: attributeFiles)
-        return ReportBuilder(
+        var builder = ReportBuilder(
             groups: configuration.groups, exclusions: exclusions, delivery: configuration.delivery,
             forgeCommitterEmails: configuration.forgeCommitterEmails)
+        builder.concurrency = .workers(mining.workers)
+        return builder
     }
 
     /// Everything the report builder reads, including each fix's white-space-insensitive diff for SZZ (mined
@@ -91,6 +94,19 @@ package struct Analysis: Sendable {
     /// Mines and reports.
     package func run(progress: (@Sendable (MiningProgress) -> Void)? = nil) throws -> Report {
         try report(for: landedHistory(progress: progress))
+    }
+}
+
+extension Concurrency {
+    /// With more than one worker, `side` runs on a Dispatch worker thread beside `main`; with one, after it.
+    static func workers(_ workers: Int) -> Concurrency {
+        guard workers > 1 else { return .sequential }
+        return Concurrency { side, main in
+            let done = DispatchGroup()
+            DispatchQueue.global().async(group: done, execute: side)
+            main()
+            done.wait()
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 public import HistoryMetrics
+internal import ReportContract
 internal import Yams
 
 /// The contents of `yardstick.yml` (format: `docs/configuration.md`, ADR 0005).

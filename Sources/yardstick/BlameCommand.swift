@@ -1,8 +1,7 @@
 import ArgumentParser
-import Foundation
-import HistoryMetrics
 import HistoryMining
 import HistoryModel
+import YardstickAnalysis
 
 struct BlameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,26 +27,12 @@ struct BlameCommand: ParsableCommand {
 
     func run() throws {
         try Frontend.run {
-            var options = MiningOptions(branch: at, workers: workers, searchParents: repo == nil)
-            options.mergedBranches = false
-            let miner = Miner(path: repo ?? ".", options: options)
-            let mined = try miner.mine()
-            let (ownership, order) = LineOwnership.build(mainline: mined.mainline, commits: mined.commits)
+            let blame = LineBlame(
+                path: repo ?? ".", options: MiningOptions(branch: at, workers: workers, searchParents: repo == nil))
             var out = ""
-            for path in paths {
-                guard let bytes = try miner.fileContents(path, at: mined.tip) else {
-                    throw CLIError("\(path): no such file at \(at ?? "HEAD") (\(mined.tip.short))")
-                }
-                let lines = String(decoding: bytes, as: UTF8.self).split(omittingEmptySubsequences: false) {
-                    $0 == "\n" || $0 == "\r\n"
-                }
-                let count = bytes.last == 0x0A ? lines.count - 1 : lines.count
-                guard let origins = ownership.lineOrigins(of: path), origins.count == count else {
-                    throw CLIError("\(path): binary, or its history could not be followed")
-                }
-                for (i, origin) in origins.enumerated() {
-                    let id = origin >= 0 ? order[Int(origin)].hex : String(repeating: "0", count: 40)
-                    out += "\(id) \(path) \(i + 1)) \(lines[i])\n"
+            for file in try blame.blame(paths, revision: at ?? "HEAD") {
+                for (i, line) in file.lines.enumerated() {
+                    out += "\(line.commit?.hex ?? String(repeating: "0", count: 40)) \(file.path) \(i + 1)) \(line.text)\n"
                 }
             }
             try Terminal.writeStdout(out)

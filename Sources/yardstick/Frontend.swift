@@ -4,6 +4,7 @@ import HistoryMetrics
 import HistoryMining
 import YardstickAnalysis
 import HistoryModel
+import ReportContract
 import Synchronization
 import YardstickConfig
 
@@ -71,26 +72,7 @@ struct Frontend {
 
     func groupListing() throws -> GroupListing {
         let history = try landedHistory()
-        let report = try report(for: history)
-        // Per e-mail: the smallest identity seen (a fixed choice, whatever the dictionary order).
-        var commitsByPerson: [String: (Identity, Int)] = [:]
-        for id in history.mined.commits.ids {
-            guard let record = history.mined.commits.record(id, withFiles: false) else { continue }
-            let id = record.author.identity
-            let previous = commitsByPerson[id.key]
-            commitsByPerson[id.key] = (min(previous?.0 ?? id, id), (previous?.1 ?? 0) + 1)
-        }
-        var changes: [String: Int] = [:]
-        for g in report.groups { for a in g.authors { changes[a.email.lowercased()] = a.changes } }
-        for b in report.bots { changes[b.email.lowercased()] = b.changes }
-        let groups = configuration.groups
-        let rows = commitsByPerson.values.map { (identity, commits) -> GroupListing.Row in
-            let a = groups.resolve(identity)
-            return GroupListing.Row(
-                name: identity.name, email: identity.email, group: a.group, rule: a.rule, commits: commits,
-                landedChanges: changes[identity.key] ?? 0)
-        }
-        return GroupListing(rows: rows.sorted { ($0.group, $0.email.lowercased(), $0.name) < ($1.group, $1.email.lowercased(), $1.name) })
+        return GroupListing(history: history, report: try report(for: history), groups: configuration.groups)
     }
 
     /// Runs a command body, turning every failure into one line on standard error and exit status 1.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HistoryMetrics
+import YardstickAnalysis
 
 struct GroupsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

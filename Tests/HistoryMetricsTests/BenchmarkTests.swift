@@ -1,6 +1,7 @@
 import Testing
 
 @testable import HistoryMetrics
+@testable import ReportContract
 
 struct BenchmarkTests {
     static let I = BenchmarkRow.industry

@@ -2,6 +2,7 @@ import HistoryModel
 import Testing
 
 @testable import HistoryMetrics
+import ReportContract
 
 /// Hand-built landed changes, no repository.
 enum Fixture {

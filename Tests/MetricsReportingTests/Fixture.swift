@@ -1,5 +1,6 @@
 import HistoryMetrics
 import HistoryModel
+import ReportContract
 
 /// A small report built through `ReportBuilder` from hand-made landed changes (no repository).
 enum Fixture {

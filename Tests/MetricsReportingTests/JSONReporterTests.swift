@@ -1,5 +1,6 @@
 import Foundation
 import HistoryMetrics
+import ReportContract
 import Testing
 
 @testable import MetricsReporting

@@ -1,4 +1,5 @@
 @testable import HistoryMetrics
+import ReportContract
 import Testing
 
 @testable import MetricsReporting

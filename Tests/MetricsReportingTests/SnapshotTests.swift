@@ -1,4 +1,5 @@
 import Foundation
+import ReportContract
 import Testing
 
 @testable import MetricsReporting

@@ -1,6 +1,7 @@
 import HistoryMetrics
 import HistoryMining
 import HistoryModel
+import ReportContract
 import TestSupport
 import Testing
 import YardstickAnalysis

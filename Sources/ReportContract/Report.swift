@@ -1,5 +1,3 @@
-public import HistoryModel
-
 /// The analysis result every reporter renders. Its JSON form is the versioned contract in
 /// `docs/json-report.md`; bump `currentSchemaVersion` on any incompatible change.
 public struct Report: Codable, Sendable, Equatable {
@@ -21,6 +19,11 @@ public struct Report: Codable, Sendable, Equatable {
     public struct Tool: Codable, Sendable, Equatable {
         public var name: String
         public var version: String
+
+        public init(name: String, version: String) {
+            self.name = name
+            self.version = version
+        }
     }
 
     public struct Repository: Codable, Sendable, Equatable {
@@ -30,6 +33,13 @@ public struct Report: Codable, Sendable, Equatable {
         public var head: String
         public var branch: String
         public var shallow: Bool
+
+        public init(path: String, head: String, branch: String, shallow: Bool) {
+            self.path = path
+            self.head = head
+            self.branch = branch
+            self.shallow = shallow
+        }
     }
 
     public struct Options: Codable, Sendable, Equatable {
@@ -37,11 +47,22 @@ public struct Report: Codable, Sendable, Equatable {
         @NullEncoded public var until: String?
         /// The configuration file used, as given; nil for the default grouping by e-mail domain.
         @NullEncoded public var config: String?
+
+        public init(since: String? = nil, until: String? = nil, config: String? = nil) {
+            self.since = since
+            self.until = until
+            self.config = config
+        }
     }
 
     public struct Period: Codable, Sendable, Equatable {
         public var from: String
         public var to: String
+
+        public init(from: String, to: String) {
+            self.from = from
+            self.to = to
+        }
     }
 
     public struct Group: Codable, Sendable, Equatable {
@@ -51,6 +72,13 @@ public struct Report: Codable, Sendable, Equatable {
         public var metrics: [String: Metric]
         /// The same metrics per month or quarter (`--window`), oldest first; nil without `--window`.
         @NullEncoded public var windows: [Window]?
+
+        public init(name: String, authors: [Author], metrics: [String: Metric], windows: [Window]? = nil) {
+            self.name = name
+            self.authors = authors
+            self.metrics = metrics
+            self.windows = windows
+        }
     }
 
     public struct Window: Codable, Sendable, Equatable {
@@ -59,6 +87,13 @@ public struct Report: Codable, Sendable, Equatable {
         public var from: String
         public var to: String
         public var metrics: [String: Metric]
+
+        public init(name: String, from: String, to: String, metrics: [String: Metric]) {
+            self.name = name
+            self.from = from
+            self.to = to
+            self.metrics = metrics
+        }
     }
 
     public struct Author: Codable, Sendable, Equatable {
@@ -68,6 +103,13 @@ public struct Report: Codable, Sendable, Equatable {
         public var rule: String
         /// Landed changes credited to this author (as author or co-author).
         public var changes: Int
+
+        public init(name: String, email: String, rule: String, changes: Int) {
+            self.name = name
+            self.email = email
+            self.rule = rule
+            self.changes = changes
+        }
     }
 
     public struct Metric: Codable, Sendable, Equatable {
@@ -94,6 +136,28 @@ public struct Report: Codable, Sendable, Equatable {
         public var details: [String: Double]
         /// For unmeasured metrics: what would provide the number.
         @NullEncoded public var needs: String?
+
+        public init(
+            title: String,
+            value: Double? = nil,
+            unit: String,
+            aggregator: String,
+            source: Source,
+            betterDirection: BetterDirection? = nil,
+            benchmark: Benchmark? = nil,
+            details: [String: Double],
+            needs: String? = nil
+        ) {
+            self.title = title
+            self.value = value
+            self.unit = unit
+            self.aggregator = aggregator
+            self.source = source
+            self.betterDirection = betterDirection
+            self.benchmark = benchmark
+            self.details = details
+            self.needs = needs
+        }
     }
 
     public struct Benchmark: Codable, Sendable, Equatable {
@@ -101,6 +165,13 @@ public struct Report: Codable, Sendable, Equatable {
         public var bands: [String]
         @NullEncoded public var position: String?
         public var placement: String
+
+        public init(row: String, bands: [String], position: String? = nil, placement: String) {
+            self.row = row
+            self.bands = bands
+            self.position = position
+            self.placement = placement
+        }
     }
 
     public struct PullRequest: Codable, Sendable, Equatable {
@@ -126,6 +197,48 @@ public struct Report: Codable, Sendable, Equatable {
         public var landedAt: String
         /// Review, rework, defect and test facts; nil when delivery metrics were not computed.
         @NullEncoded public var delivery: ChangeDelivery?
+
+        public init(
+            commit: String,
+            kind: String,
+            number: Int? = nil,
+            title: String,
+            author: String,
+            coAuthors: [String],
+            group: String,
+            groups: [String],
+            commits: [String],
+            reviewedDiffs: [DiffRange],
+            additions: Int,
+            deletions: Int,
+            countedAdditions: Int,
+            countedDeletions: Int,
+            binaryFiles: Int,
+            excludedFiles: [ExcludedFile],
+            authoredAt: String,
+            landedAt: String,
+            delivery: ChangeDelivery? = nil
+        ) {
+            self.commit = commit
+            self.kind = kind
+            self.number = number
+            self.title = title
+            self.author = author
+            self.coAuthors = coAuthors
+            self.group = group
+            self.groups = groups
+            self.commits = commits
+            self.reviewedDiffs = reviewedDiffs
+            self.additions = additions
+            self.deletions = deletions
+            self.countedAdditions = countedAdditions
+            self.countedDeletions = countedDeletions
+            self.binaryFiles = binaryFiles
+            self.excludedFiles = excludedFiles
+            self.authoredAt = authoredAt
+            self.landedAt = landedAt
+            self.delivery = delivery
+        }
     }
 
     /// What the delivery analysis found about one landed change (ChangeFacts, with commits for indexes).
@@ -163,47 +276,84 @@ public struct Report: Codable, Sendable, Equatable {
         public var codeLines: Int
         public var adrsAdded: [String]
 
-        public init(_ f: ChangeFacts, changes: [LandedChange]) {
-            func r(_ v: Double?) -> Double? { v.map { Statistics.round($0) } }
-            reviewTurnaroundHours = r(f.reviewTurnaroundHours)
-            cycleTimeHours = r(f.cycleTimeHours)
-            reviewTurnaroundBusinessHours = r(f.reviewTurnaroundBusinessHours)
-            turnaroundNote = f.turnaroundNote
-            cycleNote = f.cycleNote
-            reviewers = f.reviewers.map(\.description)
-            unreviewed = f.unreviewed
-            branchCommits = f.branchCommits
-            fixupCommits = f.fixupCommits
-            changedLines = f.changedLines
-            reworkOwnLines = f.reworkOwnLines
-            reworkOthersLines = f.reworkOthersLines
-            addedLines = f.addedLines
-            rewrittenAfterLanding = f.rewrittenAfterLanding
-            discardedOnBranch = f.discardedOnBranch
-            majorRework = f.majorRework
-            isFix = f.isFix
-            isRevert = f.isRevert
-            blames = f.blames.keys.sorted().map { Blame(commit: changes[$0].commit.hex, lines: f.blames[$0] ?? 0) }
-            blamedBy = f.blamedBy.map { changes[$0].commit.hex }
-            revertedBy = f.revertedBy.map { changes[$0].commit.hex }
-            revertedInWindow = f.revertedInWindow
-            escapedDefect = f.escapedDefect
-            touchesTests = f.touchesTests
-            testLines = f.testLines
-            codeLines = f.codeLines
-            adrsAdded = f.adrsAdded
+        public init(
+            reviewTurnaroundHours: Double? = nil,
+            cycleTimeHours: Double? = nil,
+            reviewTurnaroundBusinessHours: Double? = nil,
+            turnaroundNote: String? = nil,
+            cycleNote: String? = nil,
+            reviewers: [String],
+            unreviewed: Bool,
+            branchCommits: Int? = nil,
+            fixupCommits: Int? = nil,
+            changedLines: Int,
+            reworkOwnLines: Int,
+            reworkOthersLines: Int,
+            addedLines: Int,
+            rewrittenAfterLanding: Int,
+            discardedOnBranch: Int? = nil,
+            majorRework: Bool,
+            isFix: Bool,
+            isRevert: Bool,
+            blames: [Blame],
+            blamedBy: [String],
+            revertedBy: String? = nil,
+            revertedInWindow: Bool,
+            escapedDefect: Bool,
+            touchesTests: Bool,
+            testLines: Int,
+            codeLines: Int,
+            adrsAdded: [String]
+        ) {
+            self.reviewTurnaroundHours = reviewTurnaroundHours
+            self.cycleTimeHours = cycleTimeHours
+            self.reviewTurnaroundBusinessHours = reviewTurnaroundBusinessHours
+            self.turnaroundNote = turnaroundNote
+            self.cycleNote = cycleNote
+            self.reviewers = reviewers
+            self.unreviewed = unreviewed
+            self.branchCommits = branchCommits
+            self.fixupCommits = fixupCommits
+            self.changedLines = changedLines
+            self.reworkOwnLines = reworkOwnLines
+            self.reworkOthersLines = reworkOthersLines
+            self.addedLines = addedLines
+            self.rewrittenAfterLanding = rewrittenAfterLanding
+            self.discardedOnBranch = discardedOnBranch
+            self.majorRework = majorRework
+            self.isFix = isFix
+            self.isRevert = isRevert
+            self.blames = blames
+            self.blamedBy = blamedBy
+            self.revertedBy = revertedBy
+            self.revertedInWindow = revertedInWindow
+            self.escapedDefect = escapedDefect
+            self.touchesTests = touchesTests
+            self.testLines = testLines
+            self.codeLines = codeLines
+            self.adrsAdded = adrsAdded
         }
     }
 
     public struct Blame: Codable, Sendable, Equatable {
         public var commit: String
         public var lines: Int
+
+        public init(commit: String, lines: Int) {
+            self.commit = commit
+            self.lines = lines
+        }
     }
 
     public struct DiffRange: Codable, Sendable, Equatable {
         /// Null for the empty tree.
         @NullEncoded public var base: String?
         public var tip: String
+
+        public init(base: String? = nil, tip: String) {
+            self.base = base
+            self.tip = tip
+        }
     }
 
     public struct ExcludedFile: Codable, Sendable, Equatable {
@@ -211,6 +361,35 @@ public struct Report: Codable, Sendable, Equatable {
         public var reason: String
         public var additions: Int
         public var deletions: Int
+
+        public init(path: String, reason: String, additions: Int, deletions: Int) {
+            self.path = path
+            self.reason = reason
+            self.additions = additions
+            self.deletions = deletions
+        }
+    }
+
+    public init(
+        schemaVersion: Int,
+        tool: Tool,
+        repository: Repository,
+        options: Options,
+        period: Period? = nil,
+        groups: [Group],
+        bots: [Author],
+        pullRequests: [PullRequest],
+        notes: [String]
+    ) {
+        self.schemaVersion = schemaVersion
+        self.tool = tool
+        self.repository = repository
+        self.options = options
+        self.period = period
+        self.groups = groups
+        self.bots = bots
+        self.pullRequests = pullRequests
+        self.notes = notes
     }
 }
 

@@ -1,0 +1,121 @@
+internal import HistoryModel
+internal import ReportContract
+
+/// Defects: changes blamed by a later fix (SZZ, `Fixes: <id>` lines) or reverted within the defect window;
+/// per change (`DeliveryAnalyzer.messageBlames`, `traceEscapedDefects`; SZZ runs in the ownership pass)
+/// and per group.
+enum DefectMetrics {
+    static func defectEscapeRate(_ s: MetricSample) -> MetricValue {
+        let escaped = s.facts.filter(\.escapedDefect).count
+        return MetricValue(
+            value: s.share(escaped),
+            details: [
+                "count": Double(escaped), "fixes": Double(s.facts.filter(\.isFix).count),
+                "reverts": Double(s.facts.filter(\.isRevert).count),
+            ])
+    }
+
+    static func revertRate(_ s: MetricSample) -> MetricValue {
+        let reverted = s.facts.filter(\.revertedInWindow).count
+        return MetricValue(value: s.share(reverted), details: ["count": Double(reverted)])
+    }
+}
+
+/// Commit ids sorted by their hexadecimal form, with the change each belongs to: where the abbreviated ids
+/// of `Fixes: <id>` lines are looked up.
+struct AbbreviationIndex {
+    let entries: [(hex: String, change: Int)]
+
+    init(_ changeOfCommit: [ObjectID: Int]) {
+        entries = changeOfCommit.map { ($0.key.hex, $0.value) }.sorted { $0.hex < $1.hex }
+    }
+
+    /// The position of the first entry whose id is not less than `prefix` (binary search): where ids that
+    /// start with `prefix` begin, if any do.
+    func lowerBound(_ prefix: String) -> Int {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let mid = (low + high) / 2
+            if entries[mid].hex < prefix { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The changes whose commits' ids start with `prefix`.
+    func changes(withPrefix prefix: String) -> Set<Int> {
+        var found = Set<Int>()
+        var i = lowerBound(prefix)
+        while i < entries.count, entries[i].hex.hasPrefix(prefix) {
+            found.insert(entries[i].change)
+            i += 1
+        }
+        return found
+    }
+}
+
+extension DeliveryAnalyzer {
+    /// Reverts and `Fixes: <id>` lines name the changes they undo or fix: each such change is blamed with 0
+    /// lines (SZZ adds the lines), and a reverted change gets its earliest revert. The abbreviation index is
+    /// built when the first `Fixes:` line turns up; only an unambiguous abbreviation names a change.
+    static func messageBlames(
+        _ changes: [LandedChange], commits: CommitStore, changeOfCommit: [ObjectID: Int], into facts: inout [ChangeFacts]
+    ) {
+        var index: AbbreviationIndex?
+        for (i, change) in changes.enumerated() {
+            guard let landing = commits.record(change.commit, withFiles: false) else { continue }
+            if let reverted = MessageRules.revertedCommit(landing), let target = changeOfCommit[reverted], target != i {
+                facts[i].blames[target, default: 0] += 0
+                // Changes are newest first: the last revert seen is the earliest.
+                facts[target].revertedBy = i
+            }
+            for prefix in MessageRules.fixedCommitPrefixes(landing) {
+                if index == nil { index = AbbreviationIndex(changeOfCommit) }
+                let targets = index?.changes(withPrefix: prefix) ?? []
+                if targets.count == 1, let target = targets.first, target != i { facts[i].blames[target, default: 0] += 0 }
+            }
+        }
+    }
+
+    /// SZZ for one commit of a fix, before its lines are applied: the changes that last wrote the lines its
+    /// white-space-insensitive diff deletes or replaces, with the number of lines traced to each
+    /// (`changeOfOrigin`: the change of each position on the first-parent line, -1 for none). A commit over
+    /// more than `maxFixFiles` text files blames nothing; added, binary and excluded files are not traced.
+    static func szzBlames(
+        _ significant: [FileChange], fix: Int, ownership: LineOwnership, changeOfOrigin: [Int], maxFixFiles: Int,
+        paths: PathClassifier
+    ) -> [Int: Int] {
+        guard significant.filter({ !$0.isBinary }).count <= maxFixFiles else { return [:] }
+        var blames: [Int: Int] = [:]
+        for file in significant where !file.isBinary && file.status != .added && paths.answer(file.path).exclusion == nil {
+            let ranges = file.hunks.filter { $0.oldCount > 0 }.map { (start: Int($0.oldStart), count: Int($0.oldCount)) }
+            guard !ranges.isEmpty else { continue }
+            for run in ownership.origins(of: file.oldPath ?? file.path, ranges: ranges) where run.origin >= 0 {
+                let target = changeOfOrigin[Int(run.origin)]
+                if target >= 0, target != fix { blames[target, default: 0] += run.count }
+            }
+        }
+        return blames
+    }
+
+    /// Every blame from a fix or revert is recorded on the change it blames (`blamedBy`, sorted), which is an
+    /// escaped defect when the blame landed at most `windowDays` after it; so is a change reverted within them.
+    static func traceEscapedDefects(_ facts: inout [ChangeFacts], changes: [LandedChange], windowDays: Int) {
+        let window = Int64(windowDays) * 86400
+        for i in facts.indices {
+            for (target, _) in facts[i].blames {
+                if !facts[target].blamedBy.contains(i) { facts[target].blamedBy.append(i) }
+                let span = changes[i].landedAt - changes[target].landedAt
+                if span >= 0 && span <= window { facts[target].escapedDefect = true }
+            }
+            if let r = facts[i].revertedBy {
+                let span = changes[r].landedAt - changes[i].landedAt
+                if span >= 0 && span <= window {
+                    facts[i].revertedInWindow = true
+                    facts[i].escapedDefect = true
+                }
+            }
+        }
+        for i in facts.indices { facts[i].blamedBy.sort() }
+    }
+}

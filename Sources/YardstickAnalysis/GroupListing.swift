@@ -1,0 +1,60 @@
+internal import Foundation
+package import HistoryMetrics
+package import HistoryMining
+internal import HistoryModel
+package import ReportContract
+
+/// Who maps where: the output of `yardstick groups`.
+package struct GroupListing: Codable {
+    package struct Row: Codable {
+        package var name: String
+        package var email: String
+        package var group: String
+        package var rule: String
+        package var commits: Int
+        package var landedChanges: Int
+    }
+
+    package var rows: [Row]
+
+    /// Every author of a mined commit, with the group and rule `groups` gives them, their commits, and the
+    /// landed changes the report credits them with; sorted by group, e-mail and name.
+    package init(history: LandedHistory, report: Report, groups: AuthorGroups) {
+        // Per e-mail: the smallest identity seen (a fixed choice, whatever the dictionary order).
+        var commitsByPerson: [String: (Identity, Int)] = [:]
+        for id in history.mined.commits.ids {
+            guard let record = history.mined.commits.record(id, withFiles: false) else { continue }
+            let id = record.author.identity
+            let previous = commitsByPerson[id.key]
+            commitsByPerson[id.key] = (min(previous?.0 ?? id, id), (previous?.1 ?? 0) + 1)
+        }
+        var changes: [String: Int] = [:]
+        for g in report.groups { for a in g.authors { changes[a.email.lowercased()] = a.changes } }
+        for b in report.bots { changes[b.email.lowercased()] = b.changes }
+        let rows = commitsByPerson.values.map { (identity, commits) -> Row in
+            let a = groups.resolve(identity)
+            return Row(
+                name: identity.name, email: identity.email, group: a.group, rule: a.rule, commits: commits,
+                landedChanges: changes[identity.key] ?? 0)
+        }
+        self.rows = rows.sorted { ($0.group, $0.email.lowercased(), $0.name) < ($1.group, $1.email.lowercased(), $1.name) }
+    }
+
+    package func table() -> String {
+        var widths = [5, 6, 4, 7, 7]
+        let header = ["Group", "Author", "Rule", "Commits", "Landed"]
+        let cells = rows.map { [$0.group, "\($0.name) <\($0.email)>", $0.rule, String($0.commits), String($0.landedChanges)] }
+        for c in cells + [header] { for i in 0..<5 { widths[i] = max(widths[i], c[i].count) } }
+        func line(_ c: [String]) -> String {
+            (0..<5).map { i in i == 4 ? c[i] : c[i] + String(repeating: " ", count: widths[i] - c[i].count + 2) }.joined()
+        }
+        return ([line(header)] + cells.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    package func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
