@@ -30,7 +30,7 @@ public struct Band: Sendable, Equatable {
     }
 }
 
-/// A row of the published benchmark table (`shared/reference/benchmark-table.md`).
+/// A row of the published benchmark table (`docs/benchmark-table.md`, the product's copy of it).
 public struct BenchmarkRow: Sendable {
     /// The stable JSON key of the metric placed against this row.
     public var key: String
