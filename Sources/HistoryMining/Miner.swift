@@ -113,8 +113,7 @@ package struct Miner: Sendable {
         do {
             tip = try repository.resolveCommit(revision)
         } catch {
-            if options.branch == nil { throw MiningError.emptyRepository(path: path) }
-            throw MiningError.unknownBranch(path: path, branch: revision)
+            throw MiningError.unresolved(path: path, branch: options.branch, error: error, in: repository)
         }
         let branchName = options.branch ?? repository.headBranchName ?? "HEAD"
         let gitDirectory = repository.gitDirectory
@@ -191,6 +190,7 @@ package struct Miner: Sendable {
         var graph = mergedBranches
             ? CommitGraph(headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committerTime) }, missing: boundaries)
             : nil
+        if let cycle = graph?.cycle { throw MiningError.commitCycle(path: path, commit: cycle) }
         let line = graph?.firstParentLine(from: tip) ?? headerList.map(\.id)
         let since = options.since
         let until = options.until

@@ -1,0 +1,396 @@
+/*
+ * Object verification (ADR 0011): SHA-1, the checksums of a pack and its index, and a loose-object reader
+ * that hashes every object it returns. See include/CGitPack.h.
+ */
+#include "CGitPack.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <git2/errors.h>
+#include <git2/odb.h>
+#include <git2/sys/odb_backend.h>
+
+/* ---- SHA-1 (FIPS 180-4), plain C ---- */
+
+static inline uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+
+static void sha1_block(uint32_t h[5], const unsigned char *p) {
+    uint32_t w[80];
+    for (int i = 0; i < 16; i++)
+        w[i] = ((uint32_t)p[4 * i] << 24) | ((uint32_t)p[4 * i + 1] << 16) | ((uint32_t)p[4 * i + 2] << 8) | p[4 * i + 3];
+    for (int i = 16; i < 80; i++) w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+#define ROUND(f, k, i)                                   \
+    do {                                                 \
+        uint32_t t = rol(a, 5) + (f) + e + (k) + w[i];   \
+        e = d;                                           \
+        d = c;                                           \
+        c = rol(b, 30);                                  \
+        b = a;                                           \
+        a = t;                                           \
+    } while (0)
+    for (int i = 0; i < 20; i++) ROUND((b & c) | (~b & d), 0x5A827999u, i);
+    for (int i = 20; i < 40; i++) ROUND(b ^ c ^ d, 0x6ED9EBA1u, i);
+    for (int i = 40; i < 60; i++) ROUND((b & c) | (b & d) | (c & d), 0x8F1BBCDCu, i);
+    for (int i = 60; i < 80; i++) ROUND(b ^ c ^ d, 0xCA62C1D6u, i);
+#undef ROUND
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+}
+
+void yardstick_sha1_init(yardstick_sha1_ctx *c) {
+    c->h[0] = 0x67452301u;
+    c->h[1] = 0xEFCDAB89u;
+    c->h[2] = 0x98BADCFEu;
+    c->h[3] = 0x10325476u;
+    c->h[4] = 0xC3D2E1F0u;
+    c->length = 0;
+    c->used = 0;
+}
+
+void yardstick_sha1_update(yardstick_sha1_ctx *c, const void *data, size_t n) {
+    const unsigned char *p = data;
+    c->length += n;
+    if (c->used) {
+        size_t take = 64 - c->used < n ? 64 - c->used : n;
+        memcpy(c->buffer + c->used, p, take);
+        c->used += take;
+        p += take;
+        n -= take;
+        if (c->used < 64) return;
+        sha1_block(c->h, c->buffer);
+        c->used = 0;
+    }
+    for (; n >= 64; p += 64, n -= 64) sha1_block(c->h, p);
+    memcpy(c->buffer, p, n);
+    c->used = n;
+}
+
+void yardstick_sha1_final(yardstick_sha1_ctx *c, unsigned char out[20]) {
+    uint64_t bits = c->length * 8;
+    unsigned char pad[72] = {0x80};
+    size_t padding = (c->used < 56 ? 56 : 120) - c->used;
+    for (int i = 0; i < 8; i++) pad[padding + i] = (unsigned char)(bits >> (56 - 8 * i));
+    yardstick_sha1_update(c, pad, padding + 8);
+    for (int i = 0; i < 5; i++) {
+        out[4 * i] = (unsigned char)(c->h[i] >> 24);
+        out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+        out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+        out[4 * i + 3] = (unsigned char)c->h[i];
+    }
+}
+
+/* ---- pack and index checksums ---- */
+
+/* Opens a path for reading without ever blocking (a FIFO named like a pack would block a plain open) and
+ * only if it is a regular file. Returns the descriptor, or -1 with `*not_regular` set when it exists but
+ * is not a regular file. */
+static int open_regular(const char *path, struct stat *st, int *not_regular) {
+    *not_regular = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENXIO) *not_regular = 1; /* a socket */
+        return -1;
+    }
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        *not_regular = S_ISREG(st->st_mode) ? 0 : 1;
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Hashes the first `length` bytes of `fd` in one sequential pass of reads (the pack is not mapped: its pages
+ * go through the page cache only, never into the process's resident set). */
+static int hash_prefix(int fd, uint64_t length, unsigned char out[20], unsigned char *buffer, size_t size) {
+    yardstick_sha1_ctx c;
+    yardstick_sha1_init(&c);
+#ifdef POSIX_FADV_SEQUENTIAL
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    uint64_t done = 0;
+    while (done < length) {
+        size_t want = length - done < size ? (size_t)(length - done) : size;
+        ssize_t got = pread(fd, buffer, want, (off_t)done);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return -1;
+        yardstick_sha1_update(&c, buffer, (size_t)got);
+        done += (uint64_t)got;
+    }
+    yardstick_sha1_final(&c, out);
+    return 0;
+}
+
+static int read_exact(int fd, void *buffer, size_t n, uint64_t offset) {
+    size_t done = 0;
+    while (done < n) {
+        ssize_t got = pread(fd, (unsigned char *)buffer + done, n - done, (off_t)(offset + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return -1;
+        done += (size_t)got;
+    }
+    return 0;
+}
+
+int yardstick_pack_verify(const char *idx_path, const char *pack_path, unsigned char found[20], unsigned char recorded[20]) {
+    struct stat ist, pst;
+    int not_regular = 0;
+    int ifd = open_regular(idx_path, &ist, &not_regular);
+    if (ifd < 0) return not_regular ? YARDSTICK_VERIFY_IDX_NOT_REGULAR : YARDSTICK_VERIFY_IDX_UNREADABLE;
+    int pfd = open_regular(pack_path, &pst, &not_regular);
+    if (pfd < 0) {
+        close(ifd);
+        return not_regular ? YARDSTICK_VERIFY_PACK_NOT_REGULAR : YARDSTICK_VERIFY_PACK_MISSING;
+    }
+    int rc = YARDSTICK_VERIFY_OK;
+    size_t size = 1 << 20;
+    unsigned char *buffer = malloc(size);
+    unsigned char head[12], idx_tail[40], pack_tail[20];
+    uint64_t idx_len = (uint64_t)ist.st_size, pack_len = (uint64_t)pst.st_size;
+    if (buffer == NULL) {
+        rc = YARDSTICK_VERIFY_IO;
+        goto out;
+    }
+    /* The index: its own checksum over everything before it, then the pack checksum it records. */
+    if (idx_len < 8 + 1024 + 40 || read_exact(ifd, head, 8, 0) != 0 || memcmp(head, "\377tOc", 4) != 0) {
+        rc = YARDSTICK_VERIFY_IDX_FORMAT;
+        goto out;
+    }
+    if (read_exact(ifd, idx_tail, 40, idx_len - 40) != 0 || hash_prefix(ifd, idx_len - 20, found, buffer, size) != 0) {
+        rc = YARDSTICK_VERIFY_IO;
+        goto out;
+    }
+    if (memcmp(found, idx_tail + 20, 20) != 0) {
+        memcpy(recorded, idx_tail + 20, 20);
+        rc = YARDSTICK_VERIFY_IDX_CHECKSUM;
+        goto out;
+    }
+    /* The pack: header, then the checksum of everything before its trailer. */
+    if (pack_len < 12 + 20 || read_exact(pfd, head, 12, 0) != 0 || memcmp(head, "PACK", 4) != 0) {
+        rc = YARDSTICK_VERIFY_PACK_FORMAT;
+        goto out;
+    }
+    if (read_exact(pfd, pack_tail, 20, pack_len - 20) != 0) {
+        rc = YARDSTICK_VERIFY_IO;
+        goto out;
+    }
+    /* The pack's own checksum first: a truncated or altered pack no longer matches its index either, and
+     * "damaged" is the right diagnosis for it, not "indexes another pack". */
+    if (hash_prefix(pfd, pack_len - 20, found, buffer, size) != 0) {
+        rc = YARDSTICK_VERIFY_IO;
+        goto out;
+    }
+    if (memcmp(found, pack_tail, 20) != 0) {
+        memcpy(recorded, pack_tail, 20);
+        rc = YARDSTICK_VERIFY_PACK_CHECKSUM;
+        goto out;
+    }
+    if (memcmp(idx_tail, pack_tail, 20) != 0) {
+        memcpy(found, pack_tail, 20);
+        memcpy(recorded, idx_tail, 20);
+        rc = YARDSTICK_VERIFY_IDX_OTHER_PACK;
+    }
+out:
+    free(buffer);
+    close(ifd);
+    close(pfd);
+    return rc;
+}
+
+int yardstick_path_is_irregular(const char *path) {
+    struct stat st;
+    if (lstat(path, &st) != 0) return 0;
+    if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) return 0;
+    return !S_ISREG(st.st_mode);
+}
+
+/* ---- loose objects, hashed when read ---- */
+
+typedef struct {
+    git_odb_backend parent;
+    char *objects_dir; /* with a trailing slash */
+    size_t dir_len;
+} loose_backend;
+
+static const char hex_digits[] = "0123456789abcdef";
+
+static void to_hex(const unsigned char *id, char *out) {
+    for (int i = 0; i < 20; i++) {
+        out[2 * i] = hex_digits[id[i] >> 4];
+        out[2 * i + 1] = hex_digits[id[i] & 15];
+    }
+    out[40] = 0;
+}
+
+static int loose_error(const char *format, const char *hex, const char *detail) {
+    char message[256];
+    snprintf(message, sizeof message, format, hex, detail);
+    git_error_set_str(GIT_ERROR_ODB, message);
+    return GIT_ERROR;
+}
+
+static int object_type(const char *name, size_t n) {
+    if (n == 6 && memcmp(name, "commit", 6) == 0) return GIT_OBJECT_COMMIT;
+    if (n == 4 && memcmp(name, "tree", 4) == 0) return GIT_OBJECT_TREE;
+    if (n == 4 && memcmp(name, "blob", 4) == 0) return GIT_OBJECT_BLOB;
+    if (n == 3 && memcmp(name, "tag", 3) == 0) return GIT_OBJECT_TAG;
+    return -1;
+}
+
+/* Reads objects/xx/yyyy…, inflates it and hashes what it inflated: an object whose content does not hash
+ * to its name is refused with an error naming it, never returned. A missing file is passed on (libgit2's
+ * readers then look in packs and alternates). */
+static int loose_read(void **out, size_t *len, git_object_t *type, git_odb_backend *backend, const git_oid *oid) {
+    loose_backend *b = (loose_backend *)backend;
+    char hex[41];
+    to_hex(oid->id, hex);
+    char path[4096];
+    if (b->dir_len + 42 >= sizeof path) return GIT_PASSTHROUGH;
+    memcpy(path, b->objects_dir, b->dir_len);
+    memcpy(path + b->dir_len, hex, 2);
+    path[b->dir_len + 2] = '/';
+    memcpy(path + b->dir_len + 3, hex + 2, 39);
+    struct stat st;
+    int not_regular = 0;
+    int fd = open_regular(path, &st, &not_regular);
+    if (fd < 0) {
+        if (not_regular) return loose_error("loose object %s: objects/%.2s/... is not a regular file", hex, hex);
+        return GIT_PASSTHROUGH;
+    }
+    size_t file_len = (size_t)st.st_size;
+    unsigned char *file = malloc(file_len ? file_len : 1);
+    if (file == NULL || read_exact(fd, file, file_len, 0) != 0) {
+        free(file);
+        close(fd);
+        return loose_error("loose object %s: cannot read its file%s", hex, "");
+    }
+    close(fd);
+
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit(&z) != Z_OK) {
+        free(file);
+        return loose_error("loose object %s: %s", hex, "cannot start zlib");
+    }
+    z.next_in = file;
+    z.avail_in = (uInt)file_len;
+    unsigned char header[64];
+    z.next_out = header;
+    z.avail_out = sizeof header;
+    int zrc = inflate(&z, Z_SYNC_FLUSH);
+    size_t got = sizeof header - z.avail_out;
+    const unsigned char *nul = memchr(header, 0, got);
+    const unsigned char *space = nul ? memchr(header, ' ', (size_t)(nul - header)) : NULL;
+    int t = space ? object_type((const char *)header, (size_t)(space - header)) : -1;
+    size_t size = 0;
+    int size_ok = space != NULL && space + 1 < nul && (space[1] != '0' || space + 2 == nul);
+    for (const unsigned char *p = space ? space + 1 : header; size_ok && p < nul; p++) {
+        if (*p < '0' || *p > '9' || size > (SIZE_MAX - 9) / 10) size_ok = 0;
+        else size = size * 10 + (size_t)(*p - '0');
+    }
+    if ((zrc != Z_OK && zrc != Z_STREAM_END) || t < 0 || !size_ok) {
+        inflateEnd(&z);
+        free(file);
+        return loose_error("loose object %s: %s", hex, "its file is not a zlib-compressed object");
+    }
+    size_t header_len = (size_t)(nul - header) + 1;
+    /* zlib inflates at most 1032 bytes per input byte: a larger size is a damaged header, not an allocation. */
+    if (size / 1032 > file_len) {
+        inflateEnd(&z);
+        free(file);
+        return loose_error("loose object %s: %s", hex, "its header claims more bytes than its file can hold");
+    }
+    unsigned char *data = git_odb_backend_data_alloc(backend, size + 1);
+    if (data == NULL) {
+        inflateEnd(&z);
+        free(file);
+        return GIT_ERROR;
+    }
+    size_t already = got - header_len;
+    int ok = already <= size;
+    if (ok) memcpy(data, header + header_len, already);
+    if (ok && zrc != Z_STREAM_END) {
+        z.next_out = data + already;
+        z.avail_out = (uInt)(size - already);
+        unsigned char spare;
+        zrc = inflate(&z, Z_FINISH);
+        already = size - z.avail_out;
+        if (zrc == Z_BUF_ERROR && z.avail_out == 0) {
+            /* Exactly full: the stream must end here, with nothing more to give. */
+            z.next_out = &spare;
+            z.avail_out = 1;
+            zrc = inflate(&z, Z_FINISH);
+            if (z.avail_out == 0) ok = 0;
+        }
+        ok = ok && zrc == Z_STREAM_END;
+    }
+    ok = ok && already == size;
+    inflateEnd(&z);
+    free(file);
+    if (!ok) {
+        git_odb_backend_data_free(backend, data);
+        return loose_error("loose object %s: %s", hex, "its content is truncated or longer than its header says");
+    }
+    data[size] = 0;
+    yardstick_sha1_ctx c;
+    unsigned char id[20];
+    yardstick_sha1_init(&c);
+    yardstick_sha1_update(&c, header, header_len);
+    yardstick_sha1_update(&c, data, size);
+    yardstick_sha1_final(&c, id);
+    if (memcmp(id, oid->id, 20) != 0) {
+        char actual[41];
+        to_hex(id, actual);
+        git_odb_backend_data_free(backend, data);
+        char message[256];
+        snprintf(message, sizeof message, "object hash mismatch: objects/%.2s/%s holds an object whose id is %s, not %s",
+                 hex, hex + 2, actual, hex);
+        git_error_set_str(GIT_ERROR_ODB, message);
+        return GIT_ERROR;
+    }
+    *out = data;
+    *len = size;
+    *type = (git_object_t)t;
+    return 0;
+}
+
+static void loose_free(git_odb_backend *backend) {
+    loose_backend *b = (loose_backend *)backend;
+    free(b->objects_dir);
+    free(b);
+}
+
+void *yardstick_loose_backend_new(const char *objects_dir) {
+    loose_backend *b = calloc(1, sizeof(loose_backend));
+    if (b == NULL || git_odb_init_backend(&b->parent, GIT_ODB_BACKEND_VERSION) < 0) {
+        free(b);
+        return NULL;
+    }
+    size_t n = strlen(objects_dir);
+    b->objects_dir = malloc(n + 2);
+    if (b->objects_dir == NULL) {
+        free(b);
+        return NULL;
+    }
+    memcpy(b->objects_dir, objects_dir, n);
+    if (n == 0 || objects_dir[n - 1] != '/') b->objects_dir[n++] = '/';
+    b->objects_dir[n] = 0;
+    b->dir_len = n;
+    b->parent.read = loose_read;
+    b->parent.free = loose_free;
+    return b;
+}
+
+void yardstick_loose_backend_free(void *backend) {
+    if (backend) loose_free(backend);
+}
