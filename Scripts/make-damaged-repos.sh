@@ -27,6 +27,8 @@
 #   head-time-overflow          a tip commit whose committer time does not fit 64 bits
 #   far-future-time             a tip commit committed in the year 5138 (time 99999999999)
 #   partial-clone               a blobless clone (--filter=blob:none) of base
+#   deep-tree                   valid objects: a file 1,001 folders deep (d/d/…/d/f), deeper than Yardstick walks
+#   deep-tree-900               valid objects: the same, 900 folders deep, which Yardstick walks
 set -euo pipefail
 
 TARGET=${1:?usage: make-damaged-repos.sh TARGET_DIR}
@@ -270,3 +272,28 @@ literal_tip far-future-time 99999999999
 g -C "$WORK/src" config uploadpack.allowFilter true
 g clone -q --bare --filter=blob:none "file://$WORK/src" partial-clone 2>/dev/null
 rm -rf partial-clone/hooks
+
+# --- trees nested deeper than Yardstick walks (valid objects, loose) -----------------------------------------
+deep_tree() { # NAME DEPTH
+    g init -q --bare "$1"
+    rm -rf "$1/hooks"
+    python3 - "$1" "$2" <<'EOF'
+import sys, zlib, hashlib, os
+repo, depth = sys.argv[1], int(sys.argv[2])
+def write(kind, content):
+    raw = b'%s %d\0' % (kind, len(content)) + content
+    oid = hashlib.sha1(raw).hexdigest()
+    os.makedirs('%s/objects/%s' % (repo, oid[:2]), exist_ok=True)
+    with open('%s/objects/%s/%s' % (repo, oid[:2], oid[2:]), 'wb') as f:
+        f.write(zlib.compress(raw))
+    return oid
+tree = write(b'tree', b'100644 f\0' + bytes.fromhex(write(b'blob', b'deep\n')))
+for _ in range(depth):
+    tree = write(b'tree', b'40000 d\0' + bytes.fromhex(tree))
+commit = write(b'commit', b'tree %s\nauthor Alice Anders <alice@acme.com> 1704448800 +0000\n'
+               b'committer Alice Anders <alice@acme.com> 1704448800 +0000\n\nDig deep\n' % tree.encode())
+open(repo + '/refs/heads/main', 'w').write(commit + '\n')
+EOF
+}
+deep_tree deep-tree 1001
+deep_tree deep-tree-900 900

@@ -12,27 +12,29 @@ internal import Synchronization
 ///   - no FIFO, socket, device or folder where a pack or index is expected (opening one could block);
 ///   - not a partial clone (objects left on the server would only be found missing deep into mining).
 /// - Every loose object read is hashed and compared with its id (`yardstick_loose_backend_new`).
-/// - With `everyObject` (`YARDSTICK_VERIFY=all`), every object read, packed ones too, is hashed as well
-///   (libgit2's strict hash verification): this also catches a pack rewritten together with its checksums.
+/// - With `everyObject` (`YARDSTICK_VERIFY=all`), every packed object read is hashed as well
+///   (`yardstick_verifying_backend_new`): this also catches a pack rewritten together with its checksums.
 package enum ObjectVerification {
     /// Whether every object read is hashed, packed ones included. Set from `YARDSTICK_VERIFY=all` when libgit2
-    /// starts; may be switched on for a run before it opens its first repository.
+    /// starts; may be switched on for a run before it opens its first repository (handles opened earlier keep
+    /// what they had). libgit2's own strict hash verification stays off: it is process-wide and would also
+    /// refuse the made-up ids of the span database that diffs byte spans (`shim.h`).
     package static var everyObject: Bool {
-        get { strictState.load(ordering: .sequentiallyConsistent) }
+        get {
+            _ = LibGit2.initialized
+            return strictState.load(ordering: .sequentiallyConsistent)
+        }
         set {
             _ = LibGit2.initialized
             strictState.store(newValue, ordering: .sequentiallyConsistent)
-            _ = yardstick_git_set_strict_hash_verification(newValue ? 1 : 0)
         }
     }
 
     static let strictState = Atomic<Bool>(false)
 
-    /// Reads `YARDSTICK_VERIFY` (`all` hashes every object read) when libgit2 starts; returns the setting.
-    static func startFromEnvironment() -> Bool {
-        let everyObject = ProcessInfo.processInfo.environment["YARDSTICK_VERIFY"] == "all"
-        strictState.store(everyObject, ordering: .sequentiallyConsistent)
-        return everyObject
+    /// Reads `YARDSTICK_VERIFY` (`all` hashes every object read) when libgit2 starts.
+    static func startFromEnvironment() {
+        strictState.store(ProcessInfo.processInfo.environment["YARDSTICK_VERIFY"] == "all", ordering: .sequentiallyConsistent)
     }
 
     /// Packs (by path, size and modification time of the pack and its index) whose checksums held in this
@@ -74,13 +76,12 @@ package enum ObjectVerification {
                 }
             }
         }
-        let promisorFile = remote == nil
-            ? ((try? FileManager.default.contentsOfDirectory(atPath: objects + "pack"))?.sorted().first { $0.hasSuffix(".promisor") })
-            : nil
-        guard remote != nil || promisorFile != nil else { return }
-        let what = remote.map { "its objects are promised by remote '\($0)'" } ?? "\(objects)pack/\(promisorFile!) marks a promisor pack"
+        // A `.promisor` pack alone is not a partial clone: git fetches nothing for it without a promisor remote,
+        // and copies of a full history can keep one (the libgit2/libgit2 copy used for measuring does).
+        guard let remote else { return }
+        let what = "its objects are promised by remote '\(remote)'"
         throw failure(
-            "partial clone (\(what)): objects left on the server would be found missing only during mining, and Yardstick never fetches. Make a full clone (git clone without --filter), or fetch everything into this one: git -c remote.<name>.partialclonefilter= fetch --refetch <name>"
+            "partial clone (\(what)): objects it lacks would be found missing only during mining, and Yardstick never fetches; clone the repository again without --filter"
         )
     }
 

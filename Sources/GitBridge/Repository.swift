@@ -69,23 +69,36 @@ package final class Repository {
     static let packCacheBytes = 64 << 20
 
     /// Puts Yardstick's pack reader (ADR 0009) in front of libgit2's own: same objects, but a delta-base cache
-    /// that keeps every base it resolves. Where it cannot be added, libgit2's readers serve alone.
+    /// that keeps every base it resolves. Where it cannot be added, libgit2's readers serve alone. With
+    /// `ObjectVerification.everyObject`, the pack reader in use (Yardstick's, or libgit2's when
+    /// `YARDSTICK_PACK_READER=libgit2`) is wrapped in one that hashes every object it returns (ADR 0011).
+    /// Returns Yardstick's reader, for its statistics.
     private static func addPackReader(to repository: OpaquePointer) -> UnsafeMutableRawPointer? {
-        if ProcessInfo.processInfo.environment["YARDSTICK_PACK_READER"] == "libgit2" { return nil }
+        let libgit2Reader = ProcessInfo.processInfo.environment["YARDSTICK_PACK_READER"] == "libgit2"
+        let everyObject = ObjectVerification.everyObject
+        if libgit2Reader && !everyObject { return nil }
         guard let common = git_repository_commondir(repository) else { return nil }
         let objects = String(cString: common) + "objects"
-        guard let backend = yardstick_pack_backend_new(objects, packCacheBytes) else { return nil }
+        let own = libgit2Reader ? nil : yardstick_pack_backend_new(objects, packCacheBytes)
+        guard var backend = own ?? (libgit2Reader ? yardstick_libgit2_pack_backend_new(objects) : nil) else { return nil }
+        if everyObject {
+            guard let verifying = yardstick_verifying_backend_new(backend) else {
+                yardstick_odb_backend_free(backend)
+                return nil
+            }
+            backend = verifying
+        }
         var odb: OpaquePointer?
         guard git_repository_odb(&odb, repository) == 0, let database = odb else {
-            yardstick_pack_backend_free(backend)
+            yardstick_odb_backend_free(backend)
             return nil
         }
         defer { git_odb_free(database) }
         if git_odb_add_backend(database, backend.assumingMemoryBound(to: git_odb_backend.self), YARDSTICK_PACK_BACKEND_PRIORITY) != 0 {
-            yardstick_pack_backend_free(backend)
+            yardstick_odb_backend_free(backend)
             return nil
         }
-        return backend
+        return own
     }
 
     deinit { git_repository_free(handle) }

@@ -98,6 +98,17 @@ void *yardstick_loose_backend_new(const char *objects_dir);
 /* Frees a loose backend that was never handed to libgit2. */
 void yardstick_loose_backend_free(void *backend);
 
+/* A backend (a git_odb_backend *) that reads through `inner` (which it then owns and frees) and hashes every
+ * object read, refusing one whose content is not its id: YARDSTICK_VERIFY=all. NULL on failure. */
+void *yardstick_verifying_backend_new(void *inner);
+
+/* libgit2's own pack reader over `objects_dir`/pack (to wrap for YARDSTICK_VERIFY=all when
+ * YARDSTICK_PACK_READER=libgit2); NULL on failure. */
+void *yardstick_libgit2_pack_backend_new(const char *objects_dir);
+
+/* Frees any backend above (through its own free function) that was never handed to libgit2. */
+void yardstick_odb_backend_free(void *backend);
+
 /* The libgit2 priority of the loose backend: below Yardstick's pack reader (3), with libgit2's pack reader
  * (2), above libgit2's unverified loose reader (1). */
 #define YARDSTICK_LOOSE_BACKEND_PRIORITY 2
