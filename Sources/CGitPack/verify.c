@@ -5,6 +5,7 @@
 #include "CGitPack.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,98 @@ static void sha1_block(uint32_t h[5], const unsigned char *p) {
     h[4] += e;
 }
 
+static void sha1_blocks_portable(uint32_t h[5], const unsigned char *p, size_t blocks) {
+    for (; blocks > 0; blocks--, p += 64) sha1_block(h, p);
+}
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+/* The x86 SHA extensions (SHA-NI): about four times the portable code's speed, which is what makes checking a
+ * whole pack when it is opened cheap (ADR 0011). The schedule is the usual one for these instructions: four
+ * rounds per sha1rnds4, the message words of the next rounds prepared by sha1msg1/sha1msg2 meanwhile. */
+#define SHA1_STEP(Ex, Ey, Mk, Mk1, Mk2, Mk3, f)   \
+    Ex = _mm_sha1nexte_epu32(Ex, Mk);             \
+    Ey = abcd;                                    \
+    Mk1 = _mm_sha1msg2_epu32(Mk1, Mk);            \
+    abcd = _mm_sha1rnds4_epu32(abcd, Ex, f);      \
+    Mk3 = _mm_sha1msg1_epu32(Mk3, Mk);            \
+    Mk2 = _mm_xor_si128(Mk2, Mk);
+
+__attribute__((target("sha,ssse3,sse4.1")))
+static void sha1_blocks_shani(uint32_t h[5], const unsigned char *p, size_t blocks) {
+    const __m128i mask = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+    __m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)h), 0x1B);
+    __m128i e0 = _mm_set_epi32((int)h[4], 0, 0, 0), e1;
+    __m128i m0, m1, m2, m3;
+    for (; blocks > 0; blocks--, p += 64) {
+        __m128i abcd_saved = abcd, e0_saved = e0;
+        m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 0)), mask);
+        e0 = _mm_add_epi32(e0, m0);
+        e1 = abcd;
+        abcd = _mm_sha1rnds4_epu32(abcd, e0, 0);
+        m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), mask);
+        e1 = _mm_sha1nexte_epu32(e1, m1);
+        e0 = abcd;
+        abcd = _mm_sha1rnds4_epu32(abcd, e1, 0);
+        m0 = _mm_sha1msg1_epu32(m0, m1);
+        m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), mask);
+        e0 = _mm_sha1nexte_epu32(e0, m2);
+        e1 = abcd;
+        abcd = _mm_sha1rnds4_epu32(abcd, e0, 0);
+        m1 = _mm_sha1msg1_epu32(m1, m2);
+        m0 = _mm_xor_si128(m0, m2);
+        m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), mask);
+        SHA1_STEP(e1, e0, m3, m0, m1, m2, 0)  /* rounds 12-15 */
+        SHA1_STEP(e0, e1, m0, m1, m2, m3, 0)  /* 16-19 */
+        SHA1_STEP(e1, e0, m1, m2, m3, m0, 1)  /* 20-23 */
+        SHA1_STEP(e0, e1, m2, m3, m0, m1, 1)
+        SHA1_STEP(e1, e0, m3, m0, m1, m2, 1)
+        SHA1_STEP(e0, e1, m0, m1, m2, m3, 1)
+        SHA1_STEP(e1, e0, m1, m2, m3, m0, 1)  /* 36-39 */
+        SHA1_STEP(e0, e1, m2, m3, m0, m1, 2)  /* 40-43 */
+        SHA1_STEP(e1, e0, m3, m0, m1, m2, 2)
+        SHA1_STEP(e0, e1, m0, m1, m2, m3, 2)
+        SHA1_STEP(e1, e0, m1, m2, m3, m0, 2)
+        SHA1_STEP(e0, e1, m2, m3, m0, m1, 2)  /* 56-59 */
+        SHA1_STEP(e1, e0, m3, m0, m1, m2, 3)  /* 60-63 */
+        SHA1_STEP(e0, e1, m0, m1, m2, m3, 3)
+        SHA1_STEP(e1, e0, m1, m2, m3, m0, 3)
+        SHA1_STEP(e0, e1, m2, m3, m0, m1, 3)
+        SHA1_STEP(e1, e0, m3, m0, m1, m2, 3)  /* 76-79 */
+        e0 = _mm_sha1nexte_epu32(e0, e0_saved);
+        abcd = _mm_add_epi32(abcd, abcd_saved);
+    }
+    _mm_storeu_si128((__m128i *)h, _mm_shuffle_epi32(abcd, 0x1B));
+    h[4] = (uint32_t)_mm_extract_epi32(e0, 3);
+}
+#undef SHA1_STEP
+
+static int cpu_has_sha(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) || !(c & (1u << 19))) return 0; /* SSSE3, SSE4.1 */
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 29) & 1; /* SHA */
+}
+#endif
+
+typedef void (*sha1_blocks_fn)(uint32_t h[5], const unsigned char *p, size_t blocks);
+
+static sha1_blocks_fn sha1_blocks(void) {
+#if defined(__x86_64__)
+    static _Atomic(sha1_blocks_fn) chosen;
+    sha1_blocks_fn f = atomic_load_explicit(&chosen, memory_order_relaxed);
+    if (f == NULL) {
+        f = cpu_has_sha() ? sha1_blocks_shani : sha1_blocks_portable;
+        atomic_store_explicit(&chosen, f, memory_order_relaxed);
+    }
+    return f;
+#else
+    return sha1_blocks_portable;
+#endif
+}
+
 void yardstick_sha1_init(yardstick_sha1_ctx *c) {
     c->h[0] = 0x67452301u;
     c->h[1] = 0xEFCDAB89u;
@@ -69,10 +162,14 @@ void yardstick_sha1_update(yardstick_sha1_ctx *c, const void *data, size_t n) {
         p += take;
         n -= take;
         if (c->used < 64) return;
-        sha1_block(c->h, c->buffer);
+        sha1_blocks()(c->h, c->buffer, 1);
         c->used = 0;
     }
-    for (; n >= 64; p += 64, n -= 64) sha1_block(c->h, p);
+    if (n >= 64) {
+        sha1_blocks()(c->h, p, n / 64);
+        p += n / 64 * 64;
+        n %= 64;
+    }
     memcpy(c->buffer, p, n);
     c->used = n;
 }
@@ -89,6 +186,43 @@ void yardstick_sha1_final(yardstick_sha1_ctx *c, unsigned char out[20]) {
         out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
         out[4 * i + 3] = (unsigned char)c->h[i];
     }
+}
+
+int yardstick_sha1_selftest(void) {
+    static const struct {
+        const char *text;
+        const char *hex;
+    } vectors[] = {
+        {"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+        {"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
+    };
+    int failed = 0;
+    for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+        yardstick_sha1_ctx c;
+        unsigned char id[20];
+        char hex[41];
+        yardstick_sha1_init(&c);
+        yardstick_sha1_update(&c, vectors[i].text, strlen(vectors[i].text));
+        yardstick_sha1_final(&c, id);
+        for (int k = 0; k < 20; k++) snprintf(hex + 2 * k, 3, "%02x", id[k]);
+        if (strcmp(hex, vectors[i].hex) != 0) failed |= 1 << i;
+    }
+    /* The accelerated blocks, when this CPU has them, against the portable ones over 1 MiB of varied bytes. */
+    size_t n = 1 << 20;
+    unsigned char *data = malloc(n);
+    if (data == NULL) return failed | 16;
+    uint32_t x = 12345;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u;
+        data[i] = (unsigned char)(x >> 16);
+    }
+    uint32_t a[5] = {1, 2, 3, 4, 5}, b[5] = {1, 2, 3, 4, 5};
+    sha1_blocks_portable(a, data, n / 64);
+    sha1_blocks()(b, data, n / 64);
+    if (memcmp(a, b, sizeof a) != 0) failed |= 8;
+    free(data);
+    return failed;
 }
 
 /* ---- pack and index checksums ---- */

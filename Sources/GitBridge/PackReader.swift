@@ -40,6 +40,9 @@ package final class PackReader {
     /// The shared cache's scripted self-test (`yardstick_pack_cache_selftest`): 0 when every check holds.
     package static func cacheSelfTest() -> Int { Int(yardstick_pack_cache_selftest()) }
 
+    /// The SHA-1 self-test (`yardstick_sha1_selftest`): 0 when every check holds.
+    package static func sha1SelfTest() -> Int { Int(yardstick_sha1_selftest()) }
+
     /// The id git gives an object of this type and content (`git hash-object`), through `git_odb_hash`.
     package static func objectID(type: Int, bytes: [UInt8]) -> ObjectID? {
         var oid = git_oid()

@@ -104,3 +104,11 @@ import Testing
         #expect(refusedTotal < readTotal / 2)
     }
 }
+
+/// The SHA-1 behind pack checksums and loose objects (ADR 0011): known vectors, and the x86 SHA-extension code
+/// against the portable code.
+@Suite struct SHA1Tests {
+    @Test func knownVectorsAndBothImplementationsAgree() {
+        #expect(PackReader.sha1SelfTest() == 0)
+    }
+}

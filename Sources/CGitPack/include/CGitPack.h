@@ -67,6 +67,10 @@ void yardstick_sha1_init(yardstick_sha1_ctx *c);
 void yardstick_sha1_update(yardstick_sha1_ctx *c, const void *data, size_t n);
 void yardstick_sha1_final(yardstick_sha1_ctx *c, unsigned char out[20]);
 
+/* Tests: known SHA-1 vectors, and the accelerated implementation (x86 SHA extensions, when the CPU has them)
+ * against the portable one. 0 when every check holds, else a bit per failed check. */
+int yardstick_sha1_selftest(void);
+
 /* What yardstick_pack_verify found. */
 enum {
     YARDSTICK_VERIFY_OK = 0,
