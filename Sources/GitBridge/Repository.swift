@@ -302,14 +302,15 @@ enum TreeWalkLimits {
     static let maxDepth = 1000
 
     /// Enters subtree `id` at `path` below the trees in `open`; throws on a cycle or when too deep.
-    static func enter(_ id: ObjectID, at path: String, open: inout [ObjectID]) throws(GitError) {
+    /// The path is built only for an error.
+    static func enter(_ id: ObjectID, at path: @autoclosure () -> String, open: inout [ObjectID]) throws(GitError) {
         if open.contains(id) {
             throw ObjectVerification.failure(
-                "tree \(id.hex) contains itself (as subtree '\(path)'): the repository is damaged")
+                "tree \(id.hex) contains itself (as subtree '\(path())'): the repository is damaged")
         }
         if open.count >= maxDepth {
             throw ObjectVerification.failure(
-                "tree \(id.hex) is nested more than \(maxDepth) levels deep (at '\(path.prefix(200))…'): refusing to walk it")
+                "tree \(id.hex) is nested more than \(maxDepth) levels deep (at '\(path().prefix(200))…'): refusing to walk it")
         }
         open.append(id)
     }
