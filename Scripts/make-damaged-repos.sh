@@ -18,6 +18,7 @@
 #                               hashing each object (YARDSTICK_VERIFY=all) sees it
 #   idx-offset-swapped          packed; the index's offset for one blob points at another blob
 #   loose-rewritten             loose; one blob's file holds another content (same name)
+#   loose-huge-header           loose; one blob's header claims 10^15 bytes (no allocation may follow it)
 #   tree-cycle                  a crafted, self-consistent pack: the tip's tree lists itself as subtree `sub`
 #   commit-cycle                a crafted, self-consistent pack: the tip names itself as its parent
 #   fifo-idx                    packed, plus a FIFO named pack-<40 zeros>.idx in objects/pack
@@ -143,6 +144,15 @@ python3 - "$LOOSE" <<'EOF'
 import sys, zlib
 content = b'DELTA FILE CONTENT\n'
 open(sys.argv[1], 'wb').write(zlib.compress(b'blob %d\0' % len(content) + content))
+EOF
+
+g clone -q --bare --no-hardlinks "$WORK/src" loose-huge-header
+rm -rf loose-huge-header/hooks
+LOOSE=loose-huge-header/objects/${D_BLOB:0:2}/${D_BLOB:2}
+chmod u+w "$LOOSE"
+python3 - "$LOOSE" <<'EOF'
+import sys, zlib
+open(sys.argv[1], 'wb').write(zlib.compress(b'blob 1000000000000000\0delta file content\n'))
 EOF
 
 # --- 2 and 3. cycles: crafted packs whose index claims ids their objects do not hash to ---------------------

@@ -74,6 +74,12 @@ import Testing
             message: "cannot read history: object hash mismatch: objects/57/4a07819e3e689b42980455f0da9fb5b352f973 holds an object whose id is 6396fbcc0f60b343ff48f7004bfc7aa67f92b1d4, not 574a07819e3e689b42980455f0da9fb5b352f973 (git_blob_lookup)")
     }
 
+    @Test func aLooseHeaderClaimingPetabytesIsRefusedWithoutAllocating() {
+        expectFailure(
+            "loose-huge-header",
+            message: "cannot read history: loose object 574a07819e3e689b42980455f0da9fb5b352f973: its header claims more bytes than its file can hold (git_blob_lookup)")
+    }
+
     @Test func aTreeThatContainsItselfIsRefused() {
         expectFailure("tree-cycle", message: "tree 1111111111111111111111111111111111111111 contains itself (as subtree 'sub'): the repository is damaged")
     }
