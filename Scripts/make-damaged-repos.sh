@@ -19,6 +19,7 @@
 #   idx-offset-swapped          packed; the index's offset for one blob points at another blob
 #   loose-rewritten             loose; one blob's file holds another content (same name)
 #   loose-huge-header           loose; one blob's header claims 10^15 bytes (no allocation may follow it)
+#   loose-fifo                  loose; one blob's file replaced by a FIFO (reading it must not block)
 #   tree-cycle                  a crafted, self-consistent pack: the tip's tree lists itself as subtree `sub`
 #   commit-cycle                a crafted, self-consistent pack: the tip names itself as its parent
 #   fifo-idx                    packed, plus a FIFO named pack-<40 zeros>.idx in objects/pack
@@ -154,6 +155,11 @@ python3 - "$LOOSE" <<'EOF'
 import sys, zlib
 open(sys.argv[1], 'wb').write(zlib.compress(b'blob 1000000000000000\0delta file content\n'))
 EOF
+
+g clone -q --bare --no-hardlinks "$WORK/src" loose-fifo
+rm -rf loose-fifo/hooks
+rm -f "loose-fifo/objects/${D_BLOB:0:2}/${D_BLOB:2}"
+mkfifo "loose-fifo/objects/${D_BLOB:0:2}/${D_BLOB:2}"
 
 # --- 2 and 3. cycles: crafted packs whose index claims ids their objects do not hash to ---------------------
 # write_pack REPO: reads "claimed-id type file" lines on stdin and writes one pack and its index holding

@@ -399,7 +399,12 @@ static int loose_read(void **out, size_t *len, git_object_t *type, git_odb_backe
     int not_regular = 0;
     int fd = open_regular(path, &st, &not_regular);
     if (fd < 0) {
-        if (not_regular) return loose_error("loose object %s: objects/%.2s/... is not a regular file", hex, hex);
+        if (not_regular) {
+            char message[160];
+            snprintf(message, sizeof message, "loose object %s: objects/%.2s/%s is not a regular file", hex, hex, hex + 2);
+            git_error_set_str(GIT_ERROR_ODB, message);
+            return GIT_ERROR;
+        }
         return GIT_PASSTHROUGH;
     }
     size_t file_len = (size_t)st.st_size;

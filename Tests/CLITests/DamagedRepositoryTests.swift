@@ -80,6 +80,12 @@ import Testing
             message: "cannot read history: loose object 574a07819e3e689b42980455f0da9fb5b352f973: its header claims more bytes than its file can hold (git_blob_lookup)")
     }
 
+    @Test func aFIFOInPlaceOfALooseObjectIsRefusedWithoutBlocking() {
+        expectFailure(
+            "loose-fifo",
+            message: "cannot read history: loose object 574a07819e3e689b42980455f0da9fb5b352f973: objects/57/4a07819e3e689b42980455f0da9fb5b352f973 is not a regular file (git_blob_lookup)")
+    }
+
     @Test func aTreeThatContainsItselfIsRefused() {
         expectFailure("tree-cycle", message: "tree 1111111111111111111111111111111111111111 contains itself (as subtree 'sub'): the repository is damaged")
     }
