@@ -350,11 +350,13 @@ static const void *map_file(int fd, size_t length) {
     return m == MAP_FAILED ? NULL : m;
 }
 
-/* Parses and maps one pack and its index; NULL if either is missing or not in a format we read. */
+/* Parses and maps one pack and its index; NULL if either is missing or not in a format we read. Opened
+ * without blocking: a FIFO named like a pack or index would otherwise hang the run in open(2); it is then
+ * refused by the regular-file check below. */
 static pack_file *pack_open(const char *idx_path, const char *pack_path, size_t cache_bytes) {
-    int ifd = open(idx_path, O_RDONLY | O_CLOEXEC);
+    int ifd = open(idx_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (ifd < 0) return NULL;
-    int pfd = open(pack_path, O_RDONLY | O_CLOEXEC);
+    int pfd = open(pack_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (pfd < 0) { close(ifd); return NULL; }
     struct stat ist, pst;
     pack_file *f = NULL;

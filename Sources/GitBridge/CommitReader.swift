@@ -24,14 +24,16 @@ extension Repository {
     /// Reads a commit's tree, parents and committer time (no message, no people).
     /// The corresponding C function is `git_commit_lookup`.
     package func commitLink(_ id: ObjectID) throws(GitError) -> CommitLink {
-        try withCommit(id) { commit, parents in
-            let time = git_commit_committer(commit).map { Self.clampedTime($0.pointee.when.time) } ?? 0
+        try withCommit(id) { commit, parents throws(GitError) in
+            let time = try git_commit_committer(commit).map { sig throws(GitError) in
+                try Self.checkedTime(sig.pointee.when.time, of: id, role: "committer")
+            } ?? 0
             return CommitLink(id: id, tree: ObjectID(git_commit_tree_id(commit)), parents: parents, committerTime: time)
         }
     }
 
     /// Looks a commit up and runs `body` with it and its parents' ids; the commit is freed afterwards.
-    private func withCommit<R>(_ id: ObjectID, _ body: (OpaquePointer, [ObjectID]) -> R) throws(GitError) -> R {
+    private func withCommit<R>(_ id: ObjectID, _ body: (OpaquePointer, [ObjectID]) throws(GitError) -> R) throws(GitError) -> R {
         var oid = id.gitOID
         var raw: OpaquePointer?
         try check(git_commit_lookup(&raw, handle, &oid), "git_commit_lookup")
@@ -46,37 +48,44 @@ extension Repository {
             guard let p = git_commit_parent_id(commit, i) else { continue }
             parents.append(ObjectID(p))
         }
-        return body(commit, parents)
+        return try body(commit, parents)
     }
 
-    /// A hand-made commit can carry any 64-bit time; it is clamped to ±2000 years so that date arithmetic
-    /// cannot overflow (such spans are reported as absurd, never trusted).
-    static func clampedTime(_ time: Int64) -> Int64 {
-        let limit: Int64 = 1 << 36
-        return min(max(time, -limit), limit)
+    /// The largest distance from 1970 of a time Yardstick reads: 2^36 s, about 2,177 years (years -207 to
+    /// 4147), so that date arithmetic cannot overflow.
+    package static let timeLimit: Int64 = 1 << 36
+
+    /// A hand-made commit can carry any 64-bit time. One beyond ±`timeLimit` is an error naming the commit,
+    /// never clamped: a clamped time would silently change every span it takes part in.
+    static func checkedTime(_ time: Int64, of id: ObjectID, role: String) throws(GitError) -> Int64 {
+        guard time > Self.timeLimit || time < -Self.timeLimit else { return time }
+        throw ObjectVerification.failure(
+            "commit \(id.hex): \(role) time \(time) is \(time > 0 ? "after the year 4147" : "before the year -207"), outside what Yardstick can date (±2^36 s from 1970); the commit is damaged or hand-made")
     }
 
     /// Reads a commit's header, applying `mailmap` to author and committer.
     /// The corresponding C function is `git_commit_lookup`.
     package func commitHeader(_ id: ObjectID, mailmap: Mailmap) throws(GitError) -> CommitHeader {
-        try withCommit(id) { commit, parents in
+        try withCommit(id) { commit, parents throws(GitError) in
             CommitHeader(
                 id: id,
                 tree: ObjectID(git_commit_tree_id(commit)),
                 parents: parents,
-                author: signature(git_commit_author(commit), mailmap),
-                committer: signature(git_commit_committer(commit), mailmap),
+                author: try signature(git_commit_author(commit), mailmap, of: id, role: "author"),
+                committer: try signature(git_commit_committer(commit), mailmap, of: id, role: "committer"),
                 message: git_commit_message_raw(commit).map { String(cString: $0) } ?? ""
             )
         }
     }
 
-    private func signature(_ sig: UnsafePointer<git_signature>?, _ mailmap: Mailmap) -> Signature {
+    private func signature(_ sig: UnsafePointer<git_signature>?, _ mailmap: Mailmap, of id: ObjectID, role: String) throws(GitError)
+        -> Signature
+    {
         guard let sig, let rawName = sig.pointee.name, let rawEmail = sig.pointee.email else {
             return Signature(name: "", email: "", time: 0, offsetMinutes: 0)
         }
+        let time = try Self.checkedTime(sig.pointee.when.time, of: id, role: role)
         let (name, email) = mailmap.resolve(name: rawName, email: rawEmail)
-        let time = Self.clampedTime(sig.pointee.when.time)
         return Signature(name: name, email: email, time: time, offsetMinutes: Int(sig.pointee.when.offset))
     }
 }

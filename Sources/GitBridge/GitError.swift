@@ -20,8 +20,18 @@ package struct GitError: Error, Sendable, CustomStringConvertible {
 
     package var description: String { message }
 
+    /// The error class of Yardstick's own checks of a repository (ADR 0011): the message says it all, and no
+    /// libgit2 function failed.
+    package static let repositoryCheckClass: Int32 = -1000
+
+    /// True for a failed check of Yardstick's own (damage, partial clone, cycles), rather than a libgit2 call.
+    package var isRepositoryCheck: Bool { errorClass == Self.repositoryCheckClass }
+
     /// True for `GIT_ENOTFOUND`.
     package var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+
+    /// True for `GIT_EINVALIDSPEC` (a revision that is not well formed) and `GIT_EAMBIGUOUS`.
+    package var isInvalidSpec: Bool { code == GIT_EINVALIDSPEC.rawValue || code == GIT_EAMBIGUOUS.rawValue }
 }
 
 /// The single place where libgit2 return codes become Swift errors. `git_error_last()` is thread-local,

@@ -40,6 +40,9 @@ package final class PackReader {
     /// The shared cache's scripted self-test (`yardstick_pack_cache_selftest`): 0 when every check holds.
     package static func cacheSelfTest() -> Int { Int(yardstick_pack_cache_selftest()) }
 
+    /// The SHA-1 self-test (`yardstick_sha1_selftest`): 0 when every check holds.
+    package static func sha1SelfTest() -> Int { Int(yardstick_sha1_selftest()) }
+
     /// The id git gives an object of this type and content (`git hash-object`), through `git_odb_hash`.
     package static func objectID(type: Int, bytes: [UInt8]) -> ObjectID? {
         var oid = git_oid()
@@ -60,5 +63,41 @@ package struct PackReaderStatistics: Sendable {
         yardstick_pack_backend_stats(backend, &s)
         (reads, passed, inflated, cacheHits) = (Int(s.reads), Int(s.passed), Int(s.inflated), Int(s.cache_hits))
         (freedAfterPin, deferredFrees) = (Int(s.freed_after_pin), Int(s.deferred_frees))
+    }
+}
+
+/// libgit2's own reader over one pack (`git_odb_backend_one_pack`), with nothing else in its object database and
+/// none of Yardstick's checks: the other side of the differential tests of `PackReader` (ADR 0011).
+package final class LibGit2PackReader {
+    private let database: OpaquePointer
+
+    /// The reader over the pack that the index at `indexPath` describes; nil when libgit2 cannot open it.
+    package init?(indexPath: String) {
+        _ = LibGit2.initialized
+        var odb: OpaquePointer?
+        guard git_odb_new(&odb) == 0, let odb else { return nil }
+        var backend: UnsafeMutablePointer<git_odb_backend>?
+        guard git_odb_backend_one_pack(&backend, indexPath) == 0, let backend else {
+            git_odb_free(odb)
+            return nil
+        }
+        guard git_odb_add_backend(odb, backend, 1) == 0 else {
+            backend.pointee.free?(backend)
+            git_odb_free(odb)
+            return nil
+        }
+        database = odb
+    }
+
+    deinit { git_odb_free(database) }
+
+    /// An object's type and bytes, as `PackReader.read`; nil when libgit2 refuses it.
+    package func read(_ id: ObjectID) -> (type: Int, bytes: [UInt8])? {
+        var oid = id.gitOID
+        var object: OpaquePointer?
+        guard git_odb_read(&object, database, &oid) == 0, let object else { return nil }
+        defer { git_odb_object_free(object) }
+        let bytes = Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)))
+        return (Int(git_odb_object_type(object).rawValue), bytes)
     }
 }

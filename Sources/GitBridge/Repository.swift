@@ -28,10 +28,38 @@ package final class Repository {
             try check(rc, "git_repository_open_ext")
             throw GitError(code: rc, message: "cannot open \(path)", function: "git_repository_open_ext")
         }
+        let gitDirectory = String(cString: git_repository_path(opened))
+        do {
+            try ObjectVerification.checkObjectStore(of: opened, gitDirectory: gitDirectory)
+            try Repository.addLooseReader(to: opened)
+        } catch {
+            git_repository_free(opened)
+            throw error
+        }
         handle = opened
-        gitDirectory = String(cString: git_repository_path(opened))
+        self.gitDirectory = gitDirectory
         workingDirectory = git_repository_workdir(opened).map { String(cString: $0) }
         packReader = Repository.addPackReader(to: opened)
+    }
+
+    /// Puts the loose-object reader that hashes what it reads (ADR 0011) in front of libgit2's, which does not.
+    private static func addLooseReader(to repository: OpaquePointer) throws(GitError) {
+        guard let common = git_repository_commondir(repository) else { return }
+        guard let backend = yardstick_loose_backend_new(String(cString: common) + "objects") else {
+            throw GitError(code: -1, message: "cannot set up the loose-object reader", function: "yardstick_loose_backend_new")
+        }
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, repository) == 0, let database = odb else {
+            yardstick_loose_backend_free(backend)
+            try check(-1, "git_repository_odb")
+            return
+        }
+        defer { git_odb_free(database) }
+        let rc = git_odb_add_backend(database, backend.assumingMemoryBound(to: git_odb_backend.self), YARDSTICK_LOOSE_BACKEND_PRIORITY)
+        if rc != 0 {
+            yardstick_loose_backend_free(backend)
+            try check(rc, "git_odb_add_backend")
+        }
     }
 
     /// What the pack reader did for this handle; nil when there is none (no pack, or switched off).
@@ -41,23 +69,36 @@ package final class Repository {
     static let packCacheBytes = 64 << 20
 
     /// Puts Yardstick's pack reader (ADR 0009) in front of libgit2's own: same objects, but a delta-base cache
-    /// that keeps every base it resolves. Where it cannot be added, libgit2's readers serve alone.
+    /// that keeps every base it resolves. Where it cannot be added, libgit2's readers serve alone. With
+    /// `ObjectVerification.everyObject`, the pack reader in use (Yardstick's, or libgit2's when
+    /// `YARDSTICK_PACK_READER=libgit2`) is wrapped in one that hashes every object it returns (ADR 0011).
+    /// Returns Yardstick's reader, for its statistics.
     private static func addPackReader(to repository: OpaquePointer) -> UnsafeMutableRawPointer? {
-        if ProcessInfo.processInfo.environment["YARDSTICK_PACK_READER"] == "libgit2" { return nil }
+        let libgit2Reader = ProcessInfo.processInfo.environment["YARDSTICK_PACK_READER"] == "libgit2"
+        let everyObject = ObjectVerification.everyObject
+        if libgit2Reader && !everyObject { return nil }
         guard let common = git_repository_commondir(repository) else { return nil }
         let objects = String(cString: common) + "objects"
-        guard let backend = yardstick_pack_backend_new(objects, packCacheBytes) else { return nil }
+        let own = libgit2Reader ? nil : yardstick_pack_backend_new(objects, packCacheBytes)
+        guard var backend = own ?? (libgit2Reader ? yardstick_libgit2_pack_backend_new(objects) : nil) else { return nil }
+        if everyObject {
+            guard let verifying = yardstick_verifying_backend_new(backend) else {
+                yardstick_odb_backend_free(backend)
+                return nil
+            }
+            backend = verifying
+        }
         var odb: OpaquePointer?
         guard git_repository_odb(&odb, repository) == 0, let database = odb else {
-            yardstick_pack_backend_free(backend)
+            yardstick_odb_backend_free(backend)
             return nil
         }
         defer { git_odb_free(database) }
         if git_odb_add_backend(database, backend.assumingMemoryBound(to: git_odb_backend.self), YARDSTICK_PACK_BACKEND_PRIORITY) != 0 {
-            yardstick_pack_backend_free(backend)
+            yardstick_odb_backend_free(backend)
             return nil
         }
-        return backend
+        return own
     }
 
     deinit { git_repository_free(handle) }
@@ -88,6 +129,19 @@ package final class Repository {
         return ObjectID(git_object_id(commit))
     }
 
+    /// The object a reference name (`HEAD`, `main`, `origin/main`, `refs/tags/v1`) points at, read from the
+    /// references alone, without reading the object; nil when no reference has that name.
+    /// The corresponding C functions are `git_reference_dwim` and `git_reference_resolve`.
+    package func referenceTarget(_ name: String) -> ObjectID? {
+        var ref: OpaquePointer?
+        guard git_reference_dwim(&ref, handle, name) == 0, let r = ref else { return nil }
+        defer { git_reference_free(r) }
+        var resolved: OpaquePointer?
+        guard git_reference_resolve(&resolved, r) == 0, let direct = resolved else { return nil }
+        defer { git_reference_free(direct) }
+        return git_reference_target(direct).map { ObjectID($0) }
+    }
+
     /// The commits listed in the repository's `shallow` file: history behind them is missing.
     package func shallowBoundaries() -> [ObjectID] {
         guard let text = try? String(contentsOfFile: gitDirectory + "shallow", encoding: .utf8) else { return [] }
@@ -98,8 +152,10 @@ package final class Repository {
     /// The corresponding C functions are `git_commit_lookup` and `git_commit_parent_id`.
     package func firstParentLine(from tip: ObjectID, stoppingAt boundaries: Set<ObjectID> = []) throws(GitError) -> [ObjectID] {
         var out: [ObjectID] = []
+        var seen: Set<ObjectID> = []
         var current: ObjectID? = tip
         while let id = current {
+            guard seen.insert(id).inserted else { throw TreeWalkLimits.commitCycle(id) }
             out.append(id)
             if boundaries.contains(id) { break }
             var oid = id.gitOID
@@ -192,18 +248,26 @@ package final class Repository {
     package func findFiles(named name: String, at commit: ObjectID) throws(GitError) -> [String] {
         let tree = try Tree(id: treeID(ofCommit: commit), in: self)
         var found: [String] = []
-        try collect(named: name, in: tree, prefix: "", into: &found)
+        var open: [ObjectID] = [tree.id]
+        try collect(named: name, in: tree, prefix: "", open: &open, into: &found)
         return found.sorted()
     }
 
-    private func collect(named name: String, in tree: Tree, prefix: String, into found: inout [String]) throws(GitError) {
+    /// `open` holds the trees being walked, root first: a subtree among them is a cycle, and more of them than
+    /// `TreeWalkLimits.maxDepth` is a tree too deep to walk.
+    private func collect(named name: String, in tree: Tree, prefix: String, open: inout [ObjectID], into found: inout [String])
+        throws(GitError)
+    {
         for i in 0..<git_tree_entrycount(tree.handle) {
             guard let entry = git_tree_entry_byindex(tree.handle, i) else { continue }
             let entryName = String(cString: git_tree_entry_name(entry))
             switch git_tree_entry_type(entry) {
             case GIT_OBJECT_TREE:
-                let sub = try Tree(id: ObjectID(git_tree_entry_id(entry)), in: self)
-                try collect(named: name, in: sub, prefix: prefix + entryName + "/", into: &found)
+                let id = ObjectID(git_tree_entry_id(entry))
+                try TreeWalkLimits.enter(id, at: prefix + entryName, open: &open)
+                let sub = try Tree(id: id, in: self)
+                try collect(named: name, in: sub, prefix: prefix + entryName + "/", open: &open, into: &found)
+                open.removeLast()
             case GIT_OBJECT_BLOB where entryName == name:
                 found.append(prefix + entryName)
             default:
@@ -230,11 +294,40 @@ extension Repository {
     }
 }
 
+/// Bounds on walking trees and commits that a damaged repository could make endless (ADR 0011): a tree
+/// cannot contain itself, nor a commit be its own ancestor, unless an object lies about its id.
+enum TreeWalkLimits {
+    /// Trees nested deeper than this are refused (git 2.44 refuses more than 2,048 by default): each level is
+    /// a stack frame of the walk, and worker threads have small stacks.
+    static let maxDepth = 1000
+
+    /// Enters subtree `id` at `path` below the trees in `open`; throws on a cycle or when too deep.
+    /// The path is built only for an error.
+    static func enter(_ id: ObjectID, at path: @autoclosure () -> String, open: inout [ObjectID]) throws(GitError) {
+        if open.contains(id) {
+            throw ObjectVerification.failure(
+                "tree \(id.hex) contains itself (as subtree '\(path())'): the repository is damaged")
+        }
+        if open.count >= maxDepth {
+            throw ObjectVerification.failure(
+                "tree \(id.hex) is nested more than \(maxDepth) levels deep (at '\(path().prefix(200))…'): refusing to walk it")
+        }
+        open.append(id)
+    }
+
+    /// A commit reached again while following parents.
+    static func commitCycle(_ id: ObjectID) -> GitError {
+        ObjectVerification.failure("commit \(id.hex) is its own ancestor (its parents lead back to it): the repository is damaged")
+    }
+}
+
 /// A `git_tree`, freed on deinit.
 final class Tree {
     let handle: OpaquePointer
+    let id: ObjectID
 
     init(id: ObjectID, in repository: Repository) throws(GitError) {
+        self.id = id
         var oid = id.gitOID
         var raw: OpaquePointer?
         try check(git_tree_lookup(&raw, repository.handle, &oid), "git_tree_lookup")

@@ -82,7 +82,8 @@ package final class TreeDiffer {
         let newTree = try trees.tree(commit: tip)
         let oldTree = try base.map { id throws(GitError) in try trees.tree(commit: id) }
         var changes: [EntryChange] = []
-        try walk(oldTree, newTree, prefix: "", into: &changes)
+        var open = OpenTrees(old: oldTree.map { [$0.id] } ?? [], new: [newTree.id])
+        try walk(oldTree, newTree, prefix: "", open: &open, into: &changes)
         return try fileChanges(for: changes, countsOnly: countsOnly && mayTrimForCounts)
     }
 
@@ -90,7 +91,16 @@ package final class TreeDiffer {
 
     private static func isTree(_ mode: UInt32) -> Bool { mode == GIT_FILEMODE_TREE.rawValue }
 
-    private func walk(_ old: Tree?, _ new: Tree?, prefix: String, into out: inout [EntryChange]) throws(GitError) {
+    /// The trees being walked on each side, root first: a damaged tree that contains itself is refused, never
+    /// walked until the stack overflows (`TreeWalkLimits`, ADR 0011).
+    private struct OpenTrees {
+        var old: [ObjectID]
+        var new: [ObjectID]
+    }
+
+    private func walk(_ old: Tree?, _ new: Tree?, prefix: String, open: inout OpenTrees, into out: inout [EntryChange])
+        throws(GitError)
+    {
         let oldCount = old.map { git_tree_entrycount($0.handle) } ?? 0
         let newCount = new.map { git_tree_entrycount($0.handle) } ?? 0
         var i = 0
@@ -105,10 +115,10 @@ package final class TreeDiffer {
                 order = a == nil ? 1 : -1
             }
             if order < 0, let a {
-                try removed(a, prefix: prefix, into: &out)
+                try removed(a, prefix: prefix, open: &open, into: &out)
                 i += 1
             } else if order > 0, let b {
-                try added(b, prefix: prefix, into: &out)
+                try added(b, prefix: prefix, open: &open, into: &out)
                 j += 1
             } else if let a, let b {
                 i += 1
@@ -120,9 +130,13 @@ package final class TreeDiffer {
                 if aID == bID && aMode == bMode { continue }
                 let name = String(cString: git_tree_entry_name(a))
                 if Self.isTree(aMode) && Self.isTree(bMode) {
+                    try TreeWalkLimits.enter(aID, at: prefix + name, open: &open.old)
+                    try TreeWalkLimits.enter(bID, at: prefix + name, open: &open.new)
                     let oldSub = try trees.tree(aID)
                     let newSub = try trees.tree(bID)
-                    try walk(oldSub, newSub, prefix: prefix + name + "/", into: &out)
+                    try walk(oldSub, newSub, prefix: prefix + name + "/", open: &open, into: &out)
+                    open.old.removeLast()
+                    open.new.removeLast()
                 } else {
                     out.append(EntryChange(path: prefix + name, oldID: aID, oldMode: aMode, newID: bID, newMode: bMode))
                 }
@@ -130,23 +144,31 @@ package final class TreeDiffer {
         }
     }
 
-    private func removed(_ e: OpaquePointer, prefix: String, into out: inout [EntryChange]) throws(GitError) {
+    private func removed(_ e: OpaquePointer, prefix: String, open: inout OpenTrees, into out: inout [EntryChange])
+        throws(GitError)
+    {
         let mode = git_tree_entry_filemode(e).rawValue
         let id = ObjectID(git_tree_entry_id(e))
         let name = String(cString: git_tree_entry_name(e))
         if Self.isTree(mode) {
-            try walk(try trees.tree(id), nil, prefix: prefix + name + "/", into: &out)
+            try TreeWalkLimits.enter(id, at: prefix + name, open: &open.old)
+            try walk(try trees.tree(id), nil, prefix: prefix + name + "/", open: &open, into: &out)
+            open.old.removeLast()
         } else {
             out.append(EntryChange(path: prefix + name, oldID: id, oldMode: mode, newID: nil, newMode: 0))
         }
     }
 
-    private func added(_ e: OpaquePointer, prefix: String, into out: inout [EntryChange]) throws(GitError) {
+    private func added(_ e: OpaquePointer, prefix: String, open: inout OpenTrees, into out: inout [EntryChange])
+        throws(GitError)
+    {
         let mode = git_tree_entry_filemode(e).rawValue
         let id = ObjectID(git_tree_entry_id(e))
         let name = String(cString: git_tree_entry_name(e))
         if Self.isTree(mode) {
-            try walk(nil, try trees.tree(id), prefix: prefix + name + "/", into: &out)
+            try TreeWalkLimits.enter(id, at: prefix + name, open: &open.new)
+            try walk(nil, try trees.tree(id), prefix: prefix + name + "/", open: &open, into: &out)
+            open.new.removeLast()
         } else {
             out.append(EntryChange(path: prefix + name, oldID: nil, oldMode: 0, newID: id, newMode: mode))
         }

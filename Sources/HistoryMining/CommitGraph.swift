@@ -12,6 +12,9 @@ package struct CommitGraph: Sendable {
     let missingParent: [Bool]
     let generation: [Int32]
     let time: [Int64]
+    /// A commit that is its own ancestor, when the history loops (a damaged repository); nil otherwise. The
+    /// graph is then built without the parent link that closed the loop, and must not be trusted.
+    package let cycle: ObjectID?
 
     /// Builds the graph from headers in any order. Commits in `missing` (shallow boundaries) are marked as
     /// having parents that history lacks.
@@ -28,25 +31,40 @@ package struct CommitGraph: Sendable {
             parents.append(known)
             missing.append(known.count != h.parents.count || boundaries.contains(h.id))
         }
-        // Generation numbers by an iterative depth-first pass: 1 for a root, else 1 + the largest parent's.
+        // Generation numbers by an iterative depth-first pass: 1 for a root, else 1 + the largest parent's. Each
+        // frame is a commit on the current path and the next parent to visit, so a parent found on the path is a
+        // cycle (only a damaged repository has one: a commit cannot name its own id). The first found is kept,
+        // and the edge that closes it is dropped so that every walk over the graph still ends.
         var generation = [Int32](repeating: 0, count: headers.count)
-        var stack: [Int32] = []
+        var onPath = [Bool](repeating: false, count: headers.count)
+        var cycle: Int32?
+        var frames: [(node: Int32, next: Int)] = []
         for start in 0..<headers.count where generation[start] == 0 {
-            stack.append(Int32(start))
-            while let n = stack.last {
-                var ready = true
-                for p in parents[Int(n)] where generation[Int(p)] == 0 {
-                    stack.append(p)
-                    ready = false
+            frames.append((Int32(start), 0))
+            onPath[start] = true
+            while let (n, k) = frames.last {
+                if k < parents[Int(n)].count {
+                    frames[frames.count - 1].next = k + 1
+                    let p = parents[Int(n)][k]
+                    if onPath[Int(p)] {
+                        if cycle == nil { cycle = p }
+                        parents[Int(n)].remove(at: k)
+                        missing[Int(n)] = true
+                        frames[frames.count - 1].next = k
+                    } else if generation[Int(p)] == 0 {
+                        onPath[Int(p)] = true
+                        frames.append((p, 0))
+                    }
+                    continue
                 }
-                if !ready { continue }
-                stack.removeLast()
-                if generation[Int(n)] != 0 { continue }
+                frames.removeLast()
+                onPath[Int(n)] = false
                 var g: Int32 = 1
                 for p in parents[Int(n)] { g = max(g, generation[Int(p)] + 1) }
                 generation[Int(n)] = g
             }
         }
+        self.cycle = cycle.map { headers[Int($0)].id }
         self.ids = headers.map(\.id)
         self.index = index
         self.parents = parents

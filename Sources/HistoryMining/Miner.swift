@@ -20,6 +20,8 @@ package struct MiningOptions: Sendable {
     /// Mine what first-parent merges brought in (merge bases, branch commits, reviewed diffs). Off for
     /// line ownership alone (`yardstick blame`), which needs first-parent diffs only.
     package var mergedBranches: Bool = true
+    /// Hash every object read, packed ones too (ADR 0011); also on with `YARDSTICK_VERIFY=all`.
+    package var verifyEveryObject: Bool = false
     /// Line ownership alone (`yardstick blame`, no merged branches) needs no counts, so its hunks are computed
     /// as git blame computes them (common tail trimmed). Every worker of one miner uses the same mode, so its
     /// shared diff cache never mixes the two.
@@ -100,6 +102,7 @@ package struct Miner: Sendable {
     }
 
     private func mineUnchecked(progress: (@Sendable (MiningProgress) -> Void)?) throws -> MinedHistory {
+        if options.verifyEveryObject { ObjectVerification.everyObject = true }
         let repository: Repository
         do {
             repository = try Repository(path: path, searchParents: options.searchParents)
@@ -113,8 +116,7 @@ package struct Miner: Sendable {
         do {
             tip = try repository.resolveCommit(revision)
         } catch {
-            if options.branch == nil { throw MiningError.emptyRepository(path: path) }
-            throw MiningError.unknownBranch(path: path, branch: revision)
+            throw MiningError.unresolved(path: path, branch: options.branch, error: error, in: repository)
         }
         let branchName = options.branch ?? repository.headBranchName ?? "HEAD"
         let gitDirectory = repository.gitDirectory
@@ -191,6 +193,7 @@ package struct Miner: Sendable {
         var graph = mergedBranches
             ? CommitGraph(headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committerTime) }, missing: boundaries)
             : nil
+        if let cycle = graph?.cycle { throw MiningError.commitCycle(path: path, commit: cycle) }
         let line = graph?.firstParentLine(from: tip) ?? headerList.map(\.id)
         let since = options.since
         let until = options.until

@@ -53,4 +53,68 @@ int yardstick_pack_read(void *backend, const unsigned char oid[20], void **data,
  * a bit per failed check. */
 int yardstick_pack_cache_selftest(void);
 
+/* ---- verification (ADR 0011) ---- */
+
+/* SHA-1, for pack and index checksums and loose objects. */
+typedef struct {
+    uint32_t h[5];
+    uint64_t length;
+    unsigned char buffer[64];
+    size_t used;
+} yardstick_sha1_ctx;
+
+void yardstick_sha1_init(yardstick_sha1_ctx *c);
+void yardstick_sha1_update(yardstick_sha1_ctx *c, const void *data, size_t n);
+void yardstick_sha1_final(yardstick_sha1_ctx *c, unsigned char out[20]);
+
+/* Tests: known SHA-1 vectors, and the accelerated implementation (x86 SHA extensions, when the CPU has them)
+ * against the portable one. 0 when every check holds, else a bit per failed check. */
+int yardstick_sha1_selftest(void);
+
+/* What yardstick_pack_verify found. */
+enum {
+    YARDSTICK_VERIFY_OK = 0,
+    YARDSTICK_VERIFY_IDX_NOT_REGULAR = 1,  /* the .idx is a FIFO, device, socket or folder */
+    YARDSTICK_VERIFY_IDX_UNREADABLE = 2,   /* the .idx cannot be opened */
+    YARDSTICK_VERIFY_PACK_NOT_REGULAR = 3, /* the .pack is not a regular file */
+    YARDSTICK_VERIFY_PACK_MISSING = 4,     /* the .idx has no .pack beside it */
+    YARDSTICK_VERIFY_IDX_FORMAT = 5,       /* not an index (too short, wrong signature) */
+    YARDSTICK_VERIFY_IDX_CHECKSUM = 6,     /* the index's content does not hash to its trailer */
+    YARDSTICK_VERIFY_PACK_FORMAT = 7,      /* not a pack (too short, wrong signature) */
+    YARDSTICK_VERIFY_IDX_OTHER_PACK = 8,   /* the index records another pack's checksum */
+    YARDSTICK_VERIFY_PACK_CHECKSUM = 9,    /* the pack's content does not hash to its trailer */
+    YARDSTICK_VERIFY_IO = 10,              /* a read failed (or out of memory) */
+};
+
+/* Checks a pack and its index in one sequential pass each, as `git verify-pack` starts: the index's SHA-1
+ * trailer against its content, the pack checksum the index records against the pack's trailer, and the
+ * pack's trailer against the SHA-1 of its content. Never blocks on a FIFO. Returns a YARDSTICK_VERIFY_*
+ * code; for the checksum cases, `found` is what the content hashes to and `recorded` what the file says. */
+int yardstick_pack_verify(const char *idx_path, const char *pack_path, unsigned char found[20], unsigned char recorded[20]);
+
+/* 1 when `path` exists and is not a regular file (or a link to one): a FIFO, socket, device or folder. */
+int yardstick_path_is_irregular(const char *path);
+
+/* A libgit2 object-database backend (a git_odb_backend *) over the loose objects in `objects_dir`, which
+ * hashes every object it reads and refuses one whose content does not hash to its name. NULL on failure. */
+void *yardstick_loose_backend_new(const char *objects_dir);
+
+/* Frees a loose backend that was never handed to libgit2. */
+void yardstick_loose_backend_free(void *backend);
+
+/* A backend (a git_odb_backend *) that reads through `inner` (which it then owns and frees) and hashes every
+ * object read, refusing one whose content is not its id: YARDSTICK_VERIFY=all. NULL on failure. */
+void *yardstick_verifying_backend_new(void *inner);
+
+/* libgit2's own pack reader over `objects_dir`/pack (to wrap for YARDSTICK_VERIFY=all when
+ * YARDSTICK_PACK_READER=libgit2); NULL on failure. */
+void *yardstick_libgit2_pack_backend_new(const char *objects_dir);
+
+/* Frees any backend above (through its own free function) that was never handed to libgit2. */
+void yardstick_odb_backend_free(void *backend);
+
+/* The libgit2 priority of the loose backend: below Yardstick's pack reader (3), with libgit2's pack reader
+ * (2), above libgit2's unverified loose reader (1). */
+#define YARDSTICK_LOOSE_BACKEND_PRIORITY 2
+
 #endif

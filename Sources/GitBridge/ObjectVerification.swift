@@ -1,0 +1,135 @@
+internal import CGitPack
+internal import CLibGit2
+internal import Foundation
+internal import Synchronization
+
+/// What Yardstick checks of the objects it reads, so that a damaged repository gives an error, never a
+/// different number (ADR 0011).
+///
+/// - Always, before the first object is read:
+///   - every pack and its index: the index's own SHA-1 trailer, the pack checksum it records, and the SHA-1
+///     of the whole pack against its trailer (one sequential read of each, once per process for each file);
+///   - no FIFO, socket, device or folder where a pack or index is expected (opening one could block);
+///   - not a partial clone (objects left on the server would only be found missing deep into mining).
+/// - Every loose object read is hashed and compared with its id (`yardstick_loose_backend_new`).
+/// - With `everyObject` (`YARDSTICK_VERIFY=all`), every packed object read is hashed as well
+///   (`yardstick_verifying_backend_new`): this also catches a pack rewritten together with its checksums.
+package enum ObjectVerification {
+    /// Whether every object read is hashed, packed ones included. Set from `YARDSTICK_VERIFY=all` when libgit2
+    /// starts; may be switched on for a run before it opens its first repository (handles opened earlier keep
+    /// what they had). libgit2's own strict hash verification stays off: it is process-wide and would also
+    /// refuse the made-up ids of the span database that diffs byte spans (`shim.h`).
+    package static var everyObject: Bool {
+        get {
+            _ = LibGit2.initialized
+            return strictState.load(ordering: .sequentiallyConsistent)
+        }
+        set {
+            _ = LibGit2.initialized
+            strictState.store(newValue, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    static let strictState = Atomic<Bool>(false)
+
+    /// Reads `YARDSTICK_VERIFY` (`all` hashes every object read) when libgit2 starts.
+    static func startFromEnvironment() {
+        strictState.store(ProcessInfo.processInfo.environment["YARDSTICK_VERIFY"] == "all", ordering: .sequentiallyConsistent)
+    }
+
+    /// Packs (by path, size and modification time of the pack and its index) whose checksums held in this
+    /// process: each is read once, however many handles open it.
+    private static let verifiedPacks = Mutex<Set<String>>([])
+
+    /// The error thrown by these checks; `MiningError` shows its message after the repository's path.
+    static func failure(_ message: String) -> GitError {
+        GitError(code: -1, errorClass: GitError.repositoryCheckClass, message: message, function: "object verification")
+    }
+
+    /// Runs the checks above on the object store of `repository`; throws the first problem found.
+    static func checkObjectStore(of repository: OpaquePointer, gitDirectory: String) throws(GitError) {
+        guard let common = git_repository_commondir(repository) else { return }
+        let objects = String(cString: common) + "objects/"
+        try checkPartialClone(repository, gitDirectory: gitDirectory, objects: objects)
+        try checkPacks(in: objects + "pack/")
+    }
+
+    private static func checkPartialClone(_ repository: OpaquePointer, gitDirectory: String, objects: String) throws(GitError) {
+        var remote: String?
+        var config: OpaquePointer?
+        if git_repository_config_snapshot(&config, repository) == 0, let config {
+            defer { git_config_free(config) }
+            var value: UnsafePointer<CChar>?
+            if git_config_get_string(&value, config, "extensions.partialclone") == 0, let value {
+                remote = String(cString: value)
+            }
+            var iterator: OpaquePointer?
+            if remote == nil, git_config_iterator_glob_new(&iterator, config, "^remote\\..*\\.promisor$") == 0 {
+                defer { git_config_iterator_free(iterator) }
+                var entry: UnsafeMutablePointer<git_config_entry>?
+                while remote == nil, git_config_next(&entry, iterator) == 0, let e = entry?.pointee {
+                    var on: Int32 = 0
+                    if git_config_parse_bool(&on, e.value) == 0, on != 0 {
+                        let name = String(cString: e.name)  // remote.<name>.promisor
+                        remote = String(name.dropFirst("remote.".count).dropLast(".promisor".count))
+                    }
+                }
+            }
+        }
+        // A `.promisor` pack alone is not a partial clone: git fetches nothing for it without a promisor remote,
+        // and copies of a full history can keep one (the libgit2/libgit2 copy used for measuring does).
+        guard let remote else { return }
+        let what = "its objects are promised by remote '\(remote)'"
+        throw failure(
+            "partial clone (\(what)): objects it lacks would be found missing only during mining, and Yardstick never fetches; clone the repository again without --filter"
+        )
+    }
+
+    private static func checkPacks(in directory: String) throws(GitError) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names.sorted() where name.hasPrefix("pack-") && (name.hasSuffix(".idx") || name.hasSuffix(".pack")) {
+            if yardstick_path_is_irregular(directory + name) != 0 {
+                throw failure("\(directory)\(name) is not a regular file (a FIFO, socket, device or folder named like a pack)")
+            }
+        }
+        for name in names.sorted() where name.hasPrefix("pack-") && name.hasSuffix(".idx") {
+            let idx = directory + name
+            let pack = directory + name.dropLast(4) + ".pack"
+            let key = fileKey(idx) + "|" + fileKey(pack)
+            if verifiedPacks.withLock({ $0.contains(key) }) { continue }
+            var found = [UInt8](repeating: 0, count: 20)
+            var recorded = [UInt8](repeating: 0, count: 20)
+            let rc = Int(yardstick_pack_verify(idx, pack, &found, &recorded))
+            let openError = errno
+            let hexFound = found.map { String(format: "%02x", $0) }.joined()
+            let hexRecorded = recorded.map { String(format: "%02x", $0) }.joined()
+            switch rc {
+            case YARDSTICK_VERIFY_OK:
+                verifiedPacks.withLock { _ = $0.insert(key) }
+            case YARDSTICK_VERIFY_PACK_MISSING:
+                continue  // an index without its pack: git and libgit2 ignore it too
+            case YARDSTICK_VERIFY_IDX_UNREADABLE:
+                throw failure("\(idx) cannot be opened (\(String(cString: strerror(openError))))")
+            case YARDSTICK_VERIFY_IDX_FORMAT:
+                throw failure("\(idx) is damaged: not a pack index (too short or wrong signature)")
+            case YARDSTICK_VERIFY_IDX_CHECKSUM:
+                throw failure("\(idx) is damaged: its content hashes to \(hexFound), its trailer records \(hexRecorded)")
+            case YARDSTICK_VERIFY_PACK_FORMAT:
+                throw failure("\(pack) is damaged: not a pack (too short or wrong signature)")
+            case YARDSTICK_VERIFY_IDX_OTHER_PACK:
+                throw failure("\(idx) indexes another pack: it records checksum \(hexRecorded), the pack's trailer is \(hexFound)")
+            case YARDSTICK_VERIFY_PACK_CHECKSUM:
+                throw failure("\(pack) is damaged: its content hashes to \(hexFound), its trailer records \(hexRecorded)")
+            default:
+                throw failure("\(idx) or its pack cannot be read")
+            }
+        }
+    }
+
+    /// Path, size and modification time: a pack replaced (or touched) is checked again.
+    private static func fileKey(_ path: String) -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return path }
+        return "\(path):\(st.st_dev):\(st.st_ino):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+    }
+}
