@@ -3,6 +3,7 @@ import Foundation
 import HistoryMetrics
 import HistoryMining
 import HistoryModel
+import MetricsReporting
 
 struct BlameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,9 +46,12 @@ struct BlameCommand: ParsableCommand {
                 guard let origins = ownership.lineOrigins(of: path), origins.count == count else {
                     throw CLIError("\(path): binary, or its history could not be followed")
                 }
+                // One line per source line whatever the path and text hold: the path C-quoted when it has a
+                // control character, `"` or `\`, the text with its control characters but tabs escaped.
+                let shownPath = TextEscaping.quotedPath(path)
                 for (i, origin) in origins.enumerated() {
                     let id = origin >= 0 ? order[Int(origin)].hex : String(repeating: "0", count: 40)
-                    out += "\(id) \(path) \(i + 1)) \(lines[i])\n"
+                    out += "\(id) \(shownPath) \(i + 1)) \(TextEscaping.terminal(String(lines[i]), keepingTabs: true))\n"
                 }
             }
             try Terminal.writeStdout(out)

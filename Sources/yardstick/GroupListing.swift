@@ -1,4 +1,5 @@
 import Foundation
+import MetricsReporting
 
 /// Who maps where: the output of `yardstick groups`.
 struct GroupListing: Codable {
@@ -16,7 +17,14 @@ struct GroupListing: Codable {
     func table() -> String {
         var widths = [5, 6, 4, 7, 7]
         let header = ["Group", "Author", "Rule", "Commits", "Landed"]
-        let cells = rows.map { [$0.group, "\($0.name) <\($0.email)>", $0.rule, String($0.commits), String($0.landedChanges)] }
+        // Names, e-mails and rules come from the repository and the configuration: no control character
+        // reaches the terminal.
+        let cells = rows.map {
+            [
+                TextEscaping.terminal($0.group), TextEscaping.terminal("\($0.name) <\($0.email)>"), TextEscaping.terminal($0.rule),
+                String($0.commits), String($0.landedChanges),
+            ]
+        }
         for c in cells + [header] { for i in 0..<5 { widths[i] = max(widths[i], c[i].count) } }
         func line(_ c: [String]) -> String {
             (0..<5).map { i in i == 4 ? c[i] : c[i] + String(repeating: " ", count: widths[i] - c[i].count + 2) }.joined()
