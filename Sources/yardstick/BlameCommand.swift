@@ -29,6 +29,7 @@ struct BlameCommand: ParsableCommand {
 
     func run() throws {
         try Frontend.run {
+            try Terminal.requireStandardOutput()
             var options = MiningOptions(branch: at, workers: workers, searchParents: repo == nil)
             options.mergedBranches = false
             let miner = Miner(path: repo ?? ".", options: options)

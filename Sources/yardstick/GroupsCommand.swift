@@ -14,6 +14,7 @@ struct GroupsCommand: ParsableCommand {
 
     func run() throws {
         try Frontend.run {
+            try Terminal.requireStandardOutput()
             let frontend = try Frontend(options: repository)
             let listing = try frontend.groupListing()
             try Terminal.writeStdout(json ? listing.json() : listing.table())
