@@ -7,7 +7,7 @@
 # Builds TARGET_DIR/hostile: author names holding ESC[31m, BEL, CR and bidi overrides; subjects holding
 # <script>, <img onerror=…>, a javascript: link, EventLoopFuture<T>, __init__ and control characters; a
 # checked-out branch whose name holds a backtick; a path holding a newline and a file whose text holds
-# ESC; a C1 control; a bot whose name sets the terminal title; an author whose e-mail domain holds an escape sequence (so a group is named after it).
+# ESC; a C1 control; a .gitattributes pattern that is exponential to a backtracking matcher; a bot whose name sets the terminal title; an author whose e-mail domain holds an escape sequence (so a group is named after it).
 #
 # Every commit object is written by hand (git hash-object) with fixed identities and dates, so the bytes
 # are exactly these (git commit would keep them too, but this does not depend on it) and two runs give
@@ -78,6 +78,12 @@ cd "$TARGET/hostile"
 g symbolic-ref HEAD 'refs/heads/feat`x'
 
 printf 'hello\n' > README.md
+# A .gitattributes pattern that takes exponential time to a backtracking matcher, and names it must
+# be tried on: 40 a's (no match) and 40 a's then b (a match: generated, so not counted).
+AS=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+printf '*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b linguist-generated\n' > .gitattributes
+printf 'x\n' > "$AS"
+printf 'y\n' > "${AS}b"
 commit_as "$ALICE" 2024-03-01T09:00:00Z 'Initial import'
 
 printf 'alert\n' > a.js

@@ -67,8 +67,24 @@ private func yardstick(_ arguments: [String]) -> Command.Result {
             "Carl Overwrite <carl@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-04 | \\[x\\](javascript:alert(1)) |",
             "Bella\\x07 Bell <bella@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-03 | &lt;img src=x onerror=alert(1)&gt; |",
             "Eve \\x1B\\[31mRed\\x1B\\[0m <eve@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-02 | &lt;script&gt;alert(1)&lt;/script&gt; |",
-            "Alice Anders <alice@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-01 | Initial import |",
+            "Alice Anders <alice@acme.com> | acme.com | 4 | 0 | 3 | 0 | 2024-03-01 | Initial import |",
         ])
+    }
+
+    /// `.gitattributes` holds `*a*a*…*a*b` (16 `*a`), which a backtracking matcher takes minutes over on a
+    /// name of 40 a's: the run finishes, and the attribute applies to exactly the name that matches.
+    @Test func exponentialAttributePatternIsMatchedExactly() throws {
+        let result = yardstick(["analyze", Self.repo, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let prs = try #require(json["pullRequests"] as? [[String: Any]])
+        let initial = try #require(prs.first { $0["title"] as? String == "Initial import" })
+        let excluded = try #require(initial["excludedFiles"] as? [[String: Any]])
+        let a40 = String(repeating: "a", count: 40)
+        #expect(excluded.map { $0["path"] as? String } == [a40 + "b"])
+        #expect(excluded.map { $0["reason"] as? String } == [".gitattributes linguist-generated"])
+        #expect(initial["additions"] as? Int == 4)
+        #expect(initial["countedAdditions"] as? Int == 3)
     }
 
     @Test func groups() {
