@@ -3,7 +3,9 @@
 /// depth; a pattern with one is anchored at its base directory.
 public struct Glob: Hashable, Sendable, CustomStringConvertible {
     public let pattern: String
-    private let bytes: [UInt8]
+    /// The pattern compiled for paths (`*` stops at `/`) and for text (it does not).
+    private let pathProgram: Program
+    private let textProgram: Program
     private let anchored: Bool
     private let shape: Shape
 
@@ -28,7 +30,9 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
         let body = String(p)
         // A slash anywhere but at the end anchors the pattern (gitignore rule), a leading one included.
         anchored = leadingSlash || body.dropLast(body.hasSuffix("/") ? 1 : 0).contains("/")
-        bytes = Array(body.utf8)
+        let bytes = Array(body.utf8)[...]
+        pathProgram = Program(bytes, slashIsSpecial: true)
+        textProgram = Program(bytes, slashIsSpecial: false)
         let special: (Character) -> Bool = { "*?[\\".contains($0) }
         if body.hasPrefix("*"), !body.dropFirst().contains(where: special), !body.contains("/") {
             shape = .nameSuffix(String(body.dropFirst()))
@@ -67,9 +71,9 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
             break
         }
         let p = Array(path.utf8)
-        if anchored { return Self.match(bytes[...], p[...]) }
+        if anchored { return pathProgram.matches(p[...]) }
         let name = p.lastIndex(of: UInt8(ascii: "/")).map { p[($0 + 1)...] } ?? p[...]
-        return Self.match(bytes[...], name)
+        return pathProgram.matches(name)
     }
 
     /// Whether `dir` (one or more whole components, like `docs/adr`) is a directory on `path`: a byte search,
@@ -104,69 +108,177 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether `text` (any string, `/` treated as an ordinary character by `*`) matches: for names and e-mails.
     public func matchesText(_ text: String) -> Bool {
-        Self.match(bytes[...], Array(text.utf8)[...], slashIsSpecial: false)
+        textProgram.matches(Array(text.utf8)[...])
     }
 
-    static func match(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>, slashIsSpecial: Bool = true) -> Bool {
-        var p = pattern.startIndex
-        var t = text.startIndex
-        let star = UInt8(ascii: "*")
-        let slash = UInt8(ascii: "/")
-        while p < pattern.endIndex {
-            let c = pattern[p]
-            if c == star {
-                let doubleStar = p + 1 < pattern.endIndex && pattern[p + 1] == star
-                if doubleStar && slashIsSpecial {
-                    var rest = p + 2
-                    // `**/` also matches zero directories.
-                    if rest < pattern.endIndex && pattern[rest] == slash {
-                        rest += 1
-                        var s = t
-                        while true {
-                            if match(pattern[rest...], text[s...], slashIsSpecial: true) { return true }
-                            guard let next = text[s...].firstIndex(of: slash) else { return false }
-                            s = next + 1
+    /// A pattern compiled to a sequence of steps, run as a nondeterministic automaton: the set of steps
+    /// reachable after each byte of the text is kept as a bitset, so every byte costs at most one pass over
+    /// the steps and nothing is ever retried: time proportional to the text's length times the pattern's,
+    /// never exponential (the recursive matcher this replaces took minutes on `*a*a*a…*b`). Patterns come
+    /// from analysed repositories (`.gitattributes`) and configuration.
+    struct Program: Hashable, Sendable {
+        enum Step: Hashable, Sendable {
+            /// One byte equal to this one.
+            case byte(UInt8)
+            /// One byte of the set (`?`, `[...]`).
+            case oneOf(ByteSet)
+            /// Any run of bytes of the set (`*`: all but `/` for paths; `**` not followed by `/`: all).
+            case run(ByteSet)
+            /// The start of `**/`: goes on to the next step (`directories`) or past it, consuming nothing.
+            case optionalDirectories
+            /// The rest of `**/`: any bytes ending with `/` (one or more whole directories).
+            case directories
+        }
+
+        let steps: [Step]
+
+        init(_ pattern: ArraySlice<UInt8>, slashIsSpecial: Bool) {
+            let star = UInt8(ascii: "*")
+            let slash = UInt8(ascii: "/")
+            let notSlash = slashIsSpecial ? ByteSet.all.removing(slash) : ByteSet.all
+            var steps: [Step] = []
+            var p = pattern.startIndex
+            while p < pattern.endIndex {
+                let c = pattern[p]
+                if c == star {
+                    if slashIsSpecial && p + 1 < pattern.endIndex && pattern[p + 1] == star {
+                        if p + 2 < pattern.endIndex && pattern[p + 2] == slash {
+                            steps.append(.optionalDirectories)
+                            steps.append(.directories)
+                            p += 3
+                        } else {
+                            steps.append(.run(.all))
+                            p += 2
+                        }
+                        continue
+                    }
+                    // A run of single stars is one star (only `**` is special, and only for paths).
+                    while p < pattern.endIndex && pattern[p] == star { p += 1 }
+                    steps.append(.run(notSlash))
+                    continue
+                }
+                if c == UInt8(ascii: "?") {
+                    steps.append(.oneOf(notSlash))
+                    p += 1
+                } else if c == UInt8(ascii: "["), let (_, next) = Glob.matchClass(pattern, p, 0) {
+                    var set = ByteSet()
+                    for b in 0...255 where Glob.matchClass(pattern, p, UInt8(b))?.0 == true { set.insert(UInt8(b)) }
+                    steps.append(.oneOf(set))
+                    p = next
+                } else if c == UInt8(ascii: "\\"), p + 1 < pattern.endIndex {
+                    steps.append(.byte(pattern[p + 1]))
+                    p += 2
+                } else {
+                    steps.append(.byte(c))
+                    p += 1
+                }
+            }
+            self.steps = steps
+        }
+
+        func matches(_ text: ArraySlice<UInt8>) -> Bool {
+            let count = steps.count + 1  // states: before each step, and the accepting one after the last
+            let words = (count + 63) / 64
+            return steps.withUnsafeBufferPointer { steps in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * words) { buffer in
+                    buffer.initialize(repeating: 0)
+                    var current = UnsafeMutableBufferPointer(rebasing: buffer[0..<words])
+                    var next = UnsafeMutableBufferPointer(rebasing: buffer[words...])
+                    func isSet(_ s: UnsafeMutableBufferPointer<UInt64>, _ i: Int) -> Bool { s[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+                    func set(_ s: UnsafeMutableBufferPointer<UInt64>, _ i: Int) { s[i >> 6] |= 1 << UInt64(i & 63) }
+                    /// Adds the states reachable without consuming a byte: a star may match nothing, and `**/`
+                    /// may be skipped (forward only, so one pass in order suffices).
+                    func close(_ s: UnsafeMutableBufferPointer<UInt64>) {
+                        for i in 0..<steps.count where isSet(s, i) {
+                            switch steps[i] {
+                            case .run: set(s, i + 1)
+                            case .optionalDirectories:
+                                set(s, i + 1)
+                                set(s, i + 2)
+                            case .byte, .oneOf, .directories: break
+                            }
                         }
                     }
-                    var s = t
-                    while true {
-                        if match(pattern[rest...], text[s...], slashIsSpecial: true) { return true }
-                        if s == text.endIndex { return false }
-                        s += 1
+                    set(current, 0)
+                    close(current)
+                    for b in text {
+                        var any = false
+                        for w in 0..<words { next[w] = 0 }
+                        for i in 0..<steps.count where isSet(current, i) {
+                            switch steps[i] {
+                            case .byte(let c):
+                                if b == c { set(next, i + 1); any = true }
+                            case .oneOf(let bytes):
+                                if bytes.contains(b) { set(next, i + 1); any = true }
+                            case .run(let bytes):
+                                if bytes.contains(b) { set(next, i); any = true }
+                            case .optionalDirectories:
+                                break
+                            case .directories:
+                                set(next, i)
+                                if b == UInt8(ascii: "/") { set(next, i + 1) }
+                                any = true
+                            }
+                        }
+                        guard any else { return false }
+                        close(next)
+                        swap(&current, &next)
                     }
-                }
-                var rest = p + 1
-                while rest < pattern.endIndex && pattern[rest] == star { rest += 1 }
-                var s = t
-                while true {
-                    if match(pattern[rest...], text[s...], slashIsSpecial: slashIsSpecial) { return true }
-                    if s == text.endIndex || (slashIsSpecial && text[s] == slash) { return false }
-                    s += 1
+                    return isSet(current, steps.count)
                 }
             }
-            guard t < text.endIndex else { return false }
-            if c == UInt8(ascii: "?") {
-                if slashIsSpecial && text[t] == slash { return false }
-            } else if c == UInt8(ascii: "["), let (ok, next) = matchClass(pattern, p, text[t]) {
-                if !ok { return false }
-                p = next
-                t += 1
-                continue
-            } else if c == UInt8(ascii: "\\"), p + 1 < pattern.endIndex {
-                p += 1
-                if pattern[p] != text[t] { return false }
-            } else if c != text[t] {
-                return false
-            }
-            p += 1
-            t += 1
         }
-        return t == text.endIndex
+    }
+
+    /// A set of bytes, as a 256-bit mask.
+    struct ByteSet: Hashable, Sendable {
+        private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+
+        static let all: ByteSet = {
+            var s = ByteSet()
+            s.w0 = ~0
+            s.w1 = ~0
+            s.w2 = ~0
+            s.w3 = ~0
+            return s
+        }()
+
+        func contains(_ b: UInt8) -> Bool {
+            let bit = UInt64(1) << UInt64(b & 63)
+            switch b >> 6 {
+            case 0: return w0 & bit != 0
+            case 1: return w1 & bit != 0
+            case 2: return w2 & bit != 0
+            default: return w3 & bit != 0
+            }
+        }
+
+        mutating func insert(_ b: UInt8) {
+            let bit = UInt64(1) << UInt64(b & 63)
+            switch b >> 6 {
+            case 0: w0 |= bit
+            case 1: w1 |= bit
+            case 2: w2 |= bit
+            default: w3 |= bit
+            }
+        }
+
+        func removing(_ b: UInt8) -> ByteSet {
+            var s = self
+            let bit = UInt64(1) << UInt64(b & 63)
+            switch b >> 6 {
+            case 0: s.w0 &= ~bit
+            case 1: s.w1 &= ~bit
+            case 2: s.w2 &= ~bit
+            default: s.w3 &= ~bit
+            }
+            return s
+        }
     }
 
     /// Matches `[...]` at `start`; returns whether `ch` is in the class and the index after `]`, or nil when
     /// the bracket is not closed (then it is an ordinary character).
-    private static func matchClass(_ pattern: ArraySlice<UInt8>, _ start: Int, _ ch: UInt8) -> (Bool, Int)? {
+    fileprivate static func matchClass(_ pattern: ArraySlice<UInt8>, _ start: Int, _ ch: UInt8) -> (Bool, Int)? {
         var i = start + 1
         var negate = false
         if i < pattern.endIndex && (pattern[i] == UInt8(ascii: "!") || pattern[i] == UInt8(ascii: "^")) {

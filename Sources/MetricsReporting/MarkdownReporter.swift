@@ -10,16 +10,16 @@ public struct MarkdownReporter: Sendable {
 
     public func render(_ report: Report) -> String {
         var out: [String] = []
-        out.append("# Yardstick report: \(report.repository.path)")
+        out.append("# Yardstick report: \(TextEscaping.markdown(report.repository.path))")
         out.append("")
         var scope =
-            "Branch `\(report.repository.branch)` at `\(report.repository.head)`, \(report.pullRequests.count) landed changes"
+            "Branch \(TextEscaping.markdownCode(report.repository.branch)) at `\(report.repository.head)`, \(report.pullRequests.count) landed changes"
         if let p = report.period { scope += " from \(p.from) to \(p.to)" }
         out.append(scope + ".")
-        out.append("Configuration: \(report.options.config.map { "`\($0)`" } ?? "none (groups by e-mail domain)").")
+        out.append("Configuration: \(report.options.config.map(TextEscaping.markdownCode) ?? "none (groups by e-mail domain)").")
         for group in report.groups {
             out.append("")
-            out.append("## \(cell(group.name))")
+            out.append("## \(TextEscaping.markdown(group.name))")
             out.append("")
             out.append(Wording.summary(group) + ".")
             out.append("")
@@ -44,7 +44,7 @@ public struct MarkdownReporter: Sendable {
             if !group.authors.isEmpty {
                 out.append("")
                 out.append(
-                    "Authors: " + group.authors.map { "\(cell($0.name)) <\($0.email)> (\($0.changes), \(cell($0.rule)))" }.joined(separator: "; ")
+                    "Authors: " + group.authors.map { "\(TextEscaping.markdown($0.name)) \(TextEscaping.markdownEmail($0.email)) (\($0.changes), \(TextEscaping.markdown($0.rule)))" }.joined(separator: "; ")
                         + ".")
             }
         }
@@ -52,7 +52,7 @@ public struct MarkdownReporter: Sendable {
             out.append("")
             out.append("## Bots (set apart)")
             out.append("")
-            for b in report.bots { out.append("- \(cell(b.name)) <\(b.email)>: \(b.changes) landed change\(b.changes == 1 ? "" : "s")") }
+            for b in report.bots { out.append("- \(TextEscaping.markdown(b.name)) \(TextEscaping.markdownEmail(b.email)): \(b.changes) landed change\(b.changes == 1 ? "" : "s")") }
         }
         out.append("")
         out.append("## Landed changes")
@@ -61,7 +61,7 @@ public struct MarkdownReporter: Sendable {
         out.append("|---|---|---:|---|---|---:|---:|---:|---:|---|---|")
         for pr in report.pullRequests {
             out.append(
-                "| `\(pr.commit.prefix(12))` | \(pr.kind) | \(pr.number.map(String.init) ?? "") | \(cell(pr.author)) | \(cell(pr.group)) | \(pr.additions) | \(pr.deletions) | \(pr.countedAdditions) | \(pr.countedDeletions) | \(pr.landedAt.prefix(10)) | \(cell(pr.title)) |"
+                "| `\(pr.commit.prefix(12))` | \(pr.kind) | \(pr.number.map(String.init) ?? "") | \(TextEscaping.markdownIdentity(pr.author)) | \(TextEscaping.markdown(pr.group)) | \(pr.additions) | \(pr.deletions) | \(pr.countedAdditions) | \(pr.countedDeletions) | \(pr.landedAt.prefix(10)) | \(TextEscaping.markdown(pr.title)) |"
             )
         }
         if !report.notes.isEmpty {

@@ -10,15 +10,15 @@ public struct TerminalReporter: Sendable {
 
     public func render(_ report: Report) -> String {
         var out: [String] = []
-        out.append(paint("Yardstick \(report.tool.version) — \(report.repository.path)", "1"))
+        out.append(paint("Yardstick \(report.tool.version) — \(TextEscaping.terminal(report.repository.path))", "1"))
         let head = String(report.repository.head.prefix(12))
-        var scope = "branch \(report.repository.branch) at \(head), \(report.pullRequests.count) landed changes"
+        var scope = "branch \(TextEscaping.terminal(report.repository.branch)) at \(head), \(report.pullRequests.count) landed changes"
         if let p = report.period { scope += ", \(p.from.prefix(10)) … \(p.to.prefix(10))" }
         out.append(scope)
-        out.append("config: \(report.options.config ?? "none (groups by e-mail domain)")")
+        out.append("config: \(report.options.config.map { TextEscaping.terminal($0) } ?? "none (groups by e-mail domain)")")
         for group in report.groups {
             out.append("")
-            out.append(paint("\(group.name) — \(Wording.summary(group))", "1"))
+            out.append(paint("\(TextEscaping.terminal(group.name)) — \(Wording.summary(group))", "1"))
             var table = TextTable(header: ["Metric", "Value", "Aggregator", "Source", "Benchmark", "Better"])
             var unmeasured: [String] = []
             for (key, m) in Wording.orderedMetrics(group) {
@@ -44,7 +44,7 @@ public struct TerminalReporter: Sendable {
         }
         if !report.bots.isEmpty {
             out.append("")
-            out.append("Bots set apart: " + report.bots.map { "\($0.name) <\($0.email)> (\($0.changes))" }.joined(separator: ", "))
+            out.append("Bots set apart: " + report.bots.map { "\(TextEscaping.terminal($0.name)) <\(TextEscaping.terminal($0.email))> (\($0.changes))" }.joined(separator: ", "))
         }
         let needs = Wording.unmeasuredNeeds(report)
         if !needs.isEmpty {

@@ -46,6 +46,7 @@ public struct YardstickConfiguration: Sendable {
         }
         if let groupsNode = top["groups"] {
             var groups: [AuthorGroups.Group] = []
+            var names = Set<String>()  // a set, not a search of `groups`: a configuration may name 100,000s of groups
             for (i, g) in try reader.sequence(groupsNode, path: "groups").enumerated() {
                 let path = "groups[\(i)]"
                 let fields = try reader.mapping(
@@ -57,7 +58,7 @@ public struct YardstickConfiguration: Sendable {
                 guard !name.isEmpty, name != AuthorGroups.unassigned, name != "bots" else {
                     throw ConfigError(file: file, line: nameNode.mark?.line, message: "\(path).name '\(name)' is empty or reserved")
                 }
-                if groups.contains(where: { $0.name == name }) {
+                guard names.insert(name).inserted else {
                     throw ConfigError(file: file, line: nameNode.mark?.line, message: "group '\(name)' is defined twice")
                 }
                 var regexes: [RegexPattern] = []

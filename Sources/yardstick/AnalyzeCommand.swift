@@ -23,6 +23,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         try Frontend.run {
+            if output == nil { try Terminal.requireStandardOutput() }
             let frontend = try Frontend(options: repository)
             let sink = try output.map { try OutputFile(path: $0) }
             let analysis = frontend.analysis(window: window?.timeWindow)

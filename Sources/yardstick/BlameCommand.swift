@@ -1,6 +1,7 @@
 import ArgumentParser
 import HistoryMining
 import HistoryModel
+import MetricsReporting
 import YardstickAnalysis
 
 struct BlameCommand: ParsableCommand {
@@ -27,12 +28,17 @@ struct BlameCommand: ParsableCommand {
 
     func run() throws {
         try Frontend.run {
+            try Terminal.requireStandardOutput()
             let blame = LineBlame(
                 path: repo ?? ".", options: MiningOptions(branch: at, workers: workers, searchParents: repo == nil))
             var out = ""
             for file in try blame.blame(paths, revision: at ?? "HEAD") {
+                // One line per source line whatever the path and text hold: the path C-quoted when it has a
+                // control character, `"` or `\`, the text with its control characters but tabs escaped.
+                let shownPath = TextEscaping.quotedPath(file.path)
                 for (i, line) in file.lines.enumerated() {
-                    out += "\(line.commit?.hex ?? String(repeating: "0", count: 40)) \(file.path) \(i + 1)) \(line.text)\n"
+                    let id = line.commit?.hex ?? String(repeating: "0", count: 40)
+                    out += "\(id) \(shownPath) \(i + 1)) \(TextEscaping.terminal(String(line.text), keepingTabs: true))\n"
                 }
             }
             try Terminal.writeStdout(out)

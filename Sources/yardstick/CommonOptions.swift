@@ -34,5 +34,10 @@ struct RepositoryOptions: ParsableArguments {
         if let until, Frontend.parseDate(until, endOfDay: true) == nil {
             throw ValidationError("--until '\(until)' is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
         }
+        if let since, let until, let from = Frontend.parseDate(since, endOfDay: false),
+            let to = Frontend.parseDate(until, endOfDay: true), from > to
+        {
+            throw ValidationError("--since '\(since)' is after --until '\(until)': the window is empty")
+        }
     }
 }

@@ -4,6 +4,7 @@ import HistoryMetrics
 import HistoryMining
 import YardstickAnalysis
 import HistoryModel
+import MetricsReporting
 import ReportContract
 import Synchronization
 import YardstickConfig
@@ -53,7 +54,7 @@ struct Frontend {
         printTimings(history.mined.timings)
         if !history.mined.shallowBoundaries.isEmpty {
             Terminal.writeStderr(
-                "warning: \(options.path) is a shallow clone; history stops at \(history.mined.shallowBoundaries.count) boundary commit(s) and older changes are missing\n"
+                "warning: \(TextEscaping.terminal(options.path)) is a shallow clone; history stops at \(history.mined.shallowBoundaries.count) boundary commit(s) and older changes are missing\n"
             )
         }
         return history
@@ -84,7 +85,8 @@ struct Frontend {
         } catch let error as ExitCode {
             throw error
         } catch {
-            Terminal.writeStderr("error: \(error)\n")
+            // One line, whatever the message quotes (ref names, paths, configuration values).
+            Terminal.writeStderr("error: \(TextEscaping.terminal("\(error)"))\n")
             throw ExitCode(1)
         }
     }

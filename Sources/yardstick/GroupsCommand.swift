@@ -1,5 +1,6 @@
 import ArgumentParser
 import HistoryMetrics
+import MetricsReporting
 import YardstickAnalysis
 
 struct GroupsCommand: ParsableCommand {
@@ -15,9 +16,10 @@ struct GroupsCommand: ParsableCommand {
 
     func run() throws {
         try Frontend.run {
+            try Terminal.requireStandardOutput()
             let frontend = try Frontend(options: repository)
             let listing = try frontend.groupListing()
-            try Terminal.writeStdout(json ? listing.json() : listing.table())
+            try Terminal.writeStdout(json ? listing.json() : listing.table(escaping: { TextEscaping.terminal($0) }))
         }
     }
 }

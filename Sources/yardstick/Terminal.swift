@@ -8,12 +8,36 @@
 enum Terminal {
     static func isTTY(fd: Int32) -> Bool { isatty(fd) == 1 }
 
+    /// Whether standard output was closed when the process started (then descriptor 1 is `/dev/null`).
+    nonisolated(unsafe) private(set) static var standardOutputWasClosed = false
+
+    /// Opens `/dev/null` on each of descriptors 0, 1 and 2 that is closed, so that no file opened later
+    /// (a repository file, the report's temporary file) takes its number; notes a closed standard output.
+    static func holdClosedStandardStreams() {
+        for fd in Int32(0)...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            if fd == 1 { standardOutputWasClosed = true }
+            let null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if null >= 0 && null != fd {
+                dup2(null, fd)
+                close(null)
+            }
+        }
+    }
+
+    /// Fails at once when standard output is closed, before any work.
+    static func requireStandardOutput() throws {
+        if standardOutputWasClosed { throw stdoutFailure(EBADF) }
+    }
+
+    private static func stdoutFailure(_ code: Int32) -> CLIError {
+        CLIError("cannot write the report to standard output: \(String(cString: strerror(code)))")
+    }
+
     /// Writes all of `s` to standard output, retrying interrupted writes.
     /// - Throws: `CLIError` when standard output cannot take it (closed pipe, full disk).
     static func writeStdout(_ s: String) throws {
-        if let failure = writeAll(s, to: 1) {
-            throw CLIError("standard output: cannot write the report: \(String(cString: strerror(failure)))")
-        }
+        try requireStandardOutput()
+        if let failure = writeAll(s, to: 1) { throw stdoutFailure(failure) }
     }
 
     /// Writes all of `s` to `fd` from the string's own bytes, retrying interrupted and short writes; the

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import MetricsReporting
 
 @main
 struct Yardstick: ParsableCommand {
@@ -15,4 +17,38 @@ struct Yardstick: ParsableCommand {
         subcommands: [AnalyzeCommand.self, GroupsCommand.self, BlameCommand.self],
         defaultSubcommand: AnalyzeCommand.self
     )
+
+    /// Runs the command. Standard streams closed at start are noted and their descriptors held on
+    /// `/dev/null` (so no file opened later takes descriptor 1 and receives the report); a usage error is
+    /// one line: `error: <what is wrong>; see 'yardstick <command> --help'`, exit status 64.
+    static func main() {
+        Terminal.holdClosedStandardStreams()
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exitWithUsageLine(error)
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch {
+            exitWithUsageLine(error)
+        }
+        Self.exit()
+    }
+
+    private static func exitWithUsageLine(_ error: any Error) -> Never {
+        guard !(error is ExitCode), exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
+        let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
+        let full = fullMessage(for: error)
+        var hint = "see 'yardstick --help'"
+        if let start = full.range(of: "See '"), let end = full[start.upperBound...].firstIndex(of: "'") {
+            hint = "see '" + full[start.upperBound..<end] + "'"
+        }
+        var text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+        while text.hasSuffix(".") || text.hasSuffix(" ") { text.removeLast() }
+        Terminal.writeStderr("error: \(TextEscaping.terminal(text)); \(hint)\n")
+        Terminal.exitNow(ExitCode.validationFailure.rawValue)
+    }
 }

@@ -234,7 +234,26 @@ struct YardstickConfigurationTests {
             name: "top level is a list", yaml: "- name: core\n", line: 1, message: "configuration must be a mapping of keys to values"),
         ErrorCase(
             name: "top level is a scalar", yaml: "hello\n", line: 1, message: "configuration must be a mapping of keys to values"),
+        // Time zones are validated: an IANA name or ±HH:MM exactly (docs/configuration.md).
+        ErrorCase(
+            name: "offset without a colon", yaml: "groups:\n  - name: core\n    timezone: '+0530'\n", line: 3,
+            message: "groups[0].timezone '+0530' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)"),
+        ErrorCase(
+            name: "offset in hours only", yaml: "groups:\n  - name: core\n    timezone: '+05'\n", line: 3,
+            message: "groups[0].timezone '+05' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)"),
+        ErrorCase(
+            name: "misspelt zone name", yaml: "groups:\n  - name: core\n    timezone: Asia/Kolkatta\n", line: 3,
+            message: "groups[0].timezone 'Asia/Kolkatta' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)"),
+        ErrorCase(
+            name: "offset past +14:00", yaml: "groups:\n  - name: core\n    timezone: '+15:00'\n", line: 3,
+            message: "groups[0].timezone '+15:00' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)"),
     ]
+
+    @Test(arguments: ["+05:30", "-03:00", "+00:00", "UTC", "Asia/Kolkata", "America/Argentina/Buenos_Aires"])
+    func acceptedTimeZones(_ zone: String) throws {
+        let config = try YardstickConfiguration.parse("groups:\n  - name: core\n    timezone: '\(zone)'\n", file: "y.yml")
+        #expect(config.groups.groups.first?.timeZone == zone)
+    }
 
     @Test(arguments: errorCases)
     func errorsNameFileLineAndProblem(_ c: ErrorCase) throws {
