@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // The system libgit2 (Debian: libgit2-dev). Only GitBridge imports it.
@@ -31,6 +32,11 @@ let package = Package(
         .target(name: "HistoryMining", dependencies: ["GitBridge", "HistoryModel"]),
         // Pure metric calculators over records.
         .target(name: "HistoryMetrics", dependencies: ["HistoryModel"]),
+        // Build, coverage and review exports: parsers and pure joins/calculators (ADR 0015, docs/imports.md).
+        .target(
+            name: "EvidenceImport",
+            dependencies: ["HistoryModel", .product(name: "SwiftCSV", package: "SwiftCSV")]
+        ),
         // yardstick.yml parsing into metric rules.
         .target(
             name: "YardstickConfig",
@@ -65,6 +71,9 @@ let package = Package(
             dependencies: ["YardstickAnalysis", "HistoryMetrics", "HistoryMining", "HistoryModel", "YardstickConfig", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"], exclude: ["Fixtures"]
+        ),
     ]
 )
 

@@ -1,0 +1,238 @@
+internal import Foundation
+#if canImport(FoundationXML)
+internal import FoundationXML
+#endif
+
+/// Line coverage of one source file as a report names it.
+public struct FileCoverage: Sendable, Equatable {
+    public var path: String
+    /// Hits per instrumented line (1-based line number → execution count).
+    public var lines: [Int: Int64]
+    /// For reports without per-line data (llvm-cov's JSON export): instrumented and covered line counts.
+    public var summary: (count: Int, covered: Int)?
+
+    public init(path: String, lines: [Int: Int64] = [:], summary: (count: Int, covered: Int)? = nil) {
+        self.path = path
+        self.lines = lines
+        self.summary = summary
+    }
+
+    public static func == (a: FileCoverage, b: FileCoverage) -> Bool {
+        a.path == b.path && a.lines == b.lines && a.summary?.count == b.summary?.count && a.summary?.covered == b.summary?.covered
+    }
+
+    public var instrumented: Int { summary?.count ?? lines.count }
+    public var covered: Int { summary?.covered ?? lines.values.filter { $0 > 0 }.count }
+}
+
+public enum CoverageFormat: String, Sendable, CaseIterable {
+    case lcov, cobertura
+    case llvmCov = "llvm-cov"
+}
+
+public enum CoverageImport {
+    /// Reads one coverage report. Format from content unless `format` is given.
+    public static func read(_ path: String, format: CoverageFormat? = nil) throws -> [FileCoverage] {
+        let chosen: CoverageFormat
+        if let format {
+            chosen = format
+        } else {
+            let bytes = try head(path)
+            let text = String(decoding: bytes, as: UTF8.self).drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+            if text.hasPrefix("<") {
+                chosen = .cobertura
+            } else if text.hasPrefix("{") {
+                chosen = .llvmCov
+            } else if text.isEmpty {
+                throw ImportError(file: path, "empty file")
+            } else {
+                chosen = .lcov
+            }
+        }
+        switch chosen {
+        case .lcov: return try lcov(path)
+        case .cobertura: return try cobertura(path)
+        case .llvmCov: return try llvmCov(path)
+        }
+    }
+
+    /// Merges reports: a file named twice (several reports, or an `SF` repeated) has its hits summed.
+    public static func merge(_ reports: [[FileCoverage]]) -> [FileCoverage] {
+        var byPath: [String: FileCoverage] = [:]
+        var order: [String] = []
+        for file in reports.joined() {
+            if var existing = byPath[file.path] {
+                for (line, hits) in file.lines { existing.lines[line, default: 0] &+= hits }
+                if let s = file.summary {
+                    existing.summary = (max(existing.summary?.count ?? 0, s.count), max(existing.summary?.covered ?? 0, s.covered))
+                }
+                byPath[file.path] = existing
+            } else {
+                byPath[file.path] = file
+                order.append(file.path)
+            }
+        }
+        return order.sorted().compactMap { byPath[$0] }
+    }
+
+    /// lcov tracefile, streamed line by line. Only `SF`, `DA` and `end_of_record` carry line coverage; the
+    /// other records (`TN`, `FN*`, `FNL`, `FNA`, `BR*`, `MCDC`, `LF`, `LH`, comments) are accepted and unused.
+    static func lcov(_ path: String) throws -> [FileCoverage] {
+        var out: [FileCoverage] = []
+        var current: FileCoverage?
+        try LineReader(path: path).forEach { line, number in
+            func fail(_ m: String) -> ImportError { ImportError(file: path, location: "line \(number)", m) }
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty || text.hasPrefix("#") { return }
+            if text == "end_of_record" {
+                guard let c = current else { throw fail("end_of_record without SF") }
+                out.append(c)
+                current = nil
+                return
+            }
+            guard let colon = text.firstIndex(of: ":") else { throw fail("malformed lcov record \"\(text.prefix(40))\"") }
+            let key = text[..<colon]
+            let value = text[text.index(after: colon)...]
+            switch key {
+            case "SF":
+                if current != nil { throw fail("SF before the previous file's end_of_record") }
+                guard !value.isEmpty else { throw fail("SF without a path") }
+                current = FileCoverage(path: String(value))
+            case "DA":
+                guard current != nil else { throw fail("DA outside a file record") }
+                let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+                guard parts.count >= 2, let n = Int(parts[0]), n > 0 else { throw fail("malformed DA \"\(value)\"") }
+                let hits: Int64
+                if let h = Int64(parts[1]) {
+                    hits = h
+                } else if let d = Double(parts[1]), d.isFinite {
+                    hits = d >= 9.2e18 ? Int64.max : Int64(d)  // some tools write big counts in float form
+                } else {
+                    throw fail("malformed DA \"\(value)\"")
+                }
+                guard hits >= 0 else { throw fail("negative count in DA \"\(value)\"") }
+                current?.lines[n, default: 0] &+= hits
+            default:
+                guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                    throw fail("malformed lcov record \"\(text.prefix(40))\"")
+                }
+            }
+        }
+        if current != nil { throw ImportError(file: path, "the last file record has no end_of_record (truncated?)") }
+        return out
+    }
+
+    /// Cobertura XML, streamed with Foundation's SAX parser (`XMLParser` over an input stream). File paths
+    /// are `<source>/<class filename>` with the first `<source>`, or the filename alone.
+    static func cobertura(_ path: String) throws -> [FileCoverage] {
+        guard let stream = InputStream(fileAtPath: path) else {
+            throw ImportError(file: path, "cannot read the file (missing or unreadable)")
+        }
+        let delegate = CoberturaDelegate(file: path)
+        let parser = XMLParser(stream: stream)
+        parser.delegate = delegate
+        let ok = parser.parse()
+        if let e = delegate.error { throw e }
+        if !ok {
+            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "parse error"
+            throw ImportError(file: path, location: "line \(parser.lineNumber)", "malformed XML (\(reason))")
+        }
+        guard delegate.sawRoot else { throw ImportError(file: path, "not a Cobertura report (no <coverage> element)") }
+        return delegate.files.map { f in
+            var f = f
+            if let base = delegate.sources.first, !base.isEmpty, !f.path.hasPrefix("/") {
+                f.path = base.hasSuffix("/") ? base + f.path : base + "/" + f.path
+            }
+            return f
+        }
+    }
+
+    /// llvm-cov's JSON export (`llvm-cov export -format=text`), read whole: per file `summary.lines`.
+    static func llvmCov(_ path: String) throws -> [FileCoverage] {
+        let value = try JSONInput.load(try readWhole(path), file: path)
+        guard let top = value as? [String: Any], let type = top["type"] as? String, type.hasPrefix("llvm.coverage.json.export"),
+            let data = top["data"] as? [Any]
+        else { throw ImportError(file: path, "not an llvm-cov JSON export (no \"type\": \"llvm.coverage.json.export\" with \"data\")") }
+        var out: [FileCoverage] = []
+        for (i, export) in data.enumerated() {
+            guard let e = export as? [String: Any] else { throw ImportError(file: path, location: "data[\(i)]", "not an object") }
+            let r = Record(object: e, file: path, location: "data[\(i)]")
+            for f in try r.records("files") {
+                let name = try f.string("filename")
+                guard let summary = try f.object("summary"), let lines = try summary.object("lines") else {
+                    throw f.fail("file \"\(name)\" has no summary.lines")
+                }
+                let count = try lines.int("count")
+                let covered = try lines.int("covered")
+                guard count >= 0, covered >= 0, covered <= count else { throw f.fail("summary.lines of \"\(name)\" is inconsistent") }
+                out.append(FileCoverage(path: name, summary: (Int(count), Int(covered))))
+            }
+        }
+        return out
+    }
+}
+
+final class CoberturaDelegate: NSObject, XMLParserDelegate {
+    let file: String
+    var files: [FileCoverage] = []
+    var sources: [String] = []
+    var error: ImportError?
+    var sawRoot = false
+    private var inSource = false
+    private var sourceText = ""
+    private var current: FileCoverage?
+    private var depthInMethods = 0
+
+    init(file: String) { self.file = file }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        switch name {
+        case "coverage": sawRoot = true
+        case "source":
+            inSource = true
+            sourceText = ""
+        case "class":
+            guard let filename = attributes["filename"], !filename.isEmpty else {
+                fail(parser, "<class> without a filename")
+                return
+            }
+            current = FileCoverage(path: filename)
+        case "methods": depthInMethods += 1
+        case "line":
+            // Method bodies repeat the class's lines: count each line once, from the class's own <lines>.
+            guard depthInMethods == 0, current != nil else { return }
+            guard let n = attributes["number"].flatMap({ Int($0) }), n > 0 else {
+                fail(parser, "<line> without a positive number")
+                return
+            }
+            guard let hits = attributes["hits"].flatMap({ Int64($0) }), hits >= 0 else {
+                fail(parser, "<line number=\"\(n)\"> without a valid hits count")
+                return
+            }
+            current?.lines[n, default: 0] &+= hits
+        default: break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if inSource { sourceText += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        switch name {
+        case "source":
+            inSource = false
+            sources.append(sourceText.trimmingCharacters(in: .whitespacesAndNewlines))
+        case "class":
+            if let c = current { files.append(c) }
+            current = nil
+        case "methods": depthInMethods -= 1
+        default: break
+        }
+    }
+
+    private func fail(_ parser: XMLParser, _ message: String) {
+        if error == nil { error = ImportError(file: file, location: "line \(parser.lineNumber)", message) }
+        parser.abortParsing()
+    }
+}
