@@ -297,7 +297,7 @@ enum CSVFields {
 /// Build results recorded in git itself.
 public enum GitBuildEvidence {
     /// The trailer keys read as build results (case-insensitive).
-    public static let trailerKeys = ["tryBot-result", "luci-trybot-result"]
+    public static let trailerKeys = ["trybot-result", "luci-trybot-result"]
 
     /// Results from trailers such as `TryBot-Result: +1` / `LUCI-TryBot-Result: -1` (Gerrit/LUCI votes: a
     /// positive vote is a success, a negative one a failure, 0 `other`).

@@ -134,8 +134,21 @@ public enum CoverageImport {
         let ok = parser.parse()
         if let e = delegate.error { throw e }
         if !ok {
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "parse error"
+            let code = parser.parserError.map { ($0 as NSError).code } ?? 0
+            let reason: String
+            switch code {
+            case 4, 5: reason = "no document, or content after the root element"
+            case 73: reason = "expected '>'"
+            case 76: reason = "an end tag does not match its start tag"
+            case 77: reason = "the document ends inside an element (truncated?)"
+            case 9: reason = "not valid UTF-8"
+            default: reason = "libxml2 error \(code)"
+            }
             throw ImportError(file: path, location: "line \(parser.lineNumber)", "malformed XML (\(reason))")
+        }
+        if let open = delegate.open.last {
+            // Foundation's stream parser can finish a truncated document without an error: check it closed.
+            throw ImportError(file: path, location: "line \(parser.lineNumber)", "malformed XML (the document ends inside <\(open)> (truncated?))")
         }
         guard delegate.sawRoot else { throw ImportError(file: path, "not a Cobertura report (no <coverage> element)") }
         return delegate.files.map { f in
@@ -182,10 +195,13 @@ final class CoberturaDelegate: NSObject, XMLParserDelegate {
     private var sourceText = ""
     private var current: FileCoverage?
     private var depthInMethods = 0
+    /// Elements opened and not yet closed.
+    var open: [String] = []
 
     init(file: String) { self.file = file }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        open.append(name)
         switch name {
         case "coverage": sawRoot = true
         case "source":
@@ -219,6 +235,7 @@ final class CoberturaDelegate: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if !open.isEmpty { open.removeLast() }
         switch name {
         case "source":
             inSource = false

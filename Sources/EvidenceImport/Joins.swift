@@ -60,6 +60,8 @@ public struct BuildJoin: Sendable, Equatable {
     public var unmatched = 0
     /// Builds whose record names no commit (a Jenkins build without git data).
     public var withoutCommit = 0
+
+    public init() {}
 }
 
 public struct BuildTally: Sendable, Equatable {
@@ -238,6 +240,14 @@ public enum Evidence {
         public var reviewers: Int
         /// Distinct approvers (GitHub `APPROVED`, GitLab approval notes, Gerrit `Code-Review+2`).
         public var approvals: Int
+
+        public init(turnaroundHours: Double?, negativeSpan: Bool, comments: Int, reviewers: Int, approvals: Int) {
+            self.turnaroundHours = turnaroundHours
+            self.negativeSpan = negativeSpan
+            self.comments = comments
+            self.reviewers = reviewers
+            self.approvals = approvals
+        }
     }
 
     public static func figures(_ pr: PullRequestReview) -> ReviewFigures {
@@ -265,6 +275,8 @@ public enum Evidence {
         public var records = 0
         /// Pull requests that match no analysed change (not merged, another branch, outside the range).
         public var unmatched = 0
+
+        public init() {}
     }
 
     /// Joins pull requests to changes by landed commit first, else by number. Two records that reach one

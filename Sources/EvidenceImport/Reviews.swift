@@ -103,13 +103,18 @@ public enum ReviewImport {
 
     /// Reads one review export. Format from content unless `format` is given.
     public static func read(_ path: String, format: ReviewFormat? = nil) throws -> [PullRequestReview] {
+        try readWithFormat(path, format: format).records
+    }
+
+    /// Reads one review export and says which format it was (GitHub and GitLab numbers are merged apart).
+    public static func readWithFormat(_ path: String, format: ReviewFormat? = nil) throws -> (format: ReviewFormat, records: [PullRequestReview]) {
         let value = try JSONInput.load(try readWhole(path), file: path)
         guard let chosen = format ?? detect(json: value) else {
             throw ImportError(
                 file: path,
                 "not a known review export (expected gh pr list JSON, GitHub REST pulls/reviews/comments or GitLab merge requests/notes)")
         }
-        return try parse(json: value, format: chosen, file: path)
+        return (chosen, try parse(json: value, format: chosen, file: path))
     }
 
     public static func detect(json: Any) -> ReviewFormat? {
