@@ -43,13 +43,17 @@ let package = Package(
             dependencies: ["HistoryMetrics", "HistoryModel", .product(name: "Yams", package: "Yams")]
         ),
         // The analysis pipeline: mining → classification → fix tracing → metrics.
-        .target(name: "YardstickAnalysis", dependencies: ["HistoryMining", "HistoryMetrics", "HistoryModel", "YardstickConfig"]),
+        .target(
+            name: "YardstickAnalysis",
+            dependencies: ["EvidenceImport", "GitBridge", "HistoryMining", "HistoryMetrics", "HistoryModel", "YardstickConfig"]
+        ),
         // Pure reporters over metrics.
         .target(name: "MetricsReporting", dependencies: ["HistoryMetrics", "HistoryModel"]),
         .executableTarget(
             name: "yardstick",
             dependencies: [
-                "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "YardstickConfig", "YardstickAnalysis",
+                "EvidenceImport", "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "YardstickConfig",
+                "YardstickAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

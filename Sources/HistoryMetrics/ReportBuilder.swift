@@ -436,3 +436,25 @@ public struct ReportBuilder: Sendable {
             source: source, betterDirection: row?.better, benchmark: benchmark, details: details, needs: needs)
     }
 }
+
+extension ReportBuilder {
+    /// A metric measured from an import (source `import`), placed against its benchmark row when it has one.
+    /// Imports (docs/imports.md) add and replace metrics through this after the report is built.
+    public static func imported(
+        _ key: String, title: String, value: Double?, unit: String, aggregator: String, better: BetterDirection?,
+        details: [String: Double]
+    ) -> Report.Metric {
+        ReportBuilder(groups: AuthorGroups(), exclusions: ExclusionPolicy(), delivery: DeliveryOptions(), forgeCommitterEmails: [])
+            .benchmarked(key, title: title, value: value, aggregator: aggregator, source: .imported, details: details)
+            .with(unit: BenchmarkRow.row(key) == nil ? unit : nil, better: BenchmarkRow.row(key) == nil ? better : nil)
+    }
+}
+
+extension Report.Metric {
+    fileprivate func with(unit: String?, better: BetterDirection?) -> Report.Metric {
+        var m = self
+        if let unit { m.unit = unit }
+        if let better { m.betterDirection = better }
+        return m
+    }
+}
