@@ -4,9 +4,10 @@
 Generates, against the repository's own commit ids (`git rev-list`), 100,000 build records (60,000 in the plain
 CSV, 40,000 as `gh run list` JSON, with re-runs, every outcome, duplicates and commits outside the analysed
 line), a 300,000-line lcov tracefile over the C sources at HEAD (line numbers within each file, from
-`git grep -c`), and 5,000 merged pull requests as `gh pr list` JSON (merge commits of the first-parent line,
-with reviews, comments and bots). Then runs `yardstick analyze REPO --format json` without and with them,
-alternately, N times each, and prints the median wall times, their difference and the peak memory (max RSS).
+`git grep -c`), and 5,000 pull requests as `gh pr list` JSON (one per merge commit of the first-parent line,
+with reviews, comments and bots; when the line has fewer merges, the rest are PRs that landed nowhere). Then runs `yardstick analyze REPO --format json` without and with them,
+alternately, N times each, and prints the median wall and CPU (user + system) times, their differences and
+the peak memory (max RSS). On a shared machine the wall times stretch with the load; the CPU times do not.
 The generated files are deterministic (fixed seed). Usage:
 
     Scripts/import-benchmark.py REPO [--runs N] [--yardstick PATH] [--keep DIR]
@@ -29,7 +30,7 @@ def git(repo, *args):
 
 
 def run(cmd):
-    """Runs cmd; returns (wall seconds, max RSS in MiB, standard output)."""
+    """Runs cmd; returns (wall seconds, CPU seconds (user + system), max RSS in MiB, standard output)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err)
@@ -40,7 +41,7 @@ def run(cmd):
         err.seek(0)
         if proc.returncode != 0:
             sys.exit(f"import-benchmark: {' '.join(cmd)} exited {proc.returncode}: {err.read().decode(errors='replace').strip()}")
-        return wall, usage.ru_maxrss / 1024.0, out.read()
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, out.read()
 
 
 def iso(seconds):
@@ -63,7 +64,8 @@ def generate(repo, folder, rng):
         sha, t = rng.choice(commits) if pick < 0.8 else (rng.choice(others), 1_500_000_000)
         if pick > 0.97:
             sha = "%040x" % rng.getrandbits(160)
-        row = f"{sha},{rng.choice(outcomes_csv)},{iso(t + 60)},{iso(t + 900)},{rng.choice(['ci', 'nightly', 'asan'])}"
+        start = t + rng.randint(60, 86_400)
+        row = f"{sha},{rng.choice(outcomes_csv)},{iso(start)},{iso(start + 900)},{rng.choice(['ci', 'nightly', 'asan'])}"
         rows.append(row)
         if rng.random() < 0.01 and len(rows) < 60_001:
             rows.append(row)
@@ -90,20 +92,19 @@ def generate(repo, folder, rng):
             counts.append((path, int(n)))
     lines = []
     i = 0
-    while len(lines) < 300_000:
+    target = 300_000
+    while target - len(lines) >= 4:  # SF, at least one DA, LF, end_of_record
         path, n = counts[i % len(counts)]
         i += 1
-        lines.append(f"SF:/home/ci/build/{path}")
-        body = []
-        for number in range(1, n + 1, 2):
-            if len(lines) + len(body) >= 299_997:
-                break
-            body.append(f"DA:{number},{rng.choice([0, 0, 1, 3, 12, 40])}")
-        lines += body
-        lines.append(f"LF:{len(body)}")
-        lines.append("end_of_record")
+        room = target - len(lines) - 3
+        body = [f"DA:{number},{rng.choice([0, 0, 1, 3, 12, 40])}" for number in range(1, n + 1, 2)][:room]
+        lines += [f"SF:/home/ci/build/{path}"] + body + [f"LF:{len(body)}", "end_of_record"]
+    # Fill the last lines with summary records lcov writes anyway, inside the last file record.
+    filler = ["FNF:0", "FNH:0", "BRF:0"][: target - len(lines)]
+    lines[-1:-1] = filler
+    assert len(lines) == target
     with open(os.path.join(folder, "coverage.info"), "w") as f:
-        f.write("\n".join(lines[:300_000]) + "\n")
+        f.write("\n".join(lines) + "\n")
 
     # 5,000 merged pull requests joined by merge commit.
     people = ["ada", "bo", "cy", "dee", "eli", "fay", "gus", "hal"]
@@ -150,20 +151,25 @@ def main():
     base = [yardstick, "analyze", args.repo, "--format", "json"]
     imports = base + ["--builds", os.path.join(folder, "builds.csv"), os.path.join(folder, "runs.json"),
                       "--coverage", os.path.join(folder, "coverage.info"), "--reviews", os.path.join(folder, "prs.json")]
-    plain, loaded, rss_plain, rss_loaded = [], [], [], []
+    plain, loaded, cpu_plain, cpu_loaded, rss_plain, rss_loaded = [], [], [], [], [], []
+    load = os.getloadavg()[0]
     for _ in range(args.runs):
-        w, rss, out_plain = run(base)
+        w, c, rss, out_plain = run(base)
         plain.append(w)
+        cpu_plain.append(c)
         rss_plain.append(rss)
-        w, rss, out_loaded = run(imports)
+        w, c, rss, out_loaded = run(imports)
         loaded.append(w)
+        cpu_loaded.append(c)
         rss_loaded.append(rss)
     report = json.loads(out_loaded)
     notes = [n for n in report["notes"] if "imported" in n]
     a, b = statistics.median(plain), statistics.median(loaded)
-    print(f"analyze without imports: median {a:.2f} s over {args.runs} runs ({', '.join(f'{x:.2f}' for x in plain)})")
-    print(f"analyze with imports:    median {b:.2f} s over {args.runs} runs ({', '.join(f'{x:.2f}' for x in loaded)})")
-    print(f"imports add: {b - a:.2f} s; peak memory {max(rss_plain):.0f} MiB without, {max(rss_loaded):.0f} MiB with")
+    ca, cb = statistics.median(cpu_plain), statistics.median(cpu_loaded)
+    print(f"load average before the runs: {load:.1f} on {os.cpu_count()} cores (wall times stretch with it; CPU times do not)")
+    print(f"analyze without imports: wall median {a:.2f} s ({', '.join(f'{x:.2f}' for x in plain)}), CPU median {ca:.2f} s")
+    print(f"analyze with imports:    wall median {b:.2f} s ({', '.join(f'{x:.2f}' for x in loaded)}), CPU median {cb:.2f} s")
+    print(f"imports add: {b - a:.2f} s wall, {cb - ca:.2f} s CPU; peak memory {max(rss_plain):.0f} MiB without, {max(rss_loaded):.0f} MiB with")
     for n in notes:
         print("note:", n)
     if not args.keep:

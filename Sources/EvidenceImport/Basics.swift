@@ -257,6 +257,16 @@ struct LineReader {
 
     /// Calls `body` with each line (without its `\n` or `\r\n`) and its 1-based number.
     func forEach(_ body: (Substring, Int) throws -> Void) throws {
+        try forEachBytes { bytes, number in
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw ImportError(file: path, location: "line \(number)", "not valid UTF-8")
+            }
+            try body(Substring(text), number)
+        }
+    }
+
+    /// The same over raw bytes, for readers that parse numbers without making strings.
+    func forEachBytes(_ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ImportError(file: path, "cannot read the file (missing or unreadable)")
         }
@@ -267,10 +277,7 @@ struct LineReader {
             number += 1
             var slice = bytes
             if slice.last == 0x0D { slice = slice.dropLast() }
-            guard let text = String(validating: slice, as: UTF8.self) else {
-                throw ImportError(file: path, location: "line \(number)", "not valid UTF-8")
-            }
-            try body(Substring(text), number)
+            try body(slice, number)
         }
         while true {
             let block = (try? handle.read(upToCount: 1 << 20)) ?? Data()

@@ -210,48 +210,39 @@ public enum BuildImport {
         }
     }
 
-    /// The plain CSV, streamed: blocks of whole lines are handed to SwiftCSV with the header in front, so a
-    /// large file is never held whole. Quoted fields may not span lines in this format (none of its
-    /// columns needs it); a line with an odd number of quotes is reported.
+    /// The plain CSV, streamed line by line, so a large file is never held whole. A line with quotes is
+    /// parsed by SwiftCSV (RFC 4180 quoting); a line without any is split at its commas, which is what
+    /// SwiftCSV would give for it, without its per-character cost. Quoted fields may not span lines in
+    /// this format (none of its columns needs it); a line with unbalanced quotes is reported.
     static func csv(_ path: String) throws -> [BuildRecord] {
         var header: String?
-        var columns: [String] = []
+        var columns = 0
         var out: [BuildRecord] = []
-        var block: [String] = []
-        var blockStart = 0
-        func flush() throws {
-            guard let header, !block.isEmpty else { return }
-            let parsed: CSV<Named>
-            do {
-                parsed = try CSV<Named>(string: header + "\n" + block.joined(separator: "\n"), delimiter: .comma, loadColumns: false)
-            } catch {
-                throw ImportError(file: path, location: "lines \(blockStart)–\(blockStart + block.count - 1)", "malformed CSV (\(error))")
+        func record(_ row: [String], line: Int, text: String) throws {
+            func fail(_ m: String) -> ImportError { ImportError(file: path, location: "line \(line)", m) }
+            // Columns: sha, status, started_at, finished_at[, pipeline] (the header was checked).
+            let sha = row[0]
+            guard let commit = ObjectID(hex: sha) ?? ObjectID(hex: sha.trimmingCharacters(in: .whitespaces)) else {
+                throw fail("sha is not a 40-digit commit id: \"\(sha)\"")
             }
-            for (i, row) in parsed.rows.enumerated() {
-                let line = blockStart + i
-                func fail(_ m: String) -> ImportError { ImportError(file: path, location: "line \(line)", m) }
-                guard let sha = row["sha"], let commit = ObjectID(hex: sha.trimmingCharacters(in: .whitespaces)) else {
-                    throw fail("sha is not a 40-digit commit id: \"\(row["sha"] ?? "")\"")
-                }
-                guard let status = row["status"], !status.isEmpty else { throw fail("missing status") }
-                var started: Int64?
-                if let s = row["started_at"], !s.isEmpty {
-                    guard let t = ImportTime.parse(s) else { throw fail("started_at is not an ISO 8601 time: \"\(s)\"") }
-                    started = t
-                }
-                if let s = row["finished_at"], !s.isEmpty, ImportTime.parse(s) == nil {
-                    throw fail("finished_at is not an ISO 8601 time: \"\(s)\"")
-                }
-                let pipeline = row["pipeline"] ?? ""
-                out.append(
-                    BuildRecord(
-                        key: "csv:\(commit.hex):\(pipeline):\(row["started_at"] ?? ""):\(status)", commit: commit,
-                        pipeline: pipeline, attempt: nil, outcome: plain(status), startedAt: started))
+            let status = row[1]
+            guard !status.isEmpty else { throw fail("missing status") }
+            var started: Int64?
+            if !row[2].isEmpty {
+                guard let t = ImportTime.parse(row[2]) else { throw fail("started_at is not an ISO 8601 time: \"\(row[2])\"") }
+                started = t
             }
-            block.removeAll(keepingCapacity: true)
+            if !row[3].isEmpty, ImportTime.parse(row[3]) == nil {
+                throw fail("finished_at is not an ISO 8601 time: \"\(row[3])\"")
+            }
+            // The same row twice is the same build: the row itself is its key.
+            out.append(
+                BuildRecord(
+                    key: "csv:" + text, commit: commit, pipeline: row.count > 4 ? row[4] : "", attempt: nil, outcome: plain(status),
+                    startedAt: started))
         }
         try LineReader(path: path).forEach { line, number in
-            if header == nil {
+            guard let header else {
                 let names = line.split(separator: ",", omittingEmptySubsequences: false).map {
                     $0.trimmingCharacters(in: .whitespaces).lowercased()
                 }
@@ -260,37 +251,49 @@ public enum BuildImport {
                 else {
                     throw ImportError(file: path, location: "line 1", "expected the header sha,status,started_at,finished_at[,pipeline]")
                 }
-                columns = names
+                columns = names.count
                 header = names.joined(separator: ",")
                 return
             }
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { return }
-            if line.utf8.lazy.filter({ $0 == UInt8(ascii: "\"") }).count % 2 != 0 {
+            if line.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+            let (fields, balanced) = CSVFields.count(line)
+            if !balanced {
                 throw ImportError(file: path, location: "line \(number)", "malformed CSV: unbalanced quote")
             }
-            let fields = CSVFields.count(line)
-            if fields != columns.count {
-                throw ImportError(file: path, location: "line \(number)", "malformed CSV: \(fields) fields, the header has \(columns.count)")
+            if fields != columns {
+                throw ImportError(file: path, location: "line \(number)", "malformed CSV: \(fields) fields, the header has \(columns)")
             }
-            if block.isEmpty { blockStart = number }
-            block.append(String(line))
-            if block.count >= 4096 { try flush() }
+            let text = String(line)
+            if !line.utf8.contains(UInt8(ascii: "\"")) {
+                try record(line.split(separator: ",", omittingEmptySubsequences: false).map(String.init), line: number, text: text)
+                return
+            }
+            let parsed: CSV<Enumerated>
+            do {
+                parsed = try CSV<Enumerated>(string: header + "\n" + text, delimiter: .comma, loadColumns: false)
+            } catch {
+                throw ImportError(file: path, location: "line \(number)", "malformed CSV (\(error))")
+            }
+            guard let row = parsed.rows.first, row.count == columns else {
+                throw ImportError(file: path, location: "line \(number)", "malformed CSV: quoted fields do not give \(columns) columns")
+            }
+            try record(row, line: number, text: text)
         }
         guard header != nil else { throw ImportError(file: path, "empty file") }
-        try flush()
         return out
     }
 }
 
 /// Field counting for one CSV line (quotes respected), so that a short or long row is reported by line.
 enum CSVFields {
-    static func count(_ line: Substring) -> Int {
+    /// The number of fields, and whether the quotes are balanced.
+    static func count(_ line: Substring) -> (fields: Int, balanced: Bool) {
         var n = 1
         var quoted = false
         for c in line.utf8 {
             if c == UInt8(ascii: "\"") { quoted.toggle() } else if c == UInt8(ascii: ","), !quoted { n += 1 }
         }
-        return n
+        return (n, !quoted)
     }
 }
 

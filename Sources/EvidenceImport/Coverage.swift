@@ -80,41 +80,62 @@ public enum CoverageImport {
     static func lcov(_ path: String) throws -> [FileCoverage] {
         var out: [FileCoverage] = []
         var current: FileCoverage?
-        try LineReader(path: path).forEach { line, number in
+        let endOfRecord = Array("end_of_record".utf8)
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        /// A non-negative decimal integer, or nil.
+        func integer(_ bytes: ArraySlice<UInt8>) -> Int64? {
+            guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+            var v: Int64 = 0
+            for b in bytes {
+                guard b >= 48 && b <= 57 else { return nil }
+                v = v * 10 + Int64(b - 48)
+            }
+            return v
+        }
+        try LineReader(path: path).forEachBytes { raw, number in
+            var text = raw
+            while let f = text.first, isBlank(f) { text = text.dropFirst() }
+            while let l = text.last, isBlank(l) { text = text.dropLast() }
+            func shown() -> String { String(decoding: text.prefix(40), as: UTF8.self) }
             func fail(_ m: String) -> ImportError { ImportError(file: path, location: "line \(number)", m) }
-            let text = line.trimmingCharacters(in: .whitespaces)
-            if text.isEmpty || text.hasPrefix("#") { return }
-            if text == "end_of_record" {
+            if text.isEmpty || text.first == UInt8(ascii: "#") { return }
+            if text.elementsEqual(endOfRecord) {
                 guard let c = current else { throw fail("end_of_record without SF") }
                 out.append(c)
                 current = nil
                 return
             }
-            guard let colon = text.firstIndex(of: ":") else { throw fail("malformed lcov record \"\(text.prefix(40))\"") }
+            guard let colon = text.firstIndex(of: UInt8(ascii: ":")) else { throw fail("malformed lcov record \"\(shown())\"") }
             let key = text[..<colon]
-            let value = text[text.index(after: colon)...]
-            switch key {
-            case "SF":
+            let value = text[(colon + 1)...]
+            if key.elementsEqual("DA".utf8) {
+                guard current != nil else { throw fail("DA outside a file record") }
+                let valueText = { String(decoding: value, as: UTF8.self) }
+                let comma = value.firstIndex(of: UInt8(ascii: ","))
+                guard let comma, let n = integer(value[..<comma]), n > 0, n <= Int64(Int32.max) else {
+                    throw fail("malformed DA \"\(valueText())\"")
+                }
+                var countBytes = value[(comma + 1)...]
+                if let second = countBytes.firstIndex(of: UInt8(ascii: ",")) { countBytes = countBytes[..<second] }  // checksum
+                let hits: Int64
+                if let h = integer(countBytes) {
+                    hits = h
+                } else if countBytes.first == UInt8(ascii: "-") {
+                    throw fail("negative count in DA \"\(valueText())\"")
+                } else if let d = Double(String(decoding: countBytes, as: UTF8.self)), d.isFinite, d >= 0 {
+                    hits = d >= 9.2e18 ? Int64.max : Int64(d)  // big counts in float form, or past 18 digits
+                } else {
+                    throw fail("malformed DA \"\(valueText())\"")
+                }
+                current?.lines[Int(n), default: 0] &+= hits
+            } else if key.elementsEqual("SF".utf8) {
                 if current != nil { throw fail("SF before the previous file's end_of_record") }
                 guard !value.isEmpty else { throw fail("SF without a path") }
-                current = FileCoverage(path: String(value))
-            case "DA":
-                guard current != nil else { throw fail("DA outside a file record") }
-                let parts = value.split(separator: ",", omittingEmptySubsequences: false)
-                guard parts.count >= 2, let n = Int(parts[0]), n > 0 else { throw fail("malformed DA \"\(value)\"") }
-                let hits: Int64
-                if let h = Int64(parts[1]) {
-                    hits = h
-                } else if let d = Double(parts[1]), d.isFinite {
-                    hits = d >= 9.2e18 ? Int64.max : Int64(d)  // some tools write big counts in float form
-                } else {
-                    throw fail("malformed DA \"\(value)\"")
-                }
-                guard hits >= 0 else { throw fail("negative count in DA \"\(value)\"") }
-                current?.lines[n, default: 0] &+= hits
-            default:
-                guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                    throw fail("malformed lcov record \"\(text.prefix(40))\"")
+                guard let name = String(validating: value, as: UTF8.self) else { throw fail("SF path is not valid UTF-8") }
+                current = FileCoverage(path: name)
+            } else {
+                guard key.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 }) else {
+                    throw fail("malformed lcov record \"\(shown())\"")
                 }
             }
         }

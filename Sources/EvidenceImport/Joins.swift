@@ -108,7 +108,12 @@ public enum Evidence {
     /// attempt 1 where the source counts attempts (none with attempt 1: unknown), else the earliest-started.
     public static func tally(_ builds: [BuildRecord]) -> BuildTally {
         var t = BuildTally()
-        var attempts: [String: [BuildRecord]] = [:]
+        struct Pipeline: Hashable {
+            var commit: ObjectID?
+            var pullRequest: Int?
+            var name: String
+        }
+        var attempts: [Pipeline: [BuildRecord]] = [:]
         for b in builds {
             switch b.outcome {
             case .success: t.success += 1
@@ -118,7 +123,7 @@ public enum Evidence {
             case .pending: t.pending += 1
             case .other: t.other += 1
             }
-            attempts["\(b.commit?.hex ?? "#\(b.pullRequest ?? 0)")\u{0}\(b.pipeline)", default: []].append(b)
+            attempts[Pipeline(commit: b.commit, pullRequest: b.commit == nil ? b.pullRequest : nil, name: b.pipeline), default: []].append(b)
         }
         for runs in attempts.values {
             let first: BuildRecord?

@@ -87,7 +87,12 @@ package struct Analysis: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         var report = builder(attributeFiles: history.mined.attributeFiles).build(i)
         if !imports.isEmpty {
-            try ImportedEvidence.apply(imports, to: &report, history: history, path: path, searchParents: mining.searchParents)
+            var last = DispatchTime.now().uptimeNanoseconds
+            try ImportedEvidence.apply(imports, to: &report, history: history, path: path, searchParents: mining.searchParents) { step in
+                let now = DispatchTime.now().uptimeNanoseconds
+                timingsBox.entries.withLock { $0.append((step, Double(now - last) / 1e9)) }
+                last = now
+            }
         }
         timingsBox.entries.withLock { $0.append(("report" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
         return report

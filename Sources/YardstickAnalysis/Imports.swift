@@ -34,7 +34,11 @@ package struct ImportRequest: Sendable, Equatable {
 /// Reads the imports, joins them to the report's landed changes and puts their metrics into each group
 /// (source `import`). The figures come from EvidenceImport's pure functions; this only gathers and places.
 enum ImportedEvidence {
-    static func apply(_ request: ImportRequest, to report: inout Report, history: LandedHistory, path: String, searchParents: Bool) throws {
+    /// `lap(step)` is called after each step, for `YARDSTICK_TIMINGS`.
+    static func apply(
+        _ request: ImportRequest, to report: inout Report, history: LandedHistory, path: String, searchParents: Bool,
+        lap: (String) -> Void = { _ in }
+    ) throws {
         let refs = report.pullRequests.map {
             ChangeRef(
                 commit: ObjectID(hex: $0.commit)!, commits: $0.commits.compactMap { ObjectID(hex: $0) }, number: $0.number,
@@ -73,6 +77,7 @@ enum ImportedEvidence {
             for (change, pr) in reviewJoin.perChange {
                 if let head = pr.headCommit { index.add(commit: head, to: change) }
             }
+            lap("import reviews")
             notes.append(
                 "Reviews imported: \(reviewJoin.records) pull request(s) read, \(reviewJoin.perChange.count) joined to landed changes, \(reviewJoin.unmatched) matching no analysed change (not landed on this branch or outside the range)."
             )
@@ -96,7 +101,9 @@ enum ImportedEvidence {
                 guard let found = try notesOf(ref) else { throw ImportError(file: ref, "the repository has no such notes ref") }
                 builds += try GitBuildEvidence.notes(found, ref: ref)
             }
+            lap("import builds: read")
             buildJoin = Evidence.joinBuilds(builds, index: index)
+            lap("import builds: join")
             notes.append(
                 "Builds imported: \(buildJoin.records) record(s) read, \(buildJoin.duplicates) duplicate(s) counted once, \(buildJoin.unmatched) naming a commit or pull request not among the analysed changes, \(buildJoin.withoutCommit) naming no commit; cancelled, skipped and unfinished builds are counted apart from the success rate."
             )
@@ -107,7 +114,9 @@ enum ImportedEvidence {
         if !request.coverage.isEmpty {
             let files = CoverageImport.merge(try request.coverage.map { try CoverageImport.read($0, format: request.coverageFormat) })
             overall = Evidence.overall(files)
+            lap("import coverage: read")
             let (ownership, order) = LineOwnership.build(mainline: history.mined.mainline, commits: history.mined.commits)
+            lap("import coverage: line ownership")
             var groupsOfCommit: [ObjectID: [String]] = [:]
             for (pr, ref) in zip(report.pullRequests, refs) where pr.group != AuthorGroups.bots {
                 let groups = ref.groups.filter { $0 != AuthorGroups.bots }
@@ -125,14 +134,17 @@ enum ImportedEvidence {
                 files, mapper: Evidence.PathMapper(stripPrefixes: request.stripPrefixes), tracked: { origins($0) != nil },
                 origins: origins, groups: { groupsOfCommit[order[Int($0)]] ?? [] })
             coverageByGroup = result
+            lap("import coverage: per group")
             notes.append(
                 "Coverage imported: \(overall.covered) of \(overall.instrumented) instrumented line(s) covered overall; \(result.unmatchedFiles) report file(s) (\(result.unmatchedLines) line(s)) match no file of the analysed commit, \(result.unattributed.instrumented) line(s) were written by no analysed change, \(result.summaryOnlyLines) line(s) come without per-line data and count only overall."
             )
         }
 
+        var changesOf: [String: [Int]] = [:]
+        for (i, ref) in refs.enumerated() { for g in ref.groups { changesOf[g, default: []].append(i) } }
         for g in report.groups.indices {
             let name = report.groups[g].name
-            let changes = refs.indices.filter { refs[$0].groups.contains(name) }
+            let changes = changesOf[name] ?? []
             report.groups[g].metrics.merge(
                 ImportedMetrics.metrics(
                     changes: changes, builds: request.hasBuilds ? buildJoin : nil, reviews: request.hasReviews ? reviewJoin : nil,
@@ -140,6 +152,7 @@ enum ImportedEvidence {
                 uniquingKeysWith: { _, new in new })
         }
         report.notes += notes
+        lap("import metrics")
     }
 }
 
