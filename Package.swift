@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // The system libgit2 (Debian: libgit2-dev). Only GitBridge imports it.
@@ -35,6 +36,11 @@ let package = Package(
         .target(name: "ReportContract"),
         // Pure metric calculators over records.
         .target(name: "HistoryMetrics", dependencies: ["HistoryModel", "ReportContract"]),
+        // Build, coverage and review exports: parsers and pure joins/calculators (ADR 0015, docs/imports.md).
+        .target(
+            name: "EvidenceImport",
+            dependencies: ["HistoryModel", .product(name: "SwiftCSV", package: "SwiftCSV")]
+        ),
         // yardstick.yml parsing into metric rules.
         .target(
             name: "YardstickConfig",
@@ -43,14 +49,18 @@ let package = Package(
         // The analysis pipeline: mining → classification → fix tracing → metrics.
         .target(
             name: "YardstickAnalysis",
-            dependencies: ["HistoryMining", "HistoryMetrics", "HistoryModel", "ReportContract", "YardstickConfig"]
+            dependencies: [
+                "EvidenceImport", "GitBridge", "HistoryMining", "HistoryMetrics", "HistoryModel", "ReportContract",
+                "YardstickConfig",
+            ]
         ),
         // Pure reporters over metrics.
         .target(name: "MetricsReporting", dependencies: ["ReportContract"]),
         .executableTarget(
             name: "yardstick",
             dependencies: [
-                "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "ReportContract", "YardstickConfig",
+                "EvidenceImport", "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "ReportContract",
+                "YardstickConfig",
                 "YardstickAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -76,6 +86,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"], exclude: ["Fixtures"]
+        ),
     ]
 )
 

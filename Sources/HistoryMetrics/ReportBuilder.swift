@@ -366,3 +366,28 @@ public struct ReportBuilder: Sendable {
             betterDirection: d.better, benchmark: benchmark, details: computed.details, needs: d.needs)
     }
 }
+
+extension ReportBuilder {
+    /// A metric measured from an import (source `import`), placed against its benchmark row when it has one.
+    /// Imports (docs/imports.md) add and replace metrics through this after the report is built. The unit,
+    /// aggregator and better direction are the declaration's; `title` says what the imported value is.
+    public static func imported(
+        _ key: MetricKey, title: String, value: Double?, details: [String: Double]
+    ) -> Report.Metric {
+        let d = MetricDeclaration.declaration(key)
+        let value = value.map { Statistics.round($0) }
+        var benchmark: Report.Benchmark?
+        if let row = d?.benchmark {
+            if let value {
+                let p = row.place(value)
+                benchmark = Report.Benchmark(row: row.title, bands: p.bands, position: p.position.rawValue, placement: p.text)
+            } else {
+                benchmark = Report.Benchmark(
+                    row: row.title, bands: [], position: nil, placement: "no value: nothing imported for this group")
+            }
+        }
+        return Report.Metric(
+            title: title, value: value, unit: d?.unit ?? "", aggregator: d?.aggregator.rawValue ?? "", source: .imported,
+            betterDirection: d?.better, benchmark: benchmark, details: details, needs: nil)
+    }
+}

@@ -48,6 +48,7 @@ enum Wording {
         case .measured: return "measured"
         case .proxy: return "proxy"
         case .notMeasured: return "not measured"
+        case .imported: return "import"
         }
     }
 
@@ -69,6 +70,17 @@ enum Wording {
                 return "\(k) \(number(n))"
             }
             return kinds.isEmpty ? nil : kinds.joined(separator: " · ")
+        case .buildSuccessRate where m.source == .imported:
+            // Imports (docs/imports.md): the builds left out of the rate are shown beside it.
+            let parts = ["success", "failure", "cancelled", "skipped", "unfinished", "other"].compactMap { k -> String? in
+                guard let n = m.details[k], n > 0 || k == "success" || k == "failure" else { return nil }
+                return "\(k) \(number(n))"
+            }
+            return parts.joined(separator: " · ")
+        case .testCoverage where m.source == .imported:
+            guard let lines = m.details["instrumentedLines"], let covered = m.details["coveredLines"] else { return nil }
+            let overall = m.details["overall"].map { " · overall \(number($0))%" } ?? ""
+            return "\(number(covered)) of \(number(lines)) instrumented lines" + overall
         default:
             return nil
         }

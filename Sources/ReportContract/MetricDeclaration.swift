@@ -11,6 +11,9 @@ public struct MetricKey: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let defectEscapeRate = MetricKey(rawValue: "defectEscapeRate")
     public static let testCoverage = MetricKey(rawValue: "testCoverage")
     public static let buildSuccessRate = MetricKey(rawValue: "buildSuccessRate")
+    public static let firstAttemptBuildSuccessRate = MetricKey(rawValue: "firstAttemptBuildSuccessRate")
+    public static let reviewersPerPR = MetricKey(rawValue: "reviewersPerPR")
+    public static let approvalsPerPR = MetricKey(rawValue: "approvalsPerPR")
     public static let cycleTimeHours = MetricKey(rawValue: "cycleTimeHours")
     public static let reviewTurnaroundBusinessHours = MetricKey(rawValue: "reviewTurnaroundBusinessHours")
     public static let reviewersPerChange = MetricKey(rawValue: "reviewersPerChange")
@@ -49,7 +52,8 @@ public enum MetricRequirement: Sendable, Equatable {
     case history
     /// The history, and working hours configured (`delivery.businessHours`).
     case businessHours
-    /// An import of the metric's data. No import exists yet, so such a metric is never available.
+    /// An import of the metric's data (`--builds`, `--coverage`, `--reviews`): the report builder never
+    /// computes it; the import step (YardstickAnalysis `ImportedEvidence`) adds it where the run has the import.
     case importedData
 }
 
@@ -99,9 +103,8 @@ public struct MetricDeclaration: Sendable {
     /// The benchmark row the value is placed against, if the table has one for this key.
     public var benchmark: BenchmarkRow? { BenchmarkRow.row(key.rawValue) }
 
-    /// The `source` the report gives the metric's row when it is available. Imported metrics are never
-    /// available yet (no import exists), so theirs is `notMeasured`; giving them a value will add an
-    /// `imported` source to the JSON contract (ADR 0012).
+    /// The `source` the report builder gives the metric's row. The builder never has an import, so an
+    /// imported metric's row is `notMeasured` there; the import step replaces it with an `import` row.
     public var reportSource: Report.Metric.Source {
         switch origin {
         case .measured: return .measured
@@ -145,6 +148,15 @@ public struct MetricDeclaration: Sendable {
             .buildSuccessRate, title: "Build success rate", unit: "%", aggregator: .share, better: .higher,
             origin: .imported, requires: .importedData,
             whenUnavailable: .notMeasured(title: "Build success rate", needs: "a CI build export; git does not record builds")),
+        MetricDeclaration(
+            .firstAttemptBuildSuccessRate, title: "Build success rate at the first attempt", unit: "%", aggregator: .share,
+            better: .higher, origin: .imported, requires: .importedData),
+        MetricDeclaration(
+            .reviewersPerPR, title: "Reviewers per PR (others who reviewed or commented, not bots)", unit: "people",
+            aggregator: .mean, better: .higher, origin: .imported, requires: .importedData),
+        MetricDeclaration(
+            .approvalsPerPR, title: "Approvals per PR", unit: "people", aggregator: .mean, better: .higher,
+            origin: .imported, requires: .importedData),
         MetricDeclaration(
             .cycleTimeHours, title: "Cycle time (proxy: first authored commit to landing)", unit: "hours",
             aggregator: .median, better: .lower, origin: .proxy, requires: .history),

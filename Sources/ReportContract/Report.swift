@@ -120,6 +120,8 @@ public struct Report: Codable, Sendable, Equatable {
             case proxy
             /// Not available from this run; `needs` says what would provide it.
             case notMeasured
+            /// Measured from an imported build, coverage or review export (`--builds`, `--coverage`, `--reviews`).
+            case imported = "import"
         }
 
         public var title: String

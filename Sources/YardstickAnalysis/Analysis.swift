@@ -15,6 +15,8 @@ package struct Analysis: Sendable {
     /// The configuration file as the report names it; nil for none.
     package var configPath: String?
     package var window: TimeWindow?
+    /// Build, coverage and review exports to join to the history (docs/imports.md); empty for none.
+    package var imports = ImportRequest()
     /// Wall time of the steps after mining, for benchmarks (`YARDSTICK_TIMINGS=1`).
     package var timings: [(String, Double)] { timingsBox.entries.withLock { $0 } }
     private let timingsBox = TimingLog()
@@ -86,7 +88,15 @@ package struct Analysis: Sendable {
     package func report(for history: LandedHistory) throws -> Report {
         let i = try input(for: history)
         let start = DispatchTime.now().uptimeNanoseconds
-        let report = builder(attributeFiles: history.mined.attributeFiles).build(i)
+        var report = builder(attributeFiles: history.mined.attributeFiles).build(i)
+        if !imports.isEmpty {
+            var last = DispatchTime.now().uptimeNanoseconds
+            try ImportedEvidence.apply(imports, to: &report, history: history, path: path, searchParents: mining.searchParents) { step in
+                let now = DispatchTime.now().uptimeNanoseconds
+                timingsBox.entries.withLock { $0.append((step, Double(now - last) / 1e9)) }
+                last = now
+            }
+        }
         timingsBox.entries.withLock { $0.append(("report" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
         return report
     }

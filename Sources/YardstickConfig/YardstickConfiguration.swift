@@ -10,6 +10,20 @@ public struct YardstickConfiguration: Sendable {
     public var forgeCommitterEmails: Set<String>
     /// Review, rework, defect and delivery settings.
     public var delivery = DeliveryOptions()
+    /// Build, coverage and review exports to read (`imports:`; docs/imports.md).
+    public var imports = ImportSettings()
+
+    /// The `imports:` keys. Paths are as written; the command resolves them against the file's folder.
+    public struct ImportSettings: Sendable, Equatable {
+        public var builds: [String] = []
+        public var coverage: [String] = []
+        public var reviews: [String] = []
+        public var buildNotes: String?
+        public var buildTrailers = false
+        public var reviewNotes = false
+        public var coverageStripPrefixes: [String] = []
+        public init() {}
+    }
 
     public init(
         groups: AuthorGroups = AuthorGroups(), exclusions: ExclusionPolicy = ExclusionPolicy(),
@@ -37,7 +51,7 @@ public struct YardstickConfiguration: Sendable {
             return config  // an empty document (`---` alone) is an empty configuration
         }
         let reader = NodeReader(file: file)
-        let top = try reader.mapping(root, path: "configuration", allowed: ["version", "groups", "bots", "exclude", "forges", "delivery"])
+        let top = try reader.mapping(root, path: "configuration", allowed: ["version", "groups", "bots", "exclude", "forges", "delivery", "imports"])
         if let v = top["version"] {
             let version = try reader.string(v, path: "version")
             guard version == "1" else {
@@ -113,6 +127,18 @@ public struct YardstickConfiguration: Sendable {
         }
         if let node = top["delivery"] {
             config.delivery = try parseDelivery(node, reader: reader)
+        }
+        if let node = top["imports"] {
+            let fields = try reader.mapping(
+                node, path: "imports",
+                allowed: ["builds", "coverage", "reviews", "buildNotes", "buildTrailers", "reviewNotes", "coverageStripPrefixes"])
+            config.imports.builds = try reader.strings(fields["builds"], path: "imports.builds")
+            config.imports.coverage = try reader.strings(fields["coverage"], path: "imports.coverage")
+            config.imports.reviews = try reader.strings(fields["reviews"], path: "imports.reviews")
+            config.imports.buildNotes = try fields["buildNotes"].map { n throws(ConfigError) in try reader.string(n, path: "imports.buildNotes") }
+            config.imports.buildTrailers = try fields["buildTrailers"].map { n throws(ConfigError) in try reader.bool(n, path: "imports.buildTrailers") } ?? false
+            config.imports.reviewNotes = try fields["reviewNotes"].map { n throws(ConfigError) in try reader.bool(n, path: "imports.reviewNotes") } ?? false
+            config.imports.coverageStripPrefixes = try reader.strings(fields["coverageStripPrefixes"], path: "imports.coverageStripPrefixes")
         }
         return config
     }

@@ -21,12 +21,15 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .long, help: "Also report every metric per calendar window: month or quarter (UTC).")
     var window: WindowOption?
 
+    @OptionGroup(title: "Imports") var imports: ImportOptions
+
     func run() throws {
         try Frontend.run {
             if output == nil { try Terminal.requireStandardOutput() }
             let frontend = try Frontend(options: repository)
             let sink = try output.map { try OutputFile(path: $0) }
-            let analysis = frontend.analysis(window: window?.timeWindow)
+            var analysis = frontend.analysis(window: window?.timeWindow)
+            analysis.imports = imports.request(configuration: frontend.configuration, configPath: frontend.configPath)
             let report = try analysis.report(for: try frontend.landedHistory())
             let start = DispatchTime.now().uptimeNanoseconds
             let text = format.reportFormat.render(

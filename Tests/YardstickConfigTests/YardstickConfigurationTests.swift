@@ -153,7 +153,7 @@ struct YardstickConfigurationTests {
     static let errorCases: [ErrorCase] = [
         ErrorCase(
             name: "unknown top-level key", yaml: "version: 1\ngroup:\n  - name: core\n", line: 2,
-            message: "unknown key 'group' in configuration (expected one of: bots, delivery, exclude, forges, groups, version)"),
+            message: "unknown key 'group' in configuration (expected one of: bots, delivery, exclude, forges, groups, imports, version)"),
         ErrorCase(
             name: "unknown group key", yaml: "groups:\n  - name: core\n    domain: [acme.com]\n", line: 3,
             message: "unknown key 'domain' in groups[0] (expected one of: domains, emails, name, names, patterns, regex, timezone)"),

@@ -1,0 +1,344 @@
+public import HistoryModel
+internal import Foundation
+internal import SwiftCSV
+
+/// How a build ended. Only `success` and `failure` enter the success rate; the others are counted apart.
+public enum BuildOutcome: String, Sendable, CaseIterable, Comparable {
+    case success, failure, cancelled, skipped
+    /// Not finished when exported (queued, running, …).
+    case pending
+    /// Finished with a result that is neither (GitHub `neutral`, `action_required`, `stale`, GitLab `manual`, …).
+    case other
+
+    public static func < (a: BuildOutcome, b: BuildOutcome) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// One CI run of one commit (or pull request), from any source.
+public struct BuildRecord: Sendable, Hashable {
+    /// Identifies the run across files: the same run exported twice is counted once.
+    public var key: String
+    public var commit: ObjectID?
+    public var pullRequest: Int?
+    /// The workflow, pipeline or job name ("" when the source has none): re-runs are attempts of one
+    /// pipeline on one commit.
+    public var pipeline: String
+    /// 1 for a first attempt; nil when the source has no attempt counter.
+    public var attempt: Int?
+    public var outcome: BuildOutcome
+    /// When the run was created or scheduled, in milliseconds since the epoch; orders attempts without a counter.
+    public var startedAt: Int64?
+
+    public init(
+        key: String, commit: ObjectID?, pullRequest: Int? = nil, pipeline: String = "", attempt: Int? = nil,
+        outcome: BuildOutcome, startedAt: Int64? = nil
+    ) {
+        self.key = key
+        self.commit = commit
+        self.pullRequest = pullRequest
+        self.pipeline = pipeline
+        self.attempt = attempt
+        self.outcome = outcome
+        self.startedAt = startedAt
+    }
+}
+
+/// The build export formats. `detect` picks one from a file's content; `--builds-format` forces one.
+public enum BuildFormat: String, Sendable, CaseIterable {
+    /// `gh run list --json …`: an array of runs with `headSha`.
+    case githubRuns = "github-runs"
+    /// REST `GET /repos/{o}/{r}/actions/runs` pages: `{"workflow_runs": [...]}`.
+    case githubRest = "github-rest"
+    /// GitLab `GET /projects/:id/pipelines`: an array with `sha` and `status`.
+    case gitlab
+    /// Jenkins `/api/json` with `builds[…]` (or `allBuilds`).
+    case jenkins
+    /// `sha,status,started_at,finished_at[,pipeline]`.
+    case csv
+}
+
+public enum BuildImport {
+    /// Reads one build export. Format from content unless `format` is given.
+    public static func read(_ path: String, format: BuildFormat? = nil) throws -> [BuildRecord] {
+        let first = try head(path).first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        let chosen: BuildFormat
+        var json: Any?
+        if let format {
+            chosen = format
+        } else if first == UInt8(ascii: "[") || first == UInt8(ascii: "{") {
+            let value = try JSONInput.load(try readWhole(path), file: path)
+            json = value
+            guard let detected = detect(json: value) else {
+                throw ImportError(
+                    file: path,
+                    "not a known build export (expected gh run list JSON, GitHub workflow_runs, GitLab pipelines or Jenkins builds)")
+            }
+            chosen = detected
+        } else if first == nil {
+            throw ImportError(file: path, "empty file")
+        } else {
+            chosen = .csv
+        }
+        if chosen == .csv { return try csv(path) }
+        let value = try json ?? JSONInput.load(try readWhole(path), file: path)
+        return try parse(json: value, format: chosen, file: path)
+    }
+
+    /// The format of a decoded JSON build export, or nil.
+    public static func detect(json: Any) -> BuildFormat? {
+        if let object = json as? [String: Any] {
+            if object["workflow_runs"] != nil { return .githubRest }
+            if object["builds"] != nil || object["allBuilds"] != nil { return .jenkins }
+            return nil
+        }
+        guard let array = json as? [Any] else { return nil }
+        guard let first = array.first as? [String: Any] else { return array.isEmpty ? .githubRuns : nil }
+        if first["headSha"] != nil { return .githubRuns }
+        if first["sha"] != nil && first["status"] != nil { return .gitlab }
+        return nil
+    }
+
+    static func parse(json: Any, format: BuildFormat, file: String) throws -> [BuildRecord] {
+        switch format {
+        case .githubRuns:
+            return try topRecords(json, file: file).map { r in
+                let status = try r.string("status")
+                let conclusion = try r.optionalString("conclusion") ?? ""
+                let attempt = try r.optionalInt("attempt").map(Int.init)
+                let id = try r.int("databaseId")
+                return BuildRecord(
+                    key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("headSha"), pipeline: try r.optionalString("workflowName") ?? r.optionalString("name") ?? "",
+                    attempt: attempt, outcome: github(status: status, conclusion: conclusion),
+                    startedAt: try r.optionalTime("createdAt") ?? r.optionalTime("startedAt"))
+            }
+        case .githubRest:
+            return try topRecords(json, file: file, key: "workflow_runs").map { r in
+                let status = try r.optionalString("status") ?? ""
+                let conclusion = try r.optionalString("conclusion") ?? ""
+                let attempt = try r.optionalInt("run_attempt").map(Int.init)
+                let id = try r.int("id")
+                let prs = try r.records("pull_requests")
+                let workflow: String
+                if let name = try r.optionalString("name") { workflow = name } else { workflow = try r.optionalInt("workflow_id").map { "\($0)" } ?? "" }
+                return BuildRecord(
+                    key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("head_sha"),
+                    pullRequest: try prs.first.map { Int(try $0.int("number")) }, pipeline: workflow, attempt: attempt,
+                    outcome: github(status: status, conclusion: conclusion), startedAt: try r.optionalTime("created_at"))
+            }
+        case .gitlab:
+            return try topRecords(json, file: file).map { r in
+                let ref = try r.optionalString("ref") ?? ""
+                var number: Int?
+                if ref.hasPrefix("refs/merge-requests/") {
+                    number = Int(ref.dropFirst("refs/merge-requests/".count).prefix { $0.isNumber })
+                }
+                return BuildRecord(
+                    key: "gitlab:\(try r.int("id"))", commit: try r.commit("sha"), pullRequest: number,
+                    pipeline: try r.optionalString("name") ?? "", attempt: nil, outcome: gitlab(try r.string("status")),
+                    startedAt: try r.optionalTime("created_at"))
+            }
+        case .jenkins:
+            guard let object = json as? [String: Any] else { throw ImportError(file: file, "expected a Jenkins job object with \"builds\"") }
+            let key = object["allBuilds"] != nil ? "allBuilds" : "builds"
+            let job = (object["url"] as? String) ?? (object["fullName"] as? String) ?? (object["name"] as? String) ?? ""
+            return try topRecords(json, file: file, key: key).map { r in
+                let number = try r.int("number")
+                var commit: ObjectID?
+                for action in try r.array("actions") {
+                    guard let a = action as? [String: Any], let revision = a["lastBuiltRevision"] as? [String: Any] else { continue }
+                    guard let sha = revision["SHA1"] as? String, let id = ObjectID(hex: sha) else {
+                        throw r.fail("lastBuiltRevision.SHA1 is not a 40-digit commit id")
+                    }
+                    commit = id
+                    break
+                }
+                let result = try r.optionalString("result")
+                let outcome: BuildOutcome = r.bool("building") || result == nil ? .pending : jenkins(result ?? "")
+                let url = try r.optionalString("url")
+                return BuildRecord(
+                    key: "jenkins:\(url ?? "\(job)#\(number)")", commit: commit, pipeline: job, attempt: nil, outcome: outcome,
+                    startedAt: try r.optionalInt("timestamp"))
+            }
+        case .csv:
+            throw ImportError(file: file, "CSV is not JSON")
+        }
+    }
+
+    static func github(status: String, conclusion: String) -> BuildOutcome {
+        guard status == "completed" || (status.isEmpty && !conclusion.isEmpty) else { return .pending }
+        switch conclusion {
+        case "success": return .success
+        case "failure", "timed_out", "startup_failure": return .failure
+        case "cancelled": return .cancelled
+        case "skipped": return .skipped
+        default: return .other
+        }
+    }
+
+    static func gitlab(_ status: String) -> BuildOutcome {
+        switch status {
+        case "success": return .success
+        case "failed": return .failure
+        case "canceled", "canceling", "cancelled": return .cancelled
+        case "skipped": return .skipped
+        case "created", "waiting_for_resource", "preparing", "pending", "running", "scheduled", "waiting_for_callback":
+            return .pending
+        default: return .other
+        }
+    }
+
+    static func jenkins(_ result: String) -> BuildOutcome {
+        switch result {
+        case "SUCCESS": return .success
+        case "FAILURE", "UNSTABLE": return .failure
+        case "ABORTED": return .cancelled
+        case "NOT_BUILT": return .skipped
+        default: return .other
+        }
+    }
+
+    /// The words of the plain CSV's `status` column (case-insensitive).
+    static func plain(_ status: String) -> BuildOutcome {
+        switch status.lowercased() {
+        case "success", "succeeded", "passed", "pass", "ok": return .success
+        case "failure", "failed", "fail", "error", "errored": return .failure
+        case "cancelled", "canceled", "aborted": return .cancelled
+        case "skipped": return .skipped
+        case "pending", "queued", "running", "in_progress": return .pending
+        default: return .other
+        }
+    }
+
+    /// The plain CSV, streamed line by line, so a large file is never held whole. A line with quotes is
+    /// parsed by SwiftCSV (RFC 4180 quoting); a line without any is split at its commas, which is what
+    /// SwiftCSV would give for it, without its per-character cost. Quoted fields may not span lines in
+    /// this format (none of its columns needs it); a line with unbalanced quotes is reported.
+    static func csv(_ path: String) throws -> [BuildRecord] {
+        var header: String?
+        var columns = 0
+        var out: [BuildRecord] = []
+        func record(_ row: [String], line: Int, text: String) throws {
+            func fail(_ m: String) -> ImportError { ImportError(file: path, location: "line \(line)", m) }
+            // Columns: sha, status, started_at, finished_at[, pipeline] (the header was checked).
+            let sha = row[0]
+            guard let commit = ObjectID(hex: sha) ?? ObjectID(hex: sha.trimmingCharacters(in: .whitespaces)) else {
+                throw fail("sha is not a 40-digit commit id: \"\(sha)\"")
+            }
+            let status = row[1]
+            guard !status.isEmpty else { throw fail("missing status") }
+            var started: Int64?
+            if !row[2].isEmpty {
+                guard let t = ImportTime.parse(row[2]) else { throw fail("started_at is not an ISO 8601 time: \"\(row[2])\"") }
+                started = t
+            }
+            if !row[3].isEmpty, ImportTime.parse(row[3]) == nil {
+                throw fail("finished_at is not an ISO 8601 time: \"\(row[3])\"")
+            }
+            // The same row twice is the same build: the row itself is its key.
+            out.append(
+                BuildRecord(
+                    key: "csv:" + text, commit: commit, pipeline: row.count > 4 ? row[4] : "", attempt: nil, outcome: plain(status),
+                    startedAt: started))
+        }
+        try LineReader(path: path).forEach { line, number in
+            guard let header else {
+                let names = line.split(separator: ",", omittingEmptySubsequences: false).map {
+                    $0.trimmingCharacters(in: .whitespaces).lowercased()
+                }
+                guard names.count >= 4, Array(names.prefix(4)) == ["sha", "status", "started_at", "finished_at"],
+                    names.count == 4 || (names.count == 5 && names[4] == "pipeline")
+                else {
+                    throw ImportError(file: path, location: "line 1", "expected the header sha,status,started_at,finished_at[,pipeline]")
+                }
+                columns = names.count
+                header = names.joined(separator: ",")
+                return
+            }
+            if line.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+            let (fields, balanced) = CSVFields.count(line)
+            if !balanced {
+                throw ImportError(file: path, location: "line \(number)", "malformed CSV: unbalanced quote")
+            }
+            if fields != columns {
+                throw ImportError(file: path, location: "line \(number)", "malformed CSV: \(fields) fields, the header has \(columns)")
+            }
+            let text = String(line)
+            if !line.utf8.contains(UInt8(ascii: "\"")) {
+                try record(line.split(separator: ",", omittingEmptySubsequences: false).map(String.init), line: number, text: text)
+                return
+            }
+            let parsed: CSV<Enumerated>
+            do {
+                parsed = try CSV<Enumerated>(string: header + "\n" + text, delimiter: .comma, loadColumns: false)
+            } catch {
+                throw ImportError(file: path, location: "line \(number)", "malformed CSV (\(error))")
+            }
+            guard let row = parsed.rows.first, row.count == columns else {
+                throw ImportError(file: path, location: "line \(number)", "malformed CSV: quoted fields do not give \(columns) columns")
+            }
+            try record(row, line: number, text: text)
+        }
+        guard header != nil else { throw ImportError(file: path, "empty file") }
+        return out
+    }
+}
+
+/// Field counting for one CSV line (quotes respected), so that a short or long row is reported by line.
+enum CSVFields {
+    /// The number of fields, and whether the quotes are balanced.
+    static func count(_ line: Substring) -> (fields: Int, balanced: Bool) {
+        var n = 1
+        var quoted = false
+        for c in line.utf8 {
+            if c == UInt8(ascii: "\"") { quoted.toggle() } else if c == UInt8(ascii: ","), !quoted { n += 1 }
+        }
+        return (n, !quoted)
+    }
+}
+
+/// Build results recorded in git itself.
+public enum GitBuildEvidence {
+    /// The trailer keys read as build results (case-insensitive).
+    public static let trailerKeys = ["trybot-result", "luci-trybot-result"]
+
+    /// Results from trailers such as `TryBot-Result: +1` / `LUCI-TryBot-Result: -1` (Gerrit/LUCI votes: a
+    /// positive vote is a success, a negative one a failure, 0 `other`).
+    public static func trailers(_ commits: [(id: ObjectID, trailers: [Trailer])]) -> [BuildRecord] {
+        var out: [BuildRecord] = []
+        for (id, trailers) in commits {
+            for (i, t) in trailers.enumerated() where trailerKeys.contains(t.key.lowercased()) {
+                let v = t.value.trimmingCharacters(in: .whitespaces)
+                let outcome: BuildOutcome = v.hasPrefix("+") && v != "+0" ? .success : v.hasPrefix("-") ? .failure : .other
+                out.append(BuildRecord(key: "trailer:\(id.hex):\(i)", commit: id, pipeline: t.key, outcome: outcome))
+            }
+        }
+        return out
+    }
+
+    /// Results from git notes (e.g. `refs/notes/ci`): each note holds lines `Result: <status>` (or
+    /// `Status:`), optionally `Pipeline: <name>` before it; statuses as in the plain CSV. Lines with other
+    /// keys are ignored; a note with no result line is an error naming the commit.
+    public static func notes(_ notes: [(commit: ObjectID, text: String)], ref: String) throws -> [BuildRecord] {
+        var out: [BuildRecord] = []
+        for (commit, text) in notes {
+            var pipeline = ""
+            var found = false
+            for (i, line) in text.split(separator: "\n").enumerated() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                if key == "pipeline" { pipeline = value }
+                if key == "result" || key == "status" {
+                    found = true
+                    out.append(
+                        BuildRecord(
+                            key: "note:\(commit.hex):\(i)", commit: commit, pipeline: pipeline,
+                            outcome: BuildImport.plain(value)))
+                }
+            }
+            if !found { throw ImportError(file: ref, location: "note on \(commit.hex)", "no \"Result:\" line") }
+        }
+        return out
+    }
+}

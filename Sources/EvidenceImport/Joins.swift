@@ -1,0 +1,317 @@
+public import HistoryModel
+
+/// A landed change as the joins see it: the commits that identify it and the groups it is credited to.
+public struct ChangeRef: Sendable, Equatable {
+    /// The landing commit (merge, squash, Gerrit submit, newest of a rebase group).
+    public var commit: ObjectID
+    /// Every commit of the change (a merge's branch commits; a rebase group's commits).
+    public var commits: [ObjectID]
+    public var number: Int?
+    public var groups: [String]
+
+    public init(commit: ObjectID, commits: [ObjectID], number: Int?, groups: [String]) {
+        self.commit = commit
+        self.commits = commits
+        self.number = number
+        self.groups = groups
+    }
+}
+
+/// Finds the landed change a commit id or a PR number belongs to.
+public struct ChangeIndex: Sendable {
+    public let changes: [ChangeRef]
+    private var byCommit: [ObjectID: Int] = [:]
+    private var byNumber: [Int: Int] = [:]
+
+    /// A commit belongs to a change when it is the change's landing commit or one of its commits. When two
+    /// changes hold the same commit (a commit merged twice), the older change keeps it. A number belongs to
+    /// the change history names it for; a number named twice is left out (ambiguous).
+    public init(changes: [ChangeRef]) {
+        self.changes = changes
+        var ambiguous: Set<Int> = []
+        for (i, c) in changes.enumerated() {
+            for id in [c.commit] + c.commits where byCommit[id] == nil { byCommit[id] = i }
+            if let n = c.number {
+                if byNumber[n] != nil { ambiguous.insert(n) } else { byNumber[n] = i }
+            }
+        }
+        for n in ambiguous { byNumber[n] = nil }
+    }
+
+    public func change(commit: ObjectID) -> Int? { byCommit[commit] }
+    public func change(number: Int) -> Int? { byNumber[number] }
+
+    /// Adds a pull request's branch head (from a review export) as a commit of the change it joined, so a
+    /// build of a squashed branch's head finds its change.
+    public mutating func add(commit: ObjectID, to change: Int) {
+        if byCommit[commit] == nil { byCommit[commit] = change }
+    }
+}
+
+// MARK: - Builds
+
+public struct BuildJoin: Sendable, Equatable {
+    /// Builds per change index, duplicates removed.
+    public var perChange: [Int: [BuildRecord]] = [:]
+    /// Records read, and the repeats left out (the same run in two files or twice in one).
+    public var records = 0
+    public var duplicates = 0
+    /// Builds whose commit and PR number match no analysed change (another branch, outside the range).
+    public var unmatched = 0
+    /// Builds whose record names no commit (a Jenkins build without git data).
+    public var withoutCommit = 0
+
+    public init() {}
+}
+
+public struct BuildTally: Sendable, Equatable {
+    public var success = 0, failure = 0, cancelled = 0, skipped = 0, pending = 0, other = 0
+    /// First attempts of each (commit, pipeline).
+    public var firstSuccess = 0, firstFailure = 0
+    /// Pipelines whose first attempt is not in the export (only a re-run is).
+    public var firstUnknown = 0
+
+    public init() {}
+
+    public var total: Int { success + failure + cancelled + skipped + pending + other }
+    /// successful / (successful + failed), in %; nil when neither.
+    public var successRate: Double? { Evidence.percent(success, of: success + failure) }
+    public var firstAttemptSuccessRate: Double? { Evidence.percent(firstSuccess, of: firstSuccess + firstFailure) }
+}
+
+public enum Evidence {
+    static func percent(_ part: Int, of whole: Int) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) * 100 }
+
+    /// Joins builds to changes: by commit id first (any commit of the change, or its landing commit), else by
+    /// PR number. Duplicates (same key) are counted once.
+    public static func joinBuilds(_ builds: [BuildRecord], index: ChangeIndex) -> BuildJoin {
+        var join = BuildJoin()
+        var seen: Set<String> = []
+        for b in builds {
+            join.records += 1
+            guard seen.insert(b.key).inserted else {
+                join.duplicates += 1
+                continue
+            }
+            if let c = b.commit.flatMap(index.change(commit:)) ?? b.pullRequest.flatMap(index.change(number:)) {
+                join.perChange[c, default: []].append(b)
+            } else if b.commit == nil && b.pullRequest == nil {
+                join.withoutCommit += 1
+            } else {
+                join.unmatched += 1
+            }
+        }
+        return join
+    }
+
+    /// Counts outcomes, and the outcome of the first attempt of each (commit, pipeline): the record with
+    /// attempt 1 where the source counts attempts (none with attempt 1: unknown), else the earliest-started.
+    public static func tally(_ builds: [BuildRecord]) -> BuildTally {
+        var t = BuildTally()
+        struct Pipeline: Hashable {
+            var commit: ObjectID?
+            var pullRequest: Int?
+            var name: String
+        }
+        var attempts: [Pipeline: [BuildRecord]] = [:]
+        for b in builds {
+            switch b.outcome {
+            case .success: t.success += 1
+            case .failure: t.failure += 1
+            case .cancelled: t.cancelled += 1
+            case .skipped: t.skipped += 1
+            case .pending: t.pending += 1
+            case .other: t.other += 1
+            }
+            attempts[Pipeline(commit: b.commit, pullRequest: b.commit == nil ? b.pullRequest : nil, name: b.pipeline), default: []].append(b)
+        }
+        for runs in attempts.values {
+            let first: BuildRecord?
+            if runs.contains(where: { $0.attempt != nil }) {
+                first = runs.filter { $0.attempt == 1 }.min { $0.key < $1.key }
+            } else {
+                first = runs.min { ($0.startedAt ?? Int64.max, $0.key) < ($1.startedAt ?? Int64.max, $1.key) }
+            }
+            switch first?.outcome {
+            case .success: t.firstSuccess += 1
+            case .failure: t.firstFailure += 1
+            case nil: t.firstUnknown += 1
+            default: break
+            }
+        }
+        return t
+    }
+
+    // MARK: - Coverage
+
+    public struct CoverageTally: Sendable, Equatable {
+        public var instrumented = 0
+        public var covered = 0
+        public init(instrumented: Int = 0, covered: Int = 0) {
+            self.instrumented = instrumented
+            self.covered = covered
+        }
+        public var rate: Double? { percent(covered, of: instrumented) }
+    }
+
+    public static func overall(_ files: [FileCoverage]) -> CoverageTally {
+        files.reduce(into: CoverageTally()) {
+            $0.instrumented += $1.instrumented
+            $0.covered += $1.covered
+        }
+    }
+
+    /// Turns a coverage report's file path into a repository path: first the configured prefixes (the
+    /// first that matches is removed), then a leading `./`; if the result is not a tracked file, the
+    /// longest trailing part of the path that is one (`/home/ci/build/app/src/a.c` → `src/a.c`).
+    public struct PathMapper: Sendable {
+        public var stripPrefixes: [String]
+        public init(stripPrefixes: [String] = []) { self.stripPrefixes = stripPrefixes }
+
+        public func map(_ path: String, tracked: (String) -> Bool) -> String? {
+            var p = path.replacingBackslashes()
+            if let prefix = stripPrefixes.first(where: { p.hasPrefix($0) }) { p.removeFirst(prefix.count) }
+            while p.hasPrefix("./") { p.removeFirst(2) }
+            while p.hasPrefix("/") && !tracked(p) { p.removeFirst() }
+            if tracked(p) { return p }
+            var parts = p.split(separator: "/")
+            while parts.count > 1 {
+                parts.removeFirst()
+                let candidate = parts.joined(separator: "/")
+                if tracked(candidate) { return candidate }
+            }
+            return nil
+        }
+    }
+
+    public struct CoverageByGroup: Sendable, Equatable {
+        public var groups: [String: CoverageTally] = [:]
+        /// Instrumented lines of matched files whose writer is no analysed change (older than the range,
+        /// a bot's, or past the end of the file as the history has it).
+        public var unattributed = CoverageTally()
+        /// Report files that match no tracked path, and their instrumented lines.
+        public var unmatchedFiles = 0
+        public var unmatchedLines = 0
+        /// Lines of files reported without per-line data (llvm-cov's export): in the overall figure only.
+        public var summaryOnlyLines = 0
+    }
+
+    /// Per group: of the instrumented lines at the analysed commit, those last written by a change credited
+    /// to the group, and how many are covered. `origins(path)` gives the writer of each line (the line
+    /// ownership behind `yardstick blame`, an index per line, negative for unknown); `groups(origin)` the
+    /// groups credited for that writer (empty when it is no analysed change).
+    public static func coverageByGroup(
+        _ files: [FileCoverage], mapper: PathMapper, tracked: (String) -> Bool, origins: (String) -> [Int32]?,
+        groups: (Int32) -> [String]
+    ) -> CoverageByGroup {
+        var out = CoverageByGroup()
+        for file in files {
+            guard file.summary == nil else {
+                out.summaryOnlyLines += file.instrumented
+                continue
+            }
+            guard let path = mapper.map(file.path, tracked: tracked), let lines = origins(path) else {
+                out.unmatchedFiles += 1
+                out.unmatchedLines += file.instrumented
+                continue
+            }
+            for (line, hits) in file.lines {
+                let credited = line >= 1 && line <= lines.count && lines[line - 1] >= 0 ? groups(lines[line - 1]) : []
+                if credited.isEmpty {
+                    out.unattributed.instrumented += 1
+                    if hits > 0 { out.unattributed.covered += 1 }
+                }
+                for g in credited {
+                    out.groups[g, default: CoverageTally()].instrumented += 1
+                    if hits > 0 { out.groups[g, default: CoverageTally()].covered += 1 }
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: - Reviews
+
+    public struct ReviewFigures: Sendable, Equatable {
+        /// Opened (or marked ready) → first review or comment by someone other than the author who is not a
+        /// bot, in hours; nil without such a response or an opening time.
+        public var turnaroundHours: Double?
+        /// The response came before the opening time (clock skew, a backdated import): left out, counted.
+        public var negativeSpan: Bool
+        /// Comments by others who are not bots: conversation and inline comments, GitLab notes, and reviews
+        /// with a written body; Gerrit's `Comments-Total` where that is all there is.
+        public var comments: Int
+        /// Distinct other, non-bot people who reviewed, approved or commented.
+        public var reviewers: Int
+        /// Distinct approvers (GitHub `APPROVED`, GitLab approval notes, Gerrit `Code-Review+2`).
+        public var approvals: Int
+
+        public init(turnaroundHours: Double?, negativeSpan: Bool, comments: Int, reviewers: Int, approvals: Int) {
+            self.turnaroundHours = turnaroundHours
+            self.negativeSpan = negativeSpan
+            self.comments = comments
+            self.reviewers = reviewers
+            self.approvals = approvals
+        }
+    }
+
+    public static func figures(_ pr: PullRequestReview) -> ReviewFigures {
+        let author = pr.author?.lowercased()
+        let others = pr.events.filter { !$0.isBot && $0.author.lowercased() != author }
+        let first = others.map(\.at).min()
+        var turnaround: Double?
+        var negative = false
+        if let opened = pr.openedAt, let first {
+            if first < opened { negative = true } else { turnaround = Double(first - opened) / 3_600_000 }
+        }
+        let comments = others.filter { $0.kind == .comment || $0.hasBody }.count
+        var reviewers = Set(others.map { $0.author.lowercased() })
+        var approvers = Set(others.filter { $0.state == "APPROVED" }.map { $0.author.lowercased() })
+        for v in pr.voters { reviewers.insert(v.lowercased()) }
+        for a in pr.approvers { approvers.insert(a.lowercased()) }
+        return ReviewFigures(
+            turnaroundHours: turnaround, negativeSpan: negative,
+            comments: pr.events.isEmpty ? (pr.commentCount ?? comments) : comments,
+            reviewers: reviewers.count, approvals: approvers.count)
+    }
+
+    public struct ReviewJoin: Sendable, Equatable {
+        public var perChange: [Int: PullRequestReview] = [:]
+        public var records = 0
+        /// Pull requests that match no analysed change (not merged, another branch, outside the range).
+        public var unmatched = 0
+
+        public init() {}
+    }
+
+    /// Joins pull requests to changes by landed commit first, else by number. Two records that reach one
+    /// change are merged.
+    public static func joinReviews(_ prs: [PullRequestReview], index: ChangeIndex) -> ReviewJoin {
+        var join = ReviewJoin()
+        for pr in prs {
+            join.records += 1
+            let c = pr.landedCommits.lazy.compactMap(index.change(commit:)).first
+                ?? (pr.number > 0 ? index.change(number: pr.number) : nil)
+            guard let c else {
+                join.unmatched += 1
+                continue
+            }
+            if join.perChange[c] == nil { join.perChange[c] = pr } else { join.perChange[c]?.absorb(pr) }
+        }
+        return join
+    }
+
+    public static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let s = values.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    public static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+}
+
+extension String {
+    fileprivate func replacingBackslashes() -> String { String(map { $0 == "\\" ? "/" : $0 }) }
+}

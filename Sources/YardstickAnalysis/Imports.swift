@@ -1,0 +1,225 @@
+package import EvidenceImport
+internal import GitBridge
+package import HistoryMetrics
+internal import HistoryMining
+internal import HistoryModel
+package import ReportContract
+
+/// What to import beside the history (`--builds`, `--coverage`, `--reviews`, the `imports:` keys of
+/// yardstick.yml; docs/imports.md).
+package struct ImportRequest: Sendable, Equatable {
+    package var builds: [String] = []
+    package var buildFormat: BuildFormat?
+    package var coverage: [String] = []
+    package var coverageFormat: CoverageFormat?
+    package var reviews: [String] = []
+    package var reviewFormat: ReviewFormat?
+    /// A notes ref holding build results (`refs/notes/ci`).
+    package var buildNotesRef: String?
+    /// Read `TryBot-Result:` / `LUCI-TryBot-Result:` trailers as build results.
+    package var buildTrailers = false
+    /// Read Gerrit's review notes (`refs/notes/review`).
+    package var reviewNotes = false
+    /// Prefixes removed from coverage report paths before they are matched to the repository's.
+    package var stripPrefixes: [String] = []
+
+    package init() {}
+
+    package var isEmpty: Bool {
+        builds.isEmpty && coverage.isEmpty && reviews.isEmpty && buildNotesRef == nil && !buildTrailers && !reviewNotes
+    }
+    var hasBuilds: Bool { !builds.isEmpty || buildNotesRef != nil || buildTrailers }
+    var hasReviews: Bool { !reviews.isEmpty || reviewNotes }
+}
+
+/// Reads the imports, joins them to the report's landed changes and puts their metrics into each group
+/// (source `import`). The figures come from EvidenceImport's pure functions; this only gathers and places.
+enum ImportedEvidence {
+    /// `lap(step)` is called after each step, for `YARDSTICK_TIMINGS`.
+    static func apply(
+        _ request: ImportRequest, to report: inout Report, history: LandedHistory, path: String, searchParents: Bool,
+        lap: (String) -> Void = { _ in }
+    ) throws {
+        let refs = report.pullRequests.map {
+            ChangeRef(
+                commit: ObjectID(hex: $0.commit)!, commits: $0.commits.compactMap { ObjectID(hex: $0) }, number: $0.number,
+                groups: $0.groups)
+        }
+        var index = ChangeIndex(changes: refs)
+        for (squash, commits) in history.pullRequestCommits {
+            guard let c = index.change(commit: squash) else { continue }
+            for id in commits { index.add(commit: id, to: c) }
+        }
+        var notes: [String] = []
+        func notesOf(_ ref: String) throws -> [(commit: ObjectID, text: String)]? {
+            do {
+                return try Repository(path: path, searchParents: searchParents).notes(ref: ref)
+            } catch {
+                throw ImportError(file: ref, "cannot read the notes (\(error))")
+            }
+        }
+
+        // Reviews first: their branch heads let builds of a squashed branch find their change.
+        var reviewJoin = Evidence.ReviewJoin()
+        if request.hasReviews {
+            var github: [[PullRequestReview]] = []
+            var gitlab: [[PullRequestReview]] = []
+            for file in request.reviews {
+                let (format, records) = try ReviewImport.readWithFormat(file, format: request.reviewFormat)
+                if format == .gitlabMergeRequests || format == .gitlabNotes { gitlab.append(records) } else { github.append(records) }
+            }
+            var prs = ReviewImport.merge(github) + ReviewImport.merge(gitlab)
+            if request.reviewNotes {
+                let ref = "refs/notes/review"
+                guard let gerrit = try notesOf(ref) else { throw ImportError(file: ref, "the repository has no such notes ref") }
+                prs += try ReviewImport.gerritNotes(gerrit, ref: ref)
+            }
+            reviewJoin = Evidence.joinReviews(prs, index: index)
+            for (change, pr) in reviewJoin.perChange {
+                if let head = pr.headCommit { index.add(commit: head, to: change) }
+            }
+            lap("import reviews")
+            notes.append(
+                "Reviews imported: \(reviewJoin.records) pull request(s) read, \(reviewJoin.perChange.count) joined to landed changes, \(reviewJoin.unmatched) matching no analysed change (not landed on this branch or outside the range)."
+            )
+        }
+
+        var buildJoin = BuildJoin()
+        if request.hasBuilds {
+            var builds: [BuildRecord] = []
+            for file in request.builds { builds += try BuildImport.read(file, format: request.buildFormat) }
+            if request.buildTrailers {
+                let commits = history.mined.commits
+                let ids = refs.flatMap { [$0.commit] + $0.commits }
+                var seen: Set<ObjectID> = []
+                var withTrailers: [(id: ObjectID, trailers: [Trailer])] = []
+                for id in ids where seen.insert(id).inserted {
+                    if let r = commits.record(id, withFiles: false, withHunks: false) { withTrailers.append((id, r.trailers)) }
+                }
+                builds += GitBuildEvidence.trailers(withTrailers)
+            }
+            if let ref = request.buildNotesRef {
+                guard let found = try notesOf(ref) else { throw ImportError(file: ref, "the repository has no such notes ref") }
+                builds += try GitBuildEvidence.notes(found, ref: ref)
+            }
+            lap("import builds: read")
+            buildJoin = Evidence.joinBuilds(builds, index: index)
+            lap("import builds: join")
+            notes.append(
+                "Builds imported: \(buildJoin.records) record(s) read, \(buildJoin.duplicates) duplicate(s) counted once, \(buildJoin.unmatched) naming a commit or pull request not among the analysed changes, \(buildJoin.withoutCommit) naming no commit; cancelled, skipped and unfinished builds are counted apart from the success rate."
+            )
+        }
+
+        var coverageByGroup: Evidence.CoverageByGroup?
+        var overall = Evidence.CoverageTally()
+        if !request.coverage.isEmpty {
+            let files = CoverageImport.merge(try request.coverage.map { try CoverageImport.read($0, format: request.coverageFormat) })
+            overall = Evidence.overall(files)
+            lap("import coverage: read")
+            let (ownership, order) = LineOwnership.build(mainline: history.mined.mainline, commits: history.mined.commits)
+            lap("import coverage: line ownership")
+            var groupsOfCommit: [ObjectID: [String]] = [:]
+            for (pr, ref) in zip(report.pullRequests, refs) where pr.group != AuthorGroups.bots {
+                let groups = ref.groups.filter { $0 != AuthorGroups.bots }
+                groupsOfCommit[ref.commit] = groups
+                if pr.kind == ChangeKind.rebase.rawValue { for c in ref.commits { groupsOfCommit[c] = groups } }
+            }
+            var cache: [String: [Int32]?] = [:]
+            func origins(_ p: String) -> [Int32]? {
+                if let hit = cache[p] { return hit }
+                let o = ownership.lineOrigins(of: p)
+                cache[p] = o
+                return o
+            }
+            let result = Evidence.coverageByGroup(
+                files, mapper: Evidence.PathMapper(stripPrefixes: request.stripPrefixes), tracked: { origins($0) != nil },
+                origins: origins, groups: { groupsOfCommit[order[Int($0)]] ?? [] })
+            coverageByGroup = result
+            lap("import coverage: per group")
+            notes.append(
+                "Coverage imported: \(overall.covered) of \(overall.instrumented) instrumented line(s) covered overall; \(result.unmatchedFiles) report file(s) (\(result.unmatchedLines) line(s)) match no file of the analysed commit, \(result.unattributed.instrumented) line(s) were written by no analysed change, \(result.summaryOnlyLines) line(s) come without per-line data and count only overall."
+            )
+        }
+
+        var changesOf: [String: [Int]] = [:]
+        for (i, ref) in refs.enumerated() { for g in ref.groups { changesOf[g, default: []].append(i) } }
+        for g in report.groups.indices {
+            let name = report.groups[g].name
+            let changes = changesOf[name] ?? []
+            report.groups[g].metrics.merge(
+                ImportedMetrics.metrics(
+                    changes: changes, builds: request.hasBuilds ? buildJoin : nil, reviews: request.hasReviews ? reviewJoin : nil,
+                    coverage: coverageByGroup.map { ($0.groups[name] ?? Evidence.CoverageTally(), overall) }),
+                uniquingKeysWith: { _, new in new })
+        }
+        report.notes += notes
+        lap("import metrics")
+    }
+}
+
+/// The imported metrics of one group, from the joins: small pure functions, callable from anywhere.
+package enum ImportedMetrics {
+    static func round(_ v: Double?) -> Double? { v.map { Statistics.round($0) } }
+
+    /// The metrics for a group whose landed changes are `changes` (indexes into the joins' change list).
+    /// Review metrics replace the proxies only for a group with at least one imported pull request.
+    package static func metrics(
+        changes: [Int], builds: BuildJoin?, reviews: Evidence.ReviewJoin?,
+        coverage: (group: Evidence.CoverageTally, overall: Evidence.CoverageTally)?
+    ) -> [String: Report.Metric] {
+        var m: [String: Report.Metric] = [:]
+        if let builds {
+            let t = Evidence.tally(changes.flatMap { builds.perChange[$0] ?? [] })
+            m[MetricKey.buildSuccessRate.rawValue] = ReportBuilder.imported(
+                .buildSuccessRate, title: "Build success rate (successful / (successful + failed))", value: t.successRate,
+                details: [
+                    "count": Double(t.total), "success": Double(t.success), "failure": Double(t.failure), "cancelled": Double(t.cancelled),
+                    "skipped": Double(t.skipped), "unfinished": Double(t.pending), "other": Double(t.other),
+                ])
+            m[MetricKey.firstAttemptBuildSuccessRate.rawValue] = ReportBuilder.imported(
+                .firstAttemptBuildSuccessRate, title: "Build success rate at the first attempt", value: t.firstAttemptSuccessRate,
+                details: ["success": Double(t.firstSuccess), "failure": Double(t.firstFailure), "firstAttemptMissing": Double(t.firstUnknown)])
+        }
+        if let coverage {
+            m[MetricKey.testCoverage.rawValue] = ReportBuilder.imported(
+                .testCoverage, title: "Test coverage (covered share of the instrumented lines the group last wrote)",
+                value: coverage.group.rate,
+                details: [
+                    "instrumentedLines": Double(coverage.group.instrumented), "coveredLines": Double(coverage.group.covered),
+                    "overall": round(coverage.overall.rate), "overallInstrumentedLines": Double(coverage.overall.instrumented),
+                    "overallCoveredLines": Double(coverage.overall.covered),
+                ].compactMapValues { $0 })
+        }
+        if let reviews {
+            let figures = changes.compactMap { reviews.perChange[$0] }.map(Evidence.figures)
+            if !figures.isEmpty {
+                let hours = figures.compactMap(\.turnaroundHours)
+                var details: [String: Double] = [:]
+                details["count"] = Double(hours.count)
+                details["pullRequests"] = Double(figures.count)
+                details["changesWithoutImport"] = Double(changes.count - figures.count)
+                details["negativeSpans"] = Double(figures.filter(\.negativeSpan).count)
+                details["withoutResponse"] = Double(figures.filter { $0.turnaroundHours == nil && !$0.negativeSpan }.count)
+                details["p75"] = round(Statistics.percentile(hours, 75))
+                details["p90"] = round(Statistics.percentile(hours, 90))
+                // Exports without opening times (Gerrit's notes) leave the proxy in place.
+                if !hours.isEmpty {
+                    m[MetricKey.reviewTurnaroundHours.rawValue] = ReportBuilder.imported(
+                .reviewTurnaroundHours, title: "PR review turnaround (opened to first review or comment by another person)",
+                        value: Evidence.median(hours), details: details)
+                }
+                m[MetricKey.reviewCommentsPerPR.rawValue] = ReportBuilder.imported(
+                .reviewCommentsPerPR, title: "Code review comments per PR (by others, not bots)",
+                    value: Evidence.mean(figures.map { Double($0.comments) }),
+                    details: ["count": Double(figures.count), "changesWithoutImport": Double(changes.count - figures.count)])
+                m[MetricKey.reviewersPerPR.rawValue] = ReportBuilder.imported(
+                .reviewersPerPR, title: "Reviewers per PR (others who reviewed or commented, not bots)",
+                    value: Evidence.mean(figures.map { Double($0.reviewers) }),
+                    details: ["count": Double(figures.count)])
+                m[MetricKey.approvalsPerPR.rawValue] = ReportBuilder.imported(
+                .approvalsPerPR, title: "Approvals per PR", value: Evidence.mean(figures.map { Double($0.approvals) }), details: ["count": Double(figures.count)])
+            }
+        }
+        return m
+    }
+}
