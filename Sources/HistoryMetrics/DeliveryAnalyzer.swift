@@ -19,12 +19,12 @@ public struct DeliveryAnalyzer {
     }
 
     /// What the analysis reads.
-    public struct Input: Sendable {
+    public struct Input<Store: HistoryStore>: Sendable {
         /// Newest first.
         public var changes: [LandedChange]
         /// Newest first: the first-parent commits analysed.
         public var mainline: [ObjectID]
-        public var commits: CommitStore
+        public var commits: Store
         /// Squash commit → the pull request's commits, where a head ref showed them.
         public var pullRequestCommits: [ObjectID: [ObjectID]]
         /// Fix commit → its diff ignoring white space and blank lines.
@@ -34,7 +34,7 @@ public struct DeliveryAnalyzer {
         public var revertsAndFixes: (reverts: [Bool], fixes: [Bool])?
 
         public init(
-            changes: [LandedChange], mainline: [ObjectID], commits: CommitStore,
+            changes: [LandedChange], mainline: [ObjectID], commits: Store,
             pullRequestCommits: [ObjectID: [ObjectID]] = [:], significantDiffs: [ObjectID: [FileChange]] = [:],
             revertsAndFixes: (reverts: [Bool], fixes: [Bool])? = nil
         ) {
@@ -98,7 +98,7 @@ public struct DeliveryAnalyzer {
         }
 
         /// Per change: whether its landing commit is a revert, and whether it is a fix (a revert never is).
-        public func revertsAndFixes(_ changes: [LandedChange], commits: CommitStore) -> (
+        public func revertsAndFixes(_ changes: [LandedChange], commits: some HistoryStore) -> (
             reverts: [Bool], fixes: [Bool]
         ) {
             var reverts = [Bool](repeating: false, count: changes.count)
@@ -144,11 +144,11 @@ public struct DeliveryAnalyzer {
 
     // MARK: - Analysis
 
-    public func analyze(_ input: Input) -> [ChangeFacts] {
+    public func analyze<Store>(_ input: Input<Store>) -> [ChangeFacts] {
         analyze(input, paths: PathClassifier(exclusions: exclusions, delivery: options))
     }
 
-    func analyze(_ input: Input, paths: PathClassifier) -> [ChangeFacts] {
+    func analyze<Store>(_ input: Input<Store>, paths: PathClassifier) -> [ChangeFacts] {
         let changes = input.changes
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
         let rules = MessageRules(options)
@@ -349,8 +349,8 @@ public struct DeliveryAnalyzer {
     /// same exclusions and options as the caller's (a classifier memoises answers and is not thread-safe).
     /// Returns, per change, only the fields it computes: `addedLines`, `changedLines`, `reworkOwnLines`,
     /// `reworkOthersLines`, `rewrittenAfterLanding` and the line counts in `blames`.
-    private static func ownershipPass(
-        _ input: Input, changes: [LandedChange], fixes: [Bool], options: DeliveryOptions, paths: PathClassifier
+    private static func ownershipPass<Store>(
+        _ input: Input<Store>, changes: [LandedChange], fixes: [Bool], options: DeliveryOptions, paths: PathClassifier
     ) -> [ChangeFacts] {
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
         var changeOfMainline: [ObjectID: Int] = [:]

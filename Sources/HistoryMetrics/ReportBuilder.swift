@@ -1,7 +1,7 @@
 public import HistoryModel
 
 /// What a report is computed from: plain records only.
-public struct AnalysisInput: Sendable {
+public struct AnalysisInput<Store: HistoryStore>: Sendable {
     public var repositoryPath: String
     public var branch: String
     public var head: ObjectID
@@ -16,7 +16,7 @@ public struct AnalysisInput: Sendable {
     /// The first-parent commits analysed (newest first) and every record: what the delivery analysis reads.
     /// With no mainline, review, rework and defect metrics are not computed.
     public var mainline: [ObjectID] = []
-    public var commits: CommitStore = CommitStore()
+    public var commits: Store
     public var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
     public var significantDiffs: [ObjectID: [FileChange]] = [:]
     /// Which changes are reverts and fixes (`DeliveryAnalyzer.MessageRules.revertsAndFixes`), when already
@@ -27,8 +27,10 @@ public struct AnalysisInput: Sendable {
 
     public init(
         repositoryPath: String, branch: String, head: ObjectID, shallowBoundaries: [ObjectID] = [],
-        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil, configPath: String? = nil
+        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil, configPath: String? = nil,
+        commits: Store
     ) {
+        self.commits = commits
         self.repositoryPath = repositoryPath
         self.branch = branch
         self.head = head
@@ -38,6 +40,19 @@ public struct AnalysisInput: Sendable {
         self.since = since
         self.until = until
         self.configPath = configPath
+    }
+}
+
+extension AnalysisInput where Store == CommitStore {
+    /// An input whose records are in memory (`CommitStore`), empty until set.
+    public init(
+        repositoryPath: String, branch: String, head: ObjectID, shallowBoundaries: [ObjectID] = [],
+        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil, configPath: String? = nil
+    ) {
+        self.init(
+            repositoryPath: repositoryPath, branch: branch, head: head, shallowBoundaries: shallowBoundaries,
+            truncatedCommits: truncatedCommits, changes: changes, since: since, until: until, configPath: configPath,
+            commits: CommitStore())
     }
 }
 
@@ -102,7 +117,7 @@ public struct ReportBuilder: Sendable {
         return s
     }
 
-    public func build(_ input: AnalysisInput) -> Report {
+    public func build<Store>(_ input: AnalysisInput<Store>) -> Report {
         // Keyed by name and e-mail: name rules, bot patterns and regexes look at both.
         var assignments: [Identity: AuthorGroups.Assignment] = [:]
         func assignment(_ id: Identity) -> AuthorGroups.Assignment {

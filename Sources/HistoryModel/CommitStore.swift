@@ -12,7 +12,7 @@
 /// Records are listed (`records`, `ids`) in the order they were inserted. The miner inserts them as its
 /// workers finish, so that order changes from run to run: like a dictionary's, nothing computed from the
 /// store may depend on it.
-public struct CommitStore: Sendable {
+public struct CommitStore: HistoryStore {
     private typealias Location = BlockStorage.Location
 
     /// Bytes per block; a record larger than this gets a block of its own size.
@@ -34,11 +34,8 @@ public struct CommitStore: Sendable {
     /// Blocks held in the temporary file now (for tests and benchmarks).
     public var blocksOnDisk: Int { storage.blocksInFile }
 
-    /// Records held.
     public var count: Int { order.count }
-    public var isEmpty: Bool { order.isEmpty }
 
-    /// Ids in insertion order.
     public var ids: [ObjectID] { order }
 
     /// Bytes held by the encoded records and the string table (not counting the index), for benchmarks.
@@ -48,13 +45,7 @@ public struct CommitStore: Sendable {
 
     public func contains(_ id: ObjectID) -> Bool { index[id] != nil }
 
-    /// The record with this id, decoded; nil when there is none.
-    public subscript(id: ObjectID) -> CommitRecord? { record(id, withFiles: true) }
-
-    /// The record with this id, decoded without its file lists when `withFiles` is false (`files` and
-    /// `sideBranches` are then empty): for readers that want a commit's people, times and message only. With
-    /// `withHunks` false, every file is decoded without its hunks: for readers that want line counts only.
-    public func record(_ id: ObjectID, withFiles: Bool, withHunks: Bool = true) -> CommitRecord? {
+    public func record(_ id: ObjectID, withFiles: Bool, withHunks: Bool) -> CommitRecord? {
         guard let at = index[id] else { return nil }
         return storage.withBytes(at: at) { buffer, offset in
             var reader = Reader(bytes: buffer, position: offset, strings: strings)
@@ -63,19 +54,12 @@ public struct CommitStore: Sendable {
         }
     }
 
-    /// Every record, decoded one at a time, in insertion order.
-    public var records: some Sequence<CommitRecord> { order.lazy.compactMap { self[$0] } }
-
     /// Stores a record; a record with the same id replaces the one before (in place in the order).
     public mutating func insert(_ record: CommitRecord) {
         var writer = Writer()
         writer.record(record, strings: { number(of: $0) })
         let location = storage.append(writer.bytes, blockSize: Self.blockSize)
         if index.updateValue(location, forKey: record.id) == nil { order.append(record.id) }
-    }
-
-    public mutating func insert<S: Sequence>(contentsOf records: S) where S.Element == CommitRecord {
-        for r in records { insert(r) }
     }
 
     private mutating func number(of string: String) -> UInt32 {

@@ -2,7 +2,7 @@ internal import Dispatch
 internal import Synchronization
 package import HistoryMetrics
 package import HistoryMining
-internal import HistoryModel
+package import HistoryModel
 package import YardstickConfig
 
 /// The whole analysis, from a repository path to a report: mine, classify, trace fixes, measure. The CLI is
@@ -48,7 +48,7 @@ package struct Analysis: Sendable {
 
     /// Everything the report builder reads, including each fix's white-space-insensitive diff for SZZ (mined
     /// for fixes only).
-    package func input(for history: LandedHistory) throws -> AnalysisInput {
+    package func input(for history: LandedHistory) throws -> AnalysisInput<CommitStore> {
         var input = AnalysisInput(
             repositoryPath: path, branch: history.mined.branch, head: history.mined.tip,
             shallowBoundaries: history.mined.shallowBoundaries, truncatedCommits: history.mined.truncated.count,
