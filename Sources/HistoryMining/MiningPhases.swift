@@ -217,7 +217,7 @@ extension Miner {
         progress: (@Sendable (MiningProgress) -> Void)?
     ) throws -> CommitStore {
         let done = Counter()
-        let store = Mutex(CommitStore())
+        let store = Mutex(CommitStore(spill: TemporaryFileSpill()))
         let weights = tasks.map { 1 + $0.branch.count }
         let slots = TaskSlots(tasks)
         tasks = []

@@ -6,8 +6,9 @@
 /// addresses stored once in a table and referred to by number) plus one index entry, and the blocks are never
 /// freed piecemeal. Reading a record decodes a `CommitRecord` equal to the one stored.
 ///
-/// Full blocks go to an unnamed temporary file and are read back when needed (`BlockStorage`), so memory
-/// holds the index, the string table and a few blocks, however long the history.
+/// Full blocks go to the store's `BlockSpill` (the miner's: an unnamed temporary file) and are read back when
+/// needed (`BlockStorage`), so memory holds the index, the string table and a few blocks, however long the
+/// history. Without a spill every block stays in memory. This is the in-memory `HistoryStore` (ADR 0013).
 ///
 /// Records are listed (`records`, `ids`) in the order they were inserted. The miner inserts them as its
 /// workers finish, so that order changes from run to run: like a dictionary's, nothing computed from the
@@ -26,13 +27,13 @@ public struct CommitStore: HistoryStore {
     private var strings: [String] = []
     private var stringNumbers: [String: UInt32] = [:]
 
-    /// A store whose full blocks go to a temporary file (`spillsToDisk`) or stay in memory.
-    public init(spillsToDisk: Bool = true) {
-        storage = BlockStorage(spills: spillsToDisk)
+    /// A store whose full blocks go to `spill`, or stay in memory without one.
+    public init(spill: (any BlockSpill)? = nil) {
+        storage = BlockStorage(spill: spill)
     }
 
-    /// Blocks held in the temporary file now (for tests and benchmarks).
-    public var blocksOnDisk: Int { storage.blocksInFile }
+    /// Blocks held by the spill now (for tests and benchmarks).
+    public var blocksSpilled: Int { storage.blocksSpilled }
 
     public var count: Int { order.count }
 
