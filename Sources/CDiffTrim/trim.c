@@ -5,6 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The planner replays libgit2 1.5's xdiff (see YARDSTICK_TRIM_XDIFF_MAJOR in CDiffTrim.h). Built against the
+ * headers of another libgit2, it must be checked against that version's xprepare.c before the constants
+ * above are changed; the run-time check (LibGit2.trimPlannerApplies) covers a library swapped after the build. */
+#if __has_include(<git2/version.h>)
+#include <git2/version.h>
+#if LIBGIT2_VER_MAJOR != YARDSTICK_TRIM_XDIFF_MAJOR || LIBGIT2_VER_MINOR != YARDSTICK_TRIM_XDIFF_MINOR
+#error "CDiffTrim replays libgit2 1.5's xdiff: compare xprepare.c of this libgit2 with it, then update YARDSTICK_TRIM_XDIFF_MAJOR/MINOR"
+#endif
+#endif
+
 static long yardstick_bogosqrt(long n) {
     long i;
     for (i = 1; n > 0; n >>= 2) i <<= 1;

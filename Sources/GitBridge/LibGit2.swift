@@ -1,4 +1,10 @@
+internal import CDiffTrim
 internal import CLibGit2
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
 
 /// Process-wide libgit2 set-up, done once before the first handle is opened.
 enum LibGit2 {
@@ -40,4 +46,36 @@ package enum Allocator {
         _ = LibGit2.initialized
         _ = yardstick_release_free_memory()
     }
+}
+
+extension LibGit2 {
+    /// The libgit2 this process runs with (`git_libgit2_version`), which need not be the one built against.
+    static let version: (major: Int, minor: Int, revision: Int) = {
+        var major: Int32 = 0
+        var minor: Int32 = 0
+        var revision: Int32 = 0
+        _ = git_libgit2_version(&major, &minor, &revision)
+        return (Int(major), Int(minor), Int(revision))
+    }()
+
+    /// Whether the trim planner (`Sources/CDiffTrim`), which replays one libgit2 version's xdiff, holds for
+    /// a libgit2 of this version: only the same major and minor version.
+    static func trimPlannerApplies(major: Int, minor: Int) -> Bool {
+        major == Int(YARDSTICK_TRIM_XDIFF_MAJOR) && minor == Int(YARDSTICK_TRIM_XDIFF_MINOR)
+    }
+
+    /// Whether diffs may use the trim planner with the libgit2 this process runs with. When not, diffs are
+    /// computed on whole texts (the same counts, more slowly), and a one-line note says so on standard error,
+    /// once per process.
+    static let trimPlannerApplies: Bool = {
+        let v = version
+        guard trimPlannerApplies(major: v.major, minor: v.minor) else {
+            let note =
+                "yardstick: note: libgit2 \(v.major).\(v.minor).\(v.revision) is not the \(YARDSTICK_TRIM_XDIFF_MAJOR).\(YARDSTICK_TRIM_XDIFF_MINOR).x whose xdiff the diff trimming replays; whole files are diffed (same counts, slower)\n"
+            var bytes = Array(note.utf8)
+            _ = write(2, &bytes, bytes.count)
+            return false
+        }
+        return true
+    }()
 }

@@ -39,21 +39,26 @@ package final class TreeDiffer {
     private let trimsCommonTail: Bool
     /// Whether diffs may leave out common lines when that provably changes nothing they are used for (counts
     /// only: `trimmedHunks`; exact hunks: `exactTrimmedHunks`). Not with white space ignored, where equal
-    /// lines need not be equal bytes, nor for blame hunks, which follow git blame's own trimming.
+    /// lines need not be equal bytes, nor for blame hunks, which follow git blame's own trimming, nor with a
+    /// libgit2 whose xdiff the planner does not replay.
     private let mayTrimForCounts: Bool
 
     /// - Parameter significantLinesOnly: ignore changes in white space and blank lines (for SZZ, where a
     ///   fix's reformatting must not blame anyone); such a differ needs a cache of its own.
     /// - Parameter blameHunks: hunks as `git blame` computes them, the common tail trimmed first; counts may
     ///   then differ from `git diff --numstat` in rare cases, so only line ownership may ask for them.
+    /// - Parameter trimPlanner: whether the trim planner may be used; by default when the libgit2 this process
+    ///   runs with is the version whose xdiff it replays (`LibGit2.trimPlannerApplies`). Without it every
+    ///   diff is xdiff's on the whole texts.
     package init(
-        repository: Repository, cache: DiffCache = DiffCache(), significantLinesOnly: Bool = false, blameHunks: Bool = false
+        repository: Repository, cache: DiffCache = DiffCache(), significantLinesOnly: Bool = false, blameHunks: Bool = false,
+        trimPlanner: Bool? = nil
     ) throws(GitError) {
         self.repository = repository
         self.cache = cache
         self.spans = try SpanDatabase()
         self.trimsCommonTail = blameHunks
-        self.mayTrimForCounts = !blameHunks && !significantLinesOnly
+        self.mayTrimForCounts = (trimPlanner ?? LibGit2.trimPlannerApplies) && !blameHunks && !significantLinesOnly
         self.trees = TreeCache(repository: repository)
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0

@@ -21,12 +21,12 @@ public struct DeliveryAnalyzer {
     }
 
     /// What the analysis reads.
-    public struct Input: Sendable {
+    public struct Input<Store: HistoryStore>: Sendable {
         /// Newest first.
         public var changes: [LandedChange]
         /// Newest first: the first-parent commits analysed.
         public var mainline: [ObjectID]
-        public var commits: CommitStore
+        public var commits: Store
         /// Squash commit → the pull request's commits, where a head ref showed them.
         public var pullRequestCommits: [ObjectID: [ObjectID]]
         /// Fix commit → its diff ignoring white space and blank lines.
@@ -36,7 +36,7 @@ public struct DeliveryAnalyzer {
         public var revertsAndFixes: (reverts: [Bool], fixes: [Bool])?
 
         public init(
-            changes: [LandedChange], mainline: [ObjectID], commits: CommitStore,
+            changes: [LandedChange], mainline: [ObjectID], commits: Store,
             pullRequestCommits: [ObjectID: [ObjectID]] = [:], significantDiffs: [ObjectID: [FileChange]] = [:],
             revertsAndFixes: (reverts: [Bool], fixes: [Bool])? = nil
         ) {
@@ -100,7 +100,7 @@ public struct DeliveryAnalyzer {
         }
 
         /// Per change: whether its landing commit is a revert, and whether it is a fix (a revert never is).
-        public func revertsAndFixes(_ changes: [LandedChange], commits: CommitStore) -> (
+        public func revertsAndFixes(_ changes: [LandedChange], commits: some HistoryStore) -> (
             reverts: [Bool], fixes: [Bool]
         ) {
             var reverts = [Bool](repeating: false, count: changes.count)
@@ -146,14 +146,14 @@ public struct DeliveryAnalyzer {
 
     // MARK: - Analysis
 
-    public func analyze(_ input: Input) -> [ChangeFacts] {
+    public func analyze<Store>(_ input: Input<Store>) -> [ChangeFacts] {
         analyze(input, paths: PathClassifier(exclusions: exclusions, delivery: options))
     }
 
     /// The steps: which change each commit belongs to; reverts and fixes; the ownership pass (line counts,
     /// rework, SZZ) beside the per-change facts and the blames messages name; then escaped defects and major
     /// rework, which need both.
-    func analyze(_ input: Input, paths: PathClassifier) -> [ChangeFacts] {
+    func analyze<Store>(_ input: Input<Store>, paths: PathClassifier) -> [ChangeFacts] {
         let changes = input.changes
         let rules = MessageRules(options)
         let given = input.revertsAndFixes.flatMap {
@@ -203,8 +203,8 @@ public struct DeliveryAnalyzer {
     /// Each change's own facts, one concern after the other: review timing, review depth, branch rework, test
     /// touch, ADRs, and whether it is a revert or a fix. A change whose landing commit was not mined keeps
     /// empty facts.
-    func perChangeFacts(
-        _ input: Input, rules: MessageRules, reverts: [Bool], fixes: [Bool], paths: PathClassifier
+    func perChangeFacts<Store>(
+        _ input: Input<Store>, rules: MessageRules, reverts: [Bool], fixes: [Bool], paths: PathClassifier
     ) -> [ChangeFacts] {
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: input.changes.count)
         for (i, change) in input.changes.enumerated() {
@@ -241,8 +241,8 @@ public struct DeliveryAnalyzer {
     /// thread-safe).
     /// Returns, per change, only the fields it computes: `addedLines`, `changedLines`, `reworkOwnLines`,
     /// `reworkOthersLines`, `rewrittenAfterLanding` and the line counts in `blames`.
-    static func ownershipPass(
-        _ input: Input, changes: [LandedChange], fixes: [Bool], options: DeliveryOptions, paths: PathClassifier
+    static func ownershipPass<Store>(
+        _ input: Input<Store>, changes: [LandedChange], fixes: [Bool], options: DeliveryOptions, paths: PathClassifier
     ) -> [ChangeFacts] {
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
         var changeOfMainline: [ObjectID: Int] = [:]
@@ -315,7 +315,7 @@ struct ChangeRecords {
     }
 
     /// The records of `change` in the analysis input; nil when its landing commit was not mined.
-    init?(_ change: LandedChange, input: DeliveryAnalyzer.Input) {
+    init?<Store>(_ change: LandedChange, input: DeliveryAnalyzer.Input<Store>) {
         guard let landing = input.commits.record(change.commit, withFiles: false) else { return nil }
         let ids = change.kind == .merge ? change.commits : input.pullRequestCommits[change.commit]
         self.init(

@@ -1,27 +1,68 @@
-/// The `.gitattributes` rules Yardstick reads: which paths are generated, vendored or not to be diffed.
+/// The `.gitattributes` files of a tree, resolved as git resolves them (`git check-attr`, attr.c): which
+/// paths are generated, vendored or not to be diffed.
+///
+/// - Deeper files override shallower ones, later lines earlier ones, and later attributes on a line earlier
+///   ones on it.
+/// - Macros: `[attr]name attr…` lines of the root file define `name` (git allows them nowhere else, and
+///   ignores them in deeper files); `binary` is built in as `-diff -merge -text`. Setting a macro sets the
+///   macro itself and then what it stands for, in its place: an attribute given after it (on a later line, or
+///   later on the same line) overrides its expansion, one given before does not. As in git, a macro
+///   overridden by a later `-name` or `!name` is not expanded at all.
+/// - Values: `attr` sets, `-attr` unsets, `attr=value` gives a value, `!attr` returns an attribute to
+///   unspecified (a later match decides, not an earlier one).
+/// - Not read: quoted patterns, and negative patterns (`!pattern`, which git refuses as well).
 public struct GitAttributes: Sendable {
     /// An attribute that takes a path out of counted sizes.
     public enum Flag: String, Sendable, CaseIterable {
         case linguistGenerated = "linguist-generated"
         case linguistVendored = "linguist-vendored"
+        /// The `binary` macro in effect: `binary` set and `diff` unset.
         case binary = "binary"
+        /// `diff` unset: git shows the file as binary.
         case noDiff = "-diff"
+    }
+
+    /// An attribute's state for a path, as `git check-attr` prints it (unspecified attributes are absent).
+    public enum Value: Hashable, Sendable, CustomStringConvertible {
+        case set
+        case unset
+        case value(String)
+
+        public var description: String {
+            switch self {
+            case .set: return "set"
+            case .unset: return "unset"
+            case .value(let v): return v
+            }
+        }
+    }
+
+    /// One attribute of a line: nil `value` for `!attr` (unspecified).
+    struct Assignment: Sendable {
+        var name: String
+        var value: Value?
     }
 
     struct Rule: Sendable {
         var glob: Glob
-        var set: [Flag: Bool]
+        var assignments: [Assignment]
     }
 
     /// Rules by the directory of their file ("" for the root, else "dir/sub/"), in file order.
     private var rulesByDirectory: [String: [Rule]] = [:]
     /// `rulesByDirectory`'s keys, shallowest first.
     private var orderedDirectories: [String] = []
+    /// Macro definitions: the built-in `binary`, replaced by the root file's last definition of a name.
+    private var macros: [String: [Assignment]] = ["binary": Self.builtinBinary]
+
+    static let builtinBinary = [
+        Assignment(name: "diff", value: .unset), Assignment(name: "merge", value: .unset),
+        Assignment(name: "text", value: .unset),
+    ]
 
     public init() {}
 
-    /// Parses `.gitattributes` files (path of the file, contents). Deeper files override shallower ones, and
-    /// later lines earlier ones, as in git. Macros other than `binary` and quoted patterns are ignored.
+    /// Parses `.gitattributes` files (path of the file, contents).
     public init(files: [(path: String, contents: String)]) {
         let ordered = files.sorted { a, b in
             let da = a.path.split(separator: "/").count
@@ -32,13 +73,17 @@ public struct GitAttributes: Sendable {
             let directory = file.path.split(separator: "/").dropLast().map { $0 + "/" }.joined()
             for line in file.contents.split(whereSeparator: \.isNewline) {
                 let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                guard let pattern = fields.first, !pattern.hasPrefix("#"), !pattern.hasPrefix("\""),
-                    !pattern.hasPrefix("[attr]")
+                guard let pattern = fields.first, !pattern.hasPrefix("#"), !pattern.hasPrefix("\""), !pattern.hasPrefix("!")
                 else { continue }
-                var set: [Flag: Bool] = [:]
-                for attr in fields.dropFirst() { Self.apply(String(attr), to: &set) }
-                if !set.isEmpty {
-                    rulesByDirectory[directory, default: []].append(Rule(glob: Glob(String(pattern)), set: set))
+                let assignments = fields.dropFirst().compactMap { Self.assignment(String($0)) }
+                if pattern.hasPrefix("[attr]") {
+                    // git reads macro definitions from the top-level file only.
+                    let name = String(pattern.dropFirst("[attr]".count))
+                    if directory.isEmpty && !name.isEmpty && Self.isValidName(name) { macros[name] = assignments }
+                    continue
+                }
+                if !assignments.isEmpty {
+                    rulesByDirectory[directory, default: []].append(Rule(glob: Glob(String(pattern)), assignments: assignments))
                 }
             }
         }
@@ -49,35 +94,76 @@ public struct GitAttributes: Sendable {
         }
     }
 
-    private static func apply(_ attr: String, to set: inout [Flag: Bool]) {
-        func value(_ name: String) -> Bool? {
-            if attr == name || attr == name + "=true" || attr == name + "=1" { return true }
-            if attr == "-" + name || attr == "!" + name || attr == name + "=false" || attr == name + "=0" { return false }
-            return nil
+    /// `attr`, `-attr`, `!attr`, `attr=value`; nil for a name git would refuse.
+    private static func assignment(_ field: String) -> Assignment? {
+        var name = Substring(field)
+        var value: Value? = .set
+        if name.hasPrefix("-") {
+            value = .unset
+            name = name.dropFirst()
+        } else if name.hasPrefix("!") {
+            value = nil
+            name = name.dropFirst()
+        } else if let eq = name.firstIndex(of: "=") {
+            value = .value(String(name[name.index(after: eq)...]))
+            name = name[..<eq]
         }
-        if let v = value("linguist-generated") { set[.linguistGenerated] = v }
-        if let v = value("linguist-vendored") { set[.linguistVendored] = v }
-        if attr == "binary" {
-            set[.binary] = true
-            set[.noDiff] = true
+        guard isValidName(name) else { return nil }
+        return Assignment(name: String(name), value: value)
+    }
+
+    /// git's attr_name_valid: letters, digits, `-`, `_`, `.`, not starting with `-`.
+    private static func isValidName(_ name: some StringProtocol) -> Bool {
+        guard let first = name.utf8.first, first != UInt8(ascii: "-") else { return false }
+        return name.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D || c == 0x5F
+                || c == 0x2E
         }
-        if attr == "-diff" || attr == "diff=false" { set[.noDiff] = true }
-        if attr == "diff" { set[.noDiff] = false }
+    }
+
+    /// Every attribute specified for `path`, as `git check-attr -a` lists them.
+    public func attributes(for path: String) -> [String: Value] {
+        guard !rulesByDirectory.isEmpty else { return [:] }
+        // git's fill(): from the deepest file to the root, each file's lines last to first, each line's
+        // attributes last to first; the first value an attribute gets is its value (unspecified included).
+        var filled: [String: Value?] = [:]
+        for dir in orderedDirectories.reversed() where path.utf8.starts(with: dir.utf8) && path.utf8.count > dir.utf8.count {
+            guard let dirRules = rulesByDirectory[dir] else { continue }
+            let relative = String(decoding: path.utf8.dropFirst(dir.utf8.count), as: UTF8.self)
+            for rule in dirRules.reversed() where rule.glob.matches(relative) {
+                fill(rule.assignments, into: &filled)
+            }
+        }
+        return filled.compactMapValues { $0 }
+    }
+
+    /// git's fill_one and macroexpand_one.
+    private func fill(_ assignments: [Assignment], into filled: inout [String: Value?]) {
+        for a in assignments.reversed() where filled[a.name] == nil {
+            filled[a.name] = .some(a.value)
+            // A macro set here stands for its definition, filled in at this point. Each call fills an attribute
+            // first, so a definition that names itself (or a cycle of them) ends.
+            if a.value == .set, let expansion = macros[a.name] { fill(expansion, into: &filled) }
+        }
     }
 
     /// The flags set for `path` after every rule has been applied.
     public func flags(for path: String) -> Set<Flag> {
         guard !rulesByDirectory.isEmpty else { return [] }
-        var state: [Flag: Bool] = [:]
-        // Only the .gitattributes files of the path's own directories apply: root first, deepest last. A
-        // directory is the path's own when the path starts with it (only one of each depth can).
-        for dir in orderedDirectories where path.utf8.starts(with: dir.utf8) && path.utf8.count > dir.utf8.count {
-            guard let dirRules = rulesByDirectory[dir] else { continue }
-            let relative = String(decoding: path.utf8.dropFirst(dir.utf8.count), as: UTF8.self)
-            for rule in dirRules where rule.glob.matches(relative) {
-                for (k, v) in rule.set { state[k] = v }
+        let attributes = attributes(for: path)
+        var flags: Set<Flag> = []
+        func linguist(_ name: String) -> Bool {
+            switch attributes[name] {
+            case .set, .value("true"), .value("1"): return true
+            default: return false
             }
         }
-        return Set(state.filter(\.value).keys)
+        if linguist(Flag.linguistGenerated.rawValue) { flags.insert(.linguistGenerated) }
+        if linguist(Flag.linguistVendored.rawValue) { flags.insert(.linguistVendored) }
+        if attributes["diff"] == .unset {
+            flags.insert(.noDiff)
+            if attributes["binary"] == .set { flags.insert(.binary) }
+        }
+        return flags
     }
 }

@@ -157,7 +157,7 @@ public struct LineOwnership: Sendable {
 extension LineOwnership {
     /// Builds ownership by applying every first-parent commit, oldest first. `mainline` is newest first, as
     /// the miner returns it; the origin of a line is an index into the returned `order` (oldest first).
-    public static func build(mainline: [ObjectID], commits: CommitStore) -> (LineOwnership, order: [ObjectID]) {
+    public static func build(mainline: [ObjectID], commits: some HistoryStore) -> (LineOwnership, order: [ObjectID]) {
         var ownership = LineOwnership()
         let order = Array(mainline.reversed())
         for (i, id) in order.enumerated() {

@@ -2,7 +2,7 @@ public import HistoryModel
 public import ReportContract
 
 /// What a report is computed from: plain records only.
-public struct AnalysisInput: Sendable {
+public struct AnalysisInput<Store: HistoryStore>: Sendable {
     public var repositoryPath: String
     public var branch: String
     public var head: ObjectID
@@ -17,7 +17,7 @@ public struct AnalysisInput: Sendable {
     /// The first-parent commits analysed (newest first) and every record: what the delivery analysis reads.
     /// With no mainline, review, rework and defect metrics are not computed.
     public var mainline: [ObjectID] = []
-    public var commits: CommitStore = CommitStore()
+    public var commits: Store
     public var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
     public var significantDiffs: [ObjectID: [FileChange]] = [:]
     /// Which changes are reverts and fixes (`DeliveryAnalyzer.MessageRules.revertsAndFixes`), when already
@@ -28,8 +28,10 @@ public struct AnalysisInput: Sendable {
 
     public init(
         repositoryPath: String, branch: String, head: ObjectID, shallowBoundaries: [ObjectID] = [],
-        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil, configPath: String? = nil
+        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil, configPath: String? = nil,
+        commits: Store
     ) {
+        self.commits = commits
         self.repositoryPath = repositoryPath
         self.branch = branch
         self.head = head
@@ -39,6 +41,19 @@ public struct AnalysisInput: Sendable {
         self.since = since
         self.until = until
         self.configPath = configPath
+    }
+}
+
+extension AnalysisInput where Store == CommitStore {
+    /// An input whose records are in memory (`CommitStore`), empty until set.
+    public init(
+        repositoryPath: String, branch: String, head: ObjectID, shallowBoundaries: [ObjectID] = [],
+        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil, configPath: String? = nil
+    ) {
+        self.init(
+            repositoryPath: repositoryPath, branch: branch, head: head, shallowBoundaries: shallowBoundaries,
+            truncatedCommits: truncatedCommits, changes: changes, since: since, until: until, configPath: configPath,
+            commits: CommitStore())
     }
 }
 
@@ -105,7 +120,7 @@ public struct ReportBuilder: Sendable {
         return s
     }
 
-    public func build(_ input: AnalysisInput) -> Report {
+    public func build<Store>(_ input: AnalysisInput<Store>) -> Report {
         let assignments = Assignments(groups)
         let paths = PathClassifier(exclusions: exclusions, delivery: delivery)
         let deliveryMeasured = !input.mainline.isEmpty
@@ -151,7 +166,7 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Every change's delivery facts; empty facts when there is no first-parent history to read.
-    func deliveryFacts(_ input: AnalysisInput, paths: PathClassifier, assignments: Assignments) -> [ChangeFacts] {
+    func deliveryFacts<Store>(_ input: AnalysisInput<Store>, paths: PathClassifier, assignments: Assignments) -> [ChangeFacts] {
         guard !input.mainline.isEmpty else { return Array(repeating: ChangeFacts(), count: input.changes.count) }
         let groupZones = Dictionary(groups.groups.map { ($0.name, $0.timeZone) }, uniquingKeysWith: { a, _ in a })
         var analyzer = DeliveryAnalyzer(
@@ -176,7 +191,7 @@ public struct ReportBuilder: Sendable {
 
     /// Credits every change to its author's group and its co-authors' groups (bots among co-authors are
     /// skipped), and writes its pull-request entry.
-    func credit(_ input: AnalysisInput, facts: [ChangeFacts], paths: PathClassifier, assignments: Assignments) -> Credit {
+    func credit<Store>(_ input: AnalysisInput<Store>, facts: [ChangeFacts], paths: PathClassifier, assignments: Assignments) -> Credit {
         var credit = Credit()
         let deliveryMeasured = !input.mainline.isEmpty
         for (index, change) in input.changes.enumerated() {
@@ -288,7 +303,7 @@ public struct ReportBuilder: Sendable {
     }
 
     /// The caveats every report carries: a shallow history, and which figures are proxies or not measured.
-    static func notes(_ input: AnalysisInput, deliveryMeasured: Bool) -> [String] {
+    static func notes<Store>(_ input: AnalysisInput<Store>, deliveryMeasured: Bool) -> [String] {
         var notes: [String] = []
         if !input.shallowBoundaries.isEmpty {
             notes.append(

@@ -13,16 +13,11 @@ package struct LandedChangeClassifier: Sendable {
     /// gets one reviewed diff (`first^..last`) whose files the caller fills in; every other change's files
     /// come from the records.
     package func classify(
-        mainline: [ObjectID], commits: CommitStore, workers: Int = 1, parallelFrom: Int = 256
+        mainline: [ObjectID], commits: some HistoryStore, workers: Int = 1, parallelFrom: Int = 256
     ) -> [LandedChange] {
         // Which commits form each change is decided in order (rebase runs group neighbours); each change is
         // then built on its own, on `workers` threads (a merge's change reads its whole branch).
-        enum Unit: Sendable {
-            case merge(CommitRecord)
-            case single(CommitRecord, ChangeKind)
-            case rebase([CommitRecord])
-        }
-        var units: [Unit] = []
+        var units: [ClassificationUnit] = []
         var rebaseRun: [CommitRecord] = []  // oldest first
 
         func flushRebaseRun() {
@@ -51,7 +46,7 @@ package struct LandedChangeClassifier: Sendable {
             units.append(kind == .merge ? .merge(record) : .single(record, kind))
         }
         flushRebaseRun()
-        let build: @Sendable (Unit) -> LandedChange = { [self] unit in
+        let build: @Sendable (ClassificationUnit) -> LandedChange = { [self] unit in
             switch unit {
             case .merge(let record): return mergeChange(record, commits: commits)
             case .single(let record, let kind): return singleChange(record, kind: kind)
@@ -70,7 +65,7 @@ package struct LandedChangeClassifier: Sendable {
     /// with the same committer and committer time, at least one authored by someone else. GitHub's
     /// "Rebase and merge" records the merging user as committer; `git rebase` and `git am` by a maintainer
     /// look the same.
-    static func rebasedRuns(mainline: [ObjectID], commits: CommitStore) -> Set<ObjectID> {
+    static func rebasedRuns(mainline: [ObjectID], commits: some HistoryStore) -> Set<ObjectID> {
         var out = Set<ObjectID>()
         var run: [CommitRecord] = []
         func flush() {
@@ -134,7 +129,7 @@ package struct LandedChangeClassifier: Sendable {
         )
     }
 
-    private func rebaseChange(_ run: [CommitRecord], commits: CommitStore) -> LandedChange {
+    private func rebaseChange(_ run: [CommitRecord], commits: some HistoryStore) -> LandedChange {
         guard let first = run.first, let last = run.last else { preconditionFailure("empty rebase run") }
         if run.count == 1 { return singleChange(first, kind: .rebase) }
         let author = Self.principalAuthor(run)
@@ -153,7 +148,7 @@ package struct LandedChangeClassifier: Sendable {
         )
     }
 
-    private func mergeChange(_ record: CommitRecord, commits: CommitStore) -> LandedChange {
+    private func mergeChange(_ record: CommitRecord, commits: some HistoryStore) -> LandedChange {
         var branchIDs: [ObjectID] = []
         var seen = Set<ObjectID>()
         for side in record.sideBranches {
@@ -205,4 +200,11 @@ package struct LandedChangeClassifier: Sendable {
         }
         return out.sorted()
     }
+}
+
+/// One landed change to build, as `LandedChangeClassifier.classify` groups the first-parent line.
+private enum ClassificationUnit: Sendable {
+    case merge(CommitRecord)
+    case single(CommitRecord, ChangeKind)
+    case rebase([CommitRecord])
 }

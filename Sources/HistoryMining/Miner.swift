@@ -101,45 +101,11 @@ package struct Miner: Sendable {
         }
     }
 
+    /// The phases, in order (`MiningPhases.swift`); each one's intermediate results are released as soon as
+    /// the next has used them (ADR 0010).
     private func mineUnchecked(progress: (@Sendable (MiningProgress) -> Void)?) throws -> MinedHistory {
         if options.verifyEveryObject { ObjectVerification.everyObject = true }
-        let repository: Repository
-        do {
-            repository = try Repository(path: path, searchParents: options.searchParents)
-        } catch {
-            if error.isNotFound { throw MiningError.notARepository(path: path) }
-            throw MiningError.git(path: path, error)
-        }
-        if repository.isHeadUnborn && options.branch == nil { throw MiningError.emptyRepository(path: path) }
-        let revision = options.branch ?? "HEAD"
-        let tip: ObjectID
-        do {
-            tip = try repository.resolveCommit(revision)
-        } catch {
-            throw MiningError.unresolved(path: path, branch: options.branch, error: error, in: repository)
-        }
-        let branchName = options.branch ?? repository.headBranchName ?? "HEAD"
-        let gitDirectory = repository.gitDirectory
-        let mailmapContents = try repository.fileContents(".mailmap", at: tip)
-        let attributeFiles = try repository.findFiles(named: ".gitattributes", at: tip).compactMap {
-            path -> (path: String, contents: String)? in
-            guard let bytes = try repository.fileContents(path, at: tip) else { return nil }
-            return (path, String(decoding: bytes, as: UTF8.self))
-        }
-        // The clone's own pull refs first, then merge requests, then remotes' (first remote in name
-        // order); a later source never replaces an earlier one.
-        var pullHeads: [Int: ObjectID] = [:]
-        for glob in ["refs/pull/*/head", "refs/merge-requests/*/head", "refs/remotes/*/pull/*/head"] {
-            for (name, id) in try repository.references(matching: glob) {
-                let parts = name.split(separator: "/")
-                if let n = parts.dropLast().last.flatMap({ Int($0) }), pullHeads[n] == nil { pullHeads[n] = id }
-            }
-        }
-        let shallow = repository.isShallow ? repository.shallowBoundaries() : []
-        if !shallow.isEmpty && !options.allowShallow {
-            let available = (try? repository.firstParentLine(from: tip, stoppingAt: Set(shallow)).count) ?? 0
-            throw MiningError.shallow(path: path, boundaries: shallow.count, firstParentCommitsPresent: available)
-        }
+        let opened = try openRepository()
 
         var timings: [(String, Double)] = []
         var clock = DispatchTime.now().uptimeNanoseconds
@@ -151,155 +117,54 @@ package struct Miner: Sendable {
         }
         lap("open")
 
-        let workers = options.workers
-        let repositoryPath = gitDirectory
-        let boundaries = Set(shallow)
+        let repositoryPath = opened.gitDirectory
+        let boundaries = Set(opened.shallowBoundaries)
         let cache = diffCache
-        let mergedBranches = options.mergedBranches
         let blameHunks = options.blameHunks
+        let mailmapContents = opened.mailmap
         let opener: @Sendable () throws -> Worker = {
             try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache, blameHunks: blameHunks)
         }
 
-        // Phase 1: links (tree, parents, committer time). With merged branches: every reachable commit (read
-        // here, on this thread: a walk must follow parents anyway) and the graph in memory; without (line
-        // ownership only): the first-parent line. Messages and people are not kept: each commit is read again
-        // when it is mined, so planning memory is about 100 bytes a commit (ADR 0010).
-        var headerList: [CommitLink]
-        if mergedBranches {
-            // This handle (its pack caches) goes at the end of this block, before mining needs the memory;
-            // commits are not kept in libgit2's object cache at all (`LibGit2.initialized`).
-            let mainWorker = try opener()
-            var list: [CommitLink] = []
-            var queued: Set<ObjectID> = [tip]
-            var stack: [ObjectID] = [tip]
-            while let id = stack.popLast() {
-                let h = try mainWorker.repository.commitLink(id)
-                list.append(h)
-                if boundaries.contains(id) { continue }
-                for p in h.parents.reversed() where queued.insert(p).inserted { stack.append(p) }
-            }
-            headerList = list
-        } else {
-            let line = try repository.firstParentLine(from: tip, stoppingAt: boundaries)
-            headerList = try Parallel.map(line, workers: workers, chunk: 256, context: opener) { worker, id in
-                try worker.repository.commitLink(id)
-            }
-        }
-        var headers: [ObjectID: CommitLink] = [:]
-        headers.reserveCapacity(headerList.count)
-        for h in headerList { headers[h.id] = h }
-        // The graph is needed for merged branches only; blame's first-parent line is already walked.
-        var graph = mergedBranches
-            ? CommitGraph(headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committerTime) }, missing: boundaries)
-            : nil
-        if let cycle = graph?.cycle { throw MiningError.commitCycle(path: path, commit: cycle) }
-        let line = graph?.firstParentLine(from: tip) ?? headerList.map(\.id)
-        let since = options.since
-        let until = options.until
-        var mainlineHeaders = line.compactMap { headers[$0] }.filter { h in
-            (since.map { h.committerTime >= $0 } ?? true) && (until.map { h.committerTime <= $0 } ?? true)
-        }
-        let headerCount = headerList.count
-        headerList = []
-        lap("links (\(headerCount))")
+        var walked = try walkLinks(opened, boundaries: boundaries, opener: opener)
+        lap("links (\(walked.count))")
         // Workers of the later phases know every commit's root tree from its header.
-        let trees = headers.mapValues(\.tree)
+        let trees = walked.headers.mapValues(\.tree)
         let diffWorker: @Sendable () throws -> Worker = {
             let worker = try opener()
             worker.differ.knownTree = { trees[$0] }
             return worker
         }
 
-        // Phase 2: what each first-parent merge brought in, from the graph.
-        var sides: [ObjectID: [SidePlan]] = [:]
-        var truncatedSet = Set<ObjectID>()
-        if let graph {
-            // Each merge's side branch is painted independently over the immutable graph: one scratch space per
-            // worker thread.
-            let merges = mainlineHeaders.filter { $0.parents.count > 1 }
-            let painted = try Parallel.map(merges, workers: workers, chunk: 64, context: { ScratchBox() }) {
-                box, h -> (plans: [SidePlan], truncated: Bool) in
-                guard let first = h.parents.first else { return ([], false) }
-                var plans: [SidePlan] = []
-                var truncated = false
-                for p in h.parents.dropFirst() {
-                    let side = graph.sideBranch(first: first, tip: p, scratch: &box.scratch)
-                    if side.truncated || !graph.contains(p) || !graph.contains(first) { truncated = true }
-                    plans.append(
-                        SidePlan(tip: p, tipTree: trees[p], mergeBase: side.mergeBase, commits: side.commits))
-                }
-                return (plans, truncated)
-            }
-            for (h, result) in zip(merges, painted) {
-                sides[h.id] = result.plans
-                if result.truncated { truncatedSet.insert(h.id) }
-            }
-        }
-        for h in mainlineHeaders where boundaries.contains(h.id) { truncatedSet.insert(h.id) }
-        graph = nil
+        var painted = try paintSideBranches(
+            walked.mainlineHeaders, graph: walked.graph, trees: trees, boundaries: boundaries)
+        walked.graph = nil
         lap("merge bases and branches")
 
-        // Phase 3: each first-parent commit's diffs, with the commits it is the first to bring in (the newest
-        // merge that contains a branch commit claims it). A merge and its branch commits are diffed together,
-        // on one worker, so the blob pairs they share are found in the diff cache while it still holds them:
-        // the cache is bounded, and what mining keeps in memory grows with the records alone.
-        var planned = mainlineHeaders.filter { !truncatedSet.contains($0.id) }
-        let mainline = planned.map(\.id)
-        let truncated = mainlineHeaders.map(\.id).filter { truncatedSet.contains($0) }
-        var claimed = Set<ObjectID>(mainline)
-        var tasks: [MiningTask] = []
-        tasks.reserveCapacity(planned.count)
-        var branchTotal = 0
-        for h in planned {
-            let plans = sides[h.id] ?? []
-            var branch: [CommitLink] = []
-            for plan in plans {
-                for c in plan.commits where claimed.insert(c).inserted {
-                    if let b = headers[c] { branch.append(b) }
-                }
-            }
-            branchTotal += branch.count
-            tasks.append(MiningTask(link: h, sides: plans, branch: branch))
-        }
-        // From here on the tasks hold the links still needed.
-        sides = [:]
-        headers = [:]
-        let total = mainline.count + branchTotal
-        planned = []
-        mainlineHeaders = []
-        let done = Counter()
-        // Records go into the store as soon as a task is done, encoded (ADR 0010): what mining keeps per
-        // commit is the encoded record, not a tree of Swift values. Each task is taken out of its slot when it
-        // is mined, so the links it holds go as its records come.
-        let store = Mutex(CommitStore())
-        let weights = tasks.map { 1 + $0.branch.count }
-        let slots = TaskSlots(tasks)
-        tasks = []
-        _ = try Parallel.map(
-            Array(weights.indices), workers: workers, chunk: 8, context: diffWorker,
-            progress: { n in progress?(MiningProgress(phase: "commits", done: done.add(n), total: total)) },
-            weight: { weights[$0] }
-        ) { worker, i in
-            guard let task = slots.take(i) else { preconditionFailure("mining task \(i) handed out twice") }
-            let records = try worker.records(for: task)
-            store.withLock { $0.insert(contentsOf: records) }
-        }
-        let commits = store.withLock { $0 }
+        var plan = planTasks(walked.mainlineHeaders, painted: painted, headers: walked.headers)
+        // From here on the tasks hold the links still needed; the tasks themselves are handed over, not shared,
+        // so that taking each out of its slot frees it.
+        painted = PaintedBranches(sides: [:], truncated: [])
+        walked = WalkedLinks(headers: [:], graph: nil, mainlineHeaders: [], count: walked.count)
+        let (mainline, truncated, branchTotal) = (plan.mainline, plan.truncated, plan.branchTotal)
+        let tasks = plan.tasks
+        plan.tasks = []
+        let commits = try mineRecords(
+            consume tasks, total: mainline.count + branchTotal, worker: diffWorker, progress: progress)
         diffCache.removeAll()
         lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
 
         return MinedHistory(
-            gitDirectory: gitDirectory,
-            workingDirectory: repository.workingDirectory,
-            branch: branchName,
-            tip: tip,
+            gitDirectory: opened.gitDirectory,
+            workingDirectory: opened.repository.workingDirectory,
+            branch: opened.branchName,
+            tip: opened.tip,
             mainline: mainline,
             commits: commits,
-            attributeFiles: attributeFiles,
-            shallowBoundaries: shallow,
+            attributeFiles: opened.attributeFiles,
+            shallowBoundaries: opened.shallowBoundaries,
             truncated: truncated,
-            pullHeads: pullHeads,
+            pullHeads: opened.pullHeads,
             mailmap: mailmapContents,
             timings: timings
         )

@@ -1,15 +1,24 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-import Synchronization
+internal import Synchronization
 
-/// The bytes of a `CommitStore`: appended into blocks of `CommitStore.blockSize`; a full block is written to
-/// an unnamed temporary file and read back, a few blocks at a time, when records in it are decoded
-/// (ADR 0010). The encoded history then lives in the page cache, which the kernel can write out and
-/// reclaim, instead of in the process's memory. Where no temporary file can be made or written (no
-/// `TMPDIR`, a full disk), blocks stay in memory: results are the same either way.
+/// Where a `CommitStore` may put its full blocks instead of keeping them in the process's memory, and read
+/// them back from (ADR 0010, ADR 0013). HistoryModel does no I/O itself: the miner hands its store a spill to
+/// an unnamed temporary file (`TemporaryFileSpill`, HistoryMining); a store without one keeps every block in
+/// memory. Results are the same either way.
+///
+/// A store calls its spill under its own lock, one call at a time.
+public protocol BlockSpill: Sendable {
+    /// Keeps a full block's bytes; returns where they are, for `read`, or nil when they could not be kept (a
+    /// full disk): that block and every later one then stay in memory.
+    func write(_ bytes: [UInt8]) -> Int64?
+    /// The `count` bytes kept at `offset` by `write`; nil when they cannot be read back.
+    func read(offset: Int64, count: Int) -> [UInt8]?
+}
+
+/// The bytes of a `CommitStore`: appended into blocks of `CommitStore.blockSize`; a full block goes to the
+/// store's `BlockSpill`, when it has one, and is read back, a few blocks at a time, when records in it are
+/// decoded (ADR 0010). With the temporary-file spill the encoded history lives in the page cache, which the
+/// kernel can write out and reclaim, instead of in the process's memory. Where the spill cannot take a block
+/// (no `TMPDIR`, a full disk), blocks stay in memory: results are the same either way.
 ///
 /// Append-only and shared by the copies of a store: each copy indexes only the records it appended.
 final class BlockStorage: Sendable {
@@ -21,40 +30,34 @@ final class BlockStorage: Sendable {
 
     private enum Block {
         case memory([UInt8])
-        /// Written to the file at this offset, with this many bytes.
-        case file(offset: Int64, count: Int)
+        /// Given to the spill, which put it at this offset, with this many bytes.
+        case spilled(offset: Int64, count: Int)
     }
 
     private struct State {
         var blocks: [Block] = []
         /// The block being filled: the last one, once there is any (its entry in `blocks` is a placeholder).
         var open: [UInt8] = []
-        var fd: Int32 = -1
-        var fileFailed = false
-        var fileSize: Int64 = 0
-        /// Blocks read back from the file, least recently used first.
+        var spillFailed = false
+        /// Blocks read back from the spill, least recently used first.
         var cache: [(block: Int, bytes: [UInt8])] = []
         var bytes = 0
     }
 
     private let state = Mutex(State())
-    /// Whether full blocks go to a temporary file.
-    let spills: Bool
+    /// Where full blocks go; nil: they stay in memory.
+    let spill: (any BlockSpill)?
     /// Blocks read back and kept at once.
     static let cachedBlocks = 6
 
-    init(spills: Bool) { self.spills = spills }
-
-    deinit {
-        state.withLock { if $0.fd >= 0 { close($0.fd) } }
-    }
+    init(spill: (any BlockSpill)?) { self.spill = spill }
 
     /// Bytes appended so far.
     var count: Int { state.withLock { $0.bytes } }
 
-    /// Blocks that live in the temporary file now.
-    var blocksInFile: Int {
-        state.withLock { s in s.blocks.reduce(0) { if case .file = $1 { return $0 + 1 } else { return $0 } } }
+    /// Blocks that live in the spill now.
+    var blocksSpilled: Int {
+        state.withLock { s in s.blocks.reduce(0) { if case .spilled = $1 { return $0 + 1 } else { return $0 } } }
     }
 
     /// Appends one record's bytes, which never straddle two blocks.
@@ -82,14 +85,14 @@ final class BlockStorage: Sendable {
             switch s.blocks[block] {
             case .memory(let bytes):
                 return bytes
-            case .file(let offset, let count):
+            case .spilled(let offset, let count):
                 if let i = s.cache.firstIndex(where: { $0.block == block }) {
                     let hit = s.cache.remove(at: i)
                     s.cache.append(hit)
                     return hit.bytes
                 }
-                guard let bytes = Self.read(fd: s.fd, offset: offset, count: count) else {
-                    preconditionFailure("the commit store's temporary file could not be read back")
+                guard let bytes = spill?.read(offset: offset, count: count), bytes.count == count else {
+                    preconditionFailure("the commit store's spilled block \(block) could not be read back")
                 }
                 if s.cache.count >= Self.cachedBlocks { s.cache.removeFirst() }
                 s.cache.append((block, bytes))
@@ -99,63 +102,18 @@ final class BlockStorage: Sendable {
         return bytes.withUnsafeBufferPointer { body($0, Int(location.offset)) }
     }
 
-    /// Moves the open block to the file, or keeps it in memory where there is no file.
+    /// Moves the open block to the spill, or keeps it in memory where there is none (or it failed).
     private func seal(_ s: inout State) {
         let index = s.blocks.count - 1
         let bytes = s.open
         s.open = []
-        if spills && !s.fileFailed {
-            if s.fd < 0 { s.fd = Self.temporaryFile() }
-            if s.fd >= 0, Self.write(fd: s.fd, bytes, at: s.fileSize) {
-                s.blocks[index] = .file(offset: s.fileSize, count: bytes.count)
-                s.fileSize += Int64(bytes.count)
+        if let spill, !s.spillFailed {
+            if let offset = spill.write(bytes) {
+                s.blocks[index] = .spilled(offset: offset, count: bytes.count)
                 return
             }
-            s.fileFailed = true
+            s.spillFailed = true
         }
         s.blocks[index] = .memory(bytes)
-    }
-
-    /// An unnamed file in `TMPDIR` (or `/tmp`): created, then unlinked at once, so that it goes with the
-    /// process however the process ends. -1 where none can be made.
-    private static func temporaryFile() -> Int32 {
-        let directory = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((directory + "/yardstick-store-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { return -1 }
-        _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
-        return fd
-    }
-
-    private static func write(fd: Int32, _ bytes: [UInt8], at offset: Int64) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let n = pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                done += n
-            }
-            return true
-        }
-    }
-
-    private static func read(fd: Int32, offset: Int64, count: Int) -> [UInt8]? {
-        guard count > 0 else { return [] }
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var done = 0
-            while done < count {
-                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 {
-                    failed = true
-                    break
-                }
-                done += n
-            }
-            initialized = failed ? 0 : count
-        }
-        return failed ? nil : bytes
     }
 }

@@ -6,13 +6,14 @@
 /// addresses stored once in a table and referred to by number) plus one index entry, and the blocks are never
 /// freed piecemeal. Reading a record decodes a `CommitRecord` equal to the one stored.
 ///
-/// Full blocks go to an unnamed temporary file and are read back when needed (`BlockStorage`), so memory
-/// holds the index, the string table and a few blocks, however long the history.
+/// Full blocks go to the store's `BlockSpill` (the miner's: an unnamed temporary file) and are read back when
+/// needed (`BlockStorage`), so memory holds the index, the string table and a few blocks, however long the
+/// history. Without a spill every block stays in memory. This is the in-memory `HistoryStore` (ADR 0013).
 ///
 /// Records are listed (`records`, `ids`) in the order they were inserted. The miner inserts them as its
 /// workers finish, so that order changes from run to run: like a dictionary's, nothing computed from the
 /// store may depend on it.
-public struct CommitStore: Sendable {
+public struct CommitStore: HistoryStore {
     private typealias Location = BlockStorage.Location
 
     /// Bytes per block; a record larger than this gets a block of its own size.
@@ -26,19 +27,16 @@ public struct CommitStore: Sendable {
     private var strings: [String] = []
     private var stringNumbers: [String: UInt32] = [:]
 
-    /// A store whose full blocks go to a temporary file (`spillsToDisk`) or stay in memory.
-    public init(spillsToDisk: Bool = true) {
-        storage = BlockStorage(spills: spillsToDisk)
+    /// A store whose full blocks go to `spill`, or stay in memory without one.
+    public init(spill: (any BlockSpill)? = nil) {
+        storage = BlockStorage(spill: spill)
     }
 
-    /// Blocks held in the temporary file now (for tests and benchmarks).
-    public var blocksOnDisk: Int { storage.blocksInFile }
+    /// Blocks held by the spill now (for tests and benchmarks).
+    public var blocksSpilled: Int { storage.blocksSpilled }
 
-    /// Records held.
     public var count: Int { order.count }
-    public var isEmpty: Bool { order.isEmpty }
 
-    /// Ids in insertion order.
     public var ids: [ObjectID] { order }
 
     /// Bytes held by the encoded records and the string table (not counting the index), for benchmarks.
@@ -48,13 +46,7 @@ public struct CommitStore: Sendable {
 
     public func contains(_ id: ObjectID) -> Bool { index[id] != nil }
 
-    /// The record with this id, decoded; nil when there is none.
-    public subscript(id: ObjectID) -> CommitRecord? { record(id, withFiles: true) }
-
-    /// The record with this id, decoded without its file lists when `withFiles` is false (`files` and
-    /// `sideBranches` are then empty): for readers that want a commit's people, times and message only. With
-    /// `withHunks` false, every file is decoded without its hunks: for readers that want line counts only.
-    public func record(_ id: ObjectID, withFiles: Bool, withHunks: Bool = true) -> CommitRecord? {
+    public func record(_ id: ObjectID, withFiles: Bool, withHunks: Bool) -> CommitRecord? {
         guard let at = index[id] else { return nil }
         return storage.withBytes(at: at) { buffer, offset in
             var reader = Reader(bytes: buffer, position: offset, strings: strings)
@@ -63,19 +55,12 @@ public struct CommitStore: Sendable {
         }
     }
 
-    /// Every record, decoded one at a time, in insertion order.
-    public var records: some Sequence<CommitRecord> { order.lazy.compactMap { self[$0] } }
-
     /// Stores a record; a record with the same id replaces the one before (in place in the order).
     public mutating func insert(_ record: CommitRecord) {
         var writer = Writer()
         writer.record(record, strings: { number(of: $0) })
         let location = storage.append(writer.bytes, blockSize: Self.blockSize)
         if index.updateValue(location, forKey: record.id) == nil { order.append(record.id) }
-    }
-
-    public mutating func insert<S: Sequence>(contentsOf records: S) where S.Element == CommitRecord {
-        for r in records { insert(r) }
     }
 
     private mutating func number(of string: String) -> UInt32 {

@@ -2,7 +2,7 @@ internal import Dispatch
 internal import Synchronization
 package import HistoryMetrics
 package import HistoryMining
-internal import HistoryModel
+package import HistoryModel
 package import ReportContract
 package import YardstickConfig
 
@@ -53,7 +53,7 @@ package struct Analysis: Sendable {
 
     /// Everything the report builder reads, including each fix's white-space-insensitive diff for SZZ (mined
     /// for fixes only).
-    package func input(for history: LandedHistory) throws -> AnalysisInput {
+    package func input(for history: LandedHistory) throws -> AnalysisInput<CommitStore> {
         var input = AnalysisInput(
             repositoryPath: path, branch: history.mined.branch, head: history.mined.tip,
             shallowBoundaries: history.mined.shallowBoundaries, truncatedCommits: history.mined.truncated.count,

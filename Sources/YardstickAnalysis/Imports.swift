@@ -1,6 +1,6 @@
 package import EvidenceImport
 internal import GitBridge
-package import HistoryMetrics
+internal import HistoryMetrics
 internal import HistoryMining
 internal import HistoryModel
 package import ReportContract

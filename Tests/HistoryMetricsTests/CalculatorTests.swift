@@ -41,7 +41,7 @@ enum Hand {
     }
 
     static func store(_ records: [CommitRecord]) -> CommitStore {
-        var store = CommitStore(spillsToDisk: false)
+        var store = CommitStore()
         for r in records { store.insert(r) }
         return store
     }

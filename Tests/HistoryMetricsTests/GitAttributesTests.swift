@@ -48,16 +48,18 @@ struct GitAttributesTests {
         #expect(a.flags(for: "assets/logo.png") == [.binary, .noDiff])
     }
 
+    /// `diff=false` names a diff driver called `false`, which git does not know: the file is diffed as text.
     @Test func noDiffAlone() {
         let a = attributes([(".gitattributes", "*.dat -diff\n*.bin diff=false\n")])
         #expect(a.flags(for: "x.dat") == [.noDiff])
-        #expect(a.flags(for: "x.bin") == [.noDiff])
+        #expect(a.flags(for: "x.bin") == [])
         #expect(a.flags(for: "x.txt") == [])
     }
 
+    /// A later `diff` overrides the `binary` macro's `-diff`: git diffs the file as text.
     @Test func diffUnsetsNoDiff() {
         let a = attributes([(".gitattributes", "*.png binary\nreadable.png diff\n")])
-        #expect(a.flags(for: "readable.png") == [.binary])
+        #expect(a.flags(for: "readable.png") == [])
         #expect(a.flags(for: "other.png") == [.binary, .noDiff])
     }
 

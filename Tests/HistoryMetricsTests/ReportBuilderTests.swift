@@ -69,7 +69,7 @@ enum Fixture {
 
     static let builder = ReportBuilder(groups: groups, exclusions: exclusions)
 
-    static func input(changes: [LandedChange] = changes, shallow: [ObjectID] = [], truncated: Int = 0) -> AnalysisInput {
+    static func input(changes: [LandedChange] = changes, shallow: [ObjectID] = [], truncated: Int = 0) -> AnalysisInput<CommitStore> {
         AnalysisInput(
             repositoryPath: "/tmp/repo", branch: "main", head: oid("1"), shallowBoundaries: shallow, truncatedCommits: truncated,
             changes: changes, since: t0 - 30 * day, until: t0, configPath: "yardstick.yml")

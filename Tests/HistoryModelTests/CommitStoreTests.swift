@@ -135,9 +135,10 @@ import Testing
     }
 }
 
-@Suite struct CommitStoreSpillTests {
+/// Spilled records for tests: a sample of many 4 MiB blocks' worth.
+enum SpillSamples {
     /// Enough records for several 4 MiB blocks: each carries a 40 KB message and a few files.
-    private func records() -> [CommitRecord] {
+    static func records() -> [CommitRecord] {
         (0..<400).map { (n: UInt64) in
             let id = ObjectID(high: n, middle: n &* 31, low: UInt32(n))
             let files = (0..<Int(n % 5)).map { k in
@@ -152,26 +153,72 @@ import Testing
                 message: "Change \(n)\n\n" + String(repeating: "line of the body \(n)\n", count: 2_000), files: files)
         }
     }
+}
 
-    @Test func fullBlocksGoToDiskAndReadBackEqual() {
-        let all = records()
-        var spilled = CommitStore()
-        var kept = CommitStore(spillsToDisk: false)
+/// A spill that keeps blocks in an array (HistoryModel does no I/O; the temporary-file spill is tested in
+/// HistoryMiningTests), counting reads; it refuses every block from the `failFrom`-th on.
+final class ArraySpill: BlockSpill {
+    private let blocks = Mutex<[[UInt8]]>([])
+    private let readCount = Mutex(0)
+    let failFrom: Int
+
+    init(failFrom: Int = .max) { self.failFrom = failFrom }
+
+    var written: Int { blocks.withLock { $0.count } }
+    var reads: Int { readCount.withLock { $0 } }
+
+    func write(_ bytes: [UInt8]) -> Int64? {
+        blocks.withLock { b in
+            guard b.count < failFrom else { return nil }
+            b.append(bytes)
+            return Int64(b.count - 1) << 32
+        }
+    }
+
+    func read(offset: Int64, count: Int) -> [UInt8]? {
+        readCount.withLock { $0 += 1 }
+        return blocks.withLock { b in
+            let i = Int(offset >> 32)
+            return i < b.count && b[i].count == count ? b[i] : nil
+        }
+    }
+}
+
+@Suite struct CommitStoreSpillTests {
+    @Test func fullBlocksGoToTheSpillAndReadBackEqual() {
+        let all = SpillSamples.records()
+        let spill = ArraySpill()
+        var spilled = CommitStore(spill: spill)
+        var kept = CommitStore()
         spilled.insert(contentsOf: all)
         kept.insert(contentsOf: all)
-        #expect(spilled.blocksOnDisk >= 2)
-        #expect(kept.blocksOnDisk == 0)
+        #expect(spilled.blocksSpilled >= 2)
+        #expect(spill.written == spilled.blocksSpilled)
+        #expect(kept.blocksSpilled == 0)
         // Read in an order that leaves the block cache again and again.
         for r in all.reversed() + all.enumerated().filter({ $0.offset % 3 == 0 }).map(\.element) {
             #expect(spilled[r.id] == r)
             #expect(kept[r.id] == r)
         }
+        // Fewer spilled blocks than the cache holds: each is read back once.
+        #expect(spill.written <= BlockStorage.cachedBlocks)
+        #expect(spill.reads == spill.written)
         #expect(spilled.encodedBytes == kept.encodedBytes)
     }
 
+    @Test func aSpillThatFailsLeavesLaterBlocksInMemory() {
+        let all = SpillSamples.records()
+        let spill = ArraySpill(failFrom: 1)
+        var store = CommitStore(spill: spill)
+        store.insert(contentsOf: all)
+        #expect(spill.written == 1)
+        #expect(store.blocksSpilled == 1)
+        for r in all { #expect(store[r.id] == r) }
+    }
+
     @Test func threadsReadASpilledStoreTogether() {
-        let all = records()
-        var store = CommitStore()
+        let all = SpillSamples.records()
+        var store = CommitStore(spill: ArraySpill())
         store.insert(contentsOf: all)
         let frozen = store
         let mismatches = Mutex(0)
@@ -184,8 +231,8 @@ import Testing
     }
 
     @Test func aCopyKeepsItsOwnRecords() {
-        let all = records()
-        var original = CommitStore()
+        let all = SpillSamples.records()
+        var original = CommitStore(spill: ArraySpill())
         original.insert(contentsOf: all.prefix(200))
         var copy = original
         copy.insert(contentsOf: all.dropFirst(200))
@@ -194,5 +241,24 @@ import Testing
         #expect(original[all[300].id] == nil)
         #expect(copy[all[300].id] == all[300])
         #expect(original[all[10].id] == all[10])
+    }
+
+    /// Through the protocol, as the stages read it.
+    @Test func readsThroughTheProtocolEqualTheStoresOwn() {
+        func viaProtocol(_ store: some HistoryStore, _ id: ObjectID) -> (CommitRecord?, CommitRecord?, Int, [ObjectID]) {
+            (store.record(id, withFiles: false), store[id], store.count, store.ids)
+        }
+        let all = SpillSamples.records()
+        var store = CommitStore(spill: ArraySpill())
+        store.insert(contentsOf: all)
+        for r in all.prefix(50) {
+            let (light, full, count, ids) = viaProtocol(store, r.id)
+            #expect(light == store.record(r.id, withFiles: false, withHunks: true))
+            #expect(light?.files == [])
+            #expect(full == r)
+            #expect(count == 400)
+            #expect(ids == all.map(\.id))
+        }
+        #expect(Array(store.records) == all)
     }
 }

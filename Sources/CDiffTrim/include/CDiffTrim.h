@@ -30,6 +30,15 @@
  * or YARDSTICK_TRIM_COUNTED (a middle is empty: *deleted and *added are the counts; xdiff marks every line of
  * the other middle).
  */
+/*
+ * The xdiff whose classification the planner replays: libgit2 1.5's (src/libgit2/xdiff/xprepare.c,
+ * xdl_cleanup_records and xdl_clean_mmatch). Another libgit2 may classify differently, so GitBridge uses the
+ * planner only when git_libgit2_version() reports this major and minor version (LibGit2.trimPlannerApplies),
+ * and diffs whole texts otherwise. trim.c also refuses to compile against headers of another version.
+ */
+#define YARDSTICK_TRIM_XDIFF_MAJOR 1
+#define YARDSTICK_TRIM_XDIFF_MINOR 5
+
 #define YARDSTICK_TRIM_WHOLE 0
 #define YARDSTICK_TRIM_SPANS 1
 #define YARDSTICK_TRIM_COUNTED 2

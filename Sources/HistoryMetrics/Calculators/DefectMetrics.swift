@@ -58,8 +58,8 @@ extension DeliveryAnalyzer {
     /// Reverts and `Fixes: <id>` lines name the changes they undo or fix: each such change is blamed with 0
     /// lines (SZZ adds the lines), and a reverted change gets its earliest revert. The abbreviation index is
     /// built when the first `Fixes:` line turns up; only an unambiguous abbreviation names a change.
-    static func messageBlames(
-        _ changes: [LandedChange], commits: CommitStore, changeOfCommit: [ObjectID: Int], into facts: inout [ChangeFacts]
+    static func messageBlames<Store: HistoryStore>(
+        _ changes: [LandedChange], commits: Store, changeOfCommit: [ObjectID: Int], into facts: inout [ChangeFacts]
     ) {
         var index: AbbreviationIndex?
         for (i, change) in changes.enumerated() {

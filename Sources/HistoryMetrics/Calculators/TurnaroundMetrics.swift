@@ -46,7 +46,7 @@ extension DeliveryAnalyzer {
     /// Review turnaround and cycle time of one change, by its kind (docs/metrics.md, "Review turnaround and
     /// cycle time"): sets `reviewTurnaroundHours`, `reviewTurnaroundBusinessHours`, `turnaroundNote`,
     /// `cycleTimeHours` and `cycleNote`. `commits` gives a gerrit or rebase change's own commits.
-    func reviewTiming(_ r: ChangeRecords, commits: CommitStore, into f: inout ChangeFacts) {
+    func reviewTiming<Store: HistoryStore>(_ r: ChangeRecords, commits: Store, into f: inout ChangeFacts) {
         let (change, landing, branch) = (r.change, r.landing, r.branch)
         var turnaround: (from: Int64, to: Int64)?
         var cycleFrom: Int64?

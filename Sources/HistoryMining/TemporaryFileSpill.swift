@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
+internal import HistoryModel
+internal import Synchronization
+
+/// A `CommitStore`'s full blocks in an unnamed temporary file (ADR 0010): made in `TMPDIR` (or `/tmp`) when
+/// the first block comes, and unlinked at once, so that it goes with the process however the process ends.
+/// Where no file can be made or written, `write` says so and the store keeps its blocks in memory.
+package final class TemporaryFileSpill: BlockSpill {
+    private struct State {
+        var fd: Int32 = -1
+        var failed = false
+        var size: Int64 = 0
+    }
+
+    private let state = Mutex(State())
+    /// Where the file is made.
+    private let directory: String
+
+    /// A spill to a file in `directory`; by default `TMPDIR`, or `/tmp` when that is unset or empty.
+    package init(directory: String? = nil) {
+        self.directory =
+            directory ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    deinit {
+        state.withLock { if $0.fd >= 0 { close($0.fd) } }
+    }
+
+    package func write(_ bytes: [UInt8]) -> Int64? {
+        state.withLock { s in
+            guard !s.failed else { return nil }
+            if s.fd < 0 { s.fd = Self.temporaryFile(in: directory) }
+            guard s.fd >= 0, Self.write(fd: s.fd, bytes, at: s.size) else {
+                s.failed = true
+                return nil
+            }
+            defer { s.size += Int64(bytes.count) }
+            return s.size
+        }
+    }
+
+    package func read(offset: Int64, count: Int) -> [UInt8]? {
+        let fd = state.withLock { $0.fd }
+        guard fd >= 0 else { return nil }
+        return Self.read(fd: fd, offset: offset, count: count)
+    }
+
+    /// An unnamed file in `directory`: created, then unlinked at once. -1 where none can be made.
+    private static func temporaryFile(in directory: String) -> Int32 {
+        var template = Array((directory + "/yardstick-store-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return -1 }
+        _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+        return fd
+    }
+
+    private static func write(fd: Int32, _ bytes: [UInt8], at offset: Int64) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                done += n
+            }
+            return true
+        }
+    }
+
+    private static func read(fd: Int32, offset: Int64, count: Int) -> [UInt8]? {
+        guard count > 0 else { return [] }
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var done = 0
+            while done < count {
+                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    failed = true
+                    break
+                }
+                done += n
+            }
+            initialized = failed ? 0 : count
+        }
+        return failed ? nil : bytes
+    }
+}
