@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // The system libgit2 (Debian: libgit2-dev). Only GitBridge imports it.
@@ -39,7 +40,10 @@ let package = Package(
         // The analysis pipeline: mining → classification → fix tracing → metrics.
         .target(name: "YardstickAnalysis", dependencies: ["HistoryMining", "HistoryMetrics", "HistoryModel", "YardstickConfig"]),
         // Pure reporters over metrics.
-        .target(name: "MetricsReporting", dependencies: ["HistoryMetrics", "HistoryModel"]),
+        .target(
+            name: "MetricsReporting",
+            dependencies: ["HistoryMetrics", "HistoryModel", .product(name: "Plot", package: "Plot")]
+        ),
         .executableTarget(
             name: "yardstick",
             dependencies: [
@@ -64,7 +68,7 @@ let package = Package(
             name: "YardstickAnalysisTests",
             dependencies: ["YardstickAnalysis", "HistoryMetrics", "HistoryMining", "HistoryModel", "YardstickConfig", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
     ]
 )
 

@@ -12,7 +12,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var repository: RepositoryOptions
 
-    @Option(name: .long, help: "Output format: table, markdown or json.")
+    @Option(name: .long, help: "Output format: table, markdown, json or html.")
     var format: OutputFormat = .table
 
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
@@ -41,13 +41,14 @@ struct AnalyzeCommand: ParsableCommand {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, markdown, json
+    case table, markdown, json, html
 
     var reportFormat: ReportFormat {
         switch self {
         case .table: return .table
         case .markdown: return .markdown
         case .json: return .json
+        case .html: return .html
         }
     }
 }
