@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The system libgit2 (Debian: libgit2-dev). Only GitBridge imports it.
@@ -44,11 +45,18 @@ let package = Package(
             name: "MetricsReporting",
             dependencies: ["HistoryMetrics", "HistoryModel", .product(name: "Plot", package: "Plot")]
         ),
+        // Evidence over a finished report: claims, report comparison, signatures, pseudonyms (ADR 0014).
+        .target(
+            name: "ReportEvidence",
+            dependencies: [
+                "HistoryMetrics", "MetricsReporting", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "yardstick",
             dependencies: [
                 "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "YardstickConfig", "YardstickAnalysis",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ReportEvidence", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["HistoryModel"], path: "Tests/TestSupport"),
@@ -69,6 +77,7 @@ let package = Package(
             dependencies: ["YardstickAnalysis", "HistoryMetrics", "HistoryMining", "HistoryModel", "YardstickConfig", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "ReportEvidenceTests", dependencies: ["ReportEvidence", "HistoryMetrics", "MetricsReporting"]),
     ]
 )
 

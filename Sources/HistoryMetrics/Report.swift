@@ -37,6 +37,12 @@ public struct Report: Codable, Sendable, Equatable {
         @NullEncoded public var until: String?
         /// The configuration file used, as given; nil for the default grouping by e-mail domain.
         @NullEncoded public var config: String?
+        /// `sha256:<hex>` of the configuration file's bytes; nil without one.
+        @NullEncoded public var configDigest: String? = nil
+        /// The `--window` given (`month`, `quarter`); nil without.
+        @NullEncoded public var window: String? = nil
+        /// `pseudonyms` or `groups` when people were taken out of the report (`--pseudonymize`, `--privacy`).
+        @NullEncoded public var privacy: String? = nil
     }
 
     public struct Period: Codable, Sendable, Equatable {

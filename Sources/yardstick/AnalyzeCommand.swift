@@ -21,12 +21,16 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .long, help: "Also report every metric per calendar window: month or quarter (UTC).")
     var window: WindowOption?
 
+    @OptionGroup var privacy: PrivacyOptions
+
     func run() throws {
         try Frontend.run {
             let frontend = try Frontend(options: repository)
+            let pseudonymizer = try privacy.pseudonymizer()
             let sink = try output.map { try OutputFile(path: $0) }
             let analysis = frontend.analysis(window: window?.timeWindow)
-            let report = try analysis.report(for: try frontend.landedHistory())
+            let report = Provenance.finish(
+                try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window, pseudonymizer: pseudonymizer)
             let start = DispatchTime.now().uptimeNanoseconds
             let text = format.reportFormat.render(
                 report, colour: sink == nil && Terminal.isTTY(fd: 1), threads: repository.workers)
