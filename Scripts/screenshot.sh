@@ -32,7 +32,7 @@ if [ $# -eq 0 ]; then
     PNG="$ROOT/docs/images/html-report.png"
     DOM=""
     # Small enough for the README (< 300 KB), tall enough for the summary matrix and the first group.
-    SCREENSHOT_SIZE="${SCREENSHOT_SIZE:-1280,1500}"
+    SCREENSHOT_SIZE="${SCREENSHOT_SIZE:-1100,1250}"
 elif [ $# -ge 2 ]; then
     REPORT="$1"
     PNG="$2"
