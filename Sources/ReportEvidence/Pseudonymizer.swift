@@ -9,8 +9,9 @@ import Foundation
 ///   `person-<10 hex>@pseudonymized.invalid` (`bot-…` for bots), the hex being the start of
 ///   HMAC-SHA256(key, lower-cased e-mail): stable for a key, unlinkable without it. People are told apart by
 ///   lower-cased e-mail, as everywhere in Yardstick. Inside commit subjects and config rules, every name and
-///   e-mail of the report's own people is replaced by that person's pseudonym; a name the report does not
-///   know (a subject thanking someone who authored nothing) stays.
+///   e-mail of the report's own people is replaced by that person's pseudonym, and the account handle in a
+///   GitHub or Bitbucket merge subject by `user-<10 hex>`; a name the report does not know (a subject
+///   thanking someone who authored nothing) stays.
 /// - `groups`: no per-person data at all: author and bot lists empty, changes without author, co-authors or
 ///   reviewers, subjects withheld. Group figures are unchanged.
 ///
@@ -99,7 +100,7 @@ public struct Pseudonymizer: Sendable {
             for i in report.pullRequests.indices {
                 report.pullRequests[i].author = people.identity(report.pullRequests[i].author)
                 report.pullRequests[i].coAuthors = report.pullRequests[i].coAuthors.map(people.identity)
-                report.pullRequests[i].title = people.replace(in: report.pullRequests[i].title)
+                report.pullRequests[i].title = handles(in: people.replace(in: report.pullRequests[i].title))
                 if let reviewers = report.pullRequests[i].delivery?.reviewers {
                     report.pullRequests[i].delivery?.reviewers = reviewers.map(people.identity)
                 }
@@ -107,6 +108,27 @@ public struct Pseudonymizer: Sendable {
         }
         if let note = Self.note[mode] { report.notes.append(note) }
         return report
+    }
+
+    /// Forge merge subjects name the fork's owner by account handle (`Merge pull request #12 from octocat/fix`,
+    /// `Merged in octocat/fix (pull request #12)`): the handle becomes `user-<10 hex>`, the keyed HMAC of the
+    /// lower-cased handle, like an e-mail.
+    func handles(in title: String) -> String {
+        for prefix in ["Merge pull request #", "Merged in "] where title.hasPrefix(prefix) {
+            var rest = title.dropFirst(prefix.count)
+            var head = prefix
+            if prefix.hasPrefix("Merge pull") {
+                let digits = rest.prefix { $0.isNumber }
+                guard !digits.isEmpty, rest.dropFirst(digits.count).hasPrefix(" from ") else { return title }
+                head += digits + " from "
+                rest = rest.dropFirst(digits.count + " from ".count)
+            }
+            let handle = rest.prefix { $0 != "/" && $0 != " " }
+            guard !handle.isEmpty, rest.dropFirst(handle.count).hasPrefix("/") else { return title }
+            let p = pseudonym(email: "handle:" + handle.lowercased())
+            return head + "user-" + p.name.dropFirst("person-".count) + rest.dropFirst(handle.count)
+        }
+        return title
     }
 
     /// The report's people: each name and e-mail with its replacement.

@@ -72,6 +72,17 @@ struct PseudonymizerTests {
         #expect(try Pseudonymizer(mode: .pseudonyms, key: Self.key).apply(report) == out)
     }
 
+    static let octocat = "9f67aeda02"
+
+    @Test func forgeHandlesInMergeSubjects() throws {
+        let p = try Pseudonymizer(mode: .pseudonyms, key: Self.key)
+        // openssl: echo -n handle:octocat | openssl dgst -sha256 -hmac 0123456789abcdef-test-key
+        #expect(p.handles(in: "Merge pull request #12 from OctoCat/fix-parser") == "Merge pull request #12 from user-\(Self.octocat)/fix-parser")
+        #expect(p.handles(in: "Merged in octocat/fix-parser (pull request #12)") == "Merged in user-\(Self.octocat)/fix-parser (pull request #12)")
+        #expect(p.handles(in: "Merge pull request #12 from a branch") == "Merge pull request #12 from a branch")
+        #expect(p.handles(in: "Fix the parser") == "Fix the parser")
+    }
+
     @Test func groupOnlyLeavesPeopleOut() throws {
         let report = try FixtureReport.load()
         let out = try Pseudonymizer(mode: .groups, key: nil).apply(report)
