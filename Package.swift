@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The system libgit2 (Debian: libgit2-dev). Only GitBridge imports it.
@@ -55,13 +57,23 @@ let package = Package(
             ]
         ),
         // Pure reporters over metrics.
-        .target(name: "MetricsReporting", dependencies: ["ReportContract"]),
+        .target(
+            name: "MetricsReporting",
+            dependencies: ["ReportContract", .product(name: "Plot", package: "Plot")]
+        ),
+        // Evidence over a finished report: claims, report comparison, signatures, pseudonyms (ADR 0014).
+        .target(
+            name: "ReportEvidence",
+            dependencies: [
+                "HistoryMetrics", "MetricsReporting", "ReportContract", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "yardstick",
             dependencies: [
                 "EvidenceImport", "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "ReportContract",
-                "YardstickConfig",
-                "YardstickAnalysis",
+                "ReportEvidence", "YardstickConfig", "YardstickAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -85,9 +97,12 @@ let package = Package(
                 "TestSupport",
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(
             name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"], exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "ReportEvidenceTests", dependencies: ["ReportEvidence", "HistoryMetrics", "MetricsReporting", "ReportContract"]
         ),
     ]
 )

@@ -2,7 +2,7 @@ public import ReportContract
 
 /// The output formats.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case table, markdown, json
+    case table, markdown, json, html
 
     /// Renders a report. Every reporter is a pure function of the report: same report, same bytes, whatever
     /// the number of threads (`threads`: at most this many render at once; nil for one per core).
@@ -11,6 +11,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .table: return TerminalReporter(colour: colour).render(report)
         case .markdown: return MarkdownReporter().render(report)
         case .json: return (threads.map { JSONReporter(parts: $0) } ?? JSONReporter()).render(report)
+        case .html: return HTMLReporter().render(report)
         }
     }
 }

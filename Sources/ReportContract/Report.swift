@@ -47,11 +47,23 @@ public struct Report: Codable, Sendable, Equatable {
         @NullEncoded public var until: String?
         /// The configuration file used, as given; nil for the default grouping by e-mail domain.
         @NullEncoded public var config: String?
+        /// `sha256:<hex>` of the configuration file's bytes; nil without one.
+        @NullEncoded public var configDigest: String? = nil
+        /// The `--window` given (`month`, `quarter`); nil without.
+        @NullEncoded public var window: String? = nil
+        /// `pseudonyms` or `groups` when people were taken out of the report (`--pseudonymize`, `--privacy`).
+        @NullEncoded public var privacy: String? = nil
 
-        public init(since: String? = nil, until: String? = nil, config: String? = nil) {
+        public init(
+            since: String? = nil, until: String? = nil, config: String? = nil, configDigest: String? = nil,
+            window: String? = nil, privacy: String? = nil
+        ) {
             self.since = since
             self.until = until
             self.config = config
+            self.configDigest = configDigest
+            self.window = window
+            self.privacy = privacy
         }
     }
 

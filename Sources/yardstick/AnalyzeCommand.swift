@@ -12,7 +12,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var repository: RepositoryOptions
 
-    @Option(name: .long, help: "Output format: table, markdown or json.")
+    @Option(name: .long, help: "Output format: table, markdown, json or html.")
     var format: OutputFormat = .table
 
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
@@ -23,14 +23,18 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup(title: "Imports") var imports: ImportOptions
 
+    @OptionGroup var privacy: PrivacyOptions
+
     func run() throws {
         try Frontend.run {
             if output == nil { try Terminal.requireStandardOutput() }
             let frontend = try Frontend(options: repository)
+            let pseudonymizer = try privacy.pseudonymizer()
             let sink = try output.map { try OutputFile(path: $0) }
             var analysis = frontend.analysis(window: window?.timeWindow)
             analysis.imports = imports.request(configuration: frontend.configuration, configPath: frontend.configPath)
-            let report = try analysis.report(for: try frontend.landedHistory())
+            let report = Provenance.finish(
+                try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window, pseudonymizer: pseudonymizer)
             let start = DispatchTime.now().uptimeNanoseconds
             let text = format.reportFormat.render(
                 report, colour: sink == nil && Terminal.isTTY(fd: 1), threads: repository.workers)
@@ -45,13 +49,14 @@ struct AnalyzeCommand: ParsableCommand {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, markdown, json
+    case table, markdown, json, html
 
     var reportFormat: ReportFormat {
         switch self {
         case .table: return .table
         case .markdown: return .markdown
         case .json: return .json
+        case .html: return .html
         }
     }
 }

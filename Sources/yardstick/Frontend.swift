@@ -14,6 +14,8 @@ struct Frontend {
     let options: RepositoryOptions
     let configuration: YardstickConfiguration
     let configPath: String?
+    /// The configuration file's bytes as read (its digest goes into the report).
+    let configData: Data?
 
     init(options: RepositoryOptions) throws {
         self.options = options
@@ -28,8 +30,10 @@ struct Frontend {
                 throw CLIError("\(path): the configuration file is not valid UTF-8")
             }
             configuration = try YardstickConfiguration.parse(text, file: path)
+            configData = data
         } else {
             configuration = YardstickConfiguration()
+            configData = nil
         }
     }
 

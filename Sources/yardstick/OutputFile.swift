@@ -107,6 +107,10 @@ final class OutputFile {
         }
     }
 
+    /// Makes the file readable and writable by its owner only (a private key), before anything is written.
+    /// - Returns: false when the mode cannot be set. The corresponding C function is `fchmod`.
+    func restrictToOwner() -> Bool { fd >= 0 && fchmod(fd, 0o600) == 0 }
+
     /// Writes `text` and puts it in place.
     func commit(_ text: String) throws {
         func failure(_ code: Int32) -> CLIError { CLIError("\(path): cannot write the report: \(String(cString: strerror(code)))") }

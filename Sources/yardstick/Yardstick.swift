@@ -14,7 +14,7 @@ struct Yardstick: ParsableCommand {
             path), 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [AnalyzeCommand.self, GroupsCommand.self, BlameCommand.self],
+        subcommands: [AnalyzeCommand.self, GroupsCommand.self, BlameCommand.self, VerifyCommand.self, SignCommand.self, KeygenCommand.self],
         defaultSubcommand: AnalyzeCommand.self
     )
 

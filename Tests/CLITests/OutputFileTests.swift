@@ -211,7 +211,7 @@ private func inode(_ path: String) -> ino_t? {
         (["analyze", "--bogus"], "error: Unknown option '--bogus'; see 'yardstick analyze --help'\n"),
         (
             ["analyze", "--format", "yaml"],
-            "error: The value 'yaml' is invalid for '--format <format>'. Please provide one of 'table', 'markdown' or 'json'; see 'yardstick analyze --help'\n"
+            "error: The value 'yaml' is invalid for '--format <format>'. Please provide one of 'table', 'markdown', 'json' or 'html'; see 'yardstick analyze --help'\n"
         ),
         (["analyze", "--workers", "0"], "error: --workers must be at least 1; see 'yardstick analyze --help'\n"),
         (

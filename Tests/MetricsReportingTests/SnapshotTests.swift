@@ -51,7 +51,7 @@ struct SnapshotTests {
     }
 
     @Test func formats() {
-        #expect(ReportFormat.allCases.map(\.rawValue) == ["table", "markdown", "json"])
+        #expect(ReportFormat.allCases.map(\.rawValue) == ["table", "markdown", "json", "html"])
         #expect(ReportFormat(rawValue: "markdown") == .markdown)
         #expect(ReportFormat(rawValue: "yaml") == nil)
     }
