@@ -26,6 +26,11 @@ struct RepositoryOptions: ParsableArguments {
     @Flag(name: .long, help: "Analyse a shallow clone anyway; the report says history is missing.")
     var allowShallow = false
 
+    @Flag(
+        name: .long,
+        help: "Hash every object read, packed ones too (ADR 0011); packs, indexes and loose objects are always checked.")
+    var verifyObjects = false
+
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if let since, Frontend.parseDate(since, endOfDay: false) == nil {

@@ -43,12 +43,12 @@ struct Frontend {
     var until: Int64? { options.until.flatMap { Self.parseDate($0, endOfDay: true) } }
 
     func analysis(window: TimeWindow? = nil) -> Analysis {
-        Analysis(
-            path: options.path,
-            mining: MiningOptions(
-                branch: options.branch, workers: options.workers, since: since, until: until,
-                allowShallow: options.allowShallow, searchParents: options.repositoryPath == nil),
-            configuration: configuration, configPath: configPath, window: window)
+        var mining = MiningOptions(
+            branch: options.branch, workers: options.workers, since: since, until: until,
+            allowShallow: options.allowShallow, searchParents: options.repositoryPath == nil)
+        mining.verifyEveryObject = options.verifyObjects
+        return Analysis(
+            path: options.path, mining: mining, configuration: configuration, configPath: configPath, window: window)
     }
 
     func landedHistory() throws -> LandedHistory {

@@ -62,6 +62,15 @@ import Testing
             message: "cannot read history: object hash mismatch: packed object 574a07819e3e689b42980455f0da9fb5b352f973 hashes to 6396fbcc0f60b343ff48f7004bfc7aa67f92b1d4 (git_blob_lookup)")
     }
 
+    /// `--verify-objects` is the flag form of `YARDSTICK_VERIFY=all`.
+    @Test func theVerifyObjectsFlagHashesEveryObject() {
+        expectFailure(
+            "pack-rewritten-checksummed", ["--verify-objects"],
+            message: "cannot read history: object hash mismatch: packed object 574a07819e3e689b42980455f0da9fb5b352f973 hashes to 6396fbcc0f60b343ff48f7004bfc7aa67f92b1d4 (git_blob_lookup)")
+        let intact = Self.run(["analyze", DamagedRepositories.path("packed"), "--format", "json", "--verify-objects"])
+        #expect(intact.status == 0, "\(intact.stderr)")
+    }
+
     @Test func anIndexOffsetPointedAtAnotherBlobIsRefused() {
         let idx = DamagedRepositories.packFiles("idx-offset-swapped", suffix: ".idx")[0]
         let sums = Self.checksums(idx)
