@@ -137,9 +137,14 @@ enum FuzzInputs {
             if parts.count > 1 { files.append((path: "docs/.gitattributes", contents: parts[1])) }
             let attributes = GitAttributes(files: files)
             let paths = parts.count > 2 ? Array(parts[2...]) : ["a.bin", "docs/x.md", "docs/sub/y.png"]
+            // A flag comes only from a line that names it (`binary` then `diff` leaves binary without -diff).
+            let text = files.map(\.contents).joined(separator: "\n")
             for path in paths {
                 let flags = attributes.flags(for: path)
-                if flags.contains(.binary) { #expect(flags.contains(.noDiff), "\(name): \(path)") }
+                if flags.contains(.linguistGenerated) { #expect(text.contains("linguist-generated"), "\(name): \(path)") }
+                if flags.contains(.linguistVendored) { #expect(text.contains("linguist-vendored"), "\(name): \(path)") }
+                if flags.contains(.binary) { #expect(text.contains("binary"), "\(name): \(path)") }
+                if flags.contains(.noDiff) { #expect(text.contains("binary") || text.contains("diff"), "\(name): \(path)") }
             }
         }
     }
@@ -154,5 +159,13 @@ enum FuzzInputs {
         #expect(attributes.flags(for: "docs/a.md") == [.linguistGenerated])
         #expect(attributes.flags(for: "docs/sub/y.md") == [])
         #expect(attributes.flags(for: "a.png") == [.binary, .noDiff])
+    }
+
+    /// What a fuzz run first took for a failure: `binary` then `diff` leaves the path binary but diffed, as
+    /// in git (the fuzz target's check was wrong, not the parser).
+    @Test func diffAfterBinaryUnsetsNoDiffOnly() {
+        let attributes = GitAttributes(files: [(".gitattributes", "*.png binary\n"), ("docs/.gitattributes", "*.png diff\n")])
+        #expect(attributes.flags(for: "docs/y.png") == [.binary])
+        #expect(attributes.flags(for: "y.png") == [.binary, .noDiff])
     }
 }
