@@ -572,6 +572,9 @@ static int entry_header(pack_backend *b, size_t pi, uint64_t offset, pack_entry 
     } else if (type < OBJ_COMMIT || type > OBJ_TAG) {
         return -1;
     }
+    /* A zlib stream inflates to at most 1032 times its length: a larger recorded size is malformed, and
+     * must not make the reader allocate it (fuzzing found entries of a few KiB recording nearly 4 GiB). */
+    if (size / 1032 > end - pos) return -1;
     out->data = pos;
     return 0;
 }
@@ -626,6 +629,9 @@ static unsigned char *delta_apply(const unsigned char *base, size_t base_len, co
     size_t src_size, dst_size;
     if (delta_varint(&d, end, &src_size) || delta_varint(&d, end, &dst_size)) return NULL;
     if (src_size != base_len || dst_size > SIZE_MAX - 1) return NULL;
+    /* Each instruction byte yields at most 64 KiB (a copy) or 127 bytes (an insert): a larger result size
+     * is malformed, and is not allocated. */
+    if (dst_size / 0x10000 > (size_t)(end - d)) return NULL;
     unsigned char *out = malloc(dst_size + 1);
     if (out == NULL) return NULL;
     unsigned char *o = out, *o_end = out + dst_size;

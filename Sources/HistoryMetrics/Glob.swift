@@ -28,20 +28,30 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
         let leadingSlash = p.hasPrefix("/")
         if leadingSlash { p = p.dropFirst() }
         let body = String(p)
-        // A slash anywhere but at the end anchors the pattern (gitignore rule), a leading one included.
-        anchored = leadingSlash || body.dropLast(body.hasSuffix("/") ? 1 : 0).contains("/")
         let bytes = Array(body.utf8)[...]
         pathProgram = Program(bytes, slashIsSpecial: true)
         textProgram = Program(bytes, slashIsSpecial: false)
-        let special: (Character) -> Bool = { "*?[\\".contains($0) }
-        if body.hasPrefix("*"), !body.dropFirst().contains(where: special), !body.contains("/") {
-            shape = .nameSuffix(String(body.dropFirst()))
-        } else if body.hasPrefix("**/"), body.hasSuffix("/**"), body.count > 6 {
-            let middle = body.dropFirst(3).dropLast(3)
-            shape = middle.contains(where: special) || middle.contains("/") ? .general : .directoryAnywhere(String(middle))
-        } else if body.hasSuffix("/**"), !body.dropLast(3).contains(where: special) {
-            shape = .directoryPrefix(String(body.dropLast(2)))
-        } else if !body.contains(where: special), !body.hasSuffix("/") {
+        let slash = UInt8(ascii: "/")
+        // A slash anywhere but at the end anchors the pattern (gitignore rule), a leading one included.
+        anchored = leadingSlash || bytes.dropLast(bytes.last == slash ? 1 : 0).contains(slash)
+        // Shapes are told apart on bytes, as the general matcher reads the pattern: a wildcard followed by
+        // a combining mark is one Character, but still a wildcard (fuzzing found such shapes disagreeing).
+        let b = bytes
+        let special: (UInt8) -> Bool = {
+            $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\")
+        }
+        let star = UInt8(ascii: "*")
+        if !leadingSlash, b.first == star, !b.dropFirst().contains(where: special), !b.contains(slash) {
+            // (`/*.ext` is anchored: only the base directory's files, left to the general matcher)
+            shape = .nameSuffix(String(decoding: b.dropFirst(), as: UTF8.self))
+        } else if b.starts(with: [star, star, slash]), b.reversed().starts(with: [star, star, slash]), b.count > 6 {
+            let middle = b.dropFirst(3).dropLast(3)
+            shape =
+                middle.contains(where: special) || middle.contains(slash)
+                ? .general : .directoryAnywhere(String(decoding: middle, as: UTF8.self))
+        } else if b.reversed().starts(with: [star, star, slash]), !b.dropLast(3).contains(where: special) {
+            shape = .directoryPrefix(String(decoding: b.dropLast(2), as: UTF8.self))
+        } else if !b.contains(where: special), b.last != slash {
             shape = .literal(body)
         } else {
             shape = .general
@@ -53,20 +63,20 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     /// Whether `path` (relative to the pattern's base, no leading slash) matches.
     public func matches(_ path: String) -> Bool {
         switch shape {
-        // The byte comparisons first: they fail for almost every path, and cost far less than the
-        // Character-level ones, which they never contradict (a match of Characters is one of bytes too).
+        // On bytes, as the general matcher compares (Characters would join a combining mark to the `/` or
+        // the `.` before it; fuzzing found such paths answered differently).
         case .nameSuffix(let suffix):
-            guard path.utf8.reversed().starts(with: suffix.utf8.reversed()) else { return false }
-            return path.hasSuffix(suffix) && (path.split(separator: "/").last.map { $0.count >= suffix.count } ?? false)
+            // the suffix has no `/`, so it lies within the last component, which the `*` covers
+            return path.utf8.reversed().starts(with: suffix.utf8.reversed())
         case .directoryAnywhere(let dir):
             return Self.hasDirectory(path, dir)
         case .directoryPrefix(let prefix):
-            guard path.utf8.starts(with: prefix.utf8) else { return false }
-            return path.hasPrefix(prefix) && path.count > prefix.count
+            return path.utf8.starts(with: prefix.utf8) && path.utf8.count > prefix.utf8.count
         case .literal(let name):
             guard path.utf8.reversed().starts(with: name.utf8.reversed()) else { return false }
-            if anchored { return path == name }
-            return path == name || path.hasSuffix("/" + name)
+            let extra = path.utf8.count - name.utf8.count
+            if extra == 0 { return true }
+            return !anchored && path.utf8.dropLast(name.utf8.count).last == UInt8(ascii: "/")
         case .general:
             break
         }
@@ -109,6 +119,12 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     /// Whether `text` (any string, `/` treated as an ordinary character by `*`) matches: for names and e-mails.
     public func matchesText(_ text: String) -> Bool {
         textProgram.matches(Array(text.utf8)[...])
+    }
+
+    /// The general matcher alone, with no shape shortcut: the reference the shapes are checked against
+    /// (the fuzz target `glob` and its regression tests).
+    static func match(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>, slashIsSpecial: Bool = true) -> Bool {
+        Program(pattern, slashIsSpecial: slashIsSpecial).matches(text)
     }
 
     /// A pattern compiled to a sequence of steps, run as a nondeterministic automaton: the set of steps

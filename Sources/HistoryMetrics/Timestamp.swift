@@ -2,8 +2,10 @@
 public enum Timestamp {
     /// `2024-03-01T09:30:00Z`.
     public static func iso8601(_ seconds: Int64) -> String {
-        let days = Int64((Double(seconds) / 86400).rounded(.down))
-        let secs = seconds - days * 86400
+        // Floor division in integers: through Double, times near Int64.min overflowed (found by fuzzing).
+        let rem = seconds % 86400
+        let secs = rem < 0 ? rem + 86400 : rem
+        let days = seconds / 86400 - (rem < 0 ? 1 : 0)
         let (y, m, d) = civil(fromDays: days)
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let year = y < 0 ? "-\(String(-y))" : String(repeating: "0", count: max(0, 4 - String(y).count)) + String(y)
