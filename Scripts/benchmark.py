@@ -4,7 +4,10 @@
 Runs the two alternately (N times each), plus yardstick with one worker thread, and prints the median wall
 time of each, the ratios, and yardstick's peak memory (max RSS, from wait4). Usage:
 
-    Scripts/benchmark.py REPO [--runs N] [--yardstick PATH] [--workers N]
+    Scripts/benchmark.py REPO [--runs N] [--yardstick PATH] [--workers N] [--compare OLD]
+
+With --compare OLD, a second yardstick binary (an earlier build) runs in the same rounds, alternating with
+the others, and its median, peak memory and the new/old ratio are printed too.
 
 REPO is any clone (bare or not). Build first: `swift build -c release --product yardstick`.
 """
@@ -37,6 +40,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--yardstick", default=None)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--compare", default=None, help="an earlier yardstick binary to run in the same rounds")
     args = parser.parse_args()
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -53,10 +57,17 @@ def main():
     many = [yardstick, "analyze", args.repo, "--format", "json", "--workers", str(args.workers)]
     one = [yardstick, "analyze", args.repo, "--format", "json", "--workers", "1"]
 
+    commands = [("git", baseline), ("many", many), ("one", one)]
     times = {"git": [], "many": [], "one": []}
     rss = {"many": [], "one": []}
+    if args.compare:
+        if not os.access(args.compare, os.X_OK):
+            sys.exit(f"benchmark: {args.compare} is not an executable")
+        commands.append(("old", [args.compare, "analyze", args.repo, "--format", "json", "--workers", str(args.workers)]))
+        times["old"] = []
+        rss["old"] = []
     for i in range(args.runs):
-        for name, cmd in (("git", baseline), ("many", many), ("one", one)):
+        for name, cmd in commands:
             wall, mem = run(cmd)
             times[name].append(wall)
             if name in rss:
@@ -71,6 +82,9 @@ def main():
     print(f"yardstick analyze (1 worker)       median {med['one']:7.2f} s   peak RSS {max(rss['one']):7.1f} MiB")
     print(f"ratio yardstick/git: {med['many'] / med['git']:.2f}  (target <= 1.00)")
     print(f"speed-up {args.workers} workers vs 1: {med['one'] / med['many']:.2f}x  (target >= 1.60)")
+    if args.compare:
+        print(f"old yardstick ({args.workers} workers)          median {med['old']:7.2f} s   peak RSS {max(rss['old']):7.1f} MiB")
+        print(f"ratio new/old: time {med['many'] / med['old']:.2f}, peak RSS {max(rss['many']) / max(rss['old']):.2f}")
 
 
 if __name__ == "__main__":
