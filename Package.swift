@@ -78,14 +78,14 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", dependencies: ["HistoryModel"], path: "Tests/TestSupport"),
-        .testTarget(name: "HistoryModelTests", dependencies: ["HistoryModel"]),
+        .testTarget(name: "HistoryModelTests", dependencies: ["HistoryModel", "TestSupport"]),
         .testTarget(name: "GitBridgeTests", dependencies: ["GitBridge", "HistoryModel", "TestSupport"]),
         .testTarget(
             name: "HistoryMiningTests",
             dependencies: ["HistoryMining", "HistoryModel", "HistoryMetrics", "TestSupport"]
         ),
-        .testTarget(name: "HistoryMetricsTests", dependencies: ["HistoryMetrics", "HistoryModel", "ReportContract"]),
-        .testTarget(name: "YardstickConfigTests", dependencies: ["YardstickConfig", "HistoryMetrics"]),
+        .testTarget(name: "HistoryMetricsTests", dependencies: ["HistoryMetrics", "HistoryModel", "ReportContract", "TestSupport"]),
+        .testTarget(name: "YardstickConfigTests", dependencies: ["YardstickConfig", "HistoryMetrics", "TestSupport"]),
         .testTarget(
             name: "MetricsReportingTests",
             dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel", "ReportContract"], exclude: ["Snapshots"]

@@ -1,36 +1,8 @@
 import Foundation
 @testable import HistoryMetrics
+import TestSupport
 import Testing
 
-/// Fuzz inputs (Scripts/fuzz.sh, docs/fuzzing.md) replayed through the real parsers: the seeds of
-/// Fuzz/corpus/<target>/ and every input a fuzz run found crashing, hanging or exhausting memory
-/// (Tests/FuzzRegressionTests/Inputs/<target>/). Each must give the answer the fuzz target checks.
-enum FuzzInputs {
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    /// (file name, bytes) of every seed and regression input of `target`.
-    static func all(_ target: String) -> [(name: String, bytes: [UInt8])] {
-        var out: [(String, [UInt8])] = []
-        for dir in ["Fuzz/corpus/\(target)", "Tests/FuzzRegressionTests/Inputs/\(target)"] {
-            let path = packageRoot + "/" + dir
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            for name in names.sorted() {
-                guard let data = FileManager.default.contents(atPath: path + "/" + name) else { continue }
-                out.append((dir + "/" + name, [UInt8](data)))
-            }
-        }
-        return out
-    }
-
-    static func regression(_ target: String, _ name: String) -> [UInt8] {
-        let path = packageRoot + "/Tests/FuzzRegressionTests/Inputs/\(target)/\(name)"
-        return [UInt8](FileManager.default.contents(atPath: path) ?? Data())
-    }
-}
 
 @Suite struct GlobFuzzRegressionTests {
     /// What the general matcher answers for a pattern and a path (the fuzz target's reference).

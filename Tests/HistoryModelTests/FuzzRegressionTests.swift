@@ -1,28 +1,13 @@
 import Foundation
 import HistoryModel
+import TestSupport
 import Testing
 
 /// The commit-message fuzz target's inputs (Fuzz/corpus/commit-message/, real messages of the sample
 /// repositories, and any input a fuzz run found failing, Tests/FuzzRegressionTests/Inputs/commit-message/)
 /// replayed through the parsers, with the checks the fuzz target makes (Scripts/fuzz.sh, docs/fuzzing.md).
 @Suite struct CommitMessageFuzzRegressionTests {
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    static func inputs() -> [(name: String, text: String)] {
-        var out: [(String, String)] = []
-        for dir in ["Fuzz/corpus/commit-message", "Tests/FuzzRegressionTests/Inputs/commit-message"] {
-            let path = packageRoot + "/" + dir
-            for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
-                guard let data = FileManager.default.contents(atPath: path + "/" + name) else { continue }
-                out.append((dir + "/" + name, String(decoding: data, as: UTF8.self)))
-            }
-        }
-        return out
-    }
+    static func inputs() -> [(name: String, text: String)] { FuzzInputs.texts("commit-message") }
 
     @Test func everyInputParses() {
         let inputs = Self.inputs()

@@ -1,6 +1,7 @@
 import Foundation
 import HistoryMetrics
 import HistoryModel
+import TestSupport
 import Testing
 import YardstickConfig
 
@@ -8,23 +9,7 @@ import YardstickConfig
 /// Tests/FuzzRegressionTests/Inputs/config/) replayed through YardstickConfiguration.parse: a value, or an
 /// error of one line that names the file (Scripts/fuzz.sh, docs/fuzzing.md).
 @Suite struct ConfigFuzzRegressionTests {
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    static func inputs() -> [(name: String, text: String)] {
-        var out: [(String, String)] = []
-        for dir in ["Fuzz/corpus/config", "Tests/FuzzRegressionTests/Inputs/config"] {
-            let path = packageRoot + "/" + dir
-            for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
-                guard let data = FileManager.default.contents(atPath: path + "/" + name) else { continue }
-                out.append((dir + "/" + name, String(decoding: data, as: UTF8.self)))
-            }
-        }
-        return out
-    }
+    static func inputs() -> [(name: String, text: String)] { FuzzInputs.texts("config") }
 
     @Test func everyInputGivesAValueOrAOneLineError() {
         let inputs = Self.inputs()
