@@ -36,8 +36,11 @@ let package = Package(
         // The report contract: the `Report` types (the JSON contract), the benchmark table and the statistics
         // reports name. No calculator: reporters import this, not HistoryMetrics.
         .target(name: "ReportContract"),
+        // Parsers of text that comes from the analysed repository or the user: path patterns (linear time),
+        // .gitattributes as git check-attr reads it, timestamps. No dependency: the fuzz targets build them alone.
+        .target(name: "HistoryParsing"),
         // Pure metric calculators over records.
-        .target(name: "HistoryMetrics", dependencies: ["HistoryModel", "ReportContract"]),
+        .target(name: "HistoryMetrics", dependencies: ["HistoryModel", "HistoryParsing", "ReportContract"]),
         // Build, coverage and review exports: parsers and pure joins/calculators (ADR 0015, docs/imports.md).
         .target(
             name: "EvidenceImport",
@@ -82,13 +85,17 @@ let package = Package(
         .testTarget(name: "GitBridgeTests", dependencies: ["GitBridge", "HistoryModel", "TestSupport"]),
         .testTarget(
             name: "HistoryMiningTests",
-            dependencies: ["HistoryMining", "HistoryModel", "HistoryMetrics", "TestSupport"]
+            dependencies: ["HistoryMining", "HistoryModel", "HistoryMetrics", "HistoryParsing", "TestSupport"]
         ),
-        .testTarget(name: "HistoryMetricsTests", dependencies: ["HistoryMetrics", "HistoryModel", "ReportContract", "TestSupport"]),
-        .testTarget(name: "YardstickConfigTests", dependencies: ["YardstickConfig", "HistoryMetrics", "TestSupport"]),
+        .testTarget(
+            name: "HistoryMetricsTests",
+            dependencies: ["HistoryMetrics", "HistoryModel", "HistoryParsing", "ReportContract", "TestSupport"]
+        ),
+        .testTarget(name: "YardstickConfigTests", dependencies: ["YardstickConfig", "HistoryMetrics", "HistoryParsing", "TestSupport"]),
         .testTarget(
             name: "MetricsReportingTests",
-            dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel", "ReportContract"], exclude: ["Snapshots"]
+            dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel", "HistoryParsing", "ReportContract"],
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "YardstickAnalysisTests",

@@ -78,7 +78,9 @@ mkdir -p "$OUT/lib" "$OUT/bin" "$OUT/logs"
 swift_module() {
     local name=$1 dir=$2
     shift 2
-    local sources=("$dir"/*.swift)
+    local sources=()
+    # every Swift file of the target, subfolders included, in a fixed order
+    while IFS= read -r f; do sources+=("$f"); done < <(find "$dir" -name '*.swift' | LC_ALL=C sort)
     # up to date: the library is newer than its sources, this script and the libraries it imports
     if [ -f "$OUT/lib/lib$name.a" ] && [ -z "$(find "${sources[@]}" "$0" "$OUT/lib" -newer "$OUT/lib/lib$name.a" -name '*.swift*' -o -newer "$OUT/lib/lib$name.a" -name 'fuzz.sh' 2>/dev/null)" ]; then
         return 0
@@ -115,6 +117,10 @@ build() {
     echo "building fuzz targets in .build/fuzz (${TARGETS[*]})"
     if needs config || needs glob || needs commit-message || needs gitattributes || needs timestamp; then
         swift_module HistoryModel "$ROOT/Sources/HistoryModel" "${OURS[@]}"
+        swift_module HistoryParsing "$ROOT/Sources/HistoryParsing" "${OURS[@]}"
+    fi
+    if needs config; then
+        swift_module ReportContract "$ROOT/Sources/ReportContract" "${OURS[@]}"
         swift_module HistoryMetrics "$ROOT/Sources/HistoryMetrics" "${OURS[@]}"
     fi
     if needs config; then
@@ -136,15 +142,15 @@ build() {
             -Xcc -DYAML_DECLARE_STATIC
         swift_module YardstickConfig "$ROOT/Sources/YardstickConfig" "${OURS[@]}" -I "$yams/Sources/CYaml/include" \
             -Xcc -DYAML_DECLARE_STATIC
-        swift_target config YardstickConfig Yams CYaml HistoryMetrics HistoryModel
+        swift_target config YardstickConfig Yams CYaml HistoryMetrics ReportContract HistoryParsing HistoryModel
     fi
-    needs glob && swift_target glob HistoryMetrics HistoryModel
+    needs glob && swift_target glob HistoryParsing
     needs commit-message && swift_target commit-message HistoryModel
-    needs gitattributes && swift_target gitattributes HistoryMetrics HistoryModel
-    needs timestamp && swift_target timestamp HistoryMetrics HistoryModel
+    needs gitattributes && swift_target gitattributes HistoryParsing
+    needs timestamp && swift_target timestamp HistoryParsing
     if needs pack; then
         "$CLANG" -O1 -g -fsanitize=fuzzer,address -I "$ROOT/Sources/CGitPack/include" \
-            "$ROOT/Fuzz/pack/harness.c" "$ROOT/Sources/CGitPack/pack.c" -lgit2 -lz -lpthread -o "$OUT/bin/pack" \
+            "$ROOT/Fuzz/pack/harness.c" "$ROOT/Sources/CGitPack/pack.c" "$ROOT/Sources/CGitPack/verify.c" -lgit2 -lz -lpthread -o "$OUT/bin/pack" \
             >"$OUT/logs/build-pack.log" 2>&1 ||
             { cat "$OUT/logs/build-pack.log" >&2; echo "fuzz.sh: building target pack failed" >&2; exit 1; }
     fi

@@ -2,6 +2,7 @@
 // checks), and every glob and regular expression a parsed configuration holds, used as the analysis uses them.
 // Property: a value, or a ConfigError that is one line and names the file; never a crash.
 import HistoryMetrics
+import HistoryParsing
 import HistoryModel
 import YardstickConfig
 

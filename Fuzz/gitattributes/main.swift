@@ -2,7 +2,7 @@
 // is split at NUL bytes: the first part is the root .gitattributes, the second docs/.gitattributes, the rest
 // paths to ask about. Property: parsing and lookups answer; a flag is set only by a line that names it
 // (`binary` then `diff` legitimately leaves binary without -diff, as in git).
-import HistoryMetrics
+import HistoryParsing
 
 func check(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError(message()) }

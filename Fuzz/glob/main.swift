@@ -2,7 +2,7 @@
 // e-mail patterns and .gitattributes). The input is a pattern, a NUL byte, then a path.
 // Properties: matching answers (within the time limit); the shapes Glob matches without its general
 // matcher (`*.ext`, `dir/**`, `**/dir/**`, literals) answer as the general matcher does, for any path git can record.
-@testable import HistoryMetrics
+@testable import HistoryParsing
 
 func check(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError(message()) }

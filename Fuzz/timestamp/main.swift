@@ -1,7 +1,7 @@
 // Fuzz target `timestamp`: Timestamp.parse (the --since/--until dates) and Timestamp.iso8601 (every date in
 // a report). The input is the text to parse; its first 8 bytes are also a 64-bit time to format.
 // Property: whatever parses formats back to the same instant (years 0000-9999); formatting any time answers.
-import HistoryMetrics
+import HistoryParsing
 
 func check(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError(message()) }

@@ -1,3 +1,4 @@
+public import HistoryParsing
 public import HistoryModel
 
 /// How authors map to groups (ADR 0005). Explicit e-mails and names win over patterns; patterns are tried

@@ -1,3 +1,4 @@
+public import HistoryParsing
 /// Settings for the review, rework, defect and delivery metrics (the `delivery:` section of yardstick.yml).
 public struct DeliveryOptions: Sendable {
     /// Lines rewritten or deleted within this many days of landing count as rework.

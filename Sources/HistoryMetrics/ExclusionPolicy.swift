@@ -1,3 +1,4 @@
+public import HistoryParsing
 /// Decides which files a PR's counted size leaves out, and says why.
 public struct ExclusionPolicy: Sendable {
     /// Lock files left out by default (matched by file name).

@@ -1,3 +1,4 @@
+internal import HistoryParsing
 public import HistoryModel
 public import ReportContract
 

@@ -1,3 +1,4 @@
+internal import HistoryParsing
 /// Calendar windows (UTC) that metrics can be split into.
 public enum TimeWindow: String, Sendable, CaseIterable {
     case month, quarter

@@ -1,3 +1,4 @@
+internal import HistoryParsing
 internal import Dispatch
 internal import Synchronization
 package import HistoryMetrics

@@ -1,3 +1,4 @@
+internal import HistoryParsing
 public import HistoryMetrics
 internal import ReportContract
 internal import Yams

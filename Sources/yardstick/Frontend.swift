@@ -1,3 +1,4 @@
+import HistoryParsing
 import ArgumentParser
 import Foundation
 import HistoryMetrics

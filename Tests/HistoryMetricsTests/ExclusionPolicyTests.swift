@@ -1,3 +1,4 @@
+import HistoryParsing
 import Testing
 
 @testable import HistoryMetrics

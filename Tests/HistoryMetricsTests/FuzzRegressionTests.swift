@@ -1,6 +1,7 @@
 import Foundation
 @testable import HistoryMetrics
 import TestSupport
+@testable import HistoryParsing
 import Testing
 
 

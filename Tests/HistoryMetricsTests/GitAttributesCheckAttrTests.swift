@@ -1,4 +1,5 @@
 import Foundation
+import HistoryParsing
 import Testing
 
 @testable import HistoryMetrics

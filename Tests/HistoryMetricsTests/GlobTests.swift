@@ -1,3 +1,4 @@
+@testable import HistoryParsing
 import Testing
 
 @testable import HistoryMetrics

@@ -1,4 +1,5 @@
 import HistoryModel
+import HistoryParsing
 import Testing
 
 @testable import HistoryMetrics

@@ -3,6 +3,7 @@ import HistoryMetrics
 import HistoryModel
 import TestSupport
 import Synchronization
+import HistoryParsing
 import Testing
 
 /// One expected landed change: kind, number, author e-mail, raw and counted sizes, commit count.

@@ -1,4 +1,5 @@
 import HistoryMetrics
+import HistoryParsing
 import HistoryModel
 import ReportContract
 

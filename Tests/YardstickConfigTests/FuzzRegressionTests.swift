@@ -2,6 +2,7 @@ import Foundation
 import HistoryMetrics
 import HistoryModel
 import TestSupport
+import HistoryParsing
 import Testing
 import YardstickConfig
 

@@ -1,5 +1,6 @@
 import HistoryMetrics
 import HistoryModel
+import HistoryParsing
 import Testing
 
 @testable import YardstickConfig
