@@ -266,7 +266,9 @@ public struct ReportBuilder: Sendable {
             .sorted { ($0.email.lowercased(), $0.name) < ($1.email.lowercased(), $1.name) }
     }
 
-    /// One group: its people, its metrics and, with a time window, its metrics per window.
+    /// One group: its people, its metrics and, with a time window, its metrics per window. A group credited
+    /// with no landed change (a configured group nobody in the history belongs to) has no authors and no
+    /// metrics (`{}`, schema 2): its size in memory and in JSON does not grow with the declared metrics.
     func group(
         _ name: String, credit: Credit, window: TimeWindow?, deliveryMeasured: Bool, assignments: Assignments
     ) -> Report.Group {
@@ -274,7 +276,7 @@ public struct ReportBuilder: Sendable {
         let authors = Self.authors(credit.authorsPerGroup[name])
         return Report.Group(
             name: name, authors: authors,
-            metrics: metrics(for: items, authors: authors.count, deliveryMeasured: deliveryMeasured),
+            metrics: items.isEmpty ? [:] : metrics(for: items, authors: authors.count, deliveryMeasured: deliveryMeasured),
             windows: window.map {
                 windows(
                     of: items, group: name, window: $0, deliveryMeasured: deliveryMeasured, assignments: assignments)

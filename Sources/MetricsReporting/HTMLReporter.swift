@@ -133,6 +133,9 @@ public struct HTMLReporter: Sendable {
     }
 
     func groupSection(_ group: Report.Group, index: Int, report: Report) -> N {
+        if group.metrics.isEmpty {
+            return el("section", [el("h2", "Group: \(group.name)"), el("p", Wording.summary(group) + "."), el("p", Wording.noMetrics)])
+        }
         let metrics = el("table", [el("tr", ["Metric", "Value", "Aggregator", "Source", "Benchmark", "n"].map { el("th", $0) })]
             + Wording.orderedMetrics(group).map { key, m -> N in
                 var title = m.title

@@ -22,6 +22,11 @@ public struct MarkdownReporter: Sendable {
             out.append("## \(TextEscaping.markdown(group.name))")
             out.append("")
             out.append(Wording.summary(group) + ".")
+            if group.metrics.isEmpty {
+                out.append("")
+                out.append(Wording.noMetrics)
+                continue
+            }
             out.append("")
             out.append("| Metric | Value | Aggregator | Source | Benchmark | Better |")
             out.append("|---|---:|---|---|---|---|")

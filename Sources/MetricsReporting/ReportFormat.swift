@@ -113,6 +113,9 @@ enum Wording {
         }
     }
 
+    /// What a group credited with no landed change shows instead of its metrics table (its metrics are `{}`).
+    static let noMetrics = "No landed changes: no metrics."
+
     static func summary(_ group: Report.Group) -> String {
         let changes = group.metrics[MetricKey.landedChanges.rawValue]?.value.map(number) ?? "0"
         let authors = group.authors.count

@@ -19,6 +19,10 @@ public struct TerminalReporter: Sendable {
         for group in report.groups {
             out.append("")
             out.append(paint("\(TextEscaping.terminal(group.name)) — \(Wording.summary(group))", "1"))
+            if group.metrics.isEmpty {
+                out.append("  " + Wording.noMetrics)
+                continue
+            }
             var table = TextTable(header: ["Metric", "Value", "Aggregator", "Source", "Benchmark", "Better"])
             var unmeasured: [String] = []
             for (key, m) in Wording.orderedMetrics(group) {

@@ -1,7 +1,7 @@
 /// The analysis result every reporter renders. Its JSON form is the versioned contract in
 /// `docs/json-report.md`; bump `currentSchemaVersion` on any incompatible change.
 public struct Report: Codable, Sendable, Equatable {
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     public var schemaVersion: Int
     public var tool: Tool
@@ -80,7 +80,8 @@ public struct Report: Codable, Sendable, Equatable {
     public struct Group: Codable, Sendable, Equatable {
         public var name: String
         public var authors: [Author]
-        /// Keyed by stable camelCase metric names (`prSize`, `landedChanges`, …).
+        /// Keyed by stable camelCase metric names (`prSize`, `landedChanges`, …); empty for a group credited
+        /// with no landed change (schema 2).
         public var metrics: [String: Metric]
         /// The same metrics per month or quarter (`--window`), oldest first; nil without `--window`.
         @NullEncoded public var windows: [Window]?

@@ -120,6 +120,8 @@ public struct ClaimSet: Sendable, Equatable {
             guard let group = report.groups.first(where: { $0.name == claim.group }) else {
                 return notProven("no group '\(claim.group)' in the report (groups: \(report.groups.map(\.name).joined(separator: ", ")))")
             }
+            // A group credited with no landed change has no metrics at all (schema 2).
+            if group.metrics.isEmpty { return notProven("no landed changes") }
             guard let metric = group.metrics[claim.metric] else {
                 return notProven("no metric '\(claim.metric)' (metrics: \(group.metrics.keys.sorted().joined(separator: ", ")))")
             }

@@ -146,6 +146,8 @@ enum ImportedEvidence {
         for g in report.groups.indices {
             let name = report.groups[g].name
             let changes = changesOf[name] ?? []
+            // A group credited with no landed change keeps its empty metrics (schema 2): nothing imported is its.
+            if changes.isEmpty && report.groups[g].metrics.isEmpty { continue }
             report.groups[g].metrics.merge(
                 ImportedMetrics.metrics(
                     changes: changes, builds: request.hasBuilds ? buildJoin : nil, reviews: request.hasReviews ? reviewJoin : nil,

@@ -11,7 +11,7 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
         let result = yardstick(["analyze", SampleRepositories.path("github-merge"), "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(json["schemaVersion"] as? Int == 1)
+        #expect(json["schemaVersion"] as? Int == 2)
         let repository = try #require(json["repository"] as? [String: Any])
         #expect(repository["head"] as? String == "fec84f68b9458a7995c12400d912bdc5e58ee2dc")
         #expect(repository["branch"] as? String == "main")
@@ -87,6 +87,43 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
         #expect(groups.map { $0["name"] as? String } == ["In-house", "Vendor", "unassigned"])
         let unassigned = try #require(groups.last?["authors"] as? [[String: Any]])
         #expect(unassigned.map { $0["email"] as? String } == ["carla.diaz@gmail.com"])
+    }
+
+    /// Issue 12, item 9 (schema 2): a configured group nobody belongs to costs its few lines of JSON, not a
+    /// full set of metrics. 2,000 such groups beside the two real ones add exactly 2,000 copies of the empty
+    /// group's entry (under 200 bytes each), and leave every other group as it was.
+    @Test func emptyConfiguredGroupsCostTheirShapeOnly() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-empty-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let real = "version: 1\ngroups:\n- name: In-house\n  domains: [acme.com]\n- name: Vendor\n  domains: [vendorco.io]\n"
+        let names = (0..<2000).map { "G" + String(String(100_000 + $0).dropFirst()) }
+        let empty = names.map { "- name: \($0)\n  domains: [\($0.lowercased()).example]\n" }.joined()
+        try real.write(toFile: dir + "/base.yml", atomically: true, encoding: .utf8)
+        try (real + empty).write(toFile: dir + "/many.yml", atomically: true, encoding: .utf8)
+        let base = yardstick(["analyze", SampleRepositories.path("squash"), "--config", dir + "/base.yml", "--format", "json"])
+        let many = yardstick(["analyze", SampleRepositories.path("squash"), "--config", dir + "/many.yml", "--format", "json"])
+        #expect(base.status == 0, "\(base.stderr)")
+        #expect(many.status == 0, "\(many.stderr)")
+        // The encoder's text of one empty group at the report's nesting.
+        func entry(_ name: String) -> String {
+            "    {\n      \"authors\" : [\n\n      ],\n      \"metrics\" : {\n\n      },\n      \"name\" : \"\(name)\",\n      \"windows\" : null\n    },\n"
+        }
+        #expect(entry("G00000").utf8.count < 200)
+        #expect(many.stdout.components(separatedBy: "\"metrics\" : {\n\n      }").count - 1 == 2000)
+        #expect(base.stdout.components(separatedBy: "\"metrics\" : {\n\n      }").count - 1 == 0)
+        #expect(names.allSatisfy { many.stdout.contains(entry($0)) })
+        // Same-length file names and digests: the only difference is the 2,000 entries.
+        #expect(many.stdout.utf8.count - base.stdout.utf8.count == names.map { entry($0).utf8.count }.reduce(0, +))
+        let a = try #require(try JSONSerialization.jsonObject(with: Data(base.stdout.utf8)) as? [String: Any])
+        let b = try #require(try JSONSerialization.jsonObject(with: Data(many.stdout.utf8)) as? [String: Any])
+        let baseGroups = try #require(a["groups"] as? [[String: Any]])
+        let manyGroups = try #require(b["groups"] as? [[String: Any]])
+        #expect(manyGroups.count == 2003)
+        let kept = manyGroups.filter { !(($0["name"] as? String)?.hasPrefix("G") ?? false) }
+        #expect(kept.map { $0["name"] as? String } == ["In-house", "Vendor", "unassigned"])
+        #expect(NSArray(array: kept).isEqual(to: baseGroups))
+        #expect(NSArray(array: b["pullRequests"] as? [Any] ?? []).isEqual(to: a["pullRequests"] as? [Any] ?? []))
     }
 }
 

@@ -89,7 +89,8 @@ import Testing
 
     @Test func rowsFollowTheDeclarations() throws {
         let builder = ReportBuilder(groups: AuthorGroups(groups: []), exclusions: ExclusionPolicy())
-        // An empty group: counts are 0 (minimum sample 0), the rest null; placed rows say why.
+        // Metrics over no change: counts are 0 (minimum sample 0), the rest null; placed rows say why. (A report
+        // gives a group credited with no change no metrics at all: ReportBuilderTests.emptyGroupMetrics.)
         let empty = builder.metrics(for: [], authors: 0, deliveryMeasured: true)
         #expect(empty["adrsAuthored"]?.value == 0)
         #expect(empty["landedChanges"]?.value == 0)

@@ -151,27 +151,25 @@ struct ReportBuilderTests {
         #expect(r.bots == [])
         for g in r.groups {
             #expect(g.authors == [])
-            #expect(g.metrics["landedChanges"]?.value == 0)
+            #expect(g.metrics == [:])
+            #expect(g.windows == nil)
         }
     }
 
+    /// Schema 2: a group credited with no landed change has no authors and no metrics at all; with a window,
+    /// no windows either.
     @Test func emptyGroupMetrics() throws {
         let r = report()
-        #expect(try group(r, "empty-team").authors == [])
-        let landed = try metric(r, "empty-team", "landedChanges")
-        #expect(landed.value == 0)
-        #expect(landed.details == ["merge": 0, "squash": 0, "gerrit": 0, "rebase": 0, "direct": 0])
-        #expect(try metric(r, "empty-team", "authors").value == 0)
-        let direct = try metric(r, "empty-team", "directShare")
-        #expect(direct.value == nil)
-        #expect(direct.details == ["count": 0])
-        let size = try metric(r, "empty-team", "prSize")
-        #expect(size.value == nil)
-        #expect(size.source == .measured)
-        #expect(size.details == ["count": 0])
-        #expect(
-            size.benchmark
-                == Report.Benchmark(row: "PR Size (avg lines changed)", bands: [], position: nil, placement: "no landed changes"))
+        let empty = try group(r, "empty-team")
+        #expect(empty.authors == [])
+        #expect(empty.metrics == [:])
+        #expect(empty.windows == nil)
+        #expect(try group(r, "core").metrics.count == 9)
+        var windowed = F.input()
+        windowed.window = .month
+        let w = try group(F.builder.build(windowed), "empty-team")
+        #expect(w.metrics == [:])
+        #expect(w.windows == [])
     }
 
     @Test func defaultGroupingByDomainIsAlphabeticalWithUnassignedLast() {
@@ -235,7 +233,7 @@ struct ReportBuilderTests {
         #expect(r.period == Report.Period(from: "2024-02-27T09:30:00Z", to: "2024-02-28T09:30:00Z"))
         let onlyBot = F.builder.build(F.input(changes: [F.changes[3]]))
         #expect(onlyBot.period == Report.Period(from: "2024-02-27T09:30:00Z", to: "2024-02-27T09:30:00Z"))
-        #expect(onlyBot.groups.map { $0.metrics["landedChanges"]?.value } == [0, 0, 0, 0])
+        #expect(onlyBot.groups.map(\.metrics) == [[:], [:], [:], [:]])
     }
 
     @Test func includeBotsGroupsThemByDomain() throws {
@@ -364,7 +362,11 @@ struct ReportBuilderTests {
     }
 
     @Test func everyGroupHasTheSameMetricKeys() {
-        for g in report().groups {
+        // Every group with a landed change; empty-team has none and so no metrics.
+        let groups = report().groups
+        #expect(groups.map(\.name) == ["core", "offshore", "empty-team", "unassigned"])
+        #expect(groups[2].metrics == [:])
+        for g in groups where g.name != "empty-team" {
             #expect(
                 g.metrics.keys.sorted() == [
                     "authors", "buildSuccessRate", "defectEscapeRate", "directShare", "landedChanges", "prSize",
@@ -381,7 +383,7 @@ struct ReportBuilderTests {
         ("buildSuccessRate", "%", .higher, "Build Success Rate", "CI build export"),
     ])
     func unmeasuredMetrics(key: String, unit: String, better: BetterDirection, row: String, needsPhrase: String) throws {
-        for name in ["core", "empty-team"] {
+        for name in ["core", "unassigned"] {
             let m = try metric(report(), name, key)
             #expect(m.value == nil)
             #expect(m.source == .notMeasured)
@@ -434,7 +436,7 @@ struct ReportBuilderTests {
 
     @Test func reportHeader() {
         let r = report()
-        #expect(r.schemaVersion == 1)
+        #expect(r.schemaVersion == 2)
         #expect(r.tool == Report.Tool(name: "yardstick", version: ReportBuilder.toolVersion))
         #expect(r.repository == Report.Repository(path: "/tmp/repo", head: String(repeating: "1", count: 40), branch: "main", shallow: false))
         #expect(r.options == Report.Options(since: "2024-01-31T09:30:00Z", until: "2024-03-01T09:30:00Z", config: "yardstick.yml"))

@@ -81,10 +81,10 @@ struct JSONReporterTests {
         #expect(text.contains(#""config" : null"#))
     }
 
-    @Test func isValidJSONWithSchemaVersionOne() throws {
+    @Test func isValidJSONWithSchemaVersionTwo() throws {
         let text = JSONReporter().render(report)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(object["schemaVersion"] as? Int == 1)
+        #expect(object["schemaVersion"] as? Int == 2)
         #expect((object["tool"] as? [String: Any])?["name"] as? String == "yardstick")
         #expect((object["pullRequests"] as? [Any])?.count == 6)
         #expect((object["groups"] as? [Any])?.count == 4)
@@ -103,8 +103,22 @@ struct JSONReporterTests {
     @Test func metricObjectKeys() {
         let objects = JSONKeys.objects(in: JSONReporter().render(report))
         let metricKeys = ["aggregator", "benchmark", "betterDirection", "details", "needs", "source", "title", "unit", "value"]
-        // 9 metrics in each of 4 groups, every one with every key.
-        #expect(objects.filter { $0 == metricKeys }.count == 36)
+        // 9 metrics in each of the 3 groups with a landed change, every one with every key.
+        #expect(objects.filter { $0 == metricKeys }.count == 27)
+    }
+
+    /// Schema 2: the group credited with no landed change (empty-team) is written with an empty metrics object
+    /// and no authors.
+    @Test func emptyGroupIsWrittenWithEmptyMetrics() throws {
+        let text = JSONReporter().render(report)
+        // The encoder writes an empty object over two lines at the group's nesting.
+        #expect(text.components(separatedBy: "\"metrics\" : {\n\n      }").count - 1 == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let groups = try #require(object["groups"] as? [[String: Any]])
+        let empty = try #require(groups.first { $0["name"] as? String == "empty-team" })
+        #expect((empty["metrics"] as? [String: Any])?.isEmpty == true)
+        #expect((empty["authors"] as? [Any])?.isEmpty == true)
+        #expect(empty["windows"] is NSNull)
     }
 
     @Test func unmeasuredValueIsWrittenAsNull() throws {
@@ -122,8 +136,8 @@ struct JSONReporterTests {
         #expect(authors["benchmark"] is NSNull)
         #expect(authors["betterDirection"] is NSNull)
         #expect(authors["needs"] is NSNull)
-        // 5 unmeasured metrics x 4 groups, plus the empty group's prSize and directShare.
-        #expect(text.components(separatedBy: #""value" : null"#).count - 1 == 22)
+        // 5 unmeasured metrics x the 3 groups with a landed change; the empty group has no metrics.
+        #expect(text.components(separatedBy: #""value" : null"#).count - 1 == 15)
     }
 
     @Test func pullRequestNullsArePresent() throws {

@@ -156,6 +156,24 @@ struct ClaimsTests {
         #expect(outcomes[5].reason?.hasPrefix("metric 'prSize' has no statistic 'p99'") == true)
     }
 
+    /// A group credited with no landed change has no metrics (schema 2): any claim on it is not proven, and says
+    /// why, whatever the metric or statistic.
+    @Test func claimOnAGroupWithNoLandedChanges() throws {
+        let report = try FixtureReport.load()
+        #expect(report.groups.first { $0.name == "empty-team" }?.metrics == [:])
+        let set = try ClaimSet.parse(
+            """
+            claims:
+              - "empty-team: prSize <= 250"
+              - "empty-team: landedChanges.count >= 0"
+              - "empty-team: noSuchMetric == 1"
+            """, file: "c.yml")
+        let outcomes = set.check(report)
+        #expect(outcomes.map(\.verdict) == [.notProven, .notProven, .notProven])
+        #expect(outcomes.map(\.reason) == ["no landed changes", "no landed changes", "no landed changes"])
+        #expect(outcomes.map(\.measured) == [nil, nil, nil])
+    }
+
     @Test func templateIsTheWellManagedColumn() throws {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
