@@ -68,14 +68,16 @@ let package = Package(
         .target(
             name: "ReportEvidence",
             dependencies: [
-                "HistoryMetrics", "MetricsReporting", "ReportContract", .product(name: "Crypto", package: "swift-crypto"),
+                "HistoryMetrics", "MetricsReporting", "ReportContract",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
             name: "yardstick",
             dependencies: [
-                "EvidenceImport", "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting", "ReportContract",
+                "EvidenceImport", "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting",
+                "ReportContract",
                 "ReportEvidence", "YardstickConfig", "YardstickAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -91,7 +93,9 @@ let package = Package(
             name: "HistoryMetricsTests",
             dependencies: ["HistoryMetrics", "HistoryModel", "HistoryParsing", "ReportContract", "TestSupport"]
         ),
-        .testTarget(name: "YardstickConfigTests", dependencies: ["YardstickConfig", "HistoryMetrics", "HistoryParsing", "TestSupport"]),
+        .testTarget(
+            name: "YardstickConfigTests",
+            dependencies: ["YardstickConfig", "HistoryMetrics", "HistoryParsing", "TestSupport"]),
         .testTarget(
             name: "MetricsReportingTests",
             dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel", "HistoryParsing", "ReportContract"],
@@ -100,16 +104,19 @@ let package = Package(
         .testTarget(
             name: "YardstickAnalysisTests",
             dependencies: [
-                "YardstickAnalysis", "HistoryMetrics", "HistoryMining", "HistoryModel", "ReportContract", "YardstickConfig",
+                "YardstickAnalysis", "HistoryMetrics", "HistoryMining", "HistoryModel", "ReportContract",
+                "YardstickConfig",
                 "TestSupport",
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(
-            name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"], exclude: ["Fixtures"]
+            name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
-            name: "ReportEvidenceTests", dependencies: ["ReportEvidence", "HistoryMetrics", "MetricsReporting", "ReportContract"]
+            name: "ReportEvidenceTests",
+            dependencies: ["ReportEvidence", "HistoryMetrics", "MetricsReporting", "ReportContract"]
         ),
     ]
 )

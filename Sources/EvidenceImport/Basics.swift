@@ -1,5 +1,5 @@
-internal import HistoryModel
 internal import Foundation
+internal import HistoryModel
 
 /// A bad import file: which file, where in it (a line, or a record), and what is wrong. Its description is
 /// the one-line message the command prints.
@@ -85,8 +85,12 @@ public enum ImportTime {
         let clock: [Int] = parts[3].split(separator: ":").compactMap { Int($0) }
         let zone: [UInt8] = Array(parts[4].utf8)
         guard clock.count == 3, zone.count == 5, zone[0] == 43 || zone[0] == 45 else { return nil }
-        let h = clock[0], mi = clock[1], s = clock[2]
-        guard let oh = Int(String(parts[4].dropFirst().prefix(2))), let om = Int(String(parts[4].suffix(2))) else { return nil }
+        let h = clock[0]
+        let mi = clock[1]
+        let s = clock[2]
+        guard let oh = Int(String(parts[4].dropFirst().prefix(2))), let om = Int(String(parts[4].suffix(2))) else {
+            return nil
+        }
         guard (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
         let offset = (zone[0] == 45 ? -1 : 1) * (oh * 3600 + om * 60)
         let seconds = days(year: y, month: mIndex + 1, day: d) * 86400 + Int64(h * 3600 + mi * 60 + s) - Int64(offset)

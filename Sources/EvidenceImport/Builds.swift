@@ -1,5 +1,5 @@
-public import HistoryModel
 internal import Foundation
+public import HistoryModel
 internal import SwiftCSV
 
 /// How a build ended. Only `success` and `failure` enter the success rate; the others are counted apart.
@@ -72,7 +72,8 @@ public enum BuildImport {
             guard let detected = detect(json: value) else {
                 throw ImportError(
                     file: path,
-                    "not a known build export (expected gh run list JSON, GitHub workflow_runs, GitLab pipelines or Jenkins builds)")
+                    "not a known build export (expected gh run list JSON, GitHub workflow_runs, GitLab pipelines or Jenkins builds)"
+                )
             }
             chosen = detected
         } else if first == nil {
@@ -108,7 +109,8 @@ public enum BuildImport {
                 let attempt = try r.optionalInt("attempt").map(Int.init)
                 let id = try r.int("databaseId")
                 return BuildRecord(
-                    key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("headSha"), pipeline: try r.optionalString("workflowName") ?? r.optionalString("name") ?? "",
+                    key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("headSha"),
+                    pipeline: try r.optionalString("workflowName") ?? r.optionalString("name") ?? "",
                     attempt: attempt, outcome: github(status: status, conclusion: conclusion),
                     startedAt: try r.optionalTime("createdAt") ?? r.optionalTime("startedAt"))
             }
@@ -120,11 +122,16 @@ public enum BuildImport {
                 let id = try r.int("id")
                 let prs = try r.records("pull_requests")
                 let workflow: String
-                if let name = try r.optionalString("name") { workflow = name } else { workflow = try r.optionalInt("workflow_id").map { "\($0)" } ?? "" }
+                if let name = try r.optionalString("name") {
+                    workflow = name
+                } else {
+                    workflow = try r.optionalInt("workflow_id").map { "\($0)" } ?? ""
+                }
                 return BuildRecord(
                     key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("head_sha"),
                     pullRequest: try prs.first.map { Int(try $0.int("number")) }, pipeline: workflow, attempt: attempt,
-                    outcome: github(status: status, conclusion: conclusion), startedAt: try r.optionalTime("created_at"))
+                    outcome: github(status: status, conclusion: conclusion), startedAt: try r.optionalTime("created_at")
+                )
             }
         case .gitlab:
             return try topRecords(json, file: file).map { r in
@@ -139,14 +146,17 @@ public enum BuildImport {
                     startedAt: try r.optionalTime("created_at"))
             }
         case .jenkins:
-            guard let object = json as? [String: Any] else { throw ImportError(file: file, "expected a Jenkins job object with \"builds\"") }
+            guard let object = json as? [String: Any] else {
+                throw ImportError(file: file, "expected a Jenkins job object with \"builds\"")
+            }
             let key = object["allBuilds"] != nil ? "allBuilds" : "builds"
             let job = (object["url"] as? String) ?? (object["fullName"] as? String) ?? (object["name"] as? String) ?? ""
             return try topRecords(json, file: file, key: key).map { r in
                 let number = try r.int("number")
                 var commit: ObjectID?
                 for action in try r.array("actions") {
-                    guard let a = action as? [String: Any], let revision = a["lastBuiltRevision"] as? [String: Any] else { continue }
+                    guard let a = action as? [String: Any], let revision = a["lastBuiltRevision"] as? [String: Any]
+                    else { continue }
                     guard let sha = revision["SHA1"] as? String, let id = ObjectID(hex: sha) else {
                         throw r.fail("lastBuiltRevision.SHA1 is not a 40-digit commit id")
                     }
@@ -157,7 +167,8 @@ public enum BuildImport {
                 let outcome: BuildOutcome = r.bool("building") || result == nil ? .pending : jenkins(result ?? "")
                 let url = try r.optionalString("url")
                 return BuildRecord(
-                    key: "jenkins:\(url ?? "\(job)#\(number)")", commit: commit, pipeline: job, attempt: nil, outcome: outcome,
+                    key: "jenkins:\(url ?? "\(job)#\(number)")", commit: commit, pipeline: job, attempt: nil,
+                    outcome: outcome,
                     startedAt: try r.optionalInt("timestamp"))
             }
         case .csv:
@@ -229,7 +240,9 @@ public enum BuildImport {
             guard !status.isEmpty else { throw fail("missing status") }
             var started: Int64?
             if !row[2].isEmpty {
-                guard let t = ImportTime.parse(row[2]) else { throw fail("started_at is not an ISO 8601 time: \"\(row[2])\"") }
+                guard let t = ImportTime.parse(row[2]) else {
+                    throw fail("started_at is not an ISO 8601 time: \"\(row[2])\"")
+                }
                 started = t
             }
             if !row[3].isEmpty, ImportTime.parse(row[3]) == nil {
@@ -238,9 +251,12 @@ public enum BuildImport {
             // The same row twice is the same build: the row itself is its key.
             out.append(
                 BuildRecord(
-                    key: "csv:" + text, commit: commit, pipeline: row.count > 4 ? row[4] : "", attempt: nil, outcome: plain(status),
+                    key: "csv:" + text, commit: commit, pipeline: row.count > 4 ? row[4] : "", attempt: nil,
+                    outcome: plain(status),
                     startedAt: started))
         }
+        // LineReader's own streaming `forEach` (not a Sequence's): it throws and numbers the lines.
+        // swift-format-ignore: ReplaceForEachWithForLoop
         try LineReader(path: path).forEach { line, number in
             guard let header else {
                 let names = line.split(separator: ",", omittingEmptySubsequences: false).map {
@@ -249,7 +265,9 @@ public enum BuildImport {
                 guard names.count >= 4, Array(names.prefix(4)) == ["sha", "status", "started_at", "finished_at"],
                     names.count == 4 || (names.count == 5 && names[4] == "pipeline")
                 else {
-                    throw ImportError(file: path, location: "line 1", "expected the header sha,status,started_at,finished_at[,pipeline]")
+                    throw ImportError(
+                        file: path, location: "line 1",
+                        "expected the header sha,status,started_at,finished_at[,pipeline]")
                 }
                 columns = names.count
                 header = names.joined(separator: ",")
@@ -261,11 +279,15 @@ public enum BuildImport {
                 throw ImportError(file: path, location: "line \(number)", "malformed CSV: unbalanced quote")
             }
             if fields != columns {
-                throw ImportError(file: path, location: "line \(number)", "malformed CSV: \(fields) fields, the header has \(columns)")
+                throw ImportError(
+                    file: path, location: "line \(number)", "malformed CSV: \(fields) fields, the header has \(columns)"
+                )
             }
             let text = String(line)
             if !line.utf8.contains(UInt8(ascii: "\"")) {
-                try record(line.split(separator: ",", omittingEmptySubsequences: false).map(String.init), line: number, text: text)
+                try record(
+                    line.split(separator: ",", omittingEmptySubsequences: false).map(String.init), line: number,
+                    text: text)
                 return
             }
             let parsed: CSV<Enumerated>
@@ -275,7 +297,9 @@ public enum BuildImport {
                 throw ImportError(file: path, location: "line \(number)", "malformed CSV (\(error))")
             }
             guard let row = parsed.rows.first, row.count == columns else {
-                throw ImportError(file: path, location: "line \(number)", "malformed CSV: quoted fields do not give \(columns) columns")
+                throw ImportError(
+                    file: path, location: "line \(number)",
+                    "malformed CSV: quoted fields do not give \(columns) columns")
             }
             try record(row, line: number, text: text)
         }
@@ -309,7 +333,8 @@ public enum GitBuildEvidence {
         for (id, trailers) in commits {
             for (i, t) in trailers.enumerated() where trailerKeys.contains(t.key.lowercased()) {
                 let v = t.value.trimmingCharacters(in: .whitespaces)
-                let outcome: BuildOutcome = v.hasPrefix("+") && v != "+0" ? .success : v.hasPrefix("-") ? .failure : .other
+                let outcome: BuildOutcome =
+                    v.hasPrefix("+") && v != "+0" ? .success : v.hasPrefix("-") ? .failure : .other
                 out.append(BuildRecord(key: "trailer:\(id.hex):\(i)", commit: id, pipeline: t.key, outcome: outcome))
             }
         }

@@ -1,6 +1,7 @@
 internal import Foundation
+
 #if canImport(FoundationXML)
-internal import FoundationXML
+    internal import FoundationXML
 #endif
 
 /// Line coverage of one source file as a report names it.
@@ -18,7 +19,8 @@ public struct FileCoverage: Sendable, Equatable {
     }
 
     public static func == (a: FileCoverage, b: FileCoverage) -> Bool {
-        a.path == b.path && a.lines == b.lines && a.summary?.count == b.summary?.count && a.summary?.covered == b.summary?.covered
+        a.path == b.path && a.lines == b.lines && a.summary?.count == b.summary?.count
+            && a.summary?.covered == b.summary?.covered
     }
 
     public var instrumented: Int { summary?.count ?? lines.count }
@@ -64,7 +66,9 @@ public enum CoverageImport {
             if var existing = byPath[file.path] {
                 for (line, hits) in file.lines { existing.lines[line, default: 0] &+= hits }
                 if let s = file.summary {
-                    existing.summary = (max(existing.summary?.count ?? 0, s.count), max(existing.summary?.covered ?? 0, s.covered))
+                    existing.summary = (
+                        max(existing.summary?.count ?? 0, s.count), max(existing.summary?.covered ?? 0, s.covered)
+                    )
                 }
                 byPath[file.path] = existing
             } else {
@@ -105,7 +109,9 @@ public enum CoverageImport {
                 current = nil
                 return
             }
-            guard let colon = text.firstIndex(of: UInt8(ascii: ":")) else { throw fail("malformed lcov record \"\(shown())\"") }
+            guard let colon = text.firstIndex(of: UInt8(ascii: ":")) else {
+                throw fail("malformed lcov record \"\(shown())\"")
+            }
             let key = text[..<colon]
             let value = text[(colon + 1)...]
             if key.elementsEqual("DA".utf8) {
@@ -116,7 +122,8 @@ public enum CoverageImport {
                     throw fail("malformed DA \"\(valueText())\"")
                 }
                 var countBytes = value[(comma + 1)...]
-                if let second = countBytes.firstIndex(of: UInt8(ascii: ",")) { countBytes = countBytes[..<second] }  // checksum
+                // a third field is a checksum
+                if let second = countBytes.firstIndex(of: UInt8(ascii: ",")) { countBytes = countBytes[..<second] }
                 let hits: Int64
                 if let h = integer(countBytes) {
                     hits = h
@@ -131,10 +138,16 @@ public enum CoverageImport {
             } else if key.elementsEqual("SF".utf8) {
                 if current != nil { throw fail("SF before the previous file's end_of_record") }
                 guard !value.isEmpty else { throw fail("SF without a path") }
-                guard let name = String(validating: value, as: UTF8.self) else { throw fail("SF path is not valid UTF-8") }
+                guard let name = String(validating: value, as: UTF8.self) else {
+                    throw fail("SF path is not valid UTF-8")
+                }
                 current = FileCoverage(path: name)
             } else {
-                guard key.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 }) else {
+                guard
+                    key.allSatisfy({
+                        ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95
+                    })
+                else {
                     throw fail("malformed lcov record \"\(shown())\"")
                 }
             }
@@ -169,7 +182,9 @@ public enum CoverageImport {
         }
         if let open = delegate.open.last {
             // Foundation's stream parser can finish a truncated document without an error: check it closed.
-            throw ImportError(file: path, location: "line \(parser.lineNumber)", "malformed XML (the document ends inside <\(open)> (truncated?))")
+            throw ImportError(
+                file: path, location: "line \(parser.lineNumber)",
+                "malformed XML (the document ends inside <\(open)> (truncated?))")
         }
         guard delegate.sawRoot else { throw ImportError(file: path, "not a Cobertura report (no <coverage> element)") }
         return delegate.files.map { f in
@@ -184,12 +199,18 @@ public enum CoverageImport {
     /// llvm-cov's JSON export (`llvm-cov export -format=text`), read whole: per file `summary.lines`.
     static func llvmCov(_ path: String) throws -> [FileCoverage] {
         let value = try JSONInput.load(try readWhole(path), file: path)
-        guard let top = value as? [String: Any], let type = top["type"] as? String, type.hasPrefix("llvm.coverage.json.export"),
+        guard let top = value as? [String: Any], let type = top["type"] as? String,
+            type.hasPrefix("llvm.coverage.json.export"),
             let data = top["data"] as? [Any]
-        else { throw ImportError(file: path, "not an llvm-cov JSON export (no \"type\": \"llvm.coverage.json.export\" with \"data\")") }
+        else {
+            throw ImportError(
+                file: path, "not an llvm-cov JSON export (no \"type\": \"llvm.coverage.json.export\" with \"data\")")
+        }
         var out: [FileCoverage] = []
         for (i, export) in data.enumerated() {
-            guard let e = export as? [String: Any] else { throw ImportError(file: path, location: "data[\(i)]", "not an object") }
+            guard let e = export as? [String: Any] else {
+                throw ImportError(file: path, location: "data[\(i)]", "not an object")
+            }
             let r = Record(object: e, file: path, location: "data[\(i)]")
             for f in try r.records("files") {
                 let name = try f.string("filename")
@@ -198,7 +219,9 @@ public enum CoverageImport {
                 }
                 let count = try lines.int("count")
                 let covered = try lines.int("covered")
-                guard count >= 0, covered >= 0, covered <= count else { throw f.fail("summary.lines of \"\(name)\" is inconsistent") }
+                guard count >= 0, covered >= 0, covered <= count else {
+                    throw f.fail("summary.lines of \"\(name)\" is inconsistent")
+                }
                 out.append(FileCoverage(path: name, summary: (Int(count), Int(covered))))
             }
         }
@@ -221,7 +244,10 @@ final class CoberturaDelegate: NSObject, XMLParserDelegate {
 
     init(file: String) { self.file = file }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         open.append(name)
         switch name {
         case "coverage": sawRoot = true

@@ -123,7 +123,10 @@ public enum Evidence {
             case .pending: t.pending += 1
             case .other: t.other += 1
             }
-            attempts[Pipeline(commit: b.commit, pullRequest: b.commit == nil ? b.pullRequest : nil, name: b.pipeline), default: []].append(b)
+            attempts[
+                Pipeline(commit: b.commit, pullRequest: b.commit == nil ? b.pullRequest : nil, name: b.pipeline),
+                default: []
+            ].append(b)
         }
         for runs in attempts.values {
             let first: BuildRecord?
@@ -290,7 +293,8 @@ public enum Evidence {
         var join = ReviewJoin()
         for pr in prs {
             join.records += 1
-            let c = pr.landedCommits.lazy.compactMap(index.change(commit:)).first
+            let c =
+                pr.landedCommits.lazy.compactMap(index.change(commit:)).first
                 ?? (pr.number > 0 ? index.change(number: pr.number) : nil)
             guard let c else {
                 join.unmatched += 1

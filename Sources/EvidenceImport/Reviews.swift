@@ -1,5 +1,5 @@
-public import HistoryModel
 internal import Foundation
+public import HistoryModel
 
 /// One review, approval or comment on a pull request.
 public struct ReviewEvent: Sendable, Hashable {
@@ -16,7 +16,9 @@ public struct ReviewEvent: Sendable, Hashable {
     /// A review with a written body counts as a comment too.
     public var hasBody: Bool
 
-    public init(key: String, author: String, isBot: Bool, at: Int64, kind: Kind, state: String? = nil, hasBody: Bool = false) {
+    public init(
+        key: String, author: String, isBot: Bool, at: Int64, kind: Kind, state: String? = nil, hasBody: Bool = false
+    ) {
         self.key = key
         self.author = author
         self.isBot = isBot
@@ -46,7 +48,8 @@ public struct PullRequestReview: Sendable, Equatable {
     public var voters: [String]
 
     public init(
-        number: Int, author: String? = nil, openedAt: Int64? = nil, mergedAt: Int64? = nil, landedCommits: [ObjectID] = [],
+        number: Int, author: String? = nil, openedAt: Int64? = nil, mergedAt: Int64? = nil,
+        landedCommits: [ObjectID] = [],
         headCommit: ObjectID? = nil, events: [ReviewEvent] = [], commentCount: Int? = nil, approvers: [String] = [],
         voters: [String] = []
     ) {
@@ -107,12 +110,15 @@ public enum ReviewImport {
     }
 
     /// Reads one review export and says which format it was (GitHub and GitLab numbers are merged apart).
-    public static func readWithFormat(_ path: String, format: ReviewFormat? = nil) throws -> (format: ReviewFormat, records: [PullRequestReview]) {
+    public static func readWithFormat(_ path: String, format: ReviewFormat? = nil) throws -> (
+        format: ReviewFormat, records: [PullRequestReview]
+    ) {
         let value = try JSONInput.load(try readWhole(path), file: path)
         guard let chosen = format ?? detect(json: value) else {
             throw ImportError(
                 file: path,
-                "not a known review export (expected gh pr list JSON, GitHub REST pulls/reviews/comments or GitLab merge requests/notes)")
+                "not a known review export (expected gh pr list JSON, GitHub REST pulls/reviews/comments or GitLab merge requests/notes)"
+            )
         }
         return (chosen, try parse(json: value, format: chosen, file: path))
     }
@@ -121,13 +127,17 @@ public enum ReviewImport {
         guard let array = json as? [Any] else { return nil }
         guard let r = array.first as? [String: Any] else { return array.isEmpty ? .githubPRList : nil }
         if r["noteable_type"] != nil || r["noteable_iid"] != nil { return .gitlabNotes }
-        if r["iid"] != nil && (r["merge_commit_sha"] != nil || r["squash_commit_sha"] != nil || r["target_branch"] != nil) {
+        if r["iid"] != nil
+            && (r["merge_commit_sha"] != nil || r["squash_commit_sha"] != nil || r["target_branch"] != nil)
+        {
             return .gitlabMergeRequests
         }
         if r["pull_request_url"] != nil && r["submitted_at"] != nil { return .githubReviews }
         if r["pull_request_url"] != nil || r["issue_url"] != nil { return .githubComments }
         if r["merge_commit_sha"] != nil || r["merged_at"] != nil { return .githubPulls }
-        if r["number"] != nil && (r["mergeCommit"] != nil || r["mergedAt"] != nil || r["reviews"] != nil || r["createdAt"] != nil) {
+        if r["number"] != nil
+            && (r["mergeCommit"] != nil || r["mergedAt"] != nil || r["reviews"] != nil || r["createdAt"] != nil)
+        {
             return .githubPRList
         }
         return nil
@@ -179,14 +189,18 @@ public enum ReviewImport {
             return try topRecords(json, file: file).map { r in
                 let head = try r.object("head")
                 return PullRequestReview(
-                    number: Int(try r.int("number")), author: try login(r, "user")?.0, openedAt: try r.optionalTime("created_at"),
+                    number: Int(try r.int("number")), author: try login(r, "user")?.0,
+                    openedAt: try r.optionalTime("created_at"),
                     mergedAt: try r.optionalTime("merged_at"),
-                    landedCommits: try r.optionalTime("merged_at") == nil ? [] : (try r.optionalCommit("merge_commit_sha")).map { [$0] } ?? [],
+                    landedCommits: try r.optionalTime("merged_at") == nil
+                        ? [] : (try r.optionalCommit("merge_commit_sha")).map { [$0] } ?? [],
                     headCommit: try head?.optionalCommit("sha"))
             }
         case .githubReviews:
             return try topRecords(json, file: file).compactMap { r in
-                guard let number = trailingNumber(try r.string("pull_request_url")) else { throw r.fail("pull_request_url does not end in a number") }
+                guard let number = trailingNumber(try r.string("pull_request_url")) else {
+                    throw r.fail("pull_request_url does not end in a number")
+                }
                 guard let at = try r.optionalTime("submitted_at") else { return nil }
                 let state = try r.optionalString("state")
                 if state == "PENDING" { return nil }
@@ -195,21 +209,25 @@ public enum ReviewImport {
                     number: number,
                     events: [
                         ReviewEvent(
-                            key: "github-review:\(try r.int("id"))", author: who.0, isBot: who.1, at: at, kind: .review, state: state,
+                            key: "github-review:\(try r.int("id"))", author: who.0, isBot: who.1, at: at, kind: .review,
+                            state: state,
                             hasBody: !(try r.optionalString("body") ?? "").isEmpty)
                     ])
             }
         case .githubComments:
             return try topRecords(json, file: file).map { r in
                 let url = try r.optionalString("pull_request_url") ?? r.string("issue_url")
-                guard let number = trailingNumber(url) else { throw r.fail("pull_request_url/issue_url does not end in a number") }
+                guard let number = trailingNumber(url) else {
+                    throw r.fail("pull_request_url/issue_url does not end in a number")
+                }
                 let who = try login(r, "user") ?? ("", false)
                 let inline = r.has("pull_request_url")
                 return PullRequestReview(
                     number: number,
                     events: [
                         ReviewEvent(
-                            key: "github-\(inline ? "review-comment" : "issue-comment"):\(try r.int("id"))", author: who.0, isBot: who.1,
+                            key: "github-\(inline ? "review-comment" : "issue-comment"):\(try r.int("id"))",
+                            author: who.0, isBot: who.1,
                             at: try r.time("created_at"), kind: .comment)
                     ])
             }
@@ -222,7 +240,8 @@ public enum ReviewImport {
                 // A fast-forward merge without squash leaves both empty: the head itself landed (UNCONFIRMED).
                 if landed.isEmpty, try r.optionalString("merged_at") != nil, let head { landed.append(head) }
                 return PullRequestReview(
-                    number: Int(try r.int("iid")), author: try login(r, "author")?.0, openedAt: try r.optionalTime("created_at"),
+                    number: Int(try r.int("iid")), author: try login(r, "author")?.0,
+                    openedAt: try r.optionalTime("created_at"),
                     mergedAt: try r.optionalTime("merged_at"), landedCommits: landed, headCommit: head)
             }
         case .gitlabNotes:
@@ -237,16 +256,22 @@ public enum ReviewImport {
                     if body.hasPrefix("approved this merge request") {
                         return PullRequestReview(
                             number: number,
-                            events: [ReviewEvent(key: key, author: who.0, isBot: who.1, at: at, kind: .review, state: "APPROVED")])
+                            events: [
+                                ReviewEvent(
+                                    key: key, author: who.0, isBot: who.1, at: at, kind: .review, state: "APPROVED")
+                            ])
                     }
                     // "marked this merge request as ready" (wording UNCONFIRMED): review starts here.
-                    if body.hasPrefix("marked this merge request as ready") || body.hasPrefix("marked this merge request as **ready**") {
+                    if body.hasPrefix("marked this merge request as ready")
+                        || body.hasPrefix("marked this merge request as **ready**")
+                    {
                         return PullRequestReview(number: number, openedAt: at)
                     }
                     return nil  // other activity GitLab writes itself
                 }
                 return PullRequestReview(
-                    number: number, events: [ReviewEvent(key: key, author: who.0, isBot: who.1, at: at, kind: .comment)])
+                    number: number, events: [ReviewEvent(key: key, author: who.0, isBot: who.1, at: at, kind: .comment)]
+                )
             }
         }
     }
@@ -268,7 +293,9 @@ public enum ReviewImport {
 
     /// Gerrit's `refs/notes/review` notes (one per submitted commit): votes, submitter, `Reviewed-on:`,
     /// `Comments-Total:`. A note without `Reviewed-on:` still counts, numbered 0 (joined by commit only).
-    public static func gerritNotes(_ notes: [(commit: ObjectID, text: String)], ref: String) throws -> [PullRequestReview] {
+    public static func gerritNotes(_ notes: [(commit: ObjectID, text: String)], ref: String) throws
+        -> [PullRequestReview]
+    {
         var out: [PullRequestReview] = []
         for (commit, text) in notes {
             var pr = PullRequestReview(number: 0, landedCommits: [commit])
@@ -279,7 +306,9 @@ public enum ReviewImport {
                 switch key {
                 case "Submitted-at":
                     guard let t = ImportTime.parseRFC2822(value) else {
-                        throw ImportError(file: ref, location: "note on \(commit.hex)", "Submitted-at is not an RFC 2822 time: \"\(value)\"")
+                        throw ImportError(
+                            file: ref, location: "note on \(commit.hex)",
+                            "Submitted-at is not an RFC 2822 time: \"\(value)\"")
                     }
                     pr.mergedAt = t
                 case "Reviewed-on": pr.number = trailingNumber(value) ?? 0
@@ -287,13 +316,17 @@ public enum ReviewImport {
                 case "Submitted-by", "Project", "Branch", "Comments-Unresolved": break
                 default:
                     // `<Label><+N|-N>: <Name> <email>`
-                    guard let sign = key.lastIndex(where: { $0 == "+" || $0 == "-" }), Int(key[key.index(after: sign)...]) != nil else { continue }
+                    guard let sign = key.lastIndex(where: { $0 == "+" || $0 == "-" }),
+                        Int(key[key.index(after: sign)...]) != nil
+                    else { continue }
                     let label = String(key[..<sign])
                     let vote = Int(key[sign...]) ?? 0
                     let person = value
                     let bot = person.lowercased().contains("bot")
                     if label == "Code-Review" && !bot && !pr.voters.contains(person) { pr.voters.append(person) }
-                    if label == "Code-Review" && vote >= 2 && !bot && !pr.approvers.contains(person) { pr.approvers.append(person) }
+                    if label == "Code-Review" && vote >= 2 && !bot && !pr.approvers.contains(person) {
+                        pr.approvers.append(person)
+                    }
                 }
             }
             out.append(pr)

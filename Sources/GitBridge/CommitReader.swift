@@ -25,15 +25,18 @@ extension Repository {
     /// The corresponding C function is `git_commit_lookup`.
     package func commitLink(_ id: ObjectID) throws(GitError) -> CommitLink {
         try withCommit(id) { commit, parents throws(GitError) in
-            let time = try git_commit_committer(commit).map { sig throws(GitError) in
-                try Self.checkedTime(sig.pointee.when.time, of: id, role: "committer")
-            } ?? 0
+            let time =
+                try git_commit_committer(commit).map { sig throws(GitError) in
+                    try Self.checkedTime(sig.pointee.when.time, of: id, role: "committer")
+                } ?? 0
             return CommitLink(id: id, tree: ObjectID(git_commit_tree_id(commit)), parents: parents, committerTime: time)
         }
     }
 
     /// Looks a commit up and runs `body` with it and its parents' ids; the commit is freed afterwards.
-    private func withCommit<R>(_ id: ObjectID, _ body: (OpaquePointer, [ObjectID]) throws(GitError) -> R) throws(GitError) -> R {
+    private func withCommit<R>(_ id: ObjectID, _ body: (OpaquePointer, [ObjectID]) throws(GitError) -> R)
+        throws(GitError) -> R
+    {
         var oid = id.gitOID
         var raw: OpaquePointer?
         try check(git_commit_lookup(&raw, handle, &oid), "git_commit_lookup")
@@ -60,7 +63,8 @@ extension Repository {
     static func checkedTime(_ time: Int64, of id: ObjectID, role: String) throws(GitError) -> Int64 {
         guard time > Self.timeLimit || time < -Self.timeLimit else { return time }
         throw ObjectVerification.failure(
-            "commit \(id.hex): \(role) time \(time) is \(time > 0 ? "after the year 4147" : "before the year -207"), outside what Yardstick can date (±2^36 s from 1970); the commit is damaged or hand-made")
+            "commit \(id.hex): \(role) time \(time) is \(time > 0 ? "after the year 4147" : "before the year -207"), outside what Yardstick can date (±2^36 s from 1970); the commit is damaged or hand-made"
+        )
     }
 
     /// Reads a commit's header, applying `mailmap` to author and committer.
@@ -78,7 +82,8 @@ extension Repository {
         }
     }
 
-    private func signature(_ sig: UnsafePointer<git_signature>?, _ mailmap: Mailmap, of id: ObjectID, role: String) throws(GitError)
+    private func signature(_ sig: UnsafePointer<git_signature>?, _ mailmap: Mailmap, of id: ObjectID, role: String)
+        throws(GitError)
         -> Signature
     {
         guard let sig, let rawName = sig.pointee.name, let rawEmail = sig.pointee.email else {

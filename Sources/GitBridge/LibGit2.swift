@@ -1,5 +1,6 @@
 internal import CDiffTrim
 internal import CLibGit2
+
 #if canImport(Glibc)
     internal import Glibc
 #elseif canImport(Darwin)
@@ -25,7 +26,9 @@ enum LibGit2 {
         _ = yardstick_git_set_strict_hash_verification(0)
         ObjectVerification.startFromEnvironment()
         _ = yardstick_git_set_owner_validation(0)
-        for level in [GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_PROGRAMDATA] {
+        for level in [
+            GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_PROGRAMDATA,
+        ] {
             _ = yardstick_git_set_search_path_empty(level.rawValue)
         }
         // Memory: the object cache and the pack windows mapped at once are bounded, so that peak memory grows

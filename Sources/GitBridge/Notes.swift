@@ -22,7 +22,8 @@ extension Repository {
             let next = git_note_next(&noteID, &annotated, iterator)
             if next == GIT_ITEROVER.rawValue { break }
             try check(next, "git_note_next")
-            pairs.append((withUnsafePointer(to: &noteID) { ObjectID($0) }, withUnsafePointer(to: &annotated) { ObjectID($0) }))
+            pairs.append(
+                (withUnsafePointer(to: &noteID) { ObjectID($0) }, withUnsafePointer(to: &annotated) { ObjectID($0) }))
         }
         var out: [(commit: ObjectID, text: String)] = []
         out.reserveCapacity(pairs.count)

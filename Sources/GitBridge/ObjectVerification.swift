@@ -34,7 +34,8 @@ package enum ObjectVerification {
 
     /// Reads `YARDSTICK_VERIFY` (`all` hashes every object read) when libgit2 starts.
     static func startFromEnvironment() {
-        strictState.store(ProcessInfo.processInfo.environment["YARDSTICK_VERIFY"] == "all", ordering: .sequentiallyConsistent)
+        strictState.store(
+            ProcessInfo.processInfo.environment["YARDSTICK_VERIFY"] == "all", ordering: .sequentiallyConsistent)
     }
 
     /// Packs (by path, size and modification time of the pack and its index) whose checksums held in this
@@ -54,7 +55,9 @@ package enum ObjectVerification {
         try checkPacks(in: objects + "pack/")
     }
 
-    private static func checkPartialClone(_ repository: OpaquePointer, gitDirectory: String, objects: String) throws(GitError) {
+    private static func checkPartialClone(_ repository: OpaquePointer, gitDirectory: String, objects: String)
+        throws(GitError)
+    {
         var remote: String?
         var config: OpaquePointer?
         if git_repository_config_snapshot(&config, repository) == 0, let config {
@@ -87,9 +90,11 @@ package enum ObjectVerification {
 
     private static func checkPacks(in directory: String) throws(GitError) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for name in names.sorted() where name.hasPrefix("pack-") && (name.hasSuffix(".idx") || name.hasSuffix(".pack")) {
+        for name in names.sorted() where name.hasPrefix("pack-") && (name.hasSuffix(".idx") || name.hasSuffix(".pack"))
+        {
             if yardstick_path_is_irregular(directory + name) != 0 {
-                throw failure("\(directory)\(name) is not a regular file (a FIFO, socket, device or folder named like a pack)")
+                throw failure(
+                    "\(directory)\(name) is not a regular file (a FIFO, socket, device or folder named like a pack)")
             }
         }
         for name in names.sorted() where name.hasPrefix("pack-") && name.hasSuffix(".idx") {
@@ -113,13 +118,17 @@ package enum ObjectVerification {
             case YARDSTICK_VERIFY_IDX_FORMAT:
                 throw failure("\(idx) is damaged: not a pack index (too short or wrong signature)")
             case YARDSTICK_VERIFY_IDX_CHECKSUM:
-                throw failure("\(idx) is damaged: its content hashes to \(hexFound), its trailer records \(hexRecorded)")
+                throw failure(
+                    "\(idx) is damaged: its content hashes to \(hexFound), its trailer records \(hexRecorded)")
             case YARDSTICK_VERIFY_PACK_FORMAT:
                 throw failure("\(pack) is damaged: not a pack (too short or wrong signature)")
             case YARDSTICK_VERIFY_IDX_OTHER_PACK:
-                throw failure("\(idx) indexes another pack: it records checksum \(hexRecorded), the pack's trailer is \(hexFound)")
+                throw failure(
+                    "\(idx) indexes another pack: it records checksum \(hexRecorded), the pack's trailer is \(hexFound)"
+                )
             case YARDSTICK_VERIFY_PACK_CHECKSUM:
-                throw failure("\(pack) is damaged: its content hashes to \(hexFound), its trailer records \(hexRecorded)")
+                throw failure(
+                    "\(pack) is damaged: its content hashes to \(hexFound), its trailer records \(hexRecorded)")
             default:
                 throw failure("\(idx) or its pack cannot be read")
             }

@@ -97,7 +97,8 @@ package final class LibGit2PackReader {
         var object: OpaquePointer?
         guard git_odb_read(&object, database, &oid) == 0, let object else { return nil }
         defer { git_odb_object_free(object) }
-        let bytes = Array(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)))
+        let bytes = Array(
+            UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)))
         return (Int(git_odb_object_type(object).rawValue), bytes)
     }
 }

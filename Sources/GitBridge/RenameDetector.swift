@@ -31,7 +31,9 @@ enum RenameDetector {
 
         // Exact renames (the same blob) are paired by the caller before this, without loading contents.
         // 2. Inexact renames, between regular, non-empty files only.
-        let srcIndexes = sources.indices.filter { !sourceUsed[$0] && isRegular(sources[$0].mode) && size(sources[$0]) > 0 }
+        let srcIndexes = sources.indices.filter {
+            !sourceUsed[$0] && isRegular(sources[$0].mode) && size(sources[$0]) > 0
+        }
         let dstIndexes = destinations.indices.filter {
             !destinationUsed[$0] && isRegular(destinations[$0].mode) && size(destinations[$0]) > 0
         }
@@ -87,7 +89,11 @@ enum RenameDetector {
             best.sort { ($0.score, $0.nameScore, -$0.source) > ($1.score, $1.nameScore, -$1.source) }
             matrix.append(contentsOf: best.prefix(4))
         }
-        matrix.sort { ($0.score, $0.nameScore, -$0.destination, -$0.source) > ($1.score, $1.nameScore, -$1.destination, -$1.source) }
+        matrix.sort {
+            ($0.score, $0.nameScore, -$0.destination, -$0.source) > (
+                $1.score, $1.nameScore, -$1.destination, -$1.source
+            )
+        }
         for m in matrix where !sourceUsed[m.source] && !destinationUsed[m.destination] {
             sourceUsed[m.source] = true
             destinationUsed[m.destination] = true
@@ -108,7 +114,9 @@ enum RenameDetector {
     private static func size(_ c: Candidate) -> Int { c.content.withBytesNoThrow { $0.count } }
 
     /// git's score from 0 to `maxScore`; 0 when the sizes alone rule out `minimum`.
-    static func similarity(_ src: Candidate, _ srcSig: Signature, _ dst: Candidate, _ dstSig: Signature, minimum: Int) -> Int {
+    static func similarity(_ src: Candidate, _ srcSig: Signature, _ dst: Candidate, _ dstSig: Signature, minimum: Int)
+        -> Int
+    {
         let srcSize = size(src)
         let dstSize = size(dst)
         let maxSize = max(srcSize, dstSize)

@@ -46,7 +46,8 @@ package final class Repository {
     private static func addLooseReader(to repository: OpaquePointer) throws(GitError) {
         guard let common = git_repository_commondir(repository) else { return }
         guard let backend = yardstick_loose_backend_new(String(cString: common) + "objects") else {
-            throw GitError(code: -1, message: "cannot set up the loose-object reader", function: "yardstick_loose_backend_new")
+            throw GitError(
+                code: -1, message: "cannot set up the loose-object reader", function: "yardstick_loose_backend_new")
         }
         var odb: OpaquePointer?
         guard git_repository_odb(&odb, repository) == 0, let database = odb else {
@@ -55,7 +56,8 @@ package final class Repository {
             return
         }
         defer { git_odb_free(database) }
-        let rc = git_odb_add_backend(database, backend.assumingMemoryBound(to: git_odb_backend.self), YARDSTICK_LOOSE_BACKEND_PRIORITY)
+        let rc = git_odb_add_backend(
+            database, backend.assumingMemoryBound(to: git_odb_backend.self), YARDSTICK_LOOSE_BACKEND_PRIORITY)
         if rc != 0 {
             yardstick_loose_backend_free(backend)
             try check(rc, "git_odb_add_backend")
@@ -80,7 +82,9 @@ package final class Repository {
         guard let common = git_repository_commondir(repository) else { return nil }
         let objects = String(cString: common) + "objects"
         let own = libgit2Reader ? nil : yardstick_pack_backend_new(objects, packCacheBytes)
-        guard var backend = own ?? (libgit2Reader ? yardstick_libgit2_pack_backend_new(objects) : nil) else { return nil }
+        guard var backend = own ?? (libgit2Reader ? yardstick_libgit2_pack_backend_new(objects) : nil) else {
+            return nil
+        }
         if everyObject {
             guard let verifying = yardstick_verifying_backend_new(backend) else {
                 yardstick_odb_backend_free(backend)
@@ -94,7 +98,9 @@ package final class Repository {
             return nil
         }
         defer { git_odb_free(database) }
-        if git_odb_add_backend(database, backend.assumingMemoryBound(to: git_odb_backend.self), YARDSTICK_PACK_BACKEND_PRIORITY) != 0 {
+        if git_odb_add_backend(
+            database, backend.assumingMemoryBound(to: git_odb_backend.self), YARDSTICK_PACK_BACKEND_PRIORITY) != 0
+        {
             yardstick_odb_backend_free(backend)
             return nil
         }
@@ -150,7 +156,9 @@ package final class Repository {
 
     /// The first-parent line from `tip` back to the root (or to a shallow boundary), newest first.
     /// The corresponding C functions are `git_commit_lookup` and `git_commit_parent_id`.
-    package func firstParentLine(from tip: ObjectID, stoppingAt boundaries: Set<ObjectID> = []) throws(GitError) -> [ObjectID] {
+    package func firstParentLine(from tip: ObjectID, stoppingAt boundaries: Set<ObjectID> = []) throws(GitError)
+        -> [ObjectID]
+    {
         var out: [ObjectID] = []
         var seen: Set<ObjectID> = []
         var current: ObjectID? = tip
@@ -175,7 +183,8 @@ package final class Repository {
         var walker: OpaquePointer?
         try check(git_revwalk_new(&walker, handle), "git_revwalk_new")
         defer { git_revwalk_free(walker) }
-        try check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
+        try check(
+            git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
         if firstParentOnly { try check(git_revwalk_simplify_first_parent(walker), "git_revwalk_simplify_first_parent") }
         for id in pushing {
             var oid = id.gitOID
@@ -255,7 +264,9 @@ package final class Repository {
 
     /// `open` holds the trees being walked, root first: a subtree among them is a cycle, and more of them than
     /// `TreeWalkLimits.maxDepth` is a tree too deep to walk.
-    private func collect(named name: String, in tree: Tree, prefix: String, open: inout [ObjectID], into found: inout [String])
+    private func collect(
+        named name: String, in tree: Tree, prefix: String, open: inout [ObjectID], into found: inout [String]
+    )
         throws(GitError)
     {
         for i in 0..<git_tree_entrycount(tree.handle) {
@@ -310,14 +321,16 @@ enum TreeWalkLimits {
         }
         if open.count >= maxDepth {
             throw ObjectVerification.failure(
-                "tree \(id.hex) is nested more than \(maxDepth) levels deep (at '\(path().prefix(200))…'): refusing to walk it")
+                "tree \(id.hex) is nested more than \(maxDepth) levels deep (at '\(path().prefix(200))…'): refusing to walk it"
+            )
         }
         open.append(id)
     }
 
     /// A commit reached again while following parents.
     static func commitCycle(_ id: ObjectID) -> GitError {
-        ObjectVerification.failure("commit \(id.hex) is its own ancestor (its parents lead back to it): the repository is damaged")
+        ObjectVerification.failure(
+            "commit \(id.hex) is its own ancestor (its parents lead back to it): the repository is damaged")
     }
 }
 

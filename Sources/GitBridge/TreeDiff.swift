@@ -1,11 +1,12 @@
 internal import CDiffTrim
 internal import CLibGit2
+package import HistoryModel
+
 #if canImport(Glibc)
     internal import Glibc
 #elseif canImport(Darwin)
     internal import Darwin
 #endif
-package import HistoryModel
 
 /// A changed tree entry found by the tree walk, before line counting and rename pairing.
 struct EntryChange {
@@ -51,7 +52,8 @@ package final class TreeDiffer {
     ///   runs with is the version whose xdiff it replays (`LibGit2.trimPlannerApplies`). Without it every
     ///   diff is xdiff's on the whole texts.
     package init(
-        repository: Repository, cache: DiffCache = DiffCache(), significantLinesOnly: Bool = false, blameHunks: Bool = false,
+        repository: Repository, cache: DiffCache = DiffCache(), significantLinesOnly: Bool = false,
+        blameHunks: Bool = false,
         trimPlanner: Bool? = nil
     ) throws(GitError) {
         self.repository = repository
@@ -257,17 +259,19 @@ package final class TreeDiffer {
             let lines = try self.lines(id, change.oldMode)
             let n = lines.count
             result.append(
-                FileChange(path: change.path, status: .deleted, additions: 0, deletions: n, isBinary: lines.isBinary,
-                           hunks: n > 0 ? [Hunk(oldStart: 1, oldCount: UInt32(n), newStart: 0, newCount: 0)] : []))
+                FileChange(
+                    path: change.path, status: .deleted, additions: 0, deletions: n, isBinary: lines.isBinary,
+                    hunks: n > 0 ? [Hunk(oldStart: 1, oldCount: UInt32(n), newStart: 0, newCount: 0)] : []))
         }
         for change in additions {
             guard let id = change.newID else { continue }
             let lines = try self.lines(id, change.newMode)
             let n = lines.count
             result.append(
-                FileChange(path: change.path, status: .added, additions: n, deletions: 0, isBinary: lines.isBinary,
-                           hunks: n > 0 ? [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: UInt32(n))] : [],
-                           copiedFrom: copiedFrom[change.path]))
+                FileChange(
+                    path: change.path, status: .added, additions: n, deletions: 0, isBinary: lines.isBinary,
+                    hunks: n > 0 ? [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: UInt32(n))] : [],
+                    copiedFrom: copiedFrom[change.path]))
         }
         result.sort { ($0.path, $0.oldPath ?? "") < ($1.path, $1.oldPath ?? "") }
         return result
@@ -275,7 +279,8 @@ package final class TreeDiffer {
 
     /// Pairs deleted and added files into renames (see `RenameDetector`); paired entries leave both lists.
     private func pairRenames(
-        _ deletions: inout [EntryChange], _ additions: inout [EntryChange], into result: inout [FileChange], countsOnly: Bool
+        _ deletions: inout [EntryChange], _ additions: inout [EntryChange], into result: inout [FileChange],
+        countsOnly: Bool
     ) throws(GitError) {
         // Exact renames need no content: the same blob id on both sides.
         var byID: [ObjectID: [Int]] = [:]
@@ -293,8 +298,9 @@ package final class TreeDiffer {
             usedDeletions.insert(chosen)
             usedAdditions.insert(j)
             result.append(
-                FileChange(path: a.path, oldPath: deletions[chosen].path, status: .renamed, additions: 0, deletions: 0,
-                           isBinary: try lines(id, a.newMode).isBinary))
+                FileChange(
+                    path: a.path, oldPath: deletions[chosen].path, status: .renamed, additions: 0, deletions: 0,
+                    isBinary: try lines(id, a.newMode).isBinary))
         }
         let sources = deletions.indices.filter { !usedDeletions.contains($0) }
         let destinations = additions.indices.filter { !usedAdditions.contains($0) }
@@ -308,7 +314,8 @@ package final class TreeDiffer {
                 guard let oldID = d.oldID, let newID = a.newID else { continue }
                 result.append(
                     try modified(
-                        path: a.path, oldPath: d.path, status: .renamed, old: (oldID, d.oldMode), new: (newID, a.newMode),
+                        path: a.path, oldPath: d.path, status: .renamed, old: (oldID, d.oldMode),
+                        new: (newID, a.newMode),
                         countsOnly: countsOnly))
                 usedDeletions.insert(sources[pair.source])
                 usedAdditions.insert(destinations[pair.destination])
@@ -339,7 +346,8 @@ package final class TreeDiffer {
         let id = old ? change.oldID : change.newID
         let mode = old ? change.oldMode : change.newMode
         guard let id else { throw GitError(code: -1, message: "rename candidate without blob", function: "candidate") }
-        return RenameDetector.Candidate(path: change.path, id: id, mode: mode, content: try Content(id: id, mode: mode, repository: repository))
+        return RenameDetector.Candidate(
+            path: change.path, id: id, mode: mode, content: try Content(id: id, mode: mode, repository: repository))
     }
 
     /// Line count and binary flag of one blob, from the cache when another diff already counted it.
@@ -376,10 +384,13 @@ package final class TreeDiffer {
                 // Counts-only diffs try the counts-proven trim, others the position-proven one; either falls
                 // back to the whole texts. Only results with exact hunks go to the shared exact table.
                 let trims = mayTrimForCounts && !submodule
-                let (hunks, exact) = try oldContent.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) -> ([Hunk], Bool) in
+                let (hunks, exact) = try oldContent.withBytes {
+                    (o: UnsafeRawBufferPointer) throws(GitError) -> ([Hunk], Bool) in
                     try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> ([Hunk], Bool) in
                         if trims && countsOnly, let trimmed = try self.trimmedHunks(o, n) { return (trimmed, false) }
-                        if trims && !countsOnly, let trimmed = try self.exactTrimmedHunks(o, n) { return (trimmed, true) }
+                        if trims && !countsOnly, let trimmed = try self.exactTrimmedHunks(o, n) {
+                            return (trimmed, true)
+                        }
                         return (try self.hunks(o, n), true)
                     }
                 }
@@ -394,7 +405,8 @@ package final class TreeDiffer {
             deleted += Int(h.oldCount)
         }
         return FileChange(
-            path: path, oldPath: oldPath, status: status, additions: added, deletions: deleted, isBinary: counted.isBinary,
+            path: path, oldPath: oldPath, status: status, additions: added, deletions: deleted,
+            isBinary: counted.isBinary,
             hunks: counted.hunks)
     }
 
@@ -444,7 +456,8 @@ package final class TreeDiffer {
             var before: Int32 = 0
             var after: Int32 = 0
             plan = yardstick_trim_plan(
-                ob.assumingMemoryBound(to: CChar.self), old.count, nb.assumingMemoryBound(to: CChar.self), new.count, margin,
+                ob.assumingMemoryBound(to: CChar.self), old.count, nb.assumingMemoryBound(to: CChar.self), new.count,
+                margin,
                 &oldStart, &oldEnd, &newStart, &newEnd, &prefixLines, &deleted, &added, &before, &after)
             cutBefore = before != 0
             cutAfter = after != 0
@@ -463,7 +476,9 @@ package final class TreeDiffer {
     /// lines, and (2) no change could slide (xdl_change_compact) to within `slideClearance` lines of a place
     /// where lines were left out, so compaction and the indent heuristic see the same lines; nil otherwise.
     func exactTrimmedHunks(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? {
-        guard let trim = TrimPlan(old, new, margin: Self.exactMargin), trim.plan == YARDSTICK_TRIM_SPANS else { return nil }
+        guard let trim = TrimPlan(old, new, margin: Self.exactMargin), trim.plan == YARDSTICK_TRIM_SPANS else {
+            return nil
+        }
         let oldSpan = UnsafeRawBufferPointer(rebasing: old[trim.oldStart..<trim.oldEnd])
         let newSpan = UnsafeRawBufferPointer(rebasing: new[trim.newStart..<trim.newEnd])
         let hunks = try self.hunks(oldSpan, newSpan)
@@ -472,8 +487,12 @@ package final class TreeDiffer {
         var oldChanged = [Bool](repeating: false, count: oldLines.count - 1)
         var newChanged = [Bool](repeating: false, count: newLines.count - 1)
         for h in hunks {
-            if h.oldCount > 0 { for i in Int(h.oldStart) - 1..<Int(h.oldStart) - 1 + Int(h.oldCount) { oldChanged[i] = true } }
-            if h.newCount > 0 { for i in Int(h.newStart) - 1..<Int(h.newStart) - 1 + Int(h.newCount) { newChanged[i] = true } }
+            if h.oldCount > 0 {
+                for i in Int(h.oldStart) - 1..<Int(h.oldStart) - 1 + Int(h.oldCount) { oldChanged[i] = true }
+            }
+            if h.newCount > 0 {
+                for i in Int(h.newStart) - 1..<Int(h.newStart) - 1 + Int(h.newCount) { newChanged[i] = true }
+            }
         }
         guard
             Self.slidesClear(oldSpan, oldLines, oldChanged, cutBefore: trim.cutBefore, cutAfter: trim.cutAfter),
@@ -623,7 +642,8 @@ final class SpanDatabase {
         _ = LibGit2.initialized
         var backend: UnsafeMutablePointer<yardstick_span_backend>?
         guard let repository = yardstick_span_repository_new(&backend), let backend else {
-            throw GitError(code: -1, message: "cannot create the in-memory diff database", function: "git_repository_wrap_odb")
+            throw GitError(
+                code: -1, message: "cannot create the in-memory diff database", function: "git_repository_wrap_odb")
         }
         self.repository = repository
         self.backend = backend
@@ -635,7 +655,8 @@ final class SpanDatabase {
         _ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer, options: UnsafePointer<git_diff_options>,
         callback: git_diff_hunk_cb, payload: UnsafeMutableRawPointer
     ) -> Int32 {
-        yardstick_span_diff(repository, backend, old.baseAddress, old.count, new.baseAddress, new.count, options, callback, payload)
+        yardstick_span_diff(
+            repository, backend, old.baseAddress, old.count, new.baseAddress, new.count, options, callback, payload)
     }
 }
 

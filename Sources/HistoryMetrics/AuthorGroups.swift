@@ -1,5 +1,5 @@
-public import HistoryParsing
 public import HistoryModel
+public import HistoryParsing
 
 /// How authors map to groups (ADR 0005). Explicit e-mails and names win over patterns; patterns are tried
 /// group by group in the order written. With no groups configured, each e-mail domain is a group.
@@ -47,7 +47,8 @@ public struct AuthorGroups: Sendable {
         #"*\[bot\]*"#, "dependabot*", "renovate*", "github-actions*", "greenkeeper*", "snyk-bot*", "*-bot@*",
     ].map(Glob.init)
 
-    public init(groups: [Group] = [], botPatterns: [Glob] = AuthorGroups.defaultBotPatterns, includeBots: Bool = false) {
+    public init(groups: [Group] = [], botPatterns: [Glob] = AuthorGroups.defaultBotPatterns, includeBots: Bool = false)
+    {
         self.groups = groups
         self.botPatterns = botPatterns
         self.includeBots = includeBots
@@ -78,7 +79,9 @@ public struct AuthorGroups: Sendable {
     private func explicitAssignment(_ identity: Identity) -> Assignment? {
         let email = identity.email.lowercased()
         for g in groups {
-            if g.emails.contains(where: { $0.lowercased() == email }) { return Assignment(group: g.name, rule: "email \(email)") }
+            if g.emails.contains(where: { $0.lowercased() == email }) {
+                return Assignment(group: g.name, rule: "email \(email)")
+            }
             if g.names.contains(identity.name) { return Assignment(group: g.name, rule: "name \(identity.name)") }
         }
         return nil

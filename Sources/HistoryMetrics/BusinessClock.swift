@@ -17,7 +17,8 @@ struct BusinessClock {
     static func zone(named name: String) -> TimeZone? {
         if let first = name.first, first == "+" || first == "-" {
             let digits = name.dropFirst().split(separator: ":")
-            guard digits.count == 2, digits[0].count == 2, digits[1].count == 2, let h = Int(digits[0]), let m = Int(digits[1]),
+            guard digits.count == 2, digits[0].count == 2, digits[1].count == 2, let h = Int(digits[0]),
+                let m = Int(digits[1]),
                 h <= 14, m < 60
             else { return nil }
             return TimeZone(secondsFromGMT: (first == "-" ? -1 : 1) * (h * 3600 + m * 60))
@@ -28,7 +29,9 @@ struct BusinessClock {
     /// Working hours between two instants (seconds since the epoch).
     func hours(from t0: Int64, to t1: Int64) -> Double {
         guard t1 > t0 else { return 0 }
-        func offset(_ t: Int64) -> Int64 { Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t)))) }
+        func offset(_ t: Int64) -> Int64 {
+            Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))))
+        }
         let firstDay = Int64(((Double(t0 + offset(t0))) / 86400).rounded(.down))
         let lastDay = Int64(((Double(t1 + offset(t1))) / 86400).rounded(.down))
         var total: Int64 = 0

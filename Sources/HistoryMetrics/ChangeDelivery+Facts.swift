@@ -25,7 +25,9 @@ extension Report.ChangeDelivery {
             majorRework: f.majorRework,
             isFix: f.isFix,
             isRevert: f.isRevert,
-            blames: f.blames.keys.sorted().map { Report.Blame(commit: changes[$0].commit.hex, lines: f.blames[$0] ?? 0) },
+            blames: f.blames.keys.sorted().map {
+                Report.Blame(commit: changes[$0].commit.hex, lines: f.blames[$0] ?? 0)
+            },
             blamedBy: f.blamedBy.map { changes[$0].commit.hex },
             revertedBy: f.revertedBy.map { changes[$0].commit.hex },
             revertedInWindow: f.revertedInWindow,

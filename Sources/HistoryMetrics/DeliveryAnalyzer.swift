@@ -13,7 +13,8 @@ public struct DeliveryAnalyzer {
     /// them run side by side.
     public var concurrency: Concurrency = .sequential
     public init(
-        options: DeliveryOptions, exclusions: ExclusionPolicy, timeZoneOf: @escaping (Identity) -> String? = { _ in nil }
+        options: DeliveryOptions, exclusions: ExclusionPolicy,
+        timeZoneOf: @escaping (Identity) -> String? = { _ in nil }
     ) {
         self.options = options
         self.exclusions = exclusions
@@ -190,7 +191,8 @@ public struct DeliveryAnalyzer {
 
     /// Which change each commit belongs to: landing commits, branch and rebase-group commits, and the pull
     /// requests' commits behind squashes (the first change to claim a commit keeps it).
-    static func changeOfCommit(_ changes: [LandedChange], pullRequestCommits: [ObjectID: [ObjectID]]) -> [ObjectID: Int] {
+    static func changeOfCommit(_ changes: [LandedChange], pullRequestCommits: [ObjectID: [ObjectID]]) -> [ObjectID: Int]
+    {
         var changeOfCommit: [ObjectID: Int] = [:]
         for (i, c) in changes.enumerated() {
             changeOfCommit[c.commit] = i

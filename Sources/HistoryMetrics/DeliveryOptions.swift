@@ -1,4 +1,5 @@
 public import HistoryParsing
+
 /// Settings for the review, rework, defect and delivery metrics (the `delivery:` section of yardstick.yml).
 public struct DeliveryOptions: Sendable {
     /// Lines rewritten or deleted within this many days of landing count as rework.
@@ -20,7 +21,9 @@ public struct DeliveryOptions: Sendable {
     /// Test files.
     public var testPatterns: [Glob] = DeliveryOptions.defaultTestPatterns
     /// Folders that hold architecture decision records.
-    public var adrDirectories: [String] = ["docs/adr", "doc/adr", "docs/decisions", "docs/architecture/decisions", "adr"]
+    public var adrDirectories: [String] = [
+        "docs/adr", "doc/adr", "docs/decisions", "docs/architecture/decisions", "adr",
+    ]
     /// Working hours for the business-hours clock; nil switches that clock off.
     public var businessHours: BusinessHours?
 
@@ -42,7 +45,8 @@ public struct DeliveryOptions: Sendable {
     ].compactMap { try? RegexPattern($0) }
 
     public static let defaultTestPatterns: [Glob] = [
-        "**/test/**", "**/tests/**", "**/Tests/**", "**/spec/**", "**/specs/**", "**/__tests__/**", "**/testing/**", "t/**",
+        "**/test/**", "**/tests/**", "**/Tests/**", "**/spec/**", "**/specs/**", "**/__tests__/**", "**/testing/**",
+        "t/**",
         "*_test.go", "*_test.py", "test_*.py", "*Tests.swift", "*Test.swift", "*Test.java", "*Tests.java",
         "*Test.kt", "*.spec.ts", "*.test.ts", "*.spec.js", "*.test.js", "*.spec.tsx", "*.test.tsx", "*_spec.rb",
         "*_test.rb", "*_test.c", "*_test.cc", "*_test.cpp", "*Tests.cs", "*Test.cs",

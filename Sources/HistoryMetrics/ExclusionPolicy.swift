@@ -1,4 +1,5 @@
 public import HistoryParsing
+
 /// Decides which files a PR's counted size leaves out, and says why.
 public struct ExclusionPolicy: Sendable {
     /// Lock files left out by default (matched by file name).
@@ -19,7 +20,10 @@ public struct ExclusionPolicy: Sendable {
     public var includePatterns: [Glob]
     public var attributes: GitAttributes
 
-    public init(useDefaults: Bool = true, extraPatterns: [Glob] = [], includePatterns: [Glob] = [], attributes: GitAttributes = GitAttributes()) {
+    public init(
+        useDefaults: Bool = true, extraPatterns: [Glob] = [], includePatterns: [Glob] = [],
+        attributes: GitAttributes = GitAttributes()
+    ) {
         self.useDefaults = useDefaults
         self.extraPatterns = extraPatterns
         self.includePatterns = includePatterns
@@ -37,14 +41,18 @@ public struct ExclusionPolicy: Sendable {
         if useDefaults {
             // Byte searches first (they never miss what the Character-level checks find): most paths are
             // neither lock files nor under a vendored directory.
-            let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] } ?? path.utf8[...]
+            let name =
+                path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] }
+                ?? path.utf8[...]
             if Self.lockFileNames.contains(String(decoding: name, as: UTF8.self)),
                 let name = path.split(separator: "/").last, Self.defaultLockFiles.contains(String(name))
             {
                 return "lock file"
             }
             if Self.defaultVendorDirectories.contains(where: { Glob.hasDirectory(path, $0) }),
-                let dir = path.split(separator: "/").dropLast().first(where: { Self.defaultVendorDirectories.contains(String($0)) })
+                let dir = path.split(separator: "/").dropLast().first(where: {
+                    Self.defaultVendorDirectories.contains(String($0))
+                })
             {
                 return "vendored (\(dir)/)"
             }

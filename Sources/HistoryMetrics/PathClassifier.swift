@@ -1,4 +1,5 @@
 internal import HistoryParsing
+
 /// Answers the per-path questions metrics ask again and again (excluded? binary by attribute? a test? an
 /// ADR?), remembering each answer: one analysis asks about the same few thousand paths hundreds of
 /// thousands of times. Used within one computation, never shared.

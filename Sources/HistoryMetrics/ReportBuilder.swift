@@ -1,5 +1,5 @@
-internal import HistoryParsing
 public import HistoryModel
+internal import HistoryParsing
 public import ReportContract
 
 /// What a report is computed from: plain records only.
@@ -29,7 +29,8 @@ public struct AnalysisInput<Store: HistoryStore>: Sendable {
 
     public init(
         repositoryPath: String, branch: String, head: ObjectID, shallowBoundaries: [ObjectID] = [],
-        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil, configPath: String? = nil,
+        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil,
+        configPath: String? = nil,
         commits: Store
     ) {
         self.commits = commits
@@ -49,7 +50,8 @@ extension AnalysisInput where Store == CommitStore {
     /// An input whose records are in memory (`CommitStore`), empty until set.
     public init(
         repositoryPath: String, branch: String, head: ObjectID, shallowBoundaries: [ObjectID] = [],
-        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil, configPath: String? = nil
+        truncatedCommits: Int = 0, changes: [LandedChange], since: Int64? = nil, until: Int64? = nil,
+        configPath: String? = nil
     ) {
         self.init(
             repositoryPath: repositoryPath, branch: branch, head: head, shallowBoundaries: shallowBoundaries,
@@ -112,7 +114,8 @@ public struct ReportBuilder: Sendable {
             s.additions += f.additions
             s.deletions += f.deletions
             if let reason = answer.exclusion {
-                s.excluded.append(Report.ExcludedFile(path: f.path, reason: reason, additions: f.additions, deletions: f.deletions))
+                s.excluded.append(
+                    Report.ExcludedFile(path: f.path, reason: reason, additions: f.additions, deletions: f.deletions))
             } else {
                 s.countedAdditions += f.additions
                 s.countedDeletions += f.deletions
@@ -128,7 +131,9 @@ public struct ReportBuilder: Sendable {
         let facts = deliveryFacts(input, paths: paths, assignments: assignments)
         let credit = credit(input, facts: facts, paths: paths, assignments: assignments)
         let reportGroups = groupNames(credited: credit.perGroup).map { name in
-            group(name, credit: credit, window: input.window, deliveryMeasured: deliveryMeasured, assignments: assignments)
+            group(
+                name, credit: credit, window: input.window, deliveryMeasured: deliveryMeasured, assignments: assignments
+            )
         }
         let landed = input.changes.map(\.landedAt)
         return Report(
@@ -140,7 +145,9 @@ public struct ReportBuilder: Sendable {
             options: Report.Options(
                 since: input.since.map(Timestamp.iso8601), until: input.until.map(Timestamp.iso8601),
                 config: input.configPath),
-            period: landed.min().flatMap { lo in landed.max().map { Report.Period(from: Timestamp.iso8601(lo), to: Timestamp.iso8601($0)) } },
+            period: landed.min().flatMap { lo in
+                landed.max().map { Report.Period(from: Timestamp.iso8601(lo), to: Timestamp.iso8601($0)) }
+            },
             groups: reportGroups,
             bots: Self.authors(credit.authorsPerGroup[Self.botsGroup]),
             pullRequests: credit.pullRequests,
@@ -167,7 +174,9 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Every change's delivery facts; empty facts when there is no first-parent history to read.
-    func deliveryFacts<Store>(_ input: AnalysisInput<Store>, paths: PathClassifier, assignments: Assignments) -> [ChangeFacts] {
+    func deliveryFacts<Store>(_ input: AnalysisInput<Store>, paths: PathClassifier, assignments: Assignments)
+        -> [ChangeFacts]
+    {
         guard !input.mainline.isEmpty else { return Array(repeating: ChangeFacts(), count: input.changes.count) }
         let groupZones = Dictionary(groups.groups.map { ($0.name, $0.timeZone) }, uniquingKeysWith: { a, _ in a })
         var analyzer = DeliveryAnalyzer(
@@ -192,7 +201,9 @@ public struct ReportBuilder: Sendable {
 
     /// Credits every change to its author's group and its co-authors' groups (bots among co-authors are
     /// skipped), and writes its pull-request entry.
-    func credit<Store>(_ input: AnalysisInput<Store>, facts: [ChangeFacts], paths: PathClassifier, assignments: Assignments) -> Credit {
+    func credit<Store>(
+        _ input: AnalysisInput<Store>, facts: [ChangeFacts], paths: PathClassifier, assignments: Assignments
+    ) -> Credit {
         var credit = Credit()
         let deliveryMeasured = !input.mainline.isEmpty
         for (index, change) in input.changes.enumerated() {
@@ -212,7 +223,9 @@ public struct ReportBuilder: Sendable {
                 credit.authorsPerGroup[a.group, default: [:]][person.key] =
                     (previous?.person ?? person, (previous?.changes ?? 0) + 1, a.rule)
             }
-            for g in credited { credit.perGroup[g, default: []].append(Credited(change: change, size: size, facts: facts[index])) }
+            for g in credited {
+                credit.perGroup[g, default: []].append(Credited(change: change, size: size, facts: facts[index]))
+            }
             credit.pullRequests.append(
                 pullRequest(
                     change, size: size, group: primary, groups: credited,
@@ -252,7 +265,8 @@ public struct ReportBuilder: Sendable {
     /// `unassigned` last, when someone is unassigned or groups are configured.
     func groupNames(credited perGroup: [String: [Credited]]) -> [String] {
         var names = groups.groups.map(\.name)
-        for g in perGroup.keys.sorted() where g != Self.botsGroup && g != AuthorGroups.unassigned && !names.contains(g) {
+        for g in perGroup.keys.sorted() where g != Self.botsGroup && g != AuthorGroups.unassigned && !names.contains(g)
+        {
             names.append(g)
         }
         if perGroup[AuthorGroups.unassigned] != nil || !groups.groups.isEmpty { names.append(AuthorGroups.unassigned) }
@@ -276,7 +290,8 @@ public struct ReportBuilder: Sendable {
         let authors = Self.authors(credit.authorsPerGroup[name])
         return Report.Group(
             name: name, authors: authors,
-            metrics: items.isEmpty ? [:] : metrics(for: items, authors: authors.count, deliveryMeasured: deliveryMeasured),
+            metrics: items.isEmpty
+                ? [:] : metrics(for: items, authors: authors.count, deliveryMeasured: deliveryMeasured),
             windows: window.map {
                 windows(
                     of: items, group: name, window: $0, deliveryMeasured: deliveryMeasured, assignments: assignments)
@@ -362,7 +377,9 @@ public struct ReportBuilder: Sendable {
             guard case .notMeasured(let title, let needs) = d.whenUnavailable else { return nil }
             return Report.Metric(
                 title: title, value: nil, unit: d.unit, aggregator: "", source: .notMeasured, betterDirection: d.better,
-                benchmark: d.benchmark.map { Report.Benchmark(row: $0.title, bands: [], position: nil, placement: "not measured") },
+                benchmark: d.benchmark.map {
+                    Report.Benchmark(row: $0.title, bands: [], position: nil, placement: "not measured")
+                },
                 details: [:], needs: needs)
         }
         let computed = calculate(sample)
@@ -371,11 +388,13 @@ public struct ReportBuilder: Sendable {
         if let row = d.benchmark {
             if let value {
                 let p = row.place(value)
-                benchmark = Report.Benchmark(row: row.title, bands: p.bands, position: p.position.rawValue, placement: p.text)
+                benchmark = Report.Benchmark(
+                    row: row.title, bands: p.bands, position: p.position.rawValue, placement: p.text)
             } else {
                 benchmark = Report.Benchmark(
                     row: row.title, bands: [], position: nil,
-                    placement: sample.items.isEmpty ? "no landed changes" : "no value: no change in the group could be measured")
+                    placement: sample.items.isEmpty
+                        ? "no landed changes" : "no value: no change in the group could be measured")
             }
         }
         return Report.Metric(
@@ -398,14 +417,16 @@ extension ReportBuilder {
         if let row = d?.benchmark {
             if let value {
                 let p = row.place(value)
-                benchmark = Report.Benchmark(row: row.title, bands: p.bands, position: p.position.rawValue, placement: p.text)
+                benchmark = Report.Benchmark(
+                    row: row.title, bands: p.bands, position: p.position.rawValue, placement: p.text)
             } else {
                 benchmark = Report.Benchmark(
                     row: row.title, bands: [], position: nil, placement: "no value: nothing imported for this group")
             }
         }
         return Report.Metric(
-            title: title, value: value, unit: d?.unit ?? "", aggregator: d?.aggregator.rawValue ?? "", source: .imported,
+            title: title, value: value, unit: d?.unit ?? "", aggregator: d?.aggregator.rawValue ?? "",
+            source: .imported,
             betterDirection: d?.better, benchmark: benchmark, details: details, needs: nil)
     }
 }

@@ -1,4 +1,5 @@
 internal import HistoryParsing
+
 /// Calendar windows (UTC) that metrics can be split into.
 public enum TimeWindow: String, Sendable, CaseIterable {
     case month, quarter
@@ -12,13 +13,19 @@ public enum TimeWindow: String, Sendable, CaseIterable {
         switch self {
         case .month:
             let from = Timestamp.days(year: year, month: month, day: 1) * 86400
-            let next = month == 12 ? Timestamp.days(year: year + 1, month: 1, day: 1) : Timestamp.days(year: year, month: month + 1, day: 1)
+            let next =
+                month == 12
+                ? Timestamp.days(year: year + 1, month: 1, day: 1)
+                : Timestamp.days(year: year, month: month + 1, day: 1)
             return ("\(parts[0])-\(parts[1])", from, next * 86400 - 1)
         case .quarter:
             let q = (month - 1) / 3
             let firstMonth = q * 3 + 1
             let from = Timestamp.days(year: year, month: firstMonth, day: 1) * 86400
-            let next = q == 3 ? Timestamp.days(year: year + 1, month: 1, day: 1) : Timestamp.days(year: year, month: firstMonth + 3, day: 1)
+            let next =
+                q == 3
+                ? Timestamp.days(year: year + 1, month: 1, day: 1)
+                : Timestamp.days(year: year, month: firstMonth + 3, day: 1)
             return ("\(parts[0])-Q\(q + 1)", from, next * 86400 - 1)
         }
     }

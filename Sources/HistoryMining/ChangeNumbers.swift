@@ -25,7 +25,9 @@ package enum ChangeNumbers {
         if subject.hasPrefix("Merged PR "), let n = number(after: "Merged PR ", in: subject) { return n }
         if mayHaveLine(startingWith: "See merge request ", in: message) {
             for line in message.split(separator: "\n") where line.hasPrefix("See merge request ") {
-                if let bang = line.lastIndex(of: "!"), let n = leadingNumber(line[line.index(after: bang)...]) { return n }
+                if let bang = line.lastIndex(of: "!"), let n = leadingNumber(line[line.index(after: bang)...]) {
+                    return n
+                }
             }
         }
         // A merge titled like a squash (`Add feature (#123)`), as some projects merge pull requests.

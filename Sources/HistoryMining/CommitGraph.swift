@@ -18,7 +18,8 @@ package struct CommitGraph: Sendable {
 
     /// Builds the graph from headers in any order. Commits in `missing` (shallow boundaries) are marked as
     /// having parents that history lacks.
-    package init(_ headers: [(id: ObjectID, parents: [ObjectID], time: Int64)], missing boundaries: Set<ObjectID> = []) {
+    package init(_ headers: [(id: ObjectID, parents: [ObjectID], time: Int64)], missing boundaries: Set<ObjectID> = [])
+    {
         var index: [ObjectID: Int32] = [:]
         index.reserveCapacity(headers.count)
         for (i, h) in headers.enumerated() { index[h.id] = Int32(i) }
@@ -180,7 +181,8 @@ package struct CommitGraph: Sendable {
             var node: Int32
 
             func before(_ o: Item) -> Bool {
-                generation != o.generation ? generation > o.generation : (time != o.time ? time > o.time : node < o.node)
+                generation != o.generation
+                    ? generation > o.generation : (time != o.time ? time > o.time : node < o.node)
             }
         }
 

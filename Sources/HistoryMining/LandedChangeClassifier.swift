@@ -69,7 +69,9 @@ package struct LandedChangeClassifier: Sendable {
         var out = Set<ObjectID>()
         var run: [CommitRecord] = []
         func flush() {
-            if run.count >= 2 && run.contains(where: { $0.author.email.lowercased() != $0.committer.email.lowercased() }) {
+            if run.count >= 2
+                && run.contains(where: { $0.author.email.lowercased() != $0.committer.email.lowercased() })
+            {
                 for r in run { out.insert(r.id) }
             }
             run.removeAll()
@@ -84,7 +86,8 @@ package struct LandedChangeClassifier: Sendable {
                 continue
             }
             if let last = run.last,
-                last.committer.time != r.committer.time || last.committer.email.lowercased() != r.committer.email.lowercased()
+                last.committer.time != r.committer.time
+                    || last.committer.email.lowercased() != r.committer.email.lowercased()
             {
                 flush()
             }

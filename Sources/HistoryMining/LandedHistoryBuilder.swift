@@ -35,14 +35,20 @@ extension Miner {
         }
         var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
         for change in changes where change.kind == .squash {
-            guard let n = change.number, let head = mined.pullHeads[n], let record = mined.commits.record(change.commit, withFiles: false) else { continue }
+            guard let n = change.number, let head = mined.pullHeads[n],
+                let record = mined.commits.record(change.commit, withFiles: false)
+            else { continue }
             let ids = try commits(head: head, excluding: record.parents)
             guard !ids.isEmpty else { continue }
             pullRequestCommits[change.commit] = ids
         }
         let missing = pullRequestCommits.values.flatMap { $0 }.filter { !mined.commits.contains($0) }
         mined.commits.insert(contentsOf: try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap))
-        mined.timings.append(("classification (\(changes.count))" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        mined.timings.append(
+            (
+                "classification (\(changes.count))" + ProcessInfoShim.residentNote,
+                Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            ))
         return LandedHistory(mined: mined, changes: changes, pullRequestCommits: pullRequestCommits)
     }
 }

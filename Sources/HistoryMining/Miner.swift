@@ -1,7 +1,7 @@
 internal import Dispatch
-internal import Synchronization
 internal import GitBridge
 package import HistoryModel
+internal import Synchronization
 
 /// Options for one mining run.
 package struct MiningOptions: Sendable {
@@ -28,7 +28,8 @@ package struct MiningOptions: Sendable {
     package var blameHunks: Bool { !mergedBranches }
 
     package init(
-        branch: String? = nil, workers: Int? = nil, since: Int64? = nil, until: Int64? = nil, allowShallow: Bool = false,
+        branch: String? = nil, workers: Int? = nil, since: Int64? = nil, until: Int64? = nil,
+        allowShallow: Bool = false,
         searchParents: Bool = false
     ) {
         self.allowShallow = allowShallow
@@ -185,7 +186,8 @@ package struct Miner: Sendable {
                         blameHunks: blameHunks)
                 }
             ) { worker, id in
-                try worker.record(for: worker.repository.commitHeader(id, mailmap: worker.mailmap), onMainline: false, sides: [])
+                try worker.record(
+                    for: worker.repository.commitHeader(id, mailmap: worker.mailmap), onMainline: false, sides: [])
             }
         } catch let error as GitError {
             throw MiningError.git(path: path, error)
@@ -205,7 +207,9 @@ package struct Miner: Sendable {
                 ids, workers: options.workers, chunk: 4,
                 context: { () throws -> (Repository, TreeDiffer) in
                     let repository = try Repository(path: repositoryPath, searchParents: search)
-                    return (repository, try TreeDiffer(repository: repository, cache: cache, significantLinesOnly: true))
+                    return (
+                        repository, try TreeDiffer(repository: repository, cache: cache, significantLinesOnly: true)
+                    )
                 }
             ) { context, id in
                 let header = try context.0.commitHeader(id, mailmap: Mailmap(contents: nil))
@@ -247,7 +251,8 @@ package struct Miner: Sendable {
                 ranges, workers: options.workers, chunk: 4,
                 context: { [diffCache] in
                     try Worker(
-                        path: repositoryPath, mailmap: nil, cache: diffCache, searchParents: search, blameHunks: blameHunks)
+                        path: repositoryPath, mailmap: nil, cache: diffCache, searchParents: search,
+                        blameHunks: blameHunks)
                 }
             ) { worker, range in
                 try worker.differ.diff(base: range.base, tip: range.tip)
@@ -268,7 +273,8 @@ final class Worker {
     let differ: TreeDiffer
 
     init(
-        path: String, mailmap contents: [UInt8]?, cache: DiffCache, searchParents: Bool = false, blameHunks: Bool = false
+        path: String, mailmap contents: [UInt8]?, cache: DiffCache, searchParents: Bool = false,
+        blameHunks: Bool = false
     ) throws {
         repository = try Repository(path: path, searchParents: searchParents)
         mailmap = try Mailmap(contents: contents)
@@ -295,17 +301,20 @@ final class Worker {
         }
         var sides: [SideBranch] = []
         for plan in plans {
-            var reviewed = try differ.diff(base: plan.mergeBase, tip: plan.tip, countsOnly: !(sameAsReviewed && onMainline))
+            var reviewed = try differ.diff(
+                base: plan.mergeBase, tip: plan.tip, countsOnly: !(sameAsReviewed && onMainline))
             if sameAsReviewed && wantsFiles { files = knownFiles ?? reviewed }
             for i in reviewed.indices { reviewed[i].hunks = [] }
-            sides.append(SideBranch(tip: plan.tip, mergeBase: plan.mergeBase, commits: plan.commits, reviewedFiles: reviewed))
+            sides.append(
+                SideBranch(tip: plan.tip, mergeBase: plan.mergeBase, commits: plan.commits, reviewedFiles: reviewed))
         }
         if !onMainline {
             for i in files.indices { files[i].hunks = [] }
         }
         // Trailers naming people repeat across thousands of commits: their values share one copy.
         let trailers = Trailer.parse(message: header.message).map { t in
-            Trailer.personKeys.contains(t.key.lowercased()) ? Trailer(key: t.key, value: mailmap.names.intern(t.value)) : t
+            Trailer.personKeys.contains(t.key.lowercased())
+                ? Trailer(key: t.key, value: mailmap.names.intern(t.value)) : t
         }
         let coAuthors = trailers.filter { $0.key.lowercased() == "co-authored-by" }
             .compactMap { Message.identity($0.value) }
@@ -333,13 +342,16 @@ extension Worker {
     /// Each commit is read again here for its message and people (planning kept only its links). A branch
     /// tip whose only parent is the merge base has the reviewed diff as its own diff.
     func records(for task: MiningTask) throws -> [CommitRecord] {
-        let main = try record(for: repository.commitHeader(task.link.id, mailmap: mailmap), onMainline: true, sides: task.sides)
+        let main = try record(
+            for: repository.commitHeader(task.link.id, mailmap: mailmap), onMainline: true, sides: task.sides)
         var out = [main]
         out.reserveCapacity(1 + task.branch.count)
         for link in task.branch {
             let header = try repository.commitHeader(link.id, mailmap: mailmap)
             let side = main.sideBranches.first { $0.tip == header.id }
-            let known = side.flatMap { $0.mergeBase == header.parents.first && header.parents.count == 1 ? $0.reviewedFiles : nil }
+            let known = side.flatMap {
+                $0.mergeBase == header.parents.first && header.parents.count == 1 ? $0.reviewedFiles : nil
+            }
             out.append(try record(for: header, onMainline: false, sides: [], knownFiles: known))
         }
         return out
@@ -383,5 +395,10 @@ struct SidePlan: Sendable {
 /// A thread-safe running total for progress reports.
 final class Counter: Sendable {
     private let value = Mutex<Int>(0)
-    func add(_ n: Int) -> Int { value.withLock { $0 += n; return $0 } }
+    func add(_ n: Int) -> Int {
+        value.withLock {
+            $0 += n
+            return $0
+        }
+    }
 }

@@ -31,7 +31,8 @@ package enum MiningError: Error, Sendable, CustomStringConvertible {
         case .unreadableTip(let path, let revision, let commit, let error):
             return "\(path): \(revision) points at commit \(commit.hex), which cannot be read: \(error.message)"
         case .commitCycle(let path, let commit):
-            return "\(path): commit \(commit.hex) is its own ancestor (its parents lead back to it): the repository is damaged"
+            return
+                "\(path): commit \(commit.hex) is its own ancestor (its parents lead back to it): the repository is damaged"
         }
     }
 }

@@ -1,7 +1,7 @@
 internal import Dispatch
-internal import Synchronization
 internal import GitBridge
 internal import HistoryModel
+internal import Synchronization
 
 // The miner's phases (`Miner.mineUnchecked` runs them in this order), each a step of its own:
 //
@@ -135,7 +135,9 @@ extension Miner {
         // The graph is needed for merged branches only; blame's first-parent line is already walked.
         let graph =
             options.mergedBranches
-            ? CommitGraph(headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committerTime) }, missing: boundaries)
+            ? CommitGraph(
+                headerList.map { ($0.id, boundaries.contains($0.id) ? [] : $0.parents, $0.committerTime) },
+                missing: boundaries)
             : nil
         if let cycle = graph?.cycle { throw MiningError.commitCycle(path: path, commit: cycle) }
         let line = graph?.firstParentLine(from: tip) ?? headerList.map(\.id)

@@ -33,7 +33,9 @@ enum Parallel {
                     out.reserveCapacity(end - start)
                     for i in start..<end { out.append(try body(ctx, items[i])) }
                     results.withLock { $0.append((start, out)) }
-                    if let progress { progress(weight.map { w in (start..<end).reduce(0) { $0 + w(items[$1]) } } ?? end - start) }
+                    if let progress {
+                        progress(weight.map { w in (start..<end).reduce(0) { $0 + w(items[$1]) } } ?? end - start)
+                    }
                 }
             } catch {
                 stop.store(true, ordering: .relaxed)

@@ -1,10 +1,11 @@
+internal import HistoryModel
+internal import Synchronization
+
 #if canImport(Glibc)
     internal import Glibc
 #elseif canImport(Darwin)
     internal import Darwin
 #endif
-internal import HistoryModel
-internal import Synchronization
 
 /// A `CommitStore`'s full blocks in an unnamed temporary file (ADR 0010): made in `TMPDIR` (or `/tmp`) when
 /// the first block comes, and unlinked at once, so that it goes with the process however the process ends.

@@ -45,7 +45,10 @@ public struct CommitRecord: Sendable, Equatable {
             coAuthors
             ?? parsed.filter { $0.key.lowercased() == "co-authored-by" }.compactMap { Message.identity($0.value) }
         self.reviewers =
-            reviewers ?? parsed.filter { Trailer.reviewKeys.contains($0.key.lowercased()) }.compactMap { Message.identity($0.value) }
+            reviewers
+            ?? parsed.filter { Trailer.reviewKeys.contains($0.key.lowercased()) }.compactMap {
+                Message.identity($0.value)
+            }
         self.files = files
         self.sideBranches = sideBranches
     }

@@ -296,7 +296,9 @@ private struct Reader {
                 let newCount = UInt32(varint())
                 if withHunks {
                     hunks.append(
-                        Hunk(oldStart: UInt32(oldStart), oldCount: oldCount, newStart: UInt32(newStart), newCount: newCount))
+                        Hunk(
+                            oldStart: UInt32(oldStart), oldCount: oldCount, newStart: UInt32(newStart),
+                            newCount: newCount))
                 }
                 oldBase = oldStart
                 newBase = newStart

@@ -73,7 +73,8 @@ public struct GitAttributes: Sendable {
             let directory = file.path.split(separator: "/").dropLast().map { $0 + "/" }.joined()
             for line in file.contents.split(whereSeparator: \.isNewline) {
                 let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                guard let pattern = fields.first, !pattern.hasPrefix("#"), !pattern.hasPrefix("\""), !pattern.hasPrefix("!")
+                guard let pattern = fields.first, !pattern.hasPrefix("#"), !pattern.hasPrefix("\""),
+                    !pattern.hasPrefix("!")
                 else { continue }
                 let assignments = fields.dropFirst().compactMap { Self.assignment(String($0)) }
                 if pattern.hasPrefix("[attr]") {
@@ -83,7 +84,8 @@ public struct GitAttributes: Sendable {
                     continue
                 }
                 if !assignments.isEmpty {
-                    rulesByDirectory[directory, default: []].append(Rule(glob: Glob(String(pattern)), assignments: assignments))
+                    rulesByDirectory[directory, default: []].append(
+                        Rule(glob: Glob(String(pattern)), assignments: assignments))
                 }
             }
         }
@@ -127,7 +129,8 @@ public struct GitAttributes: Sendable {
         // git's fill(): from the deepest file to the root, each file's lines last to first, each line's
         // attributes last to first; the first value an attribute gets is its value (unspecified included).
         var filled: [String: Value?] = [:]
-        for dir in orderedDirectories.reversed() where path.utf8.starts(with: dir.utf8) && path.utf8.count > dir.utf8.count {
+        for dir in orderedDirectories.reversed()
+        where path.utf8.starts(with: dir.utf8) && path.utf8.count > dir.utf8.count {
             guard let dirRules = rulesByDirectory[dir] else { continue }
             let relative = String(decoding: path.utf8.dropFirst(dir.utf8.count), as: UTF8.self)
             for rule in dirRules.reversed() where rule.glob.matches(relative) {

@@ -200,7 +200,9 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
                     buffer.initialize(repeating: 0)
                     var current = UnsafeMutableBufferPointer(rebasing: buffer[0..<words])
                     var next = UnsafeMutableBufferPointer(rebasing: buffer[words...])
-                    func isSet(_ s: UnsafeMutableBufferPointer<UInt64>, _ i: Int) -> Bool { s[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+                    func isSet(_ s: UnsafeMutableBufferPointer<UInt64>, _ i: Int) -> Bool {
+                        s[i >> 6] & (1 << UInt64(i & 63)) != 0
+                    }
                     func set(_ s: UnsafeMutableBufferPointer<UInt64>, _ i: Int) { s[i >> 6] |= 1 << UInt64(i & 63) }
                     /// Adds the states reachable without consuming a byte: a star may match nothing, and `**/`
                     /// may be skipped (forward only, so one pass in order suffices).
@@ -223,11 +225,20 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
                         for i in 0..<steps.count where isSet(current, i) {
                             switch steps[i] {
                             case .byte(let c):
-                                if b == c { set(next, i + 1); any = true }
+                                if b == c {
+                                    set(next, i + 1)
+                                    any = true
+                                }
                             case .oneOf(let bytes):
-                                if bytes.contains(b) { set(next, i + 1); any = true }
+                                if bytes.contains(b) {
+                                    set(next, i + 1)
+                                    any = true
+                                }
                             case .run(let bytes):
-                                if bytes.contains(b) { set(next, i); any = true }
+                                if bytes.contains(b) {
+                                    set(next, i)
+                                    any = true
+                                }
                             case .optionalDirectories:
                                 break
                             case .directories:

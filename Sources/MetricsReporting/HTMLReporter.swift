@@ -1,5 +1,5 @@
-public import ReportContract
 import Plot
+public import ReportContract
 
 /// One self-contained HTML page: the summary matrix of groups × benchmark rows, inline SVG charts, the
 /// methodology and an evidence appendix listing every landed change behind the numbers (ADR 0014).
@@ -15,33 +15,43 @@ public struct HTMLReporter: Sendable {
 
     /// The page's Content-Security-Policy: nothing may load or run; only the inline style sheet and
     /// `data:` images apply.
-    public static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+    public static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
     typealias N = Node<HTML.BodyContext>
 
     public func render(_ report: Report) -> String {
-        let head = N.element(named: "head", nodes: [
-            .selfClosedElement(named: "meta", attributes: [Attribute<HTML.BodyContext>(name: "charset", value: "utf-8")]),
-            .selfClosedElement(named: "meta", attributes: [
-                Attribute<HTML.BodyContext>(name: "http-equiv", value: "Content-Security-Policy"),
-                Attribute<HTML.BodyContext>(name: "content", value: Self.contentSecurityPolicy),
-            ]),
-            .selfClosedElement(named: "meta", attributes: [
-                Attribute<HTML.BodyContext>(name: "name", value: "viewport"),
-                Attribute<HTML.BodyContext>(name: "content", value: "width=device-width, initial-scale=1"),
-            ]),
-            .element(named: "title", nodes: [text("Yardstick report: " + report.repository.path)]),
-            .element(named: "style", nodes: [.raw(Self.css)]),
-        ])
-        let body = N.element(named: "body", nodes: [
-            header(report),
-            summaryMatrix(report),
-            .group(report.groups.enumerated().map { groupSection($1, index: $0, report: report) }),
-            bots(report),
-            methodology(report),
-            appendix(report),
-            notes(report),
-        ])
+        let head = N.element(
+            named: "head",
+            nodes: [
+                .selfClosedElement(
+                    named: "meta", attributes: [Attribute<HTML.BodyContext>(name: "charset", value: "utf-8")]),
+                .selfClosedElement(
+                    named: "meta",
+                    attributes: [
+                        Attribute<HTML.BodyContext>(name: "http-equiv", value: "Content-Security-Policy"),
+                        Attribute<HTML.BodyContext>(name: "content", value: Self.contentSecurityPolicy),
+                    ]),
+                .selfClosedElement(
+                    named: "meta",
+                    attributes: [
+                        Attribute<HTML.BodyContext>(name: "name", value: "viewport"),
+                        Attribute<HTML.BodyContext>(name: "content", value: "width=device-width, initial-scale=1"),
+                    ]),
+                .element(named: "title", nodes: [text("Yardstick report: " + report.repository.path)]),
+                .element(named: "style", nodes: [.raw(Self.css)]),
+            ])
+        let body = N.element(
+            named: "body",
+            nodes: [
+                header(report),
+                summaryMatrix(report),
+                .group(report.groups.enumerated().map { groupSection($1, index: $0, report: report) }),
+                bots(report),
+                methodology(report),
+                appendix(report),
+                notes(report),
+            ])
         let html = N.element(named: "html", nodes: [.attribute(named: "lang", value: "en"), head, body])
         return "<!DOCTYPE html>\n" + html.render(indentedBy: .spaces(1)) + "\n"
     }
@@ -61,7 +71,9 @@ public struct HTMLReporter: Sendable {
         for u in s.unicodeScalars {
             let v = u.value
             let control = (v < 0x20 && v != 0x09 && v != 0x0A) || (0x7F...0x9F).contains(v)
-            let bidi = v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            let bidi =
+                v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v)
+                || (0x2066...0x2069).contains(v)
             if control || bidi {
                 let hex = String(v, radix: 16, uppercase: true)
                 out += "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
@@ -89,13 +101,21 @@ public struct HTMLReporter: Sendable {
         var options: [String] = []
         if let since = report.options.since { options.append("since \(since)") }
         if let until = report.options.until { options.append("until \(until)") }
-        return el("header", [
-            el("h1", "Yardstick report: \(report.repository.path)"),
-            el("p", scope + "."),
-            el("p", "Configuration: \(report.options.config ?? "none (groups by e-mail domain)")"
-                + (options.isEmpty ? "" : "; " + options.joined(separator: ", ")) + (report.repository.shallow ? "; shallow clone" : "") + "."),
-            el("p", "Written by \(report.tool.name) \(report.tool.version), JSON schema \(report.schemaVersion). Self-contained page: no script, no network."),
-        ])
+        return el(
+            "header",
+            [
+                el("h1", "Yardstick report: \(report.repository.path)"),
+                el("p", scope + "."),
+                el(
+                    "p",
+                    "Configuration: \(report.options.config ?? "none (groups by e-mail domain)")"
+                        + (options.isEmpty ? "" : "; " + options.joined(separator: ", "))
+                        + (report.repository.shallow ? "; shallow clone" : "") + "."),
+                el(
+                    "p",
+                    "Written by \(report.tool.name) \(report.tool.version), JSON schema \(report.schemaVersion). Self-contained page: no script, no network."
+                ),
+            ])
     }
 
     func summaryMatrix(_ report: Report) -> N {
@@ -105,19 +125,26 @@ public struct HTMLReporter: Sendable {
             let cells = report.groups.map { group -> N in
                 guard let m = group.metrics[row.key] else { return el("td", class: "na", [text("—")]) }
                 let n = sampleSize(m, in: group)
-                return el("td", class: Self.bandClass(m), [
-                    el("div", class: "value", [text(Wording.value(m))]),
-                    el("div", Wording.placement(m)),
-                    el("div", class: "meta", [text("\(Wording.source(m)) · n = \(n.map(Wording.number) ?? "—")")]),
-                ])
+                return el(
+                    "td", class: Self.bandClass(m),
+                    [
+                        el("div", class: "value", [text(Wording.value(m))]),
+                        el("div", Wording.placement(m)),
+                        el("div", class: "meta", [text("\(Wording.source(m)) · n = \(n.map(Wording.number) ?? "—")")]),
+                    ])
             }
             return el("tr", [el("th", row.title), bands] + cells)
         }
-        return el("section", [
-            el("h2", "Summary"),
-            el("p", "Each group against the benchmark table (docs/benchmark-table.md). n is the number of landed changes a value is computed from."),
-            el("table", class: "matrix", [head] + rows),
-        ])
+        return el(
+            "section",
+            [
+                el("h2", "Summary"),
+                el(
+                    "p",
+                    "Each group against the benchmark table (docs/benchmark-table.md). n is the number of landed changes a value is computed from."
+                ),
+                el("table", class: "matrix", [head] + rows),
+            ])
     }
 
     /// The band class of a cell: a constant, never repository text.
@@ -134,39 +161,49 @@ public struct HTMLReporter: Sendable {
 
     func groupSection(_ group: Report.Group, index: Int, report: Report) -> N {
         if group.metrics.isEmpty {
-            return el("section", [el("h2", "Group: \(group.name)"), el("p", Wording.summary(group) + "."), el("p", Wording.noMetrics)])
+            return el(
+                "section",
+                [el("h2", "Group: \(group.name)"), el("p", Wording.summary(group) + "."), el("p", Wording.noMetrics)])
         }
-        let metrics = el("table", [el("tr", ["Metric", "Value", "Aggregator", "Source", "Benchmark", "n"].map { el("th", $0) })]
-            + Wording.orderedMetrics(group).map { key, m -> N in
-                var title = m.title
-                if let d = Wording.details(m, key: key) { title += " (\(d))" }
-                return el("tr", [
-                    el("td", title), el("td", class: "num", [text(Wording.value(m))]), el("td", m.aggregator.isEmpty ? "—" : m.aggregator),
-                    el("td", Wording.source(m)), el("td", Wording.placement(m)),
-                    el("td", class: "num", [text(sampleSize(m, in: group).map(Wording.number) ?? "—")]),
-                ])
-            })
+        let metrics = el(
+            "table",
+            [el("tr", ["Metric", "Value", "Aggregator", "Source", "Benchmark", "n"].map { el("th", $0) })]
+                + Wording.orderedMetrics(group).map { key, m -> N in
+                    var title = m.title
+                    if let d = Wording.details(m, key: key) { title += " (\(d))" }
+                    return el(
+                        "tr",
+                        [
+                            el("td", title), el("td", class: "num", [text(Wording.value(m))]),
+                            el("td", m.aggregator.isEmpty ? "—" : m.aggregator),
+                            el("td", Wording.source(m)), el("td", Wording.placement(m)),
+                            el("td", class: "num", [text(sampleSize(m, in: group).map(Wording.number) ?? "—")]),
+                        ])
+                })
         let changes = report.pullRequests.filter { $0.groups.contains(group.name) }
         let sizes = changes.map { $0.countedAdditions + $0.countedDeletions }
         let turnarounds = changes.compactMap { $0.delivery?.reviewTurnaroundHours }
         var charts: [N] = [
             figure(
                 "PR size (counted lines) of \(changes.count) change\(changes.count == 1 ? "" : "s")",
-                histogram(Self.sizeBuckets.map { b in (b.label, sizes.filter { b.contains(Double($0)) }.count) })),
+                histogram(Self.sizeBuckets.map { b in (b.label, sizes.filter { b.contains(Double($0)) }.count) }))
         ]
         if changes.contains(where: { $0.delivery != nil }) {
             charts.append(
                 figure(
                     "Review turnaround (proxy, hours) of \(turnarounds.count) change\(turnarounds.count == 1 ? "" : "s") with a value",
-                    histogram(Self.turnaroundBuckets.map { b in (b.label, turnarounds.filter { b.contains($0) }.count) })))
+                    histogram(
+                        Self.turnaroundBuckets.map { b in (b.label, turnarounds.filter { b.contains($0) }.count) })))
         }
         var windowCharts: [N] = []
         if let windows = group.windows, !windows.isEmpty {
             for row in BenchmarkRow.table {
                 let points = windows.map { w in (w.name, w.metrics[row.key]?.value) }
                 guard points.contains(where: { $0.1 != nil }) else { continue }
-                let shaded = row.bands.contains { $0.name == BenchmarkRow.wellManaged } ? "; shaded: the Well-Managed band" : ""
-                windowCharts.append(figure("\(row.title) per window (\(row.unit)\(shaded))", lineChart(points, row: row)))
+                let shaded =
+                    row.bands.contains { $0.name == BenchmarkRow.wellManaged } ? "; shaded: the Well-Managed band" : ""
+                windowCharts.append(
+                    figure("\(row.title) per window (\(row.unit)\(shaded))", lineChart(points, row: row)))
             }
         }
         var nodes: [N] = [
@@ -182,19 +219,28 @@ public struct HTMLReporter: Sendable {
         }
         if !group.authors.isEmpty {
             nodes.append(el("h3", "Authors"))
-            nodes.append(el("ul", group.authors.map { a in
-                el("li", "\(a.name) <\(a.email)>: \(a.changes) change\(a.changes == 1 ? "" : "s") (\(a.rule))")
-            }))
+            nodes.append(
+                el(
+                    "ul",
+                    group.authors.map { a in
+                        el("li", "\(a.name) <\(a.email)>: \(a.changes) change\(a.changes == 1 ? "" : "s") (\(a.rule))")
+                    }))
         }
         return el("section", nodes)
     }
 
     func bots(_ report: Report) -> N {
         guard !report.bots.isEmpty else { return .empty }
-        return el("section", [
-            el("h2", "Bots (set apart)"),
-            el("ul", report.bots.map { b in el("li", "\(b.name) <\(b.email)>: \(b.changes) landed change\(b.changes == 1 ? "" : "s")") }),
-        ])
+        return el(
+            "section",
+            [
+                el("h2", "Bots (set apart)"),
+                el(
+                    "ul",
+                    report.bots.map { b in
+                        el("li", "\(b.name) <\(b.email)>: \(b.changes) landed change\(b.changes == 1 ? "" : "s")")
+                    }),
+            ])
     }
 
     func methodology(_ report: Report) -> N {
@@ -202,56 +248,102 @@ public struct HTMLReporter: Sendable {
         for g in report.groups { for (k, _) in Wording.orderedMetrics(g) where !keys.contains(k) { keys.append(k) } }
         let rows = keys.map { key -> N in
             let m = report.groups.lazy.compactMap { $0.metrics[key] }.first
-            let sources = Set(report.groups.compactMap { $0.metrics[key].map(Wording.source) }).sorted().joined(separator: ", ")
+            let sources = Set(report.groups.compactMap { $0.metrics[key].map(Wording.source) }).sorted().joined(
+                separator: ", ")
             let needs = report.groups.compactMap { $0.metrics[key]?.needs }.first
             var definition = Self.definitions[key] ?? "See docs/metrics.md."
             if let needs { definition += " Needs " + needs + "." }
-            let sampleSizes = report.groups.map { g in "\(g.name) \(g.metrics[key].flatMap { sampleSize($0, in: g) }.map(Wording.number) ?? "—")" }
-            return el("tr", [
-                el("td", [el("code", key)]), el("td", m?.title ?? key), el("td", definition),
-                el("td", sources), el("td", (m?.aggregator).map { $0.isEmpty ? "—" : $0 } ?? "—"),
-                el("td", m?.unit ?? ""), el("td", m?.betterDirection.map { "\($0.rawValue) is better" } ?? "—"),
-                el("td", sampleSizes.joined(separator: "; ")),
-            ])
+            let sampleSizes = report.groups.map { g in
+                "\(g.name) \(g.metrics[key].flatMap { sampleSize($0, in: g) }.map(Wording.number) ?? "—")"
+            }
+            return el(
+                "tr",
+                [
+                    el("td", [el("code", key)]), el("td", m?.title ?? key), el("td", definition),
+                    el("td", sources), el("td", (m?.aggregator).map { $0.isEmpty ? "—" : $0 } ?? "—"),
+                    el("td", m?.unit ?? ""), el("td", m?.betterDirection.map { "\($0.rawValue) is better" } ?? "—"),
+                    el("td", sampleSizes.joined(separator: "; ")),
+                ])
         }
         var excluded: [String: (files: Int, lines: Int)] = [:]
         for pr in report.pullRequests {
-            for f in pr.excludedFiles { excluded[f.reason, default: (0, 0)].files += 1; excluded[f.reason, default: (0, 0)].lines += f.additions + f.deletions }
+            for f in pr.excludedFiles {
+                excluded[f.reason, default: (0, 0)].files += 1
+                excluded[f.reason, default: (0, 0)].lines += f.additions + f.deletions
+            }
         }
         let binary = report.pullRequests.reduce(0) { $0 + $1.binaryFiles }
-        return el("section", [
-            el("h2", "Methodology"),
-            el("p", "Every figure comes from the repository's first-parent history on the analysed branch; the unit is the landed change (a merge, squash, Gerrit submit, rebase group or direct push). Measured: counted directly from history. Proxy: inferred from history as a stand-in for what git does not record (review times, review depth, defects). Not measured: needs an import (a CI or coverage export, or a PR export); such rows carry no value. The full definitions are in docs/metrics.md."),
-            el("p", "Exclusions: lock files, generated and vendored files, files marked binary or -diff by .gitattributes and files matched by the configuration's exclusion patterns do not count towards PR size; binary files never count. Bots are set apart from the groups."),
-            el("table", [el("tr", ["Key", "Title", "Definition", "Source", "Aggregator", "Unit", "Direction", "Sample size (n) per group"].map { el("th", $0) })] + rows),
-            el("h3", "Exclusions in this report"),
-            excluded.isEmpty && binary == 0
-                ? el("p", "No file was excluded.")
-                : el("ul", excluded.keys.sorted().map { r in
-                    el("li", "\(r): \(excluded[r]?.files ?? 0) file change\(excluded[r]?.files == 1 ? "" : "s"), \(excluded[r]?.lines ?? 0) lines not counted")
-                } + (binary == 0 ? [] : [el("li", "binary: \(binary) file change\(binary == 1 ? "" : "s")")])),
-        ])
+        return el(
+            "section",
+            [
+                el("h2", "Methodology"),
+                el(
+                    "p",
+                    "Every figure comes from the repository's first-parent history on the analysed branch; the unit is the landed change (a merge, squash, Gerrit submit, rebase group or direct push). Measured: counted directly from history. Proxy: inferred from history as a stand-in for what git does not record (review times, review depth, defects). Not measured: needs an import (a CI or coverage export, or a PR export); such rows carry no value. The full definitions are in docs/metrics.md."
+                ),
+                el(
+                    "p",
+                    "Exclusions: lock files, generated and vendored files, files marked binary or -diff by .gitattributes and files matched by the configuration's exclusion patterns do not count towards PR size; binary files never count. Bots are set apart from the groups."
+                ),
+                el(
+                    "table",
+                    [
+                        el(
+                            "tr",
+                            [
+                                "Key", "Title", "Definition", "Source", "Aggregator", "Unit", "Direction",
+                                "Sample size (n) per group",
+                            ].map { el("th", $0) })
+                    ] + rows),
+                el("h3", "Exclusions in this report"),
+                excluded.isEmpty && binary == 0
+                    ? el("p", "No file was excluded.")
+                    : el(
+                        "ul",
+                        excluded.keys.sorted().map { r in
+                            el(
+                                "li",
+                                "\(r): \(excluded[r]?.files ?? 0) file change\(excluded[r]?.files == 1 ? "" : "s"), \(excluded[r]?.lines ?? 0) lines not counted"
+                            )
+                        } + (binary == 0 ? [] : [el("li", "binary: \(binary) file change\(binary == 1 ? "" : "s")")])),
+            ])
     }
 
     func appendix(_ report: Report) -> N {
-        let columns = ["Commit", "Kind", "Number", "Author", "Groups", "Counted +", "Counted −", "Turnaround h", "Landed", "Title", "Not counted"]
+        let columns = [
+            "Commit", "Kind", "Number", "Author", "Groups", "Counted +", "Counted −", "Turnaround h", "Landed", "Title",
+            "Not counted",
+        ]
         let rows = report.pullRequests.map { pr -> N in
-            el("tr", [
-                el("td", [el("code", String(pr.commit.prefix(12)))]), el("td", pr.kind), el("td", class: "num", [text(pr.number.map(String.init) ?? "")]),
-                el("td", pr.author), el("td", pr.groups.joined(separator: ", ")),
-                el("td", class: "num", [text(String(pr.countedAdditions))]), el("td", class: "num", [text(String(pr.countedDeletions))]),
-                el("td", class: "num", [text(pr.delivery?.reviewTurnaroundHours.map(Wording.number) ?? "—")]),
-                el("td", String(pr.landedAt.prefix(10))), el("td", pr.title),
-                pr.excludedFiles.isEmpty
-                    ? el("td", "")
-                    : el("td", pr.excludedFiles.map { f in el("div", "\(f.path) (\(f.reason), \(f.additions + f.deletions) lines)") }),
-            ])
+            el(
+                "tr",
+                [
+                    el("td", [el("code", String(pr.commit.prefix(12)))]), el("td", pr.kind),
+                    el("td", class: "num", [text(pr.number.map(String.init) ?? "")]),
+                    el("td", pr.author), el("td", pr.groups.joined(separator: ", ")),
+                    el("td", class: "num", [text(String(pr.countedAdditions))]),
+                    el("td", class: "num", [text(String(pr.countedDeletions))]),
+                    el("td", class: "num", [text(pr.delivery?.reviewTurnaroundHours.map(Wording.number) ?? "—")]),
+                    el("td", String(pr.landedAt.prefix(10))), el("td", pr.title),
+                    pr.excludedFiles.isEmpty
+                        ? el("td", "")
+                        : el(
+                            "td",
+                            pr.excludedFiles.map { f in
+                                el("div", "\(f.path) (\(f.reason), \(f.additions + f.deletions) lines)")
+                            }),
+                ])
         }
-        return el("section", [
-            el("h2", "Evidence: the landed changes behind each number"),
-            el("p", "Every landed change analysed, newest first; each group's figures are computed from the changes that list it under Groups. The JSON report (--format json) holds every per-change fact."),
-            el("table", class: "evidence", [el("tr", columns.map { el("th", $0) })] + rows),
-        ])
+        return el(
+            "section",
+            [
+                el("h2", "Evidence: the landed changes behind each number"),
+                el(
+                    "p",
+                    "Every landed change analysed, newest first; each group's figures are computed from the changes that list it under Groups. The JSON report (--format json) holds every per-change fact."
+                ),
+                el("table", class: "evidence", [el("tr", columns.map { el("th", $0) })] + rows),
+            ])
     }
 
     func notes(_ report: Report) -> N {
@@ -293,15 +385,19 @@ public struct HTMLReporter: Sendable {
     }
 
     func svg(width: Int, height: Int, _ nodes: [N]) -> N {
-        .element(named: "svg", nodes: [
-            .attribute(named: "xmlns", value: "http://www.w3.org/2000/svg"),
-            .attribute(named: "width", value: String(width)), .attribute(named: "height", value: String(height)),
-            .attribute(named: "viewBox", value: "0 0 \(width) \(height)"), .attribute(named: "role", value: "img"),
-        ] + nodes)
+        .element(
+            named: "svg",
+            nodes: [
+                .attribute(named: "xmlns", value: "http://www.w3.org/2000/svg"),
+                .attribute(named: "width", value: String(width)), .attribute(named: "height", value: String(height)),
+                .attribute(named: "viewBox", value: "0 0 \(width) \(height)"), .attribute(named: "role", value: "img"),
+            ] + nodes)
     }
 
     func shape(_ name: String, _ attributes: [(String, String)], _ children: [N] = []) -> N {
-        .element(named: name, nodes: attributes.map { N.attribute(named: $0.0, value: $0.1, ignoreIfValueIsEmpty: false) } + children)
+        .element(
+            named: name,
+            nodes: attributes.map { N.attribute(named: $0.0, value: $0.1, ignoreIfValueIsEmpty: false) } + children)
     }
 
     func svgText(_ s: String, x: Double, y: Double, anchor: String = "start") -> N {
@@ -311,7 +407,10 @@ public struct HTMLReporter: Sendable {
     func fmt(_ v: Double) -> String { Wording.number(Statistics.round(v, 1)) }
 
     func histogram(_ buckets: [(String, Int)]) -> N {
-        let width = 460, rowHeight = 26, left = 80.0, barMax = 320.0
+        let width = 460
+        let rowHeight = 26
+        let left = 80.0
+        let barMax = 320.0
         let height = buckets.count * rowHeight + 8
         let top = max(1, buckets.map(\.1).max() ?? 1)
         var nodes: [N] = []
@@ -319,9 +418,13 @@ public struct HTMLReporter: Sendable {
             let y = Double(i * rowHeight + 4)
             let w = barMax * Double(count) / Double(top)
             nodes.append(svgText(label, x: left - 8, y: y + 17, anchor: "end"))
-            nodes.append(shape("rect", [("class", "bar"), ("x", fmt(left)), ("y", fmt(y + 3)), ("width", fmt(w)), ("height", "18")], [
-                el("title", "\(label): \(count)")
-            ]))
+            nodes.append(
+                shape(
+                    "rect",
+                    [("class", "bar"), ("x", fmt(left)), ("y", fmt(y + 3)), ("width", fmt(w)), ("height", "18")],
+                    [
+                        el("title", "\(label): \(count)")
+                    ]))
             nodes.append(svgText(String(count), x: left + w + 6, y: y + 17))
         }
         return svg(width: width, height: height, nodes)
@@ -329,9 +432,14 @@ public struct HTMLReporter: Sendable {
 
     /// A line over the windows, with the row's Well-Managed band shaded.
     func lineChart(_ points: [(String, Double?)], row: BenchmarkRow) -> N {
-        let width = 560, height = 200
-        let left = 56.0, right = 16.0, top = 14.0, bottom = 36.0
-        let plotW = Double(width) - left - right, plotH = Double(height) - top - bottom
+        let width = 560
+        let height = 200
+        let left = 56.0
+        let right = 16.0
+        let top = 14.0
+        let bottom = 36.0
+        let plotW = Double(width) - left - right
+        let plotH = Double(height) - top - bottom
         let values = points.compactMap(\.1)
         let well = row.bands.first { $0.name == BenchmarkRow.wellManaged }
         var lo = min(values.min() ?? 0, well?.low ?? .infinity, 0)
@@ -339,31 +447,58 @@ public struct HTMLReporter: Sendable {
         if hi <= lo { hi = lo + 1 }
         hi += (hi - lo) * 0.05
         lo = min(lo, 0)
-        func x(_ i: Int) -> Double { points.count == 1 ? left + plotW / 2 : left + plotW * Double(i) / Double(points.count - 1) }
+        func x(_ i: Int) -> Double {
+            points.count == 1 ? left + plotW / 2 : left + plotW * Double(i) / Double(points.count - 1)
+        }
         func y(_ v: Double) -> Double { top + plotH * (1 - (v - lo) / (hi - lo)) }
         var nodes: [N] = []
         if let well {
-            let y1 = y(min(well.high ?? hi, hi)), y2 = y(well.low)
-            nodes.append(shape("rect", [("class", "band"), ("x", fmt(left)), ("y", fmt(y1)), ("width", fmt(plotW)), ("height", fmt(max(0, y2 - y1)))], [
-                el("title", well.label(unit: row.unit))
-            ]))
+            let y1 = y(min(well.high ?? hi, hi))
+            let y2 = y(well.low)
+            nodes.append(
+                shape(
+                    "rect",
+                    [
+                        ("class", "band"), ("x", fmt(left)), ("y", fmt(y1)), ("width", fmt(plotW)),
+                        ("height", fmt(max(0, y2 - y1))),
+                    ],
+                    [
+                        el("title", well.label(unit: row.unit))
+                    ]))
         }
-        nodes.append(shape("line", [("class", "axis"), ("x1", fmt(left)), ("y1", fmt(top + plotH)), ("x2", fmt(left + plotW)), ("y2", fmt(top + plotH))]))
-        nodes.append(shape("line", [("class", "axis"), ("x1", fmt(left)), ("y1", fmt(top)), ("x2", fmt(left)), ("y2", fmt(top + plotH))]))
+        nodes.append(
+            shape(
+                "line",
+                [
+                    ("class", "axis"), ("x1", fmt(left)), ("y1", fmt(top + plotH)), ("x2", fmt(left + plotW)),
+                    ("y2", fmt(top + plotH)),
+                ]))
+        nodes.append(
+            shape(
+                "line",
+                [("class", "axis"), ("x1", fmt(left)), ("y1", fmt(top)), ("x2", fmt(left)), ("y2", fmt(top + plotH))]))
         nodes.append(svgText(Wording.number(Statistics.round(hi, 1)), x: left - 6, y: top + 4, anchor: "end"))
         nodes.append(svgText(Wording.number(Statistics.round(lo, 1)), x: left - 6, y: top + plotH + 4, anchor: "end"))
         // Runs of consecutive windows with a value are joined; a window without a value breaks the line.
         var run: [String] = []
         func flush() {
-            if run.count > 1 { nodes.append(shape("polyline", [("class", "line"), ("points", run.joined(separator: " "))])) }
+            if run.count > 1 {
+                nodes.append(shape("polyline", [("class", "line"), ("points", run.joined(separator: " "))]))
+            }
             run = []
         }
         for (i, (name, value)) in points.enumerated() {
-            guard let value else { flush(); continue }
+            guard let value else {
+                flush()
+                continue
+            }
             run.append("\(fmt(x(i))),\(fmt(y(value)))")
-            nodes.append(shape("circle", [("class", "dot"), ("cx", fmt(x(i))), ("cy", fmt(y(value))), ("r", "3")], [
-                el("title", "\(name): \(Wording.number(value)) \(row.unit)")
-            ]))
+            nodes.append(
+                shape(
+                    "circle", [("class", "dot"), ("cx", fmt(x(i))), ("cy", fmt(y(value))), ("r", "3")],
+                    [
+                        el("title", "\(name): \(Wording.number(value)) \(row.unit)")
+                    ]))
         }
         flush()
         // Every window is named when they fit; otherwise the first and the last.
@@ -378,16 +513,19 @@ public struct HTMLReporter: Sendable {
     // MARK: - Constants
 
     static let definitions: [String: String] = [
-        "prSize": "Mean counted lines (additions + deletions) per landed change, after exclusions; median and p90 alongside.",
+        "prSize":
+            "Mean counted lines (additions + deletions) per landed change, after exclusions; median and p90 alongside.",
         "reviewTurnaroundHours": "Median hours from the last push of a change's branch commits to its landing.",
         "reviewCommentsPerPR": "Mean review signals per change: reviewer trailers plus fix-up commits on the branch.",
-        "defectEscapeRate": "Share of changes blamed by a later fix (SZZ over line ownership) or reverted within the defect window.",
+        "defectEscapeRate":
+            "Share of changes blamed by a later fix (SZZ over line ownership) or reverted within the defect window.",
         "testCoverage": "Line coverage from a coverage import; git does not record it.",
         "buildSuccessRate": "Share of successful CI builds from a CI import; git does not record builds.",
         "cycleTimeHours": "Median hours from the first authored commit of a change to its landing.",
         "reviewTurnaroundBusinessHours": "Review turnaround counted in the configured working hours only.",
         "reviewersPerChange": "Mean number of distinct reviewers named by review trailers.",
-        "unreviewedShare": "Share of changes that landed with no sign of review in history (docs/metrics.md lists the signs).",
+        "unreviewedShare":
+            "Share of changes that landed with no sign of review in history (docs/metrics.md lists the signs).",
         "fixupCommitsPerPR": "Mean fix-up commits per change among changes whose branch commits are known.",
         "reworkRate": "Share of changed lines that rewrite lines written within the rework window.",
         "majorReworkRate": "Share of changes whose later rewriting passes the major-rework threshold.",

@@ -1,7 +1,7 @@
 internal import Dispatch
 internal import Foundation
-internal import Synchronization
 public import ReportContract
+internal import Synchronization
 
 /// The JSON contract (`docs/json-report.md`): sorted keys, two-space indentation, a final newline.
 public struct JSONReporter: Sendable {
@@ -31,7 +31,11 @@ public struct JSONReporter: Sendable {
         let count = report.pullRequests.count
         guard count > 0 else { return Self.whole(report) }
         let chunk = count >= 64 ? (count + parts - 1) / parts : count
-        let rest = { var r = report; r.pullRequests = []; return r }()
+        let rest = {
+            var r = report
+            r.pullRequests = []
+            return r
+        }()
         let ranges = stride(from: 0, to: count, by: chunk).map { $0..<min($0 + chunk, count) }
         let texts = Mutex<[[UInt8]?]>(Array(repeating: nil, count: ranges.count + 1))
         DispatchQueue.concurrentPerform(iterations: ranges.count + 1) { i in
@@ -56,7 +60,8 @@ public struct JSONReporter: Sendable {
         let closing = Array("\n  ]".utf8)
         let partBytes = values.reduce(0) { $0 + ($1?.count ?? 0) }
         let capacity =
-            head.count - empty.count + opening.count + partBytes + separator.count * (values.count - 2) + closing.count + 1
+            head.count - empty.count + opening.count + partBytes + separator.count * (values.count - 2) + closing.count
+            + 1
         return String(unsafeUninitializedCapacity: capacity) { buffer in
             var at = 0
             func put(_ bytes: some Collection<UInt8>) { at = buffer[at...].initialize(from: bytes).index }
@@ -117,7 +122,9 @@ public struct JSONReporter: Sendable {
             needle.withUnsafeBufferPointer { n in
                 var i = h.count - n.count
                 while i >= 0 {
-                    if h[i] == n[0] && memcmp(h.baseAddress! + i, n.baseAddress!, n.count) == 0 { return i..<(i + n.count) }
+                    if h[i] == n[0] && memcmp(h.baseAddress! + i, n.baseAddress!, n.count) == 0 {
+                        return i..<(i + n.count)
+                    }
                     i -= 1
                 }
                 return nil

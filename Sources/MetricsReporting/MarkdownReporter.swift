@@ -16,7 +16,9 @@ public struct MarkdownReporter: Sendable {
             "Branch \(TextEscaping.markdownCode(report.repository.branch)) at `\(report.repository.head)`, \(report.pullRequests.count) landed changes"
         if let p = report.period { scope += " from \(p.from) to \(p.to)" }
         out.append(scope + ".")
-        out.append("Configuration: \(report.options.config.map(TextEscaping.markdownCode) ?? "none (groups by e-mail domain)").")
+        out.append(
+            "Configuration: \(report.options.config.map(TextEscaping.markdownCode) ?? "none (groups by e-mail domain)")."
+        )
         for group in report.groups {
             out.append("")
             out.append("## \(TextEscaping.markdown(group.name))")
@@ -49,7 +51,10 @@ public struct MarkdownReporter: Sendable {
             if !group.authors.isEmpty {
                 out.append("")
                 out.append(
-                    "Authors: " + group.authors.map { "\(TextEscaping.markdown($0.name)) \(TextEscaping.markdownEmail($0.email)) (\($0.changes), \(TextEscaping.markdown($0.rule)))" }.joined(separator: "; ")
+                    "Authors: "
+                        + group.authors.map {
+                            "\(TextEscaping.markdown($0.name)) \(TextEscaping.markdownEmail($0.email)) (\($0.changes), \(TextEscaping.markdown($0.rule)))"
+                        }.joined(separator: "; ")
                         + ".")
             }
         }
@@ -57,7 +62,11 @@ public struct MarkdownReporter: Sendable {
             out.append("")
             out.append("## Bots (set apart)")
             out.append("")
-            for b in report.bots { out.append("- \(TextEscaping.markdown(b.name)) \(TextEscaping.markdownEmail(b.email)): \(b.changes) landed change\(b.changes == 1 ? "" : "s")") }
+            for b in report.bots {
+                out.append(
+                    "- \(TextEscaping.markdown(b.name)) \(TextEscaping.markdownEmail(b.email)): \(b.changes) landed change\(b.changes == 1 ? "" : "s")"
+                )
+            }
         }
         out.append("")
         out.append("## Landed changes")

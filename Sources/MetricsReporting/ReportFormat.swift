@@ -23,7 +23,9 @@ enum Wording {
 
     static func orderedMetrics(_ group: Report.Group) -> [(String, Report.Metric)] {
         let known = metricOrder.compactMap { k in group.metrics[k].map { (k, $0) } }
-        let rest = group.metrics.keys.filter { !metricOrder.contains($0) }.sorted().compactMap { k in group.metrics[k].map { (k, $0) } }
+        let rest = group.metrics.keys.filter { !metricOrder.contains($0) }.sorted().compactMap { k in
+            group.metrics[k].map { (k, $0) }
+        }
         return known + rest
     }
 
@@ -73,13 +75,16 @@ enum Wording {
             return kinds.isEmpty ? nil : kinds.joined(separator: " · ")
         case .buildSuccessRate where m.source == .imported:
             // Imports (docs/imports.md): the builds left out of the rate are shown beside it.
-            let parts = ["success", "failure", "cancelled", "skipped", "unfinished", "other"].compactMap { k -> String? in
+            let parts = ["success", "failure", "cancelled", "skipped", "unfinished", "other"].compactMap {
+                k -> String? in
                 guard let n = m.details[k], n > 0 || k == "success" || k == "failure" else { return nil }
                 return "\(k) \(number(n))"
             }
             return parts.joined(separator: " · ")
         case .testCoverage where m.source == .imported:
-            guard let lines = m.details["instrumentedLines"], let covered = m.details["coveredLines"] else { return nil }
+            guard let lines = m.details["instrumentedLines"], let covered = m.details["coveredLines"] else {
+                return nil
+            }
             let overall = m.details["overall"].map { " · overall \(number($0))%" } ?? ""
             return "\(number(covered)) of \(number(lines)) instrumented lines" + overall
         default:

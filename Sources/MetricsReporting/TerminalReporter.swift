@@ -12,10 +12,12 @@ public struct TerminalReporter: Sendable {
         var out: [String] = []
         out.append(paint("Yardstick \(report.tool.version) — \(TextEscaping.terminal(report.repository.path))", "1"))
         let head = String(report.repository.head.prefix(12))
-        var scope = "branch \(TextEscaping.terminal(report.repository.branch)) at \(head), \(report.pullRequests.count) landed changes"
+        var scope =
+            "branch \(TextEscaping.terminal(report.repository.branch)) at \(head), \(report.pullRequests.count) landed changes"
         if let p = report.period { scope += ", \(p.from.prefix(10)) … \(p.to.prefix(10))" }
         out.append(scope)
-        out.append("config: \(report.options.config.map { TextEscaping.terminal($0) } ?? "none (groups by e-mail domain)")")
+        out.append(
+            "config: \(report.options.config.map { TextEscaping.terminal($0) } ?? "none (groups by e-mail domain)")")
         for group in report.groups {
             out.append("")
             out.append(paint("\(TextEscaping.terminal(group.name)) — \(Wording.summary(group))", "1"))
@@ -37,7 +39,9 @@ public struct TerminalReporter: Sendable {
                 if let d = Wording.details(m, key: key) { table.rows.append(["  " + d, "", "", "", "", ""]) }
             }
             out.append(contentsOf: table.render())
-            if !unmeasured.isEmpty { out.append("  Not measured: " + unmeasured.joined(separator: ", ") + " (see below).") }
+            if !unmeasured.isEmpty {
+                out.append("  Not measured: " + unmeasured.joined(separator: ", ") + " (see below).")
+            }
             let windows = Wording.windowRows(group)
             if !windows.isEmpty {
                 out.append("  Over time:")
@@ -48,7 +52,11 @@ public struct TerminalReporter: Sendable {
         }
         if !report.bots.isEmpty {
             out.append("")
-            out.append("Bots set apart: " + report.bots.map { "\(TextEscaping.terminal($0.name)) <\(TextEscaping.terminal($0.email))> (\($0.changes))" }.joined(separator: ", "))
+            out.append(
+                "Bots set apart: "
+                    + report.bots.map {
+                        "\(TextEscaping.terminal($0.name)) <\(TextEscaping.terminal($0.email))> (\($0.changes))"
+                    }.joined(separator: ", "))
         }
         let needs = Wording.unmeasuredNeeds(report)
         if !needs.isEmpty {

@@ -29,7 +29,9 @@ public enum TextEscaping {
     /// `text` for a terminal: every control character shown in its visible form (tabs kept when asked, for
     /// file contents), everything else as is.
     public static func terminal(_ text: String, keepingTabs: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { isControl($0) && !(keepingTabs && $0 == "\t") }) else { return text }
+        guard text.unicodeScalars.contains(where: { isControl($0) && !(keepingTabs && $0 == "\t") }) else {
+            return text
+        }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if isControl(scalar) && !(keepingTabs && scalar == "\t") {
@@ -87,9 +89,11 @@ public enum TextEscaping {
     /// `markdownEmail` shows it; any other text escaped whole.
     public static func markdownIdentity(_ identity: String) -> String {
         let scalars = identity.unicodeScalars
-        guard scalars.last == ">", let open = scalars.indices.last(where: { i in
-            scalars[i] == "<" && i > scalars.startIndex && scalars[scalars.index(before: i)] == " "
-        }) else { return markdown(identity) }
+        guard scalars.last == ">",
+            let open = scalars.indices.last(where: { i in
+                scalars[i] == "<" && i > scalars.startIndex && scalars[scalars.index(before: i)] == " "
+            })
+        else { return markdown(identity) }
         let name = String(scalars[..<scalars.index(before: open)])
         let email = String(scalars[scalars.index(after: open)..<scalars.index(before: scalars.endIndex)])
         return markdown(name) + " " + markdownEmail(email)

@@ -46,18 +46,24 @@ public struct BenchmarkRow: Sendable {
 
     /// The table, row by row. "1,000+" and "12–24 hours" are open at the worse end.
     public static let table: [BenchmarkRow] = [
-        BenchmarkRow(key: "reviewTurnaroundHours", title: "PR Review Turnaround", unit: "hours", better: .lower,
-                     bands: [Band(industry, 4, 8), Band(wellManaged, 2, 6), Band(poorlyManaged, 12, nil)]),
-        BenchmarkRow(key: "testCoverage", title: "Test Coverage (unit + integration)", unit: "%", better: .higher,
-                     bands: [Band(industry, 60, 70), Band(wellManaged, 75, 85), Band(poorlyManaged, 30, 50)]),
-        BenchmarkRow(key: "defectEscapeRate", title: "Defect Escape Rate", unit: "%", better: .lower,
-                     bands: [Band(industry, 3, 5), Band(wellManaged, 1, 3), Band(poorlyManaged, 8, 15)]),
-        BenchmarkRow(key: "prSize", title: "PR Size (avg lines changed)", unit: "lines", better: .lower,
-                     bands: [Band(industry, 200, 400), Band(wellManaged, 100, 250), Band(poorlyManaged, 500, nil)]),
-        BenchmarkRow(key: "reviewCommentsPerPR", title: "Code Review Comments/PR", unit: "comments", better: .higher,
-                     bands: [Band(industry, 2, 4), Band(wellManaged, 3, 6), Band(poorlyManaged, 0, 1)]),
-        BenchmarkRow(key: "buildSuccessRate", title: "Build Success Rate", unit: "%", better: .higher,
-                     bands: [Band(industry, 85, 90), Band(wellManaged, 92, 97), Band(poorlyManaged, 70, 80)]),
+        BenchmarkRow(
+            key: "reviewTurnaroundHours", title: "PR Review Turnaround", unit: "hours", better: .lower,
+            bands: [Band(industry, 4, 8), Band(wellManaged, 2, 6), Band(poorlyManaged, 12, nil)]),
+        BenchmarkRow(
+            key: "testCoverage", title: "Test Coverage (unit + integration)", unit: "%", better: .higher,
+            bands: [Band(industry, 60, 70), Band(wellManaged, 75, 85), Band(poorlyManaged, 30, 50)]),
+        BenchmarkRow(
+            key: "defectEscapeRate", title: "Defect Escape Rate", unit: "%", better: .lower,
+            bands: [Band(industry, 3, 5), Band(wellManaged, 1, 3), Band(poorlyManaged, 8, 15)]),
+        BenchmarkRow(
+            key: "prSize", title: "PR Size (avg lines changed)", unit: "lines", better: .lower,
+            bands: [Band(industry, 200, 400), Band(wellManaged, 100, 250), Band(poorlyManaged, 500, nil)]),
+        BenchmarkRow(
+            key: "reviewCommentsPerPR", title: "Code Review Comments/PR", unit: "comments", better: .higher,
+            bands: [Band(industry, 2, 4), Band(wellManaged, 3, 6), Band(poorlyManaged, 0, 1)]),
+        BenchmarkRow(
+            key: "buildSuccessRate", title: "Build Success Rate", unit: "%", better: .higher,
+            bands: [Band(industry, 85, 90), Band(wellManaged, 92, 97), Band(poorlyManaged, 70, 80)]),
     ]
 
     public static func row(_ key: String) -> BenchmarkRow? { table.first { $0.key == key } }

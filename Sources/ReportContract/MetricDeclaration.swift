@@ -132,12 +132,14 @@ public struct MetricDeclaration: Sendable {
             unit: "comments", aggregator: .mean, better: .higher, origin: .proxy, requires: .history,
             needs: "a PR export with review comments for the measured value",
             whenUnavailable: .notMeasured(
-                title: "Code review comments per PR", needs: "a PR export with review comments; git does not record them")),
+                title: "Code review comments per PR",
+                needs: "a PR export with review comments; git does not record them")),
         MetricDeclaration(
             .defectEscapeRate, title: "Defect escape rate (proxy: blamed by a later fix or reverted)", unit: "%",
             aggregator: .share, better: .lower, origin: .proxy, requires: .history,
             whenUnavailable: .notMeasured(
-                title: "Defect escape rate", needs: "first-parent history to trace fixes and reverts over (none in range)")),
+                title: "Defect escape rate",
+                needs: "first-parent history to trace fixes and reverts over (none in range)")),
         MetricDeclaration(
             .testCoverage, title: "Test coverage", unit: "%", aggregator: .share, better: .higher, origin: .imported,
             requires: .importedData,
@@ -147,9 +149,11 @@ public struct MetricDeclaration: Sendable {
         MetricDeclaration(
             .buildSuccessRate, title: "Build success rate", unit: "%", aggregator: .share, better: .higher,
             origin: .imported, requires: .importedData,
-            whenUnavailable: .notMeasured(title: "Build success rate", needs: "a CI build export; git does not record builds")),
+            whenUnavailable: .notMeasured(
+                title: "Build success rate", needs: "a CI build export; git does not record builds")),
         MetricDeclaration(
-            .firstAttemptBuildSuccessRate, title: "Build success rate at the first attempt", unit: "%", aggregator: .share,
+            .firstAttemptBuildSuccessRate, title: "Build success rate at the first attempt", unit: "%",
+            aggregator: .share,
             better: .higher, origin: .imported, requires: .importedData),
         MetricDeclaration(
             .reviewersPerPR, title: "Reviewers per PR (others who reviewed or commented, not bots)", unit: "people",
@@ -185,13 +189,15 @@ public struct MetricDeclaration: Sendable {
             .testTouchRate, title: "Changes that touch tests", unit: "%", aggregator: .share, better: .higher,
             origin: .measured, requires: .history),
         MetricDeclaration(
-            .adrsAuthored, title: "ADRs authored", unit: "files", aggregator: .count, better: .higher, origin: .measured,
+            .adrsAuthored, title: "ADRs authored", unit: "files", aggregator: .count, better: .higher,
+            origin: .measured,
             requires: .history, minimumSample: 0),
         MetricDeclaration(
             .directShare, title: "Landed without review (direct)", unit: "%", aggregator: .share, better: .lower,
             origin: .measured, requires: .landedChanges),
         MetricDeclaration(
-            .landedChanges, title: "Landed changes", unit: "changes", aggregator: .count, better: nil, origin: .measured,
+            .landedChanges, title: "Landed changes", unit: "changes", aggregator: .count, better: nil,
+            origin: .measured,
             requires: .landedChanges, minimumSample: 0),
         MetricDeclaration(
             .authors, title: "Authors", unit: "people", aggregator: .count, better: nil, origin: .measured,

@@ -1,6 +1,6 @@
-public import ReportContract
-import MetricsReporting
 import Foundation
+import MetricsReporting
+public import ReportContract
 import Yams
 
 /// A vendor's claims about a report's figures, read from YAML (docs/claims.md), and their check.
@@ -29,7 +29,11 @@ public struct ClaimSet: Sendable, Equatable {
     }
 
     public enum Operator: String, Sendable, CaseIterable {
-        case le = "<=", lt = "<", ge = ">=", gt = ">", eq = "=="
+        case le = "<="
+        case lt = "<"
+        case ge = ">="
+        case gt = ">"
+        case eq = "=="
 
         func holds(_ a: Double, _ b: Double) -> Bool {
             switch self {
@@ -66,7 +70,9 @@ public struct ClaimSet: Sendable, Equatable {
         let claims = try list.enumerated().map { i, item -> Claim in
             let at = "claims[\(i)]"
             if let s = item as? String { return try parseTerse(s, at: at, fail: fail) }
-            guard let c = item as? [String: Any] else { throw fail("\(at): expected a mapping or a string like 'Vendor: prSize <= 250'") }
+            guard let c = item as? [String: Any] else {
+                throw fail("\(at): expected a mapping or a string like 'Vendor: prSize <= 250'")
+            }
             for key in c.keys where !["group", "metric", "statistic", "op", "value", "minSamples"].contains(key) {
                 throw fail("\(at): unknown key '\(key)'")
             }
@@ -74,13 +80,17 @@ public struct ClaimSet: Sendable, Equatable {
             guard let metric = c["metric"] as? String, !metric.isEmpty else { throw fail("\(at): missing 'metric'") }
             let statistic = (c["statistic"] as? String) ?? "value"
             guard let opText = c["op"] as? String else { throw fail("\(at): missing 'op' (one of <=, <, >=, >, ==)") }
-            guard let op = Operator(rawValue: opText) else { throw fail("\(at): op '\(opText)' is not one of <=, <, >=, >, ==") }
+            guard let op = Operator(rawValue: opText) else {
+                throw fail("\(at): op '\(opText)' is not one of <=, <, >=, >, ==")
+            }
             guard let value = (c["value"] as? Double) ?? (c["value"] as? Int).map(Double.init) else {
                 throw fail("\(at): 'value' must be a number")
             }
             var own: Int?
             if let m = c["minSamples"] {
-                guard let n = m as? Int, n >= 1 else { throw fail("\(at): minSamples must be a whole number of at least 1") }
+                guard let n = m as? Int, n >= 1 else {
+                    throw fail("\(at): minSamples must be a whole number of at least 1")
+                }
                 own = n
             }
             return Claim(group: group, metric: metric, statistic: statistic, op: op, value: value, minSamples: own)
@@ -90,18 +100,25 @@ public struct ClaimSet: Sendable, Equatable {
 
     /// `GROUP: METRIC[.STATISTIC] OP NUMBER`, e.g. `Vendor: prSize.median <= 250`.
     static func parseTerse(_ s: String, at: String, fail: (String) -> ParseError) throws -> Claim {
-        let bad = fail("\(at): '\(s)' is not 'GROUP: METRIC[.STATISTIC] OP NUMBER' (e.g. 'Vendor: prSize.median <= 250')")
+        let bad = fail(
+            "\(at): '\(s)' is not 'GROUP: METRIC[.STATISTIC] OP NUMBER' (e.g. 'Vendor: prSize.median <= 250')")
         guard let colon = s.lastIndex(of: ":") else { throw bad }
         let group = s[..<colon].trimmingCharacters(in: .whitespaces)
         let parts = s[s.index(after: colon)...].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard !group.isEmpty, parts.count == 3, let op = Operator(rawValue: parts[1]), let value = Double(parts[2]) else { throw bad }
+        guard !group.isEmpty, parts.count == 3, let op = Operator(rawValue: parts[1]), let value = Double(parts[2])
+        else { throw bad }
         let names = parts[0].split(separator: ".", maxSplits: 1).map(String.init)
         guard let metric = names.first, !metric.isEmpty else { throw bad }
-        return Claim(group: group, metric: metric, statistic: names.count == 2 ? names[1] : "value", op: op, value: value, minSamples: nil)
+        return Claim(
+            group: group, metric: metric, statistic: names.count == 2 ? names[1] : "value", op: op, value: value,
+            minSamples: nil)
     }
 
     public struct Outcome: Sendable, Equatable {
-        public enum Verdict: String, Sendable { case pass, fail, notProven = "not proven" }
+        public enum Verdict: String, Sendable {
+            case pass, fail
+            case notProven = "not proven"
+        }
         public var claim: Claim
         public var measured: Double?
         public var samples: Double?
@@ -118,27 +135,35 @@ public struct ClaimSet: Sendable, Equatable {
                 Outcome(claim: claim, measured: m, samples: n, verdict: .notProven, reason: why)
             }
             guard let group = report.groups.first(where: { $0.name == claim.group }) else {
-                return notProven("no group '\(claim.group)' in the report (groups: \(report.groups.map(\.name).joined(separator: ", ")))")
+                return notProven(
+                    "no group '\(claim.group)' in the report (groups: \(report.groups.map(\.name).joined(separator: ", ")))"
+                )
             }
             // A group credited with no landed change has no metrics at all (schema 2).
             if group.metrics.isEmpty { return notProven("no landed changes") }
             guard let metric = group.metrics[claim.metric] else {
-                return notProven("no metric '\(claim.metric)' (metrics: \(group.metrics.keys.sorted().joined(separator: ", ")))")
+                return notProven(
+                    "no metric '\(claim.metric)' (metrics: \(group.metrics.keys.sorted().joined(separator: ", ")))")
             }
             if metric.source == .notMeasured { return notProven("not measured: needs \(metric.needs ?? "an import")") }
             let n = metric.sampleSize(groupChanges: group.metrics["landedChanges"]?.value ?? 0)
             let measured = claim.statistic == "value" ? metric.value : metric.details[claim.statistic]
             guard let measured else {
                 if claim.statistic != "value" && metric.details[claim.statistic] == nil && metric.value != nil {
-                    return notProven("metric '\(claim.metric)' has no statistic '\(claim.statistic)' (has: value, \(metric.details.keys.sorted().joined(separator: ", ")))", nil, n)
+                    return notProven(
+                        "metric '\(claim.metric)' has no statistic '\(claim.statistic)' (has: value, \(metric.details.keys.sorted().joined(separator: ", ")))",
+                        nil, n)
                 }
                 return notProven("no value (no change to measure)", nil, n)
             }
             let needed = claim.minSamples ?? minSamples
             if (n ?? 0) < Double(needed) {
-                return notProven("too few samples: \(Claim.format(n ?? 0)) landed change(s), at least \(needed) needed", measured, n)
+                return notProven(
+                    "too few samples: \(Claim.format(n ?? 0)) landed change(s), at least \(needed) needed", measured, n)
             }
-            return Outcome(claim: claim, measured: measured, samples: n, verdict: claim.op.holds(measured, claim.value) ? .pass : .fail, reason: nil)
+            return Outcome(
+                claim: claim, measured: measured, samples: n,
+                verdict: claim.op.holds(measured, claim.value) ? .pass : .fail, reason: nil)
         }
     }
 }
@@ -159,7 +184,8 @@ extension ClaimSet {
             let (op, bound): (Operator, Double?) = row.better == .lower ? (.le, band.high) : (.ge, band.low)
             guard let bound else { continue }
             lines.append("  # \(row.title): \(band.label(unit: row.unit))")
-            lines.append("  - {group: \(group), metric: \(row.key), op: \"\(op.rawValue)\", value: \(Claim.format(bound))}")
+            lines.append(
+                "  - {group: \(group), metric: \(row.key), op: \"\(op.rawValue)\", value: \(Claim.format(bound))}")
         }
         return lines.joined(separator: "\n") + "\n"
     }

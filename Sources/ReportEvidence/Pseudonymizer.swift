@@ -1,6 +1,6 @@
-public import ReportContract
 import Crypto
 import Foundation
+public import ReportContract
 
 /// Takes people out of a finished report, before any reporter sees it (ADR 0014). A pure transform:
 /// `Report → Report`.
@@ -147,8 +147,13 @@ public struct Pseudonymizer: Sendable {
                 // Names of two letters or fewer would replace parts of ordinary words.
                 if name.count > 2 { seen["name:" + name] = (name, p.name) }
             }
-            for b in report.bots { bots.insert(b.email.lowercased()); add(name: b.name, email: b.email, bot: true) }
-            for g in report.groups { for a in g.authors { add(name: a.name, email: a.email, bot: bots.contains(a.email.lowercased())) } }
+            for b in report.bots {
+                bots.insert(b.email.lowercased())
+                add(name: b.name, email: b.email, bot: true)
+            }
+            for g in report.groups {
+                for a in g.authors { add(name: a.name, email: a.email, bot: bots.contains(a.email.lowercased())) }
+            }
             for pr in report.pullRequests {
                 for s in [pr.author] + pr.coAuthors + (pr.delivery?.reviewers ?? []) {
                     if let (n, e) = Self.split(s) { add(name: n, email: e, bot: bots.contains(e.lowercased())) }
@@ -187,7 +192,8 @@ public struct Pseudonymizer: Sendable {
             let candidates = Set(Self.words(text).flatMap { byFirstWord[$0] ?? [] }).sorted()
             guard !candidates.isEmpty else { return text }
             var out = text
-            for (from, to) in candidates.map({ replacements[$0] }) where out.range(of: from, options: .caseInsensitive) != nil {
+            for (from, to) in candidates.map({ replacements[$0] })
+            where out.range(of: from, options: .caseInsensitive) != nil {
                 out = out.replacingOccurrences(of: from, with: to, options: .caseInsensitive)
             }
             return out

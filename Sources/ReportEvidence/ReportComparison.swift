@@ -10,7 +10,8 @@ public enum ReportComparison {
     }
 
     /// Compares two JSON texts value by value; numbers compare as numbers.
-    public static func differences(recorded: Data, recomputed: Data, ignoring: Set<String> = []) throws -> [Difference] {
+    public static func differences(recorded: Data, recomputed: Data, ignoring: Set<String> = []) throws -> [Difference]
+    {
         let a = try JSONSerialization.jsonObject(with: recorded, options: [.fragmentsAllowed])
         let b = try JSONSerialization.jsonObject(with: recomputed, options: [.fragmentsAllowed])
         var out: [Difference] = []
@@ -31,18 +32,22 @@ public enum ReportComparison {
     static func compare(_ a: Any?, _ b: Any?, path: String, ignoring: Set<String>, into out: inout [Difference]) {
         if ignoring.contains(path) { return }
         switch (a, b) {
-        case let (x as [String: Any], y as [String: Any]):
+        case (let x as [String: Any], let y as [String: Any]):
             for key in Set(x.keys).union(y.keys).sorted() {
                 compare(x[key], y[key], path: path.isEmpty ? key : path + "." + key, ignoring: ignoring, into: &out)
             }
-        case let (x as [Any], y as [Any]):
+        case (let x as [Any], let y as [Any]):
             if x.count != y.count {
                 out.append(Difference(path: path, recorded: show(x), recomputed: show(y)))
             }
-            for i in 0..<min(x.count, y.count) { compare(x[i], y[i], path: "\(path)[\(i)]", ignoring: ignoring, into: &out) }
-        case let (x as NSNumber, y as NSNumber):
-            if x.doubleValue != y.doubleValue { out.append(Difference(path: path, recorded: show(x), recomputed: show(y))) }
-        case let (x as String, y as String):
+            for i in 0..<min(x.count, y.count) {
+                compare(x[i], y[i], path: "\(path)[\(i)]", ignoring: ignoring, into: &out)
+            }
+        case (let x as NSNumber, let y as NSNumber):
+            if x.doubleValue != y.doubleValue {
+                out.append(Difference(path: path, recorded: show(x), recomputed: show(y)))
+            }
+        case (let x as String, let y as String):
             if x != y { out.append(Difference(path: path, recorded: show(x), recomputed: show(y))) }
         case (is NSNull, is NSNull), (nil, nil):
             return

@@ -22,15 +22,23 @@ public enum ReportSigning {
 
     /// The raw bytes of a key or signature file; `file` names it in errors.
     static func decode(_ data: Data, header: String, bytes: Int, file: String) throws -> Data {
-        guard let text = String(data: data, encoding: .utf8) else { throw FileError(description: "\(file): not a \(header) file (not text)") }
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw FileError(description: "\(file): not a \(header) file (not text)")
+        }
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         guard lines.first == header else {
             let first = lines.first ?? ""
-            let other: String = [privateHeader, publicHeader, signatureHeader].contains(first) ? "it is a \(first) file" : "its first line must be '\(header)'"
+            let other: String =
+                [privateHeader, publicHeader, signatureHeader].contains(first)
+                ? "it is a \(first) file" : "its first line must be '\(header)'"
             throw FileError(description: "\(file): not a \(header) file (\(other))")
         }
         guard lines.count == 2, let raw = Data(base64Encoded: lines[1]), raw.count == bytes else {
-            throw FileError(description: "\(file): malformed \(header): expected one base64 line of \(bytes) bytes after the header")
+            throw FileError(
+                description: "\(file): malformed \(header): expected one base64 line of \(bytes) bytes after the header"
+            )
         }
         return raw
     }
@@ -50,7 +58,9 @@ public enum ReportSigning {
     }
 
     /// Whether the signature file holds a valid signature of exactly these bytes under the public key.
-    public static func verify(_ report: Data, signatureFile: Data, signaturePath: String, publicKeyFile: Data, publicKeyPath: String) throws -> Bool {
+    public static func verify(
+        _ report: Data, signatureFile: Data, signaturePath: String, publicKeyFile: Data, publicKeyPath: String
+    ) throws -> Bool {
         let key = try publicKey(publicKeyFile, file: publicKeyPath)
         let signature = try decode(signatureFile, header: signatureHeader, bytes: 64, file: signaturePath)
         return key.isValidSignature(signature, for: report)

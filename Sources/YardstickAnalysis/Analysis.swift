@@ -1,10 +1,10 @@
-internal import HistoryParsing
 internal import Dispatch
-internal import Synchronization
 package import HistoryMetrics
 package import HistoryMining
 package import HistoryModel
+internal import HistoryParsing
 package import ReportContract
+internal import Synchronization
 package import YardstickConfig
 
 /// The whole analysis, from a repository path to a report: mine, classify, trace fixes, measure. The CLI is
@@ -79,9 +79,17 @@ package struct Analysis: Sendable {
             return files.lazy.filter { !$0.isBinary }.count <= limit
         }
         let start = DispatchTime.now().uptimeNanoseconds
-        timingsBox.entries.withLock { $0.append(("fix detection" + ProcessInfoShim.residentNote, Double(start - detection) / 1e9)) }
+        timingsBox.entries.withLock {
+            $0.append(("fix detection" + ProcessInfoShim.residentNote, Double(start - detection) / 1e9))
+        }
         input.significantDiffs = try miner.significantDiffs(for: fixCommits)
-        timingsBox.entries.withLock { $0.append(("fix diffs (\(fixCommits.count))" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
+        timingsBox.entries.withLock {
+            $0.append(
+                (
+                    "fix diffs (\(fixCommits.count))" + ProcessInfoShim.residentNote,
+                    Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                ))
+        }
         return input
     }
 
@@ -92,13 +100,18 @@ package struct Analysis: Sendable {
         var report = builder(attributeFiles: history.mined.attributeFiles).build(i)
         if !imports.isEmpty {
             var last = DispatchTime.now().uptimeNanoseconds
-            try ImportedEvidence.apply(imports, to: &report, history: history, path: path, searchParents: mining.searchParents) { step in
+            try ImportedEvidence.apply(
+                imports, to: &report, history: history, path: path, searchParents: mining.searchParents
+            ) { step in
                 let now = DispatchTime.now().uptimeNanoseconds
                 timingsBox.entries.withLock { $0.append((step, Double(now - last) / 1e9)) }
                 last = now
             }
         }
-        timingsBox.entries.withLock { $0.append(("report" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
+        timingsBox.entries.withLock {
+            $0.append(
+                ("report" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        }
         return report
     }
 

@@ -37,7 +37,9 @@ package struct GroupListing: Codable {
                 name: identity.name, email: identity.email, group: a.group, rule: a.rule, commits: commits,
                 landedChanges: changes[identity.key] ?? 0)
         }
-        self.rows = rows.sorted { ($0.group, $0.email.lowercased(), $0.name) < ($1.group, $1.email.lowercased(), $1.name) }
+        self.rows = rows.sorted {
+            ($0.group, $0.email.lowercased(), $0.name) < ($1.group, $1.email.lowercased(), $1.name)
+        }
     }
 
     /// The listing as a table; `escape` makes repository and configuration text safe for where the table is
@@ -46,11 +48,15 @@ package struct GroupListing: Codable {
         var widths = [5, 6, 4, 7, 7]
         let header = ["Group", "Author", "Rule", "Commits", "Landed"]
         let cells = rows.map {
-            [escape($0.group), escape("\($0.name) <\($0.email)>"), escape($0.rule), String($0.commits), String($0.landedChanges)]
+            [
+                escape($0.group), escape("\($0.name) <\($0.email)>"), escape($0.rule), String($0.commits),
+                String($0.landedChanges),
+            ]
         }
         for c in cells + [header] { for i in 0..<5 { widths[i] = max(widths[i], c[i].count) } }
         func line(_ c: [String]) -> String {
-            (0..<5).map { i in i == 4 ? c[i] : c[i] + String(repeating: " ", count: widths[i] - c[i].count + 2) }.joined()
+            (0..<5).map { i in i == 4 ? c[i] : c[i] + String(repeating: " ", count: widths[i] - c[i].count + 2) }
+                .joined()
         }
         return ([line(header)] + cells.map(line)).joined(separator: "\n") + "\n"
     }

@@ -42,7 +42,8 @@ enum ImportedEvidence {
     ) throws {
         let refs = report.pullRequests.map {
             ChangeRef(
-                commit: ObjectID(hex: $0.commit)!, commits: $0.commits.compactMap { ObjectID(hex: $0) }, number: $0.number,
+                commit: ObjectID(hex: $0.commit)!, commits: $0.commits.compactMap { ObjectID(hex: $0) },
+                number: $0.number,
                 groups: $0.groups)
         }
         var index = ChangeIndex(changes: refs)
@@ -66,12 +67,18 @@ enum ImportedEvidence {
             var gitlab: [[PullRequestReview]] = []
             for file in request.reviews {
                 let (format, records) = try ReviewImport.readWithFormat(file, format: request.reviewFormat)
-                if format == .gitlabMergeRequests || format == .gitlabNotes { gitlab.append(records) } else { github.append(records) }
+                if format == .gitlabMergeRequests || format == .gitlabNotes {
+                    gitlab.append(records)
+                } else {
+                    github.append(records)
+                }
             }
             var prs = ReviewImport.merge(github) + ReviewImport.merge(gitlab)
             if request.reviewNotes {
                 let ref = "refs/notes/review"
-                guard let gerrit = try notesOf(ref) else { throw ImportError(file: ref, "the repository has no such notes ref") }
+                guard let gerrit = try notesOf(ref) else {
+                    throw ImportError(file: ref, "the repository has no such notes ref")
+                }
                 prs += try ReviewImport.gerritNotes(gerrit, ref: ref)
             }
             reviewJoin = Evidence.joinReviews(prs, index: index)
@@ -94,12 +101,16 @@ enum ImportedEvidence {
                 var seen: Set<ObjectID> = []
                 var withTrailers: [(id: ObjectID, trailers: [Trailer])] = []
                 for id in ids where seen.insert(id).inserted {
-                    if let r = commits.record(id, withFiles: false, withHunks: false) { withTrailers.append((id, r.trailers)) }
+                    if let r = commits.record(id, withFiles: false, withHunks: false) {
+                        withTrailers.append((id, r.trailers))
+                    }
                 }
                 builds += GitBuildEvidence.trailers(withTrailers)
             }
             if let ref = request.buildNotesRef {
-                guard let found = try notesOf(ref) else { throw ImportError(file: ref, "the repository has no such notes ref") }
+                guard let found = try notesOf(ref) else {
+                    throw ImportError(file: ref, "the repository has no such notes ref")
+                }
                 builds += try GitBuildEvidence.notes(found, ref: ref)
             }
             lap("import builds: read")
@@ -113,10 +124,12 @@ enum ImportedEvidence {
         var coverageByGroup: Evidence.CoverageByGroup?
         var overall = Evidence.CoverageTally()
         if !request.coverage.isEmpty {
-            let files = CoverageImport.merge(try request.coverage.map { try CoverageImport.read($0, format: request.coverageFormat) })
+            let files = CoverageImport.merge(
+                try request.coverage.map { try CoverageImport.read($0, format: request.coverageFormat) })
             overall = Evidence.overall(files)
             lap("import coverage: read")
-            let (ownership, order) = LineOwnership.build(mainline: history.mined.mainline, commits: history.mined.commits)
+            let (ownership, order) = LineOwnership.build(
+                mainline: history.mined.mainline, commits: history.mined.commits)
             lap("import coverage: line ownership")
             var groupsOfCommit: [ObjectID: [String]] = [:]
             for (pr, ref) in zip(report.pullRequests, refs) where pr.group != AuthorGroups.bots {
@@ -132,7 +145,8 @@ enum ImportedEvidence {
                 return o
             }
             let result = Evidence.coverageByGroup(
-                files, mapper: Evidence.PathMapper(stripPrefixes: request.stripPrefixes), tracked: { origins($0) != nil },
+                files, mapper: Evidence.PathMapper(stripPrefixes: request.stripPrefixes),
+                tracked: { origins($0) != nil },
                 origins: origins, groups: { groupsOfCommit[order[Int($0)]] ?? [] })
             coverageByGroup = result
             lap("import coverage: per group")
@@ -150,7 +164,8 @@ enum ImportedEvidence {
             if changes.isEmpty && report.groups[g].metrics.isEmpty { continue }
             report.groups[g].metrics.merge(
                 ImportedMetrics.metrics(
-                    changes: changes, builds: request.hasBuilds ? buildJoin : nil, reviews: request.hasReviews ? reviewJoin : nil,
+                    changes: changes, builds: request.hasBuilds ? buildJoin : nil,
+                    reviews: request.hasReviews ? reviewJoin : nil,
                     coverage: coverageByGroup.map { ($0.groups[name] ?? Evidence.CoverageTally(), overall) }),
                 uniquingKeysWith: { _, new in new })
         }
@@ -173,22 +188,30 @@ package enum ImportedMetrics {
         if let builds {
             let t = Evidence.tally(changes.flatMap { builds.perChange[$0] ?? [] })
             m[MetricKey.buildSuccessRate.rawValue] = ReportBuilder.imported(
-                .buildSuccessRate, title: "Build success rate (successful / (successful + failed))", value: t.successRate,
+                .buildSuccessRate, title: "Build success rate (successful / (successful + failed))",
+                value: t.successRate,
                 details: [
-                    "count": Double(t.total), "success": Double(t.success), "failure": Double(t.failure), "cancelled": Double(t.cancelled),
+                    "count": Double(t.total), "success": Double(t.success), "failure": Double(t.failure),
+                    "cancelled": Double(t.cancelled),
                     "skipped": Double(t.skipped), "unfinished": Double(t.pending), "other": Double(t.other),
                 ])
             m[MetricKey.firstAttemptBuildSuccessRate.rawValue] = ReportBuilder.imported(
-                .firstAttemptBuildSuccessRate, title: "Build success rate at the first attempt", value: t.firstAttemptSuccessRate,
-                details: ["success": Double(t.firstSuccess), "failure": Double(t.firstFailure), "firstAttemptMissing": Double(t.firstUnknown)])
+                .firstAttemptBuildSuccessRate, title: "Build success rate at the first attempt",
+                value: t.firstAttemptSuccessRate,
+                details: [
+                    "success": Double(t.firstSuccess), "failure": Double(t.firstFailure),
+                    "firstAttemptMissing": Double(t.firstUnknown),
+                ])
         }
         if let coverage {
             m[MetricKey.testCoverage.rawValue] = ReportBuilder.imported(
                 .testCoverage, title: "Test coverage (covered share of the instrumented lines the group last wrote)",
                 value: coverage.group.rate,
                 details: [
-                    "instrumentedLines": Double(coverage.group.instrumented), "coveredLines": Double(coverage.group.covered),
-                    "overall": round(coverage.overall.rate), "overallInstrumentedLines": Double(coverage.overall.instrumented),
+                    "instrumentedLines": Double(coverage.group.instrumented),
+                    "coveredLines": Double(coverage.group.covered),
+                    "overall": round(coverage.overall.rate),
+                    "overallInstrumentedLines": Double(coverage.overall.instrumented),
                     "overallCoveredLines": Double(coverage.overall.covered),
                 ].compactMapValues { $0 })
         }
@@ -201,25 +224,31 @@ package enum ImportedMetrics {
                 details["pullRequests"] = Double(figures.count)
                 details["changesWithoutImport"] = Double(changes.count - figures.count)
                 details["negativeSpans"] = Double(figures.filter(\.negativeSpan).count)
-                details["withoutResponse"] = Double(figures.filter { $0.turnaroundHours == nil && !$0.negativeSpan }.count)
+                details["withoutResponse"] = Double(
+                    figures.filter { $0.turnaroundHours == nil && !$0.negativeSpan }.count)
                 details["p75"] = round(Statistics.percentile(hours, 75))
                 details["p90"] = round(Statistics.percentile(hours, 90))
                 // Exports without opening times (Gerrit's notes) leave the proxy in place.
                 if !hours.isEmpty {
                     m[MetricKey.reviewTurnaroundHours.rawValue] = ReportBuilder.imported(
-                .reviewTurnaroundHours, title: "PR review turnaround (opened to first review or comment by another person)",
+                        .reviewTurnaroundHours,
+                        title: "PR review turnaround (opened to first review or comment by another person)",
                         value: Evidence.median(hours), details: details)
                 }
                 m[MetricKey.reviewCommentsPerPR.rawValue] = ReportBuilder.imported(
-                .reviewCommentsPerPR, title: "Code review comments per PR (by others, not bots)",
+                    .reviewCommentsPerPR, title: "Code review comments per PR (by others, not bots)",
                     value: Evidence.mean(figures.map { Double($0.comments) }),
-                    details: ["count": Double(figures.count), "changesWithoutImport": Double(changes.count - figures.count)])
+                    details: [
+                        "count": Double(figures.count), "changesWithoutImport": Double(changes.count - figures.count),
+                    ])
                 m[MetricKey.reviewersPerPR.rawValue] = ReportBuilder.imported(
-                .reviewersPerPR, title: "Reviewers per PR (others who reviewed or commented, not bots)",
+                    .reviewersPerPR, title: "Reviewers per PR (others who reviewed or commented, not bots)",
                     value: Evidence.mean(figures.map { Double($0.reviewers) }),
                     details: ["count": Double(figures.count)])
                 m[MetricKey.approvalsPerPR.rawValue] = ReportBuilder.imported(
-                .approvalsPerPR, title: "Approvals per PR", value: Evidence.mean(figures.map { Double($0.approvals) }), details: ["count": Double(figures.count)])
+                    .approvalsPerPR, title: "Approvals per PR",
+                    value: Evidence.mean(figures.map { Double($0.approvals) }),
+                    details: ["count": Double(figures.count)])
             }
         }
         return m

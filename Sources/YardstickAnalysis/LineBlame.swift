@@ -44,9 +44,12 @@ package struct LineBlame {
             guard let origins = ownership.lineOrigins(of: path), origins.count == count else {
                 throw Failure(description: "\(path): binary, or its history could not be followed")
             }
-            return (path, origins.enumerated().map { i, origin in
-                Line(commit: origin >= 0 ? order[Int(origin)] : nil, text: lines[i])
-            })
+            return (
+                path,
+                origins.enumerated().map { i, origin in
+                    Line(commit: origin >= 0 ? order[Int(origin)] : nil, text: lines[i])
+                }
+            )
         }
     }
 }

@@ -1,5 +1,5 @@
-internal import HistoryParsing
 public import HistoryMetrics
+internal import HistoryParsing
 internal import ReportContract
 internal import Yams
 
@@ -52,7 +52,9 @@ public struct YardstickConfiguration: Sendable {
             return config  // an empty document (`---` alone) is an empty configuration
         }
         let reader = NodeReader(file: file)
-        let top = try reader.mapping(root, path: "configuration", allowed: ["version", "groups", "bots", "exclude", "forges", "delivery", "imports"])
+        let top = try reader.mapping(
+            root, path: "configuration",
+            allowed: ["version", "groups", "bots", "exclude", "forges", "delivery", "imports"])
         if let v = top["version"] {
             let version = try reader.string(v, path: "version")
             guard version == "1" else {
@@ -71,10 +73,12 @@ public struct YardstickConfiguration: Sendable {
                 }
                 let name = try reader.string(nameNode, path: "\(path).name")
                 guard !name.isEmpty, name != AuthorGroups.unassigned, name != "bots" else {
-                    throw ConfigError(file: file, line: nameNode.mark?.line, message: "\(path).name '\(name)' is empty or reserved")
+                    throw ConfigError(
+                        file: file, line: nameNode.mark?.line, message: "\(path).name '\(name)' is empty or reserved")
                 }
                 guard names.insert(name).inserted else {
-                    throw ConfigError(file: file, line: nameNode.mark?.line, message: "group '\(name)' is defined twice")
+                    throw ConfigError(
+                        file: file, line: nameNode.mark?.line, message: "group '\(name)' is defined twice")
                 }
                 var regexes: [RegexPattern] = []
                 if let r = fields["regex"] {
@@ -84,7 +88,8 @@ public struct YardstickConfiguration: Sendable {
                             regexes.append(try RegexPattern(source))
                         } catch {
                             throw ConfigError(
-                                file: file, line: item.mark?.line, message: "\(path).regex[\(j)] is not a valid regular expression: \(source)")
+                                file: file, line: item.mark?.line,
+                                message: "\(path).regex[\(j)] is not a valid regular expression: \(source)")
                         }
                     }
                 }
@@ -99,7 +104,10 @@ public struct YardstickConfiguration: Sendable {
                         timeZone: try fields["timezone"].map { n throws(ConfigError) in
                             let zone = try reader.string(n, path: "\(path).timezone")
                             guard BusinessHours.isValidTimeZone(zone) else {
-                                throw reader.fail(n, "\(path).timezone '\(zone)' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)")
+                                throw reader.fail(
+                                    n,
+                                    "\(path).timezone '\(zone)' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)"
+                                )
                             }
                             return zone
                         }
@@ -109,17 +117,25 @@ public struct YardstickConfiguration: Sendable {
             config.groups.groups = groups
         }
         if let botsNode = top["bots"] {
-            let fields = try reader.mapping(botsNode, path: "bots", allowed: ["patterns", "replaceDefaults", "include"])
+            let fields = try reader.mapping(
+                botsNode, path: "bots", allowed: ["patterns", "replaceDefaults", "include"])
             let patterns = try reader.strings(fields["patterns"], path: "bots.patterns").map(Glob.init)
-            let replace = try fields["replaceDefaults"].map { n throws(ConfigError) in try reader.bool(n, path: "bots.replaceDefaults") } ?? false
+            let replace =
+                try fields["replaceDefaults"].map { n throws(ConfigError) in
+                    try reader.bool(n, path: "bots.replaceDefaults")
+                } ?? false
             config.groups.botPatterns = (replace ? [] : AuthorGroups.defaultBotPatterns) + patterns
-            config.groups.includeBots = try fields["include"].map { n throws(ConfigError) in try reader.bool(n, path: "bots.include") } ?? false
+            config.groups.includeBots =
+                try fields["include"].map { n throws(ConfigError) in try reader.bool(n, path: "bots.include") } ?? false
         }
         if let ex = top["exclude"] {
             let fields = try reader.mapping(ex, path: "exclude", allowed: ["defaults", "paths", "include"])
-            config.exclusions.useDefaults = try fields["defaults"].map { n throws(ConfigError) in try reader.bool(n, path: "exclude.defaults") } ?? true
+            config.exclusions.useDefaults =
+                try fields["defaults"].map { n throws(ConfigError) in try reader.bool(n, path: "exclude.defaults") }
+                ?? true
             config.exclusions.extraPatterns = try reader.strings(fields["paths"], path: "exclude.paths").map(Glob.init)
-            config.exclusions.includePatterns = try reader.strings(fields["include"], path: "exclude.include").map(Glob.init)
+            config.exclusions.includePatterns = try reader.strings(fields["include"], path: "exclude.include").map(
+                Glob.init)
         }
         if let forges = top["forges"] {
             let fields = try reader.mapping(forges, path: "forges", allowed: ["committers"])
@@ -132,14 +148,25 @@ public struct YardstickConfiguration: Sendable {
         if let node = top["imports"] {
             let fields = try reader.mapping(
                 node, path: "imports",
-                allowed: ["builds", "coverage", "reviews", "buildNotes", "buildTrailers", "reviewNotes", "coverageStripPrefixes"])
+                allowed: [
+                    "builds", "coverage", "reviews", "buildNotes", "buildTrailers", "reviewNotes",
+                    "coverageStripPrefixes",
+                ])
             config.imports.builds = try reader.strings(fields["builds"], path: "imports.builds")
             config.imports.coverage = try reader.strings(fields["coverage"], path: "imports.coverage")
             config.imports.reviews = try reader.strings(fields["reviews"], path: "imports.reviews")
-            config.imports.buildNotes = try fields["buildNotes"].map { n throws(ConfigError) in try reader.string(n, path: "imports.buildNotes") }
-            config.imports.buildTrailers = try fields["buildTrailers"].map { n throws(ConfigError) in try reader.bool(n, path: "imports.buildTrailers") } ?? false
-            config.imports.reviewNotes = try fields["reviewNotes"].map { n throws(ConfigError) in try reader.bool(n, path: "imports.reviewNotes") } ?? false
-            config.imports.coverageStripPrefixes = try reader.strings(fields["coverageStripPrefixes"], path: "imports.coverageStripPrefixes")
+            config.imports.buildNotes = try fields["buildNotes"].map { n throws(ConfigError) in
+                try reader.string(n, path: "imports.buildNotes")
+            }
+            config.imports.buildTrailers =
+                try fields["buildTrailers"].map { n throws(ConfigError) in
+                    try reader.bool(n, path: "imports.buildTrailers")
+                } ?? false
+            config.imports.reviewNotes =
+                try fields["reviewNotes"].map { n throws(ConfigError) in try reader.bool(n, path: "imports.reviewNotes")
+                } ?? false
+            config.imports.coverageStripPrefixes = try reader.strings(
+                fields["coverageStripPrefixes"], path: "imports.coverageStripPrefixes")
         }
         return config
     }
@@ -156,7 +183,10 @@ public struct YardstickConfiguration: Sendable {
             guard let n = fields[key] else { return nil }
             let text = try reader.string(n, path: "delivery.\(key)")
             guard let v = Double(text), v >= min, v <= max else {
-                throw reader.fail(n, "delivery.\(key) must be a number from \(Band.format(min)) to \(Band.format(max)) (found '\(text)')")
+                throw reader.fail(
+                    n,
+                    "delivery.\(key) must be a number from \(Band.format(min)) to \(Band.format(max)) (found '\(text)')"
+                )
             }
             return v
         }
@@ -175,7 +205,9 @@ public struct YardstickConfiguration: Sendable {
         }
         func whole(_ key: String, min: Double, max: Double) throws(ConfigError) -> Int? {
             guard let v = try number(key, min: min, max: max) else { return nil }
-            guard v == v.rounded() else { throw reader.fail(fields[key], "delivery.\(key) must be a whole number (found \(v))") }
+            guard v == v.rounded() else {
+                throw reader.fail(fields[key], "delivery.\(key) must be a whole number (found \(v))")
+            }
             return Int(v)
         }
         if let v = try whole("reworkWindowDays", min: 1, max: 3650) { d.reworkWindowDays = v }
@@ -199,7 +231,8 @@ public struct YardstickConfiguration: Sendable {
             for (key, node) in f {
                 let text = try reader.string(node, path: "delivery.businessHours.\(key)")
                 guard let v = Int(text), (0...24).contains(v) else {
-                    throw reader.fail(node, "delivery.businessHours.\(key) must be an hour from 0 to 24 (found '\(text)')")
+                    throw reader.fail(
+                        node, "delivery.businessHours.\(key) must be an hour from 0 to 24 (found '\(text)')")
                 }
                 if key == "start" { hours.start = v } else { hours.end = v }
             }
@@ -213,10 +246,12 @@ public struct YardstickConfiguration: Sendable {
 
     private static func error(from error: YamlError, file: String) -> ConfigError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             return ConfigError(file: file, line: mark.line, message: "not valid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, _):
-            return ConfigError(file: file, line: nil, message: "duplicated keys: \(duplicates.sorted().joined(separator: ", "))")
+            return ConfigError(
+                file: file, line: nil, message: "duplicated keys: \(duplicates.sorted().joined(separator: ", "))")
         default:
             let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "unreadable"
             return ConfigError(file: file, line: nil, message: "not valid YAML: \(first)")
@@ -238,7 +273,10 @@ struct NodeReader {
         for (k, v) in m {
             guard case .scalar(let s) = k else { throw fail(k, "\(path) has a key that is not text") }
             guard allowed.contains(s.string) else {
-                throw fail(k, "unknown key '\(s.string)' in \(path) (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+                throw fail(
+                    k,
+                    "unknown key '\(s.string)' in \(path) (expected one of: \(allowed.sorted().joined(separator: ", ")))"
+                )
             }
             guard out[s.string] == nil else { throw fail(k, "key '\(s.string)' appears twice in \(path)") }
             out[s.string] = v

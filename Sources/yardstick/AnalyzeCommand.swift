@@ -34,7 +34,8 @@ struct AnalyzeCommand: ParsableCommand {
             var analysis = frontend.analysis(window: window?.timeWindow)
             analysis.imports = imports.request(configuration: frontend.configuration, configPath: frontend.configPath)
             let report = Provenance.finish(
-                try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window, pseudonymizer: pseudonymizer)
+                try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window,
+                pseudonymizer: pseudonymizer)
             let start = DispatchTime.now().uptimeNanoseconds
             let text = format.reportFormat.render(
                 report, colour: sink == nil && Terminal.isTTY(fd: 1), threads: repository.workers)

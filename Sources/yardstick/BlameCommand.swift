@@ -7,7 +7,8 @@ import YardstickAnalysis
 struct BlameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "blame",
-        abstract: "Show which first-parent commit last wrote each line, as Yardstick's line-ownership tracker knows it.",
+        abstract:
+            "Show which first-parent commit last wrote each line, as Yardstick's line-ownership tracker knows it.",
         discussion: """
             One row per line: the full id of the first-parent commit that last wrote the line, the path, the \
             line number and the text. It should agree with `git blame --first-parent`; renames are followed.
@@ -38,7 +39,8 @@ struct BlameCommand: ParsableCommand {
                 let shownPath = TextEscaping.quotedPath(file.path)
                 for (i, line) in file.lines.enumerated() {
                     let id = line.commit?.hex ?? String(repeating: "0", count: 40)
-                    out += "\(id) \(shownPath) \(i + 1)) \(TextEscaping.terminal(String(line.text), keepingTabs: true))\n"
+                    out +=
+                        "\(id) \(shownPath) \(i + 1)) \(TextEscaping.terminal(String(line.text), keepingTabs: true))\n"
                 }
             }
             try Terminal.writeStdout(out)

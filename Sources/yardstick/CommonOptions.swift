@@ -2,19 +2,26 @@ import ArgumentParser
 
 /// Options every subcommand that reads a repository takes.
 struct RepositoryOptions: ParsableArguments {
-    @Argument(help: "The repository to analyse: a working tree or a bare git directory (default: the repository containing the current folder).")
+    @Argument(
+        help:
+            "The repository to analyse: a working tree or a bare git directory (default: the repository containing the current folder)."
+    )
     var repositoryPath: String?
 
     /// The path as reports show it.
     var path: String { repositoryPath ?? "." }
 
-    @Option(name: .long, help: "Group configuration (YAML). Default: ./yardstick.yml when present, else group by e-mail domain.")
+    @Option(
+        name: .long,
+        help: "Group configuration (YAML). Default: ./yardstick.yml when present, else group by e-mail domain.")
     var config: String?
 
     @Option(name: .long, help: "The branch or revision whose first-parent line is analysed (default: HEAD).")
     var branch: String?
 
-    @Option(name: .long, help: "Only changes landed on or after this date (YYYY-MM-DD or ISO 8601, UTC unless an offset is given).")
+    @Option(
+        name: .long,
+        help: "Only changes landed on or after this date (YYYY-MM-DD or ISO 8601, UTC unless an offset is given).")
     var since: String?
 
     @Option(name: .long, help: "Only changes landed on or before this date (a bare date includes that whole day).")
@@ -28,7 +35,8 @@ struct RepositoryOptions: ParsableArguments {
 
     @Flag(
         name: .long,
-        help: "Hash every object read, packed ones too (ADR 0011); packs, indexes and loose objects are always checked.")
+        help: "Hash every object read, packed ones too (ADR 0011); packs, indexes and loose objects are always checked."
+    )
     var verifyObjects = false
 
     func validate() throws {

@@ -7,10 +7,18 @@ import YardstickAnalysis
 
 /// `--pseudonymize`, `--pseudonym-key-file` and `--privacy` (ADR 0014).
 struct PrivacyOptions: ParsableArguments {
-    @Flag(name: .long, help: "Replace names and e-mails with keyed pseudonyms in every format (key: YARDSTICK_PSEUDONYM_KEY or --pseudonym-key-file).")
+    @Flag(
+        name: .long,
+        help:
+            "Replace names and e-mails with keyed pseudonyms in every format (key: YARDSTICK_PSEUDONYM_KEY or --pseudonym-key-file)."
+    )
     var pseudonymize = false
 
-    @Option(name: .long, help: "File holding the pseudonym key (at least 16 bytes; one trailing newline is ignored). Never written into the report.")
+    @Option(
+        name: .long,
+        help:
+            "File holding the pseudonym key (at least 16 bytes; one trailing newline is ignored). Never written into the report."
+    )
     var pseudonymKeyFile: String?
 
     @Option(name: .long, help: "people (default): names as in history; groups: leave all per-person data out.")
@@ -21,9 +29,13 @@ struct PrivacyOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if pseudonymKeyFile != nil && !pseudonymize { throw ValidationError("--pseudonym-key-file needs --pseudonymize") }
+        if pseudonymKeyFile != nil && !pseudonymize {
+            throw ValidationError("--pseudonym-key-file needs --pseudonymize")
+        }
         if pseudonymize && privacy == .groups {
-            throw ValidationError("--pseudonymize and --privacy groups exclude each other: a group-only report has no people to pseudonymize")
+            throw ValidationError(
+                "--pseudonymize and --privacy groups exclude each other: a group-only report has no people to pseudonymize"
+            )
         }
     }
 
@@ -65,7 +77,9 @@ struct PrivacyOptions: ParsableArguments {
 /// What a report records about how it was made, beyond what the analysis fills in: the configuration's
 /// digest, the window and the privacy mode; then people are taken out when asked.
 enum Provenance {
-    static func finish(_ report: Report, frontend: Frontend, window: WindowOption?, pseudonymizer: Pseudonymizer?) -> Report {
+    static func finish(_ report: Report, frontend: Frontend, window: WindowOption?, pseudonymizer: Pseudonymizer?)
+        -> Report
+    {
         var report = report
         report.options.configDigest = frontend.configData.map(FileDigest.sha256)
         report.options.window = window?.rawValue

@@ -1,13 +1,13 @@
-import HistoryParsing
 import ArgumentParser
 import Foundation
 import HistoryMetrics
 import HistoryMining
-import YardstickAnalysis
 import HistoryModel
+import HistoryParsing
 import MetricsReporting
 import ReportContract
 import Synchronization
+import YardstickAnalysis
 import YardstickConfig
 
 /// Does the work behind the subcommands: loads the configuration, mines, builds the report.

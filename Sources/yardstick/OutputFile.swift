@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -113,7 +114,9 @@ final class OutputFile {
 
     /// Writes `text` and puts it in place.
     func commit(_ text: String) throws {
-        func failure(_ code: Int32) -> CLIError { CLIError("\(path): cannot write the report: \(String(cString: strerror(code)))") }
+        func failure(_ code: Int32) -> CLIError {
+            CLIError("\(path): cannot write the report: \(String(cString: strerror(code)))")
+        }
         var error = Terminal.writeAll(text, to: fd)
         if error == nil, case .replaceUnnamed(_, let temporary) = target {
             // Named while still open (through /proc), then renamed over the target: the name exists for the

@@ -46,7 +46,8 @@ struct KeygenCommand: ParsableCommand {
     @Option(name: .customLong("private"), help: "Where to write the private key (readable by its owner only).")
     var privateKey: String
 
-    @Option(name: .customLong("public"), help: "Where to write the public key (default: the private key's path + .pub).")
+    @Option(
+        name: .customLong("public"), help: "Where to write the public key (default: the private key's path + .pub).")
     var publicKey: String?
 
     func run() throws {
@@ -57,7 +58,9 @@ struct KeygenCommand: ParsableCommand {
             }
             let pair = ReportSigning.generate()
             let file = try OutputFile(path: privateKey)
-            guard file.restrictToOwner() else { throw CLIError("\(privateKey): cannot restrict the key file to its owner") }
+            guard file.restrictToOwner() else {
+                throw CLIError("\(privateKey): cannot restrict the key file to its owner")
+            }
             try file.commit(pair.privateKey)
             try OutputFile(path: publicPath).commit(pair.publicKey)
             Terminal.writeStderr("wrote \(privateKey) (private, keep it secret) and \(publicPath) (public)\n")

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import HistoryMetrics
-import ReportContract
 import MetricsReporting
+import ReportContract
 import ReportEvidence
 import YardstickAnalysis
 
@@ -39,11 +39,15 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "The public key file (from yardstick keygen) that checks --signature.")
     var publicKey: String?
 
-    @Option(name: .long, help: "With --report: the pseudonym key file, when the report was pseudonymized (else YARDSTICK_PSEUDONYM_KEY).")
+    @Option(
+        name: .long,
+        help: "With --report: the pseudonym key file, when the report was pseudonymized (else YARDSTICK_PSEUDONYM_KEY)."
+    )
     var pseudonymKeyFile: String?
 
     func validate() throws {
-        let modes = [signature != nil, report != nil, file != nil && signature == nil && report == nil].filter { $0 }.count
+        let modes = [signature != nil, report != nil, file != nil && signature == nil && report == nil].filter { $0 }
+            .count
         if signature != nil {
             guard publicKey != nil else { throw ValidationError("--signature needs --public-key") }
             guard file != nil else { throw ValidationError("--signature needs the signed report as argument") }
@@ -104,14 +108,17 @@ struct VerifyCommand: ParsableCommand {
         let key = try Self.read(publicKey, what: "public key file")
         let good: Bool
         do {
-            good = try ReportSigning.verify(bytes, signatureFile: sig, signaturePath: signature, publicKeyFile: key, publicKeyPath: publicKey)
+            good = try ReportSigning.verify(
+                bytes, signatureFile: sig, signaturePath: signature, publicKeyFile: key, publicKeyPath: publicKey)
         } catch let error as ReportSigning.FileError {
             throw CLIError(error.description)
         }
         if good {
             try Terminal.writeStdout("\(report): good signature (\(signature), key \(publicKey))\n")
         } else {
-            Terminal.writeStderr("error: \(report): the signature does not match: the report was changed after signing, or signed with another key\n")
+            Terminal.writeStderr(
+                "error: \(report): the signature does not match: the report was changed after signing, or signed with another key\n"
+            )
             throw ExitCode(2)
         }
     }
@@ -120,7 +127,9 @@ struct VerifyCommand: ParsableCommand {
 
     func verifyClaims(_ file: String) throws {
         let data = try Self.read(file, what: "claims file")
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file): the claims file is not valid UTF-8") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIError("\(file): the claims file is not valid UTF-8")
+        }
         let claims: ClaimSet
         do {
             claims = try ClaimSet.parse(text, file: file)
@@ -133,7 +142,8 @@ struct VerifyCommand: ParsableCommand {
         } else {
             let frontend = try Frontend(options: repository)
             report = Provenance.finish(
-                try frontend.analysis().report(for: try frontend.landedHistory()), frontend: frontend, window: nil, pseudonymizer: nil)
+                try frontend.analysis().report(for: try frontend.landedHistory()), frontend: frontend, window: nil,
+                pseudonymizer: nil)
         }
         let outcomes = claims.check(report)
         var lines: [String] = []
@@ -163,7 +173,8 @@ struct VerifyCommand: ParsableCommand {
         let configPath = repository.config ?? recorded.options.config
         if configPath == nil && FileManager.default.fileExists(atPath: "yardstick.yml") {
             throw CLIError(
-                "\(path): the report was made without a configuration, but yardstick.yml in the current folder would be read; run verify from another folder")
+                "\(path): the report was made without a configuration, but yardstick.yml in the current folder would be read; run verify from another folder"
+            )
         }
         // The recorded head, not the branch: a branch that moved since would give other numbers.
         var arguments = [repoPath, "--branch", recorded.repository.head]
@@ -180,34 +191,44 @@ struct VerifyCommand: ParsableCommand {
         }
         var window: WindowOption?
         if let w = recorded.options.window {
-            guard let parsed = WindowOption(rawValue: w) else { throw CLIError("\(path): unknown window '\(w)' in options.window") }
+            guard let parsed = WindowOption(rawValue: w) else {
+                throw CLIError("\(path): unknown window '\(w)' in options.window")
+            }
             window = parsed
         }
         var pseudonymizer: Pseudonymizer?
         if let p = recorded.options.privacy {
-            guard let mode = Pseudonymizer.Mode(rawValue: p) else { throw CLIError("\(path): unknown privacy mode '\(p)' in options.privacy") }
+            guard let mode = Pseudonymizer.Mode(rawValue: p) else {
+                throw CLIError("\(path): unknown privacy mode '\(p)' in options.privacy")
+            }
             pseudonymizer = try PrivacyOptions.pseudonymizer(mode: mode, keyFile: pseudonymKeyFile)
         }
         let frontend = try Frontend(options: options)
         var recomputed = Provenance.finish(
-            try frontend.analysis(window: window?.timeWindow).report(for: try frontend.landedHistory()), frontend: frontend,
+            try frontend.analysis(window: window?.timeWindow).report(for: try frontend.landedHistory()),
+            frontend: frontend,
             window: window, pseudonymizer: pseudonymizer)
         // Echoes of how the command was typed, not numbers: the head was given as the branch, and the
         // repository or configuration may be given at another path (the configuration's digest still counts).
-        if recomputed.repository.head == recorded.repository.head { recomputed.repository.branch = recorded.repository.branch }
+        if recomputed.repository.head == recorded.repository.head {
+            recomputed.repository.branch = recorded.repository.branch
+        }
         recomputed.repository.path = recorded.repository.path
         recomputed.options.config = recorded.options.config
         let fresh = JSONReporter().render(recomputed)
         let differences = try ReportComparison.differences(recorded: recordedBytes, recomputed: Data(fresh.utf8))
         if differences.isEmpty {
-            try Terminal.writeStdout("\(path): every value recomputed identically from \(repoPath) at \(recorded.repository.head)\n")
+            try Terminal.writeStdout(
+                "\(path): every value recomputed identically from \(repoPath) at \(recorded.repository.head)\n")
             return
         }
         let shown = differences.prefix(50).map { "  " + $0.description }
         let more = differences.count > 50 ? ["  … and \(differences.count - 50) more"] : []
         try Terminal.writeStdout(
-            (["\(path): \(differences.count) \(differences.count == 1 ? "value differs" : "values differ") from a fresh analysis of \(repoPath):"] + shown + more)
-                .joined(separator: "\n") + "\n")
+            ([
+                "\(path): \(differences.count) \(differences.count == 1 ? "value differs" : "values differ") from a fresh analysis of \(repoPath):"
+            ] + shown + more)
+            .joined(separator: "\n") + "\n")
         throw ExitCode(2)
     }
 }

@@ -14,7 +14,10 @@ struct Yardstick: ParsableCommand {
             path), 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [AnalyzeCommand.self, GroupsCommand.self, BlameCommand.self, VerifyCommand.self, SignCommand.self, KeygenCommand.self],
+        subcommands: [
+            AnalyzeCommand.self, GroupsCommand.self, BlameCommand.self, VerifyCommand.self, SignCommand.self,
+            KeygenCommand.self,
+        ],
         defaultSubcommand: AnalyzeCommand.self
     )
 

@@ -6,7 +6,9 @@ import Testing
 /// sample repository.
 @Suite struct BlameCommandTests {
     static func gitBlame(_ repo: String, _ path: String) -> [String] {
-        let out = Command.run("/usr/bin/git", ["-C", repo, "blame", "--first-parent", "--porcelain", "HEAD", "--", path]).stdout
+        let out = Command.run(
+            "/usr/bin/git", ["-C", repo, "blame", "--first-parent", "--porcelain", "HEAD", "--", path]
+        ).stdout
         return out.split(separator: "\n").compactMap { line -> String? in
             let parts = line.split(separator: " ")
             guard parts.count >= 3, parts[0].count == 40, parts[0].allSatisfy(\.isHexDigit) else { return nil }
@@ -19,7 +21,9 @@ import Testing
         let repo = SampleRepositories.path(repository)
         let files = Command.run("/usr/bin/git", ["-C", repo, "ls-files"]).stdout.split(separator: "\n").map(String.init)
         let text = files.filter { path in
-            guard let data = FileManager.default.contents(atPath: repo + "/" + path), !data.isEmpty else { return false }
+            guard let data = FileManager.default.contents(atPath: repo + "/" + path), !data.isEmpty else {
+                return false
+            }
             return !data.prefix(8000).contains(0)
         }
         #expect(text.count > 5)
@@ -40,7 +44,8 @@ import Testing
     }
 
     @Test func unknownFileIsAnError() {
-        let result = Command.run(Command.yardstick, ["blame", "--repo", SampleRepositories.path("squash"), "no/such/file"])
+        let result = Command.run(
+            Command.yardstick, ["blame", "--repo", SampleRepositories.path("squash"), "no/such/file"])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("error: no/such/file: no such file at HEAD"))
     }

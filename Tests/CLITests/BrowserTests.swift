@@ -9,12 +9,15 @@ private let chromiumInstalled = ["/usr/bin/chromium", "/usr/local/bin/chromium"]
 /// The HTML report looked at by a real browser (Debian's chromium, headless) through `Scripts/screenshot.sh`:
 /// no console message (no script error, no Content-Security-Policy violation), and hostile commit text shown as
 /// text. Scripts/setup.sh installs chromium; these tests are skipped only where it is absent.
-@Suite(.enabled(if: chromiumInstalled, "chromium is not installed (Scripts/setup.sh installs it); browser checks skipped"))
+@Suite(
+    .enabled(if: chromiumInstalled, "chromium is not installed (Scripts/setup.sh installs it); browser checks skipped"))
 struct BrowserTests {
     static let script = SampleRepositories.packageRoot + "/Scripts/screenshot.sh"
 
     static func temporaryFolder() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-browser-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "yardstick-browser-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
@@ -24,7 +27,8 @@ struct BrowserTests {
         let repo = dir + "/hostile"
         func git(_ args: [String]) throws {
             let env = [
-                "GIT_CONFIG_NOSYSTEM=1", "HOME=\(dir)", "GIT_AUTHOR_NAME=Eve \u{1B}[31mRed", "GIT_AUTHOR_EMAIL=eve@evil.example",
+                "GIT_CONFIG_NOSYSTEM=1", "HOME=\(dir)", "GIT_AUTHOR_NAME=Eve \u{1B}[31mRed",
+                "GIT_AUTHOR_EMAIL=eve@evil.example",
                 "GIT_COMMITTER_NAME=Eve", "GIT_COMMITTER_EMAIL=eve@evil.example",
                 "GIT_AUTHOR_DATE=2024-01-02T08:00:00Z", "GIT_COMMITTER_DATE=2024-01-02T08:00:00Z",
             ]
@@ -35,7 +39,10 @@ struct BrowserTests {
         try git(["init", "-q", "-b", "main"])
         try "hello\n".write(toFile: repo + "/a.txt", atomically: true, encoding: .utf8)
         try git(["add", "a.txt"])
-        try git(["commit", "-q", "-m", "<script>document.title='pwned'</script> <img src=x onerror=alert(1)> \u{202E}txt.exe"])
+        try git([
+            "commit", "-q", "-m",
+            "<script>document.title='pwned'</script> <img src=x onerror=alert(1)> \u{202E}txt.exe",
+        ])
         return repo
     }
 
@@ -45,7 +52,8 @@ struct BrowserTests {
         let repo = try Self.hostileRepository(in: dir)
         let report = Command.run(Command.yardstick, ["analyze", repo, "--format", "html", "-o", dir + "/report.html"])
         #expect(report.status == 0, "\(report.stderr)")
-        let shot = Command.run("/bin/bash", [Self.script, dir + "/report.html", dir + "/report.png", dir + "/dom.html"])
+        let shot = Command.run(
+            "/bin/bash", [Self.script, dir + "/report.html", dir + "/report.png", dir + "/dom.html"])
         #expect(shot.status == 0, "\(shot.stderr)")
         #expect(shot.stdout.contains("no console messages"))
         let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/report.png"))
@@ -54,7 +62,10 @@ struct BrowserTests {
         // The browser built no script or image element from the subject: it is text.
         #expect(!dom.contains("<script"))
         #expect(!dom.contains("<img"))
-        #expect(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; [U+202E]txt.exe"))
+        #expect(
+            dom.contains(
+                "&lt;script&gt;document.title='pwned'&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; [U+202E]txt.exe"
+            ))
         #expect(dom.contains("Eve [U+001B][31mRed"))
         #expect(dom.contains("<title>Yardstick report: \(repo)</title>"))
     }

@@ -58,7 +58,8 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
     }
 
     @Test func outputFileIsWrittenWhole() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-cli-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-cli-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let out = dir + "/report.md"
         let result = yardstick(["analyze", SampleRepositories.path("gerrit"), "--format", "markdown", "--output", out])
@@ -70,7 +71,8 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
     }
 
     @Test func configGroupsAuthors() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-cfg-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-cfg-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let config = dir + "/yardstick.yml"
         try """
@@ -93,16 +95,22 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
     /// full set of metrics. 2,000 such groups beside the two real ones add exactly 2,000 copies of the empty
     /// group's entry (under 200 bytes each), and leave every other group as it was.
     @Test func emptyConfiguredGroupsCostTheirShapeOnly() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-empty-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-empty-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let real = "version: 1\ngroups:\n- name: In-house\n  domains: [acme.com]\n- name: Vendor\n  domains: [vendorco.io]\n"
+        let real =
+            "version: 1\ngroups:\n- name: In-house\n  domains: [acme.com]\n- name: Vendor\n  domains: [vendorco.io]\n"
         let names = (0..<2000).map { "G" + String(String(100_000 + $0).dropFirst()) }
         let empty = names.map { "- name: \($0)\n  domains: [\($0.lowercased()).example]\n" }.joined()
         try real.write(toFile: dir + "/base.yml", atomically: true, encoding: .utf8)
         try (real + empty).write(toFile: dir + "/many.yml", atomically: true, encoding: .utf8)
-        let base = yardstick(["analyze", SampleRepositories.path("squash"), "--config", dir + "/base.yml", "--format", "json"])
-        let many = yardstick(["analyze", SampleRepositories.path("squash"), "--config", dir + "/many.yml", "--format", "json"])
+        let base = yardstick([
+            "analyze", SampleRepositories.path("squash"), "--config", dir + "/base.yml", "--format", "json",
+        ])
+        let many = yardstick([
+            "analyze", SampleRepositories.path("squash"), "--config", dir + "/many.yml", "--format", "json",
+        ])
         #expect(base.status == 0, "\(base.stderr)")
         #expect(many.status == 0, "\(many.stderr)")
         // The encoder's text of one empty group at the report's nesting.
@@ -136,7 +144,10 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
         (["analyze", "shallow"], "shallow: shallow clone: history stops at 3 boundary commit(s)"),
         (["analyze", "corrupt"], "corrupt: cannot read history: object not found"),
         (["analyze", "squash", "--config", "missing.yml"], "missing.yml: cannot read the configuration file"),
-        (["analyze", "squash", "--output", "no-such-folder/report.json"], "no-such-folder/report.json: cannot write the report"),
+        (
+            ["analyze", "squash", "--output", "no-such-folder/report.json"],
+            "no-such-folder/report.json: cannot write the report"
+        ),
     ])
     func failsWithOneLine(arguments: [String], message: String) {
         let result = yardstick(arguments, cwd: SampleRepositories.root)
@@ -149,12 +160,15 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
     }
 
     @Test func malformedConfigNamesFileAndLine() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-bad-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-bad-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try "groups:\n  - name: a\n    domain: [acme.com]\n".write(toFile: dir + "/yardstick.yml", atomically: true, encoding: .utf8)
+        try "groups:\n  - name: a\n    domain: [acme.com]\n".write(
+            toFile: dir + "/yardstick.yml", atomically: true, encoding: .utf8)
         let result = yardstick(["analyze", SampleRepositories.path("squash")], cwd: dir)
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("error: yardstick.yml:3: unknown key 'domain' in groups[0]"), "\(result.stderr)")
+        #expect(
+            result.stderr.hasPrefix("error: yardstick.yml:3: unknown key 'domain' in groups[0]"), "\(result.stderr)")
     }
 
     @Test func badDateIsAUsageError() {
@@ -164,7 +178,8 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
     }
 
     @Test func failedRunLeavesNoOutputFile() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-fail-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-fail-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let result = yardstick(["analyze", SampleRepositories.path("corrupt"), "--output", dir + "/r.json"])
         #expect(result.status == 1)
@@ -178,15 +193,18 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let rows = try #require(json["rows"] as? [[String: Any]])
-        let summary = rows.map { "\($0["group"] as? String ?? "") \($0["email"] as? String ?? "") \($0["rule"] as? String ?? "")" }
-        #expect(summary == [
-            "acme.com alice@acme.com e-mail domain",
-            "acme.com bob@acme.com e-mail domain",
-            "bots 49699333+dependabot[bot]@users.noreply.github.com bot pattern",
-            "gmail.com carla.diaz@gmail.com e-mail domain",
-            "vendorco.io rene@vendorco.io e-mail domain",
-            "vendorco.io vikram@vendorco.io e-mail domain",
-            "vendorco.io wei@vendorco.io e-mail domain",
-        ])
+        let summary = rows.map {
+            "\($0["group"] as? String ?? "") \($0["email"] as? String ?? "") \($0["rule"] as? String ?? "")"
+        }
+        #expect(
+            summary == [
+                "acme.com alice@acme.com e-mail domain",
+                "acme.com bob@acme.com e-mail domain",
+                "bots 49699333+dependabot[bot]@users.noreply.github.com bot pattern",
+                "gmail.com carla.diaz@gmail.com e-mail domain",
+                "vendorco.io rene@vendorco.io e-mail domain",
+                "vendorco.io vikram@vendorco.io e-mail domain",
+                "vendorco.io wei@vendorco.io e-mail domain",
+            ])
     }
 }

@@ -15,7 +15,8 @@ import Testing
     /// the checksum the file records in those 20 bytes.
     static func checksums(_ file: String) -> (content: String, trailer: String) {
         let content = Command.run("/bin/sh", ["-c", "head -c -20 \"$1\" | sha1sum", "sh", file]).stdout.prefix(40)
-        let trailer = Command.run("/bin/sh", ["-c", "tail -c 20 \"$1\" | od -An -tx1 | tr -d ' \\n'", "sh", file]).stdout
+        let trailer = Command.run("/bin/sh", ["-c", "tail -c 20 \"$1\" | od -An -tx1 | tr -d ' \\n'", "sh", file])
+            .stdout
         return (String(content), trailer)
     }
 
@@ -35,7 +36,8 @@ import Testing
         var outputs: [String] = []
         for name in ["base", "packed"] {
             for reader in Self.readers {
-                let result = Self.run(["analyze", DamagedRepositories.path(name), "--format", "json"], environment: reader)
+                let result = Self.run(
+                    ["analyze", DamagedRepositories.path(name), "--format", "json"], environment: reader)
                 #expect(result.status == 0, "\(name) \(reader): \(result.stderr)")
                 outputs.append(result.stdout.replacingOccurrences(of: DamagedRepositories.path(name), with: "REPO"))
             }
@@ -48,7 +50,9 @@ import Testing
         let pack = DamagedRepositories.packFiles("pack-blob-rewritten", suffix: ".pack")[0]
         let sums = Self.checksums(pack)
         #expect(sums.content != sums.trailer)
-        expectFailure("pack-blob-rewritten", message: "\(pack) is damaged: its content hashes to \(sums.content), its trailer records \(sums.trailer)")
+        expectFailure(
+            "pack-blob-rewritten",
+            message: "\(pack) is damaged: its content hashes to \(sums.content), its trailer records \(sums.trailer)")
     }
 
     /// A pack rewritten together with its checksums passes the pack checks; hashing every object sees it.
@@ -59,14 +63,18 @@ import Testing
         }
         expectFailure(
             "pack-rewritten-checksummed", environment: ["YARDSTICK_VERIFY=all"],
-            message: "cannot read history: object hash mismatch: packed object 574a07819e3e689b42980455f0da9fb5b352f973 hashes to 6396fbcc0f60b343ff48f7004bfc7aa67f92b1d4 (git_blob_lookup)")
+            message:
+                "cannot read history: object hash mismatch: packed object 574a07819e3e689b42980455f0da9fb5b352f973 hashes to 6396fbcc0f60b343ff48f7004bfc7aa67f92b1d4 (git_blob_lookup)"
+        )
     }
 
     /// `--verify-objects` is the flag form of `YARDSTICK_VERIFY=all`.
     @Test func theVerifyObjectsFlagHashesEveryObject() {
         expectFailure(
             "pack-rewritten-checksummed", ["--verify-objects"],
-            message: "cannot read history: object hash mismatch: packed object 574a07819e3e689b42980455f0da9fb5b352f973 hashes to 6396fbcc0f60b343ff48f7004bfc7aa67f92b1d4 (git_blob_lookup)")
+            message:
+                "cannot read history: object hash mismatch: packed object 574a07819e3e689b42980455f0da9fb5b352f973 hashes to 6396fbcc0f60b343ff48f7004bfc7aa67f92b1d4 (git_blob_lookup)"
+        )
         let intact = Self.run(["analyze", DamagedRepositories.path("packed"), "--format", "json", "--verify-objects"])
         #expect(intact.status == 0, "\(intact.stderr)")
     }
@@ -74,45 +82,61 @@ import Testing
     @Test func anIndexOffsetPointedAtAnotherBlobIsRefused() {
         let idx = DamagedRepositories.packFiles("idx-offset-swapped", suffix: ".idx")[0]
         let sums = Self.checksums(idx)
-        expectFailure("idx-offset-swapped", message: "\(idx) is damaged: its content hashes to \(sums.content), its trailer records \(sums.trailer)")
+        expectFailure(
+            "idx-offset-swapped",
+            message: "\(idx) is damaged: its content hashes to \(sums.content), its trailer records \(sums.trailer)")
     }
 
     @Test func aLooseObjectRewrittenInPlaceIsRefused() {
         expectFailure(
             "loose-rewritten",
-            message: "cannot read history: object hash mismatch: objects/57/4a07819e3e689b42980455f0da9fb5b352f973 holds an object whose id is 6396fbcc0f60b343ff48f7004bfc7aa67f92b1d4, not 574a07819e3e689b42980455f0da9fb5b352f973 (git_blob_lookup)")
+            message:
+                "cannot read history: object hash mismatch: objects/57/4a07819e3e689b42980455f0da9fb5b352f973 holds an object whose id is 6396fbcc0f60b343ff48f7004bfc7aa67f92b1d4, not 574a07819e3e689b42980455f0da9fb5b352f973 (git_blob_lookup)"
+        )
     }
 
     @Test func aLooseHeaderClaimingPetabytesIsRefusedWithoutAllocating() {
         expectFailure(
             "loose-huge-header",
-            message: "cannot read history: loose object 574a07819e3e689b42980455f0da9fb5b352f973: its header claims more bytes than its file can hold (git_blob_lookup)")
+            message:
+                "cannot read history: loose object 574a07819e3e689b42980455f0da9fb5b352f973: its header claims more bytes than its file can hold (git_blob_lookup)"
+        )
     }
 
     @Test func aFIFOInPlaceOfALooseObjectIsRefusedWithoutBlocking() {
         expectFailure(
             "loose-fifo",
-            message: "cannot read history: loose object 574a07819e3e689b42980455f0da9fb5b352f973: objects/57/4a07819e3e689b42980455f0da9fb5b352f973 is not a regular file (git_blob_lookup)")
+            message:
+                "cannot read history: loose object 574a07819e3e689b42980455f0da9fb5b352f973: objects/57/4a07819e3e689b42980455f0da9fb5b352f973 is not a regular file (git_blob_lookup)"
+        )
     }
 
     @Test func aTreeThatContainsItselfIsRefused() {
-        expectFailure("tree-cycle", message: "tree 1111111111111111111111111111111111111111 contains itself (as subtree 'sub'): the repository is damaged")
+        expectFailure(
+            "tree-cycle",
+            message:
+                "tree 1111111111111111111111111111111111111111 contains itself (as subtree 'sub'): the repository is damaged"
+        )
     }
 
     /// Trees deeper than 1,000 levels are refused before the walk can overflow a stack; 900 levels are walked.
     @Test func aTreeTooDeepIsRefusedAndADeepOneIsWalked() {
         expectFailure(
             "deep-tree",
-            message: "tree 73fef410357cdec16e52073b83aa70a1bd848a98 is nested more than 1000 levels deep (at '\(String(repeating: "d/", count: 100))…'): refusing to walk it")
+            message:
+                "tree 73fef410357cdec16e52073b83aa70a1bd848a98 is nested more than 1000 levels deep (at '\(String(repeating: "d/", count: 100))…'): refusing to walk it"
+        )
         for reader in Self.readers {
-            let result = Self.run(["analyze", DamagedRepositories.path("deep-tree-900"), "--format", "json"], environment: reader)
+            let result = Self.run(
+                ["analyze", DamagedRepositories.path("deep-tree-900"), "--format", "json"], environment: reader)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("\"changes\" : 1"))
         }
     }
 
     @Test func aCommitThatIsItsOwnParentIsRefused() {
-        let message = "commit 2222222222222222222222222222222222222222 is its own ancestor (its parents lead back to it): the repository is damaged"
+        let message =
+            "commit 2222222222222222222222222222222222222222 is its own ancestor (its parents lead back to it): the repository is damaged"
         expectFailure("commit-cycle", message: message)
         // `yardstick blame` follows the first-parent line alone.
         let path = DamagedRepositories.path("commit-cycle")
@@ -122,48 +146,62 @@ import Testing
     }
 
     @Test func aFIFONamedLikeAPackIndexIsRefusedWithoutBlocking() {
-        let fifo = DamagedRepositories.path("fifo-idx") + "/objects/pack/pack-0000000000000000000000000000000000000000.idx"
-        expectFailure("fifo-idx", message: "\(fifo) is not a regular file (a FIFO, socket, device or folder named like a pack)")
+        let fifo =
+            DamagedRepositories.path("fifo-idx") + "/objects/pack/pack-0000000000000000000000000000000000000000.idx"
+        expectFailure(
+            "fifo-idx", message: "\(fifo) is not a regular file (a FIFO, socket, device or folder named like a pack)")
     }
 
     @Test(arguments: [[], ["--branch", "main"]])
     func aTruncatedPackIsReportedAsDamaged(extra: [String]) {
         let pack = DamagedRepositories.packFiles("truncated-pack", suffix: ".pack")[0]
         let sums = Self.checksums(pack)
-        expectFailure("truncated-pack", extra, message: "\(pack) is damaged: its content hashes to \(sums.content), its trailer records \(sums.trailer)")
+        expectFailure(
+            "truncated-pack", extra,
+            message: "\(pack) is damaged: its content hashes to \(sums.content), its trailer records \(sums.trailer)")
     }
 
     @Test(arguments: [[], ["--branch", "main"]])
     func aDamagedFanOutTableIsReportedAsDamaged(extra: [String]) {
         let idx = DamagedRepositories.packFiles("damaged-fanout", suffix: ".idx")[0]
         let sums = Self.checksums(idx)
-        expectFailure("damaged-fanout", extra, message: "\(idx) is damaged: its content hashes to \(sums.content), its trailer records \(sums.trailer)")
+        expectFailure(
+            "damaged-fanout", extra,
+            message: "\(idx) is damaged: its content hashes to \(sums.content), its trailer records \(sums.trailer)")
     }
 
     @Test(arguments: [("HEAD", [String]()), ("main", ["--branch", "main"])])
     func aCorruptTipCommitIsReportedAsUnreadable(name: String, extra: [String]) {
         expectFailure(
             "corrupt-head-commit", extra,
-            message: "\(name) points at commit cbb402c0c4790aa6ec5ce09e48032baae5fcbc0b, which cannot be read: loose object cbb402c0c4790aa6ec5ce09e48032baae5fcbc0b: its file is not a zlib-compressed object")
+            message:
+                "\(name) points at commit cbb402c0c4790aa6ec5ce09e48032baae5fcbc0b, which cannot be read: loose object cbb402c0c4790aa6ec5ce09e48032baae5fcbc0b: its file is not a zlib-compressed object"
+        )
     }
 
     @Test(arguments: [("HEAD", [String]()), ("main", ["--branch", "main"])])
     func aTipWhoseTimeOverflowsIsReportedAsUnreadable(name: String, extra: [String]) {
         expectFailure(
             "head-time-overflow", extra,
-            message: "\(name) points at commit 747399cdecfe19c1105504031edd9a6b96c446e0, which cannot be read: failed to parse signature - invalid Unix timestamp")
+            message:
+                "\(name) points at commit 747399cdecfe19c1105504031edd9a6b96c446e0, which cannot be read: failed to parse signature - invalid Unix timestamp"
+        )
     }
 
     @Test func aTimeAfterTheYear4147IsAnErrorNamingTheCommit() {
         expectFailure(
             "far-future-time",
-            message: "commit 8ea259d4c5adb786736d87d7e35bd9974b9ce27b: committer time 99999999999 is after the year 4147, outside what Yardstick can date (±2^36 s from 1970); the commit is damaged or hand-made")
+            message:
+                "commit 8ea259d4c5adb786736d87d7e35bd9974b9ce27b: committer time 99999999999 is after the year 4147, outside what Yardstick can date (±2^36 s from 1970); the commit is damaged or hand-made"
+        )
     }
 
     @Test func aPartialCloneIsRefusedBeforeMining() {
         expectFailure(
             "partial-clone",
-            message: "partial clone (its objects are promised by remote 'origin'): objects it lacks would be found missing only during mining, and Yardstick never fetches; clone the repository again without --filter")
+            message:
+                "partial clone (its objects are promised by remote 'origin'): objects it lacks would be found missing only during mining, and Yardstick never fetches; clone the repository again without --filter"
+        )
     }
 
     /// An unknown name is still reported as unknown, and an empty repository as empty.

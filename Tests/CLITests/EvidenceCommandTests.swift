@@ -4,13 +4,19 @@ import Testing
 
 /// `verify` (claims, reports, signatures), `sign`, `keygen` and the privacy options, end to end.
 struct EvidenceCommandTests {
-    static func yardstick(_ arguments: [String], cwd: String? = SampleRepositories.root, env: [String: String] = [:]) -> Command.Result {
+    static func yardstick(_ arguments: [String], cwd: String? = SampleRepositories.root, env: [String: String] = [:])
+        -> Command.Result
+    {
         if env.isEmpty { return Command.run(Command.yardstick, arguments, cwd: cwd) }
-        return Command.run("/usr/bin/env", env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [Command.yardstick] + arguments, cwd: cwd)
+        return Command.run(
+            "/usr/bin/env",
+            env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [Command.yardstick] + arguments, cwd: cwd)
     }
 
     static func temporaryFolder() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-evidence-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "yardstick-evidence-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
@@ -22,7 +28,10 @@ struct EvidenceCommandTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let config = "groups:\n  - name: acme\n    domains: [acme.com]\n"
         try config.write(toFile: dir + "/y.yml", atomically: true, encoding: .utf8)
-        let r = Self.yardstick(["analyze", SampleRepositories.path("delivery"), "--format", "json", "--window", "quarter", "--config", dir + "/y.yml"])
+        let r = Self.yardstick([
+            "analyze", SampleRepositories.path("delivery"), "--format", "json", "--window", "quarter", "--config",
+            dir + "/y.yml",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         // sha256sum of the three lines above.
         #expect(r.stdout.contains("\"configDigest\" : \"sha256:\(Self.sha256sum(config))\""))
@@ -40,13 +49,17 @@ struct EvidenceCommandTests {
     @Test func verifyReportConfirmsOrListsDifferences() throws {
         let dir = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let made = Self.yardstick(["analyze", "delivery", "--format", "json", "--window", "month", "--since", "2024-01-15", "-o", dir + "/r.json"])
+        let made = Self.yardstick([
+            "analyze", "delivery", "--format", "json", "--window", "month", "--since", "2024-01-15", "-o",
+            dir + "/r.json",
+        ])
         #expect(made.status == 0, "\(made.stderr)")
         let ok = Self.yardstick(["verify", "--report", dir + "/r.json"])
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
         #expect(ok.stdout.hasPrefix("\(dir)/r.json: every value recomputed identically from delivery at "))
         // Another repository path works too; the recorded path is an echo, not a number.
-        let elsewhere = Self.yardstick(["verify", "--report", dir + "/r.json", SampleRepositories.path("delivery")], cwd: dir)
+        let elsewhere = Self.yardstick(
+            ["verify", "--report", dir + "/r.json", SampleRepositories.path("delivery")], cwd: dir)
         #expect(elsewhere.status == 0, "\(elsewhere.stdout)\(elsewhere.stderr)")
 
         let text = try String(contentsOfFile: dir + "/r.json", encoding: .utf8)
@@ -57,7 +70,10 @@ struct EvidenceCommandTests {
         try tampered.write(toFile: dir + "/t.json", atomically: true, encoding: .utf8)
         let bad = Self.yardstick(["verify", "--report", dir + "/t.json"])
         #expect(bad.status == 2)
-        #expect(bad.stdout.contains("1 value differs from a fresh analysis of delivery:\n  pullRequests[0].additions: report has 99999, recomputed \(line)\n"), "\(bad.stdout)")
+        #expect(
+            bad.stdout.contains(
+                "1 value differs from a fresh analysis of delivery:\n  pullRequests[0].additions: report has 99999, recomputed \(line)\n"
+            ), "\(bad.stdout)")
 
         try "{\"schemaVersion\": 1}".write(toFile: dir + "/x.json", atomically: true, encoding: .utf8)
         let notAReport = Self.yardstick(["verify", "--report", dir + "/x.json"])
@@ -70,7 +86,8 @@ struct EvidenceCommandTests {
     @Test func claimsPassFailAndNotProven() throws {
         let dir = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "claims:\n  - 'acme.com: prSize <= 250'\n".write(toFile: dir + "/pass.yml", atomically: true, encoding: .utf8)
+        try "claims:\n  - 'acme.com: prSize <= 250'\n".write(
+            toFile: dir + "/pass.yml", atomically: true, encoding: .utf8)
         let pass = Self.yardstick(["verify", dir + "/pass.yml", "delivery"])
         #expect(pass.status == 0, "\(pass.stderr)")
         #expect(pass.stdout == "PASS        acme.com: prSize <= 250  measured 26.19  n = 16\n1 of 1 claim hold.\n")
@@ -93,7 +110,8 @@ struct EvidenceCommandTests {
         #expect(saved.status == 2)
         #expect(saved.stdout == fail.stdout)
 
-        try "claims:\n  - {group: a, metric: prSize, op: '=<', value: 1}\n".write(toFile: dir + "/bad.yml", atomically: true, encoding: .utf8)
+        try "claims:\n  - {group: a, metric: prSize, op: '=<', value: 1}\n".write(
+            toFile: dir + "/bad.yml", atomically: true, encoding: .utf8)
         let bad = Self.yardstick(["verify", dir + "/bad.yml", "delivery"])
         #expect(bad.status == 1)
         #expect(bad.stderr == "error: \(dir)/bad.yml: claims[0]: op '=<' is not one of <=, <, >=, >, ==\n")
@@ -119,24 +137,38 @@ struct EvidenceCommandTests {
         #expect(Self.yardstick(["analyze", "squash", "--format", "markdown", "-o", dir + "/r.md"]).status == 0)
         let signed = Self.yardstick(["sign", dir + "/r.md", "--key", dir + "/k"])
         #expect(signed.status == 0, "\(signed.stderr)")
-        let good = Self.yardstick(["verify", "--signature", dir + "/r.md.sig", "--public-key", dir + "/k.pub", dir + "/r.md"])
+        let good = Self.yardstick([
+            "verify", "--signature", dir + "/r.md.sig", "--public-key", dir + "/k.pub", dir + "/r.md",
+        ])
         #expect(good.status == 0)
         #expect(good.stdout == "\(dir)/r.md: good signature (\(dir)/r.md.sig, key \(dir)/k.pub)\n")
 
         var bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/r.md"))
         bytes[bytes.count / 2] ^= 0x20
         try bytes.write(to: URL(fileURLWithPath: dir + "/changed.md"))
-        let changed = Self.yardstick(["verify", "--signature", dir + "/r.md.sig", "--public-key", dir + "/k.pub", dir + "/changed.md"])
+        let changed = Self.yardstick([
+            "verify", "--signature", dir + "/r.md.sig", "--public-key", dir + "/k.pub", dir + "/changed.md",
+        ])
         #expect(changed.status == 2)
-        #expect(changed.stderr == "error: \(dir)/changed.md: the signature does not match: the report was changed after signing, or signed with another key\n")
+        #expect(
+            changed.stderr
+                == "error: \(dir)/changed.md: the signature does not match: the report was changed after signing, or signed with another key\n"
+        )
 
-        let wrongKey = Self.yardstick(["verify", "--signature", dir + "/r.md.sig", "--public-key", dir + "/other.pub", dir + "/r.md"])
+        let wrongKey = Self.yardstick([
+            "verify", "--signature", dir + "/r.md.sig", "--public-key", dir + "/other.pub", dir + "/r.md",
+        ])
         #expect(wrongKey.status == 2)
 
         try "not a key\n".write(toFile: dir + "/bad.pub", atomically: true, encoding: .utf8)
-        let malformed = Self.yardstick(["verify", "--signature", dir + "/r.md.sig", "--public-key", dir + "/bad.pub", dir + "/r.md"])
+        let malformed = Self.yardstick([
+            "verify", "--signature", dir + "/r.md.sig", "--public-key", dir + "/bad.pub", dir + "/r.md",
+        ])
         #expect(malformed.status == 1)
-        #expect(malformed.stderr == "error: \(dir)/bad.pub: not a yardstick ed25519 public key file (its first line must be 'yardstick ed25519 public key')\n")
+        #expect(
+            malformed.stderr
+                == "error: \(dir)/bad.pub: not a yardstick ed25519 public key file (its first line must be 'yardstick ed25519 public key')\n"
+        )
     }
 
     // MARK: - Privacy
@@ -152,9 +184,15 @@ struct EvidenceCommandTests {
             out.insert(String(s[s.index(after: open)...].dropLast()))
         }
         for g in json["groups"] as? [[String: Any]] ?? [] {
-            for a in g["authors"] as? [[String: Any]] ?? [] { out.insert(a["name"] as? String ?? ""); out.insert(a["email"] as? String ?? "") }
+            for a in g["authors"] as? [[String: Any]] ?? [] {
+                out.insert(a["name"] as? String ?? "")
+                out.insert(a["email"] as? String ?? "")
+            }
         }
-        for b in json["bots"] as? [[String: Any]] ?? [] { out.insert(b["name"] as? String ?? ""); out.insert(b["email"] as? String ?? "") }
+        for b in json["bots"] as? [[String: Any]] ?? [] {
+            out.insert(b["name"] as? String ?? "")
+            out.insert(b["email"] as? String ?? "")
+        }
         for pr in json["pullRequests"] as? [[String: Any]] ?? [] {
             identity(pr["author"] as? String ?? "")
             for c in pr["coAuthors"] as? [String] ?? [] { identity(c) }
@@ -174,7 +212,9 @@ struct EvidenceCommandTests {
                 let r = Self.yardstick(["analyze", sample, "--format", format] + privacy, env: env)
                 #expect(r.status == 0, "\(r.stderr)")
                 #expect(r.stdout.count > 1000)
-                for person in people { #expect(!r.stdout.contains(person), "\(sample) \(format) \(privacy): \(person)") }
+                for person in people {
+                    #expect(!r.stdout.contains(person), "\(sample) \(format) \(privacy): \(person)")
+                }
             }
         }
         // The same key gives the same bytes; the key is not in the report.
@@ -188,13 +228,16 @@ struct EvidenceCommandTests {
     @Test func pseudonymKeyErrors() throws {
         let noKey = Self.yardstick(["analyze", "squash", "--pseudonymize"], env: ["YARDSTICK_PSEUDONYM_KEY": ""])
         #expect(noKey.status == 1)
-        #expect(noKey.stderr == "error: --pseudonymize needs a key: set YARDSTICK_PSEUDONYM_KEY or give --pseudonym-key-file\n")
+        #expect(
+            noKey.stderr
+                == "error: --pseudonymize needs a key: set YARDSTICK_PSEUDONYM_KEY or give --pseudonym-key-file\n")
         let missing = Self.yardstick(["analyze", "squash", "--pseudonymize", "--pseudonym-key-file", "nope.key"])
         #expect(missing.status == 1)
         #expect(missing.stderr == "error: nope.key: cannot read the pseudonym key file (missing or unreadable)\n")
         let short = Self.yardstick(["analyze", "squash", "--pseudonymize"], env: ["YARDSTICK_PSEUDONYM_KEY": "short"])
         #expect(short.status == 1)
-        #expect(short.stderr == "error: YARDSTICK_PSEUDONYM_KEY: the pseudonym key must be at least 16 bytes (it has 5)\n")
+        #expect(
+            short.stderr == "error: YARDSTICK_PSEUDONYM_KEY: the pseudonym key must be at least 16 bytes (it has 5)\n")
         let both = Self.yardstick(["analyze", "squash", "--pseudonymize", "--privacy", "groups"])
         #expect(both.status == 64)
     }

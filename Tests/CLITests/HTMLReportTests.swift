@@ -26,8 +26,12 @@ struct HTMLReportTests {
     }
 
     @Test func sameBytesForAnyWorkers() {
-        let one = Command.run(Command.yardstick, ["analyze", "delivery", "--format", "html", "--window", "quarter", "--workers", "1"], cwd: SampleRepositories.root)
-        let four = Command.run(Command.yardstick, ["analyze", "delivery", "--format", "html", "--window", "quarter", "--workers", "4"], cwd: SampleRepositories.root)
+        let one = Command.run(
+            Command.yardstick, ["analyze", "delivery", "--format", "html", "--window", "quarter", "--workers", "1"],
+            cwd: SampleRepositories.root)
+        let four = Command.run(
+            Command.yardstick, ["analyze", "delivery", "--format", "html", "--window", "quarter", "--workers", "4"],
+            cwd: SampleRepositories.root)
         #expect(one.status == 0 && four.status == 0)
         #expect(!one.stdout.isEmpty)
         #expect(one.stdout == four.stdout)

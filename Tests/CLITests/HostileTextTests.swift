@@ -17,17 +17,22 @@ private func yardstick(_ arguments: [String]) -> Command.Result {
         text.unicodeScalars.filter { s in
             let v = s.value
             if v == 0x0A || (allowTab && v == 0x09) { return false }
-            return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+                || (0x2066...0x2069).contains(v)
         }.map { String(format: "U+%04X", $0.value) }
     }
 
-    static func lines(_ text: String) -> [String] { text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+    static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
 
     @Test func theRepositoryReallyHoldsHostileBytes() throws {
         // The JSON report carries the raw text (JSON escapes C0 itself); the human formats must not.
         let result = yardstick(["analyze", Self.repo, "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains(#""name" : "Eve \u001b[31mRed\u001b[0m""#) || result.stdout.contains(#""name":"Eve \u001b[31mRed\u001b[0m""#))
+        #expect(
+            result.stdout.contains(#""name" : "Eve \u001b[31mRed\u001b[0m""#)
+                || result.stdout.contains(#""name":"Eve \u001b[31mRed\u001b[0m""#))
         #expect(result.stdout.contains("\u{202E}"))
         #expect(result.stdout.contains("feat`x"))
     }
@@ -57,18 +62,23 @@ private func yardstick(_ arguments: [String]) -> Command.Result {
             lines.contains(
                 "Authors: Alice Anders <alice@acme.com> (2, e-mail domain); Bella\\x07 Bell <bella@acme.com> (1, e-mail domain); Bidi \\u202Eevil\\u202C \\u2066x\\u2069 \\u009B31m <bidi@acme.com> (1, e-mail domain); Carl Overwrite <carl@acme.com> (1, e-mail domain); Eve \\x1B\\[31mRed\\x1B\\[0m <eve@acme.com> (1, e-mail domain)."
             ))
-        #expect(lines.contains("- robo\\x1B\\]0;pwned\\x07\\[bot\\] &lt;robo\\[bot\\]@users.noreply.github.com&gt;: 1 landed change"))
-        let rows = lines.filter { $0.hasPrefix("| `") }.map { $0.split(separator: " | ").dropFirst(2).joined(separator: " | ") }
-        #expect(rows == [
-            "robo\\x1B\\]0;pwned\\x07\\[bot\\] &lt;robo\\[bot\\]@users.noreply.github.com&gt; | bots | 1 | 0 | 1 | 0 | 2024-03-08 | Bump &lt;b&gt;deps&lt;/b&gt; |",
-            "Alice Anders <alice@acme.com> | acme.com | 3 | 0 | 3 | 0 | 2024-03-07 | \\# Not a heading |",
-            "Mallory &lt;mallory@evil\\x1B\\[31m.example&gt; | evil\\x1B\\[31m.example | 2 | 0 | 2 | 0 | 2024-03-06 | Subject with ESC \\x1B\\[31mred\\x1B\\[0m and BEL\\x07 and DEL\\x7F |",
-            "Bidi \\u202Eevil\\u202C \\u2066x\\u2069 \\u009B31m <bidi@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-05 | Add EventLoopFuture&lt;T&gt; &amp; \\_\\_init\\_\\_ \\*helpers\\* \\`now\\` \\| #1 |",
-            "Carl Overwrite <carl@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-04 | \\[x\\](javascript:alert(1)) |",
-            "Bella\\x07 Bell <bella@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-03 | &lt;img src=x onerror=alert(1)&gt; |",
-            "Eve \\x1B\\[31mRed\\x1B\\[0m <eve@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-02 | &lt;script&gt;alert(1)&lt;/script&gt; |",
-            "Alice Anders <alice@acme.com> | acme.com | 4 | 0 | 3 | 0 | 2024-03-01 | Initial import |",
-        ])
+        #expect(
+            lines.contains(
+                "- robo\\x1B\\]0;pwned\\x07\\[bot\\] &lt;robo\\[bot\\]@users.noreply.github.com&gt;: 1 landed change"))
+        let rows = lines.filter { $0.hasPrefix("| `") }.map {
+            $0.split(separator: " | ").dropFirst(2).joined(separator: " | ")
+        }
+        #expect(
+            rows == [
+                "robo\\x1B\\]0;pwned\\x07\\[bot\\] &lt;robo\\[bot\\]@users.noreply.github.com&gt; | bots | 1 | 0 | 1 | 0 | 2024-03-08 | Bump &lt;b&gt;deps&lt;/b&gt; |",
+                "Alice Anders <alice@acme.com> | acme.com | 3 | 0 | 3 | 0 | 2024-03-07 | \\# Not a heading |",
+                "Mallory &lt;mallory@evil\\x1B\\[31m.example&gt; | evil\\x1B\\[31m.example | 2 | 0 | 2 | 0 | 2024-03-06 | Subject with ESC \\x1B\\[31mred\\x1B\\[0m and BEL\\x07 and DEL\\x7F |",
+                "Bidi \\u202Eevil\\u202C \\u2066x\\u2069 \\u009B31m <bidi@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-05 | Add EventLoopFuture&lt;T&gt; &amp; \\_\\_init\\_\\_ \\*helpers\\* \\`now\\` \\| #1 |",
+                "Carl Overwrite <carl@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-04 | \\[x\\](javascript:alert(1)) |",
+                "Bella\\x07 Bell <bella@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-03 | &lt;img src=x onerror=alert(1)&gt; |",
+                "Eve \\x1B\\[31mRed\\x1B\\[0m <eve@acme.com> | acme.com | 1 | 0 | 1 | 0 | 2024-03-02 | &lt;script&gt;alert(1)&lt;/script&gt; |",
+                "Alice Anders <alice@acme.com> | acme.com | 4 | 0 | 3 | 0 | 2024-03-01 | Initial import |",
+            ])
     }
 
     /// `.gitattributes` holds `*a*a*…*a*b` (16 `*a`), which a backtracking matcher takes minutes over on a
@@ -110,15 +120,16 @@ private func yardstick(_ arguments: [String]) -> Command.Result {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Self.forbidden(result.stdout, allowTab: true).isEmpty)
         let rows = Self.lines(result.stdout).map { $0.dropFirst(41) }
-        #expect(rows == [
-            "\"new\\nline.txt\" 1) one",
-            "\"new\\nline.txt\" 2) two",
-            "\"esc\\033[31m.txt\" 1) plain",
-            "\"esc\\033[31m.txt\" 2) \ttabbed",
-            "\"esc\\033[31m.txt\" 3) colour \\x1B[31mred\\x1B[0m",
-            "README.md 1) hello",
-            "",
-        ])
+        #expect(
+            rows == [
+                "\"new\\nline.txt\" 1) one",
+                "\"new\\nline.txt\" 2) two",
+                "\"esc\\033[31m.txt\" 1) plain",
+                "\"esc\\033[31m.txt\" 2) \ttabbed",
+                "\"esc\\033[31m.txt\" 3) colour \\x1B[31mred\\x1B[0m",
+                "README.md 1) hello",
+                "",
+            ])
     }
 
     @Test func errorMessagesQuotingRepositoryTextAreEscaped() {

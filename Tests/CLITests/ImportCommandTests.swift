@@ -7,10 +7,16 @@ import Testing
 @Suite struct ImportCommandTests {
     static let fixtures = SampleRepositories.packageRoot + "/Tests/EvidenceImportTests/Fixtures/"
     static let allImports: [String] =
-        ["--builds"] + ["gh-runs.json", "rest-runs.json", "gitlab-pipelines.json", "jenkins.json", "builds.csv"].map { fixtures + "builds/" + $0 }
+        ["--builds"]
+        + ["gh-runs.json", "rest-runs.json", "gitlab-pipelines.json", "jenkins.json", "builds.csv"].map {
+            fixtures + "builds/" + $0
+        }
         + ["--coverage"] + ["coverage.info", "coverage.xml", "llvm-cov.json"].map { fixtures + "coverage/" + $0 }
         + ["--reviews"]
-        + ["gh-prs.json", "rest-pulls.json", "rest-reviews.json", "rest-comments.json", "gitlab-mrs.json", "gitlab-notes.json"].map {
+        + [
+            "gh-prs.json", "rest-pulls.json", "rest-reviews.json", "rest-comments.json", "gitlab-mrs.json",
+            "gitlab-notes.json",
+        ].map {
             fixtures + "reviews/" + $0
         }
 
@@ -30,7 +36,10 @@ import Testing
         let result = run(["analyze", SampleRepositories.path("squash"), "--format", "json"] + Self.allImports)
         #expect(result.status == 0, "\(result.stderr)")
         let m = try metrics(result.stdout)
-        let rows = ["prSize", "reviewTurnaroundHours", "reviewCommentsPerPR", "defectEscapeRate", "testCoverage", "buildSuccessRate"]
+        let rows = [
+            "prSize", "reviewTurnaroundHours", "reviewCommentsPerPR", "defectEscapeRate", "testCoverage",
+            "buildSuccessRate",
+        ]
         let sources = ["measured", "import", "import", "proxy", "import", "import"]
         let expected: [String: [Double]] = [
             // prSize and defectEscapeRate as without imports; the other four from the fixtures (JoinTests derives each).
@@ -42,27 +51,34 @@ import Testing
             let metrics = try #require(m[group])
             #expect(rows.map { metrics[$0]?["value"] as? Double } == values, "\(group)")
             #expect(rows.map { metrics[$0]?["source"] as? String } == sources, "\(group)")
-            #expect(rows.allSatisfy { (metrics[$0]?["benchmark"] as? [String: Any])?["position"] as? String != nil }, "\(group)")
+            #expect(
+                rows.allSatisfy { (metrics[$0]?["benchmark"] as? [String: Any])?["position"] as? String != nil },
+                "\(group)")
         }
         let acme = try #require(m["acme.com"])
-        #expect(acme["buildSuccessRate"]?["details"] as? [String: Double] == [
-            "count": 10, "success": 4, "failure": 2, "cancelled": 1, "skipped": 1, "unfinished": 2, "other": 0,
-        ])
+        #expect(
+            acme["buildSuccessRate"]?["details"] as? [String: Double] == [
+                "count": 10, "success": 4, "failure": 2, "cancelled": 1, "skipped": 1, "unfinished": 2, "other": 0,
+            ])
         #expect(acme["firstAttemptBuildSuccessRate"]?["value"] as? Double == 66.67)
         #expect(acme["firstAttemptBuildSuccessRate"]?["source"] as? String == "import")
-        #expect(acme["testCoverage"]?["details"] as? [String: Double] == [
-            "instrumentedLines": 7, "coveredLines": 4, "overall": 63.33, "overallInstrumentedLines": 30, "overallCoveredLines": 19,
-        ])
+        #expect(
+            acme["testCoverage"]?["details"] as? [String: Double] == [
+                "instrumentedLines": 7, "coveredLines": 4, "overall": 63.33, "overallInstrumentedLines": 30,
+                "overallCoveredLines": 19,
+            ])
         #expect(m["vendorco.io"]?["reviewersPerPR"]?["value"] as? Double == 2)
         #expect(m["vendorco.io"]?["approvalsPerPR"]?["value"] as? Double == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let notes = try #require(report["notes"] as? [String])
-        #expect(notes.contains(
-            "Builds imported: 23 record(s) read, 3 duplicate(s) counted once, 1 naming a commit or pull request not among the analysed changes, 1 naming no commit; cancelled, skipped and unfinished builds are counted apart from the success rate."
-        ))
-        #expect(notes.contains(
-            "Coverage imported: 19 of 30 instrumented line(s) covered overall; 1 report file(s) (2 line(s)) match no file of the analysed commit, 1 line(s) were written by no analysed change, 10 line(s) come without per-line data and count only overall."
-        ))
+        #expect(
+            notes.contains(
+                "Builds imported: 23 record(s) read, 3 duplicate(s) counted once, 1 naming a commit or pull request not among the analysed changes, 1 naming no commit; cancelled, skipped and unfinished builds are counted apart from the success rate."
+            ))
+        #expect(
+            notes.contains(
+                "Coverage imported: 19 of 30 instrumented line(s) covered overall; 1 report file(s) (2 line(s)) match no file of the analysed commit, 1 line(s) were written by no analysed change, 10 line(s) come without per-line data and count only overall."
+            ))
     }
 
     @Test func tableAndMarkdownShowTheRowsAndTheirSource() {
@@ -70,39 +86,53 @@ import Testing
             let result = run(["analyze", SampleRepositories.path("squash"), "--format", format] + Self.allImports)
             #expect(result.status == 0, "\(result.stderr)")
             let lines = result.stdout.split(separator: "\n")
-            for title in ["PR review turnaround (opened", "Code review comments per PR (by others", "Test coverage (covered share", "Build success rate (successful"] {
+            for title in [
+                "PR review turnaround (opened", "Code review comments per PR (by others",
+                "Test coverage (covered share", "Build success rate (successful",
+            ] {
                 let rows = lines.filter { $0.contains(title) }
                 #expect(rows.count == 3 && rows.allSatisfy { $0.contains("import") }, "\(format): \(title)")
             }
-            #expect(result.stdout.contains("success 4 · failure 2 · cancelled 1 · skipped 1 · unfinished 2"), "\(format)")
+            #expect(
+                result.stdout.contains("success 4 · failure 2 · cancelled 1 · skipped 1 · unfinished 2"), "\(format)")
             #expect(result.stdout.contains("4 of 7 instrumented lines · overall 63.33%"), "\(format)")
         }
     }
 
     @Test func theReportIsTheSameForAnyWorkerCount() {
-        let one = run(["analyze", SampleRepositories.path("squash"), "--format", "json", "--workers", "1"] + Self.allImports)
-        let two = run(["analyze", SampleRepositories.path("squash"), "--format", "json", "--workers", "2"] + Self.allImports)
+        let one = run(
+            ["analyze", SampleRepositories.path("squash"), "--format", "json", "--workers", "1"] + Self.allImports)
+        let two = run(
+            ["analyze", SampleRepositories.path("squash"), "--format", "json", "--workers", "2"] + Self.allImports)
         #expect(one.status == 0 && two.status == 0)
         #expect(one.stdout == two.stdout)
     }
 
     @Test func yardstickYmlNamesTheSameFiles() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-imports-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "yardstick-imports-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: dir + "/exports", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for file in ["builds/gh-runs.json", "coverage/coverage.info", "reviews/gh-prs.json"] {
-            try FileManager.default.copyItem(atPath: Self.fixtures + file, toPath: dir + "/exports/" + (file as NSString).lastPathComponent)
+            try FileManager.default.copyItem(
+                atPath: Self.fixtures + file, toPath: dir + "/exports/" + (file as NSString).lastPathComponent)
         }
         try """
-            version: 1
-            imports:
-              builds: [exports/gh-runs.json]
-              coverage: [exports/coverage.info]
-              reviews: [exports/gh-prs.json]
-            """.write(toFile: dir + "/yardstick.yml", atomically: true, encoding: .utf8)
-        let viaConfig = run(["analyze", SampleRepositories.path("squash"), "--format", "json", "--config", dir + "/yardstick.yml"])
+        version: 1
+        imports:
+          builds: [exports/gh-runs.json]
+          coverage: [exports/coverage.info]
+          reviews: [exports/gh-prs.json]
+        """.write(toFile: dir + "/yardstick.yml", atomically: true, encoding: .utf8)
+        let viaConfig = run([
+            "analyze", SampleRepositories.path("squash"), "--format", "json", "--config", dir + "/yardstick.yml",
+        ])
         let viaFlags = run(
-            ["analyze", SampleRepositories.path("squash"), "--format", "json", "--config", dir + "/yardstick.yml", "--builds"])
+            [
+                "analyze", SampleRepositories.path("squash"), "--format", "json", "--config", dir + "/yardstick.yml",
+                "--builds",
+            ])
         #expect(viaConfig.status == 0, "\(viaConfig.stderr)")
         #expect(viaFlags.status == 64)  // --builds with no file
         let m = try metrics(viaConfig.stdout)
@@ -116,26 +146,36 @@ import Testing
         let result = run(["analyze", SampleRepositories.path("squash"), "--format", "json", "--builds", bad])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "error: \(bad): line 2, column 18: malformed JSON (Invalid value around character 133.)\n")
+        #expect(
+            result.stderr == "error: \(bad): line 2, column 18: malformed JSON (Invalid value around character 133.)\n")
         let missing = run(["analyze", SampleRepositories.path("squash"), "--coverage", "/nonexistent/cov.info"])
         #expect(missing.status == 1)
         #expect(missing.stderr == "error: /nonexistent/cov.info: cannot read the file (missing or unreadable)\n")
         let format = run(["analyze", SampleRepositories.path("squash"), "--builds-format", "travis", "--builds", bad])
         #expect(format.status == 64)
-        #expect(format.stderr.contains("--builds-format 'travis' is not one of: github-runs, github-rest, gitlab, jenkins, csv"))
+        #expect(
+            format.stderr.contains(
+                "--builds-format 'travis' is not one of: github-runs, github-rest, gitlab, jenkins, csv"))
         let noNotes = run(["analyze", SampleRepositories.path("squash"), "--build-notes", "refs/notes/ci"])
         #expect(noNotes.status == 1)
         #expect(noNotes.stderr == "error: refs/notes/ci: the repository has no such notes ref\n")
     }
 
     @Test func gitNotesCarryBuildsAndGerritReviews() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-notes-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-notes-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(Command.run("/usr/bin/git", ["clone", "-q", "--bare", "--no-local", SampleRepositories.path("gerrit"), dir]).status == 0)
+        #expect(
+            Command.run(
+                "/usr/bin/git", ["clone", "-q", "--bare", "--no-local", SampleRepositories.path("gerrit"), dir]
+            ).status == 0)
         func note(_ ref: String, _ commit: String, _ text: String) {
             let r = Command.run(
                 "/usr/bin/git",
-                ["-C", dir, "-c", "user.name=CI", "-c", "user.email=ci@example.com", "notes", "--ref", ref, "add", "-m", text, commit])
+                [
+                    "-C", dir, "-c", "user.name=CI", "-c", "user.email=ci@example.com", "notes", "--ref", ref, "add",
+                    "-m", text, commit,
+                ])
             #expect(r.status == 0, "\(r.stderr)")
         }
         note("ci", "630d9799d319761c8c5edfb00fe4df74cacc128b", "Result: success")
@@ -143,10 +183,12 @@ import Testing
         note("ci", "07148591f1d818f8de04131da7bb9ec32c84a739", "Result: passed")
         note(
             "review", "630d9799d319761c8c5edfb00fe4df74cacc128b",
-            "Code-Review+2: Alice Anders <alice@acme.com>\nCode-Review+1: Bob Brown <bob@acme.com>\nVerified+1: CI Bot <ci-bot@example.com>\nSubmitted-by: Alice Anders <alice@acme.com>\nSubmitted-at: Mon, 15 Jan 2024 10:00:00 +0100\nReviewed-on: https://review.example.org/c/project/+/1234\nComments-Total: 4\nProject: project\nBranch: refs/heads/main")
+            "Code-Review+2: Alice Anders <alice@acme.com>\nCode-Review+1: Bob Brown <bob@acme.com>\nVerified+1: CI Bot <ci-bot@example.com>\nSubmitted-by: Alice Anders <alice@acme.com>\nSubmitted-at: Mon, 15 Jan 2024 10:00:00 +0100\nReviewed-on: https://review.example.org/c/project/+/1234\nComments-Total: 4\nProject: project\nBranch: refs/heads/main"
+        )
         note(
             "review", "be9c5fa2683a7002466178d121cc9506b8aa2902",
-            "Code-Review+2: Bob Brown <bob@acme.com>\nSubmitted-by: Bob Brown <bob@acme.com>\nSubmitted-at: Tue, 16 Jan 2024 10:00:00 +0100\nReviewed-on: https://review.example.org/c/project/+/1240\nProject: project\nBranch: refs/heads/main")
+            "Code-Review+2: Bob Brown <bob@acme.com>\nSubmitted-by: Bob Brown <bob@acme.com>\nSubmitted-at: Tue, 16 Jan 2024 10:00:00 +0100\nReviewed-on: https://review.example.org/c/project/+/1240\nProject: project\nBranch: refs/heads/main"
+        )
         let result = run(["analyze", dir, "--format", "json", "--build-notes", "refs/notes/ci", "--review-notes"])
         #expect(result.status == 0, "\(result.stderr)")
         let m = try metrics(result.stdout)

@@ -11,7 +11,8 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
 }
 
 private func freshDirectory(_ label: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-\(label)-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-\(label)-\(UUID().uuidString)")
+        .path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
@@ -112,7 +113,8 @@ private func inode(_ path: String) -> ino_t? {
         #expect(result.stdout.isEmpty)
         #expect(
             result.stderr
-                == "error: \(dir)/link.json: cannot write the report: it is a symbolic link to missing.json, which does not exist\n")
+                == "error: \(dir)/link.json: cannot write the report: it is a symbolic link to missing.json, which does not exist\n"
+        )
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["link.json"])
     }
 
@@ -158,10 +160,13 @@ private func inode(_ path: String) -> ino_t? {
         let stale = ".report.json.yardstick-\(finished.processIdentifier).tmp"
         let live = ".report.json.yardstick-\(getpid()).tmp"
         let other = ".other.json.yardstick-\(finished.processIdentifier).tmp"
-        for name in [stale, live, other] { try "partial".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8) }
+        for name in [stale, live, other] {
+            try "partial".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8)
+        }
         let result = yardstick(["analyze", Self.sample, "--output", dir + "/report.json"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [other, live, "report.json"].sorted())
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [other, live, "report.json"].sorted())
     }
 
     /// Killed while the report is being prepared, by any signal, a run leaves nothing behind: the report
@@ -177,13 +182,15 @@ private func inode(_ path: String) -> ino_t? {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
         // Spawned with no signal blocked or ignored (a test runner's threads may block some, and a child
         // inherits that), so the signal acts as it would on a run started from a shell.
-        let pid = try #require(spawnWithDefaultSignals(Command.yardstick, ["analyze", repo, "--output", out + "/report.json"]))
+        let pid = try #require(
+            spawnWithDefaultSignals(Command.yardstick, ["analyze", repo, "--output", out + "/report.json"]))
         // Wait (bounded) until the report's file is open: an entry of /proc/PID/fd in the output folder.
         var open = false
         for _ in 0..<600 where !open {
             let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
             open = fds.contains { fd in
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"))?.hasPrefix(out + "/") == true
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"))?.hasPrefix(
+                    out + "/") == true
             }
             if !open { usleep(50_000) }
         }
@@ -236,7 +243,9 @@ private func inode(_ path: String) -> ino_t? {
     }
 
     @Test func sameDayWindowIsFine() {
-        let result = yardstick(["analyze", OutputFileTests.sample, "--since", "2024-02-01", "--until", "2024-02-01", "--format", "json"])
+        let result = yardstick([
+            "analyze", OutputFileTests.sample, "--since", "2024-02-01", "--until", "2024-02-01", "--format", "json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
     }
 
@@ -262,7 +271,11 @@ private func inode(_ path: String) -> ino_t? {
     @Test func closedStandardOutputWithAnOutputFileIsFine() throws {
         let dir = try freshDirectory("out-closed")
         let result = Command.run(
-            "/bin/sh", ["-c", "exec '\(Command.yardstick)' analyze '\(OutputFileTests.sample)' --format json --output '\(dir)/r.json' >&-"])
+            "/bin/sh",
+            [
+                "-c",
+                "exec '\(Command.yardstick)' analyze '\(OutputFileTests.sample)' --format json --output '\(dir)/r.json' >&-",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try String(contentsOfFile: dir + "/r.json", encoding: .utf8) == OutputFileTests.expected)
     }

@@ -49,7 +49,11 @@ enum Fixture {
         #expect(runs.count == 7)
         #expect(runs.map(\.outcome) == [.success, .success, .failure, .pending, .cancelled, .success, .success])
         #expect(runs.map(\.attempt) == [1, 2, 1, 1, 1, 1, 1])
-        #expect(runs[0] == BuildRecord(key: "github:1001:1", commit: Fixture.login12, pipeline: "CI", attempt: 1, outcome: .success, startedAt: 1_706_856_000_000))
+        #expect(
+            runs[0]
+                == BuildRecord(
+                    key: "github:1001:1", commit: Fixture.login12, pipeline: "CI", attempt: 1, outcome: .success,
+                    startedAt: 1_706_856_000_000))
         #expect(runs[5].commit == Fixture.id("deaddeaddeaddeaddeaddeaddeaddeaddeaddead"))
     }
 
@@ -100,11 +104,16 @@ enum Fixture {
         #expect(trailers.map(\.outcome) == [.success, .failure, .other])
         #expect(trailers.map(\.commit) == [Fixture.revert, Fixture.initial, Fixture.ciConfig])
         let notes = try GitBuildEvidence.notes(
-            [(Fixture.revert, "Pipeline: nightly\nResult: failed\nURL: https://ci.example.com/1\n"), (Fixture.initial, "Status: success\n")],
+            [
+                (Fixture.revert, "Pipeline: nightly\nResult: failed\nURL: https://ci.example.com/1\n"),
+                (Fixture.initial, "Status: success\n"),
+            ],
             ref: "refs/notes/ci")
         #expect(notes.map(\.outcome) == [.failure, .success])
         #expect(notes.map(\.pipeline) == ["nightly", ""])
-        #expect(throws: ImportError(file: "refs/notes/ci", location: "note on \(Fixture.revert.hex)", "no \"Result:\" line")) {
+        #expect(
+            throws: ImportError(file: "refs/notes/ci", location: "note on \(Fixture.revert.hex)", "no \"Result:\" line")
+        ) {
             try GitBuildEvidence.notes([(Fixture.revert, "looks fine\n")], ref: "refs/notes/ci")
         }
     }
@@ -113,10 +122,16 @@ enum Fixture {
 @Suite struct CoverageParsingTests {
     @Test func lcovTracefile() throws {
         let files = try CoverageImport.read(Fixture.path("coverage/coverage.info"))
-        #expect(files.map(\.path) == ["src/login.c", "src/main.c", "/home/ci/build/app/src/ratelimit.c", "src/generated.c", "src/login.c"])
+        #expect(
+            files.map(\.path) == [
+                "src/login.c", "src/main.c", "/home/ci/build/app/src/ratelimit.c", "src/generated.c", "src/login.c",
+            ])
         #expect(files[0].lines == [19: 3, 20: 0, 21: 5, 22: 1, 23: 0, 24: 2, 30: 0])
         let merged = CoverageImport.merge([files])
-        #expect(merged.map(\.path) == ["/home/ci/build/app/src/ratelimit.c", "src/generated.c", "src/login.c", "src/main.c"])
+        #expect(
+            merged.map(\.path) == [
+                "/home/ci/build/app/src/ratelimit.c", "src/generated.c", "src/login.c", "src/main.c",
+            ])
         #expect(merged[2].lines[30] == 2)
         #expect(Evidence.overall(merged) == Evidence.CoverageTally(instrumented: 16, covered: 9))
     }
@@ -131,7 +146,8 @@ enum Fixture {
         let files = try CoverageImport.read(Fixture.path("coverage/llvm-cov.json"))
         #expect(files == [FileCoverage(path: "/src/app/src/reset.c", summary: (10, 7))])
         let all = CoverageImport.merge([
-            try CoverageImport.read(Fixture.path("coverage/coverage.info")), try CoverageImport.read(Fixture.path("coverage/coverage.xml")), files,
+            try CoverageImport.read(Fixture.path("coverage/coverage.info")),
+            try CoverageImport.read(Fixture.path("coverage/coverage.xml")), files,
         ])
         let overall = Evidence.overall(all)
         #expect(overall == Evidence.CoverageTally(instrumented: 30, covered: 19))
@@ -156,20 +172,34 @@ enum Fixture {
         #expect(prs.map(\.number) == [12, 14, 99])
         #expect(prs[0].landedCommits == [Fixture.login12])
         #expect(prs[0].events.count == 4)  // the PENDING review is left out
-        #expect(Evidence.figures(prs[0]) == Evidence.ReviewFigures(turnaroundHours: 2.5, negativeSpan: false, comments: 1, reviewers: 2, approvals: 1))
-        #expect(Evidence.figures(prs[1]) == Evidence.ReviewFigures(turnaroundHours: 4, negativeSpan: false, comments: 2, reviewers: 2, approvals: 1))
-        #expect(Evidence.figures(prs[2]) == Evidence.ReviewFigures(turnaroundHours: nil, negativeSpan: false, comments: 0, reviewers: 0, approvals: 0))
+        #expect(
+            Evidence.figures(prs[0])
+                == Evidence.ReviewFigures(
+                    turnaroundHours: 2.5, negativeSpan: false, comments: 1, reviewers: 2, approvals: 1))
+        #expect(
+            Evidence.figures(prs[1])
+                == Evidence.ReviewFigures(
+                    turnaroundHours: 4, negativeSpan: false, comments: 2, reviewers: 2, approvals: 1))
+        #expect(
+            Evidence.figures(prs[2])
+                == Evidence.ReviewFigures(
+                    turnaroundHours: nil, negativeSpan: false, comments: 0, reviewers: 0, approvals: 0))
     }
 
     @Test func githubRestPagesMergeByNumber() throws {
-        let files = try ["pulls", "reviews", "comments"].map { try ReviewImport.read(Fixture.path("reviews/rest-\($0).json")) }
+        let files = try ["pulls", "reviews", "comments"].map {
+            try ReviewImport.read(Fixture.path("reviews/rest-\($0).json"))
+        }
         #expect(files.map(\.count) == [1, 2, 3])
         let merged = ReviewImport.merge(files)
         #expect(merged.count == 1)
         let pr = try #require(merged.first)
         #expect(pr.number == 13 && pr.author == "bob-brown" && pr.landedCommits == [Fixture.session13])
         #expect(pr.events.count == 4)  // comment 401 appears twice and counts once
-        #expect(Evidence.figures(pr) == Evidence.ReviewFigures(turnaroundHours: 2.5, negativeSpan: false, comments: 2, reviewers: 1, approvals: 0))
+        #expect(
+            Evidence.figures(pr)
+                == Evidence.ReviewFigures(
+                    turnaroundHours: 2.5, negativeSpan: false, comments: 2, reviewers: 1, approvals: 0))
     }
 
     @Test func gitlabMergeRequestsAndNotes() throws {
@@ -179,7 +209,10 @@ enum Fixture {
         let merged = ReviewImport.merge([mrs, notes])
         let pr = try #require(merged.first)
         #expect(merged.count == 1 && pr.number == 7 && pr.landedCommits == [Fixture.rateLimit7])
-        #expect(Evidence.figures(pr) == Evidence.ReviewFigures(turnaroundHours: 3.25, negativeSpan: false, comments: 1, reviewers: 2, approvals: 1))
+        #expect(
+            Evidence.figures(pr)
+                == Evidence.ReviewFigures(
+                    turnaroundHours: 3.25, negativeSpan: false, comments: 1, reviewers: 2, approvals: 1))
     }
 
     @Test func gerritReviewNotes() throws {
@@ -199,7 +232,10 @@ enum Fixture {
         #expect(prs.count == 1)
         #expect(prs[0].number == 48213 && prs[0].landedCommits == [Fixture.revert])
         #expect(prs[0].mergedAt == 1_709_647_331_000)
-        #expect(Evidence.figures(prs[0]) == Evidence.ReviewFigures(turnaroundHours: nil, negativeSpan: false, comments: 3, reviewers: 2, approvals: 1))
+        #expect(
+            Evidence.figures(prs[0])
+                == Evidence.ReviewFigures(
+                    turnaroundHours: nil, negativeSpan: false, comments: 3, reviewers: 2, approvals: 1))
     }
 }
 
@@ -230,20 +266,28 @@ enum Fixture {
         #expect(
             message { _ = try BuildImport.read(bad("bad-time.csv")) }
                 == "\(bad("bad-time.csv")): line 2: started_at is not an ISO 8601 time: \"yesterday\"")
-        #expect(message { _ = try BuildImport.read(bad("unknown.json")) }
-            == "\(bad("unknown.json")): not a known build export (expected gh run list JSON, GitHub workflow_runs, GitLab pipelines or Jenkins builds)")
-        #expect(message { _ = try CoverageImport.read(bad("bad-da.info")) } == "\(bad("bad-da.info")): line 3: malformed DA \"two,1\"")
+        #expect(
+            message { _ = try BuildImport.read(bad("unknown.json")) }
+                == "\(bad("unknown.json")): not a known build export (expected gh run list JSON, GitHub workflow_runs, GitLab pipelines or Jenkins builds)"
+        )
+        #expect(
+            message { _ = try CoverageImport.read(bad("bad-da.info")) }
+                == "\(bad("bad-da.info")): line 3: malformed DA \"two,1\"")
         #expect(
             message { _ = try CoverageImport.read(bad("truncated.info")) }
                 == "\(bad("truncated.info")): the last file record has no end_of_record (truncated?)")
-        #expect(message { _ = try CoverageImport.read(bad("no-filename.xml")) } == "\(bad("no-filename.xml")): line 4: <class> without a filename")
+        #expect(
+            message { _ = try CoverageImport.read(bad("no-filename.xml")) }
+                == "\(bad("no-filename.xml")): line 4: <class> without a filename")
         #expect(
             message { _ = try CoverageImport.read(bad("malformed.xml")) }
                 == "\(bad("malformed.xml")): line 5: malformed XML (an end tag does not match its start tag)")
         #expect(
             message { _ = try ReviewImport.read(bad("bad-time.json")) }
                 == "\(bad("bad-time.json")): record 1: \"createdAt\" is not an ISO 8601 time: \"2024-02-01 12:00\"")
-        #expect(message { _ = try CoverageImport.read(bad("missing.info")) } == "\(bad("missing.info")): cannot read the file (missing or unreadable)")
+        #expect(
+            message { _ = try CoverageImport.read(bad("missing.info")) }
+                == "\(bad("missing.info")): cannot read the file (missing or unreadable)")
     }
 }
 

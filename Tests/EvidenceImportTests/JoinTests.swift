@@ -41,7 +41,8 @@ enum SquashChanges {
     @Test func perGroupRates() throws {
         let join = Evidence.joinBuilds(try allBuilds(), index: ChangeIndex(changes: SquashChanges.refs))
         let acme = SquashChanges.tally(join, group: "acme.com")
-        #expect([acme.success, acme.failure, acme.cancelled, acme.skipped, acme.pending, acme.other] == [4, 2, 1, 1, 2, 0])
+        #expect(
+            [acme.success, acme.failure, acme.cancelled, acme.skipped, acme.pending, acme.other] == [4, 2, 1, 1, 2, 0])
         #expect(acme.successRate == 4.0 / 6.0 * 100)
         #expect([acme.firstSuccess, acme.firstFailure, acme.firstUnknown] == [2, 1, 1])
         #expect(acme.firstAttemptSuccessRate == 2.0 / 3.0 * 100)
@@ -80,7 +81,9 @@ enum SquashChanges {
 
     @Test func coveragePerGroupFromLineOwnership() throws {
         let files = CoverageImport.merge(
-            try ["coverage.info", "coverage.xml", "llvm-cov.json"].map { try CoverageImport.read(Fixture.path("coverage/" + $0)) })
+            try ["coverage.info", "coverage.xml", "llvm-cov.json"].map {
+                try CoverageImport.read(Fixture.path("coverage/" + $0))
+            })
         let result = Evidence.coverageByGroup(
             files, mapper: Evidence.PathMapper(), tracked: { Self.owners[$0] != nil }, origins: { Self.owners[$0] },
             groups: { SquashChanges.refs[Int($0)].groups })
@@ -88,7 +91,8 @@ enum SquashChanges {
         #expect(result.groups["vendorco.io"] == Evidence.CoverageTally(instrumented: 6, covered: 4))
         #expect(result.groups["gmail.com"] == Evidence.CoverageTally(instrumented: 4, covered: 2))
         #expect(result.groups.count == 3)
-        #expect(result.unattributed == Evidence.CoverageTally(instrumented: 1, covered: 1))  // util.c line 41: past the file's end
+        // util.c line 41: past the file's end
+        #expect(result.unattributed == Evidence.CoverageTally(instrumented: 1, covered: 1))
         #expect(result.unmatchedFiles == 1 && result.unmatchedLines == 2)  // src/generated.c
         #expect(result.summaryOnlyLines == 10)  // reset.c from llvm-cov, without per-line data
     }
@@ -100,7 +104,8 @@ enum SquashChanges {
             try ["gh-prs.json", "rest-pulls.json", "rest-reviews.json", "rest-comments.json"].map {
                 try ReviewImport.read(Fixture.path("reviews/" + $0))
             })
-        let gitlab = ReviewImport.merge(try ["gitlab-mrs.json", "gitlab-notes.json"].map { try ReviewImport.read(Fixture.path("reviews/" + $0)) })
+        let gitlab = ReviewImport.merge(
+            try ["gitlab-mrs.json", "gitlab-notes.json"].map { try ReviewImport.read(Fixture.path("reviews/" + $0)) })
         let join = Evidence.joinReviews(github + gitlab, index: ChangeIndex(changes: SquashChanges.refs))
         #expect(join.records == 5)
         #expect(join.unmatched == 1)  // #99: its merge commit is in no history, and no change has number 99
@@ -124,11 +129,21 @@ enum SquashChanges {
             number: 1, author: "Dana", openedAt: 0,
             events: [
                 ReviewEvent(key: "a", author: "dana", isBot: false, at: 1_000, kind: .comment),
-                ReviewEvent(key: "b", author: "renovate[bot]", isBot: ReviewImport.isBot(login: "renovate[bot]"), at: 2_000, kind: .comment),
+                ReviewEvent(
+                    key: "b", author: "renovate[bot]", isBot: ReviewImport.isBot(login: "renovate[bot]"), at: 2_000,
+                    kind: .comment),
                 ReviewEvent(key: "c", author: "ravi", isBot: false, at: 7_200_000, kind: .review, state: "APPROVED"),
             ])
-        #expect(Evidence.figures(pr) == Evidence.ReviewFigures(turnaroundHours: 2, negativeSpan: false, comments: 0, reviewers: 1, approvals: 1))
-        let skewed = PullRequestReview(number: 2, author: "dana", openedAt: 10_000, events: [ReviewEvent(key: "d", author: "ravi", isBot: false, at: 5_000, kind: .comment)])
-        #expect(Evidence.figures(skewed) == Evidence.ReviewFigures(turnaroundHours: nil, negativeSpan: true, comments: 1, reviewers: 1, approvals: 0))
+        #expect(
+            Evidence.figures(pr)
+                == Evidence.ReviewFigures(
+                    turnaroundHours: 2, negativeSpan: false, comments: 0, reviewers: 1, approvals: 1))
+        let skewed = PullRequestReview(
+            number: 2, author: "dana", openedAt: 10_000,
+            events: [ReviewEvent(key: "d", author: "ravi", isBot: false, at: 5_000, kind: .comment)])
+        #expect(
+            Evidence.figures(skewed)
+                == Evidence.ReviewFigures(
+                    turnaroundHours: nil, negativeSpan: true, comments: 1, reviewers: 1, approvals: 0))
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import GitBridge
 import HistoryModel
 import TestSupport
 import Testing
+
+@testable import GitBridge
 
 /// The trim planner (`Sources/CDiffTrim`) against plain xdiff through `git_diff_blobs` on whole texts: on every
 /// blob pair of the sample repositories and on seeded random edits, a counts-only trimmed diff gives the same
@@ -42,7 +43,10 @@ import Testing
     }
 
     /// Compares both trimmed diffs of one pair with xdiff on the whole texts.
-    func check(_ differ: TreeDiffer, _ o: UnsafeRawBufferPointer, _ n: UnsafeRawBufferPointer, _ label: String, _ tally: inout Tally)
+    func check(
+        _ differ: TreeDiffer, _ o: UnsafeRawBufferPointer, _ n: UnsafeRawBufferPointer, _ label: String,
+        _ tally: inout Tally
+    )
         throws(GitError)
     {
         tally.pairs += 1
@@ -63,7 +67,9 @@ import Testing
         let differ = try TreeDiffer(repository: repository, trimPlanner: true)
         var tally = Tally()
         for (path, ids) in Self.blobsByPath(name).sorted(by: { $0.key < $1.key }) where ids.count > 1 {
-            let contents = try ids.map { id throws(GitError) in try TreeDiffer.Content(id: id, mode: 0o100644, repository: repository) }
+            let contents = try ids.map { id throws(GitError) in
+                try TreeDiffer.Content(id: id, mode: 0o100644, repository: repository)
+            }
             for (i, a) in contents.enumerated() where !a.isBinary {
                 for (j, b) in contents.enumerated() where i != j && !b.isBinary {
                     try a.withBytes { (o: UnsafeRawBufferPointer) throws(GitError) in
@@ -106,7 +112,8 @@ import Testing
                 let countsOnly = try planned.diff(base: base, tip: tip, countsOnly: true)
                 let reference = try plain.diff(base: base, tip: tip, countsOnly: true)
                 #expect(countsOnly.map(\.path) == reference.map(\.path))
-                #expect(countsOnly.map { [$0.additions, $0.deletions] } == reference.map { [$0.additions, $0.deletions] })
+                #expect(
+                    countsOnly.map { [$0.additions, $0.deletions] } == reference.map { [$0.additions, $0.deletions] })
                 compared += 1
             }
         }
@@ -126,12 +133,15 @@ import Testing
     }
 
     @Test func seededRandomEditsOfFrequentLines() throws {
-        let differ = try TreeDiffer(repository: try Repository(path: SampleRepositories.path("gerrit")), trimPlanner: true)
+        let differ = try TreeDiffer(
+            repository: try Repository(path: SampleRepositories.path("gerrit")), trimPlanner: true)
         let pairs = CountsOnlyTrimmingTests.randomEdits(
             seed: 0x5EA1_2026, rounds: 1_500, sizes: [60, 700, 3_000], edits: 40, run: 25, line: Self.frequentLine)
         var tally = Tally()
         for (round, pair) in pairs.enumerated() {
-            try pair.old.withUnsafeBytes { o in try pair.new.withUnsafeBytes { n in try check(differ, o, n, "pair \(round)", &tally) } }
+            try pair.old.withUnsafeBytes { o in
+                try pair.new.withUnsafeBytes { n in try check(differ, o, n, "pair \(round)", &tally) }
+            }
         }
         #expect(tally == Tally(pairs: 1_496, countsTrimmed: 136, exactTrimmed: 81))
     }
@@ -148,7 +158,8 @@ import Testing
         let installed = Command.run("/usr/bin/env", ["pkg-config", "--modversion", "libgit2"])
         let v = LibGit2.version
         #expect(installed.status == 0)
-        #expect(installed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(v.major).\(v.minor).\(v.revision)")
+        #expect(
+            installed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(v.major).\(v.minor).\(v.revision)")
         #expect(LibGit2.trimPlannerApplies == LibGit2.trimPlannerApplies(major: v.major, minor: v.minor))
     }
 }

@@ -1,7 +1,8 @@
-@testable import GitBridge
 import HistoryModel
 import TestSupport
 import Testing
+
+@testable import GitBridge
 
 @Suite struct RepositoryTests {
     @Test func opensWorkingTreeAndBareRepositories() throws {
@@ -44,7 +45,10 @@ import Testing
     @Test func firstParentLineOfTheSquashRepository() throws {
         let repo = try Repository(path: SampleRepositories.path("squash"))
         let line = try repo.firstParentLine(from: try repo.resolveCommit("HEAD"))
-        #expect(line.map(\.short) == ["522e3e9", "5c501d3", "edde372", "2f8499c", "6a029a2", "f8d8b6f", "737132e", "b7c6886"])
+        #expect(
+            line.map(\.short) == [
+                "522e3e9", "5c501d3", "edde372", "2f8499c", "6a029a2", "f8d8b6f", "737132e", "b7c6886",
+            ])
     }
 
     @Test func mailmapMapsTheAliasAtTheTip() throws {
@@ -100,7 +104,11 @@ import Testing
         let old = Array("a\nb\nc\nd\n".utf8)
         let new = Array("a\nB\nc\nd\ne\n".utf8)
         let hunks = try old.withUnsafeBytes { o in try new.withUnsafeBytes { n in try differ.hunks(o, n) } }
-        #expect(hunks == [Hunk(oldStart: 2, oldCount: 1, newStart: 2, newCount: 1), Hunk(oldStart: 4, oldCount: 0, newStart: 5, newCount: 1)])
+        #expect(
+            hunks == [
+                Hunk(oldStart: 2, oldCount: 1, newStart: 2, newCount: 1),
+                Hunk(oldStart: 4, oldCount: 0, newStart: 5, newCount: 1),
+            ])
     }
 
     @Test(arguments: [("", 0), ("a", 1), ("a\n", 1), ("a\nb", 2), ("\n\n", 2)])
@@ -239,7 +247,10 @@ import Testing
                 case 0: new.insert(contentsOf: (0..<(1 + g.below(run))).map { _ in line(&g) }, at: at)
                 case 1: new.removeSubrange(at..<min(new.count, at + 1 + g.below(run)))
                 case 2: if at < new.count { new[at] = line(&g) }
-                case 3: if at < new.count { new.insert(contentsOf: Array(repeating: new[at], count: 1 + g.below(3)), at: at) }
+                case 3:
+                    if at < new.count {
+                        new.insert(contentsOf: Array(repeating: new[at], count: 1 + g.below(3)), at: at)
+                    }
                 default: new.insert(contentsOf: Array(new[at..<min(new.count, at + 1 + g.below(6))]), at: at)
                 }
             }
@@ -251,7 +262,8 @@ import Testing
 
     /// Runs `trimmed` and whole-file xdiff on each pair; returns how many pairs were trimmed and how many not.
     func compare(
-        _ pairs: [(old: [UInt8], new: [UInt8])], _ trimmed: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> [Hunk]?,
+        _ pairs: [(old: [UInt8], new: [UInt8])],
+        _ trimmed: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> [Hunk]?,
         whole: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> [Hunk],
         same: ([Hunk], [Hunk]) -> Bool
     ) throws -> (trimmed: Int, whole: Int) {
@@ -274,7 +286,8 @@ import Testing
 
     @Test func trimmedCountsEqualWholeCountsOnRandomEdits() throws {
         let differ = try TreeDiffer(repository: try Repository(path: SampleRepositories.path("gerrit")))
-        let pairs = Self.randomEdits(seed: 20_261_126, rounds: 3_000, sizes: [3, 20, 200, 2_000], edits: 6, run: 40, line: Self.line)
+        let pairs = Self.randomEdits(
+            seed: 20_261_126, rounds: 3_000, sizes: [3, 20, 200, 2_000], edits: 6, run: 40, line: Self.line)
         let plans = try compare(pairs, differ.trimmedHunks, whole: differ.hunks) { counts($0) == counts($1) }
         // Many pairs are trimmed (the check has something to check), and some are not.
         #expect(plans.trimmed > 1_000)
@@ -297,7 +310,8 @@ import Testing
 
     @Test func exactTrimmingGivesXdiffsHunksOnRandomEdits() throws {
         let differ = try TreeDiffer(repository: try Repository(path: SampleRepositories.path("gerrit")))
-        let pairs = Self.randomEdits(seed: 4_242, rounds: 3_000, sizes: [10, 150, 400, 2_000], edits: 4, run: 12, line: Self.codeLine)
+        let pairs = Self.randomEdits(
+            seed: 4_242, rounds: 3_000, sizes: [10, 150, 400, 2_000], edits: 4, run: 12, line: Self.codeLine)
         let plans = try compare(pairs, differ.exactTrimmedHunks, whole: differ.hunks, same: ==)
         #expect(plans.trimmed > 1_000)
         #expect(plans.whole > 0)
@@ -364,7 +378,9 @@ import Testing
             #expect(try small.diff(base: parent, tip: id) == large.diff(base: parent, tip: id))
             // A counts-only diff promises exact counts; its hunks may sit elsewhere when trimmed, so they are
             // left out of the comparison.
-            let counts = { (files: [FileChange]) in files.map { ($0.path, $0.status, $0.additions, $0.deletions, $0.isBinary) } }
+            let counts = { (files: [FileChange]) in
+                files.map { ($0.path, $0.status, $0.additions, $0.deletions, $0.isBinary) }
+            }
             let smallCounts = try counts(small.diff(base: parent, tip: id, countsOnly: true))
             let largeCounts = try counts(large.diff(base: parent, tip: id, countsOnly: true))
             #expect(smallCounts.elementsEqual(largeCounts) { $0 == $1 })

@@ -6,14 +6,23 @@ import Testing
 
 @Suite struct NotesTests {
     @Test func notesUnderARefAreReadSortedByCommit() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-gitnotes-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "yardstick-gitnotes-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(Command.run("/usr/bin/git", ["clone", "-q", "--bare", "--no-local", SampleRepositories.path("squash"), dir]).status == 0)
+        #expect(
+            Command.run(
+                "/usr/bin/git", ["clone", "-q", "--bare", "--no-local", SampleRepositories.path("squash"), dir]
+            ).status == 0)
         let revert = "522e3e90029459fbe1ce366b36aeca56e6000425"
         let initial = "b7c688629b1eebf0c16f9e4d8158fbea4848ca26"
         for (commit, text) in [(revert, "Result: failed"), (initial, "Result: success\nPipeline: nightly")] {
             let r = Command.run(
-                "/usr/bin/git", ["-C", dir, "-c", "user.name=CI", "-c", "user.email=ci@example.com", "notes", "--ref", "ci", "add", "-m", text, commit])
+                "/usr/bin/git",
+                [
+                    "-C", dir, "-c", "user.name=CI", "-c", "user.email=ci@example.com", "notes", "--ref", "ci", "add",
+                    "-m", text, commit,
+                ])
             #expect(r.status == 0, "\(r.stderr)")
         }
         let repo = try Repository(path: dir)

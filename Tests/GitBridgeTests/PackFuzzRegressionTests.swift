@@ -1,8 +1,9 @@
 import Foundation
-@testable import GitBridge
 import HistoryModel
 import TestSupport
 import Testing
+
+@testable import GitBridge
 
 /// The pack fuzz target's inputs replayed through the pack reader (Scripts/fuzz.sh, Fuzz/pack/harness.c,
 /// docs/fuzzing.md). An input is a flag byte, a little-endian 32-bit .idx length, the .idx, then the .pack;
@@ -26,7 +27,8 @@ import Testing
         if bytes[0] & 1 != 0, idx.count >= 40, pack.count >= 20 {
             idx.replaceSubrange((idx.count - 40)..<(idx.count - 20), with: pack.suffix(20))
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-packfuzz-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "yardstick-packfuzz-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let packDir = dir.appendingPathComponent("objects/pack")
         try FileManager.default.createDirectory(at: packDir, withIntermediateDirectories: true)

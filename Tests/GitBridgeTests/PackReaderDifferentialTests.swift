@@ -1,8 +1,9 @@
 import Foundation
-@testable import GitBridge
 import HistoryModel
 import TestSupport
 import Testing
+
+@testable import GitBridge
 
 /// Yardstick's pack reader against libgit2's (ADR 0009, ADR 0011): over every object of every sample
 /// repository, packed, and of seeded, randomly damaged copies of a pack, both readers give the same type and
@@ -14,8 +15,11 @@ import Testing
 
     /// A bare copy of a sample with every object in one pack, with delta chains.
     static func packedCopy(_ sample: String) -> String {
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-diff-\(sample)-\(UUID().uuidString)").path
-        let clone = Command.run("/usr/bin/git", ["clone", "-q", "--mirror", "--no-local", SampleRepositories.path(sample), target])
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "yardstick-diff-\(sample)-\(UUID().uuidString)"
+        ).path
+        let clone = Command.run(
+            "/usr/bin/git", ["clone", "-q", "--mirror", "--no-local", SampleRepositories.path(sample), target])
         precondition(clone.status == 0, clone.stderr)
         let repack = Command.run("/usr/bin/git", ["-C", target, "repack", "-adfq", "--depth=50", "--window=50"])
         precondition(repack.status == 0, repack.stderr)
@@ -24,21 +28,28 @@ import Testing
 
     static func onlyFile(_ dir: String, suffix: String) -> String {
         let packDir = dir + "/objects/pack"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: packDir)) ?? []).filter { $0.hasSuffix(suffix) }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: packDir)) ?? []).filter {
+            $0.hasSuffix(suffix)
+        }
         precondition(names.count == 1, "\(packDir): \(names)")
         return packDir + "/" + names[0]
     }
 
     /// Every object of the pack read by both readers: (objects, objects both refused). Records an issue for
     /// each object the readers disagree on.
-    static func compare(_ dir: String, objects: [(id: ObjectID, type: Int)], label: String) throws -> (read: Int, refused: Int) {
+    static func compare(_ dir: String, objects: [(id: ObjectID, type: Int)], label: String) throws -> (
+        read: Int, refused: Int
+    ) {
         let own = try #require(PackReader(gitDirectory: dir, cacheBytes: 1 << 20), "\(label)")
         let theirs = try #require(LibGit2PackReader(indexPath: onlyFile(dir, suffix: ".idx")), "\(label)")
         var refused = 0
         for object in objects {
             let a = own.read(object.id)
             let b = theirs.read(object.id)
-            #expect(a?.type == b?.type && a?.bytes == b?.bytes, "\(label): \(object.id.hex): own \(a.map { "\($0.type)/\($0.bytes.count)" } ?? "refused"), libgit2 \(b.map { "\($0.type)/\($0.bytes.count)" } ?? "refused")")
+            #expect(
+                a?.type == b?.type && a?.bytes == b?.bytes,
+                "\(label): \(object.id.hex): own \(a.map { "\($0.type)/\($0.bytes.count)" } ?? "refused"), libgit2 \(b.map { "\($0.type)/\($0.bytes.count)" } ?? "refused")"
+            )
             if a == nil && b == nil { refused += 1 }
         }
         return (objects.count, refused)

@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
-@testable import GitBridge
 import HistoryModel
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
+
+@testable import GitBridge
 
 /// Yardstick's pack reader (ADR 0009) against git: every object of a packed history, read back, must hash to
 /// its own id, whatever the cache size, with 32- and 64-bit index offsets; a damaged pack is refused object by
@@ -13,7 +14,8 @@ import Testing
     /// A history with long delta chains: a text file with 300 versions, a 190 KB file changed in one line per
     /// version (copies of 64 KiB, the delta format's special case), a binary file, an empty file.
     static let history: String = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-pack-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-pack-\(UUID().uuidString)")
+            .path
         var stream = ""
         var big = (0..<3000).map { String(format: "%04d: the quick brown fox jumps over the lazy dog, again", $0) }
         for i in 1...300 {
@@ -59,7 +61,9 @@ import Testing
         let types = ["commit": 1, "tree": 2, "blob": 3, "tag": 4]
         return result.stdout.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ")
-            guard parts.count == 2, let id = ObjectID(hex: parts[0]), let type = types[String(parts[1])] else { return nil }
+            guard parts.count == 2, let id = ObjectID(hex: parts[0]), let type = types[String(parts[1])] else {
+                return nil
+            }
             return (id, type)
         }
     }
@@ -94,10 +98,11 @@ import Testing
     @Test func theHistoryHasLongDeltaChains() {
         let pack = Self.packFile(in: Self.history, suffix: ".pack")
         let verify = Command.run("/usr/bin/git", ["verify-pack", "-v", pack])
-        let longest = verify.stdout.split(separator: "\n").compactMap { line -> Int? in
-            guard line.hasPrefix("chain length = ") else { return nil }
-            return Int(line.dropFirst("chain length = ".count).prefix { $0.isNumber })
-        }.max() ?? 0
+        let longest =
+            verify.stdout.split(separator: "\n").compactMap { line -> Int? in
+                guard line.hasPrefix("chain length = ") else { return nil }
+                return Int(line.dropFirst("chain length = ".count).prefix { $0.isNumber })
+            }.max() ?? 0
         #expect(longest >= 60)  // deeper than git's default of 50
         #expect(Self.objects(in: Self.history).count == 300 + 300 + 300 + 100 + 60 + 1)
     }
@@ -142,7 +147,9 @@ import Testing
                 }
                 // Each thread in its own order: forwards, backwards, and two strides (1061 is prime).
                 let n = objects.count
-                let order = (0..<n).map { thread == 0 ? $0 : thread == 1 ? n - 1 - $0 : ($0 * (thread == 2 ? 7 : 13)) % n }
+                let order = (0..<n).map {
+                    thread == 0 ? $0 : thread == 1 ? n - 1 - $0 : ($0 * (thread == 2 ? 7 : 13)) % n
+                }
                 for _ in 0..<2 {
                     for i in order {
                         let object = objects[i]
@@ -174,7 +181,8 @@ import Testing
         let dir = Self.copy(Self.history)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let repacked = Command.run(
-            "/usr/bin/git", ["-c", "repack.useDeltaBaseOffset=false", "-c", "gc.auto=0", "repack", "-adfq", "--depth=50"], cwd: dir)
+            "/usr/bin/git",
+            ["-c", "repack.useDeltaBaseOffset=false", "-c", "gc.auto=0", "repack", "-adfq", "--depth=50"], cwd: dir)
         #expect(repacked.status == 0, "\(repacked.stderr)")
         // The entries' type bits: 7 is a reference delta, 6 an offset delta.
         let pack = try Data(contentsOf: URL(fileURLWithPath: Self.packFile(in: dir, suffix: ".pack")))
@@ -247,7 +255,8 @@ import Testing
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")
         // The pack's checksum no longer holds: the run stops before mining, naming the pack (ADR 0011).
-        #expect(result.stderr.hasPrefix("error: \(dir): \(pack) is damaged: its content hashes to "), "\(result.stderr)")
+        #expect(
+            result.stderr.hasPrefix("error: \(dir): \(pack) is damaged: its content hashes to "), "\(result.stderr)")
     }
 
     /// Objects spread over two packs are all found; an object only stored loose is left to libgit2, and the
@@ -270,10 +279,13 @@ import Testing
             """
         let made = Command.run("/bin/bash", ["-c", script, "two-packs", dir])
         #expect(made.status == 0, "\(made.stderr)")
-        let packs = try FileManager.default.contentsOfDirectory(atPath: dir + "/.git/objects/pack").filter { $0.hasSuffix(".pack") }
+        let packs = try FileManager.default.contentsOfDirectory(atPath: dir + "/.git/objects/pack").filter {
+            $0.hasSuffix(".pack")
+        }
         #expect(packs.count == 2)
         let reader = try #require(PackReader(gitDirectory: dir + "/.git", cacheBytes: 1 << 20))
-        let loose = Command.run("/usr/bin/git", ["rev-parse", "HEAD", "HEAD^{tree}", "HEAD:loose.txt"], cwd: dir).stdout.split(separator: "\n")
+        let loose = Command.run("/usr/bin/git", ["rev-parse", "HEAD", "HEAD^{tree}", "HEAD:loose.txt"], cwd: dir).stdout
+            .split(separator: "\n")
             .compactMap { ObjectID(hex: $0) }
         #expect(loose.count == 3)
         var packed = 0

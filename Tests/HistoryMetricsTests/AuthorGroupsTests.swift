@@ -23,15 +23,17 @@ struct AuthorGroupsTests {
 
     @Test(arguments: ["localhost", "", "root@", "ADA"])
     func defaultWithoutDomainIsUnassigned(email: String) {
-        #expect(AuthorGroups().assign(id("Someone", email)) == Assignment(group: "unassigned", rule: "no e-mail domain"))
+        #expect(
+            AuthorGroups().assign(id("Someone", email)) == Assignment(group: "unassigned", rule: "no e-mail domain"))
     }
 
     @Test func constants() {
         #expect(AuthorGroups.unassigned == "unassigned")
         #expect(AuthorGroups.bots == "bots")
-        #expect(AuthorGroups.defaultBotPatterns.map(\.pattern) == [
-            #"*\[bot\]*"#, "dependabot*", "renovate*", "github-actions*", "greenkeeper*", "snyk-bot*", "*-bot@*",
-        ])
+        #expect(
+            AuthorGroups.defaultBotPatterns.map(\.pattern) == [
+                #"*\[bot\]*"#, "dependabot*", "renovate*", "github-actions*", "greenkeeper*", "snyk-bot*", "*-bot@*",
+            ])
         let g = AuthorGroups()
         #expect(g.groups.isEmpty)
         #expect(!g.includeBots)
@@ -53,8 +55,11 @@ struct AuthorGroupsTests {
     }
 
     @Test func subdomainMatchesDomain() {
-        #expect(Self.configured.assign(id("Eve", "eve@eu.acme.com")) == Assignment(group: "core", rule: "domain acme.com"))
-        #expect(Self.configured.assign(id("Eve", "eve@a.b.contractor.io")) == Assignment(group: "offshore", rule: "domain contractor.io"))
+        #expect(
+            Self.configured.assign(id("Eve", "eve@eu.acme.com")) == Assignment(group: "core", rule: "domain acme.com"))
+        #expect(
+            Self.configured.assign(id("Eve", "eve@a.b.contractor.io"))
+                == Assignment(group: "offshore", rule: "domain contractor.io"))
     }
 
     @Test(arguments: ["eve@notacme.com", "eve@acme.com.evil.org", "eve@acme.co"])
@@ -72,27 +77,41 @@ struct AuthorGroupsTests {
     }
 
     @Test func explicitNameBeatsDomainOfEarlierGroup() {
-        #expect(Self.configured.assign(id("Jane Doe", "jane@acme.com")) == Assignment(group: "offshore", rule: "name Jane Doe"))
+        #expect(
+            Self.configured.assign(id("Jane Doe", "jane@acme.com"))
+                == Assignment(group: "offshore", rule: "name Jane Doe"))
         // Names match exactly.
-        #expect(Self.configured.assign(id("jane doe", "jane@acme.com")) == Assignment(group: "core", rule: "domain acme.com"))
+        #expect(
+            Self.configured.assign(id("jane doe", "jane@acme.com"))
+                == Assignment(group: "core", rule: "domain acme.com"))
     }
 
     @Test func globPatternOverEmail() {
         #expect(
             Self.configured.assign(id("Pat", "pat@dev.partner.example"))
                 == Assignment(group: "offshore", rule: "pattern *@*.partner.example"))
-        #expect(Self.configured.assign(id("Pat", "pat@partner.example")) == Assignment(group: "unassigned", rule: "no rule matched"))
+        #expect(
+            Self.configured.assign(id("Pat", "pat@partner.example"))
+                == Assignment(group: "unassigned", rule: "no rule matched"))
     }
 
     @Test func regexOverNameAndEmail() {
-        #expect(Self.configured.assign(id("Bob Smith", "bob@gmail.com")) == Assignment(group: "regexed", rule: "regex ^Bob "))
-        #expect(Self.configured.assign(id("Bobby", "bob@gmail.com")) == Assignment(group: "unassigned", rule: "no rule matched"))
+        #expect(
+            Self.configured.assign(id("Bob Smith", "bob@gmail.com"))
+                == Assignment(group: "regexed", rule: "regex ^Bob "))
+        #expect(
+            Self.configured.assign(id("Bobby", "bob@gmail.com"))
+                == Assignment(group: "unassigned", rule: "no rule matched"))
         // An earlier group's domain wins over a later group's regex.
-        #expect(Self.configured.assign(id("Bob Smith", "bob@acme.com")) == Assignment(group: "core", rule: "domain acme.com"))
+        #expect(
+            Self.configured.assign(id("Bob Smith", "bob@acme.com"))
+                == Assignment(group: "core", rule: "domain acme.com"))
     }
 
     @Test func regexSeesTheWholeIdentity() throws {
-        let groups = AuthorGroups(groups: [AuthorGroups.Group(name: "ext", regexes: [try RegexPattern(#"<[^>]+@ext\.org>$"#)])])
+        let groups = AuthorGroups(groups: [
+            AuthorGroups.Group(name: "ext", regexes: [try RegexPattern(#"<[^>]+@ext\.org>$"#)])
+        ])
         #expect(groups.assign(id("Ann", "ann@ext.org")) == Assignment(group: "ext", rule: #"regex <[^>]+@ext\.org>$"#))
         #expect(groups.assign(id("Ann", "ann@ext.org.uk")).group == "unassigned")
     }
@@ -107,8 +126,11 @@ struct AuthorGroupsTests {
     }
 
     @Test func unassignedWhenNothingMatchesConfiguredGroups() {
-        #expect(Self.configured.assign(id("Zed", "zed@else.where")) == Assignment(group: "unassigned", rule: "no rule matched"))
-        #expect(Self.configured.assign(id("Zed", "no-at-sign")) == Assignment(group: "unassigned", rule: "no rule matched"))
+        #expect(
+            Self.configured.assign(id("Zed", "zed@else.where"))
+                == Assignment(group: "unassigned", rule: "no rule matched"))
+        #expect(
+            Self.configured.assign(id("Zed", "no-at-sign")) == Assignment(group: "unassigned", rule: "no rule matched"))
     }
 
     @Test func invalidRegexThrows() {
@@ -173,8 +195,11 @@ struct AuthorGroupsTests {
             AuthorGroups.Group(name: "core", domains: ["acme.com"]),
             AuthorGroups.Group(name: "infra", emails: ["CI-Bot@acme.com"], names: ["renovate-internal"]),
         ])
-        #expect(groups.resolve(id("CI", "ci-bot@acme.com")) == Assignment(group: "infra", rule: "email ci-bot@acme.com"))
-        #expect(groups.resolve(id("renovate-internal", "r@acme.com")) == Assignment(group: "infra", rule: "name renovate-internal"))
+        #expect(
+            groups.resolve(id("CI", "ci-bot@acme.com")) == Assignment(group: "infra", rule: "email ci-bot@acme.com"))
+        #expect(
+            groups.resolve(id("renovate-internal", "r@acme.com"))
+                == Assignment(group: "infra", rule: "name renovate-internal"))
         // Domains and patterns do not beat the bot patterns.
         #expect(groups.resolve(id("deploy", "deploy-bot@acme.com")) == Assignment(group: "bots", rule: "bot pattern"))
     }

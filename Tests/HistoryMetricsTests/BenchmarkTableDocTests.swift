@@ -20,16 +20,20 @@ struct BenchmarkTableDocTests {
 
     @Test func theDocumentedTableIsTheTableInTheCode() throws {
         let rows = try GroupMetricTests.rows(
-            "benchmark-table.md", header: "| Metric | Industry Average | Well-Managed Offshore | Poorly Managed Offshore |")
+            "benchmark-table.md",
+            header: "| Metric | Industry Average | Well-Managed Offshore | Poorly Managed Offshore |")
         #expect(rows.map { $0[0] } == BenchmarkRow.table.map(\.title))
         for (row, code) in zip(rows, BenchmarkRow.table) {
-            #expect(code.bands.map(\.name) == [BenchmarkRow.industry, BenchmarkRow.wellManaged, BenchmarkRow.poorlyManaged])
+            #expect(
+                code.bands.map(\.name) == [BenchmarkRow.industry, BenchmarkRow.wellManaged, BenchmarkRow.poorlyManaged])
             for (cell, band) in zip(row.dropFirst(), code.bands) {
                 let (low, high, open) = try Self.band(cell)
                 #expect(band.low == low, "\(code.title), \(band.name)")
                 // Open at the worse end: "1,000+" and the poorly-managed turnaround "12–24 hours".
                 let openInCode = band.high == nil
-                #expect(openInCode == (open || (code.key == "reviewTurnaroundHours" && band.name == BenchmarkRow.poorlyManaged)))
+                #expect(
+                    openInCode
+                        == (open || (code.key == "reviewTurnaroundHours" && band.name == BenchmarkRow.poorlyManaged)))
                 if let h = band.high { #expect(h == high, "\(code.title), \(band.name)") }
             }
         }

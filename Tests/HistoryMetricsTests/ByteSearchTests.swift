@@ -43,7 +43,8 @@ struct ByteSearchTests {
         let revert = record("Revert \"x\"\n\nThis reverts commit \(String(repeating: "ab", count: 20)).\n")
         #expect(DeliveryAnalyzer.MessageRules.revertedCommit(revert)?.hex == String(repeating: "ab", count: 20))
         #expect(DeliveryAnalyzer.MessageRules.revertedCommit(record("Revert nothing")) == nil)
-        #expect(DeliveryAnalyzer.MessageRules.fixedCommitPrefixes(record("x\n\nfixes: 1234abcd (\"y\")\n")) == ["1234abcd"])
+        #expect(
+            DeliveryAnalyzer.MessageRules.fixedCommitPrefixes(record("x\n\nfixes: 1234abcd (\"y\")\n")) == ["1234abcd"])
         #expect(DeliveryAnalyzer.MessageRules.fixedCommitPrefixes(record("x\n\nNo fix line\n")) == [])
         #expect(DeliveryAnalyzer.isCherryPick(record("x\n\n(cherry picked from commit abc)\n")))
         #expect(!DeliveryAnalyzer.isCherryPick(record("x\n\ncherry picked\n")))

@@ -27,7 +27,8 @@ enum Hand {
     }
 
     static func change(
-        _ kind: ChangeKind, _ id: Character, author: Identity = alice, commits: [ObjectID]? = nil, authoredAt: Int64? = nil,
+        _ kind: ChangeKind, _ id: Character, author: Identity = alice, commits: [ObjectID]? = nil,
+        authoredAt: Int64? = nil,
         landedAt: Int64, files: [FileChange] = []
     ) -> LandedChange {
         LandedChange(
@@ -36,7 +37,9 @@ enum Hand {
             reviewedDiffs: [DiffRange(base: nil, tip: oid(id))], files: files)
     }
 
-    static func file(_ path: String, _ a: Int, _ d: Int, status: FileChange.Status = .modified, hunks: [Hunk] = []) -> FileChange {
+    static func file(_ path: String, _ a: Int, _ d: Int, status: FileChange.Status = .modified, hunks: [Hunk] = [])
+        -> FileChange
+    {
         FileChange(path: path, status: status, additions: a, deletions: d, isBinary: false, hunks: hunks)
     }
 
@@ -47,7 +50,9 @@ enum Hand {
     }
 
     static var paths: PathClassifier { PathClassifier(exclusions: ExclusionPolicy(), delivery: DeliveryOptions()) }
-    static var analyzer: DeliveryAnalyzer { DeliveryAnalyzer(options: DeliveryOptions(), exclusions: ExclusionPolicy()) }
+    static var analyzer: DeliveryAnalyzer {
+        DeliveryAnalyzer(options: DeliveryOptions(), exclusions: ExclusionPolicy())
+    }
 
     static func credited(_ facts: ChangeFacts, kind: ChangeKind = .merge, counted: Int = 0) -> ReportBuilder.Credited {
         var size = ReportBuilder.Size()
@@ -84,7 +89,8 @@ enum Hand {
         let landedAt = H.t0 + 12 * H.hour
         let b1 = H.record("1", "Start", authored: H.t0, committed: H.t0 + 5 * H.hour)
         let b2 = H.record("2", "Finish", authored: H.t0 + 2 * H.hour, committed: H.t0 + 10 * H.hour)
-        let landing = H.record("3", "Merge pull request #1", authored: landedAt, committed: landedAt, parents: [H.oid("0"), b2.id])
+        let landing = H.record(
+            "3", "Merge pull request #1", authored: landedAt, committed: landedAt, parents: [H.oid("0"), b2.id])
         let change = H.change(.merge, "3", commits: [b2.id, b1.id], landedAt: landedAt)
         var f = ChangeFacts()
         H.analyzer.reviewTiming(
@@ -100,7 +106,8 @@ enum Hand {
         let direct = H.record("4", "Push", authored: landedAt, committed: landedAt)
         var f = ChangeFacts()
         H.analyzer.reviewTiming(
-            ChangeRecords(change: H.change(.direct, "4", landedAt: landedAt), landing: direct, branchIDs: nil, branch: []),
+            ChangeRecords(
+                change: H.change(.direct, "4", landedAt: landedAt), landing: direct, branchIDs: nil, branch: []),
             commits: H.store([direct]), into: &f)
         #expect(f.turnaroundNote == "landed without review")
         #expect(f.reviewTurnaroundHours == nil && f.cycleTimeHours == nil)
@@ -108,7 +115,8 @@ enum Hand {
         let squash = H.record("5", "Port (#5)", authored: landedAt, committed: landedAt)
         var g = ChangeFacts()
         H.analyzer.reviewTiming(
-            ChangeRecords(change: H.change(.squash, "5", landedAt: landedAt), landing: squash, branchIDs: nil, branch: []),
+            ChangeRecords(
+                change: H.change(.squash, "5", landedAt: landedAt), landing: squash, branchIDs: nil, branch: []),
             commits: H.store([squash]), into: &g)
         #expect(g.turnaroundNote == "not measurable from git")
 
@@ -117,8 +125,9 @@ enum Hand {
         let merge = H.record("7", "Merge branch 'x'", authored: landedAt, committed: landedAt)
         var h = ChangeFacts()
         H.analyzer.reviewTiming(
-            ChangeRecords(change: H.change(.merge, "7", commits: [skewed.id], landedAt: landedAt), landing: merge,
-                          branchIDs: [skewed.id], branch: [skewed]),
+            ChangeRecords(
+                change: H.change(.merge, "7", commits: [skewed.id], landedAt: landedAt), landing: merge,
+                branchIDs: [skewed.id], branch: [skewed]),
             commits: H.store([skewed, merge]), into: &h)
         #expect(h.turnaroundNote == "negative span")
         #expect(h.cycleNote == "negative span")
@@ -128,7 +137,8 @@ enum Hand {
     @Test func reviewDepthCountsOtherPeoplesTrailersAndFixupCommits() {
         let b1 = H.record("1", "Add parser", authored: H.t0, committed: H.t0)
         let b2 = H.record("2", "fixup! Add parser", authored: H.t0, committed: H.t0)
-        let sync = H.record("3", "Merge branch 'main' into parser", authored: H.t0, committed: H.t0, parents: [H.oid("1"), H.oid("0")])
+        let sync = H.record(
+            "3", "Merge branch 'main' into parser", authored: H.t0, committed: H.t0, parents: [H.oid("1"), H.oid("0")])
         let landing = H.record(
             "4", "Merge pull request #4\n\nReviewed-by: Carol <carol@acme.com>\nReviewed-by: Alice <alice@acme.com>\n",
             authored: H.t0, committed: H.t0)
@@ -146,20 +156,25 @@ enum Hand {
         let selfMerge = H.record("5", "Merge pull request #5", authored: H.t0, committed: H.t0)
         var g = ChangeFacts()
         H.analyzer.reviewDepth(
-            ChangeRecords(change: H.change(.merge, "5", commits: [], landedAt: H.t0), landing: selfMerge, branchIDs: [], branch: []),
+            ChangeRecords(
+                change: H.change(.merge, "5", commits: [], landedAt: H.t0), landing: selfMerge, branchIDs: [],
+                branch: []),
             rules: DeliveryAnalyzer.MessageRules(DeliveryOptions()), into: &g)
         #expect(g.unreviewed == true)
         #expect(g.branchCommits == 0)
     }
 
     @Test func branchReworkCountsCountedLinesThatDidNotSurvive() {
-        let b1 = H.record("1", "One", authored: H.t0, committed: H.t0, files: [H.file("src/a.c", 40, 0), H.file("vendor/x.c", 100, 0)])
+        let b1 = H.record(
+            "1", "One", authored: H.t0, committed: H.t0,
+            files: [H.file("src/a.c", 40, 0), H.file("vendor/x.c", 100, 0)])
         let b2 = H.record("2", "Two", authored: H.t0, committed: H.t0, files: [H.file("src/a.c", 20, 5)])
         let change = H.change(.merge, "3", commits: [b2.id, b1.id], landedAt: H.t0, files: [H.file("src/a.c", 35, 0)])
         var f = ChangeFacts()
         DeliveryAnalyzer.branchRework(
-            ChangeRecords(change: change, landing: H.record("3", "Merge", authored: H.t0, committed: H.t0),
-                          branchIDs: change.commits, branch: [b2, b1]),
+            ChangeRecords(
+                change: change, landing: H.record("3", "Merge", authored: H.t0, committed: H.t0),
+                branchIDs: change.commits, branch: [b2, b1]),
             paths: H.paths, into: &f)
         #expect(f.branchAddedLines == 60)
         #expect(f.discardedOnBranch == 25)
@@ -185,7 +200,8 @@ enum Hand {
         let change = H.change(
             .direct, "1", landedAt: H.t0,
             files: [
-                H.file("Tests/ParserTests.swift", 3, 1), H.file("Sources/Parser.swift", 10, 2), H.file("vendor/x_test.go", 5, 0),
+                H.file("Tests/ParserTests.swift", 3, 1), H.file("Sources/Parser.swift", 10, 2),
+                H.file("vendor/x_test.go", 5, 0),
                 FileChange(path: "Tests/logo.png", status: .added, additions: 0, deletions: 0, isBinary: true),
                 H.file("docs/adr/0002-b.md", 9, 0, status: .added), H.file("docs/adr/0001-a.md", 7, 0, status: .added),
                 H.file("docs/adr/0003-c.md", 1, 1), H.file("docs/adr/README.md", 2, 0, status: .added),
@@ -214,7 +230,8 @@ enum Hand {
         ])
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: 4)
         DeliveryAnalyzer.messageBlames(
-            changes, commits: commits, changeOfCommit: DeliveryAnalyzer.changeOfCommit(changes, pullRequestCommits: [:]),
+            changes, commits: commits,
+            changeOfCommit: DeliveryAnalyzer.changeOfCommit(changes, pullRequestCommits: [:]),
             into: &facts)
         #expect(facts[0].blames == [2: 0])
         #expect(facts[1].blames == [3: 0])
@@ -227,11 +244,21 @@ enum Hand {
 
     @Test func szzTracesDeletedAndReplacedLinesToTheChangesThatWroteThem() {
         var ownership = LineOwnership()
-        ownership.apply([H.file("a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])], origin: 0)
-        ownership.apply([H.file("a.txt", 2, 2, hunks: [Hunk(oldStart: 2, oldCount: 2, newStart: 2, newCount: 2)])], origin: 1)
+        ownership.apply(
+            [
+                H.file(
+                    "a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])
+            ], origin: 0)
+        ownership.apply(
+            [H.file("a.txt", 2, 2, hunks: [Hunk(oldStart: 2, oldCount: 2, newStart: 2, newCount: 2)])], origin: 1)
         // Origin 0 is change 2, origin 1 change 1; the fix (change 0) replaces lines 2-5 and inserts one line.
         let fix = [
-            H.file("a.txt", 5, 4, hunks: [Hunk(oldStart: 2, oldCount: 4, newStart: 2, newCount: 4), Hunk(oldStart: 9, oldCount: 0, newStart: 10, newCount: 1)])
+            H.file(
+                "a.txt", 5, 4,
+                hunks: [
+                    Hunk(oldStart: 2, oldCount: 4, newStart: 2, newCount: 4),
+                    Hunk(oldStart: 9, oldCount: 0, newStart: 10, newCount: 1),
+                ])
         ]
         func blames(_ files: [FileChange], maxFixFiles: Int = 20) -> [Int: Int] {
             DeliveryAnalyzer.szzBlames(
@@ -239,7 +266,8 @@ enum Hand {
         }
         #expect(blames(fix) == [1: 2, 2: 2])
         #expect(blames(fix, maxFixFiles: 0) == [:])
-        #expect(blames([H.file("a.txt", 1, 0, hunks: [Hunk(oldStart: 3, oldCount: 0, newStart: 4, newCount: 1)])]) == [:])
+        #expect(
+            blames([H.file("a.txt", 1, 0, hunks: [Hunk(oldStart: 3, oldCount: 0, newStart: 4, newCount: 1)])]) == [:])
         var excluded = fix[0]
         excluded.path = "vendor/a.txt"
         excluded.oldPath = "a.txt"
@@ -255,12 +283,16 @@ enum Hand {
         // deletes line 5.
         let old = H.record(
             "1", "Add a", author: H.alice, authored: H.t0, committed: H.t0,
-            files: [H.file("a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])])
+            files: [
+                H.file(
+                    "a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])
+            ])
         let mid = H.record(
             "2", "Reword a", author: H.bob, authored: H.t0 + 5 * H.day, committed: H.t0 + 5 * H.day,
             files: [H.file("a.txt", 2, 2, hunks: [Hunk(oldStart: 2, oldCount: 2, newStart: 2, newCount: 2)])])
         let fixFiles = [H.file("a.txt", 0, 1, hunks: [Hunk(oldStart: 5, oldCount: 1, newStart: 4, newCount: 0)])]
-        let fix = H.record("3", "Fix crash", author: H.alice, authored: H.t0 + 6 * H.day, committed: H.t0 + 6 * H.day, files: fixFiles)
+        let fix = H.record(
+            "3", "Fix crash", author: H.alice, authored: H.t0 + 6 * H.day, committed: H.t0 + 6 * H.day, files: fixFiles)
         let changes = [
             H.change(.direct, "3", author: H.alice, landedAt: fix.committer.time),
             H.change(.direct, "2", author: H.bob, landedAt: mid.committer.time),

@@ -93,7 +93,8 @@ struct ExclusionPolicyTests {
     }
 
     @Test func attributeReasonsInFlagOrder() {
-        let contents = "gen/** linguist-generated\ndeps/** linguist-vendored\n*.png binary\n*.dat -diff\ngen/*.png binary\n"
+        let contents =
+            "gen/** linguist-generated\ndeps/** linguist-vendored\n*.png binary\n*.dat -diff\ngen/*.png binary\n"
         let policy = ExclusionPolicy(attributes: GitAttributes(files: [(path: ".gitattributes", contents: contents)]))
         #expect(policy.reason(for: "gen/model.swift") == ".gitattributes linguist-generated")
         #expect(policy.reason(for: "deps/lib.c") == ".gitattributes linguist-vendored")

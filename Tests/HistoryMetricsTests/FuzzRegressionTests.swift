@@ -1,9 +1,9 @@
 import Foundation
-@testable import HistoryMetrics
 import TestSupport
-@testable import HistoryParsing
 import Testing
 
+@testable import HistoryMetrics
+@testable import HistoryParsing
 
 @Suite struct GlobFuzzRegressionTests {
     /// What the general matcher answers for a pattern and a path (the fuzz target's reference).
@@ -30,14 +30,17 @@ import Testing
             let (pattern, path) = Self.split(bytes)
             let glob = Glob(pattern)
             _ = glob.matchesText(path)
-            let gitPath = !path.isEmpty && !path.contains("\0") && !path.hasPrefix("/") && !path.hasSuffix("/") && !path.contains("//")
+            let gitPath =
+                !path.isEmpty && !path.contains("\0") && !path.hasPrefix("/") && !path.hasSuffix("/")
+                && !path.contains("//")
             if gitPath { #expect(glob.matches(path) == Self.general(pattern, path), "\(name)") }
         }
     }
 
     /// Found by fuzzing: `/*` took the `*.ext` shortcut and matched files in every directory.
     @Test func leadingSlashStarIsAnchored() {
-        let (pattern, path) = Self.split(FuzzInputs.regression("glob", "crash-1ccd29c3487f998239f1154ed70bb0ce9d029cb1"))
+        let (pattern, path) = Self.split(
+            FuzzInputs.regression("glob", "crash-1ccd29c3487f998239f1154ed70bb0ce9d029cb1"))
         #expect(pattern == "/*")
         #expect(!Glob(pattern).matches(path))
         #expect(!Glob("/*.md").matches("docs/a.md"))
@@ -59,7 +62,8 @@ import Testing
     /// Found by fuzzing: sixteen stars backtracked exponentially (past the fuzzer's 10-second limit);
     /// failed (pattern, path) positions are now remembered.
     @Test func manyStarsAnswer() {
-        let (pattern, path) = Self.split(FuzzInputs.regression("glob", "timeout-9e904e2313c472bca97ee87cd4db97dedfc97cc9"))
+        let (pattern, path) = Self.split(
+            FuzzInputs.regression("glob", "timeout-9e904e2313c472bca97ee87cd4db97dedfc97cc9"))
         #expect(pattern.hasPrefix("****************"))
         #expect(!Glob(pattern).matches(path))
         #expect(!Glob(pattern).matchesText(path))
@@ -105,7 +109,9 @@ import Testing
         let inputs = FuzzInputs.all("gitattributes")
         #expect(inputs.count >= 4)
         for (name, bytes) in inputs {
-            let parts = bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            let parts = bytes.split(separator: 0, omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self)
+            }
             var files = [(path: ".gitattributes", contents: parts[0])]
             if parts.count > 1 { files.append((path: "docs/.gitattributes", contents: parts[1])) }
             let attributes = GitAttributes(files: files)
@@ -114,10 +120,14 @@ import Testing
             let text = files.map(\.contents).joined(separator: "\n")
             for path in paths {
                 let flags = attributes.flags(for: path)
-                if flags.contains(.linguistGenerated) { #expect(text.contains("linguist-generated"), "\(name): \(path)") }
+                if flags.contains(.linguistGenerated) {
+                    #expect(text.contains("linguist-generated"), "\(name): \(path)")
+                }
                 if flags.contains(.linguistVendored) { #expect(text.contains("linguist-vendored"), "\(name): \(path)") }
                 if flags.contains(.binary) { #expect(text.contains("binary"), "\(name): \(path)") }
-                if flags.contains(.noDiff) { #expect(text.contains("binary") || text.contains("diff"), "\(name): \(path)") }
+                if flags.contains(.noDiff) {
+                    #expect(text.contains("binary") || text.contains("diff"), "\(name): \(path)")
+                }
             }
         }
     }
@@ -125,7 +135,9 @@ import Testing
     /// The seed with two files: a deeper file overrides the root's rule.
     @Test func linguistSeed() {
         let bytes = FuzzInputs.all("gitattributes").first { $0.name.hasSuffix("/linguist") }?.bytes ?? []
-        let parts = bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let parts = bytes.split(separator: 0, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         #expect(parts.count == 6)
         let attributes = GitAttributes(files: [(".gitattributes", parts[0]), ("docs/.gitattributes", parts[1])])
         #expect(attributes.flags(for: "x.pb.go") == [.linguistGenerated])
@@ -137,7 +149,9 @@ import Testing
     /// What a fuzz run first took for a failure: `binary` then `diff` sets `diff` again, and git diffs a path
     /// whose `diff` is set as text (`git check-attr`: diff: set, text: unset), so it is counted as text.
     @Test func diffAfterBinaryUnsetsNoDiffOnly() {
-        let attributes = GitAttributes(files: [(".gitattributes", "*.png binary\n"), ("docs/.gitattributes", "*.png diff\n")])
+        let attributes = GitAttributes(files: [
+            (".gitattributes", "*.png binary\n"), ("docs/.gitattributes", "*.png diff\n"),
+        ])
         #expect(attributes.flags(for: "docs/y.png") == [])
         #expect(attributes.flags(for: "y.png") == [.binary, .noDiff])
     }

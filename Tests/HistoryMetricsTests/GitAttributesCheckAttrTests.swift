@@ -110,11 +110,13 @@ import Testing
     /// `git check-attr -a` for every path, in a fresh repository holding the files (no user or system
     /// configuration, so no other attributes file is read).
     static func checkAttr() throws -> [String: [String: String]] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-check-attr-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "yardstick-check-attr-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         for file in files {
             let url = dir.appendingPathComponent(file.path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(file.contents.utf8).write(to: url)
         }
         var environment = ProcessInfo.processInfo.environment

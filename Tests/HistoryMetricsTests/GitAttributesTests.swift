@@ -1,7 +1,7 @@
-@testable import HistoryParsing
 import Testing
 
 @testable import HistoryMetrics
+@testable import HistoryParsing
 
 struct GitAttributesTests {
     private func attributes(_ files: [(String, String)]) -> GitAttributes {

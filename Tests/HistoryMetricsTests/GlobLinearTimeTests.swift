@@ -1,7 +1,7 @@
-@testable import HistoryParsing
 import Testing
 
 @testable import HistoryMetrics
+@testable import HistoryParsing
 
 /// Patterns come from analysed repositories (`.gitattributes`) and from configuration, so matching must
 /// finish whatever they are: these cases took exponential time with the recursive matcher.
@@ -68,7 +68,8 @@ struct GlobLinearTimeTests {
             let got = Glob.Program(pattern[...], slashIsSpecial: slashIsSpecial).matches(text[...])
             if expected { matched += 1 }
             if got != expected {
-                disagreements.append("\(String(decoding: pattern, as: UTF8.self)) ~ \(String(decoding: text, as: UTF8.self))")
+                disagreements.append(
+                    "\(String(decoding: pattern, as: UTF8.self)) ~ \(String(decoding: text, as: UTF8.self))")
             }
         }
         #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")

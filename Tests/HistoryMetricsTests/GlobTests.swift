@@ -1,7 +1,7 @@
-@testable import HistoryParsing
 import Testing
 
 @testable import HistoryMetrics
+@testable import HistoryParsing
 
 struct GlobTests {
     @Test(arguments: [

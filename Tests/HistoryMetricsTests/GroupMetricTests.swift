@@ -33,9 +33,19 @@ import Testing
 
     @Test func turnaroundMediansAndNotes() {
         let s = H.sample([
-            facts { $0.reviewTurnaroundHours = 2; $0.cycleTimeHours = 3 },
-            facts { $0.reviewTurnaroundHours = 10; $0.cycleTimeHours = 30; $0.reviewTurnaroundBusinessHours = 1 },
-            facts { $0.reviewTurnaroundHours = 4; $0.cycleNote = "absurd span" },
+            facts {
+                $0.reviewTurnaroundHours = 2
+                $0.cycleTimeHours = 3
+            },
+            facts {
+                $0.reviewTurnaroundHours = 10
+                $0.cycleTimeHours = 30
+                $0.reviewTurnaroundBusinessHours = 1
+            },
+            facts {
+                $0.reviewTurnaroundHours = 4
+                $0.cycleNote = "absurd span"
+            },
             facts { $0.turnaroundNote = "landed without review" },
         ])
         #expect(
@@ -48,30 +58,58 @@ import Testing
                     ]))
         #expect(
             TurnaroundMetrics.cycleTime(s)
-                == MetricValue(value: 16.5, details: ["count": 2, "p75": 30, "p90": 30, "negativeSpans": 0, "absurdSpans": 1]))
-        #expect(TurnaroundMetrics.businessTurnaround(s) == MetricValue(value: 1, details: ["count": 1, "p75": 1, "p90": 1]))
+                == MetricValue(
+                    value: 16.5, details: ["count": 2, "p75": 30, "p90": 30, "negativeSpans": 0, "absurdSpans": 1]))
+        #expect(
+            TurnaroundMetrics.businessTurnaround(s) == MetricValue(value: 1, details: ["count": 1, "p75": 1, "p90": 1]))
     }
 
     @Test func reviewDepth() {
         let s = H.sample([
-            facts { $0.reviewers = [H.carol, H.bob]; $0.branchCommits = 3; $0.fixupCommits = 1 },
-            facts { $0.unreviewed = true; $0.branchCommits = 1; $0.fixupCommits = 0 },
+            facts {
+                $0.reviewers = [H.carol, H.bob]
+                $0.branchCommits = 3
+                $0.fixupCommits = 1
+            },
+            facts {
+                $0.unreviewed = true
+                $0.branchCommits = 1
+                $0.fixupCommits = 0
+            },
             facts { $0.reviewers = [H.carol] },
         ])
         #expect(ReviewDepthMetrics.reviewersPerChange(s) == MetricValue(value: 1, details: ["withReviewers": 2]))
         #expect(ReviewDepthMetrics.unreviewedShare(s) == MetricValue(value: 33.33, details: ["count": 1]))
-        #expect(ReviewDepthMetrics.fixupCommitsPerPR(s) == MetricValue(value: 0.5, details: ["count": 2, "commitsPerPR": 2]))
+        #expect(
+            ReviewDepthMetrics.fixupCommitsPerPR(s)
+                == MetricValue(value: 0.5, details: ["count": 2, "commitsPerPR": 2]))
         #expect(ReviewDepthMetrics.reviewCommentsPerPR(s) == MetricValue(value: 4.0 / 3, details: ["count": 3]))
     }
 
     @Test func reworkDefectsTestsAndADRs() {
         let s = H.sample([
             facts {
-                $0.changedLines = 100; $0.reworkOwnLines = 30; $0.reworkOthersLines = 10; $0.escapedDefect = true
-                $0.touchesTests = true; $0.testLines = 7; $0.codeLines = 20; $0.adrsAdded = ["docs/adr/1.md", "docs/adr/2.md"]
+                $0.changedLines = 100
+                $0.reworkOwnLines = 30
+                $0.reworkOthersLines = 10
+                $0.escapedDefect = true
+                $0.touchesTests = true
+                $0.testLines = 7
+                $0.codeLines = 20
+                $0.adrsAdded = ["docs/adr/1.md", "docs/adr/2.md"]
             },
-            facts { $0.changedLines = 100; $0.reworkOthersLines = 10; $0.isFix = true; $0.majorRework = true; $0.codeLines = 5 },
-            facts { $0.isRevert = true; $0.revertedInWindow = true; $0.escapedDefect = true },
+            facts {
+                $0.changedLines = 100
+                $0.reworkOthersLines = 10
+                $0.isFix = true
+                $0.majorRework = true
+                $0.codeLines = 5
+            },
+            facts {
+                $0.isRevert = true
+                $0.revertedInWindow = true
+                $0.escapedDefect = true
+            },
             facts { $0.adrsAdded = ["adr/3.md"] },
         ])
         #expect(
@@ -79,10 +117,12 @@ import Testing
                 == MetricValue(value: 25, details: ["changedLines": 200, "ownLines": 30, "othersLines": 20]))
         #expect(ReworkMetrics.majorReworkRate(s) == MetricValue(value: 25, details: ["count": 1]))
         #expect(
-            DefectMetrics.defectEscapeRate(s) == MetricValue(value: 50, details: ["count": 2, "fixes": 1, "reverts": 1]))
+            DefectMetrics.defectEscapeRate(s)
+                == MetricValue(value: 50, details: ["count": 2, "fixes": 1, "reverts": 1]))
         #expect(DefectMetrics.revertRate(s) == MetricValue(value: 25, details: ["count": 1]))
         #expect(
-            TestTouchMetrics.testTouchRate(s) == MetricValue(value: 25, details: ["count": 1, "testLines": 7, "codeLines": 25]))
+            TestTouchMetrics.testTouchRate(s)
+                == MetricValue(value: 25, details: ["count": 1, "testLines": 7, "codeLines": 25]))
         #expect(ADRMetrics.adrsAuthored(s) == MetricValue(value: 3))
         #expect(ReworkMetrics.reworkRate(H.sample([ChangeFacts()])).value == nil)
     }
@@ -109,8 +149,10 @@ import Testing
         let noHistory = builder.metrics(for: [], authors: 0, deliveryMeasured: false)
         #expect(
             Set(noHistory.keys)
-                == ["landedChanges", "authors", "directShare", "prSize", "reviewTurnaroundHours", "defectEscapeRate",
-                    "reviewCommentsPerPR", "testCoverage", "buildSuccessRate"])
+                == [
+                    "landedChanges", "authors", "directShare", "prSize", "reviewTurnaroundHours", "defectEscapeRate",
+                    "reviewCommentsPerPR", "testCoverage", "buildSuccessRate",
+                ])
         #expect(noHistory["reviewTurnaroundHours"]?.title == "PR review turnaround")
         // The rework title names the configured window.
         var options = DeliveryOptions()
@@ -123,7 +165,8 @@ import Testing
     @Test func everyDeclarationHasACalculatorUnlessImported() {
         let keys = MetricDeclaration.all.map(\.key)
         #expect(Set(keys).count == keys.count)
-        #expect(Set(MetricCalculators.all.keys) == Set(MetricDeclaration.all.filter { $0.origin != .imported }.map(\.key)))
+        #expect(
+            Set(MetricCalculators.all.keys) == Set(MetricDeclaration.all.filter { $0.origin != .imported }.map(\.key)))
         for d in MetricDeclaration.all {
             if let row = d.benchmark {
                 #expect(row.unit == d.unit, "\(d.key)")
@@ -137,8 +180,10 @@ import Testing
     // MARK: - The documents list exactly the declared metrics
 
     static func rows(_ document: String, header: String) throws -> [[String]] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/\(document)")
-        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../docs/\(document)")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         let start = try #require(lines.firstIndex { $0.hasPrefix(header) })
         return lines[(start + 2)...].prefix { $0.hasPrefix("|") }.map { line in
             line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
@@ -149,18 +194,24 @@ import Testing
     static func code(_ key: MetricKey) -> String { "`\(key.rawValue)`" }
 
     @Test func metricIndexInMetricsDocListsTheDeclarations() throws {
-        let rows = try Self.rows("metrics.md", header: "| key | what | source | aggregator | unit | better | benchmark row |")
+        let rows = try Self.rows(
+            "metrics.md", header: "| key | what | source | aggregator | unit | better | benchmark row |")
         let expected = MetricDeclaration.all.map { d in
-            [Self.code(d.key), d.origin.rawValue, d.aggregator.rawValue, d.unit, d.better?.rawValue ?? "—", d.benchmark?.title ?? "—"]
+            [
+                Self.code(d.key), d.origin.rawValue, d.aggregator.rawValue, d.unit, d.better?.rawValue ?? "—",
+                d.benchmark?.title ?? "—",
+            ]
         }
         #expect(rows.map { [$0[0], $0[2], $0[3], $0[4], $0[5], $0[6]] } == expected)
     }
 
     @Test func metricKeysInJSONDocListTheDeclarations() throws {
-        let rows = try Self.rows("json-report.md", header: "| key | source | aggregator | unit | better | benchmark | `details` |")
+        let rows = try Self.rows(
+            "json-report.md", header: "| key | source | aggregator | unit | better | benchmark | `details` |")
         let expected = MetricDeclaration.all.map { d in
             [
-                Self.code(d.key), d.reportSource.rawValue, d.origin == .imported ? "`\"\"`" : d.aggregator.rawValue, d.unit,
+                Self.code(d.key), d.reportSource.rawValue, d.origin == .imported ? "`\"\"`" : d.aggregator.rawValue,
+                d.unit,
                 d.better?.rawValue ?? "`null`", d.benchmark?.title ?? "—",
             ]
         }

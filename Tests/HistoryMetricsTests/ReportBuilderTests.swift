@@ -1,9 +1,9 @@
 import HistoryModel
 import HistoryParsing
+import ReportContract
 import Testing
 
 @testable import HistoryMetrics
-import ReportContract
 
 /// Hand-built landed changes, no repository.
 enum Fixture {
@@ -17,18 +17,21 @@ enum Fixture {
     static let bob = Identity(name: "Bob", email: "bob@contractor.io")
     static let carol = Identity(name: "Carol", email: "carol@unknown.org")
     static let dave = Identity(name: "Dave", email: "dave@EU.acme.com")
-    static let dependabot = Identity(name: "dependabot[bot]", email: "49699333+dependabot[bot]@users.noreply.github.com")
+    static let dependabot = Identity(
+        name: "dependabot[bot]", email: "49699333+dependabot[bot]@users.noreply.github.com")
 
     static func file(_ path: String, _ a: Int, _ d: Int, binary: Bool = false) -> FileChange {
         FileChange(path: path, status: .modified, additions: a, deletions: d, isBinary: binary)
     }
 
     static func change(
-        _ kind: ChangeKind, _ number: Int?, _ commit: Character, author: Identity, coAuthors: [Identity] = [], title: String,
+        _ kind: ChangeKind, _ number: Int?, _ commit: Character, author: Identity, coAuthors: [Identity] = [],
+        title: String,
         daysAgo: Int64, files: [FileChange]
     ) -> LandedChange {
         LandedChange(
-            kind: kind, number: number, commit: oid(commit), commits: [oid(commit)], author: author, coAuthors: coAuthors,
+            kind: kind, number: number, commit: oid(commit), commits: [oid(commit)], author: author,
+            coAuthors: coAuthors,
             title: title, authoredAt: t0 - daysAgo * day - 3600, landedAt: t0 - daysAgo * day,
             reviewedDiffs: [DiffRange(base: kind == .direct ? nil : oid("f"), tip: oid(commit))], files: files)
     }
@@ -55,7 +58,9 @@ enum Fixture {
             .squash, 9, "4", author: dependabot, title: "Bump left-pad (#9)", daysAgo: 3,
             files: [file("yarn.lock", 300, 300), file("package.json", 1, 1)]),
         change(.rebase, nil, "5", author: dave, title: "Tidy up", daysAgo: 4, files: [file("Sources/B.swift", 60, 40)]),
-        change(.gerrit, 1234, "6", author: aliceUpper, title: "Small fix", daysAgo: 5, files: [file("Sources/C.swift", 5, 5)]),
+        change(
+            .gerrit, 1234, "6", author: aliceUpper, title: "Small fix", daysAgo: 5,
+            files: [file("Sources/C.swift", 5, 5)]),
     ]
 
     static let groups = AuthorGroups(groups: [
@@ -70,9 +75,12 @@ enum Fixture {
 
     static let builder = ReportBuilder(groups: groups, exclusions: exclusions)
 
-    static func input(changes: [LandedChange] = changes, shallow: [ObjectID] = [], truncated: Int = 0) -> AnalysisInput<CommitStore> {
+    static func input(changes: [LandedChange] = changes, shallow: [ObjectID] = [], truncated: Int = 0) -> AnalysisInput<
+        CommitStore
+    > {
         AnalysisInput(
-            repositoryPath: "/tmp/repo", branch: "main", head: oid("1"), shallowBoundaries: shallow, truncatedCommits: truncated,
+            repositoryPath: "/tmp/repo", branch: "main", head: oid("1"), shallowBoundaries: shallow,
+            truncatedCommits: truncated,
             changes: changes, since: t0 - 30 * day, until: t0, configPath: "yardstick.yml")
     }
 }
@@ -104,9 +112,11 @@ struct ReportBuilderTests {
             size.excluded == [
                 Report.ExcludedFile(path: "Package.resolved", reason: "lock file", additions: 30, deletions: 10),
                 Report.ExcludedFile(
-                    path: "Sources/Model.generated.swift", reason: "excluded by config (*.generated.swift)", additions: 40,
+                    path: "Sources/Model.generated.swift", reason: "excluded by config (*.generated.swift)",
+                    additions: 40,
                     deletions: 0),
-                Report.ExcludedFile(path: "assets/logo.png", reason: ".gitattributes binary", additions: 0, deletions: 0),
+                Report.ExcludedFile(
+                    path: "assets/logo.png", reason: ".gitattributes binary", additions: 0, deletions: 0),
             ])
     }
 
@@ -119,17 +129,24 @@ struct ReportBuilderTests {
         #expect(size.binaryFiles == 1)
         #expect(
             size.excluded == [
-                Report.ExcludedFile(path: "assets/data.dat", reason: ".gitattributes -diff", additions: 0, deletions: 0),
-                Report.ExcludedFile(path: "vendor/lib/y.c", reason: "vendored (vendor/)", additions: 1000, deletions: 0),
+                Report.ExcludedFile(
+                    path: "assets/data.dat", reason: ".gitattributes -diff", additions: 0, deletions: 0),
+                Report.ExcludedFile(
+                    path: "vendor/lib/y.c", reason: "vendored (vendor/)", additions: 1000, deletions: 0),
             ])
     }
 
     @Test func binaryFileThatIsNotExcludedIsOnlyCounted() {
-        let change = F.change(.direct, nil, "7", author: F.alice, title: "x", daysAgo: 0, files: [
-            F.file("img/photo.jpg", 0, 0, binary: true), F.file("a.txt", 3, 1),
-        ])
+        let change = F.change(
+            .direct, nil, "7", author: F.alice, title: "x", daysAgo: 0,
+            files: [
+                F.file("img/photo.jpg", 0, 0, binary: true), F.file("a.txt", 3, 1),
+            ])
         let size = ReportBuilder(groups: AuthorGroups(), exclusions: ExclusionPolicy()).size(of: change)
-        #expect(size == ReportBuilder.Size(additions: 3, deletions: 1, countedAdditions: 3, countedDeletions: 1, binaryFiles: 1, excluded: []))
+        #expect(
+            size
+                == ReportBuilder.Size(
+                    additions: 3, deletions: 1, countedAdditions: 3, countedDeletions: 1, binaryFiles: 1, excluded: []))
     }
 
     @Test func sizeOfAnEmptyChange() {
@@ -174,16 +191,21 @@ struct ReportBuilderTests {
 
     @Test func defaultGroupingByDomainIsAlphabeticalWithUnassignedLast() {
         let changes = [
-            F.change(.direct, nil, "1", author: Identity(name: "A", email: "a@zeta.org"), title: "a", daysAgo: 0, files: []),
-            F.change(.direct, nil, "2", author: Identity(name: "B", email: "b@alpha.com"), title: "b", daysAgo: 1, files: []),
-            F.change(.direct, nil, "3", author: Identity(name: "C", email: "localhost"), title: "c", daysAgo: 2, files: []),
-            F.change(.direct, nil, "4", author: Identity(name: "D", email: "d@Alpha.com"), title: "d", daysAgo: 3, files: []),
+            F.change(
+                .direct, nil, "1", author: Identity(name: "A", email: "a@zeta.org"), title: "a", daysAgo: 0, files: []),
+            F.change(
+                .direct, nil, "2", author: Identity(name: "B", email: "b@alpha.com"), title: "b", daysAgo: 1, files: []),
+            F.change(
+                .direct, nil, "3", author: Identity(name: "C", email: "localhost"), title: "c", daysAgo: 2, files: []),
+            F.change(
+                .direct, nil, "4", author: Identity(name: "D", email: "d@Alpha.com"), title: "d", daysAgo: 3, files: []),
         ]
         let r = ReportBuilder(groups: AuthorGroups(), exclusions: ExclusionPolicy()).build(F.input(changes: changes))
         #expect(r.groups.map(\.name) == ["alpha.com", "zeta.org", "unassigned"])
         #expect(r.groups[0].authors.map(\.email) == ["b@alpha.com", "d@Alpha.com"])
         #expect(r.groups[0].authors.map(\.rule) == ["e-mail domain", "e-mail domain"])
-        #expect(r.groups[2].authors == [Report.Author(name: "C", email: "localhost", rule: "no e-mail domain", changes: 1)])
+        #expect(
+            r.groups[2].authors == [Report.Author(name: "C", email: "localhost", rule: "no e-mail domain", changes: 1)])
     }
 
     @Test func defaultGroupingWithoutUnassignedAuthorsHasNoUnassignedGroup() {
@@ -216,7 +238,8 @@ struct ReportBuilderTests {
         #expect(
             r.bots == [
                 Report.Author(
-                    name: "dependabot[bot]", email: "49699333+dependabot[bot]@users.noreply.github.com", rule: "bot pattern",
+                    name: "dependabot[bot]", email: "49699333+dependabot[bot]@users.noreply.github.com",
+                    rule: "bot pattern",
                     changes: 1)
             ])
         #expect(!r.groups.map(\.name).contains("bots"))
@@ -260,9 +283,11 @@ struct ReportBuilderTests {
     }
 
     @Test func coAuthorFromTheSameGroupCreditsItOnce() throws {
-        let change = F.change(.squash, 3, "7", author: F.alice, coAuthors: [F.dave], title: "pair", daysAgo: 0, files: [
-            F.file("a.swift", 4, 0)
-        ])
+        let change = F.change(
+            .squash, 3, "7", author: F.alice, coAuthors: [F.dave], title: "pair", daysAgo: 0,
+            files: [
+                F.file("a.swift", 4, 0)
+            ])
         let r = F.builder.build(F.input(changes: [change]))
         #expect(r.pullRequests.map(\.groups) == [["core"]])
         #expect(try metric(r, "core", "landedChanges").value == 1)
@@ -271,7 +296,8 @@ struct ReportBuilderTests {
     }
 
     @Test func botAuthorWithHumanCoAuthor() throws {
-        let change = F.change(.squash, 3, "7", author: F.dependabot, coAuthors: [F.alice], title: "bump", daysAgo: 0, files: [])
+        let change = F.change(
+            .squash, 3, "7", author: F.dependabot, coAuthors: [F.alice], title: "bump", daysAgo: 0, files: [])
         let r = F.builder.build(F.input(changes: [change]))
         #expect(r.pullRequests.map(\.group) == ["bots"])
         #expect(r.pullRequests.map(\.groups) == [["bots", "core"]])
@@ -350,8 +376,14 @@ struct ReportBuilderTests {
         #expect(core.aggregator == "count")
         #expect(core.unit == "changes")
         #expect(core.source == .measured)
-        #expect(try metric(r, "offshore", "landedChanges").details == ["merge": 1, "squash": 1, "gerrit": 0, "rebase": 0, "direct": 0])
-        #expect(try metric(r, "unassigned", "landedChanges").details == ["merge": 0, "squash": 0, "gerrit": 0, "rebase": 0, "direct": 1])
+        #expect(
+            try metric(r, "offshore", "landedChanges").details == [
+                "merge": 1, "squash": 1, "gerrit": 0, "rebase": 0, "direct": 0,
+            ])
+        #expect(
+            try metric(r, "unassigned", "landedChanges").details == [
+                "merge": 0, "squash": 0, "gerrit": 0, "rebase": 0, "direct": 1,
+            ])
     }
 
     @Test func authorsMetric() throws {
@@ -376,13 +408,17 @@ struct ReportBuilderTests {
     }
 
     @Test(arguments: [
-        ("reviewTurnaroundHours", "hours", BetterDirection.lower, "PR Review Turnaround", "PR export with review timestamps"),
+        (
+            "reviewTurnaroundHours", "hours", BetterDirection.lower, "PR Review Turnaround",
+            "PR export with review timestamps"
+        ),
         ("defectEscapeRate", "%", .lower, "Defect Escape Rate", "trace fixes and reverts"),
         ("reviewCommentsPerPR", "comments", .higher, "Code Review Comments/PR", "review comments"),
         ("testCoverage", "%", .higher, "Test Coverage (unit + integration)", "coverage report"),
         ("buildSuccessRate", "%", .higher, "Build Success Rate", "CI build export"),
     ])
-    func unmeasuredMetrics(key: String, unit: String, better: BetterDirection, row: String, needsPhrase: String) throws {
+    func unmeasuredMetrics(key: String, unit: String, better: BetterDirection, row: String, needsPhrase: String) throws
+    {
         for name in ["core", "unassigned"] {
             let m = try metric(report(), name, key)
             #expect(m.value == nil)
@@ -401,7 +437,8 @@ struct ReportBuilderTests {
 
     @Test func pullRequestFields() throws {
         let r = report()
-        #expect(r.pullRequests.map(\.commit) == ["1", "2", "3", "4", "5", "6"].map { String(repeating: $0, count: 40) })
+        #expect(
+            r.pullRequests.map(\.commit) == ["1", "2", "3", "4", "5", "6"].map { String(repeating: $0, count: 40) })
         #expect(r.pullRequests.map(\.kind) == ["merge", "squash", "direct", "squash", "rebase", "gerrit"])
         #expect(r.pullRequests.map(\.number) == [12, 11, nil, 9, nil, 1234])
         #expect(r.pullRequests.map(\.group) == ["core", "offshore", "unassigned", "bots", "core", "core"])
@@ -409,9 +446,12 @@ struct ReportBuilderTests {
         let first = r.pullRequests[0]
         let expected = Report.PullRequest(
             commit: String(repeating: "1", count: 40), kind: "merge", number: 12, title: "Add feature | with pipe",
-            author: "Alice <alice@acme.com>", coAuthors: ["Bob <bob@contractor.io>"], group: "core", groups: ["core", "offshore"],
+            author: "Alice <alice@acme.com>", coAuthors: ["Bob <bob@contractor.io>"], group: "core",
+            groups: ["core", "offshore"],
             commits: [String(repeating: "1", count: 40)],
-            reviewedDiffs: [Report.DiffRange(base: String(repeating: "f", count: 40), tip: String(repeating: "1", count: 40))],
+            reviewedDiffs: [
+                Report.DiffRange(base: String(repeating: "f", count: 40), tip: String(repeating: "1", count: 40))
+            ],
             additions: 170, deletions: 30, countedAdditions: 100, countedDeletions: 20, binaryFiles: 1,
             excludedFiles: F.builder.size(of: F.changes[0]).excluded,
             authoredAt: "2024-03-01T08:30:00Z", landedAt: "2024-03-01T09:30:00Z")
@@ -431,15 +471,24 @@ struct ReportBuilderTests {
         #expect(bot.deletions == 301)
         #expect(bot.countedAdditions == 1)
         #expect(bot.countedDeletions == 1)
-        #expect(bot.excludedFiles == [Report.ExcludedFile(path: "yarn.lock", reason: "lock file", additions: 300, deletions: 300)])
+        #expect(
+            bot.excludedFiles == [
+                Report.ExcludedFile(path: "yarn.lock", reason: "lock file", additions: 300, deletions: 300)
+            ])
     }
 
     @Test func reportHeader() {
         let r = report()
         #expect(r.schemaVersion == 2)
         #expect(r.tool == Report.Tool(name: "yardstick", version: ReportBuilder.toolVersion))
-        #expect(r.repository == Report.Repository(path: "/tmp/repo", head: String(repeating: "1", count: 40), branch: "main", shallow: false))
-        #expect(r.options == Report.Options(since: "2024-01-31T09:30:00Z", until: "2024-03-01T09:30:00Z", config: "yardstick.yml"))
+        #expect(
+            r.repository
+                == Report.Repository(
+                    path: "/tmp/repo", head: String(repeating: "1", count: 40), branch: "main", shallow: false))
+        #expect(
+            r.options
+                == Report.Options(since: "2024-01-31T09:30:00Z", until: "2024-03-01T09:30:00Z", config: "yardstick.yml")
+        )
         #expect(r.period == Report.Period(from: "2024-02-25T09:30:00Z", to: "2024-03-01T09:30:00Z"))
     }
 

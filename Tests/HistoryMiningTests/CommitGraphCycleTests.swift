@@ -15,7 +15,9 @@ import Testing
 
     @Test func aLongerLoopIsFound() {
         // 3 -> 2 -> 1 -> 3
-        let graph = CommitGraph([(Self.id(3), [Self.id(2)], 30), (Self.id(2), [Self.id(1)], 20), (Self.id(1), [Self.id(3)], 10)])
+        let graph = CommitGraph([
+            (Self.id(3), [Self.id(2)], 30), (Self.id(2), [Self.id(1)], 20), (Self.id(1), [Self.id(3)], 10),
+        ])
         #expect(graph.cycle == Self.id(3))
         #expect(graph.firstParentLine(from: Self.id(3)) == [Self.id(3), Self.id(2), Self.id(1)])
     }

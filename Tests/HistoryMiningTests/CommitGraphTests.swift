@@ -1,6 +1,7 @@
-@testable import HistoryMining
 import HistoryModel
 import Testing
+
+@testable import HistoryMining
 
 @Suite struct CommitGraphTests {
     /// Ids 1…n as object ids.
@@ -48,7 +49,9 @@ import Testing
     }
 
     @Test func missingParentsMarkTruncation() {
-        let g = CommitGraph([(Self.id(2), [Self.id(1)], 2), (Self.id(3), [Self.id(9)], 3), (Self.id(4), [Self.id(2), Self.id(3)], 4)])
+        let g = CommitGraph([
+            (Self.id(2), [Self.id(1)], 2), (Self.id(3), [Self.id(9)], 3), (Self.id(4), [Self.id(2), Self.id(3)], 4),
+        ])
         var scratch = CommitGraph.Scratch()
         #expect(g.sideBranch(first: Self.id(2), tip: Self.id(3), scratch: &scratch).truncated)
         #expect(g.firstParentLine(from: Self.id(4)) == [Self.id(4), Self.id(2)])

@@ -1,10 +1,11 @@
 import HistoryMetrics
-@testable import HistoryMining
 import HistoryModel
-import TestSupport
-import Synchronization
 import HistoryParsing
+import Synchronization
+import TestSupport
 import Testing
+
+@testable import HistoryMining
 
 /// One expected landed change: kind, number, author e-mail, raw and counted sizes, commit count.
 struct Expected: CustomStringConvertible {
@@ -60,19 +61,45 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         try check(
             "github-merge",
             [
-                Expected(commit: "f879d7c", kind: .direct, number: nil, author: alice, added: 299, deleted: 0, countedAdded: 175, countedDeleted: 0, commits: 1),
-                Expected(commit: "2242287", kind: .merge, number: 1, author: alice, added: 170, deleted: 0, countedAdded: 170, countedDeleted: 0, commits: 3),
-                Expected(commit: "b6c1c5e", kind: .direct, number: nil, author: bob, added: 1, deleted: 1, countedAdded: 1, countedDeleted: 1, commits: 1),
-                Expected(commit: "85f656d", kind: .merge, number: 2, author: vikram, added: 185, deleted: 0, countedAdded: 185, countedDeleted: 0, commits: 4),
-                Expected(commit: "58a4331", kind: .merge, number: nil, author: carla, added: 65, deleted: 0, countedAdded: 65, countedDeleted: 0, commits: 2),
-                Expected(commit: "4f02dc8", kind: .merge, number: 3, author: bob, added: 1, deleted: 1, countedAdded: 1, countedDeleted: 1, commits: 2),
-                Expected(commit: "1e53f9d", kind: .merge, number: 4, author: bob, added: 73, deleted: 14, countedAdded: 17, countedDeleted: 6, commits: 2),
-                Expected(commit: "c396973", kind: .direct, number: nil, author: alice, added: 7, deleted: 1, countedAdded: 7, countedDeleted: 1, commits: 1),
-                Expected(commit: "c1d5d0d", kind: .merge, number: 5, author: wei, added: 265, deleted: 0, countedAdded: 55, countedDeleted: 0, commits: 2),
-                Expected(commit: "4465fa7", kind: .merge, number: 6, author: dependabot, added: 5, deleted: 5, countedAdded: 1, countedDeleted: 1, commits: 1),
-                Expected(commit: "af94c62", kind: .merge, number: nil, author: bob, added: 22, deleted: 7, countedAdded: 22, countedDeleted: 7, commits: 4),
-                Expected(commit: "ac835c2", kind: .merge, number: 7, author: rene, added: 60, deleted: 0, countedAdded: 60, countedDeleted: 0, commits: 2),
-                Expected(commit: "fec84f6", kind: .merge, number: 8, author: wei, added: 145, deleted: 0, countedAdded: 145, countedDeleted: 0, commits: 3),
+                Expected(
+                    commit: "f879d7c", kind: .direct, number: nil, author: alice, added: 299, deleted: 0,
+                    countedAdded: 175, countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "2242287", kind: .merge, number: 1, author: alice, added: 170, deleted: 0,
+                    countedAdded: 170, countedDeleted: 0, commits: 3),
+                Expected(
+                    commit: "b6c1c5e", kind: .direct, number: nil, author: bob, added: 1, deleted: 1, countedAdded: 1,
+                    countedDeleted: 1, commits: 1),
+                Expected(
+                    commit: "85f656d", kind: .merge, number: 2, author: vikram, added: 185, deleted: 0,
+                    countedAdded: 185, countedDeleted: 0, commits: 4),
+                Expected(
+                    commit: "58a4331", kind: .merge, number: nil, author: carla, added: 65, deleted: 0,
+                    countedAdded: 65, countedDeleted: 0, commits: 2),
+                Expected(
+                    commit: "4f02dc8", kind: .merge, number: 3, author: bob, added: 1, deleted: 1, countedAdded: 1,
+                    countedDeleted: 1, commits: 2),
+                Expected(
+                    commit: "1e53f9d", kind: .merge, number: 4, author: bob, added: 73, deleted: 14, countedAdded: 17,
+                    countedDeleted: 6, commits: 2),
+                Expected(
+                    commit: "c396973", kind: .direct, number: nil, author: alice, added: 7, deleted: 1, countedAdded: 7,
+                    countedDeleted: 1, commits: 1),
+                Expected(
+                    commit: "c1d5d0d", kind: .merge, number: 5, author: wei, added: 265, deleted: 0, countedAdded: 55,
+                    countedDeleted: 0, commits: 2),
+                Expected(
+                    commit: "4465fa7", kind: .merge, number: 6, author: dependabot, added: 5, deleted: 5,
+                    countedAdded: 1, countedDeleted: 1, commits: 1),
+                Expected(
+                    commit: "af94c62", kind: .merge, number: nil, author: bob, added: 22, deleted: 7, countedAdded: 22,
+                    countedDeleted: 7, commits: 4),
+                Expected(
+                    commit: "ac835c2", kind: .merge, number: 7, author: rene, added: 60, deleted: 0, countedAdded: 60,
+                    countedDeleted: 0, commits: 2),
+                Expected(
+                    commit: "fec84f6", kind: .merge, number: 8, author: wei, added: 145, deleted: 0, countedAdded: 145,
+                    countedDeleted: 0, commits: 3),
             ])
     }
 
@@ -88,14 +115,30 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         try check(
             "squash",
             [
-                Expected(commit: "b7c6886", kind: .direct, number: nil, author: alice, added: 160, deleted: 0, countedAdded: 140, countedDeleted: 0, commits: 1),
-                Expected(commit: "737132e", kind: .squash, number: 12, author: vikram, added: 120, deleted: 0, countedAdded: 120, countedDeleted: 0, commits: 1),
-                Expected(commit: "f8d8b6f", kind: .squash, number: 13, author: bob, added: 71, deleted: 3, countedAdded: 71, countedDeleted: 3, commits: 1),
-                Expected(commit: "6a029a2", kind: .direct, number: nil, author: alice, added: 8, deleted: 0, countedAdded: 8, countedDeleted: 0, commits: 1),
-                Expected(commit: "2f8499c", kind: .squash, number: 7, author: wei, added: 46, deleted: 1, countedAdded: 46, countedDeleted: 1, commits: 1),
-                Expected(commit: "edde372", kind: .squash, number: 14, author: carla, added: 54, deleted: 4, countedAdded: 54, countedDeleted: 4, commits: 1),
-                Expected(commit: "5c501d3", kind: .squash, number: 16, author: dependabot, added: 5, deleted: 5, countedAdded: 1, countedDeleted: 1, commits: 1),
-                Expected(commit: "522e3e9", kind: .direct, number: nil, author: bob, added: 3, deleted: 71, countedAdded: 3, countedDeleted: 71, commits: 1),
+                Expected(
+                    commit: "b7c6886", kind: .direct, number: nil, author: alice, added: 160, deleted: 0,
+                    countedAdded: 140, countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "737132e", kind: .squash, number: 12, author: vikram, added: 120, deleted: 0,
+                    countedAdded: 120, countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "f8d8b6f", kind: .squash, number: 13, author: bob, added: 71, deleted: 3, countedAdded: 71,
+                    countedDeleted: 3, commits: 1),
+                Expected(
+                    commit: "6a029a2", kind: .direct, number: nil, author: alice, added: 8, deleted: 0, countedAdded: 8,
+                    countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "2f8499c", kind: .squash, number: 7, author: wei, added: 46, deleted: 1, countedAdded: 46,
+                    countedDeleted: 1, commits: 1),
+                Expected(
+                    commit: "edde372", kind: .squash, number: 14, author: carla, added: 54, deleted: 4,
+                    countedAdded: 54, countedDeleted: 4, commits: 1),
+                Expected(
+                    commit: "5c501d3", kind: .squash, number: 16, author: dependabot, added: 5, deleted: 5,
+                    countedAdded: 1, countedDeleted: 1, commits: 1),
+                Expected(
+                    commit: "522e3e9", kind: .direct, number: nil, author: bob, added: 3, deleted: 71, countedAdded: 3,
+                    countedDeleted: 71, commits: 1),
             ])
     }
 
@@ -103,13 +146,27 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         try check(
             "gerrit",
             [
-                Expected(commit: "40b62ad", kind: .direct, number: nil, author: alice, added: 154, deleted: 0, countedAdded: 154, countedDeleted: 0, commits: 1),
-                Expected(commit: "630d979", kind: .gerrit, number: 1234, author: vikram, added: 28, deleted: 5, countedAdded: 28, countedDeleted: 5, commits: 1),
-                Expected(commit: "be9c5fa", kind: .gerrit, number: 1240, author: wei, added: 1, deleted: 1, countedAdded: 1, countedDeleted: 1, commits: 1),
-                Expected(commit: "fa29ced", kind: .gerrit, number: 1251, author: carla, added: 18, deleted: 0, countedAdded: 18, countedDeleted: 0, commits: 1),
-                Expected(commit: "523ed60", kind: .direct, number: nil, author: bob, added: 1, deleted: 0, countedAdded: 1, countedDeleted: 0, commits: 1),
-                Expected(commit: "3e888f7", kind: .gerrit, number: 1262, author: bob, added: 24, deleted: 2, countedAdded: 24, countedDeleted: 2, commits: 1),
-                Expected(commit: "0714859", kind: .gerrit, number: 1270, author: alice, added: 1, deleted: 0, countedAdded: 1, countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "40b62ad", kind: .direct, number: nil, author: alice, added: 154, deleted: 0,
+                    countedAdded: 154, countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "630d979", kind: .gerrit, number: 1234, author: vikram, added: 28, deleted: 5,
+                    countedAdded: 28, countedDeleted: 5, commits: 1),
+                Expected(
+                    commit: "be9c5fa", kind: .gerrit, number: 1240, author: wei, added: 1, deleted: 1, countedAdded: 1,
+                    countedDeleted: 1, commits: 1),
+                Expected(
+                    commit: "fa29ced", kind: .gerrit, number: 1251, author: carla, added: 18, deleted: 0,
+                    countedAdded: 18, countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "523ed60", kind: .direct, number: nil, author: bob, added: 1, deleted: 0, countedAdded: 1,
+                    countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "3e888f7", kind: .gerrit, number: 1262, author: bob, added: 24, deleted: 2,
+                    countedAdded: 24, countedDeleted: 2, commits: 1),
+                Expected(
+                    commit: "0714859", kind: .gerrit, number: 1270, author: alice, added: 1, deleted: 0,
+                    countedAdded: 1, countedDeleted: 0, commits: 1),
             ])
     }
 
@@ -117,12 +174,24 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         try check(
             "rebase",
             [
-                Expected(commit: "d6c5549", kind: .direct, number: nil, author: alice, added: 97, deleted: 0, countedAdded: 97, countedDeleted: 0, commits: 1),
-                Expected(commit: "7c8a5b5", kind: .rebase, number: nil, author: vikram, added: 84, deleted: 0, countedAdded: 84, countedDeleted: 0, commits: 3),
-                Expected(commit: "d33c569", kind: .direct, number: nil, author: bob, added: 2, deleted: 2, countedAdded: 2, countedDeleted: 2, commits: 1),
-                Expected(commit: "7eb79f0", kind: .rebase, number: nil, author: carla, added: 68, deleted: 0, countedAdded: 68, countedDeleted: 0, commits: 2),
-                Expected(commit: "26b64a8", kind: .rebase, number: nil, author: bob, added: 2, deleted: 2, countedAdded: 2, countedDeleted: 2, commits: 1),
-                Expected(commit: "1f990b7", kind: .direct, number: nil, author: alice, added: 1, deleted: 1, countedAdded: 1, countedDeleted: 1, commits: 1),
+                Expected(
+                    commit: "d6c5549", kind: .direct, number: nil, author: alice, added: 97, deleted: 0,
+                    countedAdded: 97, countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "7c8a5b5", kind: .rebase, number: nil, author: vikram, added: 84, deleted: 0,
+                    countedAdded: 84, countedDeleted: 0, commits: 3),
+                Expected(
+                    commit: "d33c569", kind: .direct, number: nil, author: bob, added: 2, deleted: 2, countedAdded: 2,
+                    countedDeleted: 2, commits: 1),
+                Expected(
+                    commit: "7eb79f0", kind: .rebase, number: nil, author: carla, added: 68, deleted: 0,
+                    countedAdded: 68, countedDeleted: 0, commits: 2),
+                Expected(
+                    commit: "26b64a8", kind: .rebase, number: nil, author: bob, added: 2, deleted: 2, countedAdded: 2,
+                    countedDeleted: 2, commits: 1),
+                Expected(
+                    commit: "1f990b7", kind: .direct, number: nil, author: alice, added: 1, deleted: 1, countedAdded: 1,
+                    countedDeleted: 1, commits: 1),
             ])
     }
 
@@ -130,18 +199,34 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         try check(
             "forges",
             [
-                Expected(commit: "5424df8", kind: .direct, number: nil, author: alice, added: 65, deleted: 0, countedAdded: 65, countedDeleted: 0, commits: 1),
-                Expected(commit: "d1e8b70", kind: .merge, number: 12, author: vikram, added: 80, deleted: 0, countedAdded: 80, countedDeleted: 0, commits: 2),
-                Expected(commit: "9c06c7b", kind: .merge, number: 7, author: wei, added: 65, deleted: 0, countedAdded: 65, countedDeleted: 0, commits: 1),
-                Expected(commit: "3fc7c5f", kind: .direct, number: nil, author: bob, added: 1, deleted: 1, countedAdded: 1, countedDeleted: 1, commits: 1),
-                Expected(commit: "80020bd", kind: .merge, number: 42, author: carla, added: 62, deleted: 0, countedAdded: 62, countedDeleted: 0, commits: 2),
-                Expected(commit: "051cdcb", kind: .merge, number: nil, author: bob, added: 1, deleted: 1, countedAdded: 1, countedDeleted: 1, commits: 1),
+                Expected(
+                    commit: "5424df8", kind: .direct, number: nil, author: alice, added: 65, deleted: 0,
+                    countedAdded: 65, countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "d1e8b70", kind: .merge, number: 12, author: vikram, added: 80, deleted: 0,
+                    countedAdded: 80, countedDeleted: 0, commits: 2),
+                Expected(
+                    commit: "9c06c7b", kind: .merge, number: 7, author: wei, added: 65, deleted: 0, countedAdded: 65,
+                    countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "3fc7c5f", kind: .direct, number: nil, author: bob, added: 1, deleted: 1, countedAdded: 1,
+                    countedDeleted: 1, commits: 1),
+                Expected(
+                    commit: "80020bd", kind: .merge, number: 42, author: carla, added: 62, deleted: 0, countedAdded: 62,
+                    countedDeleted: 0, commits: 2),
+                Expected(
+                    commit: "051cdcb", kind: .merge, number: nil, author: bob, added: 1, deleted: 1, countedAdded: 1,
+                    countedDeleted: 1, commits: 1),
             ])
     }
 
     @Test func mergeTitlesComeFromTheForgeMessage() throws {
         let (history, _) = try mine("forges")
-        #expect(history.changes.map(\.title) == ["Merge branch 'hotfix'", "Add export", "Update README badges", "Add search", "Add login", "Initial commit"])
+        #expect(
+            history.changes.map(\.title) == [
+                "Merge branch 'hotfix'", "Add export", "Update README badges", "Add search", "Add login",
+                "Initial commit",
+            ])
     }
 
     /// Changes built on two threads (every sample, from the first change on) are the changes built on one, in
@@ -170,10 +255,12 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         #expect(ChangeNumbers.mergeNumber(message: gitLab) == 17)
         #expect(ChangeNumbers.mergeTitle(message: gitLab) == "Add search")
         #expect(ChangeNumbers.mergeNumber(message: "See merge request acme/app!5\n") == 5)
-        #expect(ChangeNumbers.mergeNumber(message: "Merge\r\n\r\nSee merge request acme/app!6\r\n") == nil)  // one CRLF line
+        // one CRLF line
+        #expect(ChangeNumbers.mergeNumber(message: "Merge\r\n\r\nSee merge request acme/app!6\r\n") == nil)
         #expect(ChangeNumbers.mergeNumber(message: "Merge branch 'x'\n\n * See merge request acme/app!7") == nil)
         #expect(ChangeNumbers.mayHaveLine(startingWith: "See merge request ", in: "Merge\n\nSee merge request a!1"))
-        #expect(!ChangeNumbers.mayHaveLine(startingWith: "See merge request ", in: "Merge\n\nNot See merge request a!1\n"))
+        #expect(
+            !ChangeNumbers.mayHaveLine(startingWith: "See merge request ", in: "Merge\n\nNot See merge request a!1\n"))
         #expect(!ChangeNumbers.mayHaveLine(startingWith: "See merge request ", in: "See merge request"))
         #expect(!ChangeNumbers.mayHaveLine(startingWith: "See merge request ", in: ""))
     }
@@ -211,8 +298,13 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
     @Test func renamesArePairedAsGitPairsThem() throws {
         let (history, _) = try mine("github-merge")
         let reorg = try #require(history.changes.first { $0.number == 3 })
-        let renamed = reorg.files.filter { $0.status == .renamed }.map { "\($0.oldPath ?? "") \($0.path) \($0.additions) \($0.deletions)" }
-        #expect(renamed.sorted() == ["Sources/Yard/Util.swift Sources/Yard/Support/Util.swift 1 1", "docs/guide.md docs/user-guide.md 0 0"])
+        let renamed = reorg.files.filter { $0.status == .renamed }.map {
+            "\($0.oldPath ?? "") \($0.path) \($0.additions) \($0.deletions)"
+        }
+        #expect(
+            renamed.sorted() == [
+                "Sources/Yard/Util.swift Sources/Yard/Support/Util.swift 1 1", "docs/guide.md docs/user-guide.md 0 0",
+            ])
     }
 
     @Test(arguments: [1, 2, 4]) func resultsDoNotDependOnWorkerCount(workers: Int) throws {
@@ -235,7 +327,9 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
 
 @Suite struct MiningErrorTests {
     @Test func notARepository() {
-        #expect(throws: MiningError.self) { try Miner(path: SampleRepositories.path("not-a-repo"), options: MiningOptions()).mine() }
+        #expect(throws: MiningError.self) {
+            try Miner(path: SampleRepositories.path("not-a-repo"), options: MiningOptions()).mine()
+        }
         do {
             _ = try Miner(path: SampleRepositories.path("not-a-repo"), options: MiningOptions()).mine()
         } catch {
@@ -254,7 +348,8 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
 
     @Test func unknownBranch() {
         do {
-            _ = try Miner(path: SampleRepositories.path("squash"), options: MiningOptions(branch: "no-such-branch")).mine()
+            _ = try Miner(path: SampleRepositories.path("squash"), options: MiningOptions(branch: "no-such-branch"))
+                .mine()
             Issue.record("expected an error")
         } catch {
             #expect("\(error)".hasSuffix("squash: unknown branch or revision 'no-such-branch'"))

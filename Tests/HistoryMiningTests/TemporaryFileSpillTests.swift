@@ -1,6 +1,7 @@
-@testable import HistoryMining
 import HistoryModel
 import Testing
+
+@testable import HistoryMining
 
 /// The miner's spill: a `CommitStore`'s full blocks in an unnamed temporary file.
 @Suite struct TemporaryFileSpillTests {
@@ -9,8 +10,10 @@ import Testing
         (0..<300).map { (n: UInt64) in
             CommitRecord(
                 id: ObjectID(high: n, middle: ~n, low: UInt32(n)), parents: [],
-                author: Signature(name: "Author \(n % 7)", email: "a\(n % 7)@example.com", time: Int64(n), offsetMinutes: 0),
-                committer: Signature(name: "Committer", email: "c@example.com", time: Int64(n) + 5, offsetMinutes: -120),
+                author: Signature(
+                    name: "Author \(n % 7)", email: "a\(n % 7)@example.com", time: Int64(n), offsetMinutes: 0),
+                committer: Signature(
+                    name: "Committer", email: "c@example.com", time: Int64(n) + 5, offsetMinutes: -120),
                 message: "Change \(n)\n\n" + String(repeating: "body line \(n)\n", count: 3_000),
                 files: [
                     FileChange(

@@ -7,12 +7,15 @@ import Testing
 @Suite struct CommitStoreTests {
     private func oid(_ n: UInt64) -> ObjectID { ObjectID(high: n, middle: ~n, low: UInt32(truncatingIfNeeded: n * 7)) }
 
-    private func record(_ n: UInt64, message: String = "Subject\n\nBody.\n", files: [FileChange] = [], sides: [SideBranch] = [])
+    private func record(
+        _ n: UInt64, message: String = "Subject\n\nBody.\n", files: [FileChange] = [], sides: [SideBranch] = []
+    )
         -> CommitRecord
     {
         CommitRecord(
             id: oid(n), parents: n == 0 ? [] : [oid(n - 1)],
-            author: Signature(name: "Ann Example", email: "ann@example.com", time: 1_700_000_000 + Int64(n), offsetMinutes: 60),
+            author: Signature(
+                name: "Ann Example", email: "ann@example.com", time: 1_700_000_000 + Int64(n), offsetMinutes: 60),
             committer: Signature(name: "Bob Example", email: "bob@example.com", time: -86_400, offsetMinutes: -480),
             message: message, files: files, sideBranches: sides)
     }
@@ -27,16 +30,20 @@ import Testing
                     Hunk(oldStart: 1, oldCount: 4_000_000_000, newStart: 4_000_000_000, newCount: 1),
                 ]),
             FileChange(path: "img.png", status: .added, additions: 0, deletions: 0, isBinary: true),
-            FileChange(path: "new/b.c", oldPath: "old/b.c", status: .renamed, additions: 0, deletions: 0, isBinary: false),
-            FileChange(path: "c.txt", status: .added, additions: 2, deletions: 0, isBinary: false, copiedFrom: "gone.txt"),
+            FileChange(
+                path: "new/b.c", oldPath: "old/b.c", status: .renamed, additions: 0, deletions: 0, isBinary: false),
+            FileChange(
+                path: "c.txt", status: .added, additions: 2, deletions: 0, isBinary: false, copiedFrom: "gone.txt"),
             FileChange(path: "d", status: .deleted, additions: 0, deletions: 9, isBinary: false),
             FileChange(path: "e", status: .typeChanged, additions: 1, deletions: 1, isBinary: false),
         ]
         let sides = [
-            SideBranch(tip: oid(90), mergeBase: oid(80), commits: [oid(90), oid(89)], reviewedFiles: Array(files.prefix(2))),
+            SideBranch(
+                tip: oid(90), mergeBase: oid(80), commits: [oid(90), oid(89)], reviewedFiles: Array(files.prefix(2))),
             SideBranch(tip: oid(70), mergeBase: nil, commits: [], reviewedFiles: []),
         ]
-        let message = "Fix the thing (#12)\n\nDétails, 日本語 and an emoji 🎉.\n\nReviewed-by: Cy Example <cy@example.com>\nCo-authored-by: Di Example <di@example.com>\n"
+        let message =
+            "Fix the thing (#12)\n\nDétails, 日本語 and an emoji 🎉.\n\nReviewed-by: Cy Example <cy@example.com>\nCo-authored-by: Di Example <di@example.com>\n"
         var merge = record(5, message: message, files: files, sides: sides)
         merge.parents = [oid(4), oid(90), oid(70)]
         let plain = record(6, message: "", files: [])
@@ -76,11 +83,25 @@ import Testing
 
     @Test func repeatedStringsAreStoredOnce() {
         var one = CommitStore()
-        one.insert(record(1, files: [FileChange(path: "a/long/path/to/a/file.swift", status: .modified, additions: 1, deletions: 1, isBinary: false)]))
+        one.insert(
+            record(
+                1,
+                files: [
+                    FileChange(
+                        path: "a/long/path/to/a/file.swift", status: .modified, additions: 1, deletions: 1,
+                        isBinary: false)
+                ]))
         let single = one.encodedBytes
         var many = CommitStore()
         for n: UInt64 in 1...100 {
-            many.insert(record(n, files: [FileChange(path: "a/long/path/to/a/file.swift", status: .modified, additions: 1, deletions: 1, isBinary: false)]))
+            many.insert(
+                record(
+                    n,
+                    files: [
+                        FileChange(
+                            path: "a/long/path/to/a/file.swift", status: .modified, additions: 1, deletions: 1,
+                            isBinary: false)
+                    ]))
         }
         // Names, addresses and the path are in the table once; each further record adds only its own bytes.
         let perRecord = (many.encodedBytes - single) / 99
@@ -104,7 +125,9 @@ import Testing
             committer: Signature(name: "Bob", email: "bob@example.com", time: 20, offsetMinutes: 120),
             message: "Merge pull request #3 from a/b\n\nTitle\n\nReviewed-by: Cy <cy@example.com>\n",
             files: [FileChange(path: "a", status: .added, additions: 1, deletions: 0, isBinary: false)],
-            sideBranches: [SideBranch(tip: ObjectID(high: 7, middle: 8, low: 9), mergeBase: nil, commits: [], reviewedFiles: [])])
+            sideBranches: [
+                SideBranch(tip: ObjectID(high: 7, middle: 8, low: 9), mergeBase: nil, commits: [], reviewedFiles: [])
+            ])
         var store = CommitStore()
         store.insert(full)
         var expected = full
@@ -117,13 +140,17 @@ import Testing
 
     @Test func aRecordReadWithoutHunksKeepsItsCounts() {
         let id = ObjectID(high: 9, middle: 9, low: 9)
-        let hunks = [Hunk(oldStart: 3, oldCount: 1, newStart: 3, newCount: 2), Hunk(oldStart: 90, oldCount: 0, newStart: 91, newCount: 4)]
+        let hunks = [
+            Hunk(oldStart: 3, oldCount: 1, newStart: 3, newCount: 2),
+            Hunk(oldStart: 90, oldCount: 0, newStart: 91, newCount: 4),
+        ]
         let full = CommitRecord(
             id: id, parents: [], author: Signature(name: "Ann", email: "ann@example.com", time: 1, offsetMinutes: 0),
             committer: Signature(name: "Ann", email: "ann@example.com", time: 2, offsetMinutes: 0), message: "M\n",
             files: [
                 FileChange(path: "a", status: .modified, additions: 6, deletions: 1, isBinary: false, hunks: hunks),
-                FileChange(path: "b", status: .added, additions: 2, deletions: 0, isBinary: false,
+                FileChange(
+                    path: "b", status: .added, additions: 2, deletions: 0, isBinary: false,
                     hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 2)]),
             ])
         var store = CommitStore()
@@ -144,12 +171,15 @@ enum SpillSamples {
             let files = (0..<Int(n % 5)).map { k in
                 FileChange(
                     path: "dir\(k)/file\(n % 17).swift", status: .modified, additions: Int(n) + k, deletions: k,
-                    isBinary: false, hunks: [Hunk(oldStart: UInt32(k + 1), oldCount: 1, newStart: UInt32(k + 1), newCount: 2)])
+                    isBinary: false,
+                    hunks: [Hunk(oldStart: UInt32(k + 1), oldCount: 1, newStart: UInt32(k + 1), newCount: 2)])
             }
             return CommitRecord(
                 id: id, parents: n == 0 ? [] : [ObjectID(high: n - 1, middle: (n - 1) &* 31, low: UInt32(n - 1))],
-                author: Signature(name: "Author \(n % 7)", email: "author\(n % 7)@example.com", time: Int64(n), offsetMinutes: 0),
-                committer: Signature(name: "Committer", email: "committer@example.com", time: Int64(n) + 5, offsetMinutes: 60),
+                author: Signature(
+                    name: "Author \(n % 7)", email: "author\(n % 7)@example.com", time: Int64(n), offsetMinutes: 0),
+                committer: Signature(
+                    name: "Committer", email: "committer@example.com", time: Int64(n) + 5, offsetMinutes: 60),
                 message: "Change \(n)\n\n" + String(repeating: "line of the body \(n)\n", count: 2_000), files: files)
         }
     }
@@ -245,7 +275,8 @@ final class ArraySpill: BlockSpill {
 
     /// Through the protocol, as the stages read it.
     @Test func readsThroughTheProtocolEqualTheStoresOwn() {
-        func viaProtocol(_ store: some HistoryStore, _ id: ObjectID) -> (CommitRecord?, CommitRecord?, Int, [ObjectID]) {
+        func viaProtocol(_ store: some HistoryStore, _ id: ObjectID) -> (CommitRecord?, CommitRecord?, Int, [ObjectID])
+        {
             (store.record(id, withFiles: false), store[id], store.count, store.ids)
         }
         let all = SpillSamples.records()

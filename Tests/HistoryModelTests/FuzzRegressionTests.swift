@@ -16,7 +16,11 @@ import Testing
             #expect(!Message.subject(of: message).contains("\n"), "\(name)")
             for trailer in Trailer.parse(message: message) {
                 #expect(!trailer.key.isEmpty, "\(name)")
-                #expect(trailer.key.utf8.allSatisfy { $0 == UInt8(ascii: "-") || ($0 < 128 && Character(UnicodeScalar($0)).isLetter) || ($0 >= 48 && $0 <= 57) }, "\(name)")
+                #expect(
+                    trailer.key.utf8.allSatisfy {
+                        $0 == UInt8(ascii: "-") || ($0 < 128 && Character(UnicodeScalar($0)).isLetter)
+                            || ($0 >= 48 && $0 <= 57)
+                    }, "\(name)")
                 if let identity = Message.identity(trailer.value) { #expect(!identity.email.isEmpty, "\(name)") }
             }
         }
@@ -27,6 +31,8 @@ import Testing
         let message = try #require(Self.inputs().first { $0.name.hasSuffix("/delivery-08598a1a20de") }?.text)
         #expect(Message.subject(of: message) == "queue: add retry backoff")
         #expect(Trailer.parse(message: message).map(\.key) == ["Change-Id", "Reviewed-on", "Reviewed-by"])
-        #expect(Message.identity("Alice Anders <alice@acme.com>") == Identity(name: "Alice Anders", email: "alice@acme.com"))
+        #expect(
+            Message.identity("Alice Anders <alice@acme.com>") == Identity(name: "Alice Anders", email: "alice@acme.com")
+        )
     }
 }

@@ -30,7 +30,8 @@ struct SignatureTests {
     }
 
     @Test func descriptionIsGitStyle() {
-        #expect(Identity(name: "Ada Lovelace", email: "ada@example.com").description == "Ada Lovelace <ada@example.com>")
+        #expect(
+            Identity(name: "Ada Lovelace", email: "ada@example.com").description == "Ada Lovelace <ada@example.com>")
     }
 
     @Test func orderingIsByKeyThenName() {

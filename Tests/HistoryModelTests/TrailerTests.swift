@@ -35,9 +35,12 @@ struct TrailerTests {
     }
 
     @Test func bodyThenTrailerParagraphAndTrailingBlankLines() {
-        let message = "Subject\n\nBody line one.\nBody line two.\n\nReviewed-on: https://review.example/c/1\nChange-Id: I0123abc\n\n\n  \n"
+        let message =
+            "Subject\n\nBody line one.\nBody line two.\n\nReviewed-on: https://review.example/c/1\nChange-Id: I0123abc\n\n\n  \n"
         #expect(
-            Trailer.parse(message: message) == [t("Reviewed-on", "https://review.example/c/1"), t("Change-Id", "I0123abc")])
+            Trailer.parse(message: message) == [
+                t("Reviewed-on", "https://review.example/c/1"), t("Change-Id", "I0123abc"),
+            ])
     }
 
     @Test func onlyTheLastParagraphCounts() {
@@ -47,11 +50,15 @@ struct TrailerTests {
 
     @Test func valuesAreTrimmedAndKeysKeepTheirCase() {
         let message = "Subject\n\nco-authored-by:   Ada <ada@example.com>   \nX-Custom-42:value"
-        #expect(Trailer.parse(message: message) == [t("co-authored-by", "Ada <ada@example.com>"), t("X-Custom-42", "value")])
+        #expect(
+            Trailer.parse(message: message) == [
+                t("co-authored-by", "Ada <ada@example.com>"), t("X-Custom-42", "value"),
+            ])
     }
 
     @Test func continuationLinesFoldIntoThePreviousTrailer() {
-        let message = "Subject\n\nCo-authored-by: Jane Doe\n   <jane@example.org>\nReviewed-by: Bob\n\t<bob@contractor.io>\nAcked-by: Carol <carol@x.org>\n"
+        let message =
+            "Subject\n\nCo-authored-by: Jane Doe\n   <jane@example.org>\nReviewed-by: Bob\n\t<bob@contractor.io>\nAcked-by: Carol <carol@x.org>\n"
         #expect(
             Trailer.parse(message: message) == [
                 t("Co-authored-by", "Jane Doe <jane@example.org>"),
@@ -80,11 +87,16 @@ struct TrailerTests {
     @Test func quarterRuleCountsEveryTrailer() {
         // 2 trailers, 6 other lines: 2 * 3 >= 6, exactly a quarter.
         let prose = (1...6).map { "prose \($0)" }
-        let message = (["Subject", ""] + prose + ["Acked-by: Bob <bob@x.org>", "Signed-off-by: Ada <ada@example.com>"])
+        let message =
+            (["Subject", ""] + prose + ["Acked-by: Bob <bob@x.org>", "Signed-off-by: Ada <ada@example.com>"])
             .joined(separator: "\n")
-        #expect(Trailer.parse(message: message) == [t("Acked-by", "Bob <bob@x.org>"), t("Signed-off-by", "Ada <ada@example.com>")])
+        #expect(
+            Trailer.parse(message: message) == [
+                t("Acked-by", "Bob <bob@x.org>"), t("Signed-off-by", "Ada <ada@example.com>"),
+            ])
         // 7 other lines: below a quarter.
-        let more = (["Subject", ""] + prose + ["prose 7", "Acked-by: Bob <bob@x.org>", "Signed-off-by: Ada <ada@example.com>"])
+        let more =
+            (["Subject", ""] + prose + ["prose 7", "Acked-by: Bob <bob@x.org>", "Signed-off-by: Ada <ada@example.com>"])
             .joined(separator: "\n")
         #expect(Trailer.parse(message: more) == [])
     }
@@ -95,7 +107,8 @@ struct TrailerTests {
     }
 
     @Test func cherryPickLineIsGitGeneratedButNotATrailer() {
-        let message = "Subject\n\nSome prose.\nMore prose.\n(cherry picked from commit 4b825dc642cb6eb9a060e0bd8de6b2b0c3cc4e3d)\nReviewed-by: Bob <bob@x.org>"
+        let message =
+            "Subject\n\nSome prose.\nMore prose.\n(cherry picked from commit 4b825dc642cb6eb9a060e0bd8de6b2b0c3cc4e3d)\nReviewed-by: Bob <bob@x.org>"
         #expect(Trailer.parse(message: message) == [t("Reviewed-by", "Bob <bob@x.org>")])
     }
 
@@ -110,12 +123,21 @@ struct TrailerTests {
 
     /// Review tools write well-known trailers next to prose (golang/tools: `May fix: golang/go#68216` above
     /// `Reviewed-on:`); a quarter of trailer lines with one well-known key makes a trailer block.
-    @Test(arguments: [
-        ("Subject\n\nReviewed-by: Ada <ada@example.com>\nthanks to everyone who helped", [("Reviewed-by", "Ada <ada@example.com>")]),
-        ("Subject\n\nThis fixes the crash.\nCo-authored-by: Ada <ada@example.com>", [("Co-authored-by", "Ada <ada@example.com>")]),
-        ("Subject\n\nMay fix: golang/go#68216\nChange-Id: I5\nReviewed-on: https://go-review.googlesource.com/c/tools/+/804860",
-         [("Change-Id", "I5"), ("Reviewed-on", "https://go-review.googlesource.com/c/tools/+/804860")]),
-    ] as [(String, [(String, String)])])
+    @Test(
+        arguments: [
+            (
+                "Subject\n\nReviewed-by: Ada <ada@example.com>\nthanks to everyone who helped",
+                [("Reviewed-by", "Ada <ada@example.com>")]
+            ),
+            (
+                "Subject\n\nThis fixes the crash.\nCo-authored-by: Ada <ada@example.com>",
+                [("Co-authored-by", "Ada <ada@example.com>")]
+            ),
+            (
+                "Subject\n\nMay fix: golang/go#68216\nChange-Id: I5\nReviewed-on: https://go-review.googlesource.com/c/tools/+/804860",
+                [("Change-Id", "I5"), ("Reviewed-on", "https://go-review.googlesource.com/c/tools/+/804860")]
+            ),
+        ] as [(String, [(String, String)])])
     func mixedParagraphWithWellKnownTrailer(message: String, expected: [(String, String)]) {
         #expect(Trailer.parse(message: message) == expected.map { t($0.0, $0.1) })
     }
@@ -132,7 +154,8 @@ struct TrailerTests {
     }
 
     @Test func crlfLines() {
-        let message = "Add the widget\r\n\r\nSome prose.\r\n\r\nReviewed-by: Jane Doe <jane@example.org>\r\nCo-authored-by: Bob\r\n <bob@contractor.io>\r\n"
+        let message =
+            "Add the widget\r\n\r\nSome prose.\r\n\r\nReviewed-by: Jane Doe <jane@example.org>\r\nCo-authored-by: Bob\r\n <bob@contractor.io>\r\n"
         #expect(
             Trailer.parse(message: message) == [
                 t("Reviewed-by", "Jane Doe <jane@example.org>"), t("Co-authored-by", "Bob <bob@contractor.io>"),
@@ -155,7 +178,8 @@ struct TrailerTests {
         #expect(record.subject == "Fix a long subject")
         #expect(!record.isMerge)
         #expect(record.coAuthors == [Identity(name: "Bob", email: "bob@x.org")])
-        let given = CommitRecord(id: id, parents: [id, id], author: sig, committer: sig, message: "M\n\nA: b", trailers: [])
+        let given = CommitRecord(
+            id: id, parents: [id, id], author: sig, committer: sig, message: "M\n\nA: b", trailers: [])
         #expect(given.trailers == [])
         #expect(given.coAuthors == [])
         #expect(given.isMerge)
@@ -164,11 +188,16 @@ struct TrailerTests {
     @Test func commitRecordCoAuthorsFromTrailers() throws {
         let id = try #require(ObjectID(hex: "1111111111111111111111111111111111111111"))
         let sig = Signature(name: "Ada", email: "ada@example.com", time: 0, offsetMinutes: 0)
-        let message = "Pair on it\n\nco-authored-by: Bob <bob@x.org>\nReviewed-by: Carol <carol@x.org>\nCo-Authored-By: no address\nCo-authored-by: <dee@x.org>\n"
+        let message =
+            "Pair on it\n\nco-authored-by: Bob <bob@x.org>\nReviewed-by: Carol <carol@x.org>\nCo-Authored-By: no address\nCo-authored-by: <dee@x.org>\n"
         let record = CommitRecord(id: id, parents: [], author: sig, committer: sig, message: message)
-        #expect(record.coAuthors == [Identity(name: "Bob", email: "bob@x.org"), Identity(name: "dee@x.org", email: "dee@x.org")])
+        #expect(
+            record.coAuthors == [
+                Identity(name: "Bob", email: "bob@x.org"), Identity(name: "dee@x.org", email: "dee@x.org"),
+            ])
         let mapped = CommitRecord(
-            id: id, parents: [], author: sig, committer: sig, message: message, coAuthors: [Identity(name: "B", email: "b@y.org")])
+            id: id, parents: [], author: sig, committer: sig, message: message,
+            coAuthors: [Identity(name: "B", email: "b@y.org")])
         #expect(mapped.coAuthors == [Identity(name: "B", email: "b@y.org")])
         #expect(mapped.trailers.count == 4)
     }
@@ -196,14 +225,17 @@ struct MessageTests {
         #expect(Message.subject(of: "Fix a\r\nlong subject\r\n\r\nBody\r\n") == "Fix a long subject")
     }
 
-    @Test(arguments: [
-        ("Jane Doe <jane@example.org>", Identity(name: "Jane Doe", email: "jane@example.org")),
-        ("  Jane Doe   <  jane@example.org >  ", Identity(name: "Jane Doe", email: "jane@example.org")),
-        ("<jane@example.org>", Identity(name: "jane@example.org", email: "jane@example.org")),
-        ("dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
-         Identity(name: "dependabot[bot]", email: "49699333+dependabot[bot]@users.noreply.github.com")),
-        ("Jane <JANE@Example.ORG>", Identity(name: "Jane", email: "JANE@Example.ORG")),
-    ] as [(String, Identity)])
+    @Test(
+        arguments: [
+            ("Jane Doe <jane@example.org>", Identity(name: "Jane Doe", email: "jane@example.org")),
+            ("  Jane Doe   <  jane@example.org >  ", Identity(name: "Jane Doe", email: "jane@example.org")),
+            ("<jane@example.org>", Identity(name: "jane@example.org", email: "jane@example.org")),
+            (
+                "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
+                Identity(name: "dependabot[bot]", email: "49699333+dependabot[bot]@users.noreply.github.com")
+            ),
+            ("Jane <JANE@Example.ORG>", Identity(name: "Jane", email: "JANE@Example.ORG")),
+        ] as [(String, Identity)])
     func identityParsesNameAndEmail(value: String, identity: Identity) {
         #expect(Message.identity(value) == identity)
     }

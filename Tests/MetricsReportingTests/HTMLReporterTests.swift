@@ -37,7 +37,9 @@ struct HTMLReporterTests {
         #expect(html.contains("<h2>Group: &lt;b&gt;core&lt;/b&gt;</h2>"))
         #expect(html.contains("<title>Yardstick report: /tmp/&lt;i&gt;repo&lt;/i&gt;</title>"))
         // Never markup, never a control or bidi character.
-        for bad in ["<script", "<img", "<iframe", "<svg onload", "<b>", "<i>"] { #expect(!html.contains(bad), "\(bad)") }
+        for bad in ["<script", "<img", "<iframe", "<svg onload", "<b>", "<i>"] {
+            #expect(!html.contains(bad), "\(bad)")
+        }
         #expect(!html.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E || $0.value == 0x2066 })
         // No repository text inside any tag: every attribute value is the reporter's own.
         for tag in Self.tags(html) {
@@ -71,7 +73,9 @@ struct HTMLReporterTests {
     }
 
     @Test func controlAndBidiMarks() {
-        #expect(HTMLReporter.visible("a\u{1B}b\u{7}c\td\ne\u{202E}f\u{200F}g\u{85}") == "a[U+001B]b[U+0007]c\td\ne[U+202E]f[U+200F]g[U+0085]")
+        #expect(
+            HTMLReporter.visible("a\u{1B}b\u{7}c\td\ne\u{202E}f\u{200F}g\u{85}")
+                == "a[U+001B]b[U+0007]c\td\ne[U+202E]f[U+200F]g[U+0085]")
         #expect(HTMLReporter.visible("x & y", ampersands: true) == "x &amp; y")
     }
 
@@ -79,7 +83,14 @@ struct HTMLReporterTests {
         var out: [String] = []
         var current: String?
         for ch in html {
-            if ch == "<" { current = "" } else if ch == ">", let c = current { out.append(c); current = nil } else { current?.append(ch) }
+            if ch == "<" {
+                current = ""
+            } else if ch == ">", let c = current {
+                out.append(c)
+                current = nil
+            } else {
+                current?.append(ch)
+            }
         }
         return out
     }

@@ -97,12 +97,17 @@ struct JSONReporterTests {
             #expect(keys == keys.sorted(), "\(keys)")
         }
         let top = objects.last ?? []
-        #expect(top == ["bots", "groups", "notes", "options", "period", "pullRequests", "repository", "schemaVersion", "tool"])
+        #expect(
+            top == [
+                "bots", "groups", "notes", "options", "period", "pullRequests", "repository", "schemaVersion", "tool",
+            ])
     }
 
     @Test func metricObjectKeys() {
         let objects = JSONKeys.objects(in: JSONReporter().render(report))
-        let metricKeys = ["aggregator", "benchmark", "betterDirection", "details", "needs", "source", "title", "unit", "value"]
+        let metricKeys = [
+            "aggregator", "benchmark", "betterDirection", "details", "needs", "source", "title", "unit", "value",
+        ]
         // 9 metrics in each of the 3 groups with a landed change, every one with every key.
         #expect(objects.filter { $0 == metricKeys }.count == 27)
     }
@@ -130,7 +135,9 @@ struct JSONReporterTests {
         #expect(coverage.keys.contains("value"))
         #expect(coverage["value"] is NSNull)
         #expect(coverage["source"] as? String == "notMeasured")
-        #expect(coverage["needs"] as? String == "a coverage report import (e.g. Cobertura or LCOV); git does not record coverage")
+        #expect(
+            coverage["needs"] as? String
+                == "a coverage report import (e.g. Cobertura or LCOV); git does not record coverage")
         // And measured metrics without a benchmark carry explicit nulls too.
         let authors = try #require(metrics["authors"])
         #expect(authors["benchmark"] is NSNull)
@@ -186,8 +193,10 @@ struct JSONReporterTests {
             return state >> 11
         }
         func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        let alphabet: [String] = ["a", "Z", "0", " ", "/", "\\", "\"", "\n", "\t", "\r", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}",
-            "\u{7F}", "é", "ß", "中", "😀", "\u{2028}", "{", "]", ":", ","]
+        let alphabet: [String] = [
+            "a", "Z", "0", " ", "/", "\\", "\"", "\n", "\t", "\r", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}",
+            "\u{7F}", "é", "ß", "中", "😀", "\u{2028}", "{", "]", ":", ",",
+        ]
         func text() -> String { (0..<below(12)).map { _ in alphabet[below(alphabet.count)] }.joined() }
         func texts() -> [String] { (0..<below(4)).map { _ in text() } }
         let doubles: [Double] = [0, -0.0, 1, 3, 72.08, 0.01, 1e-7, 123456.75, 1e16, 1e22, -2.5, 9_007_199_254_740_992]
@@ -209,7 +218,9 @@ struct JSONReporterTests {
             p.number = below(3) == 0 ? nil : int()
             p.additions = int()
             p.excludedFiles = try (0..<below(3)).map { _ in
-                try decoded(Report.ExcludedFile.self, ["path": text(), "reason": text(), "additions": int(), "deletions": int()])
+                try decoded(
+                    Report.ExcludedFile.self,
+                    ["path": text(), "reason": text(), "additions": int(), "deletions": int()])
             }
             p.reviewedDiffs = try (0..<below(3)).map { _ in
                 try decoded(Report.DiffRange.self, ["base": below(2) == 0 ? nil : text(), "tip": text()])
@@ -221,9 +232,11 @@ struct JSONReporterTests {
                     Report.ChangeDelivery.self,
                     [
                         "reviewers": [String](), "unreviewed": true, "changedLines": int(), "reworkOwnLines": int(),
-                        "reworkOthersLines": int(), "addedLines": int(), "rewrittenAfterLanding": int(), "majorRework": false,
+                        "reworkOthersLines": int(), "addedLines": int(), "rewrittenAfterLanding": int(),
+                        "majorRework": false,
                         "isFix": false, "isRevert": below(2) == 0, "blames": [Any](), "blamedBy": [String](),
-                        "revertedInWindow": below(2) == 0, "escapedDefect": below(2) == 0, "touchesTests": below(2) == 0,
+                        "revertedInWindow": below(2) == 0, "escapedDefect": below(2) == 0,
+                        "touchesTests": below(2) == 0,
                         "testLines": int(), "codeLines": int(), "adrsAdded": [String](),
                     ])
                 d.reviewTurnaroundHours = double()
@@ -235,7 +248,9 @@ struct JSONReporterTests {
                 d.branchCommits = below(2) == 0 ? nil : int()
                 d.fixupCommits = below(2) == 0 ? nil : int()
                 d.discardedOnBranch = below(2) == 0 ? nil : int()
-                d.blames = try (0..<below(3)).map { _ in try decoded(Report.Blame.self, ["commit": text(), "lines": int()]) }
+                d.blames = try (0..<below(3)).map { _ in
+                    try decoded(Report.Blame.self, ["commit": text(), "lines": int()])
+                }
                 d.blamedBy = texts()
                 d.revertedBy = below(2) == 0 ? nil : text()
                 d.adrsAdded = texts()
@@ -260,7 +275,8 @@ struct JSONReporterTests {
             "blames": [Any](), "blamedBy": [String](), "revertedInWindow": false, "escapedDefect": false,
             "touchesTests": false, "testLines": 0, "codeLines": 1, "adrsAdded": [String](),
         ]
-        var delivery = try JSONDecoder().decode(Report.ChangeDelivery.self, from: JSONSerialization.data(withJSONObject: fields))
+        var delivery = try JSONDecoder().decode(
+            Report.ChangeDelivery.self, from: JSONSerialization.data(withJSONObject: fields))
         delivery.cycleTimeHours = .nan
         bad.pullRequests[0].delivery = delivery
         #expect(JSONReporter.whole(bad) == "{}\n")

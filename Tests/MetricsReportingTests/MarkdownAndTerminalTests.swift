@@ -1,7 +1,7 @@
-@testable import HistoryMetrics
 import ReportContract
 import Testing
 
+@testable import HistoryMetrics
 @testable import MetricsReporting
 
 struct MarkdownReporterTests {
@@ -17,17 +17,21 @@ struct MarkdownReporterTests {
         let rows = landedRows(MarkdownReporter().render(report))
         #expect(rows.count == report.pullRequests.count)
         #expect(rows.count == 6)
-        #expect(rows.map { $0.prefix(16) } == ["1", "2", "3", "4", "5", "6"].map { "| `\(String(repeating: $0, count: 12))`" })
+        #expect(
+            rows.map { $0.prefix(16) }
+                == ["1", "2", "3", "4", "5", "6"].map { "| `\(String(repeating: $0, count: 12))`" })
     }
 
     @Test func rowContents() {
         let rows = landedRows(MarkdownReporter().render(report))
         #expect(
             rows.first
-                == "| `111111111111` | merge | 12 | Alice <alice@acme.com> | core | 170 | 30 | 100 | 20 | 2024-03-01 | Add feature \\| with pipe |")
+                == "| `111111111111` | merge | 12 | Alice <alice@acme.com> | core | 170 | 30 | 100 | 20 | 2024-03-01 | Add feature \\| with pipe |"
+        )
         #expect(
             rows.dropFirst(2).first
-                == "| `333333333333` | direct |  | Carol <carol@unknown.org> | unassigned | 10 | 2 | 10 | 2 | 2024-02-28 | Fix typo in README |")
+                == "| `333333333333` | direct |  | Carol <carol@unknown.org> | unassigned | 10 | 2 | 10 | 2 | 2024-02-28 | Fix typo in README |"
+        )
     }
 
     @Test func escapesPipesAndNewlinesInCells() {
@@ -49,9 +53,16 @@ struct MarkdownReporterTests {
 
     @Test func groupSectionsAndTables() {
         let text = MarkdownReporter().render(report)
-        #expect(text.hasPrefix("# Yardstick report: /tmp/repo\n\nBranch `main` at `\(String(repeating: "1", count: 40))`, 6 landed changes"))
+        #expect(
+            text.hasPrefix(
+                "# Yardstick report: /tmp/repo\n\nBranch `main` at `\(String(repeating: "1", count: 40))`, 6 landed changes"
+            ))
         let headings = text.split(separator: "\n").filter { $0.hasPrefix("## ") }
-        #expect(headings == ["## core", "## offshore", "## empty-team", "## unassigned", "## Bots (set apart)", "## Landed changes", "## Notes"])
+        #expect(
+            headings == [
+                "## core", "## offshore", "## empty-team", "## unassigned", "## Bots (set apart)", "## Landed changes",
+                "## Notes",
+            ])
         #expect(text.contains("| Landed changes (merge 1 · gerrit 1 · rebase 1) | 3 | count | measured | — |  |"))
         #expect(text.contains("| Test coverage | — | — | not measured | needs a coverage report import"))
         #expect(text.hasSuffix("\n"))
@@ -79,7 +90,9 @@ struct TerminalReporterTests {
         #expect(text.hasPrefix("\u{1B}[1mYardstick \(ReportBuilder.toolVersion) — /tmp/repo\u{1B}[0m\n"))
         #expect(text.contains("\u{1B}[1mcore — 3 landed changes by 2 authors\u{1B}[0m"))
         // Better than every band: green. Within Well-Managed: green.
-        #expect(text.contains("\u{1B}[32mbelow every band (lowest: Well-Managed Offshore (100–250 lines)); better than all\u{1B}[0m"))
+        #expect(
+            text.contains(
+                "\u{1B}[32mbelow every band (lowest: Well-Managed Offshore (100–250 lines)); better than all\u{1B}[0m"))
         #expect(text.contains("\u{1B}[32mwithin Well-Managed Offshore (100–250 lines)\u{1B}[0m"))
         #expect(ReportFormat.table.render(report, colour: true) == text)
     }
@@ -108,20 +121,26 @@ struct TerminalReporterTests {
         let all = text.split(separator: "\n")
         let start = (all.firstIndex(of: "What unmeasured metrics need:") ?? all.endIndex - 1) + 1
         let lines = all[start...].prefix { $0.hasPrefix("  - ") }
-        #expect(lines.map { $0.split(separator: ":").first ?? "" } == [
-            "  - PR review turnaround", "  - Code review comments per PR", "  - Defect escape rate", "  - Test coverage",
-            "  - Build success rate",
-        ])
+        #expect(
+            lines.map { $0.split(separator: ":").first ?? "" } == [
+                "  - PR review turnaround", "  - Code review comments per PR", "  - Defect escape rate",
+                "  - Test coverage",
+                "  - Build success rate",
+            ])
     }
 
     @Test func renderingTwiceGivesIdenticalBytes() {
-        #expect(TerminalReporter(colour: false).render(report) == TerminalReporter(colour: false).render(Fixture.report()))
-        #expect(TerminalReporter(colour: true).render(report) == TerminalReporter(colour: true).render(Fixture.report()))
+        #expect(
+            TerminalReporter(colour: false).render(report) == TerminalReporter(colour: false).render(Fixture.report()))
+        #expect(
+            TerminalReporter(colour: true).render(report) == TerminalReporter(colour: true).render(Fixture.report()))
     }
 
     @Test func textTableAlignsColumnsAndKeepsNoteLines() {
         var table = TextTable(header: ["A", "Value", "C"])
-        table.rows = [["long cell", "1", "x"], ["  a note line that is much longer than any column", "", ""], ["b", "22", ""]]
+        table.rows = [
+            ["long cell", "1", "x"], ["  a note line that is much longer than any column", "", ""], ["b", "22", ""],
+        ]
         #expect(
             table.render() == [
                 "  A          Value  C",
@@ -135,13 +154,16 @@ struct TerminalReporterTests {
 struct WordingTests {
     private func metric(_ value: Double?, unit: String) -> Report.Metric {
         Report.Metric(
-            title: "t", value: value, unit: unit, aggregator: "mean", source: .measured, betterDirection: nil, benchmark: nil,
+            title: "t", value: value, unit: unit, aggregator: "mean", source: .measured, betterDirection: nil,
+            benchmark: nil,
             details: [:], needs: nil)
     }
 
-    @Test(arguments: [
-        (0.0, "0"), (12, "12"), (76.67, "76.67"), (76.666, "76.67"), (-3, "-3"), (0.125, "0.13"), (1_000_000, "1000000"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (0.0, "0"), (12, "12"), (76.67, "76.67"), (76.666, "76.67"), (-3, "-3"), (0.125, "0.13"),
+            (1_000_000, "1000000"),
+        ] as [(Double, String)])
     func number(value: Double, text: String) {
         #expect(Wording.number(value) == text)
     }
@@ -155,17 +177,20 @@ struct WordingTests {
 
     @Test func metricOrder() {
         let group = Fixture.report().groups[0]
-        #expect(Wording.orderedMetrics(group).map(\.0) == [
-            "prSize", "reviewTurnaroundHours", "reviewCommentsPerPR", "defectEscapeRate", "testCoverage", "buildSuccessRate",
-            "directShare", "landedChanges", "authors",
-        ])
+        #expect(
+            Wording.orderedMetrics(group).map(\.0) == [
+                "prSize", "reviewTurnaroundHours", "reviewCommentsPerPR", "defectEscapeRate", "testCoverage",
+                "buildSuccessRate",
+                "directShare", "landedChanges", "authors",
+            ])
     }
 
     @Test func summaryPluralisation() {
         let groups = Fixture.report().groups
-        #expect(groups.map(Wording.summary) == [
-            "3 landed changes by 2 authors", "2 landed changes by 1 author", "0 landed changes by 0 authors",
-            "1 landed change by 1 author",
-        ])
+        #expect(
+            groups.map(Wording.summary) == [
+                "3 landed changes by 2 authors", "2 landed changes by 1 author", "0 landed changes by 0 authors",
+                "1 landed change by 1 author",
+            ])
     }
 }

@@ -8,7 +8,8 @@ import Testing
 /// otherwise the rendered text must equal the file byte for byte.
 enum Snapshot {
     static func directory(filePath: String = #filePath) -> URL {
-        URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Snapshots", isDirectory: true)
+        URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent(
+            "Snapshots", isDirectory: true)
     }
 
     static func check(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -19,7 +20,9 @@ enum Snapshot {
             return
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            Issue.record("missing snapshot \(name); run the tests with RECORD_SNAPSHOTS=1 to write it", sourceLocation: sourceLocation)
+            Issue.record(
+                "missing snapshot \(name); run the tests with RECORD_SNAPSHOTS=1 to write it",
+                sourceLocation: sourceLocation)
             return
         }
         let expected = String(decoding: data, as: UTF8.self)

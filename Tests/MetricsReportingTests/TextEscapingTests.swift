@@ -11,7 +11,10 @@ struct TextEscapingTests {
         ("cr\rnl\ntab\tnul\u{0}", "cr\\x0Dnl\\x0Atab\\x09nul\\x00"),
         ("c1\u{85}\u{9B}", "c1\\u0085\\u009B"),
         ("evil\u{202E}txt.exe\u{202C}", "evil\\u202Etxt.exe\\u202C"),
-        ("\u{202A}\u{202B}\u{202D}\u{2066}\u{2067}\u{2068}\u{2069}", "\\u202A\\u202B\\u202D\\u2066\\u2067\\u2068\\u2069"),
+        (
+            "\u{202A}\u{202B}\u{202D}\u{2066}\u{2067}\u{2068}\u{2069}",
+            "\\u202A\\u202B\\u202D\\u2066\\u2067\\u2068\\u2069"
+        ),
         ("\u{200F}\u{2065}\u{206A}\u{A0}", "\u{200F}\u{2065}\u{206A}\u{A0}"),
         ("back\\slash <x> | *", "back\\slash <x> | *"),
     ])
@@ -59,7 +62,10 @@ struct TextEscapingTests {
     @Test(arguments: [
         ("alice@acme.com", "<alice@acme.com>"),
         ("first.last+tag@sub.example-corp.io", "<first.last+tag@sub.example-corp.io>"),
-        ("49699333+dependabot[bot]@users.noreply.github.com", "&lt;49699333+dependabot\\[bot\\]@users.noreply.github.com&gt;"),
+        (
+            "49699333+dependabot[bot]@users.noreply.github.com",
+            "&lt;49699333+dependabot\\[bot\\]@users.noreply.github.com&gt;"
+        ),
         ("img src=x onerror=alert(1)", "&lt;img src=x onerror=alert(1)&gt;"),
         ("a@evil\u{1B}[31m.com", "&lt;a@evil\\x1B\\[31m.com&gt;"),
         ("x@-bad.com", "&lt;x@-bad.com&gt;"),

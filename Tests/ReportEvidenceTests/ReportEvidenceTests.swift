@@ -1,7 +1,7 @@
 import Foundation
 import HistoryMetrics
-import ReportContract
 import MetricsReporting
+import ReportContract
 import Testing
 
 @testable import ReportEvidence
@@ -78,8 +78,12 @@ struct PseudonymizerTests {
     @Test func forgeHandlesInMergeSubjects() throws {
         let p = try Pseudonymizer(mode: .pseudonyms, key: Self.key)
         // openssl: echo -n handle:octocat | openssl dgst -sha256 -hmac 0123456789abcdef-test-key
-        #expect(p.handles(in: "Merge pull request #12 from OctoCat/fix-parser") == "Merge pull request #12 from user-\(Self.octocat)/fix-parser")
-        #expect(p.handles(in: "Merged in octocat/fix-parser (pull request #12)") == "Merged in user-\(Self.octocat)/fix-parser (pull request #12)")
+        #expect(
+            p.handles(in: "Merge pull request #12 from OctoCat/fix-parser")
+                == "Merge pull request #12 from user-\(Self.octocat)/fix-parser")
+        #expect(
+            p.handles(in: "Merged in octocat/fix-parser (pull request #12)")
+                == "Merged in user-\(Self.octocat)/fix-parser (pull request #12)")
         #expect(p.handles(in: "Merge pull request #12 from a branch") == "Merge pull request #12 from a branch")
         #expect(p.handles(in: "Fix the parser") == "Fix the parser")
     }
@@ -89,7 +93,10 @@ struct PseudonymizerTests {
         let out = try Pseudonymizer(mode: .groups, key: nil).apply(report)
         #expect(out.groups.allSatisfy { $0.authors.isEmpty })
         #expect(out.bots.isEmpty)
-        #expect(out.pullRequests.allSatisfy { $0.author.isEmpty && $0.coAuthors.isEmpty && $0.title == "(subject withheld)" })
+        #expect(
+            out.pullRequests.allSatisfy {
+                $0.author.isEmpty && $0.coAuthors.isEmpty && $0.title == "(subject withheld)"
+            })
         #expect(out.groups.map(\.metrics) == report.groups.map(\.metrics))
         let people = FixtureReport.people(report)
         for format in ReportFormat.allCases {
@@ -110,17 +117,29 @@ struct ClaimsTests {
               - {group: offshore, metric: defectEscapeRate, op: ">=", value: 3, minSamples: 1}
             """, file: "c.yml")
         #expect(set.minSamples == 3)
-        #expect(set.claims.map(\.text) == ["core: prSize <= 250", "core: prSize.median < 100.5", "offshore: defectEscapeRate >= 3"])
+        #expect(
+            set.claims.map(\.text) == [
+                "core: prSize <= 250", "core: prSize.median < 100.5", "offshore: defectEscapeRate >= 3",
+            ])
         #expect(set.claims[2].minSamples == 1)
     }
 
     @Test(arguments: [
         ("claims: []", "c.yml: 'claims' must be a non-empty list"),
         ("claim: []", "c.yml: unknown key 'claim'"),
-        ("claims:\n  - {group: a, metric: prSize, op: '=<', value: 1}", "c.yml: claims[0]: op '=<' is not one of <=, <, >=, >, =="),
+        (
+            "claims:\n  - {group: a, metric: prSize, op: '=<', value: 1}",
+            "c.yml: claims[0]: op '=<' is not one of <=, <, >=, >, =="
+        ),
         ("claims:\n  - {group: a, metric: prSize, op: '<', value: lots}", "c.yml: claims[0]: 'value' must be a number"),
-        ("claims:\n  - {group: a, metric: prSize, op: '<', value: 1, colour: red}", "c.yml: claims[0]: unknown key 'colour'"),
-        ("claims:\n  - 'a prSize < 1'", "c.yml: claims[0]: 'a prSize < 1' is not 'GROUP: METRIC[.STATISTIC] OP NUMBER'"),
+        (
+            "claims:\n  - {group: a, metric: prSize, op: '<', value: 1, colour: red}",
+            "c.yml: claims[0]: unknown key 'colour'"
+        ),
+        (
+            "claims:\n  - 'a prSize < 1'",
+            "c.yml: claims[0]: 'a prSize < 1' is not 'GROUP: METRIC[.STATISTIC] OP NUMBER'"
+        ),
         ("claims: [a, : b", "c.yml: not valid YAML"),
     ])
     func badFilesNameTheFileAndTheClaim(text: String, message: String) {
@@ -184,10 +203,11 @@ struct ClaimsTests {
         let file = try String(contentsOf: path, encoding: .utf8)
         #expect(file == ClaimSet.wellManagedTemplate())
         let set = try ClaimSet.parse(file, file: "docs/claims-template.yml")
-        #expect(set.claims.map(\.text) == [
-            "Vendor: reviewTurnaroundHours <= 6", "Vendor: testCoverage >= 75", "Vendor: defectEscapeRate <= 3",
-            "Vendor: prSize <= 250", "Vendor: reviewCommentsPerPR >= 3", "Vendor: buildSuccessRate >= 92",
-        ])
+        #expect(
+            set.claims.map(\.text) == [
+                "Vendor: reviewTurnaroundHours <= 6", "Vendor: testCoverage >= 75", "Vendor: defectEscapeRate <= 3",
+                "Vendor: prSize <= 250", "Vendor: reviewCommentsPerPR >= 3", "Vendor: buildSuccessRate >= 92",
+            ])
     }
 }
 
@@ -198,7 +218,9 @@ struct SigningTests {
         let pair = ReportSigning.generate()
         let sig = try ReportSigning.sign(report, keyFile: Data(pair.privateKey.utf8), keyPath: "k")
         func verify(_ bytes: Data, _ publicKey: String) throws -> Bool {
-            try ReportSigning.verify(bytes, signatureFile: Data(sig.utf8), signaturePath: "s", publicKeyFile: Data(publicKey.utf8), publicKeyPath: "p")
+            try ReportSigning.verify(
+                bytes, signatureFile: Data(sig.utf8), signaturePath: "s", publicKeyFile: Data(publicKey.utf8),
+                publicKeyPath: "p")
         }
         #expect(try verify(report, pair.publicKey))
         for i in report.indices {
@@ -212,9 +234,18 @@ struct SigningTests {
 
     @Test(arguments: [
         ("", "k: not a yardstick ed25519 private key file (its first line must be 'yardstick ed25519 private key')"),
-        ("yardstick ed25519 private key\nnot base64!\n", "k: malformed yardstick ed25519 private key: expected one base64 line of 32 bytes after the header"),
-        ("yardstick ed25519 private key\nAAAA\n", "k: malformed yardstick ed25519 private key: expected one base64 line of 32 bytes after the header"),
-        ("yardstick ed25519 public key\nAAAA\n", "k: not a yardstick ed25519 private key file (it is a yardstick ed25519 public key file)"),
+        (
+            "yardstick ed25519 private key\nnot base64!\n",
+            "k: malformed yardstick ed25519 private key: expected one base64 line of 32 bytes after the header"
+        ),
+        (
+            "yardstick ed25519 private key\nAAAA\n",
+            "k: malformed yardstick ed25519 private key: expected one base64 line of 32 bytes after the header"
+        ),
+        (
+            "yardstick ed25519 public key\nAAAA\n",
+            "k: not a yardstick ed25519 private key file (it is a yardstick ed25519 public key file)"
+        ),
     ])
     func malformedKeyFiles(text: String, message: String) {
         do {
@@ -231,9 +262,11 @@ struct ReportComparisonTests {
         let a = Data(#"{"groups":[{"metrics":{"prSize":{"value":26.19}}}],"notes":["x"],"period":null}"#.utf8)
         let b = Data(#"{"groups":[{"metrics":{"prSize":{"value":27}}}],"notes":["x","y"],"period":null}"#.utf8)
         let d = try ReportComparison.differences(recorded: a, recomputed: b)
-        #expect(d.map(\.description) == [
-            "groups[0].metrics.prSize.value: report has 26.19, recomputed 27", "notes: report has an array of 1, recomputed an array of 2",
-        ])
+        #expect(
+            d.map(\.description) == [
+                "groups[0].metrics.prSize.value: report has 26.19, recomputed 27",
+                "notes: report has an array of 1, recomputed an array of 2",
+            ])
         #expect(try ReportComparison.differences(recorded: a, recomputed: a).isEmpty)
     }
 }

@@ -70,7 +70,9 @@ public enum Command {
     /// The built `yardstick` executable, next to the test bundle.
     public static let yardstick: String = {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("yardstick").path,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "yardstick"
+            ).path,
             SampleRepositories.packageRoot + "/.build/debug/yardstick",
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]

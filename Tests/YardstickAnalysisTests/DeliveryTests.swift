@@ -10,8 +10,10 @@ import YardstickConfig
 /// Exact review, rework, defect and delivery values on the `delivery` and `squash` samples; every expected
 /// number is in sample-repos/README.md, computed there with git (blame --first-parent, log, diff -w).
 @Suite struct DeliveryTests {
-    static func report(_ repo: String = "delivery", configure: (inout YardstickConfiguration) -> Void = { _ in },
-                       window: TimeWindow? = nil) throws -> Report {
+    static func report(
+        _ repo: String = "delivery", configure: (inout YardstickConfiguration) -> Void = { _ in },
+        window: TimeWindow? = nil
+    ) throws -> Report {
         var configuration = YardstickConfiguration()
         configure(&configuration)
         return try Analysis(
@@ -158,19 +160,29 @@ import YardstickConfig
         #expect(acme["revertRate"]?.value == 6.25)
 
         let wide = try Self.report { $0.delivery.maxFixFiles = 30 }
-        let found = Dictionary(try Self.change(wide, "b9746cb").1.blames.map { (String($0.commit.prefix(7)), $0.lines) }, uniquingKeysWith: +)
+        let found = Dictionary(
+            try Self.change(wide, "b9746cb").1.blames.map { (String($0.commit.prefix(7)), $0.lines) },
+            uniquingKeysWith: +)
         #expect(found == ["15fe12c": 22, "83f9534": 1])
     }
 
     @Test func testsAndADRs() throws {
         let r = try Self.report()
         let touching = r.pullRequests.filter { $0.delivery?.touchesTests == true }.map { String($0.commit.prefix(7)) }
-        #expect(Set(touching) == ["cd78a89", "fe0f93d", "b6677e9", "567899c", "0938385", "80b542a", "30fd29b", "02691d1", "6a85b1e", "26cb90b", "6d307c9"])
+        #expect(
+            Set(touching) == [
+                "cd78a89", "fe0f93d", "b6677e9", "567899c", "0938385", "80b542a", "30fd29b", "02691d1", "6a85b1e",
+                "26cb90b", "6d307c9",
+            ])
         let (_, parser) = try Self.change(r, "cd78a89")
         #expect(parser.testLines == 25)
         #expect(parser.codeLines == 60)
         let adrs = r.pullRequests.flatMap { $0.delivery?.adrsAdded ?? [] }
-        #expect(adrs.sorted() == ["doc/adr/0002-queue-backend.md", "docs/adr/0001-use-postgres.md", "docs/decisions/0003-frontend-framework.md"])
+        #expect(
+            adrs.sorted() == [
+                "doc/adr/0002-queue-backend.md", "docs/adr/0001-use-postgres.md",
+                "docs/decisions/0003-frontend-framework.md",
+            ])
         for g in ["acme.com", "vendorco.io", "gmail.com"] {
             #expect(r.groups.first { $0.name == g }?.metrics["adrsAuthored"]?.value == 1, "\(g)")
         }

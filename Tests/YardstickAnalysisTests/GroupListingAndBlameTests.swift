@@ -37,7 +37,8 @@ import YardstickConfig
     @Test func blameGivesEveryLineItsFirstParentCommit() throws {
         let repo = SampleRepositories.path("delivery")
         let files = try LineBlame(path: repo, options: MiningOptions(workers: 2)).blame(["README.md"], revision: "HEAD")
-        let git = Command.run("/usr/bin/git", ["-C", repo, "blame", "--first-parent", "--porcelain", "HEAD", "--", "README.md"])
+        let git = Command.run(
+            "/usr/bin/git", ["-C", repo, "blame", "--first-parent", "--porcelain", "HEAD", "--", "README.md"])
         let expected = git.stdout.split(separator: "\n").compactMap { line -> String? in
             let parts = line.split(separator: " ")
             guard parts.count >= 3, parts[0].count == 40, parts[0].allSatisfy(\.isHexDigit) else { return nil }

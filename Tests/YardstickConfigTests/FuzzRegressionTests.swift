@@ -1,8 +1,8 @@
 import Foundation
 import HistoryMetrics
 import HistoryModel
-import TestSupport
 import HistoryParsing
+import TestSupport
 import Testing
 import YardstickConfig
 
@@ -20,7 +20,9 @@ import YardstickConfig
         for (name, text) in inputs {
             do {
                 let config = try YardstickConfiguration.parse(text, file: "fuzz.yml")
-                for glob in config.exclusions.extraPatterns + config.exclusions.includePatterns + config.delivery.testPatterns {
+                for glob in config.exclusions.extraPatterns + config.exclusions.includePatterns
+                    + config.delivery.testPatterns
+                {
                     _ = glob.matches("Sources/App/main.swift")
                 }
                 _ = config.groups.resolve(Identity(name: "Jane Doe", email: "jane@acme.com"))

@@ -23,7 +23,9 @@ import YardstickConfig
         expected.reviewNotes = true
         expected.coverageStripPrefixes = ["/home/ci/build/"]
         #expect(config.imports == expected)
-        #expect(try YardstickConfiguration.parse("version: 1\n", file: "y.yml").imports == YardstickConfiguration.ImportSettings())
+        #expect(
+            try YardstickConfiguration.parse("version: 1\n", file: "y.yml").imports
+                == YardstickConfiguration.ImportSettings())
     }
 
     func error(_ text: String) -> String? {
@@ -38,8 +40,11 @@ import YardstickConfig
     @Test func badImportsKeysNameTheLine() {
         #expect(
             error("version: 1\nimports:\n  build: [a.json]\n")
-                == "y.yml:3: unknown key 'build' in imports (expected one of: buildNotes, buildTrailers, builds, coverage, coverageStripPrefixes, reviewNotes, reviews)")
+                == "y.yml:3: unknown key 'build' in imports (expected one of: buildNotes, buildTrailers, builds, coverage, coverageStripPrefixes, reviewNotes, reviews)"
+        )
         #expect(error("imports:\n  coverage: a.info\n") == "y.yml:2: imports.coverage must be a list")
-        #expect(error("imports:\n  reviewNotes: maybe\n") == "y.yml:2: imports.reviewNotes must be true or false (found 'maybe')")
+        #expect(
+            error("imports:\n  reviewNotes: maybe\n")
+                == "y.yml:2: imports.reviewNotes must be true or false (found 'maybe')")
     }
 }

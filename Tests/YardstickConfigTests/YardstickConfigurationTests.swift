@@ -51,7 +51,8 @@ struct YardstickConfigurationTests {
         #expect(groups[1].regexes.map(\.source) == ["^Bob "])
         #expect(groups[1].timeZone == "+05:30")
 
-        #expect(config.groups.botPatterns.map(\.pattern) == AuthorGroups.defaultBotPatterns.map(\.pattern) + ["jenkins*"])
+        #expect(
+            config.groups.botPatterns.map(\.pattern) == AuthorGroups.defaultBotPatterns.map(\.pattern) + ["jenkins*"])
         #expect(!config.groups.includeBots)
 
         #expect(config.exclusions.useDefaults)
@@ -154,13 +155,20 @@ struct YardstickConfigurationTests {
     static let errorCases: [ErrorCase] = [
         ErrorCase(
             name: "unknown top-level key", yaml: "version: 1\ngroup:\n  - name: core\n", line: 2,
-            message: "unknown key 'group' in configuration (expected one of: bots, delivery, exclude, forges, groups, imports, version)"),
+            message:
+                "unknown key 'group' in configuration (expected one of: bots, delivery, exclude, forges, groups, imports, version)"
+        ),
         ErrorCase(
             name: "unknown group key", yaml: "groups:\n  - name: core\n    domain: [acme.com]\n", line: 3,
-            message: "unknown key 'domain' in groups[0] (expected one of: domains, emails, name, names, patterns, regex, timezone)"),
+            message:
+                "unknown key 'domain' in groups[0] (expected one of: domains, emails, name, names, patterns, regex, timezone)"
+        ),
         ErrorCase(
-            name: "unknown key in the second group", yaml: "groups:\n  - name: core\n  - name: other\n    emial: [a@b.c]\n", line: 4,
-            message: "unknown key 'emial' in groups[1] (expected one of: domains, emails, name, names, patterns, regex, timezone)"),
+            name: "unknown key in the second group",
+            yaml: "groups:\n  - name: core\n  - name: other\n    emial: [a@b.c]\n", line: 4,
+            message:
+                "unknown key 'emial' in groups[1] (expected one of: domains, emails, name, names, patterns, regex, timezone)"
+        ),
         ErrorCase(
             name: "unknown bots key", yaml: "bots:\n  pattern: ['x*']\n", line: 2,
             message: "unknown key 'pattern' in bots (expected one of: include, patterns, replaceDefaults)"),
@@ -182,27 +190,32 @@ struct YardstickConfigurationTests {
             name: "list instead of string", yaml: "groups:\n  - name: [core, other]\n", line: 2,
             message: "groups[0].name must be text"),
         ErrorCase(
-            name: "list inside a list of strings", yaml: "groups:\n  - name: core\n    domains:\n      - acme.com\n      - [x.com]\n",
+            name: "list inside a list of strings",
+            yaml: "groups:\n  - name: core\n    domains:\n      - acme.com\n      - [x.com]\n",
             line: 5, message: "groups[0].domains[1] must be text"),
         ErrorCase(
-            name: "mapping instead of string", yaml: "groups:\n  - name: core\n    timezone:\n      zone: UTC\n", line: 4,
+            name: "mapping instead of string", yaml: "groups:\n  - name: core\n    timezone:\n      zone: UTC\n",
+            line: 4,
             message: "groups[0].timezone must be text"),
         ErrorCase(
             name: "non-bool", yaml: "exclude:\n  defaults: maybe\n", line: 2,
             message: "exclude.defaults must be true or false (found 'maybe')"),
         ErrorCase(
-            name: "non-bool number", yaml: "bots:\n  include: 2\n", line: 2, message: "bots.include must be true or false (found '2')"),
+            name: "non-bool number", yaml: "bots:\n  include: 2\n", line: 2,
+            message: "bots.include must be true or false (found '2')"),
         ErrorCase(
             name: "list instead of bool", yaml: "bots:\n  replaceDefaults: [true]\n", line: 2,
             message: "bots.replaceDefaults must be true or false"),
         ErrorCase(
-            name: "missing group name", yaml: "groups:\n  - name: core\n  - domains: [acme.com]\n    emails: [a@b.c]\n", line: 3,
+            name: "missing group name", yaml: "groups:\n  - name: core\n  - domains: [acme.com]\n    emails: [a@b.c]\n",
+            line: 3,
             message: "groups[1] needs a name"),
         ErrorCase(
             name: "group not a mapping", yaml: "groups:\n  - core\n", line: 2,
             message: "groups[0] must be a mapping of keys to values"),
         ErrorCase(
-            name: "duplicate group name", yaml: "groups:\n  - name: core\n    domains: [a.com]\n  - name: core\n    domains: [b.com]\n",
+            name: "duplicate group name",
+            yaml: "groups:\n  - name: core\n    domains: [a.com]\n  - name: core\n    domains: [b.com]\n",
             line: 4, message: "group 'core' is defined twice"),
         ErrorCase(
             name: "reserved name unassigned", yaml: "groups:\n  - name: unassigned\n", line: 2,
@@ -211,15 +224,20 @@ struct YardstickConfigurationTests {
             name: "reserved name bots", yaml: "groups:\n  - name: core\n  - name: bots\n", line: 3,
             message: "groups[1].name 'bots' is empty or reserved"),
         ErrorCase(
-            name: "empty name", yaml: "groups:\n  - name: ''\n", line: 2, message: "groups[0].name '' is empty or reserved"),
+            name: "empty name", yaml: "groups:\n  - name: ''\n", line: 2,
+            message: "groups[0].name '' is empty or reserved"),
         ErrorCase(
-            name: "invalid regex", yaml: "groups:\n  - name: core\n    regex:\n      - '^ok$'\n      - '[unclosed'\n", line: 5,
+            name: "invalid regex", yaml: "groups:\n  - name: core\n    regex:\n      - '^ok$'\n      - '[unclosed'\n",
+            line: 5,
             message: "groups[0].regex[1] is not a valid regular expression: [unclosed"),
         ErrorCase(
             name: "regex not a list", yaml: "groups:\n  - name: core\n    regex: '^Bob'\n", line: 3,
             message: "groups[0].regex must be a list"),
-        ErrorCase(name: "version 2", yaml: "version: 2\ngroups: []\n", line: 1, message: "version must be 1 (found '2')"),
-        ErrorCase(name: "version later in the file", yaml: "groups: []\n\nversion: '1.0'\n", line: 3, message: "version must be 1 (found '1.0')"),
+        ErrorCase(
+            name: "version 2", yaml: "version: 2\ngroups: []\n", line: 1, message: "version must be 1 (found '2')"),
+        ErrorCase(
+            name: "version later in the file", yaml: "groups: []\n\nversion: '1.0'\n", line: 3,
+            message: "version must be 1 (found '1.0')"),
         ErrorCase(
             name: "bots not a mapping", yaml: "version: 1\nbots: ['ci-*']\n", line: 2,
             message: "bots must be a mapping of keys to values"),
@@ -232,9 +250,11 @@ struct YardstickConfigurationTests {
             name: "forges.committers not a list", yaml: "forges:\n  committers: noreply@github.com\n", line: 2,
             message: "forges.committers must be a list"),
         ErrorCase(
-            name: "top level is a list", yaml: "- name: core\n", line: 1, message: "configuration must be a mapping of keys to values"),
+            name: "top level is a list", yaml: "- name: core\n", line: 1,
+            message: "configuration must be a mapping of keys to values"),
         ErrorCase(
-            name: "top level is a scalar", yaml: "hello\n", line: 1, message: "configuration must be a mapping of keys to values"),
+            name: "top level is a scalar", yaml: "hello\n", line: 1,
+            message: "configuration must be a mapping of keys to values"),
         // Time zones are validated: an IANA name or ±HH:MM exactly (docs/configuration.md).
         ErrorCase(
             name: "offset without a colon", yaml: "groups:\n  - name: core\n    timezone: '+0530'\n", line: 3,
@@ -244,7 +264,8 @@ struct YardstickConfigurationTests {
             message: "groups[0].timezone '+05' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)"),
         ErrorCase(
             name: "misspelt zone name", yaml: "groups:\n  - name: core\n    timezone: Asia/Kolkatta\n", line: 3,
-            message: "groups[0].timezone 'Asia/Kolkatta' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)"),
+            message: "groups[0].timezone 'Asia/Kolkatta' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)"
+        ),
         ErrorCase(
             name: "offset past +14:00", yaml: "groups:\n  - name: core\n    timezone: '+15:00'\n", line: 3,
             message: "groups[0].timezone '+15:00' is not a time zone (an IANA name like Asia/Kolkata, or ±HH:MM)"),
@@ -252,7 +273,8 @@ struct YardstickConfigurationTests {
 
     @Test(arguments: ["+05:30", "-03:00", "+00:00", "UTC", "Asia/Kolkata", "America/Argentina/Buenos_Aires"])
     func acceptedTimeZones(_ zone: String) throws {
-        let config = try YardstickConfiguration.parse("groups:\n  - name: core\n    timezone: '\(zone)'\n", file: "y.yml")
+        let config = try YardstickConfiguration.parse(
+            "groups:\n  - name: core\n    timezone: '\(zone)'\n", file: "y.yml")
         #expect(config.groups.groups.first?.timeZone == zone)
     }
 

@@ -72,7 +72,9 @@ extension DeliveryAnalyzer {
             for prefix in MessageRules.fixedCommitPrefixes(landing) {
                 if index == nil { index = AbbreviationIndex(changeOfCommit) }
                 let targets = index?.changes(withPrefix: prefix) ?? []
-                if targets.count == 1, let target = targets.first, target != i { facts[i].blames[target, default: 0] += 0 }
+                if targets.count == 1, let target = targets.first, target != i {
+                    facts[i].blames[target, default: 0] += 0
+                }
             }
         }
     }
@@ -87,8 +89,11 @@ extension DeliveryAnalyzer {
     ) -> [Int: Int] {
         guard significant.filter({ !$0.isBinary }).count <= maxFixFiles else { return [:] }
         var blames: [Int: Int] = [:]
-        for file in significant where !file.isBinary && file.status != .added && paths.answer(file.path).exclusion == nil {
-            let ranges = file.hunks.filter { $0.oldCount > 0 }.map { (start: Int($0.oldStart), count: Int($0.oldCount)) }
+        for file in significant
+        where !file.isBinary && file.status != .added && paths.answer(file.path).exclusion == nil {
+            let ranges = file.hunks.filter { $0.oldCount > 0 }.map {
+                (start: Int($0.oldStart), count: Int($0.oldCount))
+            }
             guard !ranges.isEmpty else { continue }
             for run in ownership.origins(of: file.oldPath ?? file.path, ranges: ranges) where run.origin >= 0 {
                 let target = changeOfOrigin[Int(run.origin)]

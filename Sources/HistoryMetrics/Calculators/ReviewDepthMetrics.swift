@@ -22,7 +22,9 @@ enum ReviewDepthMetrics {
             value: Statistics.mean(withBranch.map { Double($0.fixupCommits ?? 0) }),
             details: [
                 "count": Double(withBranch.count),
-                "commitsPerPR": Statistics.mean(withBranch.map { Double($0.branchCommits ?? 0) }).map { Statistics.round($0) },
+                "commitsPerPR": Statistics.mean(withBranch.map { Double($0.branchCommits ?? 0) }).map {
+                    Statistics.round($0)
+                },
             ].compactMapValues { $0 })
     }
 
