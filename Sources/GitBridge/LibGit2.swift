@@ -24,7 +24,6 @@ enum LibGit2 {
     static let initialized: Bool = {
         precondition(git_libgit2_init() > 0, "git_libgit2_init failed")
         _ = yardstick_git_set_strict_hash_verification(0)
-        ObjectVerification.startFromEnvironment()
         _ = yardstick_git_set_owner_validation(0)
         for level in [
             GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_PROGRAMDATA,

@@ -15,9 +15,9 @@ internal import Synchronization
 /// - With `everyObject` (`YARDSTICK_VERIFY=all`), every packed object read is hashed as well
 ///   (`yardstick_verifying_backend_new`): this also catches a pack rewritten together with its checksums.
 package enum ObjectVerification {
-    /// Whether every object read is hashed, packed ones included. Set from `YARDSTICK_VERIFY=all` when libgit2
-    /// starts; may be switched on for a run before it opens its first repository (handles opened earlier keep
-    /// what they had). libgit2's own strict hash verification stays off: it is process-wide and would also
+    /// Whether every object read is hashed, packed ones included. Off unless the program switches it on
+    /// (`ObjectReading.configure`, from `--verify-objects` or `YARDSTICK_VERIFY=all` in the executable) before
+    /// a run opens its first repository (handles opened earlier keep what they had). libgit2's own strict hash verification stays off: it is process-wide and would also
     /// refuse the made-up ids of the span database that diffs byte spans (`shim.h`).
     package static var everyObject: Bool {
         get {
@@ -31,12 +31,6 @@ package enum ObjectVerification {
     }
 
     static let strictState = Atomic<Bool>(false)
-
-    /// Reads `YARDSTICK_VERIFY` (`all` hashes every object read) when libgit2 starts.
-    static func startFromEnvironment() {
-        strictState.store(
-            ProcessInfo.processInfo.environment["YARDSTICK_VERIFY"] == "all", ordering: .sequentiallyConsistent)
-    }
 
     /// Packs (by path, size and modification time of the pack and its index) whose checksums held in this
     /// process: each is read once, however many handles open it.

@@ -76,7 +76,7 @@ package final class Repository {
     /// `YARDSTICK_PACK_READER=libgit2`) is wrapped in one that hashes every object it returns (ADR 0011).
     /// Returns Yardstick's reader, for its statistics.
     private static func addPackReader(to repository: OpaquePointer) -> UnsafeMutableRawPointer? {
-        let libgit2Reader = ProcessInfo.processInfo.environment["YARDSTICK_PACK_READER"] == "libgit2"
+        let libgit2Reader = ObjectReading.packReader == .libgit2
         let everyObject = ObjectVerification.everyObject
         if libgit2Reader && !everyObject { return nil }
         guard let common = git_repository_commondir(repository) else { return nil }

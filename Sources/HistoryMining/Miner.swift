@@ -20,7 +20,7 @@ package struct MiningOptions: Sendable {
     /// Mine what first-parent merges brought in (merge bases, branch commits, reviewed diffs). Off for
     /// line ownership alone (`yardstick blame`), which needs first-parent diffs only.
     package var mergedBranches: Bool = true
-    /// Hash every object read, packed ones too (ADR 0011); also on with `YARDSTICK_VERIFY=all`.
+    /// Hash every object read, packed ones too (ADR 0011), for this run and the rest of the process.
     package var verifyEveryObject: Bool = false
     /// Line ownership alone (`yardstick blame`, no merged branches) needs no counts, so its hunks are computed
     /// as git blame computes them (common tail trimmed). Every worker of one miner uses the same mode, so its

@@ -83,6 +83,12 @@ struct Frontend {
 
     /// Runs a command body, turning every failure into one line on standard error and exit status 1.
     static func run(_ body: () throws -> Void) throws {
+        // The process-wide object reading, from the environment (documented in README and ADR 0011); the
+        // `--verify-objects` flag adds to it per run (MiningOptions.verifyEveryObject).
+        let environment = ProcessInfo.processInfo.environment
+        ObjectReadingSetup.configure(
+            libgit2PackReader: environment["YARDSTICK_PACK_READER"] == "libgit2",
+            verifyEveryObject: environment["YARDSTICK_VERIFY"] == "all")
         do {
             try body()
         } catch let error as ValidationError {
