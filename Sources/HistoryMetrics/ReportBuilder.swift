@@ -384,19 +384,10 @@ public struct ReportBuilder: Sendable {
         }
         let computed = calculate(sample)
         let value = sample.items.count < d.minimumSample ? nil : computed.value.map { Statistics.round($0) }
-        var benchmark: Report.Benchmark?
-        if let row = d.benchmark {
-            if let value {
-                let p = row.place(value)
-                benchmark = Report.Benchmark(
-                    row: row.title, bands: p.bands, position: p.position.rawValue, placement: p.text)
-            } else {
-                benchmark = Report.Benchmark(
-                    row: row.title, bands: [], position: nil,
-                    placement: sample.items.isEmpty
-                        ? "no landed changes" : "no value: no change in the group could be measured")
-            }
-        }
+        let benchmark = Self.placed(
+            value, against: d.benchmark,
+            whenNoValue: sample.items.isEmpty
+                ? "no landed changes" : "no value: no change in the group could be measured")
         return Report.Metric(
             title: d.title.replacing("{reworkWindowDays}", with: String(delivery.reworkWindowDays)),
             value: value, unit: d.unit, aggregator: d.aggregator.rawValue, source: d.reportSource,
@@ -413,20 +404,20 @@ extension ReportBuilder {
     ) -> Report.Metric {
         let d = MetricDeclaration.declaration(key)
         let value = value.map { Statistics.round($0) }
-        var benchmark: Report.Benchmark?
-        if let row = d?.benchmark {
-            if let value {
-                let p = row.place(value)
-                benchmark = Report.Benchmark(
-                    row: row.title, bands: p.bands, position: p.position.rawValue, placement: p.text)
-            } else {
-                benchmark = Report.Benchmark(
-                    row: row.title, bands: [], position: nil, placement: "no value: nothing imported for this group")
-            }
-        }
+        let benchmark = placed(value, against: d?.benchmark, whenNoValue: "no value: nothing imported for this group")
         return Report.Metric(
             title: title, value: value, unit: d?.unit ?? "", aggregator: d?.aggregator.rawValue ?? "",
             source: .imported,
             betterDirection: d?.better, benchmark: benchmark, details: details, needs: nil)
+    }
+
+    /// A value placed against its benchmark row (nil without one); `whenNoValue` says why there is no value.
+    static func placed(_ value: Double?, against row: BenchmarkRow?, whenNoValue: String) -> Report.Benchmark? {
+        guard let row else { return nil }
+        guard let value else {
+            return Report.Benchmark(row: row.title, bands: [], position: nil, placement: whenNoValue)
+        }
+        let p = row.place(value)
+        return Report.Benchmark(row: row.title, bands: p.bands, position: p.position.rawValue, placement: p.text)
     }
 }
