@@ -98,7 +98,10 @@ let package = Package(
             dependencies: ["YardstickConfig", "HistoryMetrics", "HistoryParsing", "TestSupport"]),
         .testTarget(
             name: "MetricsReportingTests",
-            dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel", "HistoryParsing", "ReportContract"],
+            dependencies: [
+                "MetricsReporting", "HistoryMetrics", "HistoryModel", "HistoryParsing", "ReportContract",
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ],
             exclude: ["Snapshots"]
         ),
         .testTarget(
