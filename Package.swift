@@ -112,7 +112,9 @@ let package = Package(
                 "TestSupport",
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")],
+            exclude: ["Snapshots"]),
         .testTarget(
             name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"],
             exclude: ["Fixtures"]
