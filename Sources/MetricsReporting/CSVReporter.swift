@@ -1,7 +1,7 @@
 internal import Foundation
 public import ReportContract
 
-/// `--format csv`: one row per group and metric, for spreadsheets and scripts (docs/json-report.md, "CSV").
+/// `--format csv`: one row per group and metric, for spreadsheets and scripts (docs/nightly.md).
 ///
 /// RFC 4180: a header row, fields separated by commas, rows ended by CRLF, a field holding a comma or a double
 /// quote enclosed in double quotes with its quotes doubled. Groups in report order, metrics in declaration
