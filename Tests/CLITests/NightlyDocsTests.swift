@@ -10,17 +10,25 @@ import Yams
         (try? String(contentsOfFile: SampleRepositories.packageRoot + "/docs/nightly.md", encoding: .utf8)) ?? ""
     }()
 
-    /// The text of the first fenced block of `language` after `heading`.
+    struct Missing: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The text of the `nth` fenced block of `language` after `heading` (thrown, not `#require`d: it also
+    /// runs in a static initializer).
     static func block(_ language: String, after heading: String, nth: Int = 0) throws -> String {
-        let start = try #require(page.range(of: heading), "no '\(heading)' in docs/nightly.md")
-        var rest = page[start.upperBound...]
-        for _ in 0..<nth {
-            let skip = try #require(rest.range(of: "```" + language + "\n"))
-            rest = rest[skip.upperBound...]
+        guard let start = page.range(of: heading) else {
+            throw Missing(description: "no '\(heading)' in docs/nightly.md")
         }
-        let open = try #require(rest.range(of: "```" + language + "\n"))
-        let close = try #require(rest[open.upperBound...].range(of: "```"))
-        return String(rest[open.upperBound..<close.lowerBound])
+        var rest = page[start.upperBound...]
+        for i in 0...nth {
+            guard let open = rest.range(of: "```" + language + "\n"),
+                let close = rest[open.upperBound...].range(of: "```")
+            else { throw Missing(description: "no \(language) block \(nth) after '\(heading)'") }
+            if i == nth { return String(rest[open.upperBound..<close.lowerBound]) }
+            rest = rest[close.upperBound...]
+        }
+        throw Missing(description: "unreachable")
     }
 
     static let cronLine: String? = try? block("crontab", after: "## A cron line").split(separator: "\n")
