@@ -264,7 +264,16 @@ public struct ClaimSet: Sendable, Equatable {
     public func check(_ report: Report) -> [Outcome] {
         claims.flatMap { claim -> [Outcome] in
             guard claim.group == Self.everyGroup else { return [check(claim, report)] }
-            return report.groups.filter { !$0.metrics.isEmpty }.map { group in
+            let groups = report.groups.filter { !$0.metrics.isEmpty }
+            // Nothing to check is not a pass.
+            if groups.isEmpty {
+                return [
+                    Outcome(
+                        claim: claim, measured: nil, samples: nil, verdict: .notProven,
+                        reason: "no group with landed changes")
+                ]
+            }
+            return groups.map { group in
                 var own = claim
                 own.group = group.name
                 return check(own, report)
@@ -360,9 +369,16 @@ public enum FailLevel: String, Sendable, CaseIterable {
     }
 
     /// The claims this level stands for on `report`: per group with landed changes (report order), per benchmark
-    /// row (table order) whose metric the group has a value or a not-enough-samples value for.
+    /// row (table order) whose metric the group has a value for. With no group with landed changes, one `*`
+    /// claim per row, which `check` finds not proven: a gate that checks nothing does not pass.
     public func claims(for report: Report) -> [ClaimSet.Claim] {
-        report.groups.filter { !$0.metrics.isEmpty }.flatMap { group in
+        let groups = report.groups.filter { !$0.metrics.isEmpty }
+        if groups.isEmpty {
+            return BenchmarkRow.table.map {
+                ClaimSet.Claim(group: ClaimSet.everyGroup, metric: $0.key, condition: condition)
+            }
+        }
+        return groups.flatMap { group in
             BenchmarkRow.table.compactMap { row -> ClaimSet.Claim? in
                 guard let metric = group.metrics[row.key], metric.source != .notMeasured, metric.value != nil
                 else { return nil }

@@ -59,6 +59,19 @@ private func freshDirectory(_ label: String) throws -> String {
         #expect(strict.stdout == result.stdout)
     }
 
+    /// A window with no landed change: nothing to gate is not a pass.
+    @Test func emptyWindowIsInconclusive() {
+        let result = yardstick([
+            "analyze", Self.sample, "--since", "2030-01-01", "--format", "json", "--fail-on", "poorly-managed",
+        ])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(
+            result.stderr.hasPrefix(
+                "gate INCONCLUSIVE  *: reviewTurnaroundHours better-than poorly-managed  (no group with landed changes)\n"
+            ))
+        #expect(result.stderr.hasSuffix("gates: 0 pass, 0 fail, 6 inconclusive; exit status 3\n"))
+    }
+
     @Test func policyFileGates() throws {
         let dir = try freshDirectory("gate-pass")
         try """

@@ -312,7 +312,9 @@ private func spawnWithDefaultSignals(_ executable: String, _ arguments: [String]
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    // A file of the test's own is created; /dev/null is only opened.
+    posix_spawn_file_actions_addopen(
+        &actions, 2, stderr, stderr == "/dev/null" ? O_WRONLY : O_WRONLY | O_CREAT | O_EXCL, 0o600)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { for p in argv { free(p) } }
     // Without the Swift runtime's backtracer, which catches SIGSEGV and SIGABRT and may take long to

@@ -123,6 +123,17 @@ struct GateClaimsTests {
         )
     }
 
+    /// No group with landed changes (a window with none): the gates cannot pass, they are not proven.
+    @Test func nothingToCheckIsNotProven() throws {
+        var report = try FixtureReport.load()
+        for i in report.groups.indices { report.groups[i].metrics = [:] }
+        let claims = FailLevel.poorlyManaged.claims(for: report)
+        #expect(claims.count == BenchmarkRow.table.count && claims.allSatisfy { $0.group == "*" })
+        let outcomes = ClaimSet(claims: claims).check(report)
+        #expect(outcomes.count == BenchmarkRow.table.count)
+        #expect(outcomes.allSatisfy { $0.verdict == .notProven && $0.reason == "no group with landed changes" })
+    }
+
     @Test func linesEscapeHostileText() throws {
         var report = try FixtureReport.load()
         report.groups[0].name = "core\u{1B}[2J"
