@@ -98,7 +98,10 @@ let package = Package(
             dependencies: ["YardstickConfig", "HistoryMetrics", "HistoryParsing", "TestSupport"]),
         .testTarget(
             name: "MetricsReportingTests",
-            dependencies: ["MetricsReporting", "HistoryMetrics", "HistoryModel", "HistoryParsing", "ReportContract"],
+            dependencies: [
+                "MetricsReporting", "HistoryMetrics", "HistoryModel", "HistoryParsing", "ReportContract",
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ],
             exclude: ["Snapshots"]
         ),
         .testTarget(
@@ -109,7 +112,9 @@ let package = Package(
                 "TestSupport",
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")],
+            exclude: ["Snapshots"]),
         .testTarget(
             name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"],
             exclude: ["Fixtures"]

@@ -15,3 +15,8 @@ if ! command -v git >/dev/null 2>&1; then
     echo "setup: git is needed to build the sample repositories" >&2
     exit 1
 fi
+# prometheus_client's parsers read the `--format openmetrics` output in a test (skipped where it is missing).
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import prometheus_client' >/dev/null 2>&1; then
+    echo "setup: installing prometheus_client (python3 -m pip)" >&2
+    python3 -m pip install -q prometheus_client >&2 || echo "setup: prometheus_client not installed; its test is skipped" >&2
+fi

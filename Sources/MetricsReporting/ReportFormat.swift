@@ -2,7 +2,8 @@ public import ReportContract
 
 /// The output formats.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case table, markdown, json, html
+    case table, markdown, json, html, csv
+    case openMetrics = "openmetrics"
 
     /// Renders a report. Every reporter is a pure function of the report: same report, same bytes, whatever
     /// the number of threads (`threads`: at most this many render at once; nil for one per core).
@@ -12,6 +13,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .markdown: return MarkdownReporter().render(report)
         case .json: return (threads.map { JSONReporter(parts: $0) } ?? JSONReporter()).render(report)
         case .html: return HTMLReporter().render(report)
+        case .csv: return CSVReporter().render(report)
+        case .openMetrics: return OpenMetricsReporter().render(report)
         }
     }
 }

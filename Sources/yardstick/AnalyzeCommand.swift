@@ -12,7 +12,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var repository: RepositoryOptions
 
-    @Option(name: .long, help: "Output format: table, markdown, json or html.")
+    @Option(name: .long, help: "Output format: table, markdown, json, html, csv or openmetrics.")
     var format: OutputFormat = .table
 
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
@@ -25,11 +25,14 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var privacy: PrivacyOptions
 
+    @OptionGroup(title: "Gates") var gates: GateOptions
+
     func run() throws {
         try Frontend.run {
             if output == nil { try Terminal.requireStandardOutput() }
             let frontend = try Frontend(options: repository)
             let pseudonymizer = try privacy.pseudonymizer()
+            let gates = try gates.load()
             let sink = try output.map { try OutputFile(path: $0) }
             var analysis = frontend.analysis(window: window?.timeWindow)
             analysis.imports = imports.request(configuration: frontend.configuration, configPath: frontend.configPath)
@@ -42,15 +45,17 @@ struct AnalyzeCommand: ParsableCommand {
             let rendered = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             frontend.printTimings(analysis.timings + [("render \(format.rawValue)", rendered)])
             if let sink { try sink.commit(text) } else { try Terminal.writeStdout(text) }
+            let verdict = gates?.evaluate(report)
+            if let verdict { Terminal.writeStderr(verdict.lines.joined(separator: "\n") + "\n") }
             // Everything is written (write(2) and rename(2), no buffered streams): exit without tearing
             // down the mined history, which takes noticeable time on large repositories.
-            Terminal.exitNow(0)
+            Terminal.exitNow(verdict?.status.rawValue ?? ExitStatus.success.rawValue)
         }
     }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, markdown, json, html
+    case table, markdown, json, html, csv, openmetrics
 
     var reportFormat: ReportFormat {
         switch self {
@@ -58,6 +63,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case .markdown: return .markdown
         case .json: return .json
         case .html: return .html
+        case .csv: return .csv
+        case .openmetrics: return .openMetrics
         }
     }
 }

@@ -98,7 +98,7 @@ struct Frontend {
         } catch {
             // One line, whatever the message quotes (ref names, paths, configuration values).
             Terminal.writeStderr("error: \(TextEscaping.terminal("\(error)"))\n")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure.rawValue)
         }
     }
 }

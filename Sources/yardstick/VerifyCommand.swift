@@ -119,7 +119,7 @@ struct VerifyCommand: ParsableCommand {
             Terminal.writeStderr(
                 "error: \(report): the signature does not match: the report was changed after signing, or signed with another key\n"
             )
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.checkFailed.rawValue)
         }
     }
 
@@ -146,23 +146,11 @@ struct VerifyCommand: ParsableCommand {
                 pseudonymizer: nil)
         }
         let outcomes = claims.check(report)
-        var lines: [String] = []
-        for o in outcomes {
-            let verdict = o.verdict == .pass ? "PASS" : o.verdict == .fail ? "FAIL" : "NOT PROVEN"
-            var line = "\(verdict.padding(toLength: 10, withPad: " ", startingAt: 0))  \(o.claim.text)"
-            if let m = o.measured { line += "  measured \(Self.number(m))" }
-            if let n = o.samples { line += "  n = \(Self.number(n))" }
-            if let reason = o.reason { line += "  (\(reason))" }
-            lines.append(line)
-        }
+        var lines = outcomes.map { $0.line() }
         let passed = outcomes.filter(\.passed).count
         lines.append("\(passed) of \(outcomes.count) claim\(outcomes.count == 1 ? "" : "s") hold.")
         try Terminal.writeStdout(lines.joined(separator: "\n") + "\n")
-        if passed != outcomes.count { throw ExitCode(2) }
-    }
-
-    static func number(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(Statistics.round(v, 2))
+        if passed != outcomes.count { throw ExitCode(ExitStatus.checkFailed.rawValue) }
     }
 
     // MARK: - Reproducibility
@@ -229,6 +217,6 @@ struct VerifyCommand: ParsableCommand {
                 "\(path): \(differences.count) \(differences.count == 1 ? "value differs" : "values differ") from a fresh analysis of \(repoPath):"
             ] + shown + more)
             .joined(separator: "\n") + "\n")
-        throw ExitCode(2)
+        throw ExitCode(ExitStatus.checkFailed.rawValue)
     }
 }

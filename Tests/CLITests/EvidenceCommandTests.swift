@@ -114,7 +114,10 @@ struct EvidenceCommandTests {
             toFile: dir + "/bad.yml", atomically: true, encoding: .utf8)
         let bad = Self.yardstick(["verify", dir + "/bad.yml", "delivery"])
         #expect(bad.status == 1)
-        #expect(bad.stderr == "error: \(dir)/bad.yml: claims[0]: op '=<' is not one of <=, <, >=, >, ==\n")
+        #expect(
+            bad.stderr
+                == "error: \(dir)/bad.yml: claims[0]: op '=<' is not one of <=, <, >=, >, ==, within, at-least, better-than\n"
+        )
         #expect(bad.stdout.isEmpty)
 
         let usage = Self.yardstick(["verify"])

@@ -183,7 +183,8 @@ private func inode(_ path: String) -> ino_t? {
         // Spawned with no signal blocked or ignored (a test runner's threads may block some, and a child
         // inherits that), so the signal acts as it would on a run started from a shell.
         let pid = try #require(
-            spawnWithDefaultSignals(Command.yardstick, ["analyze", repo, "--output", out + "/report.json"]))
+            spawnWithDefaultSignals(
+                Command.yardstick, ["analyze", repo, "--output", out + "/report.json"], stderr: dir + "/stderr"))
         // Wait (bounded) until the report's file is open: an entry of /proc/PID/fd in the output folder.
         var open = false
         for _ in 0..<600 where !open {
@@ -207,7 +208,16 @@ private func inode(_ path: String) -> ino_t? {
             waitpid(pid, &status, 0)
         }
         #expect(ended)
-        #expect(status & 0x7F == signal, "status \(status)")  // ended by the signal
+        if [SIGSEGV, SIGABRT].contains(signal) {
+            // A fault signal is taken for a fault in Yardstick itself: exit status 70 (README, "Exit status").
+            #expect(status & 0x7F == 0 && (status >> 8) & 0xFF == 70, "status \(status)")
+            #expect(
+                try String(contentsOfFile: dir + "/stderr", encoding: .utf8)
+                    == "error: internal error: Yardstick stopped on a fault in its own code, not in its input; please report it with the command line (exit status 70)\n"
+            )
+        } else {
+            #expect(status & 0x7F == signal, "status \(status)")  // ended by the signal
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
     }
 }
@@ -218,7 +228,7 @@ private func inode(_ path: String) -> ino_t? {
         (["analyze", "--bogus"], "error: Unknown option '--bogus'; see 'yardstick analyze --help'\n"),
         (
             ["analyze", "--format", "yaml"],
-            "error: The value 'yaml' is invalid for '--format <format>'. Please provide one of 'table', 'markdown', 'json' or 'html'; see 'yardstick analyze --help'\n"
+            "error: The value 'yaml' is invalid for '--format <format>'. Please provide one of the following: table, markdown, json, html, csv, openmetrics; see 'yardstick analyze --help'\n"
         ),
         (["analyze", "--workers", "0"], "error: --workers must be at least 1; see 'yardstick analyze --help'\n"),
         (
@@ -283,7 +293,9 @@ private func inode(_ path: String) -> ino_t? {
 
 /// Starts `executable` with standard output and error on /dev/null, no signal blocked and the tested
 /// signals at their default action; its process id.
-private func spawnWithDefaultSignals(_ executable: String, _ arguments: [String]) -> pid_t? {
+private func spawnWithDefaultSignals(_ executable: String, _ arguments: [String], stderr: String = "/dev/null")
+    -> pid_t?
+{
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -300,7 +312,9 @@ private func spawnWithDefaultSignals(_ executable: String, _ arguments: [String]
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    // A file of the test's own is created; /dev/null is only opened.
+    posix_spawn_file_actions_addopen(
+        &actions, 2, stderr, stderr == "/dev/null" ? O_WRONLY : O_WRONLY | O_CREAT | O_EXCL, 0o600)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { for p in argv { free(p) } }
     // Without the Swift runtime's backtracer, which catches SIGSEGV and SIGABRT and may take long to

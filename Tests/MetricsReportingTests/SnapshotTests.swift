@@ -53,8 +53,17 @@ struct SnapshotTests {
         try Snapshot.check(ReportFormat.json.render(report), named: "report.json")
     }
 
+    @Test func csv() throws {
+        try Snapshot.check(ReportFormat.csv.render(report), named: "report.csv")
+    }
+
+    @Test func openMetrics() throws {
+        try Snapshot.check(ReportFormat.openMetrics.render(report), named: "report.prom")
+    }
+
     @Test func formats() {
-        #expect(ReportFormat.allCases.map(\.rawValue) == ["table", "markdown", "json", "html"])
+        #expect(
+            ReportFormat.allCases.map(\.rawValue) == ["table", "markdown", "json", "html", "csv", "openmetrics"])
         #expect(ReportFormat(rawValue: "markdown") == .markdown)
         #expect(ReportFormat(rawValue: "yaml") == nil)
     }
