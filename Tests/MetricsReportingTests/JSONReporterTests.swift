@@ -66,7 +66,7 @@ struct JSONReporterTests {
         let decoded = try JSONDecoder().decode(Report.self, from: Data(JSONReporter().render(shallow).utf8))
         #expect(decoded == shallow)
         #expect(decoded.repository.shallow)
-        #expect(decoded.notes.count == 2)
+        #expect(decoded.notes.count == 3)
     }
 
     @Test func emptyReportRoundTrips() throws {
@@ -99,7 +99,8 @@ struct JSONReporterTests {
         let top = objects.last ?? []
         #expect(
             top == [
-                "bots", "groups", "notes", "options", "period", "pullRequests", "repository", "schemaVersion", "tool",
+                "bots", "exclusions", "groups", "notes", "options", "period", "pullRequests", "repository",
+                "schemaVersion", "tool",
             ])
     }
 
