@@ -41,15 +41,18 @@ package enum IntegrationMerges {
         return nil
     }
 
-    /// The branch a merge subject names, as `git merge` and `git pull` write it: `Merge branch 'X'`,
-    /// `Merge branch 'X' into Y`, `Merge branch 'X' of URL`, `Merge remote-tracking branch 'origin/X'`,
-    /// `Merge remote branch 'X'`, and git's own `Sync with 'X'` / `Sync with X` / `Sync with Git 2.45.1`. Nil for any other subject
-    /// (a forge's `Merge pull request #N from user/master` names a fork's branch, not a long-lived one).
+    /// The branch of this repository a merge subject names, as `git merge` writes it: `Merge branch 'X'`,
+    /// `Merge branch 'X' into Y`, `Merge remote-tracking branch 'origin/X'`, `Merge remote branch 'X'`, and
+    /// git's own `Sync with 'X'` / `Sync with X` / `Sync with Git 2.45.1`. Nil for any other subject: `git pull`'s
+    /// `Merge branch 'X' of URL` and a forge's `Merge pull request #N from user/master` name a fork's branch.
     package static func mergedBranchName(subject: String) -> String? {
         for opening in ["Merge branch '", "Merge remote-tracking branch '", "Merge remote branch '"] {
             guard subject.hasPrefix(opening) else { continue }
             let rest = subject.dropFirst(opening.count)
             guard let quote = rest.firstIndex(of: "'") else { return nil }
+            // `Merge branch 'master' of https://github.com/user/fork`: a pull of another repository's branch, a
+            // contribution like a forge's pull request; only the merged branch's own merges can make it one.
+            if rest[rest.index(after: quote)...].hasPrefix(" of ") { return nil }
             return strippedRemote(String(rest[..<quote]))
         }
         if subject.hasPrefix("Sync with ") {

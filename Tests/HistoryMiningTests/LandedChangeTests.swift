@@ -418,7 +418,6 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         ("Merge branch 'development'", "development"),
         ("Merge branch 'maint'", "maint"),
         ("Merge branch 'master' into pr/3938", "master"),
-        ("Merge branch 'master' of https://github.com/j6t/gitk", "master"),
         ("Merge remote-tracking branch 'origin/main' into development", "main"),
         ("Merge remote branch 'upstream/release/2.0'", "release/2.0"),
         ("Sync with maint", "maint"),
@@ -432,7 +431,8 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
     }
 
     @Test(arguments: [
-        "Merge pull request #3 from carla/master", "Merge tag 'v2.1'", "Merge branch 'unterminated", "Add maint docs",
+        "Merge pull request #3 from carla/master", "Merge branch 'master' of https://github.com/j6t/gitk",
+        "Merge tag 'v2.1'", "Merge branch 'unterminated", "Add maint docs",
         "Sync with ",
     ])
     func subjectsNamingNoBranch(subject: String) {
