@@ -62,8 +62,9 @@ public struct ExclusionPolicy: Sendable {
     func reason(for path: String, flags known: Set<GitAttributes.Flag>?) -> String? {
         if includePatterns.contains(where: { $0.matches(path) }) { return nil }
         if useDefaults {
-            // Byte searches first (they never miss what the Character-level checks find): most paths are
-            // neither lock files nor under a vendored directory.
+            // The lock-file check compares the file name's bytes first (it never misses what the Character-level
+            // check finds); the vendored and generated defaults are matched per path component, once per
+            // distinct path (PathClassifier remembers the answer).
             let name =
                 path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] }
                 ?? path.utf8[...]
