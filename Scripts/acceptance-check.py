@@ -56,7 +56,12 @@ import subprocess
 import sys
 import tempfile
 
-KINDS = ("merge", "squash", "gerrit", "rebase", "direct")
+KINDS = ("merge", "squash", "gerrit", "rebase", "direct", "integration")
+
+
+def merge_kind(kind):
+    """`integration` (schema 3, ADR 0018) is a merge of a long-lived branch: checked as a merge."""
+    return "merge" if kind == "integration" else kind
 SQUASH_RE = re.compile(r"\((?:#|!)(\d+)\)\s*$")
 MERGE_PR_RE = re.compile(r"^Merge pull request #(\d+) ")
 REVIEWED_ON_RE = re.compile(r"^Reviewed-on:[ \t]*\S", re.MULTILINE)
@@ -370,8 +375,8 @@ def load_report(path):
         fail("cannot read report %s: %s" % (path, e))
     if not isinstance(data, dict):
         fail("report is not a JSON object")
-    if data.get("schemaVersion") not in (1, None):
-        print("warning: report schemaVersion is %r, expected 1"
+    if data.get("schemaVersion") not in (1, 2, 3, None):
+        print("warning: report schemaVersion is %r, expected 1 to 3"
               % data.get("schemaVersion"))
     prs = data.get("pullRequests")
     if not isinstance(prs, list):
@@ -449,7 +454,7 @@ def check_kinds(changes, commits, prs, limit):
             pis.update(covering.get(c.sha, ()))
         for c in ch.commits:
             cov = covering.get(c.sha, ())
-            if len(cov) == 1 and prs[cov[0]].get("kind") == ch.kind:
+            if len(cov) == 1 and merge_kind(prs[cov[0]].get("kind")) == ch.kind:
                 per_commit_right += 1
         if not pis:
             mismatches.append((ch, "missing from the report"))
@@ -463,7 +468,7 @@ def check_kinds(changes, commits, prs, limit):
         pi = next(iter(pis))
         pr = prs[pi]
         expect_shas = {c.sha for c in ch.commits}
-        found_kind = pr.get("kind")
+        found_kind = merge_kind(pr.get("kind"))
         confusion[(ch.kind, str(found_kind))] = confusion.get((ch.kind, str(found_kind)), 0) + 1
         if pr_fp[pi] != expect_shas:
             extra = len(pr_fp[pi] - expect_shas)

@@ -729,6 +729,95 @@ build_forges() {
 }
 
 # ===========================================================================
+# 5b. integration — integration merges of long-lived branches (ADR 0018) and
+#     the default exclusions of vendored and minified files (Linguist).
+#     Ends mid-September 2024: the last month and quarter are partial.
+# ===========================================================================
+build_integration() {
+    new_repo integration
+    gen_c src/core.c core 20
+    gen_text README.md "Integration" 5
+    commit_as alice 2024-07-01T09:00:00+0000 alice 2024-07-01T09:00:00+0000 'Initial commit'
+
+    # An ordinary pull request (30 lines).
+    branch feature/parser
+    gen_c src/parser.c parser 30
+    commit_as bob 2024-07-02T10:00:00+0000 bob 2024-07-02T10:00:00+0000 'Add parser'
+    switch main
+    merge_as alice 2024-07-03T09:00:00+0000 alice 2024-07-03T09:00:00+0000 \
+        $'Merge pull request #1 from acme/feature/parser\n\nAdd parser' feature/parser
+    drop_branch feature/parser
+
+    # A long-lived development branch with two pull requests, merged by name: integration.
+    branch development
+    local n
+    for n in 1 2; do
+        branch "topic-$n" development
+        gen_c "src/dev$n.c" "dev$n" 10
+        commit_as wei "2024-07-1${n}T10:00:00+0000" wei "2024-07-1${n}T10:00:00+0000" "Add dev$n"
+        switch development
+        merge_as vikram "2024-07-1${n}T12:00:00+0000" vikram "2024-07-1${n}T12:00:00+0000" \
+            "Merge pull request #1$n from acme/topic-$n" "topic-$n"
+        drop_branch "topic-$n"
+    done
+    switch main
+    merge_as alice 2024-07-20T09:00:00+0000 alice 2024-07-20T09:00:00+0000 "Merge branch 'development'" development
+    drop_branch development
+
+    # A pull request from a fork's master branch: an ordinary pull request (12 lines).
+    branch fork-master
+    gen_c src/fork.c fork 12
+    commit_as carla 2024-08-01T10:00:00+0000 carla 2024-08-01T10:00:00+0000 'Add fork feature'
+    switch main
+    merge_as bob 2024-08-02T09:00:00+0000 bob 2024-08-02T09:00:00+0000 \
+        $'Merge pull request #3 from carla/master\n\nAdd fork feature' fork-master
+    drop_branch fork-master
+
+    # A release train whose own first-parent line holds ten merges, landed as a pull request: integration.
+    branch next-gen
+    for n in 0 1 2 3 4 5 6 7 8 9; do
+        branch "ng-$n" next-gen
+        gen_c "src/ng$n.c" "ng$n" 5
+        commit_as wei "2024-08-1${n}T10:00:00+0000" wei "2024-08-1${n}T10:00:00+0000" "Add ng$n"
+        switch next-gen
+        merge_as vikram "2024-08-1${n}T12:00:00+0000" vikram "2024-08-1${n}T12:00:00+0000" \
+            "Merge pull request #2$n from acme/ng-$n" "ng-$n"
+        drop_branch "ng-$n"
+    done
+    switch main
+    merge_as alice 2024-08-20T09:00:00+0000 alice 2024-08-20T09:00:00+0000 \
+        $'Merge pull request #4 from acme/next-gen\n\nNext generation' next-gen
+    drop_branch next-gen
+
+    # A dependency import under deps/ (left out: Linguist's deps/), one taken back by .gitattributes, and
+    # own code: 153 lines, 53 counted.
+    branch import-pcre
+    gen_c deps/pcre/pcre.c pcre 100
+    gen_c deps/zlib/zlib.c zlib 40
+    printf 'deps/zlib/* linguist-vendored=false\n' > .gitattributes
+    gen_c src/regex.c regex 12
+    commit_as bob 2024-09-02T10:00:00+0000 bob 2024-09-02T10:00:00+0000 'Import PCRE and zlib, add regex wrapper'
+    switch main
+    merge_as alice 2024-09-03T09:00:00+0000 alice 2024-09-03T09:00:00+0000 \
+        $'Merge pull request #5 from acme/import-pcre\n\nImport PCRE' import-pcre
+    drop_branch import-pcre
+
+    # A squash merge with a minified copy (left out: *.min.js): 11 lines, 8 counted.
+    mkdir -p web
+    printf 'function a(){return 1}\nfunction b(){return 2}\nfunction c(){return 3}\n' > web/app.min.js
+    for n in 1 2 3 4 5 6 7 8; do printf 'export const v%s = %s;\n' "$n" "$n"; done > web/app.js
+    commit_as carla 2024-09-05T10:00:00+0000 alice 2024-09-05T10:00:00+0000 'Add web client (#6)'
+
+    # maint merged into main: integration.
+    branch maint
+    touch_lines src/core.c 6 7 'overflow'
+    commit_as bob 2024-09-08T10:00:00+0000 bob 2024-09-08T10:00:00+0000 'Fix core overflow'
+    switch main
+    merge_as alice 2024-09-10T09:00:00+0000 alice 2024-09-10T09:00:00+0000 "Merge branch 'maint'" maint
+    drop_branch maint
+}
+
+# ===========================================================================
 # 6. delivery — delivery and quality workflows: review trailers and
 #    turnaround, fixup commits, rework, fixes, a revert, Gerrit-style and
 #    cherry-picked landings, tests, ADRs, a rename. Three months, 2024-01..03.
@@ -1190,6 +1279,7 @@ build_corrupt;      report corrupt "(deleted loose blob $CORRUPT_BLOB)"
 build_gerrit;       report gerrit
 build_rebase;       report rebase
 build_forges;       report forges
+build_integration;  report integration
 build_delivery;     report delivery
 build_empty;        report empty "(unborn refs/heads/main)"
 build_not_a_repo;   printf '%-16s %s\n' not-a-repo '(plain directory)'

@@ -319,7 +319,9 @@ struct ChangeRecords {
     /// The records of `change` in the analysis input; nil when its landing commit was not mined.
     init?<Store>(_ change: LandedChange, input: DeliveryAnalyzer.Input<Store>) {
         guard let landing = input.commits.record(change.commit, withFiles: false) else { return nil }
-        let ids = change.kind == .merge ? change.commits : input.pullRequestCommits[change.commit]
+        let ids =
+            change.kind == .merge || change.kind == .integration
+            ? change.commits : input.pullRequestCommits[change.commit]
         self.init(
             change: change, landing: landing, branchIDs: ids,
             branch: ids?.compactMap { input.commits.record($0, withFiles: true, withHunks: false) } ?? [])

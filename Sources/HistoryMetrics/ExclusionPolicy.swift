@@ -10,8 +10,31 @@ public struct ExclusionPolicy: Sendable {
         "gradle.lockfile", "conan.lock",
     ]
     private static let lockFileNames = Set(defaultLockFiles)
-    /// Vendored trees left out by default (matched as any directory component).
-    public static let defaultVendorDirectories: [String] = ["vendor", "third_party", "node_modules"]
+    /// Vendored trees left out by default, matched as any whole directory component: GitHub Linguist's
+    /// vendor conventions (`lib/linguist/vendor.yml`: `(^|/)deps/`, `node_modules/`, `bower_components/`,
+    /// `third[-_]?party/`, `3rd[-_]?party/`, `vendors?/`, `extern(al)?/`, `(^|/)[Vv]+endor/`, `(^|/)dist/`),
+    /// docs/metrics.md "Exclusions".
+    public static let defaultVendorDirectories: [String] = [
+        "vendor", "third_party", "node_modules", "Vendor", "vendors", "third-party", "thirdparty", "3rdparty",
+        "3rd_party", "3rd-party", "extern", "external", "deps", "bower_components", "dist",
+    ]
+    private static let vendorDirectoryNames = Set(defaultVendorDirectories)
+    /// Vendored trees left out only at the repository's root (Linguist: `^[Dd]ependencies/`, `^Carthage/`,
+    /// `^Pods/`) and two-level ones at any depth (`Godeps/_workspace/`, `gradle/wrapper/`).
+    public static let defaultRootVendorDirectories: [String] = ["Dependencies", "dependencies", "Carthage", "Pods"]
+    public static let defaultNestedVendorDirectories: [String] = ["Godeps/_workspace", "gradle/wrapper"]
+    /// File-name endings left out by default: minified and IDE-generated JavaScript and CSS (Linguist:
+    /// `(\.|-)min\.(js|css)$`, `-vsdoc\.js$`, `\.intellisense\.js$`).
+    public static let defaultVendoredSuffixes: [String] = [
+        ".min.js", ".min.css", "-min.js", "-min.css", "-vsdoc.js", ".intellisense.js",
+    ]
+    /// File names left out by default: autoconf's and Gradle's generated files (Linguist: `config.guess`,
+    /// `config.sub`, `aclocal.m4`, `libtool.m4`, `lt*.m4`, `gradlew`).
+    public static let defaultGeneratedFiles: [String] = [
+        "config.guess", "config.sub", "aclocal.m4", "libtool.m4", "ltoptions.m4", "ltsugar.m4", "ltversion.m4",
+        "lt~obsolete.m4", "gradlew", "gradlew.bat",
+    ]
+    private static let generatedFileNames = Set(defaultGeneratedFiles)
 
     public var useDefaults: Bool
     /// Extra patterns (gitignore syntax) to leave out.
@@ -39,8 +62,9 @@ public struct ExclusionPolicy: Sendable {
     func reason(for path: String, flags known: Set<GitAttributes.Flag>?) -> String? {
         if includePatterns.contains(where: { $0.matches(path) }) { return nil }
         if useDefaults {
-            // Byte searches first (they never miss what the Character-level checks find): most paths are
-            // neither lock files nor under a vendored directory.
+            // The lock-file check compares the file name's bytes first (it never misses what the Character-level
+            // check finds); the vendored and generated defaults are matched per path component, once per
+            // distinct path (PathClassifier remembers the answer).
             let name =
                 path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] }
                 ?? path.utf8[...]
@@ -49,12 +73,8 @@ public struct ExclusionPolicy: Sendable {
             {
                 return "lock file"
             }
-            if Self.defaultVendorDirectories.contains(where: { Glob.hasDirectory(path, $0) }),
-                let dir = path.split(separator: "/").dropLast().first(where: {
-                    Self.defaultVendorDirectories.contains(String($0))
-                })
-            {
-                return "vendored (\(dir)/)"
+            if let rule = Self.defaultRule(path: path, name: name), !unvendored(path, rule: rule) {
+                return rule.reason
             }
         }
         if let glob = extraPatterns.first(where: { $0.matches(path) }) { return "excluded by config (\(glob.pattern))" }
@@ -63,5 +83,51 @@ public struct ExclusionPolicy: Sendable {
             return ".gitattributes \(flag.rawValue)"
         }
         return nil
+    }
+}
+
+extension ExclusionPolicy {
+    /// A default rule that matched a path: the reason it gives, and whether it is a vendored or a generated
+    /// rule (the `.gitattributes` attribute that can override it).
+    struct DefaultRule {
+        var reason: String
+        var generated: Bool
+    }
+
+    /// The first default vendored or generated rule that matches `path` (whose file name is `name`).
+    static func defaultRule(path: String, name: Substring.UTF8View) -> DefaultRule? {
+        var components = path.split(separator: "/", omittingEmptySubsequences: false)
+        let file = components.removeLast()
+        if let dir = components.first(where: { vendorDirectoryNames.contains(String($0)) }) {
+            return DefaultRule(reason: "vendored (\(dir)/)", generated: false)
+        }
+        if let root = components.first, defaultRootVendorDirectories.contains(String(root)) {
+            return DefaultRule(reason: "vendored (\(root)/)", generated: false)
+        }
+        if components.count >= 2 {
+            for nested in defaultNestedVendorDirectories where Glob.hasDirectory(path, nested) {
+                return DefaultRule(reason: "vendored (\(nested)/)", generated: false)
+            }
+        }
+        if let suffix = defaultVendoredSuffixes.first(where: { file.hasSuffix($0) && file.count > $0.count }) {
+            return DefaultRule(reason: "vendored (*\(suffix))", generated: false)
+        }
+        if generatedFileNames.contains(String(decoding: name, as: UTF8.self)) {
+            return DefaultRule(reason: "generated (\(file))", generated: true)
+        }
+        return nil
+    }
+
+    /// Whether `.gitattributes` takes a default rule back for `path`, as Linguist reads it:
+    /// `linguist-vendored=false` (or `-linguist-vendored`) for a vendored rule, `linguist-generated=false` for
+    /// a generated one.
+    func unvendored(_ path: String, rule: DefaultRule) -> Bool {
+        let name =
+            rule.generated
+            ? GitAttributes.Flag.linguistGenerated.rawValue : GitAttributes.Flag.linguistVendored.rawValue
+        switch attributes.attributes(for: path)[name] {
+        case .unset, .value("false"), .value("0"): return true
+        default: return false
+        }
     }
 }

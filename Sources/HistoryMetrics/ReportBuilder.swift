@@ -130,13 +130,16 @@ public struct ReportBuilder: Sendable {
         let deliveryMeasured = !input.mainline.isEmpty
         let facts = deliveryFacts(input, paths: paths, assignments: assignments)
         let credit = credit(input, facts: facts, paths: paths, assignments: assignments)
+        let landed = input.changes.map(\.landedAt)
+        let covered = (from: input.since, to: input.until ?? landed.max())
         let reportGroups = groupNames(credited: credit.perGroup).map { name in
             group(
-                name, credit: credit, window: input.window, deliveryMeasured: deliveryMeasured, assignments: assignments
-            )
+                name, credit: credit, window: input.window, deliveryMeasured: deliveryMeasured,
+                assignments: assignments,
+                covered: covered)
         }
-        let landed = input.changes.map(\.landedAt)
-        return Report(
+        let exclusions = Self.exclusions(credit.pullRequests)
+        var report = Report(
             schemaVersion: Report.currentSchemaVersion,
             tool: Report.Tool(name: "yardstick", version: Self.toolVersion),
             repository: Report.Repository(
@@ -151,8 +154,10 @@ public struct ReportBuilder: Sendable {
             groups: reportGroups,
             bots: Self.authors(credit.authorsPerGroup[Self.botsGroup]),
             pullRequests: credit.pullRequests,
-            notes: Self.notes(input, deliveryMeasured: deliveryMeasured)
+            notes: Self.notes(input, deliveryMeasured: deliveryMeasured) + Self.exclusionNotes(exclusions)
         )
+        report.exclusions = exclusions
+        return report
     }
 
     // MARK: - Steps of `build`
@@ -283,8 +288,11 @@ public struct ReportBuilder: Sendable {
     /// One group: its people, its metrics and, with a time window, its metrics per window. A group credited
     /// with no landed change (a configured group nobody in the history belongs to) has no authors and no
     /// metrics (`{}`, schema 2): its size in memory and in JSON does not grow with the declared metrics.
+    /// `covered`: the analysed period (`--since`, else open; `--until`, else the newest change's landing), which
+    /// makes the windows it starts or ends inside partial.
     func group(
-        _ name: String, credit: Credit, window: TimeWindow?, deliveryMeasured: Bool, assignments: Assignments
+        _ name: String, credit: Credit, window: TimeWindow?, deliveryMeasured: Bool, assignments: Assignments,
+        covered: (from: Int64?, to: Int64?) = (nil, nil)
     ) -> Report.Group {
         let items = credit.perGroup[name] ?? []
         let authors = Self.authors(credit.authorsPerGroup[name])
@@ -294,13 +302,15 @@ public struct ReportBuilder: Sendable {
                 ? [:] : metrics(for: items, authors: authors.count, deliveryMeasured: deliveryMeasured),
             windows: window.map {
                 windows(
-                    of: items, group: name, window: $0, deliveryMeasured: deliveryMeasured, assignments: assignments)
+                    of: items, group: name, window: $0, deliveryMeasured: deliveryMeasured, assignments: assignments,
+                    covered: covered)
             })
     }
 
     /// A group's metrics per calendar window, oldest first; only windows with a change in them.
     func windows(
-        of items: [Credited], group name: String, window: TimeWindow, deliveryMeasured: Bool, assignments: Assignments
+        of items: [Credited], group name: String, window: TimeWindow, deliveryMeasured: Bool, assignments: Assignments,
+        covered: (from: Int64?, to: Int64?) = (nil, nil)
     ) -> [Report.Window] {
         var buckets: [String: (from: Int64, to: Int64, items: [Credited])] = [:]
         for item in items {
@@ -316,8 +326,54 @@ public struct ReportBuilder: Sendable {
             ).count
             return Report.Window(
                 name: key, from: Timestamp.iso8601(b.from), to: Timestamp.iso8601(b.to),
-                metrics: metrics(for: b.items, authors: people, deliveryMeasured: deliveryMeasured))
+                metrics: metrics(for: b.items, authors: people, deliveryMeasured: deliveryMeasured),
+                partial: Self.isPartial(from: b.from, to: b.to, covered: covered))
         }
+    }
+
+    /// A window is partial when the analysed period starts after its first second or ends before its last.
+    static func isPartial(from: Int64, to: Int64, covered: (from: Int64?, to: Int64?)) -> Bool {
+        if let start = covered.from, start > from { return true }
+        if let end = covered.to, end < to { return true }
+        return false
+    }
+
+    /// What the report's figures leave out: the integration merges, and per exclusion rule the distinct paths,
+    /// lines and changes it left out of counted sizes (most lines first, then by rule).
+    static func exclusions(_ pullRequests: [Report.PullRequest]) -> Report.Exclusions {
+        var byRule: [String: (paths: Set<String>, lines: Int, changes: Int)] = [:]
+        for pr in pullRequests {
+            var seen = Set<String>()
+            for f in pr.excludedFiles {
+                byRule[f.reason, default: ([], 0, 0)].paths.insert(f.path)
+                byRule[f.reason, default: ([], 0, 0)].lines += f.additions + f.deletions
+                if seen.insert(f.reason).inserted { byRule[f.reason, default: ([], 0, 0)].changes += 1 }
+            }
+        }
+        let rules = byRule.map {
+            Report.ExclusionRule(
+                rule: $0.key, files: $0.value.paths.count, lines: $0.value.lines, changes: $0.value.changes)
+        }
+        .sorted { ($1.lines, $0.rule) < ($0.lines, $1.rule) }
+        return Report.Exclusions(
+            integrationMerges: pullRequests.filter { $0.kind == ChangeKind.integration.rawValue }.count, files: rules)
+    }
+
+    /// The exclusions in words, for the human formats: nothing when nothing was left out.
+    static func exclusionNotes(_ e: Report.Exclusions) -> [String] {
+        var notes: [String] = []
+        if e.integrationMerges > 0 {
+            notes.append(
+                "Integration merges: \(e.integrationMerges) merge\(e.integrationMerges == 1 ? "" : "s") of long-lived branches (kind `integration`, docs/metrics.md) are counted as landed changes but kept out of PR size, turnaround, review and the other per-PR metrics."
+            )
+        }
+        if !e.files.isEmpty {
+            let rules = e.files.map {
+                "\($0.rule) \($0.files) file\($0.files == 1 ? "" : "s"), \($0.lines) line\($0.lines == 1 ? "" : "s")"
+            }
+            notes.append("Left out of counted sizes: " + rules.joined(separator: "; ") + ".")
+        }
+        return notes
     }
 
     /// The caveats every report carries: a shallow history, and which figures are proxies or not measured.
@@ -350,15 +406,27 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Every declared metric (`MetricDeclaration.all`) over the changes credited to a group or window.
+    /// Integration merges (ADR 0018) count among the landed changes (by kind) and give their authors, but no
+    /// per-PR metric reads them: each is many pull requests at once.
     func metrics(for items: [Credited], authors: Int, deliveryMeasured: Bool) -> [String: Report.Metric] {
-        let sample = MetricSample(items: items, authors: authors, options: delivery)
+        let all = MetricSample(items: items, authors: authors, options: delivery)
+        let pullRequests =
+            items.contains { $0.change.kind == .integration }
+            ? MetricSample(items: items.filter { $0.change.kind != .integration }, authors: authors, options: delivery)
+            : all
         var m: [String: Report.Metric] = [:]
         for declaration in MetricDeclaration.all {
             let available = isAvailable(declaration.requires, deliveryMeasured: deliveryMeasured)
-            if let metric = metric(declaration, sample, available: available) { m[declaration.key.rawValue] = metric }
+            let sample = Self.readsEveryChange.contains(declaration.key) ? all : pullRequests
+            if let metric = metric(declaration, sample, available: available, integrationOnly: !items.isEmpty) {
+                m[declaration.key.rawValue] = metric
+            }
         }
         return m
     }
+
+    /// The metrics that read integration merges too.
+    static let readsEveryChange: Set<MetricKey> = [.landedChanges, .authors]
 
     /// Whether this run can give a metric with this requirement a value.
     func isAvailable(_ requirement: MetricRequirement, deliveryMeasured: Bool) -> Bool {
@@ -372,7 +440,10 @@ public struct ReportBuilder: Sendable {
 
     /// One metric's row from its declaration and calculator: the value rounded (null below the minimum
     /// sample), placed against its benchmark row; a `notMeasured` row, or none, when it is not available.
-    func metric(_ d: MetricDeclaration, _ sample: MetricSample, available: Bool) -> Report.Metric? {
+    /// `integrationOnly`: the group has changes, all kept out of `sample` as integration merges.
+    func metric(_ d: MetricDeclaration, _ sample: MetricSample, available: Bool, integrationOnly: Bool = false)
+        -> Report.Metric?
+    {
         guard available, let calculate = MetricCalculators.all[d.key] else {
             guard case .notMeasured(let title, let needs) = d.whenUnavailable else { return nil }
             return Report.Metric(
@@ -387,7 +458,8 @@ public struct ReportBuilder: Sendable {
         let benchmark = Self.placed(
             value, against: d.benchmark,
             whenNoValue: sample.items.isEmpty
-                ? "no landed changes" : "no value: no change in the group could be measured")
+                ? (integrationOnly ? "no value: only integration merges" : "no landed changes")
+                : "no value: no change in the group could be measured")
         return Report.Metric(
             title: d.title.replacing("{reworkWindowDays}", with: String(delivery.reworkWindowDays)),
             value: value, unit: d.unit, aggregator: d.aggregator.rawValue, source: d.reportSource,

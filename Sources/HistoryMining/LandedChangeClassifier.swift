@@ -161,7 +161,7 @@ package struct LandedChangeClassifier: Sendable {
         let branch = branchIDs.compactMap { commits.record($0, withFiles: false) }
         let author = branch.isEmpty ? record.author.identity : Self.principalAuthor(branch)
         return LandedChange(
-            kind: .merge,
+            kind: IntegrationMerges.reason(record, branch: branch) == nil ? .merge : .integration,
             number: ChangeNumbers.mergeNumber(message: record.message),
             commit: record.id,
             commits: branchIDs,

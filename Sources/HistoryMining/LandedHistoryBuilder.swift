@@ -19,6 +19,8 @@ extension Miner {
         progress: (@Sendable (MiningProgress) -> Void)? = nil
     ) throws(MiningError) -> LandedHistory {
         var mined = try mine(progress: progress)
+        // A step without a count: the progress line names it.
+        progress?(MiningProgress(phase: "classifying \(mined.mainline.count) first-parent commits", done: 0, total: 0))
         let start = DispatchTime.now().uptimeNanoseconds
         var changes = classifier.classify(mainline: mined.mainline, commits: mined.commits, workers: options.workers)
         let pending = changes.indices.filter { changes[$0].kind == .rebase && changes[$0].commits.count > 1 }

@@ -10,6 +10,10 @@ public enum ChangeKind: String, Sendable, CaseIterable, Codable, Comparable {
     case rebase
     /// Anything else on the first-parent line: landed without a review the history can show.
     case direct
+    /// A merge that integrates a long-lived branch (`Merge branch 'development'`, `maint` into `master`, a
+    /// branch whose own first-parent line holds many merges): many pull requests at once, not one. Kept out
+    /// of PR size and the per-PR review metrics (ADR 0018).
+    case integration
 
     /// Classification precedence: merge first, direct last.
     public var rank: Int {
@@ -19,6 +23,7 @@ public enum ChangeKind: String, Sendable, CaseIterable, Codable, Comparable {
         case .gerrit: return 2
         case .rebase: return 3
         case .direct: return 4
+        case .integration: return 5
         }
     }
 

@@ -71,7 +71,7 @@ enum Wording {
             if let raw = m.details["rawMean"] { parts.append("mean before exclusions \(number(raw))") }
             return parts.joined(separator: " · ")
         case .landedChanges:
-            let kinds = ["merge", "squash", "gerrit", "rebase", "direct"].compactMap { k -> String? in
+            let kinds = ["merge", "squash", "gerrit", "rebase", "direct", "integration"].compactMap { k -> String? in
                 guard let n = m.details[k], n > 0 else { return nil }
                 return "\(k) \(number(n))"
             }
@@ -117,7 +117,9 @@ enum Wording {
     /// One row per window: its name, then each column's value.
     static func windowRows(_ group: Report.Group) -> [[String]] {
         (group.windows ?? []).map { w in
-            [w.name] + windowColumns.map { column in w.metrics[column.key.rawValue].map(value) ?? "—" }
+            // A window the analysed period ends (or starts) inside is labelled: its figures cover part of it.
+            [w.partial ? "\(w.name) (partial)" : w.name]
+                + windowColumns.map { column in w.metrics[column.key.rawValue].map(value) ?? "—" }
         }
     }
 

@@ -1,7 +1,7 @@
 /// The analysis result every reporter renders. Its JSON form is the versioned contract in
 /// `docs/json-report.md`; bump `currentSchemaVersion` on any incompatible change.
 public struct Report: Codable, Sendable, Equatable {
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     public var schemaVersion: Int
     public var tool: Tool
@@ -15,6 +15,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var pullRequests: [PullRequest]
     /// Warnings and caveats a reader must see (shallow history, proxies, unmeasured rows).
     public var notes: [String]
+    /// What the analysis left out of the figures and by which rule (ADR 0018); nil in reports written before.
+    @NullEncoded public var exclusions: Exclusions? = nil
 
     public struct Tool: Codable, Sendable, Equatable {
         public var name: String
@@ -100,12 +102,16 @@ public struct Report: Codable, Sendable, Equatable {
         public var from: String
         public var to: String
         public var metrics: [String: Metric]
+        /// The analysed period covers only part of the window (it starts or ends inside it): a partial month
+        /// or quarter, not comparable with whole ones.
+        public var partial: Bool
 
-        public init(name: String, from: String, to: String, metrics: [String: Metric]) {
+        public init(name: String, from: String, to: String, metrics: [String: Metric], partial: Bool = false) {
             self.name = name
             self.from = from
             self.to = to
             self.metrics = metrics
+            self.partial = partial
         }
     }
 
@@ -405,6 +411,57 @@ public struct Report: Codable, Sendable, Equatable {
         self.bots = bots
         self.pullRequests = pullRequests
         self.notes = notes
+    }
+}
+
+// MARK: - Exclusions and partial windows (ADR 0018)
+
+extension Report {
+    /// What the figures leave out: integration merges (kept out of PR size and the per-PR metrics) and the
+    /// files each exclusion rule kept out of counted sizes.
+    public struct Exclusions: Codable, Sendable, Equatable {
+        /// Landed changes of kind `integration`.
+        public var integrationMerges: Int
+        /// One entry per rule that left a file out, by files then rule.
+        public var files: [ExclusionRule]
+
+        public init(integrationMerges: Int, files: [ExclusionRule]) {
+            self.integrationMerges = integrationMerges
+            self.files = files
+        }
+    }
+
+    /// One exclusion rule's effect over every landed change.
+    public struct ExclusionRule: Codable, Sendable, Equatable {
+        /// The reason the excluded files carry (`vendored (deps/)`, `lock file`, `.gitattributes linguist-generated`).
+        public var rule: String
+        /// Distinct paths it left out.
+        public var files: Int
+        /// Lines added plus deleted it left out, summed over the landed changes.
+        public var lines: Int
+        /// Landed changes with a file it left out.
+        public var changes: Int
+
+        public init(rule: String, files: Int, lines: Int, changes: Int) {
+            self.rule = rule
+            self.files = files
+            self.lines = lines
+            self.changes = changes
+        }
+    }
+}
+
+extension Report.Window {
+    private enum Keys: String, CodingKey { case name, from, to, metrics, partial }
+
+    /// Reports written before `partial` existed read as whole windows.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name), from: try c.decode(String.self, forKey: .from),
+            to: try c.decode(String.self, forKey: .to),
+            metrics: try c.decode([String: Report.Metric].self, forKey: .metrics),
+            partial: try c.decodeIfPresent(Bool.self, forKey: .partial) ?? false)
     }
 }
 

@@ -18,6 +18,9 @@ package struct Analysis: Sendable {
     package var window: TimeWindow?
     /// Build, coverage and review exports to join to the history (docs/imports.md); empty for none.
     package var imports = ImportRequest()
+    /// Told the name of each step after mining as it starts (fix detection, fix diffs, measuring, imports),
+    /// and `""` when the report is built: the CLI shows them as progress.
+    package var step: (@Sendable (String) -> Void)?
     /// Wall time of the steps after mining, for benchmarks (`YARDSTICK_TIMINGS=1`).
     package var timings: [(String, Double)] { timingsBox.entries.withLock { $0 } }
     private let timingsBox = TimingLog()
@@ -63,6 +66,7 @@ package struct Analysis: Sendable {
         input.commits = history.mined.commits
         input.pullRequestCommits = history.pullRequestCommits
         input.window = window
+        step?("detecting fixes and reverts")
         let detection = DispatchTime.now().uptimeNanoseconds
         let rules = DeliveryAnalyzer.MessageRules(configuration.delivery)
         var fixCommits: [ObjectID] = []
@@ -82,6 +86,7 @@ package struct Analysis: Sendable {
         timingsBox.entries.withLock {
             $0.append(("fix detection" + ProcessInfoShim.residentNote, Double(start - detection) / 1e9))
         }
+        step?("diffing \(fixCommits.count) fixes for SZZ")
         input.significantDiffs = try miner.significantDiffs(for: fixCommits)
         timingsBox.entries.withLock {
             $0.append(
@@ -97,8 +102,10 @@ package struct Analysis: Sendable {
     package func report(for history: LandedHistory) throws -> Report {
         let i = try input(for: history)
         let start = DispatchTime.now().uptimeNanoseconds
+        step?("measuring \(history.changes.count) landed changes (ownership, review, rework, defects)")
         var report = builder(attributeFiles: history.mined.attributeFiles).build(i)
         if !imports.isEmpty {
+            step?("joining imports")
             var last = DispatchTime.now().uptimeNanoseconds
             try ImportedEvidence.apply(
                 imports, to: &report, history: history, path: path, searchParents: mining.searchParents
@@ -112,6 +119,7 @@ package struct Analysis: Sendable {
             $0.append(
                 ("report" + ProcessInfoShim.residentNote, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         }
+        step?("")
         return report
     }
 

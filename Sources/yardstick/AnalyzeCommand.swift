@@ -40,8 +40,10 @@ struct AnalyzeCommand: ParsableCommand {
                 try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window,
                 pseudonymizer: pseudonymizer)
             let start = DispatchTime.now().uptimeNanoseconds
+            Progress.shared?.step("rendering the \(format.rawValue) report")
             let text = format.reportFormat.render(
                 report, colour: sink == nil && Terminal.isTTY(fd: 1), threads: repository.workers)
+            Progress.shared?.finish()
             let rendered = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             frontend.printTimings(analysis.timings + [("render \(format.rawValue)", rendered)])
             if let sink { try sink.commit(text) } else { try Terminal.writeStdout(text) }

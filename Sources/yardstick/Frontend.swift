@@ -48,12 +48,18 @@ struct Frontend {
             branch: options.branch, workers: options.workers, since: since, until: until,
             allowShallow: options.allowShallow, searchParents: options.repositoryPath == nil)
         mining.verifyEveryObject = options.verifyObjects
-        return Analysis(
+        var analysis = Analysis(
             path: options.path, mining: mining, configuration: configuration, configPath: configPath, window: window)
+        if let progress = Progress.shared {
+            analysis.step = { @Sendable text in progress.step(text) }
+        }
+        return analysis
     }
 
     func landedHistory() throws -> LandedHistory {
-        let progress = Progress.make()
+        // The walk before the first mined commit takes a second or more on large histories.
+        let progress = Progress.shared
+        progress?.step("reading the first-parent line and merged branches")
         let history = try analysis().landedHistory(progress: progress?.report)
         progress?.finish()
         printTimings(history.mined.timings)
@@ -96,30 +102,55 @@ struct Frontend {
         } catch let error as ExitCode {
             throw error
         } catch {
-            // One line, whatever the message quotes (ref names, paths, configuration values).
+            // One line, whatever the message quotes (ref names, paths, configuration values), on a line of its
+            // own: the progress line is cleared first.
+            Progress.shared?.finish()
             Terminal.writeStderr("error: \(TextEscaping.terminal("\(error)"))\n")
             throw ExitCode(ExitStatus.failure.rawValue)
         }
     }
 }
 
-/// Progress on standard error, only when it is a terminal.
+/// Progress on standard error, only when it is a terminal: one line, rewritten in place, naming the running
+/// step (with a count while mining). It is cleared before anything else is written (`finish`).
 final class Progress: Sendable {
-    private let last = Mutex<(phase: String, percent: Int)>(("", -1))
+    private let state = Mutex<(phase: String, percent: Int, showing: Bool)>(("", -1, false))
 
-    static func make() -> Progress? { Terminal.isTTY(fd: 2) ? Progress() : nil }
+    /// The process's progress line; nil when standard error is not a terminal.
+    static let shared: Progress? = Terminal.isTTY(fd: 2) ? Progress() : nil
 
     var report: @Sendable (MiningProgress) -> Void {
         { [self] p in
-            let percent = p.total == 0 ? 100 : p.done * 100 / p.total
-            let changed = last.withLock { state -> Bool in
+            if p.total == 0 {
+                step(p.phase)
+                return
+            }
+            let percent = p.done * 100 / p.total
+            let changed = state.withLock { state -> Bool in
                 guard state.phase != p.phase || state.percent != percent else { return false }
-                state = (p.phase, percent)
+                state = (p.phase, percent, true)
                 return true
             }
-            if changed { Terminal.writeStderr("\r\u{1B}[2Kmining \(p.phase): \(p.done)/\(p.total) (\(percent)%)") }
+            if changed { Terminal.writeStderr(Self.line("mining \(p.phase): \(p.done)/\(p.total) (\(percent)%)")) }
         }
     }
 
-    func finish() { Terminal.writeStderr("\r\u{1B}[2K") }
+    /// Shows `text` as the running step; `""` clears the line.
+    func step(_ text: String) {
+        guard !text.isEmpty else { return finish() }
+        state.withLock { $0 = (text, -1, true) }
+        Terminal.writeStderr(Self.line(text + "…"))
+    }
+
+    /// Clears the line, if one is shown, so that what follows starts on a line of its own.
+    func finish() {
+        let showing = state.withLock { state -> Bool in
+            defer { state = ("", -1, false) }
+            return state.showing
+        }
+        if showing { Terminal.writeStderr("\r\u{1B}[2K") }
+    }
+
+    /// Text that replaces the current line.
+    static func line(_ text: String) -> String { "\r\u{1B}[2K" + text }
 }

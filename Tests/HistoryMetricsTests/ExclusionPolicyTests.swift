@@ -13,7 +13,11 @@ struct ExclusionPolicyTests {
 
     @Test func defaultLockFileList() {
         #expect(ExclusionPolicy.defaultLockFiles == Self.lockFiles)
-        #expect(ExclusionPolicy.defaultVendorDirectories == ["vendor", "third_party", "node_modules"])
+        #expect(
+            ExclusionPolicy.defaultVendorDirectories == [
+                "vendor", "third_party", "node_modules", "Vendor", "vendors", "third-party", "thirdparty", "3rdparty",
+                "3rd_party", "3rd-party", "extern", "external", "deps", "bower_components", "dist",
+            ])
     }
 
     @Test(arguments: lockFiles)
@@ -41,7 +45,7 @@ struct ExclusionPolicyTests {
         #expect(ExclusionPolicy().reason(for: path) == reason)
     }
 
-    @Test(arguments: ["src/vendor", "vendors/x.go", "my_vendor/x.go", "src/vendor.go", "node_modules", "README.md"])
+    @Test(arguments: ["src/vendor", "myvendors/x.go", "my_vendor/x.go", "src/vendor.go", "node_modules", "README.md"])
     func similarPathsAreCounted(path: String) {
         #expect(ExclusionPolicy().reason(for: path) == nil)
     }
@@ -94,10 +98,10 @@ struct ExclusionPolicyTests {
 
     @Test func attributeReasonsInFlagOrder() {
         let contents =
-            "gen/** linguist-generated\ndeps/** linguist-vendored\n*.png binary\n*.dat -diff\ngen/*.png binary\n"
+            "gen/** linguist-generated\nlibs/** linguist-vendored\n*.png binary\n*.dat -diff\ngen/*.png binary\n"
         let policy = ExclusionPolicy(attributes: GitAttributes(files: [(path: ".gitattributes", contents: contents)]))
         #expect(policy.reason(for: "gen/model.swift") == ".gitattributes linguist-generated")
-        #expect(policy.reason(for: "deps/lib.c") == ".gitattributes linguist-vendored")
+        #expect(policy.reason(for: "libs/lib.c") == ".gitattributes linguist-vendored")
         #expect(policy.reason(for: "logo.png") == ".gitattributes binary")
         #expect(policy.reason(for: "data/x.dat") == ".gitattributes -diff")
         #expect(policy.reason(for: "gen/logo.png") == ".gitattributes linguist-generated")
@@ -113,5 +117,61 @@ struct ExclusionPolicyTests {
         #expect(policy.reason(for: "Tests/fixtures/big.json") == nil)
         #expect(policy.reason(for: "src/fixtures") == "excluded by config (fixtures)")
         #expect(policy.reason(for: "assets/img/a.svg") == "excluded by config (assets/**)")
+    }
+}
+
+/// The default vendored and generated rules taken from GitHub Linguist's vendor.yml (docs/metrics.md).
+struct LinguistDefaultTests {
+    @Test(arguments: [
+        ("deps/pcre/pcre.c", "vendored (deps/)"),
+        ("src/deps/x.c", "vendored (deps/)"),
+        ("external/zlib/inflate.c", "vendored (external/)"),
+        ("extern/glfw/x.c", "vendored (extern/)"),
+        ("3rdparty/lib.c", "vendored (3rdparty/)"),
+        ("third-party/lib.c", "vendored (third-party/)"),
+        ("thirdparty/lib.c", "vendored (thirdparty/)"),
+        ("Vendor/lib.m", "vendored (Vendor/)"),
+        ("vendors/x.go", "vendored (vendors/)"),
+        ("web/bower_components/a.js", "vendored (bower_components/)"),
+        ("dist/app.js", "vendored (dist/)"),
+        ("Pods/Alamofire/x.swift", "vendored (Pods/)"),
+        ("Carthage/Checkouts/x.swift", "vendored (Carthage/)"),
+        ("Godeps/_workspace/src/x.go", "vendored (Godeps/_workspace/)"),
+        ("android/gradle/wrapper/gradle-wrapper.properties", "vendored (gradle/wrapper/)"),
+        ("web/app.min.js", "vendored (*.min.js)"),
+        ("css/site.min.css", "vendored (*.min.css)"),
+        ("js/jquery-min.js", "vendored (*-min.js)"),
+        ("Scripts/jquery-1.4.1-vsdoc.js", "vendored (*-vsdoc.js)"),
+        ("Scripts/app.intellisense.js", "vendored (*.intellisense.js)"),
+        ("config.guess", "generated (config.guess)"),
+        ("build/aclocal.m4", "generated (aclocal.m4)"),
+        ("gradlew", "generated (gradlew)"),
+    ])
+    func excluded(path: String, reason: String) {
+        #expect(ExclusionPolicy().reason(for: path) == reason)
+    }
+
+    /// Linguist's root-only rules stay at the root; names that only contain a vendored word count.
+    @Test(arguments: [
+        "src/Pods/x.swift", "lib/Carthage/x.swift", "depsx/a.c", "src/dependencies.c", "app.min.jsx", ".min.js",
+        "src/cache/lru.c", "tools/gen.py", "configure", "src/distance.c",
+    ])
+    func counted(path: String) {
+        #expect(ExclusionPolicy().reason(for: path) == nil)
+    }
+
+    /// `linguist-vendored=false` (or `-linguist-vendored`) takes a default vendored rule back, as Linguist
+    /// reads it; `linguist-generated=false` a generated one. Other attributes still apply.
+    @Test func attributesTakeDefaultsBack() {
+        let contents =
+            "deps/zlib/* linguist-vendored=false\nexternal/** -linguist-vendored\naclocal.m4 linguist-generated=false\n"
+            + "deps/keep/*.png binary\n"
+        let policy = ExclusionPolicy(attributes: GitAttributes(files: [(path: ".gitattributes", contents: contents)]))
+        #expect(policy.reason(for: "deps/zlib/zlib.c") == nil)
+        #expect(policy.reason(for: "deps/pcre/pcre.c") == "vendored (deps/)")
+        #expect(policy.reason(for: "external/a/b.c") == nil)
+        #expect(policy.reason(for: "aclocal.m4") == nil)
+        #expect(policy.reason(for: "deps/keep/logo.png") == "vendored (deps/)")
+        #expect(ExclusionPolicy(useDefaults: false).reason(for: "deps/pcre/pcre.c") == nil)
     }
 }

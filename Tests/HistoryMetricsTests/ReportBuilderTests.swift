@@ -372,17 +372,17 @@ struct ReportBuilderTests {
         let r = report()
         let core = try metric(r, "core", "landedChanges")
         #expect(core.value == 3)
-        #expect(core.details == ["merge": 1, "squash": 0, "gerrit": 1, "rebase": 1, "direct": 0])
+        #expect(core.details == ["merge": 1, "squash": 0, "gerrit": 1, "rebase": 1, "direct": 0, "integration": 0])
         #expect(core.aggregator == "count")
         #expect(core.unit == "changes")
         #expect(core.source == .measured)
         #expect(
             try metric(r, "offshore", "landedChanges").details == [
-                "merge": 1, "squash": 1, "gerrit": 0, "rebase": 0, "direct": 0,
+                "merge": 1, "squash": 1, "gerrit": 0, "rebase": 0, "direct": 0, "integration": 0,
             ])
         #expect(
             try metric(r, "unassigned", "landedChanges").details == [
-                "merge": 0, "squash": 0, "gerrit": 0, "rebase": 0, "direct": 1,
+                "merge": 0, "squash": 0, "gerrit": 0, "rebase": 0, "direct": 1, "integration": 0,
             ])
     }
 
@@ -479,7 +479,7 @@ struct ReportBuilderTests {
 
     @Test func reportHeader() {
         let r = report()
-        #expect(r.schemaVersion == 2)
+        #expect(r.schemaVersion == 3)
         #expect(r.tool == Report.Tool(name: "yardstick", version: ReportBuilder.toolVersion))
         #expect(
             r.repository
@@ -494,19 +494,93 @@ struct ReportBuilderTests {
 
     @Test func notesWithoutShallowHistory() throws {
         let r = report()
-        #expect(r.notes.count == 1)
+        #expect(r.notes.count == 2)
         let note = try #require(r.notes.first)
         #expect(note.hasPrefix("Not measured: "))
+        #expect(
+            r.notes[1]
+                == "Left out of counted sizes: vendored (vendor/) 1 file, 1000 lines; lock file 2 files, 640 lines; excluded by config (*.generated.swift) 1 file, 40 lines; .gitattributes -diff 1 file, 0 lines; .gitattributes binary 1 file, 0 lines."
+        )
+    }
+
+    // MARK: Exclusions, integration merges and partial windows (ADR 0018)
+
+    /// Every rule that left a file out, with its distinct paths, lines and changes, most lines first.
+    @Test func exclusionsPerRule() {
+        #expect(
+            report().exclusions
+                == Report.Exclusions(
+                    integrationMerges: 0,
+                    files: [
+                        Report.ExclusionRule(rule: "vendored (vendor/)", files: 1, lines: 1000, changes: 1),
+                        Report.ExclusionRule(rule: "lock file", files: 2, lines: 640, changes: 2),
+                        Report.ExclusionRule(
+                            rule: "excluded by config (*.generated.swift)", files: 1, lines: 40, changes: 1),
+                        Report.ExclusionRule(rule: ".gitattributes -diff", files: 1, lines: 0, changes: 1),
+                        Report.ExclusionRule(rule: ".gitattributes binary", files: 1, lines: 0, changes: 1),
+                    ]))
+        #expect(F.builder.build(F.input(changes: [])).exclusions == Report.Exclusions(integrationMerges: 0, files: []))
+    }
+
+    /// An integration merge is a landed change (by kind, and its author counts) but no per-PR metric reads it:
+    /// core's PR size is its other changes'; a group with only integration merges has no PR size.
+    @Test func integrationMergesAreKeptOutOfPerPRMetrics() throws {
+        let changes = [
+            F.change(
+                .integration, nil, "1", author: F.alice, title: "Merge branch 'development'", daysAgo: 0,
+                files: [F.file("src/big.c", 5000, 100)]),
+            F.change(.merge, 2, "2", author: F.alice, title: "b", daysAgo: 1, files: [F.file("src/a.c", 30, 0)]),
+            F.change(.direct, nil, "3", author: F.dave, title: "c", daysAgo: 2, files: [F.file("src/b.c", 10, 0)]),
+            F.change(
+                .integration, nil, "4", author: F.carol, title: "Merge branch 'maint'", daysAgo: 3,
+                files: [F.file("src/c.c", 7, 7)]),
+        ]
+        let r = F.builder.build(F.input(changes: changes))
+        let landed = try metric(r, "core", "landedChanges")
+        #expect(landed.value == 3)
+        #expect(landed.details["integration"] == 1)
+        let size = try metric(r, "core", "prSize")
+        #expect(size.value == 20)
+        #expect(size.details["count"] == 2)
+        #expect(try metric(r, "core", "directShare").value == 50)
+        #expect(try metric(r, "core", "authors").value == 2)
+        let carol = try group(r, "unassigned")
+        #expect(carol.metrics["landedChanges"]?.value == 1)
+        #expect(carol.metrics["prSize"]?.value == nil)
+        #expect(carol.metrics["prSize"]?.benchmark?.placement == "no value: only integration merges")
+        #expect(r.pullRequests.map(\.kind) == ["integration", "merge", "direct", "integration"])
+        #expect(r.exclusions?.integrationMerges == 2)
+        #expect(
+            r.notes.contains(
+                "Integration merges: 2 merges of long-lived branches (kind `integration`, docs/metrics.md) are counted as landed changes but kept out of PR size, turnaround, review and the other per-PR metrics."
+            ))
+    }
+
+    /// A window is partial when the analysed period starts after its first second or ends before its last.
+    @Test func partialWindows() {
+        let march = TimeWindow.month.bucket(1_709_251_200)  // 2024-03-01T00:00:00Z
+        #expect(!ReportBuilder.isPartial(from: march.from, to: march.to, covered: (nil, nil)))
+        #expect(!ReportBuilder.isPartial(from: march.from, to: march.to, covered: (march.from, march.to)))
+        #expect(ReportBuilder.isPartial(from: march.from, to: march.to, covered: (nil, march.to - 1)))
+        #expect(ReportBuilder.isPartial(from: march.from, to: march.to, covered: (march.from + 1, nil)))
+        // The fixture's period runs from 2024-01-31T09:30 (before February starts) to 2024-03-01T09:30 (March
+        // goes on after it).
+        var windowed = F.input()
+        windowed.window = .month
+        let core = F.builder.build(windowed).groups.first { $0.name == "core" }
+        #expect(core?.windows?.map(\.name) == ["2024-02", "2024-03"])
+        #expect(core?.windows?.map(\.partial) == [false, true])
     }
 
     @Test func notesForShallowInput() throws {
         let r = F.builder.build(F.input(shallow: [F.oid("e"), F.oid("d")], truncated: 3))
         #expect(r.repository.shallow)
-        #expect(r.notes.count == 2)
+        #expect(r.notes.count == 3)
         let note = try #require(r.notes.first)
         #expect(note.hasPrefix("Shallow clone: history stops at 2 boundary commit(s)"))
         #expect(note.contains("3 first-parent commit(s)"))
         #expect(r.notes[1].hasPrefix("Not measured: "))
+        #expect(r.notes[2].hasPrefix("Left out of counted sizes: "))
     }
 
     @Test func deterministic() {

@@ -378,3 +378,111 @@ let dependabot = "49699333+dependabot[bot]@users.noreply.github.com"
         #expect(mined.truncated.count + mined.mainline.count == 3)
     }
 }
+
+/// Integration merges (ADR 0018) on the `integration` sample: by the merged branch's name (`development`,
+/// `maint`) and by the merges on its own first-parent line (ten, under a pull-request subject); a pull request
+/// from a fork's `master` stays a merge. The deps/ import and the minified file are left out of counted sizes.
+@Suite struct IntegrationMergeTests {
+    @Test func integrationSample() throws {
+        try check(
+            "integration",
+            [
+                Expected(
+                    commit: "79cdb8b", kind: .direct, number: nil, author: alice, added: 25, deleted: 0,
+                    countedAdded: 25, countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "c060211", kind: .merge, number: 1, author: bob, added: 30, deleted: 0, countedAdded: 30,
+                    countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "c1d38ec", kind: .integration, number: nil, author: wei, added: 20, deleted: 0,
+                    countedAdded: 20, countedDeleted: 0, commits: 4),
+                Expected(
+                    commit: "be31548", kind: .merge, number: 3, author: carla, added: 12, deleted: 0,
+                    countedAdded: 12, countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "77d46f7", kind: .integration, number: 4, author: wei, added: 50, deleted: 0,
+                    countedAdded: 50, countedDeleted: 0, commits: 20),
+                Expected(
+                    commit: "ba2eaf0", kind: .merge, number: 5, author: bob, added: 153, deleted: 0, countedAdded: 53,
+                    countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "58e43f5", kind: .squash, number: 6, author: carla, added: 11, deleted: 0, countedAdded: 8,
+                    countedDeleted: 0, commits: 1),
+                Expected(
+                    commit: "0afacd0", kind: .integration, number: nil, author: bob, added: 2, deleted: 2,
+                    countedAdded: 2, countedDeleted: 2, commits: 1),
+            ])
+    }
+
+    @Test(arguments: [
+        ("Merge branch 'development'", "development"),
+        ("Merge branch 'maint'", "maint"),
+        ("Merge branch 'master' into pr/3938", "master"),
+        ("Merge remote-tracking branch 'origin/main' into development", "main"),
+        ("Merge remote branch 'upstream/release/2.0'", "release/2.0"),
+        ("Sync with maint", "maint"),
+        ("Sync with 'maint'", "maint"),
+        ("Sync with Git 2.45.1", "2.45.1"),
+        ("Sync with maint to grab trivial doc fixes", "maint"),
+        ("Merge branch 'jc/maint-fix'", "jc/maint-fix"),
+    ])
+    func mergedBranchNames(subject: String, name: String) {
+        #expect(IntegrationMerges.mergedBranchName(subject: subject) == name)
+    }
+
+    @Test(arguments: [
+        "Merge pull request #3 from carla/master", "Merge branch 'master' of https://github.com/j6t/gitk",
+        "Merge tag 'v2.1'", "Merge branch 'unterminated", "Add maint docs",
+        "Sync with ",
+    ])
+    func subjectsNamingNoBranch(subject: String) {
+        #expect(IntegrationMerges.mergedBranchName(subject: subject) == nil)
+    }
+
+    @Test func longLivedNames() {
+        for name in [
+            "main", "master", "development", "develop", "maint", "next", "release/2.1", "release-2.1", "maint-2.50",
+            "2.45.1", "v1.0",
+        ] {
+            #expect(IntegrationMerges.isLongLived(name), "\(name)")
+        }
+        // git's topic branches (`xx/topic`), and names that only contain a long-lived one, are not.
+        for name in ["jc/maint-fix", "ab/master-doc", "feature/main-menu", "release/", "maintenance", "v1", "1.x"] {
+            #expect(!IntegrationMerges.isLongLived(name), "\(name)")
+        }
+    }
+
+    /// Nine merges on the merged branch's first-parent line keep a merge a pull request; ten make it an
+    /// integration merge. Merges reached only through a second parent are not counted.
+    @Test func sideMergeThreshold() {
+        func sig(_ t: Int64) -> Signature { Signature(name: "A", email: "a@x.io", time: t, offsetMinutes: 0) }
+        func oid(_ n: Int) -> ObjectID { ObjectID(high: 0, middle: 0, low: UInt32(n)) }
+        func merge(sideMerges: Int) -> (CommitRecord, [CommitRecord]) {
+            var branch: [CommitRecord] = []
+            var parent = oid(1)
+            for i in 0..<sideMerges {
+                let id = oid(100 + i)
+                branch.append(
+                    CommitRecord(
+                        id: id, parents: [parent, oid(500 + i)], author: sig(Int64(i)), committer: sig(Int64(i)),
+                        message: "Merge pull request #\(i) from x/y"))
+                branch.append(
+                    CommitRecord(
+                        id: oid(500 + i), parents: [parent], author: sig(Int64(i)), committer: sig(Int64(i)),
+                        message: "Topic \(i)"))
+                parent = id
+            }
+            let m = CommitRecord(
+                id: oid(999), parents: [oid(1), parent], author: sig(1000), committer: sig(1000),
+                message: "Merge pull request #77 from acme/train",
+                sideBranches: [
+                    SideBranch(tip: parent, mergeBase: oid(1), commits: branch.map(\.id), reviewedFiles: [])
+                ])
+            return (m, branch)
+        }
+        let nine = merge(sideMerges: 9)
+        #expect(IntegrationMerges.reason(nine.0, branch: nine.1) == nil)
+        let ten = merge(sideMerges: 10)
+        #expect(IntegrationMerges.reason(ten.0, branch: ten.1) == "merged branch's first-parent line holds 10 merges")
+    }
+}

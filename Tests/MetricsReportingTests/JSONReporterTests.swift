@@ -66,7 +66,7 @@ struct JSONReporterTests {
         let decoded = try JSONDecoder().decode(Report.self, from: Data(JSONReporter().render(shallow).utf8))
         #expect(decoded == shallow)
         #expect(decoded.repository.shallow)
-        #expect(decoded.notes.count == 2)
+        #expect(decoded.notes.count == 3)
     }
 
     @Test func emptyReportRoundTrips() throws {
@@ -84,7 +84,7 @@ struct JSONReporterTests {
     @Test func isValidJSONWithSchemaVersionTwo() throws {
         let text = JSONReporter().render(report)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(object["schemaVersion"] as? Int == 2)
+        #expect(object["schemaVersion"] as? Int == 3)
         #expect((object["tool"] as? [String: Any])?["name"] as? String == "yardstick")
         #expect((object["pullRequests"] as? [Any])?.count == 6)
         #expect((object["groups"] as? [Any])?.count == 4)
@@ -99,7 +99,8 @@ struct JSONReporterTests {
         let top = objects.last ?? []
         #expect(
             top == [
-                "bots", "groups", "notes", "options", "period", "pullRequests", "repository", "schemaVersion", "tool",
+                "bots", "exclusions", "groups", "notes", "options", "period", "pullRequests", "repository",
+                "schemaVersion", "tool",
             ])
     }
 

@@ -193,6 +193,8 @@ import YardstickConfig
         let acme = try #require(r.groups.first { $0.name == "acme.com" })
         let windows = try #require(acme.windows)
         #expect(windows.map(\.name) == ["2024-01", "2024-02", "2024-03"])
+        // The history ends before March does: the last window is partial.
+        #expect(windows.map(\.partial) == [false, false, true])
         #expect(windows.map { $0.metrics["landedChanges"]?.value } == [7, 5, 4])
         #expect(windows.first?.from == "2024-01-01T00:00:00Z")
         #expect(windows.first?.to == "2024-01-31T23:59:59Z")

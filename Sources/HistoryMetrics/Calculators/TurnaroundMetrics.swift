@@ -66,6 +66,9 @@ extension DeliveryAnalyzer {
             let group = change.commits.compactMap { commits.record($0, withFiles: false) }
             turnaround = ((group.map(\.author.time).max() ?? landing.author.time), change.landedAt)
             cycleFrom = change.authoredAt
+        case .integration:
+            // Many pull requests at once: no one review to time (ADR 0018).
+            f.turnaroundNote = "integration merge"
         case .direct:
             if Self.isCherryPick(landing) {
                 turnaround = (landing.author.time, change.landedAt)
