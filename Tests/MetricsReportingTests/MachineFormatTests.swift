@@ -85,7 +85,7 @@ struct MachineFormatTests {
         #expect(lines.contains("yardstick_metric_samples{group=\"core\",\(base),metric=\"pr_size_lines\"} 3"))
         #expect(
             lines.contains(
-                "yardstick_info{\(base),head=\"1111111111111111111111111111111111111111\",version=\"0.1.0\",schema_version=\"2\"} 1"
+                "yardstick_info{\(base),head=\"1111111111111111111111111111111111111111\",version=\"0.1.0\",schema_version=\"3\"} 1"
             ))
         // 2024-03-01T09:30:00Z
         #expect(lines.contains("yardstick_last_change_timestamp_seconds{\(base)} 1709285400"))
