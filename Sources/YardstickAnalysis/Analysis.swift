@@ -18,6 +18,8 @@ package struct Analysis: Sendable {
     package var window: TimeWindow?
     /// Build, coverage and review exports to join to the history (docs/imports.md); empty for none.
     package var imports = ImportRequest()
+    /// `--by author`: every author a group of their own (AuthorView).
+    package var byAuthor = false
     /// Wall time of the steps after mining, for benchmarks (`YARDSTICK_TIMINGS=1`).
     package var timings: [(String, Double)] { timingsBox.entries.withLock { $0 } }
     private let timingsBox = TimingLog()
@@ -97,7 +99,10 @@ package struct Analysis: Sendable {
     package func report(for history: LandedHistory) throws -> Report {
         let i = try input(for: history)
         let start = DispatchTime.now().uptimeNanoseconds
-        var report = builder(attributeFiles: history.mined.attributeFiles).build(i)
+        var builder = builder(attributeFiles: history.mined.attributeFiles)
+        if byAuthor { builder.groups = AuthorView.groups(for: history.changes, base: configuration.groups) }
+        var report = builder.build(i)
+        if byAuthor { report = AuthorView.finish(report) }
         if !imports.isEmpty {
             var last = DispatchTime.now().uptimeNanoseconds
             try ImportedEvidence.apply(
