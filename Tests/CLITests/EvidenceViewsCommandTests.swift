@@ -59,6 +59,22 @@ struct EvidenceViewsCommandTests {
             ])
         #expect((options["importSettings"] as? [String: Any])?["coverageStripPrefixes"] as? [String] == ["/ci/"])
 
+        // Shown in the human formats too.
+        let importArgs = [
+            "analyze", SampleRepositories.path("squash"), "--builds", "builds.csv", "--coverage", "coverage.info",
+            "--reviews", "gh-prs.json", "--coverage-strip-prefix", "/ci/",
+        ]
+        let digests = imports.map { $0["sha256"] ?? "" }
+        let md = Self.yardstick(importArgs + ["--format", "markdown"], cwd: dir)
+        #expect(
+            md.stdout.contains(
+                "Imports: builds `builds.csv` (`\(digests[0])`); coverage `coverage.info` (`\(digests[1])`); reviews `gh-prs.json` (`\(digests[2])`).\n"
+            ), "\(md.stdout.prefix(800))")
+        let table = Self.yardstick(importArgs, cwd: dir)
+        #expect(table.stdout.contains("import: coverage coverage.info \(digests[1])\n"))
+        let html = Self.yardstick(importArgs + ["--format", "html"], cwd: dir)
+        #expect(html.stdout.contains("<li>\n     <code>gh-prs.json</code> (reviews), \(digests[2])\n    </li>"), "html")
+
         let ok = Self.yardstick(["verify", "--report", "r.json"], cwd: dir)
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
         #expect(ok.stdout.hasPrefix("r.json: every value recomputed identically from "))

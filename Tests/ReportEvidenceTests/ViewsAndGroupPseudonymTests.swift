@@ -72,6 +72,21 @@ struct GroupPseudonymTests {
     }
 }
 
+struct ImportedFilesFieldTests {
+    @Test func aReportWrittenBeforeTheFieldReadsAsNoImports() throws {
+        var json = try String(contentsOfFile: FixtureReport.path, encoding: .utf8)
+        for key in ["\"by\" : null,\n", "\"importSettings\" : null,\n"] {
+            json = json.replacingOccurrences(of: "    " + key, with: "")
+        }
+        json = json.replacingOccurrences(of: "    \"imports\" : [\n\n    ],\n", with: "")
+        #expect(!json.contains("imports") && !json.contains("\"by\""))
+        let report = try JSONDecoder().decode(Report.self, from: Data(json.utf8))
+        #expect(report.options.imports.isEmpty && report.options.importSettings == nil && report.options.by == nil)
+        // Written again, the field is there and empty.
+        #expect(JSONReporter().render(report).contains("\"imports\" : [\n\n    ],\n"))
+    }
+}
+
 struct PeriodComparisonTests {
     static func metric(_ key: String, _ value: Double?, count: Double? = nil, source: Report.Metric.Source = .measured)
         -> Report.Metric
