@@ -133,7 +133,7 @@ struct EvidenceViewsCommandTests {
 
     // MARK: - No name, e-mail or author-derived group name under --pseudonymize
 
-    @Test(arguments: ["github-merge", "delivery", "squash"])
+    @Test(arguments: ["github-merge", "delivery"])
     func defaultGroupNamesArePseudonymizedInEveryOutput(sample: String) throws {
         let plain = try Self.json(Self.yardstick(["analyze", sample, "--format", "json"]).stdout)
         let domains = (plain["groups"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
@@ -266,6 +266,33 @@ struct EvidenceViewsCommandTests {
         let r = Self.yardstick(["analyze", "delivery"] + arguments)
         #expect(r.status == 64)
         #expect(r.stderr == expected)
+    }
+
+    // MARK: - Hostile text
+
+    @Test func hostileTextStaysEscapedInTheNewOutputs() throws {
+        let repo = HostileTextTests.repo
+        let dir = try EvidenceCommandTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let outputs = [
+            Self.yardstick(["analyze", repo, "--period", "2000-01-01..2099-12-31", "--against", "1999"]),
+            Self.yardstick(
+                ["analyze", repo, "--period", "2000-01-01..2099-12-31", "--against", "1999", "--format", "markdown"]),
+            Self.yardstick(["analyze", repo, "--by", "author"]),
+            Self.yardstick(["analyze", repo, "--by", "author", "--format", "markdown"]),
+            Self.yardstick(["groups", repo, "--write-config", dir + "/y.yml"]),
+        ]
+        for r in outputs {
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(HostileTextTests.forbidden(r.stdout).isEmpty, "\(HostileTextTests.forbidden(r.stdout))")
+        }
+        #expect(outputs[0].stdout.contains("\nevil\\x1B[31m.example\n"), "\(outputs[0].stdout)")
+        let written = try String(contentsOfFile: dir + "/y.yml", encoding: .utf8)
+        #expect(HostileTextTests.forbidden(written).isEmpty)
+        #expect(written.contains("  - name: \"evil\\u001B[31m.example\""), "\(written)")
+        // Loadable as written.
+        let listed = Self.yardstick(["groups", repo, "--config", dir + "/y.yml"])
+        #expect(listed.status == 0, "\(listed.stderr)")
     }
 
     // MARK: - groups --write-config
