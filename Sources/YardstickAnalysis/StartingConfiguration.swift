@@ -134,7 +134,7 @@ package enum StartingConfiguration {
         ]
         func count(_ ps: [Person]) -> String {
             "\(ps.count) author\(ps.count == 1 ? "" : "s"), \(commits(ps)) commit\(commits(ps) == 1 ? "" : "s"), "
-                + "\(changes(ps)) landed change\(changes(ps) == 1 ? "" : "s")"
+                + "\(changes(ps)) landed change credit\(changes(ps) == 1 ? "" : "s")"
         }
         func emails(_ ps: [Person], indent: String) -> [String] {
             ps.map { "\(indent)- \(quoted($0.identity.email))  # \(comment($0.identity.name))" }

@@ -12,7 +12,7 @@ struct PrivacyOptions: ParsableArguments {
     @Flag(
         name: .long,
         help:
-            "Replace names and e-mails with keyed pseudonyms in every format (key: YARDSTICK_PSEUDONYM_KEY or --pseudonym-key-file)."
+            "Replace names, e-mails and group names not in the configuration with keyed pseudonyms in every format (key: YARDSTICK_PSEUDONYM_KEY or --pseudonym-key-file)."
     )
     var pseudonymize = false
 

@@ -305,7 +305,7 @@ struct EvidenceViewsCommandTests {
         #expect(written.status == 0, "\(written.stderr)")
         #expect(written.stderr == "\(file): 3 groups for 6 people written\n")
         let text = try String(contentsOfFile: file, encoding: .utf8)
-        #expect(text.contains("  - name: \"acme.com\"  # 2 authors, 4 commits, 4 landed changes\n"))
+        #expect(text.contains("  - name: \"acme.com\"  # 2 authors, 4 commits, 4 landed change credits\n"))
         let again = Self.yardstick(["groups", "squash", "--write-config", file])
         #expect(again.status == 1)
         #expect(again.stderr == "error: \(file): already exists; give --force to replace it\n")

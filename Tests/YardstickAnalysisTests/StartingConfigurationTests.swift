@@ -66,7 +66,7 @@ import YardstickConfig
         // Repository text cannot end a comment or a string early.
         #expect(text.contains("      - \"quote@gmail.com\"  # Quote \"Me\"?Next: line\n"))
         // Alice's two entries are one person; her noreply address counts as an author of its own.
-        #expect(text.contains("  - name: \"acme.com\"  # 3 authors, 8 commits, 6 landed changes\n"))
+        #expect(text.contains("  - name: \"acme.com\"  # 3 authors, 8 commits, 6 landed change credits\n"))
     }
 
     @Test func emptyHistoryStillLoads() throws {
