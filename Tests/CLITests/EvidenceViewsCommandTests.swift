@@ -186,6 +186,15 @@ struct EvidenceViewsCommandTests {
         let json = try Self.json(
             Self.yardstick(["analyze", "github-merge", "--by", "author", "--format", "json"]).stdout)
         #expect((json["options"] as? [String: Any])?["by"] as? String == "author")
+        // verify --report replays the grouping.
+        let dir = try EvidenceCommandTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let saved = Self.yardstick([
+            "analyze", "github-merge", "--by", "author", "--format", "json", "-o", dir + "/a.json",
+        ])
+        #expect(saved.status == 0)
+        let replay = Self.yardstick(["verify", "--report", dir + "/a.json"])
+        #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
         let conflict = Self.yardstick(["analyze", "github-merge", "--by", "author", "--privacy", "groups"])
         #expect(conflict.status == 64)
         #expect(
