@@ -129,6 +129,16 @@ struct EvidenceViewsCommandTests {
             "\(r.stdout.prefix(900))")
         #expect(r.stdout.contains("\"importSettings\" : null,"))
         #expect(r.stdout.contains("\"by\" : null,"))
+        // A report written before these fields existed still re-checks.
+        let dir = try EvidenceCommandTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let old = r.stdout.replacingOccurrences(of: "    \"by\" : null,\n", with: "")
+            .replacingOccurrences(of: "    \"importSettings\" : null,\n", with: "")
+            .replacingOccurrences(of: "    \"imports\" : [\n\n    ],\n", with: "")
+        #expect(!old.contains("\"imports\"") && !old.contains("\"by\""))
+        try old.write(toFile: dir + "/old.json", atomically: true, encoding: .utf8)
+        let replay = Self.yardstick(["verify", "--report", dir + "/old.json"])
+        #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
     }
 
     // MARK: - No name, e-mail or author-derived group name under --pseudonymize
