@@ -108,7 +108,7 @@ public struct HTMLReporter: Sendable {
                 el("p", scope + "."),
                 el(
                     "p",
-                    "Configuration: \(report.options.config ?? "none (groups by e-mail domain)")"
+                    "Configuration: \(ProvenanceWording.configuration(report, path: { $0 }))"
                         + (options.isEmpty ? "" : "; " + options.joined(separator: ", "))
                         + (report.repository.shallow ? "; shallow clone" : "") + "."),
                 el(
@@ -295,6 +295,14 @@ public struct HTMLReporter: Sendable {
                                 "Sample size (n) per group",
                             ].map { el("th", $0) })
                     ] + rows),
+                el("h3", "Imported files"),
+                ProvenanceWording.imports(report).isEmpty
+                    ? el("p", "No file was imported.")
+                    : el(
+                        "ul",
+                        ProvenanceWording.imports(report).map { i in
+                            el("li", [el("code", i.path), text(" (\(i.kind)), \(i.digest)")])
+                        }),
                 el("h3", "Exclusions in this report"),
                 excluded.isEmpty && binary == 0
                     ? el("p", "No file was excluded.")

@@ -17,8 +17,15 @@ public struct MarkdownReporter: Sendable {
         if let p = report.period { scope += " from \(p.from) to \(p.to)" }
         out.append(scope + ".")
         out.append(
-            "Configuration: \(report.options.config.map(TextEscaping.markdownCode) ?? "none (groups by e-mail domain)")."
+            "Configuration: \(ProvenanceWording.configuration(report, path: TextEscaping.markdownCode))."
         )
+        let imports = ProvenanceWording.imports(report)
+        if !imports.isEmpty {
+            out.append(
+                "Imports: "
+                    + imports.map { "\($0.kind) \(TextEscaping.markdownCode($0.path)) (`\($0.digest)`)" }
+                    .joined(separator: "; ") + ".")
+        }
         for group in report.groups {
             out.append("")
             out.append("## \(TextEscaping.markdown(group.name))")

@@ -16,8 +16,10 @@ public struct TerminalReporter: Sendable {
             "branch \(TextEscaping.terminal(report.repository.branch)) at \(head), \(report.pullRequests.count) landed changes"
         if let p = report.period { scope += ", \(p.from.prefix(10)) … \(p.to.prefix(10))" }
         out.append(scope)
-        out.append(
-            "config: \(report.options.config.map { TextEscaping.terminal($0) } ?? "none (groups by e-mail domain)")")
+        out.append("config: \(ProvenanceWording.configuration(report, path: { TextEscaping.terminal($0) }))")
+        for i in ProvenanceWording.imports(report) {
+            out.append("import: \(i.kind) \(TextEscaping.terminal(i.path)) \(i.digest)")
+        }
         for group in report.groups {
             out.append("")
             out.append(paint("\(TextEscaping.terminal(group.name)) — \(Wording.summary(group))", "1"))

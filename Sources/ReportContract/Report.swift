@@ -55,6 +55,14 @@ public struct Report: Codable, Sendable, Equatable {
         @NullEncoded public var window: String? = nil
         /// `pseudonyms` or `groups` when people were taken out of the report (`--pseudonymize`, `--privacy`).
         @NullEncoded public var privacy: String? = nil
+        // Added for issues 16 and 14 (schema 2 unchanged; types in ReportOptions+Provenance.swift).
+        /// The imported files (`--builds`, `--coverage`, `--reviews`, yardstick.yml's `imports:`) with their
+        /// digests, in the order read; empty without imports.
+        @EmptyDefault public var imports: [ImportedFile] = []
+        /// The import settings besides the files (formats, notes, trailers, path prefixes); nil when all default.
+        @NullEncoded public var importSettings: ImportSettings? = nil
+        /// `author` with `--by author` (every author a group of their own); nil for groups.
+        @NullEncoded public var by: String? = nil
 
         public init(
             since: String? = nil, until: String? = nil, config: String? = nil, configDigest: String? = nil,

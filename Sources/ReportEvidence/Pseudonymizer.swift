@@ -15,6 +15,11 @@ public import ReportContract
 /// - `groups`: no per-person data at all: author and bot lists empty, changes without author, co-authors or
 ///   reviewers, subjects withheld. Group figures are unchanged.
 ///
+/// Group names are pseudonymized too (`pseudonyms` mode), unless written in the user's yardstick.yml: without
+/// a configuration they are e-mail domains, and a personal domain (`alice-smith.name`) names its owner. A group
+/// becomes `group-<10 hex>` (HMAC of `group:` + the name); with `--by author` a group is one person and takes
+/// that person's pseudonym. `unassigned` and `bots` stay.
+///
 /// The key is never written into the report; the report's notes say which mode was applied.
 public struct Pseudonymizer: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
@@ -54,7 +59,7 @@ public struct Pseudonymizer: Sendable {
 
     public static let note: [Mode: String] = [
         .pseudonyms:
-            "Pseudonymized: names and e-mails are keyed pseudonyms (HMAC-SHA256 of the lower-cased e-mail); the report's own people's names and e-mails inside subjects and rules are replaced too; the key is not in the report.",
+            "Pseudonymized: names and e-mails are keyed pseudonyms (HMAC-SHA256 of the lower-cased e-mail); the report's own people's names and e-mails inside subjects and rules are replaced too, and so are group names not written in the configuration; the key is not in the report.",
         .groups:
             "Group-only: per-person data is left out (author lists, change authors, co-authors, reviewers and subjects); group figures are unchanged.",
     ]
@@ -67,7 +72,21 @@ public struct Pseudonymizer: Sendable {
         return (name, name + "@pseudonymized.invalid")
     }
 
-    public func apply(_ input: Report) -> Report {
+    /// The pseudonym of a group name that does not come from the user's configuration.
+    public func groupPseudonym(_ name: String) -> String {
+        guard let key else { return name }
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(("group:" + name).utf8), using: SymmetricKey(data: key))
+        return "group-" + mac.prefix(5).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Names that stay as they are: the groups of the user's configuration, and the two reserved names.
+    static func keeps(_ name: String, _ configured: Set<String>) -> Bool {
+        configured.contains(name) || name == "unassigned" || name == "bots"
+    }
+
+    /// `configuredGroups`: the group names written in the user's yardstick.yml, which stay as written; every
+    /// other group name (an e-mail domain, an author) is pseudonymized.
+    public func apply(_ input: Report, configuredGroups: Set<String> = []) -> Report {
         var report = input
         switch mode {
         case .groups:
@@ -80,7 +99,27 @@ public struct Pseudonymizer: Sendable {
                 report.pullRequests[i].delivery?.reviewers = []
             }
         case .pseudonyms:
-            let people = People(report: report, pseudonymizer: self)
+            var renamed: [String: String] = [:]
+            for g in report.groups where !Self.keeps(g.name, configuredGroups) {
+                // With `--by author` each group is one person: it takes that person's pseudonym.
+                if report.options.by == "author", g.authors.count == 1, let a = g.authors.first {
+                    renamed[g.name] = pseudonym(email: a.email).name
+                } else {
+                    renamed[g.name] = groupPseudonym(g.name)
+                }
+            }
+            for pr in report.pullRequests {
+                for g in pr.groups where renamed[g] == nil && !Self.keeps(g, configuredGroups) {
+                    renamed[g] = groupPseudonym(g)
+                }
+            }
+            func group(_ name: String) -> String { renamed[name] ?? name }
+            let people = People(report: report, pseudonymizer: self, groups: renamed)
+            for g in report.groups.indices { report.groups[g].name = group(report.groups[g].name) }
+            for i in report.pullRequests.indices {
+                report.pullRequests[i].group = group(report.pullRequests[i].group)
+                report.pullRequests[i].groups = report.pullRequests[i].groups.map(group)
+            }
             for g in report.groups.indices {
                 for a in report.groups[g].authors.indices {
                     let p = pseudonym(email: report.groups[g].authors[a].email)
@@ -108,6 +147,35 @@ public struct Pseudonymizer: Sendable {
         }
         if let note = Self.note[mode] { report.notes.append(note) }
         return report
+    }
+
+    /// One row of `yardstick groups`: a person, their group and the rule that placed them.
+    public struct ListingRow: Sendable, Equatable {
+        public var name: String
+        public var email: String
+        public var group: String
+        public var rule: String
+
+        public init(name: String, email: String, group: String, rule: String) {
+            self.name = name
+            self.email = email
+            self.group = group
+            self.rule = rule
+        }
+    }
+
+    /// `yardstick groups` under `--pseudonymize`: people become their pseudonyms (`bot-…` in the `bots` group),
+    /// group names not in `configuredGroups` become group pseudonyms, and people's names and e-mails inside
+    /// rules are replaced. Under `groups` mode every row is dropped (the listing is per person).
+    public func apply(listing rows: [ListingRow], configuredGroups: Set<String>) -> [ListingRow] {
+        guard mode == .pseudonyms else { return [] }
+        let identities = rows.map { (name: $0.name, email: $0.email, bot: $0.group == "bots") }
+        let people = People(identities: identities, pseudonymizer: self)
+        return rows.map { row in
+            let p = pseudonym(email: row.email, bot: row.group == "bots")
+            let group = Self.keeps(row.group, configuredGroups) ? row.group : groupPseudonym(row.group)
+            return ListingRow(name: p.name, email: p.email, group: group, rule: people.replace(in: row.rule))
+        }
     }
 
     /// Forge merge subjects name the fork's owner by account handle (`Merge pull request #12 from octocat/fix`,
@@ -138,7 +206,29 @@ public struct Pseudonymizer: Sendable {
         var bots: Set<String> = []
         let pseudonymizer: Pseudonymizer
 
-        init(report: Report, pseudonymizer: Pseudonymizer) {
+        init(report: Report, pseudonymizer: Pseudonymizer, groups: [String: String] = [:]) {
+            var identities: [(name: String, email: String, bot: Bool)] = []
+            var bots: Set<String> = []
+            for b in report.bots {
+                bots.insert(b.email.lowercased())
+                identities.append((b.name, b.email, true))
+            }
+            for g in report.groups {
+                for a in g.authors { identities.append((a.name, a.email, bots.contains(a.email.lowercased()))) }
+            }
+            for pr in report.pullRequests {
+                for s in [pr.author] + pr.coAuthors + (pr.delivery?.reviewers ?? []) {
+                    if let (n, e) = Self.split(s) { identities.append((n, e, bots.contains(e.lowercased()))) }
+                }
+            }
+            self.init(identities: identities, pseudonymizer: pseudonymizer, groups: groups)
+        }
+
+        /// `groups`: group names and their pseudonyms, replaced in subjects like people's names.
+        init(
+            identities: [(name: String, email: String, bot: Bool)], pseudonymizer: Pseudonymizer,
+            groups: [String: String] = [:]
+        ) {
             self.pseudonymizer = pseudonymizer
             var seen: [String: (String, String)] = [:]
             func add(name: String, email: String, bot: Bool) {
@@ -147,17 +237,10 @@ public struct Pseudonymizer: Sendable {
                 // Names of two letters or fewer would replace parts of ordinary words.
                 if name.count > 2 { seen["name:" + name] = (name, p.name) }
             }
-            for b in report.bots {
-                bots.insert(b.email.lowercased())
-                add(name: b.name, email: b.email, bot: true)
-            }
-            for g in report.groups {
-                for a in g.authors { add(name: a.name, email: a.email, bot: bots.contains(a.email.lowercased())) }
-            }
-            for pr in report.pullRequests {
-                for s in [pr.author] + pr.coAuthors + (pr.delivery?.reviewers ?? []) {
-                    if let (n, e) = Self.split(s) { add(name: n, email: e, bot: bots.contains(e.lowercased())) }
-                }
+            for i in identities where i.bot { bots.insert(i.email.lowercased()) }
+            for i in identities { add(name: i.name, email: i.email, bot: i.bot || bots.contains(i.email.lowercased())) }
+            for (name, pseudonym) in groups where name.count > 2 && seen["name:" + name] == nil {
+                seen["group:" + name] = (name, pseudonym)
             }
             replacements = seen.values.sorted { ($0.0.count, $0.0) > ($1.0.count, $1.0) }
             for (i, r) in replacements.enumerated() {

@@ -51,6 +51,11 @@ public enum ReportComparison {
             if x != y { out.append(Difference(path: path, recorded: show(x), recomputed: show(y))) }
         case (is NSNull, is NSNull), (nil, nil):
             return
+        // A key a report written before the field existed lacks reads as null or as an empty list.
+        case (nil, is NSNull):
+            return
+        case (nil, let y as [Any]) where y.isEmpty:
+            return
         default:
             out.append(Difference(path: path, recorded: show(a), recomputed: show(b)))
         }

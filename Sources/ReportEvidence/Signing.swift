@@ -72,4 +72,18 @@ public enum FileDigest {
     public static func sha256(_ data: Data) -> String {
         "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
+
+    /// `sha256:<hex>` of a file's bytes, read in 1 MiB blocks (imports can be large); nil when it cannot be read.
+    public static func sha256(fileAt path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        do {
+            // nil or empty at the end of the file.
+            while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty { hasher.update(data: block) }
+        } catch {
+            return nil
+        }
+        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
 }

@@ -21,6 +21,8 @@ package struct Analysis: Sendable {
     /// Told the name of each step after mining as it starts (fix detection, fix diffs, measuring, imports),
     /// and `""` when the report is built: the CLI shows them as progress.
     package var step: (@Sendable (String) -> Void)?
+    /// `--by author`: every author a group of their own (AuthorView).
+    package var byAuthor = false
     /// Wall time of the steps after mining, for benchmarks (`YARDSTICK_TIMINGS=1`).
     package var timings: [(String, Double)] { timingsBox.entries.withLock { $0 } }
     private let timingsBox = TimingLog()
@@ -103,7 +105,10 @@ package struct Analysis: Sendable {
         let i = try input(for: history)
         let start = DispatchTime.now().uptimeNanoseconds
         step?("measuring \(history.changes.count) landed changes (ownership, review, rework, defects)")
-        var report = builder(attributeFiles: history.mined.attributeFiles).build(i)
+        var builder = builder(attributeFiles: history.mined.attributeFiles)
+        if byAuthor { builder.groups = AuthorView.groups(for: history.changes, base: configuration.groups) }
+        var report = builder.build(i)
+        if byAuthor { report = AuthorView.finish(report) }
         if !imports.isEmpty {
             step?("joining imports")
             var last = DispatchTime.now().uptimeNanoseconds

@@ -16,18 +16,29 @@ package struct GroupListing: Codable {
     }
 
     package var rows: [Row]
+    /// People seen only as co-authors (`Co-authored-by:`), with the commits naming them: not listed, but a
+    /// starting configuration needs them (GitHub Copilot appears only there).
+    package var coAuthorsOnly: [StartingConfiguration.Person] = []
+
+    enum CodingKeys: String, CodingKey { case rows }
 
     /// Every author of a mined commit, with the group and rule `groups` gives them, their commits, and the
     /// landed changes the report credits them with; sorted by group, e-mail and name.
     package init(history: LandedHistory, report: Report, groups: AuthorGroups) {
         // Per e-mail: the smallest identity seen (a fixed choice, whatever the dictionary order).
         var commitsByPerson: [String: (Identity, Int)] = [:]
+        var coAuthored: [String: (Identity, Int)] = [:]
         for id in history.mined.commits.ids {
             guard let record = history.mined.commits.record(id, withFiles: false) else { continue }
             let id = record.author.identity
             let previous = commitsByPerson[id.key]
             commitsByPerson[id.key] = (min(previous?.0 ?? id, id), (previous?.1 ?? 0) + 1)
+            for co in record.coAuthors {
+                let previous = coAuthored[co.key]
+                coAuthored[co.key] = (min(previous?.0 ?? co, co), (previous?.1 ?? 0) + 1)
+            }
         }
+        coAuthored = coAuthored.filter { commitsByPerson[$0.key] == nil }
         var changes: [String: Int] = [:]
         for g in report.groups { for a in g.authors { changes[a.email.lowercased()] = a.changes } }
         for b in report.bots { changes[b.email.lowercased()] = b.changes }
@@ -36,6 +47,10 @@ package struct GroupListing: Codable {
             return Row(
                 name: identity.name, email: identity.email, group: a.group, rule: a.rule, commits: commits,
                 landedChanges: changes[identity.key] ?? 0)
+        }
+        coAuthorsOnly = coAuthored.values.sorted { $0.0 < $1.0 }.map {
+            StartingConfiguration.Person(
+                identity: $0.0, commits: $0.1, landedChanges: changes[$0.0.key] ?? 0, coAuthorOnly: true)
         }
         self.rows = rows.sorted {
             ($0.group, $0.email.lowercased(), $0.name) < ($1.group, $1.email.lowercased(), $1.name)
@@ -59,6 +74,28 @@ package struct GroupListing: Codable {
                 .joined()
         }
         return ([line(header)] + cells.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    /// Puts pseudonyms in place of the rows' people, groups and rules (one entry per row, in row order), then
+    /// sorts again as `init` does.
+    package mutating func replacePeople(_ replaced: [(name: String, email: String, group: String, rule: String)]) {
+        for (i, r) in zip(rows.indices, replaced) {
+            rows[i].name = r.name
+            rows[i].email = r.email
+            rows[i].group = r.group
+            rows[i].rule = r.rule
+        }
+        coAuthorsOnly = []
+        rows.sort { ($0.group, $0.email.lowercased(), $0.name) < ($1.group, $1.email.lowercased(), $1.name) }
+    }
+
+    /// Everyone the listing saw, for `StartingConfiguration.write`.
+    package var people: [StartingConfiguration.Person] {
+        rows.map {
+            StartingConfiguration.Person(
+                identity: Identity(name: $0.name, email: $0.email), commits: $0.commits, landedChanges: $0.landedChanges
+            )
+        } + coAuthorsOnly
     }
 
     package func json() -> String {

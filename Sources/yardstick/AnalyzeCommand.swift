@@ -27,18 +27,24 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup(title: "Gates") var gates: GateOptions
 
+    @OptionGroup(title: "Views") var view: ViewOptions
+
+    func validate() throws { try view.validate(with: repository, format: format, window: window, privacy: privacy) }
+
     func run() throws {
         try Frontend.run {
             if output == nil { try Terminal.requireStandardOutput() }
-            let frontend = try Frontend(options: repository)
+            if view.against != nil { return try runComparison() }
+            let frontend = try Frontend(options: try view.repositoryOptions(repository, period: view.period))
             let pseudonymizer = try privacy.pseudonymizer()
             let gates = try gates.load()
             let sink = try output.map { try OutputFile(path: $0) }
             var analysis = frontend.analysis(window: window?.timeWindow)
             analysis.imports = imports.request(configuration: frontend.configuration, configPath: frontend.configPath)
-            let report = Provenance.finish(
+            analysis.byAuthor = view.by == .author
+            let report = try Provenance.finish(
                 try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window,
-                pseudonymizer: pseudonymizer)
+                imports: analysis.imports, pseudonymizer: pseudonymizer)
             let start = DispatchTime.now().uptimeNanoseconds
             Progress.shared?.step("rendering the \(format.rawValue) report")
             let text = format.reportFormat.render(

@@ -1,16 +1,18 @@
 import ArgumentParser
+import EvidenceImport
 import Foundation
 import HistoryMetrics
 import ReportContract
 import ReportEvidence
 import YardstickAnalysis
+import YardstickConfig
 
 /// `--pseudonymize`, `--pseudonym-key-file` and `--privacy` (ADR 0014).
 struct PrivacyOptions: ParsableArguments {
     @Flag(
         name: .long,
         help:
-            "Replace names and e-mails with keyed pseudonyms in every format (key: YARDSTICK_PSEUDONYM_KEY or --pseudonym-key-file)."
+            "Replace names, e-mails and group names not in the configuration with keyed pseudonyms in every format (key: YARDSTICK_PSEUDONYM_KEY or --pseudonym-key-file)."
     )
     var pseudonymize = false
 
@@ -75,15 +77,85 @@ struct PrivacyOptions: ParsableArguments {
 }
 
 /// What a report records about how it was made, beyond what the analysis fills in: the configuration's
-/// digest, the window and the privacy mode; then people are taken out when asked.
+/// digest, the imported files with theirs and the import settings, the window and the privacy mode; then people
+/// are taken out when asked (group names too, unless written in the configuration).
 enum Provenance {
-    static func finish(_ report: Report, frontend: Frontend, window: WindowOption?, pseudonymizer: Pseudonymizer?)
-        -> Report
-    {
+    static func finish(
+        _ report: Report, frontend: Frontend, window: WindowOption?, imports: ImportRequest = ImportRequest(),
+        pseudonymizer: Pseudonymizer?
+    ) throws -> Report {
         var report = report
         report.options.configDigest = frontend.configData.map(FileDigest.sha256)
         report.options.window = window?.rawValue
         report.options.privacy = pseudonymizer?.mode.rawValue
-        return pseudonymizer.map { $0.apply(report) } ?? report
+        report.options.imports = try importedFiles(imports)
+        let settings = Report.Options.ImportSettings(
+            buildsFormat: imports.buildFormat?.rawValue, coverageFormat: imports.coverageFormat?.rawValue,
+            reviewsFormat: imports.reviewFormat?.rawValue, buildNotes: imports.buildNotesRef,
+            buildTrailers: imports.buildTrailers, reviewNotes: imports.reviewNotes,
+            coverageStripPrefixes: imports.stripPrefixes)
+        report.options.importSettings = settings.isDefault ? nil : settings
+        let configured = report.options.by == "author" ? [] : Set(frontend.configuration.groups.groups.map(\.name))
+        return pseudonymizer.map { $0.apply(report, configuredGroups: configured) } ?? report
+    }
+
+    /// Every imported file with its SHA-256, in the order read (builds, coverage, reviews).
+    static func importedFiles(_ imports: ImportRequest) throws -> [Report.Options.ImportedFile] {
+        try [("builds", imports.builds), ("coverage", imports.coverage), ("reviews", imports.reviews)].flatMap {
+            kind, paths in
+            try paths.map { path in
+                guard let digest = FileDigest.sha256(fileAt: path) else {
+                    throw CLIError("\(path): cannot read the \(kind) import to record its digest")
+                }
+                return Report.Options.ImportedFile(kind: kind, path: path, sha256: digest)
+            }
+        }
+    }
+
+    /// The import request a report records: its files (found under `directory` when given, see
+    /// `verify --imports-dir`) and settings. A file that is missing or whose digest differs is refused.
+    static func recordedImports(_ options: Report.Options, report: String, directory: String?) throws -> ImportRequest {
+        var request = ImportRequest()
+        for file in options.imports {
+            var path = file.path
+            if let directory {
+                path =
+                    file.path.hasPrefix("/")
+                    ? directory + "/" + URL(fileURLWithPath: file.path).lastPathComponent : directory + "/" + file.path
+            }
+            guard let digest = FileDigest.sha256(fileAt: path) else {
+                throw CLIError(
+                    "\(path): the \(file.kind) import recorded in \(report) is missing (give --imports-dir DIR holding it)"
+                )
+            }
+            guard digest == file.sha256 else {
+                throw CLIError(
+                    "\(path): the \(file.kind) import differs from the one \(report) was made with (\(digest), recorded \(file.sha256))"
+                )
+            }
+            switch file.kind {
+            case "builds": request.builds.append(path)
+            case "coverage": request.coverage.append(path)
+            case "reviews": request.reviews.append(path)
+            default: throw CLIError("\(report): unknown import kind '\(file.kind)' in options.imports")
+            }
+        }
+        if let s = options.importSettings {
+            func format<F: RawRepresentable>(_ value: String?, _ name: String) throws -> F? where F.RawValue == String {
+                guard let value else { return nil }
+                guard let f = F(rawValue: value) else {
+                    throw CLIError("\(report): unknown \(name) '\(value)' in options.importSettings")
+                }
+                return f
+            }
+            request.buildFormat = try format(s.buildsFormat, "builds format")
+            request.coverageFormat = try format(s.coverageFormat, "coverage format")
+            request.reviewFormat = try format(s.reviewsFormat, "reviews format")
+            request.buildNotesRef = s.buildNotes
+            request.buildTrailers = s.buildTrailers
+            request.reviewNotes = s.reviewNotes
+            request.stripPrefixes = s.coverageStripPrefixes
+        }
+        return request
     }
 }

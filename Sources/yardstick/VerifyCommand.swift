@@ -15,7 +15,8 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             yardstick verify CLAIMS.yml [REPOSITORY] [options]   check each claim against a fresh analysis
             yardstick verify CLAIMS.yml --against REPORT.json     check each claim against a saved JSON report
-            yardstick verify --report REPORT.json [REPOSITORY]   re-run the analysis as recorded; list numbers that differ
+            yardstick verify --report REPORT.json [REPOSITORY] [--imports-dir DIR]   re-run the analysis as recorded \
+            (with the recorded import files, checked by digest); list numbers that differ
             yardstick verify --signature REPORT.sig --public-key KEY.pub REPORT
             Exit status: 0 everything holds, 1 bad input or analysis failure, 2 a claim failed or was not proven, \
             a number differs or the signature does not match, 64 usage error.
@@ -45,6 +46,13 @@ struct VerifyCommand: ParsableCommand {
     )
     var pseudonymKeyFile: String?
 
+    @Option(
+        name: .long,
+        help:
+            "With --report: the folder holding the recorded import files (default: their recorded paths, from the current folder)."
+    )
+    var importsDir: String?
+
     func validate() throws {
         let modes = [signature != nil, report != nil, file != nil && signature == nil && report == nil].filter { $0 }
             .count
@@ -58,6 +66,7 @@ struct VerifyCommand: ParsableCommand {
             throw ValidationError("--public-key needs --signature")
         }
         if report != nil && against != nil { throw ValidationError("--report and --against exclude each other") }
+        if importsDir != nil && report == nil { throw ValidationError("--imports-dir needs --report") }
         if modes == 0 { throw ValidationError("give a claims file, --report REPORT.json or --signature REPORT.sig") }
     }
 
@@ -141,7 +150,7 @@ struct VerifyCommand: ParsableCommand {
             report = try Self.decodeReport(against).0
         } else {
             let frontend = try Frontend(options: repository)
-            report = Provenance.finish(
+            report = try Provenance.finish(
                 try frontend.analysis().report(for: try frontend.landedHistory()), frontend: frontend, window: nil,
                 pseudonymizer: nil)
         }
@@ -192,10 +201,23 @@ struct VerifyCommand: ParsableCommand {
             pseudonymizer = try PrivacyOptions.pseudonymizer(mode: mode, keyFile: pseudonymKeyFile)
         }
         let frontend = try Frontend(options: options)
-        var recomputed = Provenance.finish(
-            try frontend.analysis(window: window?.timeWindow).report(for: try frontend.landedHistory()),
-            frontend: frontend,
-            window: window, pseudonymizer: pseudonymizer)
+        var analysis = frontend.analysis(window: window?.timeWindow)
+        // The imports as recorded (files checked against their digests), not the configuration's `imports:`.
+        analysis.imports = try Provenance.recordedImports(recorded.options, report: path, directory: importsDir)
+        switch recorded.options.by {
+        case nil: break
+        case "author": analysis.byAuthor = true
+        case let other?: throw CLIError("\(path): unknown grouping '\(other)' in options.by")
+        }
+        var recomputed = try Provenance.finish(
+            try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window,
+            imports: analysis.imports, pseudonymizer: pseudonymizer)
+        // The import paths as recorded: where the files were found is an echo, their digests count.
+        if recomputed.options.imports.count == recorded.options.imports.count {
+            for i in recomputed.options.imports.indices {
+                recomputed.options.imports[i].path = recorded.options.imports[i].path
+            }
+        }
         // Echoes of how the command was typed, not numbers: the head was given as the branch, and the
         // repository or configuration may be given at another path (the configuration's digest still counts).
         if recomputed.repository.head == recorded.repository.head {

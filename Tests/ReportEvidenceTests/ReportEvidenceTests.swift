@@ -269,4 +269,17 @@ struct ReportComparisonTests {
             ])
         #expect(try ReportComparison.differences(recorded: a, recomputed: a).isEmpty)
     }
+
+    @Test func keysAddedLaterCompareAsTheirDefaults() throws {
+        // A report written before options.by / imports existed still re-checks; a value there does not.
+        let old = Data(#"{"options":{"config":null}}"#.utf8)
+        let new = Data(#"{"options":{"by":null,"config":null,"imports":[]}}"#.utf8)
+        #expect(try ReportComparison.differences(recorded: old, recomputed: new).isEmpty)
+        let byAuthor = Data(#"{"options":{"by":"author","config":null,"imports":[{"kind":"builds"}]}}"#.utf8)
+        #expect(
+            try ReportComparison.differences(recorded: old, recomputed: byAuthor).map(\.description) == [
+                "options.by: report has nothing, recomputed \"author\"",
+                "options.imports: report has nothing, recomputed an array of 1",
+            ])
+    }
 }
