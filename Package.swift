@@ -109,7 +109,7 @@ let package = Package(
                 "TestSupport",
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots", "Golden"]),
         .testTarget(
             name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"],
             exclude: ["Fixtures"]

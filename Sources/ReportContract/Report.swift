@@ -15,6 +15,9 @@ public struct Report: Codable, Sendable, Equatable {
     public var pullRequests: [PullRequest]
     /// Warnings and caveats a reader must see (shallow history, proxies, unmeasured rows).
     public var notes: [String]
+    /// The groups × benchmark matrix every format shows first (Summary.swift); nil in reports written
+    /// before it (additive in schema 2).
+    public var summary: Summary?
 
     public struct Tool: Codable, Sendable, Equatable {
         public var name: String
@@ -394,7 +397,8 @@ public struct Report: Codable, Sendable, Equatable {
         groups: [Group],
         bots: [Author],
         pullRequests: [PullRequest],
-        notes: [String]
+        notes: [String],
+        summary: Summary? = nil
     ) {
         self.schemaVersion = schemaVersion
         self.tool = tool
@@ -405,6 +409,7 @@ public struct Report: Codable, Sendable, Equatable {
         self.bots = bots
         self.pullRequests = pullRequests
         self.notes = notes
+        self.summary = summary
     }
 }
 
