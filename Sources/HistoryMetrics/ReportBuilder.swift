@@ -165,19 +165,21 @@ public struct ReportBuilder: Sendable {
     }
 
     /// The groups the summary shows and the `other` row. Configured groups, or at most `maxGroups` groups, are
-    /// all shown in report order. Otherwise the groups with at least `minimumSample` changes are shown, largest
+    /// all shown in report order (those with a landed change). Otherwise the groups with at least `minimumSample` changes are shown, largest
     /// first (at most `maxGroups`), and `other` is computed from the rest's changes, each change once.
     func summaryGroups(_ reportGroups: [Report.Group], credit: Credit, deliveryMeasured: Bool)
         -> (shown: [String], other: Report.Summary.Other?)
     {
-        let names = reportGroups.map(\.name)
-        guard groups.groups.isEmpty, reportGroups.count > summary.maxGroups else { return (names, nil) }
         let changes = { (name: String) in credit.perGroup[name]?.count ?? 0 }
+        // A group with no landed change has no metrics (schema 2) and no row: the detail says so, and 100,000
+        // configured groups nobody belongs to do not grow the summary.
+        let names = reportGroups.map(\.name).filter { changes($0) > 0 }
+        guard groups.groups.isEmpty, names.count > summary.maxGroups else { return (names, nil) }
         let shown = names.filter { changes($0) >= summary.minimumSample }
             .sorted { changes($0) != changes($1) ? changes($0) > changes($1) : $0 < $1 }
             .prefix(summary.maxGroups)
         let shownSet = Set(shown)
-        let folded = names.filter { !shownSet.contains($0) && changes($0) > 0 }
+        let folded = names.filter { !shownSet.contains($0) }
         guard !folded.isEmpty else { return (Array(shown), nil) }
         var seen = Set<ObjectID>()
         var items: [Credited] = []

@@ -82,7 +82,7 @@ public enum ReportSummary {
                 let isOther = summary.other != nil && name == Report.Summary.otherName && byName[name] == nil
                 let metrics = isOther ? summary.other?.metrics ?? [:] : byName[name]?.metrics ?? [:]
                 let groupChanges = Int(metrics[MetricKey.landedChanges.rawValue]?.value ?? 0)
-                let prs = (changesOf[name] ?? []).map { report.pullRequests[$0] }
+                let prs = declaration.aggregator == .mean ? (changesOf[name] ?? []).map { report.pullRequests[$0] } : []
                 let (cell, need) = cell(
                     name, key: key, metric: metrics[key.rawValue], groupChanges: groupChanges, row: row,
                     minimumSample: summary.minimumSample, trailers: trailers, pullRequests: prs)
@@ -96,13 +96,14 @@ public enum ReportSummary {
     }
 
     /// One cell and, when it says `needs …`, the row's text of what is needed. In order: not measured,
-    /// unsupported by this history, no value, fewer changes than the minimum sample, else the band.
+    /// unsupported by this history, no value, fewer changes than the minimum sample, else the band. (A metric
+    /// missing from the group is `not reported`; every benchmark metric is reported for a group with changes.)
     static func cell(
         _ group: String, key: MetricKey, metric: Report.Metric?, groupChanges: Int, row: BenchmarkRow,
         minimumSample: Int, trailers: Bool, pullRequests: [Report.PullRequest]
     ) -> (Report.Summary.Cell, String?) {
         guard let m = metric else {
-            return (Report.Summary.Cell(group: group, value: nil, band: nil, verdict: "no changes", n: 0), nil)
+            return (Report.Summary.Cell(group: group, value: nil, band: nil, verdict: "not reported", n: 0), nil)
         }
         let n = m.source == .notMeasured ? 0 : sampleSize(m, groupChanges: groupChanges)
         func needing(_ word: String, _ text: String?) -> (Report.Summary.Cell, String?) {

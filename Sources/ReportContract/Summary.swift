@@ -25,7 +25,8 @@ extension Report {
 
         public var minimumSample: Int
         public var maxGroups: Int
-        /// The groups the matrix shows, in order; `other` last when groups were summed up in it.
+        /// The groups the matrix shows (only groups with a landed change), in order; `other` last when groups
+        /// were summed up in it.
         public var groups: [String]
         /// The groups summed up in `other`, recomputed from their changes; nil when every group is shown.
         @NullEncoded public var other: Other?
@@ -90,7 +91,7 @@ extension Report {
             @NullEncoded public var value: Double?
             /// The short band word (`SummaryVerdict`), or nil: too few changes, unsupported, no value.
             @NullEncoded public var band: String?
-            /// What the cell says: the band word, `too few (n=3)`, `needs trailers`, `no value`.
+            /// What the cell says: the band word, `too few (n=3)`, `needs trailers`, `no value` (ReportSummary.cell).
             public var verdict: String
             /// The changes behind the value.
             public var n: Int

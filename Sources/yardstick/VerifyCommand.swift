@@ -5,6 +5,7 @@ import MetricsReporting
 import ReportContract
 import ReportEvidence
 import YardstickAnalysis
+import YardstickConfig
 
 /// `yardstick verify`: claims against a repository (or a saved report), a saved report against a fresh
 /// analysis, or a report's signature (docs/claims.md, ADR 0014).
@@ -204,8 +205,13 @@ struct VerifyCommand: ParsableCommand {
             pseudonymizer = try PrivacyOptions.pseudonymizer(mode: mode, keyFile: pseudonymKeyFile)
         }
         let frontend = try Frontend(options: options)
+        var analysis = frontend.analysis(window: window?.timeWindow)
+        // The summary's settings as recorded (they may have come from --min-sample / --summary-groups).
+        if let s = recorded.summary {
+            analysis.configuration.summary = SummarySettings(minimumSample: s.minimumSample, maxGroups: s.maxGroups)
+        }
         var recomputed = Provenance.finish(
-            try frontend.analysis(window: window?.timeWindow).report(for: try frontend.landedHistory()),
+            try analysis.report(for: try frontend.landedHistory()),
             frontend: frontend,
             window: window, pseudonymizer: pseudonymizer)
         // Echoes of how the command was typed, not numbers: the head was given as the branch, and the

@@ -94,3 +94,19 @@ struct SummaryGoldenTests {
                 == "error: \(dir)/bad.yml:2: minimumSample must be a whole number from 1 to 1000000 (found 'few')\n")
     }
 }
+
+extension SummaryGoldenTests {
+    /// `verify --report` re-runs with the summary settings the report records (here from --min-sample).
+    @Test func verifyReportKeepsTheRecordedMinimumSample() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-summary-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let written = Command.run(
+            Command.yardstick, ["analyze", "delivery", "--min-sample", "3", "--format", "json", "-o", dir + "/r.json"],
+            cwd: SampleRepositories.root)
+        #expect(written.status == 0, "\(written.stderr)")
+        let verified = Command.run(
+            Command.yardstick, ["verify", "--report", dir + "/r.json", "delivery"], cwd: SampleRepositories.root)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+    }
+}
