@@ -7,10 +7,13 @@ public enum ReportSummary {
     /// The metrics the benchmark table has, in declaration order.
     static let keys: [MetricKey] = MetricDeclaration.all.filter { $0.benchmark != nil }.map(\.key)
 
+    /// The least share of landed changes naming a reviewer for the review-comments proxy to get a band.
+    static let trailerShare = 0.1
+
     /// What a cell whose metric cannot be supported by this history lacks, by the word after `needs`.
     static let needs: [String: String] = [
         "trailers":
-            "reviewer trailers (Reviewed-by:, Acked-by:) or a review export (--reviews): no change in this history names a reviewer, so the proxy would count fix-up commits only",
+            "reviewer trailers (Reviewed-by:, Acked-by:) on at least 10% of the landed changes, or a review export (--reviews): fewer name a reviewer in this history, so the proxy counts little more than fix-up commits",
         "pull refs":
             "the forge's pull refs (git fetch origin '+refs/pull/*/head:refs/pull/*/head') or a review export (--reviews): these squash merges keep no branch history",
     ]
@@ -63,7 +66,10 @@ public enum ReportSummary {
 
     static func rows(_ report: Report, summary: Report.Summary) -> [Report.Summary.Row] {
         let byName = Dictionary(report.groups.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let trailers = report.pullRequests.contains { !($0.delivery?.reviewers.isEmpty ?? true) }
+        // Reviewer trailers support the review-comments proxy only where at least `trailerShare` of the landed
+        // changes name a reviewer: a handful in a long history would make every group "poor" from nothing.
+        let named = report.pullRequests.filter { !($0.delivery?.reviewers.isEmpty ?? true) }.count
+        let trailers = !report.pullRequests.isEmpty && Double(named) >= trailerShare * Double(report.pullRequests.count)
         // Each shown group's pull requests (indexes); `other`'s are those of any group summed up, each once.
         let folded = Set(summary.other?.groups ?? [])
         var changesOf: [String: [Int]] = [:]

@@ -69,7 +69,9 @@ enum SummaryText {
             var parts: [String] = []
             for row in summary.rows where row.aggregator == "mean" {
                 let cell = row.cells[i]
-                guard cell.value != nil, let median = cell.median, let p90 = cell.p90 else { continue }
+                // A cell the history cannot support has nothing worth checking.
+                guard cell.value != nil, !cell.verdict.hasPrefix("needs"), let median = cell.median, let p90 = cell.p90
+                else { continue }
                 var text = "\(longTitle(row)) median \(Wording.number(median)), p90 \(Wording.number(p90))"
                 if !cell.drivers.isEmpty {
                     text +=

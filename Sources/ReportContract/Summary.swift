@@ -4,7 +4,7 @@ public struct SummarySettings: Codable, Sendable, Equatable {
     /// Below this many changes behind a value, a summary cell says `too few (n=…)` instead of a band.
     public static let defaultMinimumSample = 10
     /// Without a configuration, at most this many groups are shown; the rest are summed up in `other`.
-    public static let defaultMaxGroups = 15
+    public static let defaultMaxGroups = 30
 
     public var minimumSample: Int
     public var maxGroups: Int

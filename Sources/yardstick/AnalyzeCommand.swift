@@ -32,7 +32,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: "Without a configuration, the most groups the summary shows before summing the rest up in 'other' (15).")
+        help: "Without a configuration, the most groups the summary shows before summing the rest up in 'other' (30).")
     var summaryGroups: Int?
 
     @Option(name: .long, help: "Width of the table format in columns (default: the terminal's, else COLUMNS, else 80).")

@@ -27,7 +27,7 @@ struct SummaryTests {
             ])
         // empty-team has no landed change: no row (its detail says so).
         #expect(summary.groups == ["core", "offshore", "unassigned"])
-        #expect(summary.minimumSample == 10 && summary.maxGroups == 15)
+        #expect(summary.minimumSample == 10 && summary.maxGroups == 30)
         #expect(summary.other == nil)
         #expect(summary.hint == nil)  // configured
     }
@@ -69,8 +69,8 @@ struct SummaryTests {
             source: .proxy, details: details)
     }
 
-    /// Review comments from fix-up commits alone (no reviewer trailer anywhere) are not placed in a band; with
-    /// trailers in the history the same value is (0.5 is within Poorly Managed, 0–1).
+    /// Review comments from fix-up commits alone (reviewer trailers on under 10% of the changes) are not placed
+    /// in a band; with trailers in the history the same value is (0.5 is within Poorly Managed, 0–1).
     @Test func reviewCommentsWithoutAnyReviewerTrailerNeedThem() throws {
         let row = try #require(BenchmarkRow.row("reviewCommentsPerPR"))
         let m = proxy(.reviewCommentsPerPR, value: 0.5, details: ["count": 12])
@@ -78,7 +78,9 @@ struct SummaryTests {
             "g", key: .reviewCommentsPerPR, metric: m, groupChanges: 12, row: row, minimumSample: 10,
             trailers: false, pullRequests: [])
         #expect(without.verdict == "needs trailers" && without.band == nil && without.n == 12 && without.value == 0.5)
-        #expect(need?.hasPrefix("reviewer trailers (Reviewed-by:, Acked-by:) or a review export (--reviews)") == true)
+        #expect(
+            need?.hasPrefix("reviewer trailers (Reviewed-by:, Acked-by:) on at least 10% of the landed changes") == true
+        )
         let (with, none) = ReportSummary.cell(
             "g", key: .reviewCommentsPerPR, metric: m, groupChanges: 12, row: row, minimumSample: 10,
             trailers: true, pullRequests: [])
