@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")],
-            exclude: ["Snapshots"]),
+            exclude: ["Snapshots", "Golden"]),
         .testTarget(
             name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"],
             exclude: ["Fixtures"]

@@ -71,6 +71,8 @@ public struct ReportBuilder: Sendable {
     public var forgeCommitterEmails: Set<String>
     /// How the delivery analysis may run its two passes; the caller decides (the CLI: `--workers`).
     public var concurrency: Concurrency = .sequential
+    /// The summary matrix's minimum sample and, without a configuration, how many groups it shows.
+    public var summary = SummarySettings()
 
     public init(
         groups: AuthorGroups, exclusions: ExclusionPolicy, delivery: DeliveryOptions = DeliveryOptions(),
@@ -157,7 +159,52 @@ public struct ReportBuilder: Sendable {
             notes: Self.notes(input, deliveryMeasured: deliveryMeasured) + Self.exclusionNotes(exclusions)
         )
         report.exclusions = exclusions
+        let (shown, other) = summaryGroups(reportGroups, credit: credit, deliveryMeasured: deliveryMeasured)
+        report.summary = ReportSummary.make(
+            report, settings: summary, shown: shown, other: other,
+            hint: input.configPath == nil
+                ? "Groups are e-mail domains (no configuration): run 'yardstick groups --write-config' to write a starting yardstick.yml that names them."
+                : nil)
         return report
+    }
+
+    /// The groups the summary shows and the `other` row. Configured groups, or at most `maxGroups` groups, are
+    /// all shown in report order (those with a landed change). Otherwise the groups with at least `minimumSample` changes are shown, largest
+    /// first (at most `maxGroups`), and `other` is computed from the rest's changes, each change once.
+    func summaryGroups(_ reportGroups: [Report.Group], credit: Credit, deliveryMeasured: Bool)
+        -> (shown: [String], other: Report.Summary.Other?)
+    {
+        let changes = { (name: String) in credit.perGroup[name]?.count ?? 0 }
+        // A group with no landed change has no metrics (schema 2) and no row: the detail says so, and 100,000
+        // configured groups nobody belongs to do not grow the summary.
+        let names = reportGroups.map(\.name).filter { changes($0) > 0 }
+        guard groups.groups.isEmpty, names.count > summary.maxGroups else { return (names, nil) }
+        let shown = names.filter { changes($0) >= summary.minimumSample }
+            .sorted { changes($0) != changes($1) ? changes($0) > changes($1) : $0 < $1 }
+            .prefix(summary.maxGroups)
+        let shownSet = Set(shown)
+        let folded = names.filter { !shownSet.contains($0) }
+        guard !folded.isEmpty else { return (Array(shown), nil) }
+        var seen = Set<ObjectID>()
+        var items: [Credited] = []
+        var people = Set<String>()
+        for name in folded {
+            for item in credit.perGroup[name] ?? [] where seen.insert(item.change.commit).inserted {
+                items.append(item)
+            }
+            people.formUnion((credit.authorsPerGroup[name] ?? [:]).keys)
+        }
+        // Report order is newest first; a change credited to two folded groups comes in once.
+        items.sort {
+            $0.change.landedAt != $1.change.landedAt
+                ? $0.change.landedAt > $1.change.landedAt : $0.change.commit.hex < $1.change.commit.hex
+        }
+        return (
+            Array(shown),
+            Report.Summary.Other(
+                groups: folded, changes: items.count,
+                metrics: metrics(for: items, authors: people.count, deliveryMeasured: deliveryMeasured))
+        )
     }
 
     // MARK: - Steps of `build`
@@ -453,7 +500,18 @@ public struct ReportBuilder: Sendable {
                 },
                 details: [:], needs: needs)
         }
-        let computed = calculate(sample)
+        var computed = calculate(sample)
+        if d.aggregator == .mean, computed.details["median"] == nil {
+            let xs = sample.items.compactMap { item in
+                ReportSummary.perChange(
+                    d.key, counted: item.size.counted, reviewers: item.facts.reviewers.count,
+                    fixupCommits: item.facts.fixupCommits, hasBranch: item.facts.branchCommits != nil)
+            }
+            if let median = Statistics.median(xs), let p90 = Statistics.percentile(xs, 90) {
+                computed.details["median"] = Statistics.round(median)
+                computed.details["p90"] = Statistics.round(p90)
+            }
+        }
         let value = sample.items.count < d.minimumSample ? nil : computed.value.map { Statistics.round($0) }
         let benchmark = Self.placed(
             value, against: d.benchmark,

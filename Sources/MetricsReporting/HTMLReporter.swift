@@ -125,12 +125,21 @@ public struct HTMLReporter: Sendable {
             let cells = report.groups.map { group -> N in
                 guard let m = group.metrics[row.key] else { return el("td", class: "na", [text("—")]) }
                 let n = sampleSize(m, in: group)
+                // The summary's verdict (too few, needs …, or the band word) when the report has one (ADR 0017).
+                // A cell without a band (too few changes, unsupported) is not coloured.
+                let cell = report.summary.flatMap { summary in
+                    summary.rows.first { $0.key == row.key }.flatMap { r in
+                        summary.groups.firstIndex(of: group.name).map { r.cells[$0] }
+                    }
+                }
+                let verdict = cell?.verdict
                 return el(
-                    "td", class: Self.bandClass(m),
+                    "td", class: cell != nil && cell?.band == nil ? "none" : Self.bandClass(m),
                     [
                         el("div", class: "value", [text(Wording.value(m))]),
                         el("div", Wording.placement(m)),
-                        el("div", class: "meta", [text("\(Wording.source(m)) · n = \(n.map(Wording.number) ?? "—")")]),
+                    ] + (verdict.map { [el("div", class: "verdict", [text("verdict: " + $0)])] } ?? []) + [
+                        el("div", class: "meta", [text("\(Wording.source(m)) · n = \(n.map(Wording.number) ?? "—")")])
                     ])
             }
             return el("tr", [el("th", row.title), bands] + cells)
@@ -143,6 +152,7 @@ public struct HTMLReporter: Sendable {
                     "p",
                     "Each group against the benchmark table (docs/benchmark-table.md). n is the number of landed changes a value is computed from."
                 ),
+                el("p", SummaryText.legend() + (report.summary.map { " " + SummaryText.scope($0) } ?? "")),
                 el("table", class: "matrix", [head] + rows),
             ])
     }

@@ -26,6 +26,7 @@ public struct MarkdownReporter: Sendable {
                     + imports.map { "\($0.kind) \(TextEscaping.markdownCode($0.path)) (`\($0.digest)`)" }
                     .joined(separator: "; ") + ".")
         }
+        if let summary = report.summary { out.append(contentsOf: summaryLines(summary)) }
         for group in report.groups {
             out.append("")
             out.append("## \(TextEscaping.markdown(group.name))")
@@ -92,6 +93,47 @@ public struct MarkdownReporter: Sendable {
             out.append(contentsOf: report.notes.map { "- " + $0 })
         }
         return out.joined(separator: "\n") + "\n"
+    }
+}
+
+extension MarkdownReporter {
+    /// The summary matrix as a GitHub table (groups down, benchmark rows across), then the legend, what the
+    /// unsupported cells need, the means' drivers and the hint (ADR 0017).
+    func summaryLines(_ summary: Report.Summary) -> [String] {
+        var out = ["", "## Summary", ""]
+        out.append("| Group | " + summary.rows.map { SummaryText.longTitle($0) }.joined(separator: " | ") + " |")
+        out.append("|---|" + String(repeating: "---|", count: summary.rows.count))
+        for (g, name) in summary.groups.enumerated() {
+            let cells = summary.rows.map { row -> String in
+                let cell = row.cells[g]
+                let verdict = SummaryText.verdict(cell)
+                return
+                    "\(SummaryText.value(cell, unit: row.unit)) · \(cell.band == nil ? verdict : "**\(verdict)**") · n=\(cell.n)"
+            }
+            out.append("| \(TextEscaping.markdown(name)) | " + cells.joined(separator: " | ") + " |")
+        }
+        out.append("")
+        out.append(TextEscaping.markdown(SummaryText.legend()))
+        out.append("")
+        out.append(TextEscaping.markdown(SummaryText.scope(summary)))
+        let needs = summary.rows.compactMap { row in row.needs.map { "\(SummaryText.rowName(row)) needs \($0)." } }
+        if !needs.isEmpty {
+            out.append("")
+            out.append(contentsOf: needs.map { "- " + TextEscaping.markdown($0) })
+        }
+        let drivers = SummaryText.drivers(summary)
+        if !drivers.isEmpty {
+            out.append("")
+            out.append("What drives the means (check these changes):")
+            out.append("")
+            out.append(
+                contentsOf: drivers.map { "- \(TextEscaping.markdown($0.group)): \(TextEscaping.markdown($0.text))" })
+        }
+        if let hint = summary.hint {
+            out.append("")
+            out.append("Hint: " + TextEscaping.markdown(hint))
+        }
+        return out
     }
 }
 

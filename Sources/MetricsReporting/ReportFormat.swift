@@ -7,9 +7,10 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
     /// Renders a report. Every reporter is a pure function of the report: same report, same bytes, whatever
     /// the number of threads (`threads`: at most this many render at once; nil for one per core).
-    public func render(_ report: Report, colour: Bool = false, threads: Int? = nil) -> String {
+    /// `width`: the columns the table format is laid out for.
+    public func render(_ report: Report, colour: Bool = false, width: Int = 80, threads: Int? = nil) -> String {
         switch self {
-        case .table: return TerminalReporter(colour: colour).render(report)
+        case .table: return TerminalReporter(colour: colour, width: width).render(report)
         case .markdown: return MarkdownReporter().render(report)
         case .json: return (threads.map { JSONReporter(parts: $0) } ?? JSONReporter()).render(report)
         case .html: return HTMLReporter().render(report)
@@ -91,7 +92,11 @@ enum Wording {
             let overall = m.details["overall"].map { " · overall \(number($0))%" } ?? ""
             return "\(number(covered)) of \(number(lines)) instrumented lines" + overall
         default:
-            return nil
+            // Every mean has its median and p90 beside it (ReportBuilder adds them).
+            guard m.aggregator == "mean", let median = m.details["median"], let p90 = m.details["p90"] else {
+                return nil
+            }
+            return "median \(number(median)) · p90 \(number(p90))"
         }
     }
 

@@ -17,6 +17,9 @@ public struct Report: Codable, Sendable, Equatable {
     public var notes: [String]
     /// What the analysis left out of the figures and by which rule (ADR 0018); nil in reports written before.
     @NullEncoded public var exclusions: Exclusions? = nil
+    /// The groups × benchmark matrix every format shows first (Summary.swift); nil in reports written
+    /// before it (additive in schema 2).
+    public var summary: Summary?
 
     public struct Tool: Codable, Sendable, Equatable {
         public var name: String
@@ -408,7 +411,8 @@ public struct Report: Codable, Sendable, Equatable {
         groups: [Group],
         bots: [Author],
         pullRequests: [PullRequest],
-        notes: [String]
+        notes: [String],
+        summary: Summary? = nil
     ) {
         self.schemaVersion = schemaVersion
         self.tool = tool
@@ -419,6 +423,7 @@ public struct Report: Codable, Sendable, Equatable {
         self.bots = bots
         self.pullRequests = pullRequests
         self.notes = notes
+        self.summary = summary
     }
 }
 

@@ -120,6 +120,17 @@ public struct Pseudonymizer: Sendable {
                 report.pullRequests[i].group = group(report.pullRequests[i].group)
                 report.pullRequests[i].groups = report.pullRequests[i].groups.map(group)
             }
+            // The summary matrix names the same groups (its `other` row is no group name).
+            if var summary = report.summary {
+                summary.groups = summary.groups.map(group)
+                if let folded = summary.other?.groups { summary.other?.groups = folded.map(group) }
+                for r in summary.rows.indices {
+                    for c in summary.rows[r].cells.indices {
+                        summary.rows[r].cells[c].group = group(summary.rows[r].cells[c].group)
+                    }
+                }
+                report.summary = summary
+            }
             for g in report.groups.indices {
                 for a in report.groups[g].authors.indices {
                     let p = pseudonym(email: report.groups[g].authors[a].email)

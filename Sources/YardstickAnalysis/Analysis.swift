@@ -54,6 +54,7 @@ package struct Analysis: Sendable {
             groups: configuration.groups, exclusions: exclusions, delivery: configuration.delivery,
             forgeCommitterEmails: configuration.forgeCommitterEmails)
         builder.concurrency = .workers(mining.workers)
+        builder.summary = configuration.summary
         return builder
     }
 

@@ -170,6 +170,7 @@ enum ImportedEvidence {
                 uniquingKeysWith: { _, new in new })
         }
         report.notes += notes
+        ReportSummary.refresh(&report)
         lap("import metrics")
     }
 }

@@ -1,6 +1,6 @@
 public import HistoryMetrics
 internal import HistoryParsing
-internal import ReportContract
+public import ReportContract
 internal import Yams
 
 /// The contents of `yardstick.yml` (format: `docs/configuration.md`, ADR 0005).
@@ -13,6 +13,8 @@ public struct YardstickConfiguration: Sendable {
     public var delivery = DeliveryOptions()
     /// Build, coverage and review exports to read (`imports:`; docs/imports.md).
     public var imports = ImportSettings()
+    /// `minimumSample` and `summaryGroups`: the summary matrix's settings (ADR 0017).
+    public var summary = SummarySettings()
 
     /// The `imports:` keys. Paths are as written; the command resolves them against the file's folder.
     public struct ImportSettings: Sendable, Equatable {
@@ -54,12 +56,23 @@ public struct YardstickConfiguration: Sendable {
         let reader = NodeReader(file: file)
         let top = try reader.mapping(
             root, path: "configuration",
-            allowed: ["version", "groups", "bots", "exclude", "forges", "delivery", "imports"])
+            allowed: [
+                "version", "groups", "bots", "exclude", "forges", "delivery", "imports", "minimumSample",
+                "summaryGroups",
+            ])
         if let v = top["version"] {
             let version = try reader.string(v, path: "version")
             guard version == "1" else {
                 throw ConfigError(file: file, line: v.mark?.line, message: "version must be 1 (found '\(version)')")
             }
+        }
+        for (key, keyPath) in [("minimumSample", \SummarySettings.minimumSample), ("summaryGroups", \.maxGroups)] {
+            guard let n = top[key] else { continue }
+            let text = try reader.string(n, path: key)
+            guard let v = Int(text), v >= 1, v <= 1_000_000 else {
+                throw reader.fail(n, "\(key) must be a whole number from 1 to 1000000 (found '\(text)')")
+            }
+            config.summary[keyPath: keyPath] = v
         }
         if let groupsNode = top["groups"] {
             var groups: [AuthorGroups.Group] = []

@@ -2,7 +2,9 @@ import ArgumentParser
 import Dispatch
 import HistoryMetrics
 import MetricsReporting
+import ReportContract
 import YardstickAnalysis
+import YardstickConfig
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +23,21 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .long, help: "Also report every metric per calendar window: month or quarter (UTC).")
     var window: WindowOption?
 
+    @Option(
+        name: .long,
+        help:
+            "Fewest changes behind a summary value for it to get a band (default: yardstick.yml minimumSample, else 10)."
+    )
+    var minSample: Int?
+
+    @Option(
+        name: .long,
+        help: "Without a configuration, the most groups the summary shows before summing the rest up in 'other' (30).")
+    var summaryGroups: Int?
+
+    @Option(name: .long, help: "Width of the table format in columns (default: the terminal's, else COLUMNS, else 80).")
+    var width: Int?
+
     @OptionGroup(title: "Imports") var imports: ImportOptions
 
     @OptionGroup var privacy: PrivacyOptions
@@ -29,7 +46,12 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup(title: "Views") var view: ViewOptions
 
-    func validate() throws { try view.validate(with: repository, format: format, window: window, privacy: privacy) }
+    func validate() throws {
+        try view.validate(with: repository, format: format, window: window, privacy: privacy)
+        if let minSample, minSample < 1 { throw ValidationError("--min-sample must be at least 1") }
+        if let summaryGroups, summaryGroups < 1 { throw ValidationError("--summary-groups must be at least 1") }
+        if let width, width < 40 { throw ValidationError("--width must be at least 40") }
+    }
 
     func run() throws {
         try Frontend.run {
@@ -40,6 +62,8 @@ struct AnalyzeCommand: ParsableCommand {
             let gates = try gates.load()
             let sink = try output.map { try OutputFile(path: $0) }
             var analysis = frontend.analysis(window: window?.timeWindow)
+            if let minSample { analysis.configuration.summary.minimumSample = minSample }
+            if let summaryGroups { analysis.configuration.summary.maxGroups = summaryGroups }
             analysis.imports = imports.request(configuration: frontend.configuration, configPath: frontend.configPath)
             analysis.byAuthor = view.by == .author
             let report = try Provenance.finish(
@@ -48,7 +72,9 @@ struct AnalyzeCommand: ParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             Progress.shared?.step("rendering the \(format.rawValue) report")
             let text = format.reportFormat.render(
-                report, colour: sink == nil && Terminal.isTTY(fd: 1), threads: repository.workers)
+                report, colour: sink == nil && Terminal.isTTY(fd: 1),
+                width: width ?? (sink == nil ? Terminal.columns() : Terminal.columns(terminal: false)),
+                threads: repository.workers)
             Progress.shared?.finish()
             let rendered = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             frontend.printTimings(analysis.timings + [("render \(format.rawValue)", rendered)])

@@ -8,6 +8,17 @@
 enum Terminal {
     static func isTTY(fd: Int32) -> Bool { isatty(fd) == 1 }
 
+    /// The width the table format is laid out for: the terminal's (TIOCGWINSZ on standard output) when
+    /// `terminal` and standard output is one, else `COLUMNS` when it is a number from 40 up, else 80.
+    static func columns(terminal: Bool = true) -> Int {
+        if terminal && isTTY(fd: 1) {
+            var size = winsize()
+            if ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col >= 40 { return Int(size.ws_col) }
+        }
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let n = Int(text), n >= 40 { return n }
+        return 80
+    }
+
     /// Whether standard output was closed when the process started (then descriptor 1 is `/dev/null`).
     nonisolated(unsafe) private(set) static var standardOutputWasClosed = false
 

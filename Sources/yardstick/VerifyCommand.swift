@@ -5,6 +5,7 @@ import MetricsReporting
 import ReportContract
 import ReportEvidence
 import YardstickAnalysis
+import YardstickConfig
 
 /// `yardstick verify`: claims against a repository (or a saved report), a saved report against a fresh
 /// analysis, or a report's signature (docs/claims.md, ADR 0014).
@@ -202,6 +203,10 @@ struct VerifyCommand: ParsableCommand {
         }
         let frontend = try Frontend(options: options)
         var analysis = frontend.analysis(window: window?.timeWindow)
+        // The summary's settings as recorded (they may have come from --min-sample / --summary-groups).
+        if let s = recorded.summary {
+            analysis.configuration.summary = SummarySettings(minimumSample: s.minimumSample, maxGroups: s.maxGroups)
+        }
         // The imports as recorded (files checked against their digests), not the configuration's `imports:`.
         analysis.imports = try Provenance.recordedImports(recorded.options, report: path, directory: importsDir)
         switch recorded.options.by {

@@ -83,7 +83,9 @@ import Testing
 
     @Test func tableAndMarkdownShowTheRowsAndTheirSource() {
         for format in ["table", "markdown"] {
-            let result = run(["analyze", SampleRepositories.path("squash"), "--format", format] + Self.allImports)
+            // Wide enough for the table format's one-line rows (at 80 columns each metric is stacked).
+            let result = run(
+                ["analyze", SampleRepositories.path("squash"), "--format", format, "--width", "240"] + Self.allImports)
             #expect(result.status == 0, "\(result.stderr)")
             let lines = result.stdout.split(separator: "\n")
             for title in [

@@ -67,12 +67,16 @@ enum Fixture {
             extraPatterns: [Glob("*.generated.swift")],
             attributes: GitAttributes(files: [(path: ".gitattributes", contents: "*.png binary\n*.dat -diff\n")])))
 
-    static func report(shallow: Bool = false) -> Report {
+    static func report(shallow: Bool = false) -> Report { report(builder, shallow: shallow) }
+
+    static func report(_ builder: ReportBuilder, shallow: Bool = false, configPath: String? = "yardstick.yml")
+        -> Report
+    {
         builder.build(
             AnalysisInput(
                 repositoryPath: "/tmp/repo", branch: "main", head: oid("1"),
                 shallowBoundaries: shallow ? [oid("e")] : [],
                 truncatedCommits: shallow ? 1 : 0, changes: changes, since: t0 - 30 * day, until: t0,
-                configPath: "yardstick.yml"))
+                configPath: configPath))
     }
 }

@@ -156,7 +156,7 @@ struct YardstickConfigurationTests {
         ErrorCase(
             name: "unknown top-level key", yaml: "version: 1\ngroup:\n  - name: core\n", line: 2,
             message:
-                "unknown key 'group' in configuration (expected one of: bots, delivery, exclude, forges, groups, imports, version)"
+                "unknown key 'group' in configuration (expected one of: bots, delivery, exclude, forges, groups, imports, minimumSample, summaryGroups, version)"
         ),
         ErrorCase(
             name: "unknown group key", yaml: "groups:\n  - name: core\n    domain: [acme.com]\n", line: 3,
