@@ -23,7 +23,11 @@ import Testing
         let s = MetricSample(items: items, authors: 3, options: DeliveryOptions())
         #expect(
             LandingMetrics.landedChanges(s)
-                == MetricValue(value: 4, details: ["merge": 2, "squash": 1, "gerrit": 0, "rebase": 0, "direct": 1]))
+                == MetricValue(
+                    value: 4,
+                    details: [
+                        "merge": 2, "squash": 1, "gerrit": 0, "rebase": 0, "applied": 0, "direct": 1,
+                    ]))
         #expect(LandingMetrics.authors(s) == MetricValue(value: 3))
         #expect(LandingMetrics.directShare(s) == MetricValue(value: 25, details: ["count": 1]))
         #expect(
