@@ -1,7 +1,7 @@
 /// The analysis result every reporter renders. Its JSON form is the versioned contract in
 /// `docs/json-report.md`; bump `currentSchemaVersion` on any incompatible change.
 public struct Report: Codable, Sendable, Equatable {
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     public var schemaVersion: Int
     public var tool: Tool

@@ -11,7 +11,7 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
         let result = yardstick(["analyze", SampleRepositories.path("github-merge"), "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(json["schemaVersion"] as? Int == 2)
+        #expect(json["schemaVersion"] as? Int == 3)
         let repository = try #require(json["repository"] as? [String: Any])
         #expect(repository["head"] as? String == "fec84f68b9458a7995c12400d912bdc5e58ee2dc")
         #expect(repository["branch"] as? String == "main")

@@ -96,4 +96,14 @@ struct FixDetectionTests {
         #expect(fix("Update docs\n\nFixes #12\n"))
         #expect(fix("Update docs\n\nFixes: 1234abcd (\"Add docs\")\n"))
     }
+
+    @Test func theConfigurationDocumentListsTheDefaultPatterns() throws {
+        let text = try String(
+            contentsOfFile: SampleRepositories.packageRoot + "/docs/configuration.md", encoding: .utf8)
+        let block = try #require(text.components(separatedBy: "```yaml\nfixPatterns:\n").dropFirst().first)
+        let listed = block.components(separatedBy: "```").first?.split(separator: "\n").map {
+            String($0.dropFirst("  - '".count).dropLast())
+        }
+        #expect(listed == DeliveryOptions.defaultFixPatterns.map(\.source))
+    }
 }

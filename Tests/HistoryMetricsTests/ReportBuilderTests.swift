@@ -479,7 +479,7 @@ struct ReportBuilderTests {
 
     @Test func reportHeader() {
         let r = report()
-        #expect(r.schemaVersion == 2)
+        #expect(r.schemaVersion == 3)
         #expect(r.tool == Report.Tool(name: "yardstick", version: ReportBuilder.toolVersion))
         #expect(
             r.repository

@@ -43,10 +43,10 @@ struct FileChangeTests {
     }
 
     @Test func changeKindOrderIsDeclarationOrder() {
-        #expect(ChangeKind.allCases.sorted() == [.merge, .squash, .gerrit, .rebase, .direct])
+        #expect(ChangeKind.allCases.sorted() == [.merge, .squash, .gerrit, .rebase, .applied, .direct])
         #expect(ChangeKind.merge < ChangeKind.direct)
         #expect(!(ChangeKind.rebase < ChangeKind.gerrit))
-        #expect(ChangeKind.allCases.map(\.rank) == [0, 1, 2, 3, 4])
-        #expect(ChangeKind.allCases.map(\.rawValue) == ["merge", "squash", "gerrit", "rebase", "direct"])
+        #expect(ChangeKind.allCases.map(\.rank) == [0, 1, 2, 3, 4, 5])
+        #expect(ChangeKind.allCases.map(\.rawValue) == ["merge", "squash", "gerrit", "rebase", "applied", "direct"])
     }
 }

@@ -81,10 +81,10 @@ struct JSONReporterTests {
         #expect(text.contains(#""config" : null"#))
     }
 
-    @Test func isValidJSONWithSchemaVersionTwo() throws {
+    @Test func isValidJSONWithSchemaVersionThree() throws {
         let text = JSONReporter().render(report)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(object["schemaVersion"] as? Int == 2)
+        #expect(object["schemaVersion"] as? Int == 3)
         #expect((object["tool"] as? [String: Any])?["name"] as? String == "yardstick")
         #expect((object["pullRequests"] as? [Any])?.count == 6)
         #expect((object["groups"] as? [Any])?.count == 4)
