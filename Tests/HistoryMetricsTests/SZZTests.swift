@@ -101,4 +101,24 @@ struct SZZTests {
         #expect(pairs(DeliveryAnalyzer.insertionContext([top, mid], lines: 3)) == [[1, 3], [4, 4]])
         #expect(pairs(DeliveryAnalyzer.insertionContext([top, mid], lines: 0)) == [])
     }
+
+    @Test func aSquashIsAFixWhenACommitOfItsPullRequestIsOne() {
+        let squash = H.record("9", "Add export (#12)", authored: H.t0, committed: H.t0)
+        let pr = [
+            H.record("5", "Add exporter", authored: H.t0, committed: H.t0),
+            H.record("6", "Fix crash when the export is empty", authored: H.t0, committed: H.t0),
+            H.record("7", "fixup! Fix the exporter", authored: H.t0, committed: H.t0),
+        ]
+        let changes = [H.change(.squash, "9", landedAt: H.t0)]
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        let store = H.store([squash] + pr)
+        #expect(rules.revertsAndFixes(changes, commits: store).fixes == [false])
+        let withFix = [H.oid("9"): [H.oid("7"), H.oid("6"), H.oid("5")]]
+        #expect(rules.revertsAndFixes(changes, commits: store, pullRequestCommits: withFix).fixes == [true])
+        // A fix-up commit alone does not make the pull request a fix.
+        let fixupOnly = [H.oid("9"): [H.oid("7"), H.oid("5")]]
+        #expect(rules.revertsAndFixes(changes, commits: store, pullRequestCommits: fixupOnly).fixes == [false])
+        // The squash is traced through its own diff.
+        #expect(rules.tracedCommits(changes, fixes: [true], commits: store) == [H.oid("9")])
+    }
 }
