@@ -15,7 +15,7 @@ fixes that find it, the median number of candidates per fix (all fixes, and fixe
 candidate), for Yardstick with its defaults, for Yardstick without the add-only variant
 (`addOnlyFixContext: 0`) and for plain SZZ.
 
-Usage: python3 Scripts/szz-compare.py --repo DIR [--name OWNER/NAME] [--yardstick PATH] [--workers N]
+Usage: python3 Scripts/szz-compare.py --repo DIR [--name OWNER/NAME] [--yardstick PATH] [--workers N] [--misses]
 """
 import argparse
 import json
