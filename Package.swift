@@ -91,7 +91,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HistoryMetricsTests",
-            dependencies: ["HistoryMetrics", "HistoryModel", "HistoryParsing", "ReportContract", "TestSupport"]
+            dependencies: ["HistoryMetrics", "HistoryModel", "HistoryParsing", "ReportContract", "TestSupport"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "YardstickConfigTests",

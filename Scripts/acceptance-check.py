@@ -15,6 +15,9 @@ Everything is recomputed from git, independently of the report:
      author differs from the committer            -> rebase
        (consecutive such commits with an identical
         committer timestamp form one change)
+     two or more consecutive other commits by one
+     committer, each at most 60 s after the one
+     before, one authored by someone else         -> applied (one change)
      anything else                                -> direct
    Each first-parent commit must be covered by exactly one pull request of
    the report (in its `commits`, or as its `commit`), each expected change
@@ -26,7 +29,7 @@ Everything is recomputed from git, independently of the report:
      merge M         sum over parents P after the first of
                      diff $(git merge-base M^1 P) P
      single commit C diff C^ C   (empty tree for a root commit)
-     rebase group    diff first^ last
+     rebase or applied group    diff first^ last
    and compared with the report's additions/deletions.
 
    A merge whose parents share no history is diffed against the empty tree,
@@ -56,7 +59,8 @@ import subprocess
 import sys
 import tempfile
 
-KINDS = ("merge", "squash", "gerrit", "rebase", "direct", "integration")
+KINDS = ("merge", "squash", "gerrit", "rebase", "applied", "direct", "integration")
+APPLIED_GAP = 60  # seconds between neighbouring commits of an applied series
 
 
 def merge_kind(kind):
@@ -171,7 +175,7 @@ class Git:
 
 
 class Commit:
-    __slots__ = ("sha", "parents", "an", "ae", "cn", "ce", "ct", "message",
+    __slots__ = ("sha", "parents", "an", "ae", "cn", "ce", "ct", "mae", "mce", "message",
                  "subject", "index")
 
 
@@ -190,15 +194,16 @@ def subject_of(message):
 
 def first_parent_commits(git, tip):
     """First-parent commits of tip, newest first."""
-    fmt = "%H%x1f%P%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%ct%x1f%B"
-    proc = git.run(["log", "--first-parent", "-z", "--no-color",
+    fmt = "%H%x1f%P%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%ct%x1f%aE%x1f%cE%x1f%B"
+    # %aE/%cE: after the tip's .mailmap, which Yardstick reads (a bare or scratch git dir has no work tree).
+    proc = git.run(["-c", "mailmap.blob=%s:.mailmap" % tip, "log", "--first-parent", "-z", "--no-color",
                     "--format=" + fmt, tip, "--"])
     commits = []
     for record in proc.stdout.split(b"\0"):
         if not record.strip():
             continue
-        fields = record.split(b"\x1f", 7)
-        if len(fields) != 8:
+        fields = record.split(b"\x1f", 9)
+        if len(fields) != 10:
             raise GitError("unexpected git log record: %r" % record[:200])
         c = Commit()
         dec = [f.decode("utf-8", "replace") for f in fields]
@@ -206,7 +211,8 @@ def first_parent_commits(git, tip):
         c.parents = dec[1].split()
         c.an, c.ae, c.cn, c.ce = dec[2], dec[3], dec[4], dec[5]
         c.ct = dec[6]
-        c.message = dec[7]
+        c.mae, c.mce = dec[7], dec[8]  # after .mailmap, as Yardstick compares people
+        c.message = dec[9]
         c.subject = subject_of(c.message)
         c.index = len(commits)
         commits.append(c)
@@ -275,15 +281,21 @@ def tip_attributes(git, tip):
     return "".join(line + "\n" for line in out)
 
 
+def same_sitting(newer, older):
+    """Whether two neighbouring first-parent commits belong to one applied series."""
+    gap = int(newer.ct) - int(older.ct)
+    return newer.mce.lower() == older.mce.lower() and 0 <= gap <= APPLIED_GAP
+
+
 def rebased_runs(commits):
-    """Shas of runs of >= 2 consecutive single-parent first-parent commits (not squash, not gerrit) sharing
-    committer e-mail and committer time, at least one authored by someone else: what GitHub's "Rebase
-    and merge" (committer = the merging user) or a maintainer's rebase leaves."""
+    """Shas of runs of >= 2 consecutive single-parent first-parent commits (not squash, not gerrit) by one
+    committer, each at most APPLIED_GAP seconds after the one before, at least one authored by someone
+    else: what a maintainer's `git am` or rebase leaves (kind applied)."""
     out = set()
     run = []
 
     def flush():
-        if len(run) >= 2 and any(c.ae.lower() != c.ce.lower() for c in run):
+        if len(run) >= 2 and any(c.mae.lower() != c.mce.lower() for c in run):
             out.update(c.sha for c in run)
         run.clear()
 
@@ -293,7 +305,7 @@ def rebased_runs(commits):
         if not candidate:
             flush()
             continue
-        if run and (run[-1].ce.lower(), run[-1].ct) != (c.ce.lower(), c.ct):
+        if run and not same_sitting(run[-1], c):
             flush()
         run.append(c)
     flush()
@@ -307,10 +319,15 @@ def expected_changes(commits):
     for c in commits:
         kind = commit_kind(c)
         if kind == "direct" and c.sha in rebased:
-            kind = "rebase"
+            kind = "applied"
         if (kind == "rebase" and changes and changes[-1].kind == "rebase"
                 and changes[-1].oldest.ct == c.ct
                 and changes[-1].oldest.ce.lower() == c.ce.lower()
+                and changes[-1].oldest.index == c.index - 1):
+            changes[-1].commits.append(c)
+            continue
+        if (kind == "applied" and changes and changes[-1].kind == "applied"
+                and same_sitting(changes[-1].oldest, c)
                 and changes[-1].oldest.index == c.index - 1):
             changes[-1].commits.append(c)
             continue

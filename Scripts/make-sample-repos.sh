@@ -1265,6 +1265,38 @@ build_not_a_repo() {
     printf 'This directory is intentionally not a git repository.\n' > "$TARGET/not-a-repo/README.txt"
 }
 
+# ===========================================================================
+# applied — series a maintainer applies for others (git am), a fix early in a
+# series, and a fix that only adds lines (SZZ, ADR 0021).
+# ===========================================================================
+build_applied() {
+    new_repo applied
+    gen_swift Sources/Core/Parser.swift Parser 40
+    gen_swift Sources/Core/Lexer.swift Lexer 30
+    commit_as alice 2024-05-01T09:00:00+0000 alice 2024-05-01T09:00:00+0000 'Initial commit'
+
+    touch_lines Sources/Core/Lexer.swift 10 12 'token cache'
+    commit_as bob 2024-05-03T10:00:00+0000 bob 2024-05-03T10:00:00+0000 'Add a token cache'
+
+    # Series 1, applied by Alice within 45 s, no review trailer: its oldest commit is a fix of Bob's line 11.
+    touch_lines Sources/Core/Lexer.swift 11 11 'bounds checked'
+    commit_as vikram 2024-05-09T08:00:00+0000 alice 2024-05-10T10:00:00+0000 'Lexer: fix out-of-bounds read in the token cache'
+    append_lines Sources/Core/Lexer.swift 10 'lexer modes'
+    commit_as wei 2024-05-09T09:00:00+0000 alice 2024-05-10T10:00:20+0000 'Lexer: add modes'
+    touch_lines Sources/Core/Parser.swift 5 6 'modes'
+    commit_as vikram 2024-05-09T10:00:00+0000 alice 2024-05-10T10:00:45+0000 'Parser: use lexer modes'
+
+    # Series 2, applied by Alice 30 s apart, reviewed (Acked-by) on one commit.
+    append_lines Sources/Core/Parser.swift 6 'recovery'
+    commit_as carla 2024-05-15T08:00:00+0000 alice 2024-05-20T11:00:00+0000 'Parser: add error recovery'
+    append_lines Sources/Core/Parser.swift 4 'recovery notes'
+    commit_as carla 2024-05-15T09:00:00+0000 alice 2024-05-20T11:00:30+0000 "$(printf 'Parser: document recovery\n\nAcked-by: Bob Brown <bob@acme.com>')"
+
+    # An add-only fix: two lines inserted after line 10 of the lexer (Bob's), before line 11 (series 1's).
+    sed -i '10a\        guard !token.isEmpty else { return nil }\n        guard token.count < limit else { return nil }' Sources/Core/Lexer.swift
+    commit_as alice 2024-05-25T09:00:00+0000 alice 2024-05-25T09:00:00+0000 'Fix crash on an empty token'
+}
+
 report() { # NAME [extra]
     local head
     head=$(g -C "$TARGET/$1" rev-parse -q --verify HEAD 2>/dev/null || echo '(no commits)')
@@ -1283,3 +1315,4 @@ build_integration;  report integration
 build_delivery;     report delivery
 build_empty;        report empty "(unborn refs/heads/main)"
 build_not_a_repo;   printf '%-16s %s\n' not-a-repo '(plain directory)'
+build_applied;      report applied

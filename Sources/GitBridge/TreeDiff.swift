@@ -44,8 +44,8 @@ package final class TreeDiffer {
     /// libgit2 whose xdiff the planner does not replay.
     private let mayTrimForCounts: Bool
 
-    /// - Parameter significantLinesOnly: ignore changes in white space and blank lines (for SZZ, where a
-    ///   fix's reformatting must not blame anyone); such a differ needs a cache of its own.
+    /// - Parameter significantLinesOnly: ignore changes in the amount of white space and blank lines (for SZZ,
+    ///   where a fix's re-indentation must not blame anyone); such a differ needs a cache of its own.
     /// - Parameter blameHunks: hunks as `git blame` computes them, the common tail trimmed first; counts may
     ///   then differ from `git diff --numstat` in rare cases, so only line ownership may ask for them.
     /// - Parameter trimPlanner: whether the trim planner may be used; by default when the libgit2 this process
@@ -67,7 +67,11 @@ package final class TreeDiffer {
         options.interhunk_lines = 0
         defer {
             if significantLinesOnly {
-                options.flags |= GIT_DIFF_IGNORE_WHITESPACE.rawValue | GIT_DIFF_IGNORE_BLANK_LINES.rawValue
+                // `git diff -b --ignore-blank-lines`: a changed amount of white space is no change, but a space
+                // added where there was none is one (a fix of a missing space in output, for example).
+                options.flags |=
+                    GIT_DIFF_IGNORE_WHITESPACE_CHANGE.rawValue | GIT_DIFF_IGNORE_WHITESPACE_EOL.rawValue
+                    | GIT_DIFF_IGNORE_BLANK_LINES.rawValue
             }
         }
         // Indent heuristic on, as git diff and git blame use it by default: it moves hunk boundaries, never counts.

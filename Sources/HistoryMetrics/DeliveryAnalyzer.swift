@@ -82,13 +82,15 @@ public struct DeliveryAnalyzer {
         static let fixLineOpenings = ["fixes", "closes", "resolves", "fixed", "closed", "resolved"]
         static let fixLineStems = ["fixe", "close", "resolve"]
 
-        /// A fix: a pattern matches the subject, the change's title (a merge's PR title), or a
-        /// `Fixes:`/`Closes:`/`Resolves:` line of the message.
+        /// A fix: a pattern matches the subject, the change's title (a merge's PR title, or its subject when
+        /// the merge has no other title: `Merge branch 'jk/fix-crash'`), or a `Fixes:`/`Closes:`/`Resolves:`
+        /// line of the message.
         public func isFix(_ record: CommitRecord, title: String? = nil) -> Bool {
             if record.message.hasPrefix("Revert \"") { return false }
-            // A merge's subject names the branch (`Merge pull request #7 from acme/fix-typo`): its title counts.
+            // A merge's subject names the branch (`Merge pull request #7 from acme/fix-typo`): its title counts,
+            // which is the subject itself only when the message gives no other title.
             var lines: [Substring] = record.isMerge ? [] : [Substring(record.subject)]
-            if let title, title != record.subject || !record.isMerge { lines.append(Substring(title)) }
+            if let title, title != record.subject || record.isMerge { lines.append(Substring(title)) }
             if ByteSearch.containsAnyLowercased(Substring(record.message), Self.fixLineStems) {
                 for line in record.message.split(whereSeparator: \.isNewline) {
                     let lower = line.lowercased()
@@ -100,18 +102,65 @@ public struct DeliveryAnalyzer {
             }
         }
 
-        /// Per change: whether its landing commit is a revert, and whether it is a fix (a revert never is).
-        public func revertsAndFixes(_ changes: [LandedChange], commits: some HistoryStore) -> (
-            reverts: [Bool], fixes: [Bool]
-        ) {
+        /// Per change: whether its landing commit is a revert, and whether it is a fix (a revert never is). A
+        /// rebase or applied group is a fix when any of its commits is one on its own message, and a squash
+        /// when a commit of its pull request (where a head ref shows them) is one and not a fix-up; so a fix
+        /// early in a series is found although the group's newest message does not say so.
+        public func revertsAndFixes(
+            _ changes: [LandedChange], commits: some HistoryStore, pullRequestCommits: [ObjectID: [ObjectID]] = [:]
+        ) -> (reverts: [Bool], fixes: [Bool]) {
             var reverts = [Bool](repeating: false, count: changes.count)
             var fixes = [Bool](repeating: false, count: changes.count)
             for (i, change) in changes.enumerated() {
                 guard let landing = commits.record(change.commit, withFiles: false) else { continue }
                 reverts[i] = Self.revertedCommit(landing) != nil
-                fixes[i] = !reverts[i] && isFix(landing, title: change.title)
+                guard !reverts[i] else { continue }
+                fixes[i] =
+                    isFix(landing, title: change.title)
+                    || !fixCommitsInside(change, commits: commits, pullRequestCommits: pullRequestCommits).isEmpty
             }
             return (reverts, fixes)
+        }
+
+        /// The commits of a group (rebase, applied) other than its landing commit, or of a squash's pull
+        /// request, whose own messages make them fixes (a pull request's fix-up commits never do).
+        func fixCommitsInside(
+            _ change: LandedChange, commits: some HistoryStore, pullRequestCommits: [ObjectID: [ObjectID]]
+        ) -> [ObjectID] {
+            switch change.kind {
+            case .rebase, .applied:
+                return change.commits.filter { id in
+                    id != change.commit && (commits.record(id, withFiles: false).map { isFix($0) } ?? false)
+                }
+            case .squash:
+                return (pullRequestCommits[change.commit] ?? []).filter { id in
+                    guard let r = commits.record(id, withFiles: false), !r.isMerge else { return false }
+                    return isFix(r) && !isFixup(r)
+                }
+            default:
+                return []
+            }
+        }
+
+        /// The first-parent commits that SZZ traces for each fix (`fixes`), one by one: in a rebase or applied
+        /// group, each commit whose own message is a fix (the newest by the group's title too); otherwise the
+        /// landing commit, whose diff against its first parent holds a squash's pull request as a whole.
+        public func tracedCommits(
+            _ changes: [LandedChange], fixes: [Bool], commits: some HistoryStore
+        ) -> [ObjectID] {
+            var out: [ObjectID] = []
+            for (i, change) in changes.enumerated() where fixes[i] {
+                guard change.kind == .rebase || change.kind == .applied, change.commits.count > 1 else {
+                    out.append(change.commit)
+                    continue
+                }
+                // `commits` is newest first; traced oldest first.
+                for id in change.commits.reversed() {
+                    guard let r = commits.record(id, withFiles: false) else { continue }
+                    if isFix(r, title: id == change.commit ? change.title : nil) { out.append(id) }
+                }
+            }
+            return out
         }
 
         public func isFixup(_ record: CommitRecord) -> Bool {
@@ -160,7 +209,10 @@ public struct DeliveryAnalyzer {
         let given = input.revertsAndFixes.flatMap {
             $0.reverts.count == changes.count && $0.fixes.count == changes.count ? $0 : nil
         }
-        let (isRevert, isFix) = given ?? rules.revertsAndFixes(changes, commits: input.commits)
+        let (isRevert, isFix) =
+            given
+            ?? rules.revertsAndFixes(changes, commits: input.commits, pullRequestCommits: input.pullRequestCommits)
+        let traced = Set(rules.tracedCommits(changes, fixes: isFix, commits: input.commits))
 
         // The ownership pass walks the first-parent line in order, one commit after the other, and writes only
         // its own fields (line counts, rework, blame counts), merged below: the caller's `concurrency` may run
@@ -172,7 +224,7 @@ public struct DeliveryAnalyzer {
         concurrency.both(
             {
                 let result = Self.ownershipPass(
-                    input, changes: changes, fixes: isFix, options: options,
+                    input, changes: changes, fixes: isFix, traced: traced, options: options,
                     paths: PathClassifier(exclusions: exclusions, delivery: options))
                 owned.withLock { $0 = result }
             },
@@ -237,20 +289,22 @@ public struct DeliveryAnalyzer {
     }
 
     /// Applies the first-parent line oldest first: rework (deleted lines younger than the window), lines
-    /// rewritten after landing, and SZZ for fixes (the lines a fix really changes were last written by …).
+    /// rewritten after landing, and SZZ for the `traced` commits of fixes, each before it is applied (the lines
+    /// a fix really changes were last written by …).
     /// It may run beside the per-change facts, so it classifies paths with a `PathClassifier` of its own,
     /// built from the same exclusions and options as the caller's (a classifier memoises answers and is not
     /// thread-safe).
     /// Returns, per change, only the fields it computes: `addedLines`, `changedLines`, `reworkOwnLines`,
     /// `reworkOthersLines`, `rewrittenAfterLanding` and the line counts in `blames`.
     static func ownershipPass<Store>(
-        _ input: Input<Store>, changes: [LandedChange], fixes: [Bool], options: DeliveryOptions, paths: PathClassifier
+        _ input: Input<Store>, changes: [LandedChange], fixes: [Bool], traced: Set<ObjectID>, options: DeliveryOptions,
+        paths: PathClassifier
     ) -> [ChangeFacts] {
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
         var changeOfMainline: [ObjectID: Int] = [:]
         for (i, c) in changes.enumerated() {
             changeOfMainline[c.commit] = i
-            if c.kind == .rebase { for id in c.commits { changeOfMainline[id] = i } }
+            if c.kind == .rebase || c.kind == .applied { for id in c.commits { changeOfMainline[id] = i } }
         }
         let order = Array(input.mainline.reversed())
         // Per origin (a position on the first-parent line): its change (-1 for none) and commit time
@@ -267,11 +321,12 @@ public struct DeliveryAnalyzer {
             if let c = current { originChange[position] = c }
             originTime[position] = record.committer.time
 
-            // SZZ before the fix's lines are applied.
-            if let c = current, fixes[c], let significant = input.significantDiffs[id] {
+            // SZZ before the fix's lines are applied, for each fix commit on its own (a fix inside a series is
+            // blamed at its own parent).
+            if let c = current, fixes[c], traced.contains(id), let significant = input.significantDiffs[id] {
                 let blames = Self.szzBlames(
                     significant, fix: c, ownership: ownership, changeOfOrigin: originChange,
-                    maxFixFiles: options.maxFixFiles, paths: paths)
+                    maxFixFiles: options.maxFixFiles, addOnlyContext: options.addOnlyFixContext, paths: paths)
                 facts[c].blames.merge(blames, uniquingKeysWith: +)
             }
 
@@ -305,6 +360,8 @@ struct ChangeRecords {
     var branchIDs: [ObjectID]?
     /// Their records, with files but without hunks (those that were mined).
     var branch: [CommitRecord]
+    /// An applied group's other commits (without files), whose trailers may name reviewers.
+    var series: [CommitRecord] = []
     /// The keys of the change's author and co-authors.
     var people: Set<String>
 
@@ -325,5 +382,10 @@ struct ChangeRecords {
         self.init(
             change: change, landing: landing, branchIDs: ids,
             branch: ids?.compactMap { input.commits.record($0, withFiles: true, withHunks: false) } ?? [])
+        if change.kind == .applied {
+            series = change.commits.filter { $0 != change.commit }.compactMap {
+                input.commits.record($0, withFiles: false)
+            }
+        }
     }
 }

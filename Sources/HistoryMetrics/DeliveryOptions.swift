@@ -11,6 +11,9 @@ public struct DeliveryOptions: Sendable {
     /// Fixes touching more files than this are not traced to the changes they blame (SZZ), as large
     /// sweeping commits blame too much.
     public var maxFixFiles: Int = 20
+    /// A fix whose white-space-insensitive diff deletes or replaces no line (it only adds) blames the lines
+    /// this many on each side of every insertion point; 0 blames nothing (classic SZZ).
+    public var addOnlyFixContext: Int = 1
     /// Spans longer than this (in hours) are reported as absurd and left out of turnaround figures.
     public var absurdHours: Double = 365 * 24
     /// Messages of fix commits: matched against the subject (a merge's PR title instead of its subject) and
@@ -29,10 +32,19 @@ public struct DeliveryOptions: Sendable {
 
     public init() {}
 
+    /// What is not a defect, on the same line as a fix word (decided on a labelled sample,
+    /// docs/validation/fix-detection.md): an area prefix for CI, tests, translations or a documentation file
+    /// (`ci:`, `tests:`, `i18n:`, `git-log.txt:`), or a word for warnings, typos, documentation, comments,
+    /// style and formatting, `fix up`, and a fix of tests (`fix the tests`).
+    static let notADefect =
+        #"(?!(ci|tests?|travis|appveyor|azure|readme|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst))\s*:)"#
+        + #"(?!.*\b(warnings?|typos?|typofix|docfix|docs?|documentation|comments?|spelling|grammar|white ?space|"#
+        + #"indentation|style|formatting|lint|translations?|fix(es|ed|ing)? up|fix(es|ed|ing)? (\S+ ){0,2}tests?)\b)"#
+
     // The defaults below are fixed, valid expressions.
     public static let defaultFixPatterns: [RegexPattern] = [
-        #"(?i)^(fix|bugfix|hotfix)(\(.+\))?!?:"#,
-        #"(?i)\b(fix(es|ed|ing)?|bug ?fix|hotfix|bug)\b"#,
+        #"(?i)^"# + notADefect + #"(fix|bugfix|hotfix)(\(.+\))?!?:"#,
+        #"(?i)^"# + notADefect + #".*\b(fix(es|ed|ing)?|bug ?fix|hotfix|bug)\b"#,
         #"(?i)^(fixes|closes|resolves|fixed|closed|resolved):?\s+\S*#\d+"#,
         #"(?i)^fixes:\s+[0-9a-f]{7,40}\b"#,
     ].compactMap { try? RegexPattern($0) }

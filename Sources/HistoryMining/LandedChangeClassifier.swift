@@ -9,8 +9,8 @@ package struct LandedChangeClassifier: Sendable {
         self.forgeCommitterEmails = forgeCommitterEmails
     }
 
-    /// Classifies `mainline` (newest first) into landed changes, newest first. A multi-commit rebase group
-    /// gets one reviewed diff (`first^..last`) whose files the caller fills in; every other change's files
+    /// Classifies `mainline` (newest first) into landed changes, newest first. A multi-commit rebase or applied
+    /// group gets one reviewed diff (`first^..last`) whose files the caller fills in; every other change's files
     /// come from the records.
     package func classify(
         mainline: [ObjectID], commits: some HistoryStore, workers: Int = 1, parallelFrom: Int = 256
@@ -19,10 +19,11 @@ package struct LandedChangeClassifier: Sendable {
         // then built on its own, on `workers` threads (a merge's change reads its whole branch).
         var units: [ClassificationUnit] = []
         var rebaseRun: [CommitRecord] = []  // oldest first
+        var runKind = ChangeKind.rebase
 
         func flushRebaseRun() {
             guard !rebaseRun.isEmpty else { return }
-            units.append(.rebase(rebaseRun))
+            units.append(.rebase(rebaseRun, runKind))
             rebaseRun.removeAll()
         }
 
@@ -31,14 +32,12 @@ package struct LandedChangeClassifier: Sendable {
             // A change keeps line counts, not hunks (line ownership reads the records themselves).
             guard let record = commits.record(id, withFiles: true, withHunks: false) else { continue }
             var kind = Self.kind(of: record, forgeCommitterEmails: forgeCommitterEmails)
-            if kind == .direct && rebased.contains(id) { kind = .rebase }
-            if kind == .rebase {
-                if let last = rebaseRun.last,
-                    last.committer.time != record.committer.time
-                        || last.committer.email.lowercased() != record.committer.email.lowercased()
-                {
+            if kind == .direct && rebased.contains(id) { kind = .applied }
+            if kind == .rebase || kind == .applied {
+                if let last = rebaseRun.last, kind != runKind || !Self.sameSitting(last, record, kind: kind) {
                     flushRebaseRun()
                 }
+                runKind = kind
                 rebaseRun.append(record)
                 continue
             }
@@ -50,7 +49,7 @@ package struct LandedChangeClassifier: Sendable {
             switch unit {
             case .merge(let record): return mergeChange(record, commits: commits)
             case .single(let record, let kind): return singleChange(record, kind: kind)
-            case .rebase(let run): return rebaseChange(run, commits: commits)
+            case .rebase(let run, let kind): return rebaseChange(run, kind: kind)
             }
         }
         let changes =
@@ -61,10 +60,10 @@ package struct LandedChangeClassifier: Sendable {
         return changes.reversed()
     }
 
-    /// Commits of runs that a rebase merge leaves: two or more consecutive single-parent first-parent commits
-    /// with the same committer and committer time, at least one authored by someone else. GitHub's
-    /// "Rebase and merge" records the merging user as committer; `git rebase` and `git am` by a maintainer
-    /// look the same.
+    /// Commits of runs that a maintainer applied for others (kind `applied`): two or more consecutive
+    /// single-parent first-parent commits by the same committer in one sitting (`sameSitting`), at least one
+    /// authored by someone else, as `git am` or a local rebase of a contributor's series leaves them.
+    /// (A forge's "Rebase and merge" is recognised by its committer address instead: kind `rebase`.)
     static func rebasedRuns(mainline: [ObjectID], commits: some HistoryStore) -> Set<ObjectID> {
         var out = Set<ObjectID>()
         var run: [CommitRecord] = []
@@ -85,16 +84,26 @@ package struct LandedChangeClassifier: Sendable {
                 flush()
                 continue
             }
-            if let last = run.last,
-                last.committer.time != r.committer.time
-                    || last.committer.email.lowercased() != r.committer.email.lowercased()
-            {
-                flush()
-            }
+            if let last = run.last, !sameSitting(last, r, kind: .applied) { flush() }
             run.append(r)
         }
         flush()
         return out
+    }
+
+    /// Longest gap between the committer times of two neighbouring commits of one applied series.
+    static let appliedGapSeconds: Int64 = 60
+
+    /// Whether `next` continues the run that `last` (its first-parent predecessor) belongs to: the same
+    /// committer, and for a forge's rebase the same committer time, for an applied series at most
+    /// `appliedGapSeconds` later.
+    static func sameSitting(_ last: CommitRecord, _ next: CommitRecord, kind: ChangeKind) -> Bool {
+        guard last.committer.email.lowercased() == next.committer.email.lowercased() else { return false }
+        if kind == .applied {
+            let gap = next.committer.time - last.committer.time
+            return gap >= 0 && gap <= appliedGapSeconds
+        }
+        return last.committer.time == next.committer.time
     }
 
     /// The kind of one first-parent commit, before rebase runs are grouped.
@@ -132,12 +141,12 @@ package struct LandedChangeClassifier: Sendable {
         )
     }
 
-    private func rebaseChange(_ run: [CommitRecord], commits: some HistoryStore) -> LandedChange {
+    private func rebaseChange(_ run: [CommitRecord], kind: ChangeKind) -> LandedChange {
         guard let first = run.first, let last = run.last else { preconditionFailure("empty rebase run") }
-        if run.count == 1 { return singleChange(first, kind: .rebase) }
+        if run.count == 1 { return singleChange(first, kind: kind) }
         let author = Self.principalAuthor(run)
         return LandedChange(
-            kind: .rebase,
+            kind: kind,
             number: nil,
             commit: last.id,
             commits: run.reversed().map(\.id),
@@ -209,5 +218,5 @@ package struct LandedChangeClassifier: Sendable {
 private enum ClassificationUnit: Sendable {
     case merge(CommitRecord)
     case single(CommitRecord, ChangeKind)
-    case rebase([CommitRecord])
+    case rebase([CommitRecord], ChangeKind)
 }

@@ -13,7 +13,7 @@ package struct LandedHistory: Sendable {
 
 extension Miner {
     /// Mines the history, classifies the first-parent line into landed changes and computes the diffs that
-    /// classification asked for (multi-commit rebase groups).
+    /// classification asked for (multi-commit rebase and applied groups).
     package func landedHistory(
         classifier: LandedChangeClassifier = LandedChangeClassifier(),
         progress: (@Sendable (MiningProgress) -> Void)? = nil
@@ -23,7 +23,9 @@ extension Miner {
         progress?(MiningProgress(phase: "classifying \(mined.mainline.count) first-parent commits", done: 0, total: 0))
         let start = DispatchTime.now().uptimeNanoseconds
         var changes = classifier.classify(mainline: mined.mainline, commits: mined.commits, workers: options.workers)
-        let pending = changes.indices.filter { changes[$0].kind == .rebase && changes[$0].commits.count > 1 }
+        let pending = changes.indices.filter {
+            (changes[$0].kind == .rebase || changes[$0].kind == .applied) && changes[$0].commits.count > 1
+        }
         if !pending.isEmpty {
             let ranges = pending.flatMap { changes[$0].reviewedDiffs }
             let diffs = try diffs(ranges)

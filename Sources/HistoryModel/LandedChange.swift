@@ -8,6 +8,10 @@ public enum ChangeKind: String, Sendable, CaseIterable, Codable, Comparable {
     case gerrit
     /// Commits a forge rebased onto the branch: committed by the forge, sharing one committer time.
     case rebase
+    /// Consecutive single-parent commits that one maintainer committed for other authors in one sitting, as
+    /// `git am` or a local rebase of a contributor's series leaves them: the same committer, close committer
+    /// times, at least one author who is not the committer. Reviewed only where review trailers say so.
+    case applied
     /// Anything else on the first-parent line: landed without a review the history can show.
     case direct
     /// A merge that integrates a long-lived branch (`Merge branch 'development'`, `maint` into `master`, a
@@ -22,8 +26,9 @@ public enum ChangeKind: String, Sendable, CaseIterable, Codable, Comparable {
         case .squash: return 1
         case .gerrit: return 2
         case .rebase: return 3
-        case .direct: return 4
-        case .integration: return 5
+        case .applied: return 4
+        case .direct: return 5
+        case .integration: return 6
         }
     }
 
@@ -46,7 +51,7 @@ public struct LandedChange: Sendable {
     public var kind: ChangeKind
     /// The PR, merge-request or Gerrit change number, when history names it.
     public var number: Int?
-    /// The first-parent commit that landed it (for a rebase group, the newest commit of the group).
+    /// The first-parent commit that landed it (for a rebase or applied group, the newest commit of the group).
     public var commit: ObjectID
     /// The commits that make up the change: a merge's branch-side commits, otherwise the first-parent commits.
     public var commits: [ObjectID]

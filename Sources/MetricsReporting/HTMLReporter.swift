@@ -289,7 +289,7 @@ public struct HTMLReporter: Sendable {
                 el("h2", "Methodology"),
                 el(
                     "p",
-                    "Every figure comes from the repository's first-parent history on the analysed branch; the unit is the landed change (a merge, squash, Gerrit submit, rebase group or direct push). Measured: counted directly from history. Proxy: inferred from history as a stand-in for what git does not record (review times, review depth, defects). Not measured: needs an import (a CI or coverage export, or a PR export); such rows carry no value. The full definitions are in docs/metrics.md."
+                    "Every figure comes from the repository's first-parent history on the analysed branch; the unit is the landed change (a merge, squash, Gerrit submit, rebase group, applied series or direct push). Measured: counted directly from history. Proxy: inferred from history as a stand-in for what git does not record (review times, review depth, defects). Not measured: needs an import (a CI or coverage export, or a PR export); such rows carry no value. The full definitions are in docs/metrics.md."
                 ),
                 el(
                     "p",

@@ -72,12 +72,11 @@ package struct Analysis: Sendable {
         step?("detecting fixes and reverts")
         let detection = DispatchTime.now().uptimeNanoseconds
         let rules = DeliveryAnalyzer.MessageRules(configuration.delivery)
-        var fixCommits: [ObjectID] = []
-        let flags = rules.revertsAndFixes(history.changes, commits: history.mined.commits)
+        let flags = rules.revertsAndFixes(
+            history.changes, commits: history.mined.commits, pullRequestCommits: history.pullRequestCommits)
         input.revertsAndFixes = flags
-        for (change, isFix) in zip(history.changes, flags.fixes) where isFix {
-            fixCommits.append(contentsOf: change.kind == .rebase ? change.commits : [change.commit])
-        }
+        // Each fix commit of a series on its own (DeliveryAnalyzer traces the same list).
+        var fixCommits = rules.tracedCommits(history.changes, fixes: flags.fixes, commits: history.mined.commits)
         // SZZ leaves out a fix that touches more text files than `maxFixFiles`. Ignoring white space changes
         // no file list, so such a fix's second diff is not computed at all.
         let limit = configuration.delivery.maxFixFiles

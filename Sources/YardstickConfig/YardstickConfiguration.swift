@@ -189,7 +189,8 @@ public struct YardstickConfiguration: Sendable {
         let fields = try reader.mapping(
             node, path: "delivery",
             allowed: [
-                "reworkWindowDays", "majorReworkThreshold", "defectWindowDays", "maxFixFiles", "absurdHours",
+                "reworkWindowDays", "majorReworkThreshold", "defectWindowDays", "maxFixFiles", "addOnlyFixContext",
+                "absurdHours",
                 "fixPatterns", "fixupPatterns", "testPatterns", "adrDirectories", "businessHours",
             ])
         func number(_ key: String, min: Double, max: Double) throws(ConfigError) -> Double? {
@@ -227,6 +228,7 @@ public struct YardstickConfiguration: Sendable {
         if let v = try number("majorReworkThreshold", min: 0.01, max: 1) { d.majorReworkThreshold = v }
         if let v = try whole("defectWindowDays", min: 1, max: 3650) { d.defectWindowDays = v }
         if let v = try whole("maxFixFiles", min: 1, max: 100_000) { d.maxFixFiles = v }
+        if let v = try whole("addOnlyFixContext", min: 0, max: 100) { d.addOnlyFixContext = v }
         if let v = try number("absurdHours", min: 1, max: 1_000_000) { d.absurdHours = v }
         if let r = try regexes("fixPatterns") { d.fixPatterns = r }
         if let r = try regexes("fixupPatterns") { d.fixupPatterns = r }

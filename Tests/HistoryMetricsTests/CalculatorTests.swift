@@ -302,7 +302,8 @@ enum Hand {
             changes: changes, mainline: [fix.id, mid.id, old.id], commits: H.store([old, mid, fix]),
             significantDiffs: [fix.id: fixFiles])
         let owned = DeliveryAnalyzer.ownershipPass(
-            input, changes: changes, fixes: [true, false, false], options: DeliveryOptions(), paths: H.paths)
+            input, changes: changes, fixes: [true, false, false], traced: [fix.id], options: DeliveryOptions(),
+            paths: H.paths)
         #expect(owned.map(\.addedLines) == [0, 2, 10])
         #expect(owned.map(\.changedLines) == [1, 4, 10])
         #expect(owned.map(\.reworkOwnLines) == [1, 0, 0])

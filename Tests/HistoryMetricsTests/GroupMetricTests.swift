@@ -25,7 +25,9 @@ import Testing
             LandingMetrics.landedChanges(s)
                 == MetricValue(
                     value: 4,
-                    details: ["merge": 2, "squash": 1, "gerrit": 0, "rebase": 0, "direct": 1, "integration": 0]))
+                    details: [
+                        "merge": 2, "squash": 1, "gerrit": 0, "rebase": 0, "applied": 0, "direct": 1, "integration": 0,
+                    ]))
         #expect(LandingMetrics.authors(s) == MetricValue(value: 3))
         #expect(LandingMetrics.directShare(s) == MetricValue(value: 25, details: ["count": 1]))
         #expect(

@@ -372,17 +372,17 @@ struct ReportBuilderTests {
         let r = report()
         let core = try metric(r, "core", "landedChanges")
         #expect(core.value == 3)
-        #expect(core.details == ["merge": 1, "squash": 0, "gerrit": 1, "rebase": 1, "direct": 0, "integration": 0])
+        #expect(core.details == ["merge": 1, "squash": 0, "gerrit": 1, "rebase": 1, "applied": 0, "direct": 0, "integration": 0])
         #expect(core.aggregator == "count")
         #expect(core.unit == "changes")
         #expect(core.source == .measured)
         #expect(
             try metric(r, "offshore", "landedChanges").details == [
-                "merge": 1, "squash": 1, "gerrit": 0, "rebase": 0, "direct": 0, "integration": 0,
+                "merge": 1, "squash": 1, "gerrit": 0, "rebase": 0, "applied": 0, "direct": 0, "integration": 0,
             ])
         #expect(
             try metric(r, "unassigned", "landedChanges").details == [
-                "merge": 0, "squash": 0, "gerrit": 0, "rebase": 0, "direct": 1, "integration": 0,
+                "merge": 0, "squash": 0, "gerrit": 0, "rebase": 0, "applied": 0, "direct": 1, "integration": 0,
             ])
     }
 

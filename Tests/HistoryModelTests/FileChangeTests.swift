@@ -43,11 +43,13 @@ struct FileChangeTests {
     }
 
     @Test func changeKindOrderIsDeclarationOrder() {
-        #expect(ChangeKind.allCases.sorted() == [.merge, .squash, .gerrit, .rebase, .direct, .integration])
+        #expect(ChangeKind.allCases.sorted() == [.merge, .squash, .gerrit, .rebase, .applied, .direct, .integration])
         #expect(ChangeKind.merge < ChangeKind.direct)
         #expect(!(ChangeKind.rebase < ChangeKind.gerrit))
-        #expect(ChangeKind.allCases.map(\.rank) == [0, 1, 2, 3, 4, 5])
+        #expect(ChangeKind.allCases.map(\.rank) == [0, 1, 2, 3, 4, 5, 6])
         #expect(
-            ChangeKind.allCases.map(\.rawValue) == ["merge", "squash", "gerrit", "rebase", "direct", "integration"])
+            ChangeKind.allCases.map(\.rawValue) == [
+                "merge", "squash", "gerrit", "rebase", "applied", "direct", "integration",
+            ])
     }
 }

@@ -81,7 +81,7 @@ struct JSONReporterTests {
         #expect(text.contains(#""config" : null"#))
     }
 
-    @Test func isValidJSONWithSchemaVersionTwo() throws {
+    @Test func isValidJSONWithSchemaVersionThree() throws {
         let text = JSONReporter().render(report)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["schemaVersion"] as? Int == 3)

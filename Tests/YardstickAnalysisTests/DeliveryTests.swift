@@ -140,7 +140,6 @@ import YardstickConfig
             ("30fd29b", ["fe0f93d": 3]),  // F3 Fixes: #12, through #28's rename
             ("7977f2d", ["edfd380": 2]),  // F4 cherry-picked fix
             ("5a1c4cd", ["82533ad": 3]),  // F5 Fixes: <id> names #26's branch commit, SZZ agrees
-            ("b9746cb", [:]),  // F6 touches 23 files: over the 20-file limit
             ("26cb90b", ["567899c": 3]),  // F7 Fixes: acme/webapp#7
             ("f7fed53", ["4a36ae6": 0]),  // the revert names the reverted commit
         ]
@@ -159,7 +158,20 @@ import YardstickConfig
         #expect(acme["defectEscapeRate"]?.value == 18.75)  // #21, #26 and the reverted 4a36ae6, of 16
         #expect(acme["revertRate"]?.value == 6.25)
 
-        let wide = try Self.report { $0.delivery.maxFixFiles = 30 }
+        // F6 "fix: correct locale header typo" is no fix with the default patterns (a typo); with the
+        // patterns that count it, its 23 files are over the 20-file limit, and within a limit of 30 it blames.
+        let (_, typo) = try Self.change(r, "b9746cb")
+        #expect(!typo.isFix)
+        let typoPatterns = try YardstickConfiguration.parse(
+            "delivery:\n  fixPatterns: ['(?i)^(fix|bugfix|hotfix)(\\(.+\\))?!?:']\n", file: "yardstick.yml"
+        ).delivery.fixPatterns
+        let counted = try Self.report { $0.delivery.fixPatterns = typoPatterns }
+        #expect(try Self.change(counted, "b9746cb").1.isFix)
+        #expect(try Self.change(counted, "b9746cb").1.blames.isEmpty)
+        let wide = try Self.report {
+            $0.delivery.fixPatterns = typoPatterns
+            $0.delivery.maxFixFiles = 30
+        }
         let found = Dictionary(
             try Self.change(wide, "b9746cb").1.blames.map { (String($0.commit.prefix(7)), $0.lines) },
             uniquingKeysWith: +)

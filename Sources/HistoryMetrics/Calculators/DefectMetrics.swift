@@ -83,16 +83,26 @@ extension DeliveryAnalyzer {
     /// white-space-insensitive diff deletes or replaces, with the number of lines traced to each
     /// (`changeOfOrigin`: the change of each position on the first-parent line, -1 for none). A commit over
     /// more than `maxFixFiles` text files blames nothing; added, binary and excluded files are not traced.
+    /// An add-only fix (no traced file loses or replaces a line) blames instead the `addOnlyContext` lines
+    /// above and below each insertion point, as far as the file reaches.
     static func szzBlames(
         _ significant: [FileChange], fix: Int, ownership: LineOwnership, changeOfOrigin: [Int], maxFixFiles: Int,
-        paths: PathClassifier
+        addOnlyContext: Int = 0, paths: PathClassifier
     ) -> [Int: Int] {
         guard significant.filter({ !$0.isBinary }).count <= maxFixFiles else { return [:] }
+        let traced = significant.filter {
+            !$0.isBinary && $0.status != .added && paths.answer($0.path).exclusion == nil
+        }
+        let addOnly = !traced.contains { file in file.hunks.contains { $0.oldCount > 0 } }
         var blames: [Int: Int] = [:]
-        for file in significant
-        where !file.isBinary && file.status != .added && paths.answer(file.path).exclusion == nil {
-            let ranges = file.hunks.filter { $0.oldCount > 0 }.map {
-                (start: Int($0.oldStart), count: Int($0.oldCount))
+        for file in traced {
+            var ranges: [(start: Int, count: Int)]
+            if !addOnly {
+                ranges = file.hunks.filter { $0.oldCount > 0 }.map {
+                    (start: Int($0.oldStart), count: Int($0.oldCount))
+                }
+            } else {
+                ranges = Self.insertionContext(file.hunks, lines: addOnlyContext)
             }
             guard !ranges.isEmpty else { continue }
             for run in ownership.origins(of: file.oldPath ?? file.path, ranges: ranges) where run.origin >= 0 {
@@ -101,6 +111,22 @@ extension DeliveryAnalyzer {
             }
         }
         return blames
+    }
+
+    /// The old-side lines around each insertion (a hunk with no old lines inserts after line `oldStart`):
+    /// `lines` above and `lines` below, each old line once, in order.
+    static func insertionContext(_ hunks: [Hunk], lines: Int) -> [(start: Int, count: Int)] {
+        guard lines > 0 else { return [] }
+        var out: [(start: Int, count: Int)] = []
+        for hunk in hunks where hunk.oldCount == 0 && hunk.newCount > 0 {
+            let after = Int(hunk.oldStart)
+            var start = max(1, after - lines + 1)
+            let end = after + lines  // inclusive
+            if let last = out.last { start = max(start, last.start + last.count) }
+            guard end >= start else { continue }
+            out.append((start: start, count: end - start + 1))
+        }
+        return out
     }
 
     /// Every blame from a fix or revert is recorded on the change it blames (`blamedBy`, sorted), which is an

@@ -37,11 +37,12 @@ enum ReviewDepthMetrics {
 }
 
 extension DeliveryAnalyzer {
-    /// Reviewers named in trailers (the landing commit's and the branch's, never the change's own people),
-    /// whether the change shows no sign of review, and its branch's commits and fix-up commits.
+    /// Reviewers named in trailers (the landing commit's, the branch's and an applied series', never the
+    /// change's own people), whether the change shows no sign of review, and its branch's commits and fix-up
+    /// commits.
     func reviewDepth(_ r: ChangeRecords, rules: MessageRules, into f: inout ChangeFacts) {
         var reviewers: [String: Identity] = [:]
-        for record in [r.landing] + r.branch {
+        for record in [r.landing] + r.branch + r.series {
             for person in record.reviewers where !r.people.contains(person.key) { reviewers[person.key] = person }
         }
         f.reviewers = reviewers.values.sorted()
@@ -52,6 +53,9 @@ extension DeliveryAnalyzer {
             // The merger is the merge's author (a forge commits on the merger's behalf).
             let merger = r.landing.author.identity.key
             f.unreviewed = r.people.contains(merger) && reviewers.isEmpty
+        case .applied:
+            // A maintainer applying others' patches is not a review unless a trailer says one happened.
+            f.unreviewed = reviewers.isEmpty
         default:
             f.unreviewed = false
         }

@@ -62,7 +62,7 @@ extension DeliveryAnalyzer {
                 turnaround = (landing.author.time, change.landedAt)
                 cycleFrom = change.authoredAt
             }
-        case .gerrit, .rebase:
+        case .gerrit, .rebase, .applied:
             let group = change.commits.compactMap { commits.record($0, withFiles: false) }
             turnaround = ((group.map(\.author.time).max() ?? landing.author.time), change.landedAt)
             cycleFrom = change.authoredAt

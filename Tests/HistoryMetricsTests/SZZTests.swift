@@ -1,0 +1,124 @@
+import HistoryModel
+import Testing
+
+@testable import HistoryMetrics
+
+private typealias H = Hand
+
+/// SZZ on hand-made records: fixes inside a series traced one by one, and add-only fixes.
+struct SZZTests {
+    /// Oldest first: Alice adds 10 lines of a.txt (#1). Bob's applied series #2..#4 lands together: #2 "Fix
+    /// overflow" replaces line 3, #3 "Add feature" replaces line 7, #4 "Update notes" adds one line at the end.
+    static func series(newestSubject: String = "Update notes") -> (DeliveryAnalyzer.Input<CommitStore>, ObjectID) {
+        let add = [
+            H.file("a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])
+        ]
+        let fixFiles = [H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: 3, oldCount: 1, newStart: 3, newCount: 1)])]
+        let featureFiles = [H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: 7, oldCount: 1, newStart: 7, newCount: 1)])]
+        let notesFiles = [H.file("a.txt", 1, 0, hunks: [Hunk(oldStart: 10, oldCount: 0, newStart: 11, newCount: 1)])]
+        let t = H.t0 + 2 * H.day
+        let records = [
+            H.record("1", "Add a", authored: H.t0, committed: H.t0, files: add),
+            H.record("2", "Fix overflow in a", author: H.bob, authored: t, committed: t, files: fixFiles),
+            H.record("3", "Add feature", author: H.bob, authored: t, committed: t + 5, files: featureFiles),
+            H.record("4", newestSubject, author: H.bob, authored: t, committed: t + 9, files: notesFiles),
+        ]
+        let changes = [
+            H.change(.applied, "4", author: H.bob, commits: [H.oid("4"), H.oid("3"), H.oid("2")], landedAt: t + 9),
+            H.change(.direct, "1", landedAt: H.t0),
+        ]
+        let input = DeliveryAnalyzer.Input(
+            changes: changes, mainline: [H.oid("4"), H.oid("3"), H.oid("2"), H.oid("1")], commits: H.store(records),
+            significantDiffs: [H.oid("2"): fixFiles, H.oid("3"): featureFiles, H.oid("4"): notesFiles])
+        return (input, H.oid("2"))
+    }
+
+    @Test func aFixEarlyInASeriesIsTracedOnItsOwn() {
+        let (input, fix) = Self.series()
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        let flags = rules.revertsAndFixes(input.changes, commits: input.commits)
+        // The newest message does not say "fix"; the series is a fix because its oldest commit is one.
+        #expect(flags.fixes == [true, false])
+        #expect(rules.tracedCommits(input.changes, fixes: flags.fixes, commits: input.commits) == [fix])
+        let facts = H.analyzer.analyze(input)
+        // Only the fix's own replaced line is blamed (line 3 of #1), not #3's feature line.
+        #expect(facts[0].blames == [1: 1])
+        #expect(facts[1].blamedBy == [0])
+        #expect(facts[1].escapedDefect)
+    }
+
+    @Test func aSeriesWhoseNewestCommitIsAFixTracesOnlyItsFixCommits() {
+        let (input, fix) = Self.series(newestSubject: "Fix the notes")
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        let flags = rules.revertsAndFixes(input.changes, commits: input.commits)
+        // Oldest first: #2 and #4; #3 ("Add feature") is not traced, although the group is a fix.
+        #expect(rules.tracedCommits(input.changes, fixes: flags.fixes, commits: input.commits) == [fix, H.oid("4")])
+        // #4 only adds (after line 10): with the default context of 1 it blames line 10 of #1 too.
+        #expect(H.analyzer.analyze(input)[0].blames == [1: 2])
+    }
+
+    @Test func anAddOnlyFixBlamesTheLinesAroundItsInsertions() {
+        // Alice adds 10 lines (#1); Bob's fix inserts 2 lines after line 4 and 1 line at the top of the file.
+        let add = [
+            H.file("a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])
+        ]
+        let fixFiles = [
+            H.file(
+                "a.txt", 3, 0,
+                hunks: [
+                    Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 1),
+                    Hunk(oldStart: 4, oldCount: 0, newStart: 6, newCount: 2),
+                ])
+        ]
+        let records = [
+            H.record("1", "Add a", authored: H.t0, committed: H.t0, files: add),
+            H.record(
+                "2", "Fix crash on empty input", author: H.bob, authored: H.t0, committed: H.t0 + H.day,
+                files: fixFiles),
+        ]
+        let changes = [
+            H.change(.direct, "2", author: H.bob, landedAt: H.t0 + H.day), H.change(.direct, "1", landedAt: H.t0),
+        ]
+        let input = DeliveryAnalyzer.Input(
+            changes: changes, mainline: [H.oid("2"), H.oid("1")], commits: H.store(records),
+            significantDiffs: [H.oid("2"): fixFiles])
+        // Context 1: line 1 (below the top insertion), lines 4 and 5 (around the other).
+        #expect(H.analyzer.analyze(input)[0].blames == [1: 3])
+        var options = DeliveryOptions()
+        options.addOnlyFixContext = 3
+        // Context 3: lines 1-3, and 2-7 without the lines already taken: 1-7.
+        #expect(DeliveryAnalyzer(options: options, exclusions: ExclusionPolicy()).analyze(input)[0].blames == [1: 7])
+        options.addOnlyFixContext = 0
+        #expect(DeliveryAnalyzer(options: options, exclusions: ExclusionPolicy()).analyze(input)[0].blames == [:])
+    }
+
+    @Test func insertionContextRanges() {
+        let top = Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 1)
+        let mid = Hunk(oldStart: 4, oldCount: 0, newStart: 6, newCount: 2)
+        let replaced = Hunk(oldStart: 8, oldCount: 1, newStart: 10, newCount: 1)
+        func pairs(_ r: [(start: Int, count: Int)]) -> [[Int]] { r.map { [$0.start, $0.count] } }
+        #expect(pairs(DeliveryAnalyzer.insertionContext([top, mid, replaced], lines: 1)) == [[1, 1], [4, 2]])
+        #expect(pairs(DeliveryAnalyzer.insertionContext([top, mid], lines: 3)) == [[1, 3], [4, 4]])
+        #expect(pairs(DeliveryAnalyzer.insertionContext([top, mid], lines: 0)) == [])
+    }
+
+    @Test func aSquashIsAFixWhenACommitOfItsPullRequestIsOne() {
+        let squash = H.record("9", "Add export (#12)", authored: H.t0, committed: H.t0)
+        let pr = [
+            H.record("5", "Add exporter", authored: H.t0, committed: H.t0),
+            H.record("6", "Fix crash when the export is empty", authored: H.t0, committed: H.t0),
+            H.record("7", "fixup! Fix the exporter", authored: H.t0, committed: H.t0),
+        ]
+        let changes = [H.change(.squash, "9", landedAt: H.t0)]
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        let store = H.store([squash] + pr)
+        #expect(rules.revertsAndFixes(changes, commits: store).fixes == [false])
+        let withFix = [H.oid("9"): [H.oid("7"), H.oid("6"), H.oid("5")]]
+        #expect(rules.revertsAndFixes(changes, commits: store, pullRequestCommits: withFix).fixes == [true])
+        // A fix-up commit alone does not make the pull request a fix.
+        let fixupOnly = [H.oid("9"): [H.oid("7"), H.oid("5")]]
+        #expect(rules.revertsAndFixes(changes, commits: store, pullRequestCommits: fixupOnly).fixes == [false])
+        // The squash is traced through its own diff.
+        #expect(rules.tracedCommits(changes, fixes: [true], commits: store) == [H.oid("9")])
+    }
+}
