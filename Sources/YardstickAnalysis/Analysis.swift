@@ -101,7 +101,8 @@ package struct Analysis: Sendable {
         if !imports.isEmpty {
             var last = DispatchTime.now().uptimeNanoseconds
             try ImportedEvidence.apply(
-                imports, to: &report, history: history, path: path, searchParents: mining.searchParents
+                imports, to: &report, history: history, path: path, searchParents: mining.searchParents,
+                window: window
             ) { step in
                 let now = DispatchTime.now().uptimeNanoseconds
                 timingsBox.entries.withLock { $0.append((step, Double(now - last) / 1e9)) }
