@@ -29,10 +29,13 @@ public struct BuildRecord: Sendable, Hashable {
     public var outcome: BuildOutcome
     /// When the run was created or scheduled, in milliseconds since the epoch; orders attempts without a counter.
     public var startedAt: Int64?
+    /// For a GitHub run of a `pull_request…` event, the pull request's head branch (`headBranch`,
+    /// `head_branch`): a run of a commit the history no longer holds can join its PR by branch and time.
+    public var pullRequestBranch: String?
 
     public init(
         key: String, commit: ObjectID?, pullRequest: Int? = nil, pipeline: String = "", attempt: Int? = nil,
-        outcome: BuildOutcome, startedAt: Int64? = nil
+        outcome: BuildOutcome, startedAt: Int64? = nil, pullRequestBranch: String? = nil
     ) {
         self.key = key
         self.commit = commit
@@ -41,6 +44,7 @@ public struct BuildRecord: Sendable, Hashable {
         self.attempt = attempt
         self.outcome = outcome
         self.startedAt = startedAt
+        self.pullRequestBranch = pullRequestBranch
     }
 }
 
@@ -155,7 +159,8 @@ public enum BuildImport {
                 key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("headSha"),
                 pipeline: try r.optionalString("workflowName") ?? r.optionalString("name") ?? "",
                 attempt: attempt, outcome: github(status: status, conclusion: conclusion),
-                startedAt: try r.optionalTime("createdAt") ?? r.optionalTime("startedAt"))
+                startedAt: try r.optionalTime("createdAt") ?? r.optionalTime("startedAt"),
+                pullRequestBranch: try pullRequestBranch(r, event: "event", branch: "headBranch"))
         case .githubRest:
             let status = try r.optionalString("status") ?? ""
             let conclusion = try r.optionalString("conclusion") ?? ""
@@ -171,7 +176,8 @@ public enum BuildImport {
             return BuildRecord(
                 key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("head_sha"),
                 pullRequest: try prs.first.map { Int(try $0.int("number")) }, pipeline: workflow, attempt: attempt,
-                outcome: github(status: status, conclusion: conclusion), startedAt: try r.optionalTime("created_at"))
+                outcome: github(status: status, conclusion: conclusion), startedAt: try r.optionalTime("created_at"),
+                pullRequestBranch: try pullRequestBranch(r, event: "event", branch: "head_branch"))
         case .gitlab:
             let ref = try r.optionalString("ref") ?? ""
             var number: Int?
@@ -202,6 +208,14 @@ public enum BuildImport {
         case .csv:
             throw r.fail("CSV is not JSON")
         }
+    }
+
+    /// The head branch of a run triggered by a pull request (`pull_request`, `pull_request_target`,
+    /// `pull_request_review`, …); nil for other events.
+    static func pullRequestBranch(_ r: Record, event: String, branch: String) throws -> String? {
+        guard let e = try r.optionalString(event), e.hasPrefix("pull_request") else { return nil }
+        guard let b = try r.optionalString(branch), !b.isEmpty else { return nil }
+        return b
     }
 
     static func github(status: String, conclusion: String) -> BuildOutcome {

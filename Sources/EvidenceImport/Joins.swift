@@ -60,6 +60,8 @@ public struct BuildJoin: Sendable, Equatable {
     public var unmatched = 0
     /// Builds whose record names no commit (a Jenkins build without git data).
     public var withoutCommit = 0
+    /// Of the joined builds, those joined by their pull request's head branch and time (`BuildJoiner.addBranch`).
+    public var joinedByBranch = 0
 
     public init() {}
 
@@ -173,6 +175,7 @@ public struct BuildJoiner: Sendable {
     public let index: ChangeIndex
     public private(set) var join = BuildJoin()
     private var seen: Set<KeyDigest> = []
+    private var branches: [String: [(from: Int64, to: Int64, change: Int)]] = [:]
 
     struct KeyDigest: Hashable, Sendable {
         var a: UInt64
@@ -192,6 +195,15 @@ public struct BuildJoiner: Sendable {
 
     public init(index: ChangeIndex) { self.index = index }
 
+    /// A landed pull request's head branch, open from `from` to `to` (ms since the epoch): a
+    /// `pull_request` run of that branch created in that span, whose commit and number join nothing (a push
+    /// the squash and the history no longer hold), joins `change`. A run two such spans contain joins
+    /// neither (a branch name reused, forks' branches of one name).
+    public mutating func addBranch(_ name: String, from: Int64, to: Int64, change: Int) {
+        guard from <= to else { return }
+        branches[name, default: []].append((from, to, change))
+    }
+
     /// By commit id first (any commit of the change, or its landing commit), else by PR number. A duplicate
     /// (same key) is counted once.
     public mutating func add(_ b: BuildRecord) {
@@ -202,6 +214,11 @@ public struct BuildJoiner: Sendable {
         }
         if let c = b.commit.flatMap(index.change(commit:)) ?? b.pullRequest.flatMap(index.change(number:)) {
             join.perChange[c, default: ChangeBuilds()].add(b)
+        } else if let branch = b.pullRequestBranch, let at = b.startedAt,
+            let spans = branches[branch]?.filter({ $0.from <= at && at <= $0.to }), spans.count == 1
+        {
+            join.perChange[spans[0].change, default: ChangeBuilds()].add(b)
+            join.joinedByBranch += 1
         } else if b.commit == nil && b.pullRequest == nil {
             join.withoutCommit += 1
         } else {

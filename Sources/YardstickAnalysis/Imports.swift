@@ -97,6 +97,11 @@ enum ImportedEvidence {
         if request.hasBuilds {
             // Each file is streamed into the join: no file's records are held together.
             var joiner = BuildJoiner(index: index)
+            for (change, pr) in reviewJoin.perChange {
+                if let branch = pr.headBranch, let from = pr.openedAt, let to = pr.mergedAt {
+                    joiner.addBranch(branch, from: from, to: to, change: change)
+                }
+            }
             for file in request.builds { try BuildImport.read(file, format: request.buildFormat) { joiner.add($0) } }
             if request.buildTrailers {
                 let commits = history.mined.commits
@@ -118,8 +123,12 @@ enum ImportedEvidence {
             }
             buildJoin = joiner.join
             lap("import builds: read and join")
+            let byBranch =
+                buildJoin.joinedByBranch == 0
+                ? ""
+                : " (\(buildJoin.joinedByBranch) joined to their pull request by its head branch and open time)"
             notes.append(
-                "Builds imported: \(buildJoin.records) record(s) read, \(buildJoin.duplicates) duplicate(s) counted once, \(buildJoin.unmatched) naming a commit or pull request not among the analysed changes, \(buildJoin.withoutCommit) naming no commit; cancelled, skipped and unfinished builds are counted apart from the success rate."
+                "Builds imported: \(buildJoin.records) record(s) read\(byBranch), \(buildJoin.duplicates) duplicate(s) counted once, \(buildJoin.unmatched) naming a commit or pull request not among the analysed changes, \(buildJoin.withoutCommit) naming no commit; cancelled, skipped and unfinished builds are counted apart from the success rate."
             )
         }
 

@@ -150,3 +150,30 @@ enum SquashChanges {
                     turnaroundHours: nil, negativeSpan: true, comments: 1, reviewers: 1, approvals: 0))
     }
 }
+
+@Suite struct BranchJoinTests {
+    /// A `pull_request` run of a commit no history holds (a push a squash merge dropped) joins the landed
+    /// pull request whose head branch it names and whose open span (opened to merged) holds its start.
+    @Test func aPullRequestRunOfAnUnknownCommitJoinsByBranchAndTime() {
+        var joiner = BuildJoiner(index: ChangeIndex(changes: SquashChanges.refs))
+        joiner.addBranch("reset", from: 1_000, to: 5_000, change: 5)
+        joiner.addBranch("fix", from: 1_000, to: 5_000, change: 1)
+        joiner.addBranch("fix", from: 4_000, to: 9_000, change: 2)
+        let gone = Fixture.id("deaddeaddeaddeaddeaddeaddeaddeaddeaddead")
+        func run(_ key: String, _ at: Int64, _ branch: String?, _ outcome: BuildOutcome = .success) -> BuildRecord {
+            BuildRecord(key: key, commit: gone, outcome: outcome, startedAt: at, pullRequestBranch: branch)
+        }
+        joiner.add(run("a", 2_000, "reset", .failure))  // #14's branch while it was open
+        joiner.add(run("b", 6_000, "reset"))  // after #14 merged
+        joiner.add(run("c", 4_500, "fix"))  // two open PRs of that branch name: neither
+        joiner.add(run("d", 7_000, "fix"))  // only the second is open
+        joiner.add(run("e", 2_000, nil))  // not a pull_request run
+        joiner.add(BuildRecord(key: "f", commit: Fixture.login12, outcome: .success, pullRequestBranch: "reset"))
+        let join = joiner.join
+        #expect(join.joinedByBranch == 2)
+        #expect(join.unmatched == 3)
+        #expect(join.perChange[5]?.tally.failure == 1 && join.perChange[5]?.count == 1)
+        #expect(join.perChange[2]?.count == 1)
+        #expect(join.perChange[1]?.count == 1)  // f: by its commit first
+    }
+}

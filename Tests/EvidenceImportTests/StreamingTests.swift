@@ -66,6 +66,17 @@ import Testing
         #expect(throws: ImportError.self) { try BuildImport.read(path, format: .githubRuns) }
     }
 
+    @Test func pullRequestRunsKeepTheirBranch() throws {
+        let gh = try temporary(
+            #"[{"databaseId":1,"headSha":"\#(Self.sha)","status":"completed","conclusion":"success","event":"pull_request","headBranch":"reset"},{"databaseId":2,"headSha":"\#(Self.sha)","status":"completed","conclusion":"success","event":"push","headBranch":"main"}]"#
+        )
+        #expect(try BuildImport.read(gh).map(\.pullRequestBranch) == ["reset", nil])
+        let rest = try temporary(
+            #"{"workflow_runs":[{"id":3,"head_sha":"\#(Self.sha)","status":"completed","conclusion":"failure","event":"pull_request_target","head_branch":"fix"}]}"#
+        )
+        #expect(try BuildImport.read(rest).map(\.pullRequestBranch) == ["fix"])
+    }
+
     @Test func structureFaultsNameLineAndColumn() throws {
         #expect(
             message(try temporary("[\(run(1))\n \(run(2))]"))
