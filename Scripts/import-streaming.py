@@ -106,11 +106,15 @@ def main():
         )
 
     def csv_row(i):
+        # One row per second from 2020-01-01 on (28-day months): every row, hence every key, is distinct.
         sha = commits[i % len(commits)] if i % 50 else outside[i % len(outside)]
         s = i % 86400
-        return "%s,%s,2024-02-%02dT%02d:%02d:%02dZ,2024-02-%02dT%02d:%02d:%02d+01:00,pipeline %d\n" % (
-            sha, statuses[i % 10], 1 + (i // 86400) % 28, s // 3600, s % 3600 // 60, s % 60,
-            1 + (i // 86400) % 28, s // 3600, s % 3600 // 60, s % 60, i % 5)
+        day = 1 + (i // 86400) % 28
+        month = 1 + (i // (86400 * 28)) % 12
+        year = 2020 + i // (86400 * 28 * 12)
+        return "%s,%s,%d-%02d-%02dT%02d:%02d:%02dZ,%d-%02d-%02dT%02d:%02d:%02d+01:00,pipeline %d\n" % (
+            sha, statuses[i % 10], year, month, day, s // 3600, s % 3600 // 60, s % 60,
+            year, month, day, s // 3600, s % 3600 // 60, s % 60, i % 5)
 
     def lcov_section(i):
         path, lines = files[i % len(files)]
