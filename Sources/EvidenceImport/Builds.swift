@@ -29,10 +29,13 @@ public struct BuildRecord: Sendable, Hashable {
     public var outcome: BuildOutcome
     /// When the run was created or scheduled, in milliseconds since the epoch; orders attempts without a counter.
     public var startedAt: Int64?
+    /// For a GitHub run of a `pull_request…` event, the pull request's head branch (`headBranch`,
+    /// `head_branch`): a run of a commit the history no longer holds can join its PR by branch and time.
+    public var pullRequestBranch: String?
 
     public init(
         key: String, commit: ObjectID?, pullRequest: Int? = nil, pipeline: String = "", attempt: Int? = nil,
-        outcome: BuildOutcome, startedAt: Int64? = nil
+        outcome: BuildOutcome, startedAt: Int64? = nil, pullRequestBranch: String? = nil
     ) {
         self.key = key
         self.commit = commit
@@ -41,10 +44,11 @@ public struct BuildRecord: Sendable, Hashable {
         self.attempt = attempt
         self.outcome = outcome
         self.startedAt = startedAt
+        self.pullRequestBranch = pullRequestBranch
     }
 }
 
-/// The build export formats. `detect` picks one from a file's content; `--builds-format` forces one.
+/// The build export formats, recognised from a file's content (`BuildImport.read`); `--builds-format` forces one.
 public enum BuildFormat: String, Sendable, CaseIterable {
     /// `gh run list --json …`: an array of runs with `headSha`.
     case githubRuns = "github-runs"
@@ -59,121 +63,159 @@ public enum BuildFormat: String, Sendable, CaseIterable {
 }
 
 public enum BuildImport {
-    /// Reads one build export. Format from content unless `format` is given.
+    /// Reads one build export. Format from content unless `format` is given. JSON exports are streamed
+    /// record by record (`JSONRecordStream`), the CSV line by line: a file of any size is never held whole.
     public static func read(_ path: String, format: BuildFormat? = nil) throws -> [BuildRecord] {
+        var out: [BuildRecord] = []
+        try read(path, format: format) { out.append($0) }
+        return out
+    }
+
+    /// The same, handing each record over as it is read (a Jenkins job's builds at the end of the file, since
+    /// the job's name may follow them).
+    public static func read(_ path: String, format: BuildFormat? = nil, each: (BuildRecord) throws -> Void) throws {
         let first = try head(path).first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
-        let chosen: BuildFormat
-        var json: Any?
-        if let format {
-            chosen = format
-        } else if first == UInt8(ascii: "[") || first == UInt8(ascii: "{") {
-            let value = try JSONInput.load(try readWhole(path), file: path)
-            json = value
-            guard let detected = detect(json: value) else {
-                throw ImportError(
-                    file: path,
-                    "not a known build export (expected gh run list JSON, GitHub workflow_runs, GitLab pipelines or Jenkins builds)"
-                )
+        if format == .csv || (format == nil && first != UInt8(ascii: "[") && first != UInt8(ascii: "{")) {
+            if first == nil { throw ImportError(file: path, "empty file") }
+            return try csv(path, each: each)
+        }
+        try json(path, format: format, each: each)
+    }
+
+    static let unknownExport =
+        "not a known build export (expected gh run list JSON, GitHub workflow_runs, GitLab pipelines or Jenkins builds)"
+
+    /// The JSON exports, streamed: the format is that of the array the records are in (`workflow_runs`,
+    /// `builds`/`allBuilds`) or, for a top-level array, of its first record (`headSha`; `sha` and `status`).
+    static func json(_ path: String, format forced: BuildFormat?, each: (BuildRecord) throws -> Void) throws {
+        var format = forced
+        var jenkins: [BuildRecord] = []
+        // Jenkins builds without a URL are keyed by the job, which the object may name after its builds.
+        var unnamed: [(index: Int, number: Int64)] = []
+        let stream = JSONRecordStream(path: path, arrayKeys: ["workflow_runs", "builds", "allBuilds"])
+        let (top, members) = try stream.read { key, index, value in
+            let location = "record \(index + 1)"
+            guard let object = value as? [String: Any] else {
+                throw ImportError(file: path, location: location, "not a JSON object")
             }
-            chosen = detected
-        } else if first == nil {
-            throw ImportError(file: path, "empty file")
-        } else {
-            chosen = .csv
+            if format == nil {
+                switch key {
+                case "workflow_runs": format = .githubRest
+                case nil:
+                    if object["headSha"] != nil {
+                        format = .githubRuns
+                    } else if object["sha"] != nil && object["status"] != nil {
+                        format = .gitlab
+                    } else {
+                        throw ImportError(file: path, unknownExport)
+                    }
+                default: format = .jenkins
+                }
+            }
+            let expected: String?
+            switch format {
+            case .githubRest: expected = "workflow_runs"
+            case .jenkins: expected = key == "allBuilds" ? "allBuilds" : "builds"
+            default: expected = nil
+            }
+            // A forced format whose array is not this one: the other arrays' records are not builds here.
+            guard key == expected else { return }
+            let r = Record(object: object, file: path, location: location)
+            let record = try self.record(r, format: format ?? .githubRuns)
+            guard format == .jenkins else { return try each(record) }
+            if record.key.isEmpty { unnamed.append((jenkins.count, try r.int("number"))) }
+            jenkins.append(record)
         }
-        if chosen == .csv { return try csv(path) }
-        let value = try json ?? JSONInput.load(try readWhole(path), file: path)
-        return try parse(json: value, format: chosen, file: path)
+        switch (format ?? forced, top) {
+        case (nil, .array): return  // an empty array: no runs
+        case (nil, .object): throw ImportError(file: path, unknownExport)
+        case (.githubRuns, .object), (.gitlab, .object):
+            throw ImportError(file: path, "expected a JSON array of records")
+        case (.githubRest, _) where members["workflow_runs"] as? [Any] == nil:
+            throw ImportError(file: path, "expected an object with a \"workflow_runs\" array")
+        case (.jenkins, _) where members["builds"] as? [Any] == nil && members["allBuilds"] as? [Any] == nil:
+            throw ImportError(file: path, "expected a Jenkins job object with \"builds\"")
+        default: break
+        }
+        if format == .jenkins {
+            let job =
+                (members["url"] as? String) ?? (members["fullName"] as? String) ?? (members["name"] as? String) ?? ""
+            for i in jenkins.indices { jenkins[i].pipeline = job }
+            for (i, number) in unnamed { jenkins[i].key = "jenkins:\(job)#\(number)" }
+            for record in jenkins { try each(record) }
+        }
     }
 
-    /// The format of a decoded JSON build export, or nil.
-    public static func detect(json: Any) -> BuildFormat? {
-        if let object = json as? [String: Any] {
-            if object["workflow_runs"] != nil { return .githubRest }
-            if object["builds"] != nil || object["allBuilds"] != nil { return .jenkins }
-            return nil
-        }
-        guard let array = json as? [Any] else { return nil }
-        guard let first = array.first as? [String: Any] else { return array.isEmpty ? .githubRuns : nil }
-        if first["headSha"] != nil { return .githubRuns }
-        if first["sha"] != nil && first["status"] != nil { return .gitlab }
-        return nil
-    }
-
-    static func parse(json: Any, format: BuildFormat, file: String) throws -> [BuildRecord] {
+    /// One record of a JSON export. A Jenkins build without a URL gets an empty key (the caller names it
+    /// by its job) and an empty pipeline (the job, set by the caller).
+    static func record(_ r: Record, format: BuildFormat) throws -> BuildRecord {
         switch format {
         case .githubRuns:
-            return try topRecords(json, file: file).map { r in
-                let status = try r.string("status")
-                let conclusion = try r.optionalString("conclusion") ?? ""
-                let attempt = try r.optionalInt("attempt").map(Int.init)
-                let id = try r.int("databaseId")
-                return BuildRecord(
-                    key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("headSha"),
-                    pipeline: try r.optionalString("workflowName") ?? r.optionalString("name") ?? "",
-                    attempt: attempt, outcome: github(status: status, conclusion: conclusion),
-                    startedAt: try r.optionalTime("createdAt") ?? r.optionalTime("startedAt"))
-            }
+            let status = try r.string("status")
+            let conclusion = try r.optionalString("conclusion") ?? ""
+            let attempt = try r.optionalInt("attempt").map(Int.init)
+            let id = try r.int("databaseId")
+            return BuildRecord(
+                key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("headSha"),
+                pipeline: try r.optionalString("workflowName") ?? r.optionalString("name") ?? "",
+                attempt: attempt, outcome: github(status: status, conclusion: conclusion),
+                startedAt: try r.optionalTime("createdAt") ?? r.optionalTime("startedAt"),
+                pullRequestBranch: try pullRequestBranch(r, event: "event", branch: "headBranch"))
         case .githubRest:
-            return try topRecords(json, file: file, key: "workflow_runs").map { r in
-                let status = try r.optionalString("status") ?? ""
-                let conclusion = try r.optionalString("conclusion") ?? ""
-                let attempt = try r.optionalInt("run_attempt").map(Int.init)
-                let id = try r.int("id")
-                let prs = try r.records("pull_requests")
-                let workflow: String
-                if let name = try r.optionalString("name") {
-                    workflow = name
-                } else {
-                    workflow = try r.optionalInt("workflow_id").map { "\($0)" } ?? ""
-                }
-                return BuildRecord(
-                    key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("head_sha"),
-                    pullRequest: try prs.first.map { Int(try $0.int("number")) }, pipeline: workflow, attempt: attempt,
-                    outcome: github(status: status, conclusion: conclusion), startedAt: try r.optionalTime("created_at")
-                )
+            let status = try r.optionalString("status") ?? ""
+            let conclusion = try r.optionalString("conclusion") ?? ""
+            let attempt = try r.optionalInt("run_attempt").map(Int.init)
+            let id = try r.int("id")
+            let prs = try r.records("pull_requests")
+            let workflow: String
+            if let name = try r.optionalString("name") {
+                workflow = name
+            } else {
+                workflow = try r.optionalInt("workflow_id").map { "\($0)" } ?? ""
             }
+            return BuildRecord(
+                key: "github:\(id):\(attempt ?? 0)", commit: try r.commit("head_sha"),
+                pullRequest: try prs.first.map { Int(try $0.int("number")) }, pipeline: workflow, attempt: attempt,
+                outcome: github(status: status, conclusion: conclusion), startedAt: try r.optionalTime("created_at"),
+                pullRequestBranch: try pullRequestBranch(r, event: "event", branch: "head_branch"))
         case .gitlab:
-            return try topRecords(json, file: file).map { r in
-                let ref = try r.optionalString("ref") ?? ""
-                var number: Int?
-                if ref.hasPrefix("refs/merge-requests/") {
-                    number = Int(ref.dropFirst("refs/merge-requests/".count).prefix { $0.isNumber })
-                }
-                return BuildRecord(
-                    key: "gitlab:\(try r.int("id"))", commit: try r.commit("sha"), pullRequest: number,
-                    pipeline: try r.optionalString("name") ?? "", attempt: nil, outcome: gitlab(try r.string("status")),
-                    startedAt: try r.optionalTime("created_at"))
+            let ref = try r.optionalString("ref") ?? ""
+            var number: Int?
+            if ref.hasPrefix("refs/merge-requests/") {
+                number = Int(ref.dropFirst("refs/merge-requests/".count).prefix { $0.isNumber })
             }
+            return BuildRecord(
+                key: "gitlab:\(try r.int("id"))", commit: try r.commit("sha"), pullRequest: number,
+                pipeline: try r.optionalString("name") ?? "", attempt: nil, outcome: gitlab(try r.string("status")),
+                startedAt: try r.optionalTime("created_at"))
         case .jenkins:
-            guard let object = json as? [String: Any] else {
-                throw ImportError(file: file, "expected a Jenkins job object with \"builds\"")
-            }
-            let key = object["allBuilds"] != nil ? "allBuilds" : "builds"
-            let job = (object["url"] as? String) ?? (object["fullName"] as? String) ?? (object["name"] as? String) ?? ""
-            return try topRecords(json, file: file, key: key).map { r in
-                let number = try r.int("number")
-                var commit: ObjectID?
-                for action in try r.array("actions") {
-                    guard let a = action as? [String: Any], let revision = a["lastBuiltRevision"] as? [String: Any]
-                    else { continue }
-                    guard let sha = revision["SHA1"] as? String, let id = ObjectID(hex: sha) else {
-                        throw r.fail("lastBuiltRevision.SHA1 is not a 40-digit commit id")
-                    }
-                    commit = id
-                    break
+            _ = try r.int("number")
+            var commit: ObjectID?
+            for action in try r.array("actions") {
+                guard let a = action as? [String: Any], let revision = a["lastBuiltRevision"] as? [String: Any]
+                else { continue }
+                guard let sha = revision["SHA1"] as? String, let id = ObjectID(hex: sha) else {
+                    throw r.fail("lastBuiltRevision.SHA1 is not a 40-digit commit id")
                 }
-                let result = try r.optionalString("result")
-                let outcome: BuildOutcome = r.bool("building") || result == nil ? .pending : jenkins(result ?? "")
-                let url = try r.optionalString("url")
-                return BuildRecord(
-                    key: "jenkins:\(url ?? "\(job)#\(number)")", commit: commit, pipeline: job, attempt: nil,
-                    outcome: outcome,
-                    startedAt: try r.optionalInt("timestamp"))
+                commit = id
+                break
             }
+            let result = try r.optionalString("result")
+            let outcome: BuildOutcome = r.bool("building") || result == nil ? .pending : jenkins(result ?? "")
+            return BuildRecord(
+                key: try r.optionalString("url").map { "jenkins:\($0)" } ?? "", commit: commit, pipeline: "",
+                attempt: nil, outcome: outcome, startedAt: try r.optionalInt("timestamp"))
         case .csv:
-            throw ImportError(file: file, "CSV is not JSON")
+            throw r.fail("CSV is not JSON")
         }
+    }
+
+    /// The head branch of a run triggered by a pull request (`pull_request`, `pull_request_target`,
+    /// `pull_request_review`, …); nil for other events.
+    static func pullRequestBranch(_ r: Record, event: String, branch: String) throws -> String? {
+        guard let e = try r.optionalString(event), e.hasPrefix("pull_request") else { return nil }
+        guard let b = try r.optionalString(branch), !b.isEmpty else { return nil }
+        return b
     }
 
     static func github(status: String, conclusion: String) -> BuildOutcome {
@@ -225,10 +267,9 @@ public enum BuildImport {
     /// parsed by SwiftCSV (RFC 4180 quoting); a line without any is split at its commas, which is what
     /// SwiftCSV would give for it, without its per-character cost. Quoted fields may not span lines in
     /// this format (none of its columns needs it); a line with unbalanced quotes is reported.
-    static func csv(_ path: String) throws -> [BuildRecord] {
+    static func csv(_ path: String, each: (BuildRecord) throws -> Void) throws {
         var header: String?
         var columns = 0
-        var out: [BuildRecord] = []
         func record(_ row: [String], line: Int, text: String) throws {
             func fail(_ m: String) -> ImportError { ImportError(file: path, location: "line \(line)", m) }
             // Columns: sha, status, started_at, finished_at[, pipeline] (the header was checked).
@@ -249,7 +290,7 @@ public enum BuildImport {
                 throw fail("finished_at is not an ISO 8601 time: \"\(row[3])\"")
             }
             // The same row twice is the same build: the row itself is its key.
-            out.append(
+            try each(
                 BuildRecord(
                     key: "csv:" + text, commit: commit, pipeline: row.count > 4 ? row[4] : "", attempt: nil,
                     outcome: plain(status),
@@ -304,7 +345,6 @@ public enum BuildImport {
             try record(row, line: number, text: text)
         }
         guard header != nil else { throw ImportError(file: path, "empty file") }
-        return out
     }
 }
 

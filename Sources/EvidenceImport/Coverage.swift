@@ -81,9 +81,12 @@ public enum CoverageImport {
 
     /// lcov tracefile, streamed line by line. Only `SF`, `DA` and `end_of_record` carry line coverage; the
     /// other records (`TN`, `FN*`, `FNL`, `FNA`, `BR*`, `MCDC`, `LF`, `LH`, comments) are accepted and unused.
+    /// A file named in several records (one per test, `TN:`) is one entry, its hits summed as they are read:
+    /// memory holds one entry per instrumented line, however many times the file repeats it.
     static func lcov(_ path: String) throws -> [FileCoverage] {
         var out: [FileCoverage] = []
-        var current: FileCoverage?
+        var position: [String: Int] = [:]
+        var current: Int?
         let endOfRecord = Array("end_of_record".utf8)
         func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
         /// A non-negative decimal integer, or nil.
@@ -104,8 +107,7 @@ public enum CoverageImport {
             func fail(_ m: String) -> ImportError { ImportError(file: path, location: "line \(number)", m) }
             if text.isEmpty || text.first == UInt8(ascii: "#") { return }
             if text.elementsEqual(endOfRecord) {
-                guard let c = current else { throw fail("end_of_record without SF") }
-                out.append(c)
+                guard current != nil else { throw fail("end_of_record without SF") }
                 current = nil
                 return
             }
@@ -134,14 +136,20 @@ public enum CoverageImport {
                 } else {
                     throw fail("malformed DA \"\(valueText())\"")
                 }
-                current?.lines[Int(n), default: 0] &+= hits
+                if let c = current { out[c].lines[Int(n), default: 0] &+= hits }
             } else if key.elementsEqual("SF".utf8) {
                 if current != nil { throw fail("SF before the previous file's end_of_record") }
                 guard !value.isEmpty else { throw fail("SF without a path") }
                 guard let name = String(validating: value, as: UTF8.self) else {
                     throw fail("SF path is not valid UTF-8")
                 }
-                current = FileCoverage(path: name)
+                if let known = position[name] {
+                    current = known
+                } else {
+                    position[name] = out.count
+                    current = out.count
+                    out.append(FileCoverage(path: name))
+                }
             } else {
                 guard
                     key.allSatisfy({
@@ -196,7 +204,9 @@ public enum CoverageImport {
         }
     }
 
-    /// llvm-cov's JSON export (`llvm-cov export -format=text`), read whole: per file `summary.lines`.
+    /// llvm-cov's JSON export (`llvm-cov export -format=text`), read whole. Per file, the lines come from its
+    /// `segments` by llvm-cov's own line rule (`lineCoverage`); a file exported without segments
+    /// (`-summary-only`) gives only its `summary.lines` counts.
     static func llvmCov(_ path: String) throws -> [FileCoverage] {
         let value = try JSONInput.load(try readWhole(path), file: path)
         guard let top = value as? [String: Any], let type = top["type"] as? String,
@@ -214,8 +224,25 @@ public enum CoverageImport {
             let r = Record(object: e, file: path, location: "data[\(i)]")
             for f in try r.records("files") {
                 let name = try f.string("filename")
+                if f.has("segments") {
+                    let segments = try f.array("segments").enumerated().map { j, raw in
+                        guard let s = LLVMSegment(raw) else {
+                            throw f.fail(
+                                "segments[\(j)] of \"\(name)\" is not [line, column, count, hasCount, isRegionEntry(, isGapRegion)]"
+                            )
+                        }
+                        return s
+                    }
+                    guard let lines = LLVMSegment.lineCoverage(segments) else {
+                        throw f.fail(
+                            "the segments of \"\(name)\" are not in line order or span more than \(LLVMSegment.maxSpan) lines"
+                        )
+                    }
+                    out.append(FileCoverage(path: name, lines: lines))
+                    continue
+                }
                 guard let summary = try f.object("summary"), let lines = try summary.object("lines") else {
-                    throw f.fail("file \"\(name)\" has no summary.lines")
+                    throw f.fail("file \"\(name)\" has neither segments nor summary.lines")
                 }
                 let count = try lines.int("count")
                 let covered = try lines.int("covered")
@@ -229,9 +256,91 @@ public enum CoverageImport {
     }
 }
 
+/// One segment of llvm-cov's JSON export: `[line, column, count, hasCount, isRegionEntry, isGapRegion]`
+/// (exports before version 2.0.1 have no `isGapRegion`).
+public struct LLVMSegment: Sendable, Equatable {
+    public var line: Int
+    public var count: Int64
+    public var hasCount: Bool
+    public var isRegionEntry: Bool
+    public var isGapRegion: Bool
+
+    public init(line: Int, count: Int64, hasCount: Bool, isRegionEntry: Bool, isGapRegion: Bool = false) {
+        self.line = line
+        self.count = count
+        self.hasCount = hasCount
+        self.isRegionEntry = isRegionEntry
+        self.isGapRegion = isGapRegion
+    }
+
+    /// A segment decoded by JSONSerialization, or nil when it is not one.
+    init?(_ raw: Any) {
+        guard let a = raw as? [Any], a.count == 5 || a.count == 6 else { return nil }
+        // (Foundation on Linux says an NSNumber integer `is Bool`: no such test here.)
+        func integer(_ v: Any) -> Int64? {
+            guard let n = v as? NSNumber, let i = Int64(exactly: n.doubleValue) else { return nil }
+            return i
+        }
+        guard let line = integer(a[0]), line >= 1, line <= Int64(Int32.max), integer(a[1]) != nil,
+            let count = integer(a[2]), count >= 0,
+            let hasCount = a[3] as? Bool, let entry = a[4] as? Bool
+        else { return nil }
+        var gap = false
+        if a.count == 6 {
+            guard let g = a[5] as? Bool else { return nil }
+            gap = g
+        }
+        self.init(line: Int(line), count: count, hasCount: hasCount, isRegionEntry: entry, isGapRegion: gap)
+    }
+
+    /// A file whose segments would make more instrumented lines than this is rejected (a damaged export
+    /// could otherwise ask for billions of lines).
+    public static let maxSpan = 10_000_000
+
+    /// Hits per line from a file's segments, by llvm-cov's own rule (`LineCoverageStats` and
+    /// `LineCoverageIterator` in llvm/lib/ProfileData/Coverage/CoverageMapping.cpp, which its lcov export and
+    /// its HTML and text views print): lines are visited from the first segment's line to the last's; on
+    /// each, the *wrapped* segment is the last segment of the nearest earlier line that has segments. A line
+    /// is instrumented unless its first segment opens a skipped region (no count, region entry), when the
+    /// wrapped segment has a count or a counted, non-gap region starts on it, and always when some segment
+    /// with a count starts a region on it. Its count is the wrapped segment's, raised to the largest count of
+    /// the counted non-gap regions starting on it. Nil when the segments are not in line order or span more
+    /// than `maxSpan` lines.
+    public static func lineCoverage(_ segments: [LLVMSegment]) -> [Int: Int64]? {
+        var out: [Int: Int64] = [:]
+        guard let first = segments.first?.line, let last = segments.last?.line else { return out }
+        guard last >= first, last - first < maxSpan else { return nil }
+        var i = 0
+        var wrapped: LLVMSegment?
+        var line = first
+        while i < segments.count {
+            let start = i
+            while i < segments.count && segments[i].line == line { i += 1 }
+            if i < segments.count && segments[i].line < line { return nil }
+            let here = segments[start..<i]
+            func opensCountedRegion(_ s: LLVMSegment) -> Bool { !s.isGapRegion && s.hasCount && s.isRegionEntry }
+            let regionsStarting = here.contains(where: opensCountedRegion)
+            let startsSkipped = here.first.map { !$0.hasCount && $0.isRegionEntry } ?? false
+            var mapped = !startsSkipped && ((wrapped?.hasCount ?? false) || regionsStarting)
+            if here.contains(where: { $0.isRegionEntry && $0.hasCount }) { mapped = true }
+            if mapped {
+                var count = wrapped?.count ?? 0
+                if regionsStarting {
+                    for s in here where opensCountedRegion(s) { count = max(count, s.count) }
+                }
+                out[line] = count
+            }
+            if let l = here.last { wrapped = l }
+            line += 1
+        }
+        return out
+    }
+}
+
 final class CoberturaDelegate: NSObject, XMLParserDelegate {
     let file: String
     var files: [FileCoverage] = []
+    private var position: [String: Int] = [:]
     var sources: [String] = []
     var error: ImportError?
     var sawRoot = false
@@ -288,7 +397,15 @@ final class CoberturaDelegate: NSObject, XMLParserDelegate {
             inSource = false
             sources.append(sourceText.trimmingCharacters(in: .whitespacesAndNewlines))
         case "class":
-            if let c = current { files.append(c) }
+            // A file named by several classes (nested classes, several runs) is one entry, hits summed.
+            if let c = current {
+                if let known = position[c.path] {
+                    for (line, hits) in c.lines { files[known].lines[line, default: 0] &+= hits }
+                } else {
+                    position[c.path] = files.count
+                    files.append(c)
+                }
+            }
             current = nil
         case "methods": depthInMethods -= 1
         default: break

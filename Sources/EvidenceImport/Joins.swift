@@ -51,8 +51,8 @@ public struct ChangeIndex: Sendable {
 // MARK: - Builds
 
 public struct BuildJoin: Sendable, Equatable {
-    /// Builds per change index, duplicates removed.
-    public var perChange: [Int: [BuildRecord]] = [:]
+    /// Builds per change index, duplicates removed, kept as counts (`ChangeBuilds`), not records.
+    public var perChange: [Int: ChangeBuilds] = [:]
     /// Records read, and the repeats left out (the same run in two files or twice in one).
     public var records = 0
     public var duplicates = 0
@@ -60,8 +60,17 @@ public struct BuildJoin: Sendable, Equatable {
     public var unmatched = 0
     /// Builds whose record names no commit (a Jenkins build without git data).
     public var withoutCommit = 0
+    /// Of the joined builds, those joined by their pull request's head branch and time (`BuildJoiner.addBranch`).
+    public var joinedByBranch = 0
 
     public init() {}
+
+    /// The tally over the builds of these changes.
+    public func tally(changes: some Sequence<Int>) -> BuildTally {
+        changes.reduce(into: BuildTally()) { sum, c in
+            if let t = perChange[c]?.tally { sum.add(t) }
+        }
+    }
 }
 
 public struct BuildTally: Sendable, Equatable {
@@ -77,65 +86,78 @@ public struct BuildTally: Sendable, Equatable {
     /// successful / (successful + failed), in %; nil when neither.
     public var successRate: Double? { Evidence.percent(success, of: success + failure) }
     public var firstAttemptSuccessRate: Double? { Evidence.percent(firstSuccess, of: firstSuccess + firstFailure) }
+
+    mutating func add(_ t: BuildTally) {
+        success += t.success
+        failure += t.failure
+        cancelled += t.cancelled
+        skipped += t.skipped
+        pending += t.pending
+        other += t.other
+        firstSuccess += t.firstSuccess
+        firstFailure += t.firstFailure
+        firstUnknown += t.firstUnknown
+    }
 }
 
-public enum Evidence {
-    static func percent(_ part: Int, of whole: Int) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) * 100 }
-
-    /// Joins builds to changes: by commit id first (any commit of the change, or its landing commit), else by
-    /// PR number. Duplicates (same key) are counted once.
-    public static func joinBuilds(_ builds: [BuildRecord], index: ChangeIndex) -> BuildJoin {
-        var join = BuildJoin()
-        var seen: Set<String> = []
-        for b in builds {
-            join.records += 1
-            guard seen.insert(b.key).inserted else {
-                join.duplicates += 1
-                continue
-            }
-            if let c = b.commit.flatMap(index.change(commit:)) ?? b.pullRequest.flatMap(index.change(number:)) {
-                join.perChange[c, default: []].append(b)
-            } else if b.commit == nil && b.pullRequest == nil {
-                join.withoutCommit += 1
-            } else {
-                join.unmatched += 1
-            }
-        }
-        return join
+/// The builds of one change, counted as they arrive: outcomes, and per (commit, pipeline) the candidate for
+/// its first attempt. Memory grows with the change's pipelines, not with its builds.
+public struct ChangeBuilds: Sendable, Equatable {
+    struct Pipeline: Hashable, Sendable {
+        var commit: ObjectID?
+        var pullRequest: Int?
+        var name: String
     }
 
-    /// Counts outcomes, and the outcome of the first attempt of each (commit, pipeline): the record with
-    /// attempt 1 where the source counts attempts (none with attempt 1: unknown), else the earliest-started.
-    public static func tally(_ builds: [BuildRecord]) -> BuildTally {
-        var t = BuildTally()
-        struct Pipeline: Hashable {
-            var commit: ObjectID?
-            var pullRequest: Int?
-            var name: String
+    /// The first attempt of one pipeline so far: where the source counts attempts, the record with attempt 1
+    /// (the smallest key if several); else the earliest-started (then the smallest key).
+    struct First: Equatable, Sendable {
+        var numbered = false
+        var attemptOne: (key: String, outcome: BuildOutcome)?
+        var earliest: (startedAt: Int64, key: String, outcome: BuildOutcome)?
+
+        static func == (a: First, b: First) -> Bool {
+            a.numbered == b.numbered && a.attemptOne?.key == b.attemptOne?.key
+                && a.attemptOne?.outcome == b.attemptOne?.outcome && a.earliest?.key == b.earliest?.key
+                && a.earliest?.startedAt == b.earliest?.startedAt && a.earliest?.outcome == b.earliest?.outcome
         }
-        var attempts: [Pipeline: [BuildRecord]] = [:]
-        for b in builds {
-            switch b.outcome {
-            case .success: t.success += 1
-            case .failure: t.failure += 1
-            case .cancelled: t.cancelled += 1
-            case .skipped: t.skipped += 1
-            case .pending: t.pending += 1
-            case .other: t.other += 1
-            }
-            attempts[
-                Pipeline(commit: b.commit, pullRequest: b.commit == nil ? b.pullRequest : nil, name: b.pipeline),
-                default: []
-            ].append(b)
+
+        var outcome: BuildOutcome? { numbered ? attemptOne?.outcome : earliest?.outcome }
+    }
+
+    var counts = BuildTally()
+    var firsts: [Pipeline: First] = [:]
+
+    public init() {}
+
+    /// Builds counted.
+    public var count: Int { counts.total }
+
+    public mutating func add(_ b: BuildRecord) {
+        switch b.outcome {
+        case .success: counts.success += 1
+        case .failure: counts.failure += 1
+        case .cancelled: counts.cancelled += 1
+        case .skipped: counts.skipped += 1
+        case .pending: counts.pending += 1
+        case .other: counts.other += 1
         }
-        for runs in attempts.values {
-            let first: BuildRecord?
-            if runs.contains(where: { $0.attempt != nil }) {
-                first = runs.filter { $0.attempt == 1 }.min { $0.key < $1.key }
-            } else {
-                first = runs.min { ($0.startedAt ?? Int64.max, $0.key) < ($1.startedAt ?? Int64.max, $1.key) }
-            }
-            switch first?.outcome {
+        let pipeline = Pipeline(commit: b.commit, pullRequest: b.commit == nil ? b.pullRequest : nil, name: b.pipeline)
+        var f = firsts[pipeline] ?? First()
+        if b.attempt != nil { f.numbered = true }
+        if b.attempt == 1, f.attemptOne.map({ b.key < $0.key }) ?? true { f.attemptOne = (b.key, b.outcome) }
+        let started = b.startedAt ?? Int64.max
+        if f.earliest.map({ (started, b.key) < ($0.startedAt, $0.key) }) ?? true {
+            f.earliest = (started, b.key, b.outcome)
+        }
+        firsts[pipeline] = f
+    }
+
+    /// Outcomes, and the outcome of the first attempt of each (commit, pipeline).
+    public var tally: BuildTally {
+        var t = counts
+        for f in firsts.values {
+            switch f.outcome {
             case .success: t.firstSuccess += 1
             case .failure: t.firstFailure += 1
             case nil: t.firstUnknown += 1
@@ -143,6 +165,84 @@ public enum Evidence {
             }
         }
         return t
+    }
+}
+
+/// Joins builds to changes one at a time, as a file is streamed. A run exported twice is recognised by a
+/// 128-bit digest of its key (two 64-bit FNV-1a hashes), so memory holds 16 bytes per distinct record
+/// rather than the record.
+public struct BuildJoiner: Sendable {
+    public let index: ChangeIndex
+    public private(set) var join = BuildJoin()
+    private var seen: Set<KeyDigest> = []
+    private var branches: [String: [(from: Int64, to: Int64, change: Int)]] = [:]
+
+    struct KeyDigest: Hashable, Sendable {
+        var a: UInt64
+        var b: UInt64
+
+        init(_ key: String) {
+            var a: UInt64 = 0xcbf2_9ce4_8422_2325
+            var b: UInt64 = 0x6c62_272e_07bb_0142
+            for byte in key.utf8 {
+                a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+                b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_0193
+            }
+            self.a = a
+            self.b = b ^ UInt64(key.utf8.count)
+        }
+    }
+
+    public init(index: ChangeIndex) { self.index = index }
+
+    /// A landed pull request's head branch, open from `from` to `to` (ms since the epoch): a
+    /// `pull_request` run of that branch created in that span, whose commit and number join nothing (a push
+    /// the squash and the history no longer hold), joins `change`. A run two such spans contain joins
+    /// neither (a branch name reused, forks' branches of one name).
+    public mutating func addBranch(_ name: String, from: Int64, to: Int64, change: Int) {
+        guard from <= to else { return }
+        branches[name, default: []].append((from, to, change))
+    }
+
+    /// By commit id first (any commit of the change, or its landing commit), else by PR number. A duplicate
+    /// (same key) is counted once.
+    public mutating func add(_ b: BuildRecord) {
+        join.records += 1
+        guard seen.insert(KeyDigest(b.key)).inserted else {
+            join.duplicates += 1
+            return
+        }
+        if let c = b.commit.flatMap(index.change(commit:)) ?? b.pullRequest.flatMap(index.change(number:)) {
+            join.perChange[c, default: ChangeBuilds()].add(b)
+        } else if let branch = b.pullRequestBranch, let at = b.startedAt,
+            let spans = branches[branch]?.filter({ $0.from <= at && at <= $0.to }), spans.count == 1
+        {
+            join.perChange[spans[0].change, default: ChangeBuilds()].add(b)
+            join.joinedByBranch += 1
+        } else if b.commit == nil && b.pullRequest == nil {
+            join.withoutCommit += 1
+        } else {
+            join.unmatched += 1
+        }
+    }
+}
+
+public enum Evidence {
+    static func percent(_ part: Int, of whole: Int) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) * 100 }
+
+    /// Joins builds to changes (`BuildJoiner` over all of them).
+    public static func joinBuilds(_ builds: [BuildRecord], index: ChangeIndex) -> BuildJoin {
+        var joiner = BuildJoiner(index: index)
+        for b in builds { joiner.add(b) }
+        return joiner.join
+    }
+
+    /// Counts outcomes, and the outcome of the first attempt of each (commit, pipeline): the record with
+    /// attempt 1 where the source counts attempts (none with attempt 1: unknown), else the earliest-started.
+    public static func tally(_ builds: [BuildRecord]) -> BuildTally {
+        var c = ChangeBuilds()
+        for b in builds { c.add(b) }
+        return c.tally
     }
 
     // MARK: - Coverage
@@ -197,6 +297,8 @@ public enum Evidence {
         public var unmatchedLines = 0
         /// Lines of files reported without per-line data (llvm-cov's export): in the overall figure only.
         public var summaryOnlyLines = 0
+
+        public init() {}
     }
 
     /// Per group: of the instrumented lines at the analysed commit, those last written by a change credited

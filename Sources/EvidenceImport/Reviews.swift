@@ -41,6 +41,8 @@ public struct PullRequestReview: Sendable, Equatable {
     public var landedCommits: [ObjectID]
     /// The branch head CI built (`headRefOid`, `head.sha`, GitLab `sha`).
     public var headCommit: ObjectID?
+    /// The head branch's name (`headRefName`, `head.ref`).
+    public var headBranch: String?
     public var events: [ReviewEvent]
     /// Counts an export gives without the events (Gerrit's `Comments-Total`, approvals from votes).
     public var commentCount: Int?
@@ -71,6 +73,7 @@ public struct PullRequestReview: Sendable, Equatable {
         mergedAt = mergedAt ?? other.mergedAt
         for c in other.landedCommits where !landedCommits.contains(c) { landedCommits.append(c) }
         headCommit = headCommit ?? other.headCommit
+        headBranch = headBranch ?? other.headBranch
         var seen = Set(events.map(\.key))
         for e in other.events where seen.insert(e.key).inserted { events.append(e) }
         commentCount = commentCount ?? other.commentCount
@@ -163,6 +166,7 @@ public enum ReviewImport {
                 var pr = PullRequestReview(
                     number: Int(try r.int("number")), author: author?.0, openedAt: try r.optionalTime("createdAt"),
                     mergedAt: try r.optionalTime("mergedAt"), headCommit: try r.optionalCommit("headRefOid"))
+                pr.headBranch = try r.optionalString("headRefName")
                 if let merge = try r.object("mergeCommit") { pr.landedCommits = [try merge.commit("oid")] }
                 for review in try r.records("reviews") {
                     guard let at = try review.optionalTime("submittedAt") else { continue }  // PENDING
@@ -188,13 +192,15 @@ public enum ReviewImport {
         case .githubPulls:
             return try topRecords(json, file: file).map { r in
                 let head = try r.object("head")
-                return PullRequestReview(
+                var pr = PullRequestReview(
                     number: Int(try r.int("number")), author: try login(r, "user")?.0,
                     openedAt: try r.optionalTime("created_at"),
                     mergedAt: try r.optionalTime("merged_at"),
                     landedCommits: try r.optionalTime("merged_at") == nil
                         ? [] : (try r.optionalCommit("merge_commit_sha")).map { [$0] } ?? [],
                     headCommit: try head?.optionalCommit("sha"))
+                pr.headBranch = try head?.optionalString("ref")
+                return pr
             }
         case .githubReviews:
             return try topRecords(json, file: file).compactMap { r in

@@ -113,7 +113,8 @@ package struct Analysis: Sendable {
             step?("joining imports")
             var last = DispatchTime.now().uptimeNanoseconds
             try ImportedEvidence.apply(
-                imports, to: &report, history: history, path: path, searchParents: mining.searchParents
+                imports, to: &report, history: history, path: path, searchParents: mining.searchParents,
+                window: window
             ) { step in
                 let now = DispatchTime.now().uptimeNanoseconds
                 timingsBox.entries.withLock { $0.append((step, Double(now - last) / 1e9)) }

@@ -1,4 +1,5 @@
 package import EvidenceImport
+internal import Foundation
 internal import GitBridge
 internal import HistoryMetrics
 internal import HistoryMining
@@ -35,10 +36,11 @@ package struct ImportRequest: Sendable, Equatable {
 /// Reads the imports, joins them to the report's landed changes and puts their metrics into each group
 /// (source `import`). The figures come from EvidenceImport's pure functions; this only gathers and places.
 enum ImportedEvidence {
-    /// `lap(step)` is called after each step, for `YARDSTICK_TIMINGS`.
+    /// `window`: the `--window` of the report's windows, which get each window's coverage. `lap(step)` is
+    /// called after each step, for `YARDSTICK_TIMINGS`.
     static func apply(
         _ request: ImportRequest, to report: inout Report, history: LandedHistory, path: String, searchParents: Bool,
-        lap: (String) -> Void = { _ in }
+        window: TimeWindow? = nil, lap: (String) -> Void = { _ in }
     ) throws {
         let refs = report.pullRequests.map {
             ChangeRef(
@@ -93,8 +95,14 @@ enum ImportedEvidence {
 
         var buildJoin = BuildJoin()
         if request.hasBuilds {
-            var builds: [BuildRecord] = []
-            for file in request.builds { builds += try BuildImport.read(file, format: request.buildFormat) }
+            // Each file is streamed into the join: no file's records are held together.
+            var joiner = BuildJoiner(index: index)
+            for (change, pr) in reviewJoin.perChange {
+                if let branch = pr.headBranch, let from = pr.openedAt, let to = pr.mergedAt {
+                    joiner.addBranch(branch, from: from, to: to, change: change)
+                }
+            }
+            for file in request.builds { try BuildImport.read(file, format: request.buildFormat) { joiner.add($0) } }
             if request.buildTrailers {
                 let commits = history.mined.commits
                 let ids = refs.flatMap { [$0.commit] + $0.commits }
@@ -105,31 +113,46 @@ enum ImportedEvidence {
                         withTrailers.append((id, r.trailers))
                     }
                 }
-                builds += GitBuildEvidence.trailers(withTrailers)
+                for b in GitBuildEvidence.trailers(withTrailers) { joiner.add(b) }
             }
             if let ref = request.buildNotesRef {
                 guard let found = try notesOf(ref) else {
                     throw ImportError(file: ref, "the repository has no such notes ref")
                 }
-                builds += try GitBuildEvidence.notes(found, ref: ref)
+                for b in try GitBuildEvidence.notes(found, ref: ref) { joiner.add(b) }
             }
-            lap("import builds: read")
-            buildJoin = Evidence.joinBuilds(builds, index: index)
-            lap("import builds: join")
+            buildJoin = joiner.join
+            lap("import builds: read and join")
+            let byBranch =
+                buildJoin.joinedByBranch == 0
+                ? ""
+                : " (\(buildJoin.joinedByBranch) joined to their pull request by its head branch and open time)"
             notes.append(
-                "Builds imported: \(buildJoin.records) record(s) read, \(buildJoin.duplicates) duplicate(s) counted once, \(buildJoin.unmatched) naming a commit or pull request not among the analysed changes, \(buildJoin.withoutCommit) naming no commit; cancelled, skipped and unfinished builds are counted apart from the success rate."
+                "Builds imported: \(buildJoin.records) record(s) read\(byBranch), \(buildJoin.duplicates) duplicate(s) counted once, \(buildJoin.unmatched) naming a commit or pull request not among the analysed changes, \(buildJoin.withoutCommit) naming no commit; cancelled, skipped and unfinished builds are counted apart from the success rate."
             )
         }
 
         var coverageByGroup: Evidence.CoverageByGroup?
         var overall = Evidence.CoverageTally()
+        var coverageTrend: [String: CoverageAtCommit] = [:]
         if !request.coverage.isEmpty {
-            let files = CoverageImport.merge(
-                try request.coverage.map { try CoverageImport.read($0, format: request.coverageFormat) })
-            overall = Evidence.overall(files)
+            let order = Array(history.mined.mainline.reversed())
+            let reports = try CoverageAtCommit.place(
+                request.coverage, order: order, path: path, searchParents: searchParents)
+            var atCommit: [Int: [FileCoverage]] = [:]
+            for (position, files) in reports {
+                atCommit[position] = CoverageImport.merge(
+                    try files.map { try CoverageImport.read($0, format: request.coverageFormat) })
+            }
             lap("import coverage: read")
-            let (ownership, order) = LineOwnership.build(
-                mainline: history.mined.mainline, commits: history.mined.commits)
+            // One pass along the first-parent line, keeping the line ownership as it stands at each report's
+            // commit (a copy shares its runs with the ownership that goes on).
+            var ownership = LineOwnership()
+            var snapshots: [Int: LineOwnership] = [:]
+            for (i, id) in order.enumerated() {
+                if let record = history.mined.commits[id] { ownership.apply(record.files, origin: Int32(i)) }
+                if atCommit[i] != nil { snapshots[i] = ownership }
+            }
             lap("import coverage: line ownership")
             var groupsOfCommit: [ObjectID: [String]] = [:]
             for (pr, ref) in zip(report.pullRequests, refs) where pr.group != AuthorGroups.bots {
@@ -137,21 +160,46 @@ enum ImportedEvidence {
                 groupsOfCommit[ref.commit] = groups
                 if pr.kind == ChangeKind.rebase.rawValue { for c in ref.commits { groupsOfCommit[c] = groups } }
             }
-            var cache: [String: [Int32]?] = [:]
-            func origins(_ p: String) -> [Int32]? {
-                if let hit = cache[p] { return hit }
-                let o = ownership.lineOrigins(of: p)
-                cache[p] = o
-                return o
+            var results: [Int: CoverageAtCommit] = [:]
+            for (position, files) in atCommit {
+                guard let snapshot = snapshots[position] else { continue }
+                var cache: [String: [Int32]?] = [:]
+                func origins(_ p: String) -> [Int32]? {
+                    if let hit = cache[p] { return hit }
+                    let o = snapshot.lineOrigins(of: p)
+                    cache[p] = o
+                    return o
+                }
+                let byGroup = Evidence.coverageByGroup(
+                    files, mapper: Evidence.PathMapper(stripPrefixes: request.stripPrefixes),
+                    tracked: { origins($0) != nil },
+                    origins: origins, groups: { groupsOfCommit[order[Int($0)]] ?? [] })
+                results[position] = CoverageAtCommit(byGroup: byGroup, overall: Evidence.overall(files))
             }
-            let result = Evidence.coverageByGroup(
-                files, mapper: Evidence.PathMapper(stripPrefixes: request.stripPrefixes),
-                tracked: { origins($0) != nil },
-                origins: origins, groups: { groupsOfCommit[order[Int($0)]] ?? [] })
-            coverageByGroup = result
+            let newest = results.keys.max() ?? order.count - 1
+            let result = results[newest] ?? CoverageAtCommit(byGroup: .init(), overall: .init())
+            coverageByGroup = result.byGroup
+            overall = result.overall
+            // The trend: per window, the newest report whose commit landed in it.
+            if let window {
+                var newestIn: [String: Int] = [:]
+                for position in results.keys {
+                    guard let time = history.mined.commits.record(order[position], withFiles: false)?.committer.time
+                    else { continue }
+                    let name = window.bucket(time).name
+                    newestIn[name] = max(newestIn[name] ?? position, position)
+                }
+                coverageTrend = newestIn.compactMapValues { results[$0] }
+            }
             lap("import coverage: per group")
+            let landed = report.pullRequests.first { $0.commit == order[newest].hex }?.landedAt
+            let atHead = reports.count == 1 && reports.keys.first == order.count - 1
+            let which =
+                atHead
+                ? ""
+                : " for \(reports.count) commit(s); the newest, \(order[newest].hex)\(landed.map { " (landed \($0))" } ?? ""), gives the groups' figures, and each --window the newest report whose commit landed in it"
             notes.append(
-                "Coverage imported: \(overall.covered) of \(overall.instrumented) instrumented line(s) covered overall; \(result.unmatchedFiles) report file(s) (\(result.unmatchedLines) line(s)) match no file of the analysed commit, \(result.unattributed.instrumented) line(s) were written by no analysed change, \(result.summaryOnlyLines) line(s) come without per-line data and count only overall."
+                "Coverage imported\(which): \(overall.covered) of \(overall.instrumented) instrumented line(s) covered overall; \(result.byGroup.unmatchedFiles) report file(s) (\(result.byGroup.unmatchedLines) line(s)) match no file of the analysed commit, \(result.byGroup.unattributed.instrumented) line(s) were written by no analysed change, \(result.byGroup.summaryOnlyLines) line(s) come without per-line data and count only overall."
             )
         }
 
@@ -169,9 +217,70 @@ enum ImportedEvidence {
                     coverage: coverageByGroup.map { ($0.groups[name] ?? Evidence.CoverageTally(), overall) }),
                 uniquingKeysWith: { _, new in new })
         }
+        if !coverageTrend.isEmpty {
+            for g in report.groups.indices {
+                let name = report.groups[g].name
+                guard var windows = report.groups[g].windows else { continue }
+                for w in windows.indices {
+                    guard let c = coverageTrend[windows[w].name], !windows[w].metrics.isEmpty else { continue }
+                    windows[w].metrics.merge(
+                        ImportedMetrics.metrics(
+                            changes: [], builds: nil, reviews: nil,
+                            coverage: (c.byGroup.groups[name] ?? Evidence.CoverageTally(), c.overall)),
+                        uniquingKeysWith: { _, new in new })
+                }
+                report.groups[g].windows = windows
+            }
+        }
         report.notes += notes
         ReportSummary.refresh(&report)
         lap("import metrics")
+    }
+}
+
+/// The coverage of the reports made at one commit of the first-parent line: per group by the line
+/// ownership at that commit, and overall.
+struct CoverageAtCommit {
+    var byGroup: Evidence.CoverageByGroup
+    var overall: Evidence.CoverageTally
+
+    /// Places each `--coverage` argument at its commit: `FILE@REV` is the report `FILE` made at revision
+    /// `REV` (an id, a tag, a branch: anything `git rev-parse` takes), which must be on the analysed
+    /// first-parent line; `FILE` alone (or an existing file whose name holds an `@`) is made at the analysed
+    /// commit. Returns the files per position in `order` (oldest first).
+    static func place(_ arguments: [String], order: [ObjectID], path: String, searchParents: Bool) throws
+        -> [Int: [String]]
+    {
+        var positions: [ObjectID: Int] = [:]
+        var repository: Repository?
+        var out: [Int: [String]] = [:]
+        for argument in arguments {
+            guard !FileManager.default.fileExists(atPath: argument), let at = argument.lastIndex(of: "@"),
+                at != argument.startIndex, argument.index(after: at) != argument.endIndex
+            else {
+                out[order.count - 1, default: []].append(argument)
+                continue
+            }
+            let file = String(argument[..<at])
+            let revision = String(argument[argument.index(after: at)...])
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw ImportError(file: argument, "cannot read the file (missing or unreadable)")
+            }
+            if positions.isEmpty { for (i, id) in order.enumerated() { positions[id] = i } }
+            let commit: ObjectID
+            do {
+                if repository == nil { repository = try Repository(path: path, searchParents: searchParents) }
+                commit = try repository!.resolveCommit(revision)
+            } catch {
+                throw ImportError(file: file, "\"\(revision)\" names no commit of the repository")
+            }
+            guard let position = positions[commit] else {
+                throw ImportError(
+                    file: file, "\"\(revision)\" (\(commit.hex)) is not a commit of the analysed first-parent line")
+            }
+            out[position, default: []].append(file)
+        }
+        return out
     }
 }
 
@@ -187,7 +296,7 @@ package enum ImportedMetrics {
     ) -> [String: Report.Metric] {
         var m: [String: Report.Metric] = [:]
         if let builds {
-            let t = Evidence.tally(changes.flatMap { builds.perChange[$0] ?? [] })
+            let t = builds.tally(changes: changes)
             m[MetricKey.buildSuccessRate.rawValue] = ReportBuilder.imported(
                 .buildSuccessRate, title: "Build success rate (successful / (successful + failed))",
                 value: t.successRate,

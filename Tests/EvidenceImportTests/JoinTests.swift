@@ -16,7 +16,7 @@ enum SquashChanges {
     ]
 
     static func tally(_ join: BuildJoin, group: String) -> BuildTally {
-        Evidence.tally(join.perChange.filter { refs[$0.key].groups.contains(group) }.values.flatMap { $0 })
+        join.tally(changes: refs.indices.filter { refs[$0].groups.contains(group) })
     }
 }
 
@@ -35,7 +35,9 @@ enum SquashChanges {
         #expect(join.withoutCommit == 1)  // Jenkins #42, still building, no git data yet
         #expect(join.perChange.values.reduce(0) { $0 + $1.count } == 18)
         // Runs of refs/pull/14/head join #14 by its PR number.
-        #expect(join.perChange[5]?.map(\.key) == ["github:1005:1", "github:2001:1", "github:2002:2"])
+        // (github:1005:1, github:2001:1 and github:2002:2: the latter two a run and its re-run)
+        #expect(join.perChange[5]?.count == 3)
+        #expect(join.perChange[5]?.tally.firstSuccess == 0 && join.perChange[5]?.tally.firstFailure == 1)
     }
 
     @Test func perGroupRates() throws {
@@ -89,12 +91,13 @@ enum SquashChanges {
             groups: { SquashChanges.refs[Int($0)].groups })
         #expect(result.groups["acme.com"] == Evidence.CoverageTally(instrumented: 7, covered: 4))
         #expect(result.groups["vendorco.io"] == Evidence.CoverageTally(instrumented: 6, covered: 4))
-        #expect(result.groups["gmail.com"] == Evidence.CoverageTally(instrumented: 4, covered: 2))
+        // reset.c lines 1-10 from llvm-cov's segments (7 covered), all written by #14.
+        #expect(result.groups["gmail.com"] == Evidence.CoverageTally(instrumented: 14, covered: 9))
         #expect(result.groups.count == 3)
         // util.c line 41: past the file's end
         #expect(result.unattributed == Evidence.CoverageTally(instrumented: 1, covered: 1))
         #expect(result.unmatchedFiles == 1 && result.unmatchedLines == 2)  // src/generated.c
-        #expect(result.summaryOnlyLines == 10)  // reset.c from llvm-cov, without per-line data
+        #expect(result.summaryOnlyLines == 0)  // llvm-cov's export has per-line data (segments)
     }
 }
 
@@ -145,5 +148,32 @@ enum SquashChanges {
             Evidence.figures(skewed)
                 == Evidence.ReviewFigures(
                     turnaroundHours: nil, negativeSpan: true, comments: 1, reviewers: 1, approvals: 0))
+    }
+}
+
+@Suite struct BranchJoinTests {
+    /// A `pull_request` run of a commit no history holds (a push a squash merge dropped) joins the landed
+    /// pull request whose head branch it names and whose open span (opened to merged) holds its start.
+    @Test func aPullRequestRunOfAnUnknownCommitJoinsByBranchAndTime() {
+        var joiner = BuildJoiner(index: ChangeIndex(changes: SquashChanges.refs))
+        joiner.addBranch("reset", from: 1_000, to: 5_000, change: 5)
+        joiner.addBranch("fix", from: 1_000, to: 5_000, change: 1)
+        joiner.addBranch("fix", from: 4_000, to: 9_000, change: 2)
+        let gone = Fixture.id("deaddeaddeaddeaddeaddeaddeaddeaddeaddead")
+        func run(_ key: String, _ at: Int64, _ branch: String?, _ outcome: BuildOutcome = .success) -> BuildRecord {
+            BuildRecord(key: key, commit: gone, outcome: outcome, startedAt: at, pullRequestBranch: branch)
+        }
+        joiner.add(run("a", 2_000, "reset", .failure))  // #14's branch while it was open
+        joiner.add(run("b", 6_000, "reset"))  // after #14 merged
+        joiner.add(run("c", 4_500, "fix"))  // two open PRs of that branch name: neither
+        joiner.add(run("d", 7_000, "fix"))  // only the second is open
+        joiner.add(run("e", 2_000, nil))  // not a pull_request run
+        joiner.add(BuildRecord(key: "f", commit: Fixture.login12, outcome: .success, pullRequestBranch: "reset"))
+        let join = joiner.join
+        #expect(join.joinedByBranch == 2)
+        #expect(join.unmatched == 3)
+        #expect(join.perChange[5]?.tally.failure == 1 && join.perChange[5]?.count == 1)
+        #expect(join.perChange[2]?.count == 1)
+        #expect(join.perChange[1]?.count == 1)  // f: by its commit first
     }
 }
