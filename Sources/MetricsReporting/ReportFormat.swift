@@ -72,7 +72,8 @@ enum Wording {
             if let raw = m.details["rawMean"] { parts.append("mean before exclusions \(number(raw))") }
             return parts.joined(separator: " · ")
         case .landedChanges:
-            let kinds = ["merge", "squash", "gerrit", "rebase", "applied", "direct", "integration"].compactMap { k -> String? in
+            let kinds = ["merge", "squash", "gerrit", "rebase", "applied", "direct", "integration"].compactMap {
+                k -> String? in
                 guard let n = m.details[k], n > 0 else { return nil }
                 return "\(k) \(number(n))"
             }

@@ -238,6 +238,17 @@ enum ImportedEvidence {
     }
 }
 
+/// A `--coverage` argument: `FILE@REV` names the report `FILE` made at revision `REV`; `FILE` alone (or an
+/// existing file whose name holds an `@`) is made at the analysed commit.
+package enum CoverageArgument {
+    package static func split(_ argument: String) -> (file: String, revision: String?) {
+        guard !FileManager.default.fileExists(atPath: argument), let at = argument.lastIndex(of: "@"),
+            at != argument.startIndex, argument.index(after: at) != argument.endIndex
+        else { return (argument, nil) }
+        return (String(argument[..<at]), String(argument[argument.index(after: at)...]))
+    }
+}
+
 /// The coverage of the reports made at one commit of the first-parent line: per group by the line
 /// ownership at that commit, and overall.
 struct CoverageAtCommit {
@@ -255,14 +266,11 @@ struct CoverageAtCommit {
         var repository: Repository?
         var out: [Int: [String]] = [:]
         for argument in arguments {
-            guard !FileManager.default.fileExists(atPath: argument), let at = argument.lastIndex(of: "@"),
-                at != argument.startIndex, argument.index(after: at) != argument.endIndex
-            else {
+            let (file, revision) = CoverageArgument.split(argument)
+            guard let revision else {
                 out[order.count - 1, default: []].append(argument)
                 continue
             }
-            let file = String(argument[..<at])
-            let revision = String(argument[argument.index(after: at)...])
             guard FileManager.default.fileExists(atPath: file) else {
                 throw ImportError(file: argument, "cannot read the file (missing or unreadable)")
             }

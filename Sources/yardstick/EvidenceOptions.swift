@@ -104,7 +104,9 @@ enum Provenance {
         try [("builds", imports.builds), ("coverage", imports.coverage), ("reviews", imports.reviews)].flatMap {
             kind, paths in
             try paths.map { path in
-                guard let digest = FileDigest.sha256(fileAt: path) else {
+                // `FILE@REV` (coverage at another commit): the file's digest, the argument as given.
+                let file = kind == "coverage" ? CoverageArgument.split(path).file : path
+                guard let digest = FileDigest.sha256(fileAt: file) else {
                     throw CLIError("\(path): cannot read the \(kind) import to record its digest")
                 }
                 return Report.Options.ImportedFile(kind: kind, path: path, sha256: digest)
@@ -123,7 +125,8 @@ enum Provenance {
                     file.path.hasPrefix("/")
                     ? directory + "/" + URL(fileURLWithPath: file.path).lastPathComponent : directory + "/" + file.path
             }
-            guard let digest = FileDigest.sha256(fileAt: path) else {
+            let bytes = file.kind == "coverage" ? CoverageArgument.split(path).file : path
+            guard let digest = FileDigest.sha256(fileAt: bytes) else {
                 throw CLIError(
                     "\(path): the \(file.kind) import recorded in \(report) is missing (give --imports-dir DIR holding it)"
                 )

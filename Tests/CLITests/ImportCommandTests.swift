@@ -228,6 +228,18 @@ import Testing
         #expect(plain.status == 0)
         #expect(try metrics(plain.stdout)["acme.com"]?["testCoverage"]?["value"] as? Double == 100)
         #expect(plain.stdout == run(arguments + ["--workers", "2"]).stdout)
+        // The report records each argument as given with its file's digest, and verify --report replays it.
+        let imports = try #require((report["options"] as? [String: Any])?["imports"] as? [[String: Any]])
+        #expect(imports.map { $0["path"] as? String } == Array(arguments.suffix(3)))
+        #expect(
+            imports.first?["sha256"] as? String
+                == FileDigestForTests.sha256(trend + "2024-02-23.xml"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-trend-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try plain.stdout.write(toFile: dir + "/r.json", atomically: true, encoding: .utf8)
+        let verified = run(["verify", "--report", dir + "/r.json"])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 
     @Test func aCoverageRevisionMustBeOnTheAnalysedLine() {
@@ -286,5 +298,13 @@ import Testing
         #expect(m["vendorco.io"]?["approvalsPerPR"]?["value"] as? Double == 1)
         // Gerrit's notes have no opening time: the turnaround stays the proxy.
         #expect(m["vendorco.io"]?["reviewTurnaroundHours"]?["source"] as? String == "proxy")
+    }
+}
+
+/// `sha256:` and the SHA-256 of a file through `sha256sum`, independent of the code under test.
+enum FileDigestForTests {
+    static func sha256(_ path: String) -> String? {
+        let r = Command.run("/usr/bin/sha256sum", [path])
+        return r.status == 0 ? r.stdout.split(separator: " ").first.map { "sha256:" + $0 } : nil
     }
 }

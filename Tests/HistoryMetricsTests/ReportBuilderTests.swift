@@ -372,7 +372,10 @@ struct ReportBuilderTests {
         let r = report()
         let core = try metric(r, "core", "landedChanges")
         #expect(core.value == 3)
-        #expect(core.details == ["merge": 1, "squash": 0, "gerrit": 1, "rebase": 1, "applied": 0, "direct": 0, "integration": 0])
+        #expect(
+            core.details == [
+                "merge": 1, "squash": 0, "gerrit": 1, "rebase": 1, "applied": 0, "direct": 0, "integration": 0,
+            ])
         #expect(core.aggregator == "count")
         #expect(core.unit == "changes")
         #expect(core.source == .measured)
