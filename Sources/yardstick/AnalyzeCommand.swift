@@ -25,6 +25,8 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var privacy: PrivacyOptions
 
+    @OptionGroup(title: "Store") var store: StoreOptions
+
     func run() throws {
         try Frontend.run {
             if output == nil { try Terminal.requireStandardOutput() }
@@ -33,14 +35,20 @@ struct AnalyzeCommand: ParsableCommand {
             let sink = try output.map { try OutputFile(path: $0) }
             var analysis = frontend.analysis(window: window?.timeWindow)
             analysis.imports = imports.request(configuration: frontend.configuration, configPath: frontend.configPath)
-            let report = Provenance.finish(
-                try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window,
-                pseudonymizer: pseudonymizer)
-            let start = DispatchTime.now().uptimeNanoseconds
-            let text = format.reportFormat.render(
-                report, colour: sink == nil && Terminal.isTTY(fd: 1), threads: repository.workers)
-            let rendered = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            frontend.printTimings(analysis.timings + [("render \(format.rawValue)", rendered)])
+            let colour = sink == nil && Terminal.isTTY(fd: 1)
+            let text: String
+            if let session = try store.open(analysis: analysis) {
+                text = try runStored(
+                    session, frontend: frontend, analysis: analysis, pseudonymizer: pseudonymizer, colour: colour)
+            } else {
+                let report = Provenance.finish(
+                    try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window,
+                    pseudonymizer: pseudonymizer)
+                let start = DispatchTime.now().uptimeNanoseconds
+                text = format.reportFormat.render(report, colour: colour, threads: repository.workers)
+                let rendered = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                frontend.printTimings(analysis.timings + [("render \(format.rawValue)", rendered)])
+            }
             if let sink { try sink.commit(text) } else { try Terminal.writeStdout(text) }
             // Everything is written (write(2) and rename(2), no buffered streams): exit without tearing
             // down the mined history, which takes noticeable time on large repositories.

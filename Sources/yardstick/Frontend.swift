@@ -4,6 +4,7 @@ import HistoryMetrics
 import HistoryMining
 import HistoryModel
 import HistoryParsing
+import HistoryStoreSQLite
 import MetricsReporting
 import ReportContract
 import Synchronization
@@ -52,9 +53,12 @@ struct Frontend {
             path: options.path, mining: mining, configuration: configuration, configPath: configPath, window: window)
     }
 
-    func landedHistory() throws -> LandedHistory {
+    /// The landed history; with `stored`, the records it holds are not mined again (`--store`).
+    func landedHistory(reusing stored: StoredRecords? = nil) throws -> LandedHistory {
         let progress = Progress.make()
-        let history = try analysis().landedHistory(progress: progress?.report)
+        let history =
+            try stored.map { try analysis().landedHistory(progress: progress?.report, reusing: $0) }
+            ?? analysis().landedHistory(progress: progress?.report)
         progress?.finish()
         printTimings(history.mined.timings)
         if !history.mined.shallowBoundaries.isEmpty {
