@@ -47,39 +47,69 @@ public enum RecordChunk {
 
     /// Every record of a chunk, in the order encoded, with its role.
     public static func decode(_ bytes: [UInt8]) throws(Malformed) -> [(record: CommitRecord, onMainline: Bool)] {
-        guard bytes.count >= 12, bytes[0..<4].elementsEqual("YSC1".utf8) else {
-            throw Malformed(description: "not a record chunk")
+        let chunk = try Indexed(bytes)
+        return chunk.entries.indices.map { (chunk.record(at: $0), chunk.entries[$0].onMainline) }
+    }
+
+    /// A checked chunk with its string table read and each record located, decoded only when asked for: a store
+    /// reads its chunks this way and decodes just the records a run takes.
+    public struct Indexed: Sendable {
+        public struct Entry: Sendable {
+            public var id: ObjectID
+            public var onMainline: Bool
+            var range: Range<Int>
         }
-        let end = bytes.count - 8
-        var stored: UInt64 = 0
-        for b in bytes[end...] { stored = stored << 8 | UInt64(b) }
-        guard checksum(bytes[..<end]) == stored else { throw Malformed(description: "record chunk checksum mismatch") }
-        return try bytes.withUnsafeBufferPointer { buffer throws(Malformed) in
-            var cursor = Cursor(bytes: UnsafeBufferPointer(rebasing: buffer[..<end]), position: 4)
-            let stringCount = try cursor.int()
-            var strings: [String] = []
-            strings.reserveCapacity(min(stringCount, end))
-            for _ in 0..<stringCount {
-                let n = try cursor.int()
-                let range = try cursor.take(n)
-                strings.append(String(decoding: UnsafeBufferPointer(rebasing: cursor.bytes[range]), as: UTF8.self))
+
+        let bytes: [UInt8]
+        let strings: [String]
+        public let entries: [Entry]
+
+        public init(_ bytes: [UInt8]) throws(Malformed) {
+            guard bytes.count >= 12, bytes[0..<4].elementsEqual("YSC1".utf8) else {
+                throw Malformed(description: "not a record chunk")
             }
-            let recordCount = try cursor.int()
-            var out: [(record: CommitRecord, onMainline: Bool)] = []
-            out.reserveCapacity(min(recordCount, end))
-            for _ in 0..<recordCount {
-                let idRange = try cursor.take(20)
-                let id = ObjectID(rawPointer: UnsafeRawPointer(cursor.bytes.baseAddress! + idRange.lowerBound))
-                let role = try cursor.take(1)
-                let n = try cursor.int()
-                let range = try cursor.take(n)
+            let end = bytes.count - 8
+            var stored: UInt64 = 0
+            for b in bytes[end...] { stored = stored << 8 | UInt64(b) }
+            guard checksum(bytes[..<end]) == stored else {
+                throw Malformed(description: "record chunk checksum mismatch")
+            }
+            (strings, entries) = try bytes.withUnsafeBufferPointer { buffer throws(Malformed) in
+                var cursor = Cursor(bytes: UnsafeBufferPointer(rebasing: buffer[..<end]), position: 4)
+                let stringCount = try cursor.int()
+                var strings: [String] = []
+                strings.reserveCapacity(min(stringCount, end))
+                for _ in 0..<stringCount {
+                    let n = try cursor.int()
+                    let range = try cursor.take(n)
+                    strings.append(String(decoding: UnsafeBufferPointer(rebasing: cursor.bytes[range]), as: UTF8.self))
+                }
+                let recordCount = try cursor.int()
+                var entries: [Entry] = []
+                entries.reserveCapacity(min(recordCount, end))
+                for _ in 0..<recordCount {
+                    let idRange = try cursor.take(20)
+                    let id = ObjectID(rawPointer: UnsafeRawPointer(cursor.bytes.baseAddress! + idRange.lowerBound))
+                    let role = try cursor.take(1)
+                    let n = try cursor.int()
+                    entries.append(
+                        Entry(id: id, onMainline: cursor.bytes[role.lowerBound] == 1, range: try cursor.take(n)))
+                }
+                guard cursor.position == end else { throw Malformed(description: "record chunk has trailing bytes") }
+                return (strings, entries)
+            }
+            self.bytes = bytes
+        }
+
+        /// The record of entry `i`, decoded.
+        public func record(at i: Int) -> CommitRecord {
+            let entry = entries[i]
+            return bytes.withUnsafeBufferPointer { buffer in
                 var reader = Reader(
-                    bytes: UnsafeBufferPointer(rebasing: cursor.bytes[..<range.upperBound]),
-                    position: range.lowerBound, strings: strings)
-                out.append((reader.record(id: id), cursor.bytes[role.lowerBound] == 1))
+                    bytes: UnsafeBufferPointer(rebasing: buffer[..<entry.range.upperBound]),
+                    position: entry.range.lowerBound, strings: strings)
+                return reader.record(id: entry.id)
             }
-            guard cursor.position == end else { throw Malformed(description: "record chunk has trailing bytes") }
-            return out
         }
     }
 

@@ -118,19 +118,19 @@ public final class HistoryDatabase: Sendable {
                 let rows = try Row.fetchCursor(db, sql: "SELECT id, data FROM chunk ORDER BY id")
                 while let row = try rows.next() {
                     let data: Data = row["data"]
-                    let decoded: [(record: CommitRecord, onMainline: Bool)]
+                    let chunk: RecordChunk.Indexed
                     do {
                         guard let bytes = Compression.decompress(Array(data)) else {
                             throw RecordChunk.Malformed(description: "not a compressed chunk")
                         }
-                        decoded = try RecordChunk.decode(bytes)
+                        chunk = try RecordChunk.Indexed(bytes)
                     } catch {
                         let id: Int64 = row["id"]
                         throw StoreError(
                             path: path,
                             "record chunk \(id) is damaged (\(error)); delete the file or use --rebuild-store")
                     }
-                    for (record, onMainline) in decoded { result.add(record, onMainline: onMainline) }
+                    result.add(chunk)
                 }
                 return result
             }
@@ -143,14 +143,17 @@ public final class HistoryDatabase: Sendable {
 
     // MARK: Runs
 
-    /// The run that kept its whole report (the newest full run), when its snapshot key is this one.
+    /// The run that kept its whole report (the newest full run), when its snapshot key is this one. The key is
+    /// compared before the report is read.
     public func latestRun(snapshotKey: String) throws(StoreError) -> StoredRun? {
         let path = self.path
         return try reading { db in
             guard
+                let newest = try Row.fetchOne(
+                    db, sql: "SELECT id, snapshotKey FROM run WHERE report IS NOT NULL ORDER BY id DESC LIMIT 1"),
+                newest["snapshotKey"] as String == snapshotKey,
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM run WHERE report IS NOT NULL ORDER BY id DESC LIMIT 1"),
-                row["snapshotKey"] as String == snapshotKey, row["report"] as Data? != nil
+                    db, sql: "SELECT * FROM run WHERE id = ?", arguments: [newest["id"] as Int64])
             else { return nil }
             return try StoredRun(row: row, path: path)
         }
@@ -285,13 +288,15 @@ public struct RecordKey: Hashable, Comparable, Sendable {
     }
 }
 
-/// The records read from the store, by commit and role.
+/// The records read from the store, by commit and role: the checked chunks, each record decoded only when a
+/// run takes it.
 public struct StoredRecords: Sendable {
     /// The store's generation when read: a save compares it to tell whether another run wrote in between.
     let generation: String
-    /// Records mined on the first-parent line (with hunks), and off it.
-    public private(set) var onMainline = CommitStore()
-    public private(set) var offMainline = CommitStore()
+    private var chunks: [RecordChunk.Indexed] = []
+    /// Where each record is: chunk and entry, for records mined on the first-parent line (with hunks) and off it.
+    private var onMainline: [ObjectID: (chunk: Int32, entry: Int32)] = [:]
+    private var offMainline: [ObjectID: (chunk: Int32, entry: Int32)] = [:]
 
     init(generation: String) { self.generation = generation }
 
@@ -300,12 +305,25 @@ public struct StoredRecords: Sendable {
 
     public var count: Int { onMainline.count + offMainline.count }
 
-    mutating func add(_ record: CommitRecord, onMainline main: Bool) {
-        if main { onMainline.insert(record) } else { offMainline.insert(record) }
+    mutating func add(_ chunk: RecordChunk.Indexed) {
+        let c = Int32(chunks.count)
+        chunks.append(chunk)
+        for (i, entry) in chunk.entries.enumerated() {
+            if entry.onMainline {
+                onMainline[entry.id] = (c, Int32(i))
+            } else {
+                offMainline[entry.id] = (c, Int32(i))
+            }
+        }
+    }
+
+    public func contains(_ id: ObjectID, onMainline main: Bool) -> Bool {
+        (main ? onMainline[id] : offMainline[id]) != nil
     }
 
     public func record(_ id: ObjectID, onMainline main: Bool) -> CommitRecord? {
-        main ? onMainline[id] : offMainline[id]
+        guard let at = main ? onMainline[id] : offMainline[id] else { return nil }
+        return chunks[Int(at.chunk)].record(at: Int(at.entry))
     }
 }
 

@@ -44,8 +44,7 @@ package struct StoreSession: Sendable {
         var mined: [(record: CommitRecord, onMainline: Bool)] = []
         for id in history.mined.commits.ids {
             let onMainline = mainline.contains(id)
-            let store = onMainline ? loaded.onMainline : loaded.offMainline
-            if store.contains(id) {
+            if loaded.contains(id, onMainline: onMainline) {
                 used.insert(RecordKey(id: id, onMainline: onMainline))
             } else if let record = history.mined.commits[id] {
                 mined.append((record, onMainline))
