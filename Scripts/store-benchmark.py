@@ -14,7 +14,10 @@ job runs at REV. Prints, with wall times (and yardstick's peak memory):
 
 Usage:
 
-    Scripts/store-benchmark.py REPO [--rev REV] [--back N] [--runs R] [--yardstick PATH]
+    Scripts/store-benchmark.py REPO [--rev REV] [--back N] [--runs R] [--yardstick PATH] [--timings]
+
+A `.mailmap` changed between REV~N and REV changes the record context (ADR 0019): every record is mined
+again, and the figure of step 3 is a first run's.
 
 Build first: `swift build -c release --product yardstick`. The store and reports go to a temporary folder
 that is removed at the end.
@@ -30,8 +33,12 @@ import tempfile
 import time
 
 
+TIMINGS = []
+
+
 def run(cmd, output):
-    """Runs cmd with standard output to `output`; returns (wall seconds, max RSS in MiB)."""
+    """Runs cmd with standard output to `output`; returns (wall seconds, max RSS in MiB). With --timings, the
+    step timings yardstick prints (YARDSTICK_TIMINGS=1) are kept for the end."""
     start = time.perf_counter()
     with open(output, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
@@ -42,6 +49,8 @@ def run(cmd, output):
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"store-benchmark: {' '.join(cmd)} exited {code}: {err.strip()}")
+    if os.environ.get("YARDSTICK_TIMINGS") == "1":
+        TIMINGS.append((" ".join(cmd[2:]), [l for l in err.splitlines() if l.startswith("timing:")]))
     return wall, usage.ru_maxrss / 1024.0
 
 
@@ -56,7 +65,10 @@ def main():
     parser.add_argument("--back", type=int, default=100)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--yardstick", default=None)
+    parser.add_argument("--timings", action="store_true", help="print yardstick's step timings at the end")
     args = parser.parse_args()
+    if args.timings:
+        os.environ["YARDSTICK_TIMINGS"] = "1"
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     yardstick = args.yardstick or os.path.join(root, ".build", "release", "yardstick")
@@ -110,6 +122,10 @@ def main():
         rerun, _ = run(base + ["--store", store], report("rerun"))
         print(f"rerun at {args.rev}, nothing new:  {rerun:8.3f} s  (target < 0.3 s)")
         print(f"store on disk:                   {size(store) / 1e6:8.1f} MB  (target < 100 MB)")
+        for command, lines in TIMINGS:
+            print(f"\n{command}")
+            for line in lines:
+                print("  " + line)
         if not same:
             sys.exit(1)
     finally:

@@ -162,8 +162,11 @@ private func sqlite(_ database: String, _ sql: String) -> String {
         let store = dir + "/s.sqlite"
         #expect(yardstick(["analyze", repo, "--branch", "HEAD~3", "--store", store, "-o", dir + "/a"]).status == 0)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Command.yardstick)
-        process.arguments = ["analyze", repo, "--store", store, "-o", dir + "/b"]
+        // The test runner may hand its children SIGINT and SIGTERM ignored; the run gets their default actions.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "--default-signal=INT,TERM", Command.yardstick, "analyze", repo, "--store", store, "-o", dir + "/b",
+        ]
         var env = ProcessInfo.processInfo.environment
         env["YARDSTICK_TEST_STORE_PAUSE"] = "30"
         process.environment = env
