@@ -108,18 +108,18 @@ def main():
                 if os.path.exists(store + suffix):
                     os.remove(store + suffix)
             shutil.copyfile(saved, store)
-            t, rss = run(base + ["--store", store], report("incremental"))
+            t, rss = run(base + ["--branch", args.rev, "--store", store], report("incremental"))
             times.append(t)
         mined = subprocess.run(
             ["sqlite3", store, "SELECT recordsMined || ' mined, ' || recordsReused || ' reused' FROM run "
              "ORDER BY id DESC LIMIT 1"], capture_output=True, text=True).stdout.strip()
         print(f"run at {args.rev} after {args.back} commits: median {statistics.median(times):8.3f} s of "
               f"{', '.join(f'{t:.3f}' for t in times)}  (peak {rss:.0f} MiB; records {mined}; target < 1 s)")
-        plain, _ = run(base, report("plain"))
+        plain, _ = run(base + ["--branch", args.rev], report("plain"))
         same = filecmp.cmp(report("plain"), report("incremental"), shallow=False)
         print(f"run at {args.rev} without a store: {plain:8.3f} s; incremental report "
               f"{'identical' if same else 'DIFFERENT'} ({os.path.getsize(report('plain'))} bytes)")
-        rerun, _ = run(base + ["--store", store], report("rerun"))
+        rerun, _ = run(base + ["--branch", args.rev, "--store", store], report("rerun"))
         print(f"rerun at {args.rev}, nothing new:  {rerun:8.3f} s  (target < 0.3 s)")
         print(f"store on disk:                   {size(store) / 1e6:8.1f} MB  (target < 100 MB)")
         for command, lines in TIMINGS:
