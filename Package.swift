@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // The system libgit2 (Debian: libgit2-dev). Only GitBridge imports it.
@@ -51,12 +52,20 @@ let package = Package(
             name: "YardstickConfig",
             dependencies: ["HistoryMetrics", "HistoryModel", "ReportContract", .product(name: "Yams", package: "Yams")]
         ),
+        // The system zlib (Debian: zlib1g-dev), for the store's compressed blobs.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The persistent store for nightly runs (ADR 0019): records in chunks, the runs' snapshots, in SQLite
+        // through GRDB (the system libsqlite3). The only user of GRDB.
+        .target(
+            name: "HistoryStoreSQLite",
+            dependencies: ["CZlib", "HistoryModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The analysis pipeline: mining → classification → fix tracing → metrics.
         .target(
             name: "YardstickAnalysis",
             dependencies: [
-                "EvidenceImport", "GitBridge", "HistoryMining", "HistoryMetrics", "HistoryModel", "ReportContract",
-                "YardstickConfig",
+                "EvidenceImport", "GitBridge", "HistoryMining", "HistoryMetrics", "HistoryModel", "HistoryStoreSQLite",
+                "ReportContract", "YardstickConfig",
             ]
         ),
         // Pure reporters over metrics.
@@ -76,8 +85,8 @@ let package = Package(
         .executableTarget(
             name: "yardstick",
             dependencies: [
-                "EvidenceImport", "HistoryMining", "HistoryMetrics", "HistoryModel", "MetricsReporting",
-                "ReportContract",
+                "EvidenceImport", "HistoryMining", "HistoryMetrics", "HistoryModel", "HistoryStoreSQLite",
+                "MetricsReporting", "ReportContract",
                 "ReportEvidence", "YardstickConfig", "YardstickAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -116,6 +125,8 @@ let package = Package(
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Snapshots", "Golden"]),
+        .testTarget(
+            name: "HistoryStoreSQLiteTests", dependencies: ["HistoryStoreSQLite", "HistoryModel", "TestSupport"]),
         .testTarget(
             name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"],
             exclude: ["Fixtures"]

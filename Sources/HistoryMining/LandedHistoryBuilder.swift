@@ -13,12 +13,13 @@ package struct LandedHistory: Sendable {
 
 extension Miner {
     /// Mines the history, classifies the first-parent line into landed changes and computes the diffs that
-    /// classification asked for (multi-commit rebase and applied groups).
+    /// classification asked for (multi-commit rebase and applied groups). Records `known` holds are not mined
+    /// again.
     package func landedHistory(
         classifier: LandedChangeClassifier = LandedChangeClassifier(),
-        progress: (@Sendable (MiningProgress) -> Void)? = nil
+        progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing known: KnownRecords? = nil
     ) throws(MiningError) -> LandedHistory {
-        var mined = try mine(progress: progress)
+        var mined = try mine(progress: progress, reusing: known)
         // A step without a count: the progress line names it.
         progress?(MiningProgress(phase: "classifying \(mined.mainline.count) first-parent commits", done: 0, total: 0))
         let start = DispatchTime.now().uptimeNanoseconds
@@ -47,7 +48,8 @@ extension Miner {
             pullRequestCommits[change.commit] = ids
         }
         let missing = pullRequestCommits.values.flatMap { $0 }.filter { !mined.commits.contains($0) }
-        mined.commits.insert(contentsOf: try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap))
+        mined.commits.insert(
+            contentsOf: try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap, reusing: known))
         mined.timings.append(
             (
                 "classification (\(changes.count))" + ProcessInfoShim.residentNote,

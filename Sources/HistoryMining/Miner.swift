@@ -89,10 +89,13 @@ package struct Miner: Sendable {
         self.options = options
     }
 
-    /// Mines the history. `progress` is called from worker threads.
-    package func mine(progress: (@Sendable (MiningProgress) -> Void)? = nil) throws(MiningError) -> MinedHistory {
+    /// Mines the history. `progress` is called from worker threads. Records `known` holds are taken from it,
+    /// not mined (a persistent store's, ADR 0019).
+    package func mine(progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing known: KnownRecords? = nil)
+        throws(MiningError) -> MinedHistory
+    {
         do {
-            return try mineUnchecked(progress: progress)
+            return try mineUnchecked(progress: progress, known: known)
         } catch let error as MiningError {
             throw error
         } catch let error as GitError {
@@ -104,7 +107,9 @@ package struct Miner: Sendable {
 
     /// The phases, in order (`MiningPhases.swift`); each one's intermediate results are released as soon as
     /// the next has used them (ADR 0010).
-    private func mineUnchecked(progress: (@Sendable (MiningProgress) -> Void)?) throws -> MinedHistory {
+    private func mineUnchecked(progress: (@Sendable (MiningProgress) -> Void)?, known: KnownRecords?) throws
+        -> MinedHistory
+    {
         if options.verifyEveryObject { ObjectVerification.everyObject = true }
         let opened = try openRepository()
 
@@ -151,7 +156,7 @@ package struct Miner: Sendable {
         let tasks = plan.tasks
         plan.tasks = []
         let commits = try mineRecords(
-            consume tasks, total: mainline.count + branchTotal, worker: diffWorker, progress: progress)
+            consume tasks, total: mainline.count + branchTotal, worker: diffWorker, progress: progress, known: known)
         diffCache.removeAll()
         lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
 

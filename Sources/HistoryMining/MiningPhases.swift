@@ -216,7 +216,7 @@ extension Miner {
     /// come.
     func mineRecords(
         _ tasks: consuming [MiningTask], total: Int, worker: @escaping @Sendable () throws -> Worker,
-        progress: (@Sendable (MiningProgress) -> Void)?
+        progress: (@Sendable (MiningProgress) -> Void)?, known: KnownRecords? = nil
     ) throws -> CommitStore {
         let done = Counter()
         let store = Mutex(CommitStore(spill: TemporaryFileSpill()))
@@ -229,7 +229,7 @@ extension Miner {
             weight: { weights[$0] }
         ) { worker, i in
             guard let task = slots.take(i) else { preconditionFailure("mining task \(i) handed out twice") }
-            let records = try worker.records(for: task)
+            let records = try known.map { try worker.records(for: task, reusing: $0) } ?? worker.records(for: task)
             store.withLock { $0.insert(contentsOf: records) }
         }
         return store.withLock { $0 }

@@ -84,7 +84,7 @@ extension CommitStore: ExpressibleByDictionaryLiteral {
 
 // MARK: - Encoding
 
-private struct Writer {
+struct Writer {
     var bytes: [UInt8] = []
 
     mutating func varint(_ value: UInt64) {
@@ -188,7 +188,7 @@ private struct Writer {
 
 // MARK: - Decoding
 
-private struct Reader {
+struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     var position: Int
     let strings: [String]

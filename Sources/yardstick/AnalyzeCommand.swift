@@ -46,6 +46,8 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup(title: "Views") var view: ViewOptions
 
+    @OptionGroup(title: "Store") var store: StoreOptions
+
     func validate() throws {
         try view.validate(with: repository, format: format, window: window, privacy: privacy)
         if let minSample, minSample < 1 { throw ValidationError("--min-sample must be at least 1") }
@@ -57,7 +59,8 @@ struct AnalyzeCommand: ParsableCommand {
         try Frontend.run {
             if output == nil { try Terminal.requireStandardOutput() }
             if view.against != nil { return try runComparison() }
-            let frontend = try Frontend(options: try view.repositoryOptions(repository, period: view.period))
+            let options = try view.repositoryOptions(repository, period: view.period)
+            let frontend = try Frontend(options: options)
             let pseudonymizer = try privacy.pseudonymizer()
             let gates = try gates.load()
             let sink = try output.map { try OutputFile(path: $0) }
@@ -66,20 +69,30 @@ struct AnalyzeCommand: ParsableCommand {
             if let summaryGroups { analysis.configuration.summary.maxGroups = summaryGroups }
             analysis.imports = imports.request(configuration: frontend.configuration, configPath: frontend.configPath)
             analysis.byAuthor = view.by == .author
-            let report = try Provenance.finish(
-                try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window,
-                imports: analysis.imports, pseudonymizer: pseudonymizer)
-            let start = DispatchTime.now().uptimeNanoseconds
-            Progress.shared?.step("rendering the \(format.rawValue) report")
-            let text = format.reportFormat.render(
-                report, colour: sink == nil && Terminal.isTTY(fd: 1),
-                width: width ?? (sink == nil ? Terminal.columns() : Terminal.columns(terminal: false)),
-                threads: repository.workers)
-            Progress.shared?.finish()
-            let rendered = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            frontend.printTimings(analysis.timings + [("render \(format.rawValue)", rendered)])
+            let colour = sink == nil && Terminal.isTTY(fd: 1)
+            let width = width ?? (sink == nil ? Terminal.columns() : Terminal.columns(terminal: false))
+            let text: String
+            var report: Report?
+            if let session = try store.open(analysis: analysis) {
+                (text, report) = try runStored(
+                    session, options: options, frontend: frontend, analysis: analysis, pseudonymizer: pseudonymizer,
+                    colour: colour, width: width)
+            } else {
+                let made = try Provenance.finish(
+                    try analysis.report(for: try frontend.landedHistory()), frontend: frontend, window: window,
+                    imports: analysis.imports, pseudonymizer: pseudonymizer)
+                let start = DispatchTime.now().uptimeNanoseconds
+                Progress.shared?.step("rendering the \(format.rawValue) report")
+                text = format.reportFormat.render(made, colour: colour, width: width, threads: repository.workers)
+                Progress.shared?.finish()
+                let rendered = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                frontend.printTimings(analysis.timings + [("render \(format.rawValue)", rendered)])
+                report = made
+            }
             if let sink { try sink.commit(text) } else { try Terminal.writeStdout(text) }
-            let verdict = gates?.evaluate(report)
+            // A stored JSON report reused as it is was not decoded: the gates need it.
+            if gates != nil, report == nil { report = try Self.decode(text) }
+            let verdict = report.flatMap { gates?.evaluate($0) }
             if let verdict { Terminal.writeStderr(verdict.lines.joined(separator: "\n") + "\n") }
             // Everything is written (write(2) and rename(2), no buffered streams): exit without tearing
             // down the mined history, which takes noticeable time on large repositories.

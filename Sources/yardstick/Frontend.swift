@@ -4,6 +4,7 @@ import HistoryMetrics
 import HistoryMining
 import HistoryModel
 import HistoryParsing
+import HistoryStoreSQLite
 import MetricsReporting
 import ReportContract
 import Synchronization
@@ -56,11 +57,14 @@ struct Frontend {
         return analysis
     }
 
-    func landedHistory() throws -> LandedHistory {
+    /// The landed history; with `stored`, the records it holds are not mined again (`--store`).
+    func landedHistory(reusing stored: StoredRecords? = nil) throws -> LandedHistory {
         // The walk before the first mined commit takes a second or more on large histories.
         let progress = Progress.shared
         progress?.step("reading the first-parent line and merged branches")
-        let history = try analysis().landedHistory(progress: progress?.report)
+        let history =
+            try stored.map { try analysis().landedHistory(progress: progress?.report, reusing: $0) }
+            ?? analysis().landedHistory(progress: progress?.report)
         progress?.finish()
         printTimings(history.mined.timings)
         if !history.mined.shallowBoundaries.isEmpty {

@@ -20,8 +20,8 @@ struct Yardstick: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            AnalyzeCommand.self, GroupsCommand.self, BlameCommand.self, VerifyCommand.self, SignCommand.self,
-            KeygenCommand.self,
+            AnalyzeCommand.self, GroupsCommand.self, BlameCommand.self, HistoryCommand.self, VerifyCommand.self,
+            SignCommand.self, KeygenCommand.self,
         ],
         defaultSubcommand: AnalyzeCommand.self
     )

@@ -1,0 +1,104 @@
+internal import Foundation
+package import HistoryMining
+package import HistoryModel
+package import HistoryStoreSQLite
+internal import YardstickConfig
+
+/// One analysis run against a persistent store (`--store`, ADR 0019). In order:
+///
+/// 1. `init` opens the store and reads the tip (no history walked);
+/// 2. `reusableRun(snapshotKey:)`: the newest run's report when nothing it depends on changed;
+/// 3. otherwise `landedHistory`: the stored records for this record context are loaded, and only the records
+///    the store does not hold are mined;
+/// 4. `save`: the run's snapshot and its records, in one transaction.
+package struct StoreSession: Sendable {
+    package let database: HistoryDatabase
+    package let state: TipState
+    /// Seconds slept inside the save transaction (`YARDSTICK_TEST_STORE_PAUSE`), for the tests that kill a run.
+    package var pauseBeforeCommit: Double = 0
+
+    package init(database: HistoryDatabase, analysis: Analysis) throws {
+        self.database = database
+        state = try analysis.miner.tipState()
+    }
+
+    /// The newest run, when its snapshot key is `snapshotKey` and it kept its report (the JSON bytes). The
+    /// reuse is recorded as a run of its own, with the same metrics.
+    package func reusableRun(snapshotKey: String, time: Int64) throws -> StoredRun? {
+        guard let run = try database.latestRun(snapshotKey: snapshotKey) else { return nil }
+        try database.saveReuse(of: run, time: time)
+        return run
+    }
+
+    /// Loads the records stored for this tip's record context.
+    package func storedRecords() throws -> StoredRecords {
+        try database.records(context: state.recordContext)
+    }
+
+    /// Which of the history's records were read from `loaded` and which were mined, by role.
+    package static func split(_ history: LandedHistory, loaded: StoredRecords) -> (
+        used: Set<RecordKey>, mined: [(record: CommitRecord, onMainline: Bool)]
+    ) {
+        let mainline = Set(history.mined.mainline)
+        var used = Set<RecordKey>()
+        var mined: [(record: CommitRecord, onMainline: Bool)] = []
+        for id in history.mined.commits.ids {
+            let onMainline = mainline.contains(id)
+            if loaded.contains(id, onMainline: onMainline) {
+                used.insert(RecordKey(id: id, onMainline: onMainline))
+            } else if let record = history.mined.commits[id] {
+                mined.append((record, onMainline))
+            }
+        }
+        return (used, mined)
+    }
+
+    /// Saves the run: its snapshot, and the records it read and mined as the stored set.
+    package func save(_ run: StoredRun, history: LandedHistory, loaded: StoredRecords) throws {
+        let (used, mined) = Self.split(history, loaded: loaded)
+        var run = run
+        run.recordsMined = mined.count
+        run.recordsReused = used.count
+        try database.save(
+            run: run, context: state.recordContext, loaded: loaded, used: used, mined: mined, pause: pauseBeforeCommit)
+    }
+
+    /// `$XDG_CACHE_HOME/yardstick/<FNV-1a 64-bit hash of the git directory's real path, 16 hex digits>.sqlite`
+    /// (`~/.cache` when `XDG_CACHE_HOME` is unset or relative): the store `--store default` names. The folder is
+    /// created when missing.
+    package static func defaultPath(gitDirectory: String, environment: [String: String]) throws -> String {
+        var cache = environment["XDG_CACHE_HOME"] ?? ""
+        if !cache.hasPrefix("/") { cache = (environment["HOME"] ?? NSHomeDirectory()) + "/.cache" }
+        let folder = cache + "/yardstick"
+        let real = URL(fileURLWithPath: gitDirectory).resolvingSymlinksInPath().standardizedFileURL.path
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in real.utf8 {
+            hash ^= UInt64(b)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        let digest = String(repeating: "0", count: 16 - hex.count) + hex
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreSessionError("\(folder): cannot create the store folder (\(error.localizedDescription))")
+        }
+        return "\(folder)/\(digest).sqlite"
+    }
+}
+
+extension Analysis {
+    /// Mines and classifies the history, taking the records `stored` holds instead of mining them.
+    package func landedHistory(progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing stored: StoredRecords)
+        throws -> LandedHistory
+    {
+        try miner.landedHistory(
+            classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
+            progress: progress, reusing: KnownRecords { id, onMainline in stored.record(id, onMainline: onMainline) })
+    }
+}
+
+package struct StoreSessionError: Error, CustomStringConvertible {
+    package let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,196 @@
+import ArgumentParser
+import Dispatch
+import EvidenceImport
+import Foundation
+import HistoryMining
+import HistoryModel
+import HistoryStoreSQLite
+import MetricsReporting
+import ReportContract
+import ReportEvidence
+import YardstickAnalysis
+import YardstickConfig
+
+/// `--store` and `--rebuild-store` (ADR 0019).
+struct StoreOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help:
+            "Keep mined records and each run's snapshot in this SQLite file and mine only new commits; 'default' for $XDG_CACHE_HOME/yardstick/<repository hash>.sqlite."
+    )
+    var store: String?
+
+    @Flag(name: .long, help: "Start the --store file anew, removing whatever is there (a damaged or foreign file).")
+    var rebuildStore = false
+
+    func validate() throws {
+        if rebuildStore && store == nil { throw ValidationError("--rebuild-store needs --store") }
+        if store == "" { throw ValidationError("--store needs a file path (or 'default')") }
+    }
+
+    /// Seconds a run waits for another run's transaction on the same store (`YARDSTICK_STORE_BUSY_TIMEOUT`,
+    /// default 60).
+    static var busyTimeout: Double {
+        ProcessInfo.processInfo.environment["YARDSTICK_STORE_BUSY_TIMEOUT"].flatMap(Double.init) ?? 60
+    }
+
+    /// Opens the store `--store` names (the default one is found from the repository).
+    func open(analysis: Analysis) throws -> StoreSession? {
+        guard let store else { return nil }
+        var path = store
+        if store == "default" {
+            let state = try analysis.miner.tipState()
+            path = try StoreSession.defaultPath(
+                gitDirectory: state.gitDirectory, environment: ProcessInfo.processInfo.environment)
+        }
+        let database = try HistoryDatabase(path: path, busyTimeout: Self.busyTimeout, rebuild: rebuildStore)
+        var session = try StoreSession(database: database, analysis: analysis)
+        session.pauseBeforeCommit =
+            ProcessInfo.processInfo.environment["YARDSTICK_TEST_STORE_PAUSE"].flatMap(Double.init) ?? 0
+        return session
+    }
+}
+
+/// What a stored report depends on besides the records: the options as given, the files read, and what the
+/// tip holds. Equal keys give equal reports, so a rerun with an equal key returns the stored report.
+struct SnapshotKey {
+    /// The options, as the JSON stored with each run (keys sorted).
+    let options: String
+    /// `sha256:` of `options`; nil when the run reads something the key cannot cover (git notes refs, a
+    /// pseudonym key), so that its report is never reused.
+    let key: String?
+
+    init(
+        repository: RepositoryOptions, frontend: Frontend, window: WindowOption?, privacy: PrivacyOptions,
+        imports: ImportRequest, state: TipState, view: [String: String] = [:]
+    ) throws {
+        var o: [String: String] = [
+            "tool": "\(Yardstick.configuration.commandName ?? "yardstick") \(Yardstick.configuration.version)",
+            "path": repository.path,
+            "branch": repository.branch ?? "",
+            "since": repository.since ?? "",
+            "until": repository.until ?? "",
+            "allowShallow": String(repository.allowShallow),
+            "config": frontend.configPath ?? "",
+            "configDigest": frontend.configData.map(FileDigest.sha256) ?? "",
+            "window": window?.rawValue ?? "",
+            "privacy": privacy.privacy?.rawValue ?? "",
+            "pseudonymize": String(privacy.pseudonymize),
+            "head": state.tip.description,
+            "headBranch": state.branchName,
+            "shallow": state.shallowBoundaries.map(\.description).sorted().joined(separator: " "),
+            "pullHeads": state.pullHeads.keys.sorted().map { "\($0)=\(state.pullHeads[$0]!)" }.joined(separator: " "),
+        ]
+        o.merge(view) { _, new in new }
+        func files(_ paths: [String]) throws -> String {
+            try paths.map { path in
+                // `FILE@REV`: the file's bytes; the revision is part of the argument, so of the key.
+                guard let data = FileManager.default.contents(atPath: CoverageArgument.split(path).file) else {
+                    throw CLIError("\(path): cannot read the import file (missing or unreadable)")
+                }
+                return "\(path)=\(FileDigest.sha256(data))"
+            }.joined(separator: " ")
+        }
+        o["builds"] = try files(imports.builds)
+        o["coverage"] = try files(imports.coverage)
+        o["reviews"] = try files(imports.reviews)
+        o["importFormats"] = [
+            imports.buildFormat?.rawValue, imports.coverageFormat?.rawValue, imports.reviewFormat?.rawValue,
+        ].map { $0 ?? "-" }.joined(separator: " ")
+        o["importFlags"] = "buildTrailers=\(imports.buildTrailers) strip=\(imports.stripPrefixes)"
+        o["buildNotes"] = imports.buildNotesRef ?? ""
+        o["reviewNotes"] = String(imports.reviewNotes)
+        let json = try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
+        options = String(decoding: json, as: UTF8.self)
+        let reusable = imports.buildNotesRef == nil && !imports.reviewNotes && !privacy.pseudonymize
+        key = reusable ? FileDigest.sha256(json) : nil
+    }
+}
+
+extension StoredRun {
+    /// A run's snapshot before it is saved (the record counts are filled in by the save).
+    init(report: Report, json: [UInt8], metrics: [UInt8], key: SnapshotKey, configDigest: String?) {
+        self.init(
+            time: Int64(Date().timeIntervalSince1970), head: report.repository.head, branch: report.repository.branch,
+            options: key.options, configDigest: configDigest, toolVersion: report.tool.version,
+            snapshotKey: key.key ?? "unreusable:" + UUID().uuidString, recordsMined: 0, recordsReused: 0,
+            metrics: metrics, report: json)
+    }
+}
+
+extension AnalyzeCommand {
+    /// The analysis with `--store`: the newest run's report when nothing it depends on changed; otherwise only
+    /// the records the store lacks are mined, and the run (records and snapshot) is saved in one transaction
+    /// before the report is written. A store that cannot be written fails the run (exit 1, no report).
+    func runStored(
+        _ session: StoreSession, options: RepositoryOptions, frontend: Frontend, analysis: Analysis,
+        pseudonymizer: Pseudonymizer?, colour: Bool, width: Int
+    ) throws -> (text: String, report: Report?) {
+        var timings: [(String, Double)] = []
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap(_ name: String) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            timings.append((name, Double(now - clock) / 1e9))
+            clock = now
+        }
+        defer { frontend.printTimings(timings) }
+        let key = try SnapshotKey(
+            repository: options, frontend: frontend, window: window, privacy: privacy, imports: analysis.imports,
+            state: session.state,
+            view: [
+                "by": view.by?.rawValue ?? "",
+                "minimumSample": String(analysis.configuration.summary.minimumSample),
+                "summaryGroups": String(analysis.configuration.summary.maxGroups),
+            ])
+        if let k = key.key,
+            let run = try session.reusableRun(snapshotKey: k, time: Int64(Date().timeIntervalSince1970)),
+            let json = run.report
+        {
+            lap("store: report reused")
+            if format == .json { return (String(decoding: json, as: UTF8.self), nil) }
+            let report: Report
+            do {
+                report = try JSONDecoder().decode(Report.self, from: Data(json))
+            } catch {
+                throw CLIError(
+                    "\(session.database.path): the stored report cannot be read (\(error)); use --rebuild-store")
+            }
+            defer { lap("render \(format.rawValue)") }
+            return (
+                format.reportFormat.render(report, colour: colour, width: width, threads: repository.workers), report
+            )
+        }
+        let loaded = try session.storedRecords()
+        lap("store: records loaded (\(loaded.count))")
+        let history = try frontend.landedHistory(reusing: loaded)
+        clock = DispatchTime.now().uptimeNanoseconds
+        let report = try Provenance.finish(
+            try analysis.report(for: history), frontend: frontend, window: window, imports: analysis.imports,
+            pseudonymizer: pseudonymizer)
+        timings.append(contentsOf: analysis.timings)
+        clock = DispatchTime.now().uptimeNanoseconds
+        let json = ReportFormat.json.render(report, threads: repository.workers)
+        var metricsOnly = report
+        metricsOnly.pullRequests = []
+        let metrics = ReportFormat.json.render(metricsOnly, threads: 1)
+        lap("render json for the store")
+        try session.save(
+            StoredRun(
+                report: report, json: Array(json.utf8), metrics: Array(metrics.utf8), key: key,
+                configDigest: report.options.configDigest),
+            history: history, loaded: loaded)
+        lap("store: saved")
+        if format == .json { return (json, report) }
+        defer { lap("render \(format.rawValue)") }
+        return (format.reportFormat.render(report, colour: colour, width: width, threads: repository.workers), report)
+    }
+
+    /// A JSON report this tool wrote (a stored one, for the gates).
+    static func decode(_ json: String) throws -> Report {
+        do {
+            return try JSONDecoder().decode(Report.self, from: Data(json.utf8))
+        } catch {
+            throw CLIError("the stored report cannot be read (\(error)); use --rebuild-store")
+        }
+    }
+}

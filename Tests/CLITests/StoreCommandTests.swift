@@ -1,0 +1,328 @@
+import Foundation
+import TestSupport
+import Testing
+
+private func yardstick(_ arguments: [String], environment: [String: String] = [:]) -> Command.Result {
+    guard !environment.isEmpty else { return Command.run(Command.yardstick, arguments) }
+    let env = environment.map { "\($0.key)=\($0.value)" }
+    return Command.run("/usr/bin/env", env + [Command.yardstick] + arguments)
+}
+
+private func git(_ arguments: [String], in dir: String) -> Command.Result {
+    Command.run("/usr/bin/git", ["-C", dir] + arguments)
+}
+
+/// A fresh folder for one test's stores and clones.
+private func scratch(_ label: String) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "yardstick-store-\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    ).path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+private func sqlite(_ database: String, _ sql: String) -> String {
+    Command.run("/usr/bin/sqlite3", [database, sql]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// `analyze --store` (ADR 0019): the incremental report equals the report of a run without a store, byte for
+/// byte; the store survives interrupted runs and refuses what it cannot use with one line.
+@Suite struct StoreCommandTests {
+    /// An older tip with the store, then the tip: same JSON as without the store, and the second run mined only
+    /// the records the first did not hold.
+    @Test(arguments: ["github-merge", "delivery", "rebase"])
+    func incrementalReportEqualsFromScratch(sample: String) throws {
+        let dir = try scratch("incremental")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = SampleRepositories.path(sample)
+        let store = dir + "/s.sqlite"
+        let fresh = yardstick(["analyze", repo, "--format", "json"])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        let count = Int(git(["rev-list", "--first-parent", "--count", "HEAD"], in: repo).stdout.trimmed) ?? 0
+        let back = min(4, count - 1)
+        let old = yardstick(["analyze", repo, "--branch", "HEAD~\(back)", "--format", "json", "--store", store])
+        #expect(old.status == 0, "\(old.stderr)")
+        let oldFresh = yardstick(["analyze", repo, "--branch", "HEAD~\(back)", "--format", "json"])
+        #expect(old.stdout == oldFresh.stdout)
+        let incremental = yardstick(["analyze", repo, "--format", "json", "--store", store])
+        #expect(incremental.status == 0, "\(incremental.stderr)")
+        #expect(incremental.stdout == fresh.stdout)
+        let counts = sqlite(store, "SELECT recordsMined, recordsReused FROM run ORDER BY id").split(separator: "\n")
+        #expect(counts.count == 2)
+        // The second run reused every record of the first, and mined at least the `back` new first-parent ones.
+        let first = counts[0].split(separator: "|").compactMap { Int($0) }
+        let second = counts[1].split(separator: "|").compactMap { Int($0) }
+        #expect(first.count == 2 && first[1] == 0)
+        #expect(second.count == 2 && second[1] == first[0] && second[0] >= back)
+        // Nothing new: the stored report, in every format equal to a run without the store.
+        for format in sample == "github-merge" ? ["json", "table", "markdown"] : ["json"] {
+            let again = yardstick(["analyze", repo, "--format", format, "--store", store])
+            let plain = yardstick(["analyze", repo, "--format", format])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout == plain.stdout, "format \(format)")
+        }
+        #expect(sqlite(store, "SELECT count(*) FROM run") == (sample == "github-merge" ? "5" : "3"))
+        #expect(sqlite(store, "SELECT count(*) FROM run WHERE report IS NOT NULL") == "1")
+        #expect(sqlite(store, "PRAGMA integrity_check") == "ok")
+    }
+
+    /// A rewritten branch (the last commits replaced, as a force-push does): the records of the commits that
+    /// stay are reused, the new ones mined, those no longer reachable dropped, and the report equals a run
+    /// without the store.
+    @Test func rewrittenHistoryIsDetected() throws {
+        let dir = try scratch("rewrite")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let clone = dir + "/clone"
+        #expect(Command.run("/usr/bin/git", ["clone", "-q", SampleRepositories.path("delivery"), clone]).status == 0)
+        let store = dir + "/s.sqlite"
+        #expect(yardstick(["analyze", clone, "--format", "json", "--store", store]).status == 0)
+        let before = Int(sqlite(store, "SELECT sum(records) FROM chunk")) ?? 0
+        #expect(git(["reset", "-q", "--hard", "HEAD~2"], in: clone).status == 0)
+        try "rewritten\n".write(toFile: clone + "/REWRITTEN.md", atomically: true, encoding: .utf8)
+        #expect(git(["add", "REWRITTEN.md"], in: clone).status == 0)
+        let commit = Command.run(
+            "/usr/bin/env",
+            [
+                "GIT_AUTHOR_NAME=Re Writer", "GIT_AUTHOR_EMAIL=re@acme.com", "GIT_COMMITTER_NAME=Re Writer",
+                "GIT_COMMITTER_EMAIL=re@acme.com", "GIT_AUTHOR_DATE=2030-01-01T00:00:00Z",
+                "GIT_COMMITTER_DATE=2030-01-01T00:00:00Z", "/usr/bin/git", "-C", clone, "commit", "-q", "-m",
+                "Rewrite the tip",
+            ])
+        #expect(commit.status == 0, "\(commit.stderr)")
+        let incremental = yardstick(["analyze", clone, "--format", "json", "--store", store])
+        let fresh = yardstick(["analyze", clone, "--format", "json"])
+        #expect(incremental.status == 0, "\(incremental.stderr)")
+        #expect(incremental.stdout == fresh.stdout)
+        let last = sqlite(store, "SELECT recordsMined, recordsReused FROM run ORDER BY id DESC LIMIT 1")
+            .split(separator: "|").compactMap { Int($0) }
+        #expect(last.count == 2 && last[0] >= 1 && last[1] < before)
+        // The stored set is this run's records: the two dropped commits' records are gone.
+        #expect(Int(sqlite(store, "SELECT sum(records) FROM chunk")) == last[0] + last[1])
+    }
+
+    /// A configuration change keeps the records (they depend on git only) and recomputes the metrics.
+    @Test func configurationChangeRecomputesMetricsOnly() throws {
+        let dir = try scratch("config")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = SampleRepositories.path("github-merge")
+        let store = dir + "/s.sqlite"
+        let config = dir + "/yardstick.yml"
+        try "version: 1\ngroups:\n  - name: Vendor\n    domains: [vendorco.io]\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        #expect(yardstick(["analyze", repo, "--format", "json", "--store", store]).status == 0)
+        let configured = yardstick(["analyze", repo, "--format", "json", "--store", store, "--config", config])
+        #expect(configured.status == 0, "\(configured.stderr)")
+        #expect(configured.stdout == yardstick(["analyze", repo, "--format", "json", "--config", config]).stdout)
+        #expect(sqlite(store, "SELECT recordsMined FROM run ORDER BY id DESC LIMIT 1") == "0")
+        #expect(configured.stdout.contains("\"Vendor\""))
+    }
+
+    /// `yardstick history`: one column (table), value (JSON) or row (CSV) per stored run.
+    @Test func historyListsEveryRun() throws {
+        let dir = try scratch("history")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = SampleRepositories.path("github-merge")
+        let store = dir + "/s.sqlite"
+        #expect(yardstick(["analyze", repo, "--branch", "HEAD~3", "--store", store, "-o", dir + "/a"]).status == 0)
+        #expect(yardstick(["analyze", repo, "--store", store, "-o", dir + "/b"]).status == 0)
+        let json = yardstick(["history", "--store", store, "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let runs = try #require(object["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["branch"] as? String } == ["HEAD~3", "main"])
+        let groups = try #require(object["groups"] as? [[String: Any]])
+        let vendor = try #require(groups.first { $0["name"] as? String == "vendorco.io" })
+        let prSize = try #require((vendor["metrics"] as? [String: Any])?["prSize"] as? [String: Any])
+        let values = try #require(prSize["values"] as? [Any])
+        #expect(values.count == 2)
+        // The newest run's value is the report's: 111.25 (CLITests.jsonReportOnTheMergeSample).
+        #expect(values.last as? Double == 111.25)
+        let csv = yardstick(["history", "--store", store, "--format", "csv"])
+        #expect(csv.status == 0)
+        let lines = csv.stdout.split(separator: "\r\n")
+        #expect(lines.first == "run,time,head,branch,group,metric,value,unit,source")
+        #expect(lines.contains { $0.hasPrefix("2,") && $0.contains(",main,vendorco.io,prSize,111.25,") })
+        let table = yardstick(["history", "--store", store])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("Group vendorco.io"))
+        #expect(table.stdout.contains("#1") && table.stdout.contains("#2"))
+        let missing = yardstick(["history", "--store", dir + "/none.sqlite"])
+        #expect(missing.status == 1)
+        #expect(
+            missing.stderr
+                == "error: \(dir)/none.sqlite: no store here (analyze --store \(dir)/none.sqlite makes one)\n")
+    }
+
+    /// SIGKILL, SIGTERM or SIGINT inside the save transaction: the store is as before the run, and the next run
+    /// completes it.
+    @Test(arguments: [SIGKILL, SIGTERM, SIGINT]) func killedRunLeavesTheStoreConsistent(signal: Int32) throws {
+        let dir = try scratch("kill")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = SampleRepositories.path("delivery")
+        let store = dir + "/s.sqlite"
+        #expect(yardstick(["analyze", repo, "--branch", "HEAD~3", "--store", store, "-o", dir + "/a"]).status == 0)
+        let process = Process()
+        // The test runner may hand its children SIGINT and SIGTERM ignored; the run gets their default actions.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "--default-signal=INT,TERM", Command.yardstick, "analyze", repo, "--store", store, "-o", dir + "/b",
+        ]
+        var env = ProcessInfo.processInfo.environment
+        env["YARDSTICK_TEST_STORE_PAUSE"] = "30"
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        let stderr = Pipe()
+        process.standardError = stderr
+        try process.run()
+        // Wait until the run is inside its transaction (its rows written, not committed), then kill it.
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("test pause inside the store transaction") {
+            let chunk = stderr.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        #expect(String(decoding: seen, as: UTF8.self).contains("test pause inside the store transaction"))
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(
+            (process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
+                || (process.terminationReason == .exit && process.terminationStatus == 128 + signal))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b"))
+        #expect(sqlite(store, "PRAGMA integrity_check") == "ok")
+        #expect(sqlite(store, "SELECT count(*) FROM run") == "1")
+        let next = yardstick(["analyze", repo, "--format", "json", "--store", store])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.stdout == yardstick(["analyze", repo, "--format", "json"]).stdout)
+        #expect(sqlite(store, "SELECT count(*) FROM run") == "2")
+    }
+
+    /// A second run while the first holds the store waits for it, up to the busy timeout, then refuses.
+    @Test func concurrentRunWaitsThenRefuses() throws {
+        let dir = try scratch("busy")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = SampleRepositories.path("github-merge")
+        let store = dir + "/s.sqlite"
+        #expect(yardstick(["analyze", repo, "--branch", "HEAD~2", "--store", store, "-o", dir + "/a"]).status == 0)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [store]
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 1;\n".utf8))
+        Thread.sleep(forTimeInterval: 0.5)
+        let refused = yardstick(
+            ["analyze", repo, "--store", store, "-o", dir + "/b"], environment: ["YARDSTICK_STORE_BUSY_TIMEOUT": "1"])
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr
+                == "error: \(store): is in use by another run (waited 1 s); nothing from this run was stored, try again when it ends\n"
+        )
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b"))
+        input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
+        try input.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        // Two runs at once: both finish, both are stored.
+        let a = Process()
+        a.executableURL = URL(fileURLWithPath: Command.yardstick)
+        a.arguments = ["analyze", repo, "--store", store, "-o", dir + "/c"]
+        a.standardError = FileHandle.nullDevice
+        try a.run()
+        let b = yardstick(["analyze", repo, "--store", store, "--branch", "HEAD~1", "-o", dir + "/d"])
+        a.waitUntilExit()
+        #expect(a.terminationStatus == 0 && b.status == 0, "\(b.stderr)")
+        #expect(sqlite(store, "SELECT count(*) FROM run") == "3")
+        #expect(sqlite(store, "PRAGMA integrity_check") == "ok")
+    }
+
+    /// A file that is not a store: one line naming it and the way out; `--rebuild-store` starts anew.
+    @Test func corruptForeignAndTruncatedStores() throws {
+        let dir = try scratch("corrupt")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = SampleRepositories.path("github-merge")
+        let garbage = dir + "/garbage.sqlite"
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: garbage))
+        let g = yardstick(["analyze", repo, "--store", garbage])
+        #expect(g.status == 1)
+        #expect(g.stderr.hasPrefix("error: \(garbage): is not a Yardstick store or is damaged ("))
+        #expect(g.stderr.hasSuffix("); delete the file or use --rebuild-store to start a new one\n"))
+        #expect(g.stderr.split(separator: "\n").count == 1)
+
+        let foreign = dir + "/foreign.sqlite"
+        _ = sqlite(foreign, "CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        let f = yardstick(["analyze", repo, "--store", foreign])
+        #expect(f.status == 1)
+        #expect(
+            f.stderr
+                == "error: \(foreign): is not a Yardstick store (another SQLite database); name another file, or delete it or use --rebuild-store to replace it\n"
+        )
+        #expect(sqlite(foreign, "SELECT x FROM t") == "1")
+
+        let truncated = dir + "/truncated.sqlite"
+        #expect(yardstick(["analyze", repo, "--store", truncated, "-o", dir + "/a"]).status == 0)
+        _ = sqlite(truncated, "PRAGMA wal_checkpoint(TRUNCATE);")
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: truncated)[.size] as? Int)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: truncated))
+        try handle.truncate(atOffset: UInt64(size / 2))
+        try handle.close()
+        let t = yardstick(["analyze", repo, "--store", truncated, "--branch", "HEAD~1"])
+        #expect(t.status == 1)
+        #expect(t.stderr.hasPrefix("error: \(truncated): "))
+        #expect(t.stderr.contains("--rebuild-store"))
+        let rebuilt = yardstick(["analyze", repo, "--store", truncated, "--rebuild-store", "--format", "json"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(rebuilt.stdout == yardstick(["analyze", repo, "--format", "json"]).stdout)
+        #expect(sqlite(truncated, "PRAGMA integrity_check") == "ok")
+        let usage = yardstick(["analyze", repo, "--rebuild-store"])
+        #expect(usage.status == 64)
+        #expect(usage.stderr == "error: --rebuild-store needs --store; see 'yardstick analyze --help'\n")
+    }
+
+    /// A full disk (a 1 MiB tmpfs, as root) or a read-only store: one line, exit 1, no report, and the store as
+    /// it was.
+    @Test func fullDiskAndReadOnlyStore() throws {
+        guard getuid() == 0 else {
+            print("skipped: mounting a small tmpfs needs root")
+            return
+        }
+        let dir = try scratch("full")
+        defer {
+            _ = Command.run("/bin/umount", [dir + "/mnt"])
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        let mount = dir + "/mnt"
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        let mounted = Command.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mount])
+        guard mounted.status == 0 else {
+            print("skipped: cannot mount a tmpfs here (\(mounted.stderr))")
+            return
+        }
+        let repo = SampleRepositories.path("delivery")
+        let store = mount + "/s.sqlite"
+        #expect(yardstick(["analyze", repo, "--branch", "HEAD~8", "--store", store, "-o", dir + "/a"]).status == 0)
+        // Fill what is left of the tmpfs.
+        _ = Command.run("/bin/dd", ["if=/dev/zero", "of=\(mount)/fill", "bs=4096"])
+        let full = yardstick(["analyze", repo, "--store", store, "-o", dir + "/b"])
+        #expect(full.status == 1)
+        #expect(full.stderr.hasPrefix("error: \(store): "))
+        #expect(full.stderr.hasSuffix("nothing from this run was stored\n"), "\(full.stderr)")
+        #expect(full.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b"))
+        try FileManager.default.removeItem(atPath: mount + "/fill")
+        #expect(sqlite(store, "PRAGMA integrity_check") == "ok")
+        #expect(sqlite(store, "SELECT count(*) FROM run") == "1")
+
+        // Read-only: the tmpfs remounted read-only.
+        #expect(Command.run("/bin/mount", ["-o", "remount,ro", mount]).status == 0)
+        let readOnly = yardstick(["analyze", repo, "--store", store, "-o", dir + "/c"])
+        #expect(readOnly.status == 1)
+        #expect(readOnly.stderr.hasPrefix("error: \(store): "))
+        #expect(readOnly.stderr.hasSuffix("nothing from this run was stored\n"), "\(readOnly.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/c"))
+    }
+}
+
+extension String {
+    fileprivate var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

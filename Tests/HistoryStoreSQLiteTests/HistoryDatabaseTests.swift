@@ -1,0 +1,162 @@
+import Foundation
+import HistoryModel
+import Testing
+
+@testable import HistoryStoreSQLite
+
+private func id(_ n: Int) -> ObjectID { ObjectID(high: UInt64(n + 100), middle: 7, low: 9) }
+
+private func record(_ n: Int, hunks: Bool) -> CommitRecord {
+    let person = Signature(
+        name: "Ann \(n % 3)", email: "ann\(n % 3)@acme.com", time: 1_700_000_000 + Int64(n), offsetMinutes: 60)
+    let file = FileChange(
+        path: "src/f\(n % 5).swift", oldPath: n % 4 == 0 ? "src/old.swift" : nil, status: .modified, additions: n,
+        deletions: n / 2, isBinary: false,
+        hunks: hunks ? [Hunk(oldStart: 3, oldCount: 1, newStart: 3, newCount: UInt32(n % 7))] : [])
+    return CommitRecord(
+        id: id(n), parents: [id(n - 1)], author: person, committer: person,
+        message: "Change \(n)\n\nReviewed-by: B <b@x>",
+        trailers: [Trailer(key: "Reviewed-by", value: "B <b@x>")], coAuthors: [],
+        reviewers: [Identity(name: "B", email: "b@x")],
+        files: [file],
+        sideBranches: n % 2 == 0
+            ? [SideBranch(tip: id(n + 1000), mergeBase: id(n - 3), commits: [id(n + 1000)], reviewedFiles: [file])] : []
+    )
+}
+
+private func temporaryStore() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+}
+
+@Suite struct RecordChunkTests {
+    @Test func roundTripKeepsEveryFieldAndRole() throws {
+        let records = (1...50).map { (record($0, hunks: $0 % 3 != 0), $0 % 3 != 0) }
+        let bytes = RecordChunk.encode(records.map { (record: $0.0, onMainline: $0.1) })
+        let decoded = try RecordChunk.decode(bytes)
+        #expect(decoded.count == 50)
+        for (a, b) in zip(records, decoded) {
+            #expect(a.0 == b.record)
+            #expect(a.1 == b.onMainline)
+        }
+    }
+
+    @Test func damagedOrTruncatedChunksAreRefused() throws {
+        let bytes = RecordChunk.encode([(record: record(1, hunks: true), onMainline: true)])
+        var flipped = bytes
+        flipped[bytes.count / 2] ^= 0x10
+        #expect(throws: RecordChunk.Malformed.self) { try RecordChunk.decode(flipped) }
+        #expect(throws: RecordChunk.Malformed.self) { try RecordChunk.decode(Array(bytes.prefix(bytes.count - 3))) }
+        #expect(throws: RecordChunk.Malformed.self) { try RecordChunk.decode(Array("nope".utf8)) }
+    }
+
+    @Test func compressionRoundTripsAndRefusesDamage() {
+        let text = Array(String(repeating: "commit message text ", count: 500).utf8)
+        let blob = Compression.compress(text)
+        #expect(blob.count < text.count / 10)
+        #expect(Compression.decompress(blob) == text)
+        #expect(Compression.decompress(Compression.compress([])) == [])
+        var damaged = blob
+        damaged[10] ^= 0xFF
+        #expect(Compression.decompress(damaged) == nil)
+        #expect(Compression.decompress([1, 2, 3]) == nil)
+    }
+}
+
+@Suite struct HistoryDatabaseTests {
+    func run(_ key: String, head: String = "h") -> StoredRun {
+        StoredRun(
+            time: 1, head: head, branch: "main", options: "{}", configDigest: nil, toolVersion: "0.1.0",
+            snapshotKey: key, recordsMined: 0, recordsReused: 0, metrics: Array("{}".utf8),
+            report: Array("{\"r\":1}".utf8))
+    }
+
+    @Test func recordsAreKeptPerContextAndRole() throws {
+        let path = temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try HistoryDatabase(path: path)
+        let empty = try db.records(context: "c1")
+        #expect(empty.count == 0)
+        let mined = [
+            (record: record(1, hunks: true), onMainline: true), (record: record(2, hunks: false), onMainline: false),
+        ]
+        try db.save(run: run("k1"), context: "c1", loaded: empty, used: [], mined: mined)
+        let loaded = try HistoryDatabase(path: path).records(context: "c1")
+        #expect(loaded.count == 2)
+        #expect(loaded.record(id(1), onMainline: true) == record(1, hunks: true))
+        #expect(loaded.record(id(1), onMainline: false) == nil)
+        #expect(loaded.record(id(2), onMainline: false) == record(2, hunks: false))
+        // Another context: nothing applies, and the next save replaces the set.
+        let other = try db.records(context: "c2")
+        #expect(other.count == 0)
+        try db.save(run: run("k2"), context: "c2", loaded: other, used: [], mined: [(record(3, hunks: true), true)])
+        #expect(try db.records(context: "c1").count == 0)
+        #expect(try db.records(context: "c2").count == 1)
+        // Appending: the stored set read whole, one new record → one more chunk.
+        let c2 = try db.records(context: "c2")
+        try db.save(
+            run: run("k3"), context: "c2", loaded: c2, used: [RecordKey(id: id(3), onMainline: true)],
+            mined: [(record(4, hunks: true), true)])
+        #expect(try db.records(context: "c2").count == 2)
+        // A run that used only part of the set rewrites it as its own records.
+        let c2b = try db.records(context: "c2")
+        try db.save(
+            run: run("k4"), context: "c2", loaded: c2b, used: [RecordKey(id: id(4), onMainline: true)], mined: [])
+        let last = try db.records(context: "c2")
+        #expect(last.count == 1)
+        #expect(last.record(id(4), onMainline: true) != nil)
+        #expect(try db.runs().count == 4)
+        #expect(try db.integrityCheck() == "ok")
+    }
+
+    @Test func onlyTheNewestFullRunKeepsItsReport() throws {
+        let path = temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try HistoryDatabase(path: path)
+        try db.save(run: run("a"), context: "c", loaded: StoredRecords(), used: [], mined: [])
+        #expect(try db.latestRun(snapshotKey: "a")?.report == Array("{\"r\":1}".utf8))
+        try db.save(run: run("b"), context: "c", loaded: try db.records(context: "c"), used: [], mined: [])
+        #expect(try db.latestRun(snapshotKey: "a") == nil)
+        let b = try #require(try db.latestRun(snapshotKey: "b"))
+        try db.saveReuse(of: b, time: 99)
+        let runs = try db.runs()
+        #expect(runs.map(\.snapshotKey) == ["a", "b", "b"])
+        #expect(runs.map { $0.report != nil } == [false, true, false])
+        #expect(runs.last?.time == 99)
+        #expect(runs.last?.metrics == Array("{}".utf8))
+        #expect(try db.latestRun(snapshotKey: "b") != nil)
+    }
+
+    @Test func foreignAndGarbageFilesAreRefused() throws {
+        let garbage = temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: garbage) }
+        try Data(repeating: 7, count: 2048).write(to: URL(fileURLWithPath: garbage))
+        do {
+            _ = try HistoryDatabase(path: garbage)
+            Issue.record("a garbage file was opened as a store")
+        } catch {
+            #expect(error.description.hasPrefix("\(garbage): is not a Yardstick store or is damaged"))
+        }
+        // --rebuild-store replaces it.
+        #expect(try HistoryDatabase(path: garbage, rebuild: true).runs().isEmpty)
+        let directory = FileManager.default.temporaryDirectory.path
+        do {
+            _ = try HistoryDatabase(path: directory)
+            Issue.record("a directory was opened as a store")
+        } catch {
+            #expect(error.description == "\(directory): is a directory, not a store file")
+        }
+        // A device is never opened, nor removed by a rebuild: /dev/null stays the character device it is.
+        for rebuild in [false, true] {
+            do {
+                _ = try HistoryDatabase(path: "/dev/null", rebuild: rebuild)
+                Issue.record("/dev/null was opened as a store")
+            } catch {
+                #expect(
+                    error.description
+                        == "/dev/null: is not a regular file (a device, FIFO or socket), not a store file")
+            }
+            var info = stat()
+            #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        }
+    }
+}
