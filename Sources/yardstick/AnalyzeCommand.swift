@@ -50,6 +50,16 @@ struct AnalyzeCommand: ParsableCommand {
 
     func validate() throws {
         try view.validate(with: repository, format: format, window: window, privacy: privacy)
+        if view.against != nil {
+            // A comparison is a document of its own: no report for gates, the store or the machine formats.
+            if ![.table, .markdown, .json].contains(format) {
+                throw ValidationError("--against writes table, markdown or json, not \(format.rawValue)")
+            }
+            if gates.gate != nil || gates.failOn != nil {
+                throw ValidationError("--against and gates exclude each other")
+            }
+            if store.store != nil { throw ValidationError("--against and --store exclude each other") }
+        }
         if let minSample, minSample < 1 { throw ValidationError("--min-sample must be at least 1") }
         if let summaryGroups, summaryGroups < 1 { throw ValidationError("--summary-groups must be at least 1") }
         if let width, width < 40 { throw ValidationError("--width must be at least 40") }

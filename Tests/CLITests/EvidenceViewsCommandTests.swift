@@ -280,6 +280,18 @@ struct EvidenceViewsCommandTests {
             ["--period", "2024-Q1", "--against", "2023-Q4", "--format", "html"],
             "error: --against writes table, markdown or json, not html; see 'yardstick analyze --help'\n"
         ),
+        (
+            ["--period", "2024-Q1", "--against", "2023-Q4", "--format", "openmetrics"],
+            "error: --against writes table, markdown or json, not openmetrics; see 'yardstick analyze --help'\n"
+        ),
+        (
+            ["--period", "2024-Q1", "--against", "2023-Q4", "--fail-on", "poorly-managed"],
+            "error: --against and gates exclude each other; see 'yardstick analyze --help'\n"
+        ),
+        (
+            ["--period", "2024-Q1", "--against", "2023-Q4", "--store", "s.sqlite"],
+            "error: --against and --store exclude each other; see 'yardstick analyze --help'\n"
+        ),
     ])
     func periodUsageErrors(arguments: [String], expected: String) {
         let r = Self.yardstick(["analyze", "delivery"] + arguments)
