@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -12,9 +14,9 @@ import Testing
         let pack = DamagedRepositories.packFiles("pack-blob-rewritten", suffix: ".pack")[0]
         let deferred = try Repository(path: path, deferPackChecks: true)
         var awaited: GitError?
-        do { try deferred.awaitPackChecks() } catch { awaited = error }
+        do throws(GitError) { try deferred.awaitPackChecks() } catch { awaited = error }
         var direct: GitError?
-        do { _ = try Repository(path: path) } catch { direct = error }
+        do throws(GitError) { _ = try Repository(path: path) } catch { direct = error }
         #expect(awaited != nil)
         #expect(awaited?.message.hasPrefix("\(pack) is damaged: its content hashes to ") == true)
         #expect(awaited?.message == direct?.message)
@@ -32,18 +34,22 @@ import Testing
     }
 
     /// Handles that do not defer wait for a check another handle left running, and then see its outcome.
-    @Test func concurrentOpensAgree() throws {
+    @Test func concurrentOpensAgree() {
         let path = DamagedRepositories.path("idx-offset-swapped")
-        let messages = (0..<8).map { i -> String in
-            do {
+        let messages = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            var message = "opened"
+            do throws(GitError) {
                 let repository = try Repository(path: path, deferPackChecks: i % 2 == 0)
                 try repository.awaitPackChecks()
-                return "opened"
             } catch {
-                return error.message
+                message = error.message
             }
+            messages.withLock { $0.append(message) }
         }
-        #expect(Set(messages).count == 1)
-        #expect(messages[0].contains("is damaged: its content hashes to "))
+        let all = messages.withLock { $0 }
+        #expect(all.count == 8)
+        #expect(Set(all).count == 1)
+        #expect(all[0].contains("is damaged: its content hashes to "))
     }
 }
