@@ -25,12 +25,12 @@ public struct JSONReporter: Sendable {
 
     public func render(_ report: Report) -> String {
         // The pull requests are most of the text (one entry per landed change). They are encoded by the same
-        // encoder in parts, on several threads, and spliced into the encoder's text of the rest of the report,
-        // where their array stands empty. The rest starts first. (A hand-written writer for the pull requests
-        // saved under 5% of a full run, ADR 0013: the encoder is the only writer.)
+        // encoder in parts, on as many threads, and spliced into the encoder's text of the rest of the report,
+        // where their array stands empty. The rest, the longest single part, starts first. (A hand-written
+        // writer for the pull requests saved under 5% of a full run, ADR 0013: the encoder is the only writer.)
         let count = report.pullRequests.count
         guard count > 0 else { return Self.whole(report) }
-        let chunk = count >= 64 ? max(16, (count + Self.chunks(parts) - 1) / Self.chunks(parts)) : count
+        let chunk = count >= 64 ? (count + parts - 1) / parts : count
         let rest = {
             var r = report
             r.pullRequests = []
@@ -78,12 +78,6 @@ public struct JSONReporter: Sendable {
             return at
         }
     }
-
-    /// How many parts the pull requests are cut into for `parts` threads: four per thread, so that the rest of
-    /// the report (on git/git a sixth of the text, mostly `groups`) and the pull requests even out over the
-    /// threads instead of one thread encoding the rest and then a half of the pull requests while the other
-    /// waits; one part when there is one thread.
-    static func chunks(_ parts: Int) -> Int { parts > 1 ? 4 * parts : 1 }
 
     /// The report as the encoder alone writes it: the contract's reference, and the fallback.
     static func whole(_ report: Report) -> String {
