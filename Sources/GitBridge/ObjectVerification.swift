@@ -9,6 +9,8 @@ internal import Synchronization
 /// - Always, before the first object is read:
 ///   - every pack and its index: the index's own SHA-1 trailer, the pack checksum it records, and the SHA-1
 ///     of the whole pack against its trailer (one sequential read of each, once per process for each file);
+///     a handle opened with `deferPackChecks` runs these on a thread of their own instead, and its caller
+///     must use nothing it read before `awaitPackChecks` returns (the miner's walk, ADR 0008);
 ///   - no FIFO, socket, device or folder where a pack or index is expected (opening one could block);
 ///   - not a partial clone (objects left on the server would only be found missing deep into mining).
 /// - Every loose object read is hashed and compared with its id (`yardstick_loose_backend_new`).
@@ -32,21 +34,46 @@ package enum ObjectVerification {
 
     static let strictState = Atomic<Bool>(false)
 
-    /// Packs (by path, size and modification time of the pack and its index) whose checksums held in this
-    /// process: each is read once, however many handles open it.
-    private static let verifiedPacks = Mutex<Set<String>>([])
+    /// The checks of packs (by path, size and modification time of the pack and its index) in this process:
+    /// each pack is read once, however many handles open it. A failed check stays until it is reported.
+    private static let packChecks = Mutex<[String: PackCheck]>([:])
+
+    private struct PackCheck {
+        /// The pack folder, for `awaitPackChecks`.
+        var directory: String
+        var state: State
+        enum State {
+            case running(DispatchGroup)
+            case passed
+            case failed(GitError)
+        }
+    }
 
     /// The error thrown by these checks; `MiningError` shows its message after the repository's path.
     static func failure(_ message: String) -> GitError {
         GitError(code: -1, errorClass: GitError.repositoryCheckClass, message: message, function: "object verification")
     }
 
-    /// Runs the checks above on the object store of `repository`; throws the first problem found.
-    static func checkObjectStore(of repository: OpaquePointer, gitDirectory: String) throws(GitError) {
-        guard let common = git_repository_commondir(repository) else { return }
-        let objects = String(cString: common) + "objects/"
-        try checkPartialClone(repository, gitDirectory: gitDirectory, objects: objects)
-        try checkPacks(in: objects + "pack/")
+    /// Runs the checks above on the object store of `repository`; throws the first problem found. With
+    /// `deferPackChecks`, the checksums of packs not checked yet are computed on a thread of their own, and
+    /// `awaitPackChecks` reports them.
+    static func checkObjectStore(of repository: OpaquePointer, gitDirectory: String, deferPackChecks: Bool = false)
+        throws(GitError)
+    {
+        guard let directory = packDirectory(of: repository) else { return }
+        try checkPartialClone(repository, gitDirectory: gitDirectory, objects: String(directory.dropLast(5)))
+        try checkPacks(in: directory, deferred: deferPackChecks)
+    }
+
+    /// The pack folder of `repository` (`objects/pack/` of its common directory).
+    static func packDirectory(of repository: OpaquePointer) -> String? {
+        git_repository_commondir(repository).map { String(cString: $0) + "objects/pack/" }
+    }
+
+    /// Waits for the deferred checks of the packs in `directory` and throws the first failure, in pack order
+    /// (a pack none has checked yet is checked now).
+    static func awaitPackChecks(in directory: String) throws(GitError) {
+        try checkPacks(in: directory, deferred: false)
     }
 
     private static func checkPartialClone(_ repository: OpaquePointer, gitDirectory: String, objects: String)
@@ -82,7 +109,7 @@ package enum ObjectVerification {
         )
     }
 
-    private static func checkPacks(in directory: String) throws(GitError) {
+    private static func checkPacks(in directory: String, deferred: Bool) throws(GitError) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names.sorted() where name.hasPrefix("pack-") && (name.hasSuffix(".idx") || name.hasSuffix(".pack"))
         {
@@ -95,37 +122,84 @@ package enum ObjectVerification {
             let idx = directory + name
             let pack = directory + name.dropLast(4) + ".pack"
             let key = fileKey(idx) + "|" + fileKey(pack)
-            if verifiedPacks.withLock({ $0.contains(key) }) { continue }
-            var found = [UInt8](repeating: 0, count: 20)
-            var recorded = [UInt8](repeating: 0, count: 20)
-            let rc = Int(yardstick_pack_verify(idx, pack, &found, &recorded))
-            let openError = errno
-            let hexFound = found.map { String(format: "%02x", $0) }.joined()
-            let hexRecorded = recorded.map { String(format: "%02x", $0) }.joined()
-            switch rc {
-            case YARDSTICK_VERIFY_OK:
-                verifiedPacks.withLock { _ = $0.insert(key) }
-            case YARDSTICK_VERIFY_PACK_MISSING:
-                continue  // an index without its pack: git and libgit2 ignore it too
-            case YARDSTICK_VERIFY_IDX_UNREADABLE:
-                throw failure("\(idx) cannot be opened (\(String(cString: strerror(openError))))")
-            case YARDSTICK_VERIFY_IDX_FORMAT:
-                throw failure("\(idx) is damaged: not a pack index (too short or wrong signature)")
-            case YARDSTICK_VERIFY_IDX_CHECKSUM:
-                throw failure(
-                    "\(idx) is damaged: its content hashes to \(hexFound), its trailer records \(hexRecorded)")
-            case YARDSTICK_VERIFY_PACK_FORMAT:
-                throw failure("\(pack) is damaged: not a pack (too short or wrong signature)")
-            case YARDSTICK_VERIFY_IDX_OTHER_PACK:
-                throw failure(
-                    "\(idx) indexes another pack: it records checksum \(hexRecorded), the pack's trailer is \(hexFound)"
-                )
-            case YARDSTICK_VERIFY_PACK_CHECKSUM:
-                throw failure(
-                    "\(pack) is damaged: its content hashes to \(hexFound), its trailer records \(hexRecorded)")
-            default:
-                throw failure("\(idx) or its pack cannot be read")
+            // The first handle to meet a pack checks it (here, or on a thread of its own when deferred); the others
+            // wait for that check, unless deferred themselves, and see its outcome, which is kept: the key
+            // changes with the files.
+            enum Step {
+                case done
+                case check(DispatchGroup)
+                case wait(DispatchGroup)
+                case fail(GitError)
             }
+            while true {
+                let step = packChecks.withLock { table -> Step in
+                    switch table[key]?.state {
+                    case .passed: return .done
+                    case .running(let group): return deferred ? .done : .wait(group)
+                    case .failed(let error): return deferred ? .done : .fail(error)
+                    case nil:
+                        let group = DispatchGroup()
+                        group.enter()
+                        table[key] = PackCheck(directory: directory, state: .running(group))
+                        return .check(group)
+                    }
+                }
+                switch step {
+                case .done:
+                    break
+                case .fail(let error):
+                    throw error
+                case .wait(let group):
+                    group.wait()
+                    continue
+                case .check(let group):
+                    let finish: @Sendable () -> GitError? = {
+                        let error = packFailure(idx: idx, pack: pack)
+                        packChecks.withLock { $0[key]?.state = error.map { .failed($0) } ?? .passed }
+                        group.leave()
+                        return error
+                    }
+                    if deferred {
+                        DispatchQueue.global().async { _ = finish() }
+                    } else if let error = finish() {
+                        throw error
+                    }
+                }
+                break
+            }
+        }
+    }
+
+    /// Checks one pack and its index (`yardstick_pack_verify`): nil when they hold, or when the pack is missing
+    /// (an index without its pack: git and libgit2 ignore it too); else the error that names what is wrong.
+    private static func packFailure(idx: String, pack: String) -> GitError? {
+        var found = [UInt8](repeating: 0, count: 20)
+        var recorded = [UInt8](repeating: 0, count: 20)
+        let rc = Int(yardstick_pack_verify(idx, pack, &found, &recorded))
+        let openError = errno
+        let hexFound = found.map { String(format: "%02x", $0) }.joined()
+        let hexRecorded = recorded.map { String(format: "%02x", $0) }.joined()
+        switch rc {
+        case YARDSTICK_VERIFY_OK, YARDSTICK_VERIFY_PACK_MISSING:
+            return nil
+        case YARDSTICK_VERIFY_IDX_UNREADABLE:
+            return failure("\(idx) cannot be opened (\(String(cString: strerror(openError))))")
+        case YARDSTICK_VERIFY_IDX_FORMAT:
+            return failure("\(idx) is damaged: not a pack index (too short or wrong signature)")
+        case YARDSTICK_VERIFY_IDX_CHECKSUM:
+            return failure(
+                "\(idx) is damaged: its content hashes to \(hexFound), its trailer records \(hexRecorded)")
+        case YARDSTICK_VERIFY_PACK_FORMAT:
+            return failure("\(pack) is damaged: not a pack (too short or wrong signature)")
+        case YARDSTICK_VERIFY_IDX_OTHER_PACK:
+            return failure(
+                "\(idx) indexes another pack: it records checksum \(hexRecorded), the pack's trailer is \(hexFound)"
+            )
+        case YARDSTICK_VERIFY_PACK_CHECKSUM:
+            return failure(
+                "\(pack) is damaged: its content hashes to \(hexFound), its trailer records \(hexRecorded)")
+        default:
+            return failure("\(idx) or its pack cannot be read")
         }
     }
 

@@ -17,8 +17,11 @@ package final class Repository {
     /// Opens the repository at `path`: its working tree or a bare git directory; with `searchParents`, also
     /// a folder inside a working tree.
     /// The corresponding C function is `git_repository_open_ext`.
+    /// - Parameter deferPackChecks: the checksums of packs not checked yet in this process are computed on a
+    ///   thread of their own while the handle is used; the caller must use nothing it read before
+    ///   `awaitPackChecks()` returns, and must call it before reporting any error (ADR 0008, ADR 0011).
     /// - Throws: `GitError` with `isNotFound` when no repository is there.
-    package init(path: String, searchParents: Bool = false) throws(GitError) {
+    package init(path: String, searchParents: Bool = false, deferPackChecks: Bool = false) throws(GitError) {
         _ = LibGit2.initialized
         var raw: OpaquePointer?
         let flags = searchParents ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
@@ -30,16 +33,27 @@ package final class Repository {
         }
         let gitDirectory = String(cString: git_repository_path(opened))
         do {
-            try ObjectVerification.checkObjectStore(of: opened, gitDirectory: gitDirectory)
+            try ObjectVerification.checkObjectStore(
+                of: opened, gitDirectory: gitDirectory, deferPackChecks: deferPackChecks)
             try Repository.addLooseReader(to: opened)
         } catch {
+            // A deferred check that failed is the error, as it would have been without deferring.
+            let packs = deferPackChecks ? ObjectVerification.packDirectory(of: opened) : nil
             git_repository_free(opened)
+            if let packs { try ObjectVerification.awaitPackChecks(in: packs) }
             throw error
         }
         handle = opened
         self.gitDirectory = gitDirectory
         workingDirectory = git_repository_workdir(opened).map { String(cString: $0) }
         packReader = Repository.addPackReader(to: opened)
+    }
+
+    /// Waits for the pack checks a handle opened with `deferPackChecks` left running (any handle's, for the same
+    /// packs) and throws the first that failed, as opening without deferring would have.
+    package func awaitPackChecks() throws(GitError) {
+        guard let directory = ObjectVerification.packDirectory(of: handle) else { return }
+        try ObjectVerification.awaitPackChecks(in: directory)
     }
 
     /// Puts the loose-object reader that hashes what it reads (ADR 0011) in front of libgit2's, which does not.

@@ -111,7 +111,11 @@ package struct Miner: Sendable {
         -> MinedHistory
     {
         if options.verifyEveryObject { ObjectVerification.everyObject = true }
-        let opened = try openRepository()
+        // With more than one worker, the packs' checksums (a sequential hash of every pack, ADR 0011) are computed
+        // on a thread of their own while the links are walked; nothing read is used before they held, and a
+        // failed check is the error reported, whatever the walk met (ADR 0008).
+        let deferPackChecks = options.workers > 1
+        let opened = try openRepository(deferPackChecks: deferPackChecks)
 
         var timings: [(String, Double)] = []
         var clock = DispatchTime.now().uptimeNanoseconds
@@ -131,8 +135,20 @@ package struct Miner: Sendable {
         let opener: @Sendable () throws -> Worker = {
             try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache, blameHunks: blameHunks)
         }
+        let walkOpener: @Sendable () throws -> Worker = {
+            try Worker(
+                path: repositoryPath, mailmap: mailmapContents, cache: cache, blameHunks: blameHunks,
+                deferPackChecks: deferPackChecks)
+        }
 
-        var walked = try walkLinks(opened, boundaries: boundaries, opener: opener)
+        var walked: WalkedLinks
+        do {
+            walked = try walkLinks(opened, boundaries: boundaries, opener: walkOpener)
+            try opened.repository.awaitPackChecks()
+        } catch {
+            try opened.repository.awaitPackChecks()
+            throw error
+        }
         lap("links (\(walked.count))")
         // Workers of the later phases know every commit's root tree from its header.
         let trees = walked.headers.mapValues(\.tree)
@@ -279,9 +295,9 @@ final class Worker {
 
     init(
         path: String, mailmap contents: [UInt8]?, cache: DiffCache, searchParents: Bool = false,
-        blameHunks: Bool = false
+        blameHunks: Bool = false, deferPackChecks: Bool = false
     ) throws {
-        repository = try Repository(path: path, searchParents: searchParents)
+        repository = try Repository(path: path, searchParents: searchParents, deferPackChecks: deferPackChecks)
         mailmap = try Mailmap(contents: contents)
         differ = try TreeDiffer(repository: repository, cache: cache, blameHunks: blameHunks)
     }

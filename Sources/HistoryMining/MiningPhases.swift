@@ -57,15 +57,27 @@ struct MiningPlan {
 
 extension Miner {
     /// Phase 1: opens the repository and reads what the tip holds; fails for a missing, empty or (unless
-    /// allowed) shallow repository, or an unknown branch.
-    func openRepository() throws -> OpenedRepository {
+    /// allowed) shallow repository, or an unknown branch. With `deferPackChecks`, the packs' checksums are
+    /// computed on a thread of their own (`Repository.awaitPackChecks`): a failed check is the error reported.
+    func openRepository(deferPackChecks: Bool = false) throws -> OpenedRepository {
         let repository: Repository
         do {
-            repository = try Repository(path: path, searchParents: options.searchParents)
+            repository = try Repository(
+                path: path, searchParents: options.searchParents, deferPackChecks: deferPackChecks)
         } catch {
             if error.isNotFound { throw MiningError.notARepository(path: path) }
             throw MiningError.git(path: path, error)
         }
+        do {
+            return try readTip(of: repository)
+        } catch {
+            try repository.awaitPackChecks()
+            throw error
+        }
+    }
+
+    /// What phase 1 reads at the tip.
+    private func readTip(of repository: Repository) throws -> OpenedRepository {
         if repository.isHeadUnborn && options.branch == nil { throw MiningError.emptyRepository(path: path) }
         let revision = options.branch ?? "HEAD"
         let tip: ObjectID
