@@ -116,14 +116,27 @@ public enum ReviewImport {
     public static func readWithFormat(_ path: String, format: ReviewFormat? = nil) throws -> (
         format: ReviewFormat, records: [PullRequestReview]
     ) {
-        let value = try JSONInput.load(try readWhole(path), file: path)
-        guard let chosen = format ?? detect(json: value) else {
-            throw ImportError(
-                file: path,
-                "not a known review export (expected gh pr list JSON, GitHub REST pulls/reviews/comments or GitLab merge requests/notes)"
-            )
+        // Streamed record by record (JSONRecordStream): a file of any size is never held whole; the format is
+        // that of the first record unless forced.
+        let unknown = ImportError(
+            file: path,
+            "not a known review export (expected gh pr list JSON, GitHub REST pulls/reviews/comments or GitLab merge requests/notes)"
+        )
+        var chosen = format
+        var records: [PullRequestReview] = []
+        let (top, _) = try JSONRecordStream(path: path).read { _, index, value in
+            let location = "record \(index + 1)"
+            guard let object = value as? [String: Any] else {
+                throw ImportError(file: path, location: location, "not a JSON object")
+            }
+            if chosen == nil { chosen = detect(json: [object]) }
+            guard let chosen else { throw unknown }
+            if let pr = try parse(record: Record(object: object, file: path, location: location), format: chosen) {
+                records.append(pr)
+            }
         }
-        return (chosen, try parse(json: value, format: chosen, file: path))
+        guard top == .array else { throw unknown }
+        return (chosen ?? .githubPRList, records)  // an empty array: no pull requests, in any format
     }
 
     public static func detect(json: Any) -> ReviewFormat? {
@@ -158,10 +171,12 @@ public enum ReviewImport {
         Int(url.split(separator: "/").last ?? "")
     }
 
-    static func parse(json: Any, format: ReviewFormat, file: String) throws -> [PullRequestReview] {
+    /// One record of an export in `format`; nil for a record that holds no review fact (a pending review,
+    /// a note on something other than a merge request, activity GitLab writes itself).
+    static func parse(record r: Record, format: ReviewFormat) throws -> PullRequestReview? {
         switch format {
         case .githubPRList:
-            return try topRecords(json, file: file).map { r in
+            do {
                 let author = try login(r, "author")
                 var pr = PullRequestReview(
                     number: Int(try r.int("number")), author: author?.0, openedAt: try r.optionalTime("createdAt"),
@@ -190,7 +205,7 @@ public enum ReviewImport {
                 return pr
             }
         case .githubPulls:
-            return try topRecords(json, file: file).map { r in
+            do {
                 let head = try r.object("head")
                 var pr = PullRequestReview(
                     number: Int(try r.int("number")), author: try login(r, "user")?.0,
@@ -203,7 +218,7 @@ public enum ReviewImport {
                 return pr
             }
         case .githubReviews:
-            return try topRecords(json, file: file).compactMap { r in
+            do {
                 guard let number = trailingNumber(try r.string("pull_request_url")) else {
                     throw r.fail("pull_request_url does not end in a number")
                 }
@@ -221,7 +236,7 @@ public enum ReviewImport {
                     ])
             }
         case .githubComments:
-            return try topRecords(json, file: file).map { r in
+            do {
                 let url = try r.optionalString("pull_request_url") ?? r.string("issue_url")
                 guard let number = trailingNumber(url) else {
                     throw r.fail("pull_request_url/issue_url does not end in a number")
@@ -238,7 +253,7 @@ public enum ReviewImport {
                     ])
             }
         case .gitlabMergeRequests:
-            return try topRecords(json, file: file).map { r in
+            do {
                 var landed: [ObjectID] = []
                 if let m = try r.optionalCommit("merge_commit_sha") { landed.append(m) }
                 if let s = try r.optionalCommit("squash_commit_sha") { landed.append(s) }
@@ -251,7 +266,7 @@ public enum ReviewImport {
                     mergedAt: try r.optionalTime("merged_at"), landedCommits: landed, headCommit: head)
             }
         case .gitlabNotes:
-            return try topRecords(json, file: file).compactMap { r in
+            do {
                 guard (try r.optionalString("noteable_type")) ?? "MergeRequest" == "MergeRequest" else { return nil }
                 let number = Int(try r.int("noteable_iid"))
                 let who = try login(r, "author") ?? ("", false)

@@ -77,6 +77,41 @@ import Testing
         #expect(try BuildImport.read(rest).map(\.pullRequestBranch) == ["fix"])
     }
 
+    /// Review exports are streamed the same way: 12,000 `gh pr list` records across the 1 MiB blocks, the
+    /// format taken from the first record; faults name their line and column; a top-level object is no export.
+    @Test func reviewExportsAreStreamed() throws {
+        let n = 12_000
+        func pr(_ i: Int) -> String {
+            #"{"number":\#(i),"author":{"login":"dev\#(i % 7)"},"createdAt":"2024-01-0\#(1 + i % 9)T10:00:00Z","mergedAt":"2024-01-10T12:00:00+02:00","mergeCommit":{"oid":"\#(Self.sha)"},"reviews":[{"author":{"login":"rev"},"state":"APPROVED","submittedAt":"2024-01-10T09:00:00Z","body":"ok [x] {y}"}],"comments":[]}"#
+        }
+        let path = try temporary("[\n" + (1...n).map(pr).joined(separator: ",\n") + "\n]\n", "prs.json")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count > 1 << 20)
+        let read = try ReviewImport.readWithFormat(path)
+        #expect(read.format == .githubPRList)
+        #expect(read.records.count == n)
+        #expect(read.records.map(\.number) == Array(1...n))
+        #expect(read.records.allSatisfy { $0.events.count == 1 && $0.events[0].state == "APPROVED" })
+        func fault(_ text: String) -> String? {
+            do {
+                let p = try temporary(text, "prs.json")
+                _ = try ReviewImport.read(p)
+                return nil
+            } catch {
+                return "\(error)".components(separatedBy: "prs.json: ").last
+            }
+        }
+        #expect(
+            fault("[\(pr(1)),\n\(pr(2))")
+                == "line 2, column \(pr(2).utf8.count + 1): malformed JSON (the document ends inside an array (truncated?))"
+        )
+        #expect(fault("[\(pr(1)),\n  \"x\"]") == "record 2: not a JSON object")
+        #expect(
+            fault("{\"pulls\": []}")
+                == "not a known review export (expected gh pr list JSON, GitHub REST pulls/reviews/comments or GitLab merge requests/notes)"
+        )
+        #expect(try ReviewImport.read(try temporary("[]", "prs.json")).isEmpty)
+    }
+
     @Test func structureFaultsNameLineAndColumn() throws {
         #expect(
             message(try temporary("[\(run(1))\n \(run(2))]"))
