@@ -118,20 +118,34 @@ public struct HTMLReporter: Sendable {
             ])
     }
 
+    /// The matrix's columns: the summary's groups and its `other` row when the report has a summary (a
+    /// history with hundreds of groups gives a matrix a page can show; every group keeps its section below),
+    /// else every group.
+    func matrixColumns(_ report: Report) -> [(name: String, metrics: [String: Report.Metric], cell: Int?)] {
+        guard let summary = report.summary else { return report.groups.map { ($0.name, $0.metrics, nil) } }
+        let byName = Dictionary(report.groups.map { ($0.name, $0.metrics) }, uniquingKeysWith: { a, _ in a })
+        return summary.groups.enumerated().compactMap { index, name in
+            if let other = summary.other, index == summary.groups.count - 1, name == "other" {
+                return (name, other.metrics, index)
+            }
+            return byName[name].map { (name, $0, index) }
+        }
+    }
+
     func summaryMatrix(_ report: Report) -> N {
-        let head = el("tr", [el("th", "Benchmark row"), el("th", "Bands")] + report.groups.map { el("th", $0.name) })
+        let columns = matrixColumns(report)
+        let head = el("tr", [el("th", "Benchmark row"), el("th", "Bands")] + columns.map { el("th", $0.name) })
         let rows = BenchmarkRow.table.map { row -> N in
             let bands = el("td", class: "bands", row.bands.map { el("div", $0.label(unit: row.unit)) })
-            let cells = report.groups.map { group -> N in
-                guard let m = group.metrics[row.key] else { return el("td", class: "na", [text("—")]) }
-                let n = sampleSize(m, in: group)
-                // The summary's verdict (too few, needs …, or the band word) when the report has one (ADR 0017).
-                // A cell without a band (too few changes, unsupported) is not coloured.
-                let cell = report.summary.flatMap { summary in
-                    summary.rows.first { $0.key == row.key }.flatMap { r in
-                        summary.groups.firstIndex(of: group.name).map { r.cells[$0] }
-                    }
-                }
+            let summaryRow = report.summary?.rows.first { $0.key == row.key }
+            let cells = columns.map { column -> N in
+                guard let m = column.metrics[row.key] else { return el("td", class: "na", [text("—")]) }
+                // The summary's verdict (too few, needs …, or the band word) and n when the report has one
+                // (ADR 0017). A cell without a band (too few changes, unsupported) is not coloured.
+                let cell = summaryRow.flatMap { r in column.cell.flatMap { $0 < r.cells.count ? r.cells[$0] : nil } }
+                // None for an unmeasured metric; else the summary's n, which the `other` column needs.
+                let own = m.sampleSize(groupChanges: column.metrics["landedChanges"]?.value ?? 0)
+                let n = own == nil ? nil : cell.map { Double($0.n) } ?? own
                 let verdict = cell?.verdict
                 return el(
                     "td", class: cell != nil && cell?.band == nil ? "none" : Self.bandClass(m),
