@@ -82,18 +82,11 @@ struct SnapshotKey {
             "pullHeads": state.pullHeads.keys.sorted().map { "\($0)=\(state.pullHeads[$0]!)" }.joined(separator: " "),
         ]
         o.merge(view) { _, new in new }
-        func files(_ paths: [String]) throws -> String {
-            try paths.map { path in
-                // `FILE@REV`: the file's bytes; the revision is part of the argument, so of the key.
-                guard let data = FileManager.default.contents(atPath: CoverageArgument.split(path).file) else {
-                    throw CLIError("\(path): cannot read the import file (missing or unreadable)")
-                }
-                return "\(path)=\(FileDigest.sha256(data))"
-            }.joined(separator: " ")
+        // The same digests the report records (streamed, never a whole file in memory), per kind.
+        let imported = try Provenance.importedFiles(imports)
+        for kind in ["builds", "coverage", "reviews"] {
+            o[kind] = imported.filter { $0.kind == kind }.map { "\($0.path)=\($0.sha256)" }.joined(separator: " ")
         }
-        o["builds"] = try files(imports.builds)
-        o["coverage"] = try files(imports.coverage)
-        o["reviews"] = try files(imports.reviews)
         o["importFormats"] = [
             imports.buildFormat?.rawValue, imports.coverageFormat?.rawValue, imports.reviewFormat?.rawValue,
         ].map { $0 ?? "-" }.joined(separator: " ")
