@@ -147,14 +147,19 @@ public struct HTMLReporter: Sendable {
                 let own = m.sampleSize(groupChanges: column.metrics["landedChanges"]?.value ?? 0)
                 let n = own == nil ? nil : cell.map { Double($0.n) } ?? own
                 let verdict = cell?.verdict
+                // Where the verdict gives no band (too few, needs trailers), no band's placement beside it.
+                let bandless =
+                    cell?.band == nil && m.source != .notMeasured
+                    && (verdict?.hasPrefix("too few") == true || verdict?.hasPrefix("needs ") == true)
+                let placement = bandless ? [] : [el("div", Wording.placement(m))]
                 return el(
                     "td", class: cell != nil && cell?.band == nil ? "none" : Self.bandClass(m),
-                    [
-                        el("div", class: "value", [text(Wording.value(m))]),
-                        el("div", Wording.placement(m)),
-                    ] + (verdict.map { [el("div", class: "verdict", [text("verdict: " + $0)])] } ?? []) + [
-                        el("div", class: "meta", [text("\(Wording.source(m)) · n = \(n.map(Wording.number) ?? "—")")])
-                    ])
+                    [el("div", class: "value", [text(Wording.value(m))])] + placement
+                        + (verdict.map { [el("div", class: "verdict", [text("verdict: " + $0)])] } ?? []) + [
+                            el(
+                                "div", class: "meta",
+                                [text("\(Wording.source(m)) · n = \(n.map(Wording.number) ?? "—")")])
+                        ])
             }
             return el("tr", [el("th", row.title), bands] + cells)
         }
@@ -192,7 +197,7 @@ public struct HTMLReporter: Sendable {
         let metrics = el(
             "table",
             [el("tr", ["Metric", "Value", "Aggregator", "Source", "Benchmark", "n"].map { el("th", $0) })]
-                + Wording.orderedMetrics(group).map { key, m -> N in
+                + Wording.orderedMetrics(group, summary: report.summary).map { key, m -> N in
                     var title = m.title
                     if let d = Wording.details(m, key: key) { title += " (\(d))" }
                     return el(

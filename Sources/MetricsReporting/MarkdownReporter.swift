@@ -40,7 +40,7 @@ public struct MarkdownReporter: Sendable {
             out.append("")
             out.append("| Metric | Value | Aggregator | Source | Benchmark | Better |")
             out.append("|---|---:|---|---|---|---|")
-            for (key, m) in Wording.orderedMetrics(group) {
+            for (key, m) in Wording.orderedMetrics(group, summary: report.summary) {
                 var title = m.title
                 if let d = Wording.details(m, key: key) { title += " (\(d))" }
                 out.append(

@@ -33,6 +33,31 @@ enum Wording {
         return known + rest
     }
 
+    /// The group's metrics in report order, each as the summary judges it: where the summary's cell for the
+    /// group gives no band (`too few (n=…)` below the minimum sample, `needs trailers` where the history cannot
+    /// support the proxy), the detail row says the cell's verdict instead of a band (ADR 0017), so the two
+    /// never disagree. Groups the summary does not show (summed up in `other`) keep their placement.
+    static func orderedMetrics(_ group: Report.Group, summary: Report.Summary?) -> [(String, Report.Metric)] {
+        let metrics = orderedMetrics(group)
+        guard let summary, let column = summary.groups.firstIndex(of: group.name) else { return metrics }
+        var bandless: [String: String] = [:]
+        for row in summary.rows where column < row.cells.count {
+            let cell = row.cells[column]
+            if cell.band == nil && (cell.verdict.hasPrefix("too few") || cell.verdict.hasPrefix("needs ")) {
+                bandless[row.key] = cell.verdict
+            }
+        }
+        guard !bandless.isEmpty else { return metrics }
+        return metrics.map { key, m in
+            // A metric that was not measured says what it needs already.
+            guard let verdict = bandless[key], m.source != .notMeasured, let b = m.benchmark, b.position != nil
+            else { return (key, m) }
+            var judged = m
+            judged.benchmark = Report.Benchmark(row: b.row, bands: [], position: nil, placement: verdict)
+            return (key, judged)
+        }
+    }
+
     static func number(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
         let r = Statistics.round(v, 2)

@@ -53,7 +53,7 @@ public struct TerminalReporter: Sendable {
             var unmeasured: [String] = []
             var stacked: [String] = []
             var rowMetrics: [Report.Metric?] = []
-            for (key, m) in Wording.orderedMetrics(group) {
+            for (key, m) in Wording.orderedMetrics(group, summary: report.summary) {
                 if m.source == .notMeasured {
                     unmeasured.append(m.title)
                     continue

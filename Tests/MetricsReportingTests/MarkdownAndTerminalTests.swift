@@ -91,7 +91,16 @@ struct TerminalReporterTests {
         text.split(separator: "\n").first { $0.contains(needle) }
     }
 
+    /// The fixture with a minimum sample of 1, so that every summary cell has its band and the detail rows show
+    /// the bands too (below the minimum they say `too few`, DetailVerdictTests).
+    static func banded() -> Report {
+        var builder = Fixture.builder
+        builder.summary.minimumSample = 1
+        return Fixture.report(builder)
+    }
+
     @Test func withColourThereAreANSICodes() throws {
+        let report = Self.banded()
         let text = TerminalReporter(colour: true).render(report)
         #expect(text.hasPrefix("\u{1B}[1mYardstick \(ReportBuilder.toolVersion) — /tmp/repo\u{1B}[0m\n"))
         #expect(text.contains("\u{1B}[1mcore — 3 landed changes by 2 authors\u{1B}[0m"))
@@ -108,7 +117,7 @@ struct TerminalReporterTests {
     }
 
     @Test func colourMarksPoorlyManagedAndWorseThanAllRed() throws {
-        var r = report
+        var r = Self.banded()
         r.groups[0].metrics["prSize"]?.benchmark = Report.Benchmark(
             row: "PR Size (avg lines changed)", bands: ["Poorly Managed Offshore"], position: "within",
             placement: "within Poorly Managed Offshore (500+ lines)")
