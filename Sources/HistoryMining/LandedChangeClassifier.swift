@@ -27,12 +27,13 @@ package struct LandedChangeClassifier: Sendable {
             rebaseRun.removeAll()
         }
 
-        let rebased = Self.rebasedRuns(mainline: mainline, commits: commits)
-        for id in mainline.reversed() {
-            // A change keeps line counts, not hunks (line ownership reads the records themselves).
-            guard let record = commits.record(id, withFiles: true, withHunks: false) else { continue }
+        // Each first-parent record is decoded once, oldest first. A change keeps line counts, not hunks (line
+        // ownership reads the records themselves).
+        let records = mainline.reversed().compactMap { commits.record($0, withFiles: true, withHunks: false) }
+        let rebased = Self.rebasedRuns(records)
+        for record in records {
             var kind = Self.kind(of: record, forgeCommitterEmails: forgeCommitterEmails)
-            if kind == .direct && rebased.contains(id) { kind = .applied }
+            if kind == .direct && rebased.contains(record.id) { kind = .applied }
             if kind == .rebase || kind == .applied {
                 if let last = rebaseRun.last, kind != runKind || !Self.sameSitting(last, record, kind: kind) {
                     flushRebaseRun()
@@ -64,7 +65,8 @@ package struct LandedChangeClassifier: Sendable {
     /// single-parent first-parent commits by the same committer in one sitting (`sameSitting`), at least one
     /// authored by someone else, as `git am` or a local rebase of a contributor's series leaves them.
     /// (A forge's "Rebase and merge" is recognised by its committer address instead: kind `rebase`.)
-    static func rebasedRuns(mainline: [ObjectID], commits: some HistoryStore) -> Set<ObjectID> {
+    /// `records`: the first-parent records, oldest first.
+    static func rebasedRuns(_ records: [CommitRecord]) -> Set<ObjectID> {
         var out = Set<ObjectID>()
         var run: [CommitRecord] = []
         func flush() {
@@ -75,8 +77,7 @@ package struct LandedChangeClassifier: Sendable {
             }
             run.removeAll()
         }
-        for id in mainline.reversed() {
-            guard let r = commits.record(id, withFiles: false) else { continue }
+        for r in records {
             let candidate =
                 !r.isMerge && ChangeNumbers.squashNumber(subject: r.subject) == nil
                 && !r.trailers.contains(where: { $0.key.lowercased() == "reviewed-on" })

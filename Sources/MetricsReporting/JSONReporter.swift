@@ -17,6 +17,10 @@ public struct JSONReporter: Sendable {
         self.parts = max(1, parts)
     }
 
+    /// Pull requests per part: at least `minimumPart`, else about `partsPerThread` parts per thread.
+    static let minimumPart = 64
+    static let partsPerThread = 4
+
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -30,26 +34,39 @@ public struct JSONReporter: Sendable {
         // writer for the pull requests saved under 5% of a full run, ADR 0013: the encoder is the only writer.)
         let count = report.pullRequests.count
         guard count > 0 else { return Self.whole(report) }
-        let chunk = count >= 64 ? (count + parts - 1) / parts : count
+        // A few parts per thread, so that the threads finish together (one part each left a thread idle while
+        // the other encoded the rest of the report as well as its half).
+        let chunk = max(Self.minimumPart, (count + parts * Self.partsPerThread - 1) / (parts * Self.partsPerThread))
         let rest = {
             var r = report
             r.pullRequests = []
             return r
         }()
         let ranges = stride(from: 0, to: count, by: chunk).map { $0..<min($0 + chunk, count) }
-        let texts = Mutex<[[UInt8]?]>(Array(repeating: nil, count: ranges.count + 1))
-        DispatchQueue.concurrentPerform(iterations: ranges.count + 1) { i in
-            let text = i == 0 ? Self.encoded(rest) : Self.encodedElements(report.pullRequests[ranges[i - 1]])
-            texts.withLock { $0[i] = text }
+        let tasks = ranges.count + 1
+        let texts = Mutex<[Part?]>(Array(repeating: nil, count: tasks))
+        // At most `parts` threads, each taking the next part until none is left; part 0 is the rest.
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(parts, tasks)) { _ in
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < tasks else { return }
+                let text =
+                    i == 0
+                    ? Self.encoded(rest).map { Part(bytes: $0, range: 0..<$0.count) }
+                    : Self.encodedElements(report.pullRequests[ranges[i - 1]])
+                texts.withLock { $0[i] = text }
+            }
         }
         // The parts are moved out of the lock and each is released as soon as it is copied into the text,
-        // which is written in place: the report is in memory about once, not three times (ADR 0010).
+        // which is written in place: the report is in memory about once, not three times (ADR 0010). The
+        // encoder's bytes are spliced as it wrote them, never copied into arrays first.
         var values = texts.withLock { v in
             defer { v = [] }
             return v
         }
         let empty = Array("\n  \"pullRequests\" : [\n\n  ]".utf8)
-        guard let head = values[0], let slot = Self.lastRange(of: empty, in: head),
+        guard let head = values[0], let slot = Self.lastRange(of: empty, in: head.bytes),
             values.dropFirst().allSatisfy({ $0 != nil })
         else {
             return Self.whole(report)
@@ -58,25 +75,40 @@ public struct JSONReporter: Sendable {
         let opening = Array("\n  \"pullRequests\" : [\n".utf8)
         let separator = Array(",\n".utf8)
         let closing = Array("\n  ]".utf8)
-        let partBytes = values.reduce(0) { $0 + ($1?.count ?? 0) }
+        let partBytes = values.reduce(0) { $0 + ($1?.range.count ?? 0) }
         let capacity =
-            head.count - empty.count + opening.count + partBytes + separator.count * (values.count - 2) + closing.count
-            + 1
+            head.bytes.count - empty.count + opening.count + partBytes + separator.count * (values.count - 2)
+            + closing.count + 1
         return String(unsafeUninitializedCapacity: capacity) { buffer in
             var at = 0
-            func put(_ bytes: some Collection<UInt8>) { at = buffer[at...].initialize(from: bytes).index }
-            put(head[..<slot.lowerBound])
+            func put(_ bytes: UnsafeRawBufferPointer) {
+                guard let from = bytes.baseAddress, let to = buffer.baseAddress, !bytes.isEmpty else { return }
+                precondition(at + bytes.count <= buffer.count, "JSON report larger than its capacity")
+                UnsafeMutableRawPointer(to + at).copyMemory(from: from, byteCount: bytes.count)
+                at += bytes.count
+            }
+            func put(_ bytes: [UInt8]) { bytes.withUnsafeBytes { put($0) } }
+            func put(_ data: Data, _ range: Range<Int>) {
+                data.withUnsafeBytes { put(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            }
+            put(head.bytes, 0..<slot.lowerBound)
             put(opening)
             for k in 1..<values.count {
                 if k > 1 { put(separator) }
-                if let part = values[k] { put(part) }
+                if let part = values[k] { put(part.bytes, part.range) }
                 values[k] = nil
             }
             put(closing)
-            put(head[slot.upperBound...])
-            put(CollectionOfOne(UInt8(ascii: "\n")))
+            put(head.bytes, slot.upperBound..<head.bytes.count)
+            put([UInt8(ascii: "\n")])
             return at
         }
+    }
+
+    /// The encoder's bytes and the range of them that goes into the report.
+    struct Part {
+        var bytes: Data
+        var range: Range<Int>
     }
 
     /// The report as the encoder alone writes it: the contract's reference, and the fallback.
@@ -85,8 +117,10 @@ public struct JSONReporter: Sendable {
         return String(decoding: bytes, as: UTF8.self) + "\n"
     }
 
-    private static func encoded(_ value: some Encodable) -> [UInt8]? {
-        (try? encoder().encode(value)).map { [UInt8]($0) }
+    /// The encoder's text, as a `Data` whose indices start at 0.
+    private static func encoded(_ value: some Encodable) -> Data? {
+        guard let data = try? encoder().encode(value) else { return nil }
+        return data.startIndex == 0 ? data : Data(data)
     }
 
     /// The pull requests' own object, so that the encoder writes them at the report's nesting.
@@ -105,21 +139,21 @@ public struct JSONReporter: Sendable {
     /// Pull requests as array elements at the report's nesting (four spaces), separated by `,\n`, as
     /// `JSONEncoder` writes them inside the report: the encoder's text of `{"pullRequests": [...]}` without its
     /// first two lines and last two. Nil when the encoder refuses a value (a non-finite number).
-    static func encodedElements(_ items: ArraySlice<Report.PullRequest>) -> [UInt8]? {
+    static func encodedElements(_ items: ArraySlice<Report.PullRequest>) -> Part? {
         guard let bytes = encoded(PullRequestsPart(pullRequests: items)) else { return nil }
         let opening = Array("{\n  \"pullRequests\" : [\n".utf8)
         let closing = Array("\n  ]\n}".utf8)
         guard bytes.count >= opening.count + closing.count, bytes.starts(with: opening),
             bytes.suffix(closing.count).elementsEqual(closing)
         else { return nil }
-        return Array(bytes[opening.count..<(bytes.count - closing.count)])
+        return Part(bytes: bytes, range: opening.count..<(bytes.count - closing.count))
     }
 
     /// The last place `needle` occurs in `haystack` (the pull requests' key sorts near the end of the report).
-    private static func lastRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
+    private static func lastRange(of needle: [UInt8], in haystack: Data) -> Range<Int>? {
         guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
-        return haystack.withUnsafeBufferPointer { h in
-            needle.withUnsafeBufferPointer { n in
+        return haystack.withUnsafeBytes { h in
+            needle.withUnsafeBytes { n in
                 var i = h.count - n.count
                 while i >= 0 {
                     if h[i] == n[0] && memcmp(h.baseAddress! + i, n.baseAddress!, n.count) == 0 {

@@ -171,6 +171,24 @@ struct JSONReporterTests {
         #expect(!text.contains(#"\/"#))
     }
 
+    /// `NullEncoded` properties are written in place by the keyed container (no nested encoder): a value as
+    /// itself, nil as `null`, never left out.
+    @Test func nullEncodedPropertiesAreWrittenInPlace() throws {
+        func text(_ value: some Encodable) throws -> String {
+            String(decoding: try JSONReporter.encoder().encode(value), as: UTF8.self)
+        }
+        #expect(try text(Report.DiffRange(base: nil, tip: "t")) == "{\n  \"base\" : null,\n  \"tip\" : \"t\"\n}")
+        #expect(try text(Report.DiffRange(base: "b/c", tip: "t")) == "{\n  \"base\" : \"b/c\",\n  \"tip\" : \"t\"\n}")
+        var pr = try #require(report.pullRequests.first)
+        pr.number = nil
+        pr.delivery = nil
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(try text(pr).utf8)) as? [String: Any])
+        #expect(object["number"] is NSNull && object["delivery"] is NSNull)
+        pr.number = 7
+        #expect(try text(pr).contains("\"number\" : 7,\n"))
+    }
+
     /// Pull requests encoded in parts on several threads and spliced in give the bytes of one encoding.
     @Test(arguments: [2, 3, 7])
     func renderingInPartsGivesTheBytesOfOneEncoding(parts: Int) throws {
