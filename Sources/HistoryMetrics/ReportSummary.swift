@@ -83,15 +83,22 @@ public enum ReportSummary {
             guard let declaration = MetricDeclaration.declaration(key), let row = declaration.benchmark else {
                 return nil
             }
+            // A mean's per-change values, once per change (not once per group that change is credited to), read
+            // by index: the pull requests themselves are not copied.
+            let values = declaration.aggregator == .mean ? report.pullRequests.map { perChange(key, $0) } : []
             var needs: [String] = []
             let cells = summary.groups.map { name -> Report.Summary.Cell in
                 let isOther = summary.other != nil && name == Report.Summary.otherName && byName[name] == nil
                 let metrics = isOther ? summary.other?.metrics ?? [:] : byName[name]?.metrics ?? [:]
                 let groupChanges = Int(metrics[MetricKey.landedChanges.rawValue]?.value ?? 0)
-                let prs = declaration.aggregator == .mean ? (changesOf[name] ?? []).map { report.pullRequests[$0] } : []
+                let changes = values.isEmpty ? [] : changesOf[name] ?? []
                 let (cell, need) = cell(
                     name, key: key, metric: metrics[key.rawValue], groupChanges: groupChanges, row: row,
-                    minimumSample: summary.minimumSample, trailers: trailers, pullRequests: prs)
+                    minimumSample: summary.minimumSample, trailers: trailers,
+                    perChange: changes.compactMap { i in
+                        values[i].map { PerChange(index: i, value: $0) }
+                    },
+                    pullRequests: report.pullRequests)
                 if let need, !needs.contains(need) { needs.append(need) }
                 return cell
             }
@@ -107,6 +114,26 @@ public enum ReportSummary {
     static func cell(
         _ group: String, key: MetricKey, metric: Report.Metric?, groupChanges: Int, row: BenchmarkRow,
         minimumSample: Int, trailers: Bool, pullRequests: [Report.PullRequest]
+    ) -> (Report.Summary.Cell, String?) {
+        cell(
+            group, key: key, metric: metric, groupChanges: groupChanges, row: row, minimumSample: minimumSample,
+            trailers: trailers,
+            perChange: pullRequests.indices.compactMap { i in
+                perChange(key, pullRequests[i]).map { PerChange(index: i, value: $0) }
+            },
+            pullRequests: pullRequests)
+    }
+
+    /// A change's value behind a mean: the change's index in the pull requests, and the value.
+    struct PerChange {
+        var index: Int
+        var value: Double
+    }
+
+    /// `cell` over the group's per-change values (`perChange`, indexes into `pullRequests`, in report order).
+    static func cell(
+        _ group: String, key: MetricKey, metric: Report.Metric?, groupChanges: Int, row: BenchmarkRow,
+        minimumSample: Int, trailers: Bool, perChange values: [PerChange], pullRequests: [Report.PullRequest]
     ) -> (Report.Summary.Cell, String?) {
         guard let m = metric else {
             return (Report.Summary.Cell(group: group, value: nil, band: nil, verdict: "not reported", n: 0), nil)
@@ -127,14 +154,19 @@ public enum ReportSummary {
         }
         var cell = Report.Summary.Cell(group: group, value: m.value, band: nil, verdict: "no value", n: n)
         if m.aggregator == "mean" && m.source != .imported {
-            let values = pullRequests.compactMap { pr in perChange(key, pr).map { (pr, $0) } }
-            let xs = values.map(\.1)
+            let xs = values.map(\.value)
             cell.median = Statistics.median(xs).map { Statistics.round($0) }
             cell.p90 = Statistics.percentile(xs, 90).map { Statistics.round($0) }
-            cell.drivers = values.filter { $0.1 > 0 }
-                .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.commit < $1.0.commit }
+            cell.drivers = values.filter { $0.value > 0 }
+                .sorted {
+                    $0.value != $1.value
+                        ? $0.value > $1.value : pullRequests[$0.index].commit < pullRequests[$1.index].commit
+                }
                 .prefix(3)
-                .map { Report.Summary.Driver(commit: $0.0.commit, number: $0.0.number, value: $0.1) }
+                .map {
+                    let pr = pullRequests[$0.index]
+                    return Report.Summary.Driver(commit: pr.commit, number: pr.number, value: $0.value)
+                }
         }
         guard let value = m.value else { return (cell, nil) }
         if n < minimumSample {
