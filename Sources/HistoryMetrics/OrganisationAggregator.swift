@@ -48,18 +48,27 @@ public enum OrganisationAggregator {
             var people: [String: Report.Author] = [:]
             for input in inputs {
                 for a in input.report.groups.first(where: { $0.name == name })?.authors ?? [] {
-                    people[a.email.lowercased(), default: Report.Author(name: a.name, email: a.email, rule: a.rule, changes: 0)]
-                        .changes += a.changes
+                    people[
+                        a.email.lowercased(),
+                        default: Report.Author(name: a.name, email: a.email, rule: a.rule, changes: 0)
+                    ]
+                    .changes += a.changes
                 }
             }
             let authors = people.values.sorted { ($0.email.lowercased(), $0.name) < ($1.email.lowercased(), $1.name) }
             let perRepo = inputs.map { input in
-                (input: input, group: input.report.groups.first { $0.name == name },
-                 items: input.report.pullRequests.filter { $0.groups.contains(name) }.map(credited))
+                (
+                    input: input, group: input.report.groups.first { $0.name == name },
+                    items: input.report.pullRequests.filter { $0.groups.contains(name) }.map(credited)
+                )
             }
             let items = perRepo.flatMap(\.items)
             credit.perGroup[name] = items.isEmpty ? nil : items
-            for a in authors { credit.authorsPerGroup[name, default: [:]][a.email.lowercased()] = (Identity(name: a.name, email: a.email), a.changes, a.rule) }
+            for a in authors {
+                credit.authorsPerGroup[name, default: [:]][a.email.lowercased()] = (
+                    Identity(name: a.name, email: a.email), a.changes, a.rule
+                )
+            }
             let metrics =
                 items.isEmpty
                 ? [:]
@@ -72,11 +81,15 @@ public enum OrganisationAggregator {
         var bots: [String: Report.Author] = [:]
         for input in inputs {
             for a in input.report.bots {
-                bots[a.email.lowercased(), default: Report.Author(name: a.name, email: a.email, rule: a.rule, changes: 0)]
-                    .changes += a.changes
+                bots[
+                    a.email.lowercased(), default: Report.Author(name: a.name, email: a.email, rule: a.rule, changes: 0)
+                ]
+                .changes += a.changes
             }
         }
-        let missing = inputs.filter { i in !i.report.pullRequests.isEmpty && i.report.pullRequests.allSatisfy { $0.delivery == nil } }
+        let missing = inputs.filter { i in
+            !i.report.pullRequests.isEmpty && i.report.pullRequests.allSatisfy { $0.delivery == nil }
+        }
         if !missing.isEmpty {
             notes.insert(
                 "Without delivery history (review, rework and defect metrics not measured there): "
@@ -87,7 +100,8 @@ public enum OrganisationAggregator {
             at: 0)
 
         var report = Report(
-            schemaVersion: Report.currentSchemaVersion, tool: Report.Tool(name: "yardstick", version: ReportBuilder.toolVersion),
+            schemaVersion: Report.currentSchemaVersion,
+            tool: Report.Tool(name: "yardstick", version: ReportBuilder.toolVersion),
             repository: Report.Repository(path: "", head: "", branch: "", shallow: false), options: Report.Options(),
             groups: groups, bots: [], pullRequests: inputs.flatMap(\.report.pullRequests), notes: [])
         let (shown, other) = builder.summaryGroups(groups, credit: credit, deliveryMeasured: !missing.isEmpty || true)
@@ -132,11 +146,14 @@ public enum OrganisationAggregator {
                     source: .proxy, betterDirection: d.better,
                     benchmark: ReportBuilder.placed(nil, against: d.benchmark, whenNoValue: "no value: mixed sources"),
                     details: ["repositories": Double(present.count), "repositoriesImported": Double(imported.count)],
-                    needs: "one source in every repository: proxy in \(computed.count), imported in \(imported.count) of \(present.count) repositories")
+                    needs:
+                        "one source in every repository: proxy in \(computed.count), imported in \(imported.count) of \(present.count) repositories"
+                )
             } else if !computed.isEmpty {
                 let items = computed.flatMap(\.repo.items)
                 let sample =
-                    ReportBuilder.readsEveryChange.contains(d.key) ? items : items.filter { $0.change.kind != .integration }
+                    ReportBuilder.readsEveryChange.contains(d.key)
+                    ? items : items.filter { $0.change.kind != .integration }
                 guard
                     var metric = builder.metric(
                         d, MetricSample(items: sample, authors: authors, options: builder.delivery), available: true,
@@ -160,7 +177,8 @@ public enum OrganisationAggregator {
     /// An imported metric over the repositories that imported it: build rates from summed successful and
     /// failed builds, coverage from summed covered and instrumented lines; other imports (review figures,
     /// kept per group only) get no value and say so. The title says in how many repositories it was imported.
-    static func combinedImport(_ d: MetricDeclaration, _ metrics: [Report.Metric], of repositories: Int) -> Report.Metric
+    static func combinedImport(_ d: MetricDeclaration, _ metrics: [Report.Metric], of repositories: Int)
+        -> Report.Metric
     {
         func sum(_ detail: String) -> Double? {
             let xs = metrics.map { $0.details[detail] }
@@ -181,7 +199,8 @@ public enum OrganisationAggregator {
             for k in ["instrumentedLines", "coveredLines"] { details[k] = sum(k) }
             if let c = details["coveredLines"], let i = details["instrumentedLines"], i > 0 { value = c / i * 100 }
         default:
-            needs = "each repository's value: imported review figures are kept per group, not per change, so they are not recomputed across repositories"
+            needs =
+                "each repository's value: imported review figures are kept per group, not per change, so they are not recomputed across repositories"
         }
         details["repositories"] = Double(metrics.count)
         let title =
@@ -242,7 +261,8 @@ public enum OrganisationAggregator {
     static func identity(_ text: String) -> Identity {
         guard text.hasSuffix(">"), let open = text.lastIndex(of: "<") else { return Identity(name: text, email: "") }
         let name = text[..<open].trimmingSuffix(while: { $0 == " " })
-        return Identity(name: String(name), email: String(text[text.index(after: open)..<text.index(before: text.endIndex)]))
+        return Identity(
+            name: String(name), email: String(text[text.index(after: open)..<text.index(before: text.endIndex)]))
     }
 }
 

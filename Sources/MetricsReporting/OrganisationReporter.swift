@@ -197,7 +197,8 @@ public struct OrganisationReporter: Sendable {
                     let (metricName, convert, unit) = OpenMetricsReporter.name(key: key, unit: m.unit)
                     name = metricName
                     help = help ?? "\(m.title), \(m.aggregator) per group (\(unit))."
-                    samples.append(([("group", group.name)] + scope.labels + [("source", Wording.source(m))], convert(value)))
+                    samples.append(
+                        ([("group", group.name)] + scope.labels + [("source", Wording.source(m))], convert(value)))
                     let changes = group.metrics[MetricKey.landedChanges.rawValue]?.value ?? 0
                     if let n = m.sampleSize(groupChanges: changes) {
                         sampleSizes.append(

@@ -84,7 +84,8 @@ public struct OrganisationReport: Codable, Sendable, Equatable {
         var report = Report(
             schemaVersion: Report.currentSchemaVersion, tool: tool,
             repository: Report.Repository(
-                path: "organisation: \(names.count) repositor\(names.count == 1 ? "y" : "ies") (\(names.joined(separator: ", ")))",
+                path:
+                    "organisation: \(names.count) repositor\(names.count == 1 ? "y" : "ies") (\(names.joined(separator: ", ")))",
                 head: "", branch: "", shallow: repositories.contains(where: \.shallow)),
             options: Report.Options(),
             period: froms.first.flatMap { from in tos.last.map { Report.Period(from: from, to: $0) } },

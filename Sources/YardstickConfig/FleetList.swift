@@ -59,7 +59,8 @@ public struct FleetList: Sendable, Equatable {
         guard let root else { throw ConfigError(file: file, line: nil, message: "is empty; it needs repositories:") }
         let top = try reader.mapping(root, path: "the list", allowed: ["cache", "repositories"])
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (folder.isEmpty ? p : folder + "/" + p) }
-        let cache = resolve(try top["cache"].map { n throws(ConfigError) in try reader.string(n, path: "cache") } ?? defaultCache)
+        let cache = resolve(
+            try top["cache"].map { n throws(ConfigError) in try reader.string(n, path: "cache") } ?? defaultCache)
         guard let list = top["repositories"] else {
             throw ConfigError(file: file, line: nil, message: "needs repositories: (a list of path: or url: entries)")
         }
@@ -80,7 +81,8 @@ public struct FleetList: Sendable, Equatable {
                 throw reader.fail(node, "\(at) needs exactly one of path: and url:")
             }
             if let url, !url.contains("://"), !url.contains(":") {
-                throw reader.fail(f["url"], "\(at).url '\(url)' is not a clone URL (file://, https://, ssh://, or host:path)")
+                throw reader.fail(
+                    f["url"], "\(at).url '\(url)' is not a clone URL (file://, https://, ssh://, or host:path)")
             }
             let name = try text("name") ?? Self.name(from: path ?? url ?? "")
             guard Self.isValidName(name) else {

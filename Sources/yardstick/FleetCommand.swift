@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import HistoryStoreSQLite
 import MetricsReporting
 import ReportContract
 import Synchronization
@@ -34,7 +35,9 @@ struct FleetCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads of each analysis (default: cores divided by --jobs, at least 1).")
     var workers: Int?
 
-    @Option(name: .long, help: "Seconds one repository (clone or fetch, and analysis) may take before it is stopped (default 3600).")
+    @Option(
+        name: .long,
+        help: "Seconds one repository (clone or fetch, and analysis) may take before it is stopped (default 3600).")
     var timeout: Double = 3600
 
     @Option(name: .long, help: "Analyse only shard K of N (K/N, 1-based), by a stable hash of each repository's name.")
@@ -91,6 +94,11 @@ struct FleetCommand: ParsableCommand {
                 }
             }
             let sink = try summary.map { try OutputFile(path: $0) }
+            // An SQLite store is opened (created, its schema migrated) once here, before the children open it
+            // at once: two processes creating one store file at the same moment can fail (ADR 0024).
+            if let store, !store.contains("://") {
+                _ = try HistoryDatabase(path: store, busyTimeout: StoreOptions.busyTimeout)
+            }
             let runner = FleetRunner(
                 cache: parsed.cache, store: store, reports: reports,
                 workers: workers ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs), timeout: timeout)
@@ -104,7 +112,8 @@ struct FleetCommand: ParsableCommand {
         let failed = outcome.failed
         if failed > 0 {
             Terminal.writeStderr(
-                "error: \(failed) of \(outcome.repositories.count) repositor\(outcome.repositories.count == 1 ? "y" : "ies") failed\n")
+                "error: \(failed) of \(outcome.repositories.count) repositor\(outcome.repositories.count == 1 ? "y" : "ies") failed\n"
+            )
             throw ExitCode(failed == outcome.repositories.count ? FleetSummary.allFailed : FleetSummary.someFailed)
         }
     }
@@ -292,7 +301,10 @@ struct FleetRunner: Sendable {
             try FileManager.default.moveItem(atPath: partial, toPath: target)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
-            return .failure(Failure(status: .failed, message: "\(target): cannot move the clone into the cache"))
+            // Another fleet run on the same cache cloned it meanwhile: theirs is as good.
+            guard FileManager.default.fileExists(atPath: target + "/HEAD") else {
+                return .failure(Failure(status: .failed, message: "\(target): cannot move the clone into the cache"))
+            }
         }
         return .success(target)
     }
@@ -358,7 +370,9 @@ struct ChildProcess {
         try? errorFile?.close()
         let text = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
         let last =
-            text.split(whereSeparator: \.isNewline).last { !$0.hasPrefix("fleet: ") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            text.split(whereSeparator: \.isNewline).last {
+                !$0.hasPrefix("fleet: ") && !$0.trimmingCharacters(in: .whitespaces).isEmpty
+            }
             .map(String.init) ?? ""
         let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
         return ChildProcess(

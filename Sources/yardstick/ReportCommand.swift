@@ -10,7 +10,8 @@ import YardstickConfig
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Report each group across several repositories: from a store's newest runs, or a folder of JSON reports."
+        abstract:
+            "Report each group across several repositories: from a store's newest runs, or a folder of JSON reports."
     )
 
     @Option(name: .long, help: "A folder of JSON reports (NAME.json, as fleet --reports writes them).")
@@ -57,7 +58,9 @@ struct ReportCommand: ParsableCommand {
                 }
                 inputs = inputs.filter { wanted.contains($0.name) }
             }
-            guard !inputs.isEmpty else { throw CLIError("\(reports ?? ""): no repository report (NAME.json) to aggregate") }
+            guard !inputs.isEmpty else {
+                throw CLIError("\(reports ?? ""): no repository report (NAME.json) to aggregate")
+            }
             var settings = SummarySettings()
             if let minSample { settings.minimumSample = minSample }
             if let summaryGroups { settings.maxGroups = summaryGroups }
@@ -74,7 +77,9 @@ struct ReportCommand: ParsableCommand {
     /// The names `--repos` or `--repos-file` select; nil: every repository.
     func selection() throws -> [String]? {
         if let repos {
-            let names = repos.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let names = repos.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             guard !names.isEmpty else { throw CLIError("--repos names no repository") }
             return names
         }
