@@ -1,10 +1,11 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import HistoryStoreSQLite
+import HistoryStoreCore
 import MetricsReporting
 import ReportContract
 import Synchronization
+import YardstickAnalysis
 import YardstickConfig
 
 #if canImport(Glibc)
@@ -94,11 +95,9 @@ struct FleetCommand: ParsableCommand {
                 }
             }
             let sink = try summary.map { try OutputFile(path: $0) }
-            // An SQLite store is opened (created, its schema migrated) once here, before the children open it
-            // at once: two processes creating one store file at the same moment can fail (ADR 0024).
-            if let store, !store.contains("://") {
-                _ = try HistoryDatabase(path: store, busyTimeout: StoreOptions.busyTimeout)
-            }
+            // The store is opened (created, its schema migrated) once here, before the children open it at
+            // once: two processes creating one SQLite store file at the same moment can fail (ADR 0024).
+            if let store { try StoreOpener.open(store, busyTimeout: StoreOptions.busyTimeout, rebuild: false).close() }
             let runner = FleetRunner(
                 cache: parsed.cache, store: store, reports: reports,
                 workers: workers ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs), timeout: timeout)
@@ -250,7 +249,7 @@ struct FleetRunner: Sendable {
             ?? NSTemporaryDirectory() + "yardstick-fleet-\(getpid())-\(entry.name).json"
         defer { if temporary { try? FileManager.default.removeItem(atPath: reportPath) } }
         var arguments = ["analyze", path, "--format", "json", "--output", reportPath, "--workers", String(workers)]
-        if let store { arguments += ["--store", store] }
+        if let store { arguments += ["--store", store, "--repository-name", entry.name] }
         if let branch = entry.branch { arguments += ["--branch", branch] }
         if let config = entry.config { arguments += ["--config", config] }
         let run = ChildProcess.run(

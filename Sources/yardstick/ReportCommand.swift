@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import HistoryMetrics
+import HistoryStoreCore
 import MetricsReporting
 import ReportContract
+import YardstickAnalysis
 import YardstickConfig
 
 /// `yardstick report`: the organisation report over several repositories' newest runs (issue 18): each group
@@ -13,6 +15,11 @@ struct ReportCommand: ParsableCommand {
         abstract:
             "Report each group across several repositories: from a store's newest runs, or a folder of JSON reports."
     )
+
+    @Option(
+        name: .long,
+        help: "The store the repositories' runs are in (fleet --store, analyze --store with --repository-name).")
+    var store: String?
 
     @Option(name: .long, help: "A folder of JSON reports (NAME.json, as fleet --reports writes them).")
     var reports: String?
@@ -39,7 +46,8 @@ struct ReportCommand: ParsableCommand {
     var width: Int?
 
     func validate() throws {
-        if reports == nil { throw ValidationError("report needs --reports DIR") }
+        if (reports == nil) == (store == nil) { throw ValidationError("report needs one of --store and --reports") }
+        if store == "" || store == "default" { throw ValidationError("--store needs the store fleet wrote") }
         if repos != nil && reposFile != nil { throw ValidationError("--repos and --repos-file exclude each other") }
         if let minSample, minSample < 1 { throw ValidationError("--min-sample must be at least 1") }
         if let summaryGroups, summaryGroups < 1 { throw ValidationError("--summary-groups must be at least 1") }
@@ -50,17 +58,22 @@ struct ReportCommand: ParsableCommand {
         try Frontend.run {
             if output == nil { try Terminal.requireStandardOutput() }
             let sink = try output.map { try OutputFile(path: $0) }
-            var inputs = try reports.map(Self.readFolder) ?? []
-            if let wanted = try selection() {
-                let known = Set(inputs.map(\.name))
-                if let missing = wanted.first(where: { !known.contains($0) }) {
-                    throw CLIError("\(reports ?? ""): no report of repository '\(missing)' (\(missing).json)")
+            let wanted = try selection()
+            var inputs: [OrganisationAggregator.Input]
+            if let store {
+                inputs = try Self.readStore(store, wanted: wanted)
+            } else {
+                inputs = try reports.map(Self.readFolder) ?? []
+                if let wanted {
+                    let known = Set(inputs.map(\.name))
+                    if let missing = wanted.first(where: { !known.contains($0) }) {
+                        let name = TextEscaping.terminal(missing)
+                        throw CLIError("\(reports ?? ""): no report of repository '\(name)' (\(name).json)")
+                    }
+                    inputs = inputs.filter { wanted.contains($0.name) }
                 }
-                inputs = inputs.filter { wanted.contains($0.name) }
             }
-            guard !inputs.isEmpty else {
-                throw CLIError("\(reports ?? ""): no repository report (NAME.json) to aggregate")
-            }
+            guard !inputs.isEmpty else { throw CLIError("\(store ?? reports ?? ""): no repository run to aggregate") }
             var settings = SummarySettings()
             if let minSample { settings.minimumSample = minSample }
             if let summaryGroups { settings.maxGroups = summaryGroups }
@@ -91,6 +104,43 @@ struct ReportCommand: ParsableCommand {
                 .repositories.map(\.name)
         }
         return nil
+    }
+
+    /// The newest full run of each repository the store holds (those `wanted` names, each of which it must hold),
+    /// by repository key.
+    static func readStore(_ location: String, wanted: [String]?) throws -> [OrganisationAggregator.Input] {
+        guard StoreOpener.exists(location) else {
+            throw CLIError("\(location): no store here (fleet --store makes one)")
+        }
+        let store = try StoreOpener.open(location, busyTimeout: StoreOptions.busyTimeout, rebuild: false)
+        defer { store.close() }
+        let held = try store.repositories().map(\.key)
+        var keys = held
+        if let wanted {
+            keys = try wanted.map { name in
+                guard let key = held.first(where: { $0.value == name }) else {
+                    throw CLIError(
+                        "\(store.name): holds no repository named '\(TextEscaping.terminal(name))' (\(held.count) repositories)"
+                    )
+                }
+                return key
+            }
+        }
+        return try keys.compactMap { key -> OrganisationAggregator.Input? in
+            guard let run = try store.latestRun(repository: key, snapshotKey: nil), let json = run.report else {
+                return nil
+            }
+            do {
+                let report = try JSONDecoder().decode(Report.self, from: Data(json))
+                // A store from before repository keys holds one repository under the empty key.
+                return OrganisationAggregator.Input(
+                    name: key.value.isEmpty ? report.repository.path : key.value, report: report)
+            } catch {
+                throw CLIError(
+                    "\(store.name): the report of \(TextEscaping.terminal(key.description))'s newest run cannot be read; run it again or use --rebuild-store"
+                )
+            }
+        }
     }
 
     /// Every `NAME.json` of the folder, by name; a file that is not a Yardstick report is refused in one line.

@@ -52,7 +52,9 @@ private func writeList(in dir: String, broken: Bool = true) throws -> String {
 private let shared: (dir: String, list: String, result: Command.Result) = {
     let dir = (try? scratch("shared")) ?? "/nonexistent"
     let list = (try? writeList(in: dir)) ?? ""
-    let r = yardstick(["fleet", list, "--reports", dir + "/out", "--summary", dir + "/summary.json"])
+    let r = yardstick([
+        "fleet", list, "--reports", dir + "/out", "--store", dir + "/store.sqlite", "--summary", dir + "/summary.json",
+    ])
     return (dir, list, r)
 }()
 
@@ -160,6 +162,25 @@ private let shared: (dir: String, list: String, result: Command.Result) = {
                 NSDictionary(dictionary: a["metrics"] as? [String: Any] ?? [:]).isEqual(
                     to: b["metrics"] as? [String: Any] ?? [:]))
         }
+    }
+
+    /// The store's newest runs give the same organisation report, byte for byte, as the JSON reports.
+    @Test func reportFromTheStoreEqualsReportFromTheFiles() throws {
+        for format in ["json", "table", "csv"] {
+            let fromStore = yardstick(["report", "--store", shared.dir + "/store.sqlite", "--format", format])
+            let fromFiles = yardstick(["report", "--reports", shared.dir + "/out", "--format", format])
+            #expect(fromStore.status == 0, "\(fromStore.stderr)")
+            #expect(fromStore.stdout == fromFiles.stdout, "\(format)")
+        }
+        let some = yardstick([
+            "report", "--store", shared.dir + "/store.sqlite", "--repos", "squash,delivery", "--format", "json",
+        ])
+        let names = (try json(some.stdout)["repositories"] as? [[String: Any]])?.map { $0["name"] as? String }
+        #expect(names == ["delivery", "squash"])
+        let unknown = yardstick(["report", "--store", shared.dir + "/store.sqlite", "--repos", "nope"])
+        #expect(unknown.status == 1)
+        #expect(
+            unknown.stderr == "error: \(shared.dir)/store.sqlite: holds no repository named 'nope' (4 repositories)\n")
     }
 
     @Test func everyFormatIsDeterministicAndSelectsRepositories() throws {
@@ -292,6 +313,12 @@ private let shared: (dir: String, list: String, result: Command.Result) = {
         #expect(!FileManager.default.fileExists(atPath: dir + "/out/squash.json"))
         let integrity = Command.run("/usr/bin/sqlite3", [dir + "/s.sqlite", "PRAGMA integrity_check"]).stdout
         #expect(integrity == "ok\n")
+        // The killed run left nothing in the store; the other repository's run is there.
+        let stored = yardstick(["report", "--store", dir + "/s.sqlite", "--format", "json"])
+        #expect(
+            (try json(stored.stdout)["repositories"] as? [[String: Any]])?.map { $0["name"] as? String } == [
+                "github-merge"
+            ])
 
         let slow = yardstick(
             [
