@@ -18,7 +18,13 @@ import YardstickConfig
 struct FleetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet",
-        abstract: "Analyse every repository of a list (REPOS.yml), a few at once, each writing its run to the store."
+        abstract: "Analyse every repository of a list (REPOS.yml), a few at once, each writing its run to the store.",
+        discussion: """
+            Each repository is analysed by a child process (yardstick analyze), so one that fails, crashes or \
+            hangs stops nothing else. Exit status: 0 every repository analysed, 4 some failed (the count is on \
+            standard error and in the summary), 5 every one failed, 1 the list or the store cannot be used, \
+            64 usage error. docs/fleet.md.
+            """
     )
 
     @Argument(help: "The list of repositories (YAML, docs/fleet.md).")
