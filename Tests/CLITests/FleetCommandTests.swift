@@ -227,6 +227,23 @@ private let shared: (dir: String, list: String, result: Command.Result) = {
         )
     }
 
+    /// A repository name with control characters (a report file so named) reaches no human output raw.
+    @Test func hostileRepositoryNamesAreEscaped() throws {
+        let dir = try scratch("hostile")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: shared.dir + "/out/squash.json", toPath: dir + "/out/evil\u{1B}[31m|<b>\u{7}.json")
+        for format in ["table", "markdown", "html", "csv", "openmetrics"] {
+            let r = yardstick(["report", "--reports", dir + "/out", "--format", format])
+            #expect(r.status == 0, "\(format): \(r.stderr)")
+            #expect(!r.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" }, "\(format)")
+            if format == "html" { #expect(!r.stdout.contains("<b>")) }
+        }
+        let json = yardstick(["report", "--reports", dir + "/out", "--format", "json"])
+        #expect(json.stdout.contains("evil\\u001b[31m|<b>\\u0007"))
+    }
+
     @Test func shardsPartitionTheList() throws {
         let dir = try scratch("shard")
         defer { try? FileManager.default.removeItem(atPath: dir) }
