@@ -61,7 +61,7 @@ private let shared: (dir: String, list: String, result: Command.Result) = {
 /// `yardstick fleet` and `yardstick report` (issue 18, docs/fleet.md): a failed repository does not stop the
 /// others and sets the exit status; the organisation report equals the sum of its parts for counts and is
 /// recomputed for medians.
-@Suite(.serialized) struct FleetCommandTests {
+@Suite struct FleetCommandTests {
     @Test func brokenRepositoryIsReportedAndTheOthersFinish() throws {
         let (dir, _, r) = shared
         #expect(r.status == 4, "\(r.stderr)")
