@@ -95,12 +95,21 @@ private let shared: (dir: String, list: String, result: Command.Result) = {
     @Test func everyRepositoryFailedIsStatus5() throws {
         let dir = try scratch("allfail")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "repositories:\n  - path: \(SampleRepositories.path("not-a-repo"))\n  - url: file://\(dir)/nothing.git\n"
-            .write(toFile: dir + "/repos.yml", atomically: true, encoding: .utf8)
+        try """
+        repositories:
+          - path: \(SampleRepositories.path("not-a-repo"))
+          - path: \(SampleRepositories.path("corrupt"))
+          - url: file://\(dir)/nothing.git
+
+        """.write(toFile: dir + "/repos.yml", atomically: true, encoding: .utf8)
         let r = yardstick(["fleet", dir + "/repos.yml", "--reports", dir + "/out"])
         #expect(r.status == 5, "\(r.stderr)")
         #expect(r.stderr.contains("fleet: nothing: FAILED: "))
-        #expect(r.stdout.hasSuffix("0 ok, 2 failed\n"))
+        // A damaged repository (a blob missing): analyze's one line.
+        #expect(
+            r.stderr.contains(
+                "fleet: corrupt: FAILED: \(SampleRepositories.path("corrupt")): cannot read history: object not found"))
+        #expect(r.stdout.hasSuffix("0 ok, 3 failed\n"))
         // A failed clone leaves nothing in the cache.
         #expect((try? FileManager.default.contentsOfDirectory(atPath: dir + "/.yardstick-cache")) == [])
     }
