@@ -57,7 +57,9 @@ struct FleetCommand: ParsableCommand {
     var summary: String?
 
     func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if jobs < 1 || jobs > RunningChildren.capacity {
+            throw ValidationError("--jobs must be from 1 to \(RunningChildren.capacity)")
+        }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         if let shard, Self.parseShard(shard) == nil {
@@ -205,6 +207,7 @@ struct FleetRunner: Sendable {
 
     /// Results in list order; a line on standard error as each repository starts and ends.
     func run(_ entries: [FleetList.Entry], jobs: Int) -> [FleetResult] {
+        RunningChildren.installHandlers()
         let next = Mutex(0)
         let results = Mutex<[FleetResult?]>(Array(repeating: nil, count: entries.count))
         let group = DispatchGroup()
@@ -362,6 +365,8 @@ struct ChildProcess {
         } catch {
             return ChildProcess(status: 127, signal: nil, timedOut: false, lastErrorLine: "cannot start \(executable)")
         }
+        let slot = RunningChildren.add(process.processIdentifier)
+        defer { RunningChildren.remove(slot) }
         Terminal.writeStderr("\(TextEscaping.terminal(announce)) (pid \(process.processIdentifier))\n")
         var timedOut = false
         if ended.wait(timeout: .now() + max(0, deadline.timeIntervalSinceNow)) == .timedOut {
@@ -392,5 +397,53 @@ struct ChildProcess {
         if let signal { return (.killed, "\(what) was killed by signal \(signal)") }
         guard status != 0 else { return nil }
         return (.failed, line.isEmpty ? "\(what) exited with status \(status)" : line)
+    }
+}
+
+/// The children running, for the signal handler: a fleet interrupted or stopped (SIGINT, SIGTERM, SIGHUP: a
+/// cancelled CI job, a stopped pod) stops its children with SIGTERM before it exits with 128 + the signal, so
+/// no analysis goes on without it. A fixed array of pids, read by the handler with async-signal-safe calls only.
+enum RunningChildren {
+    static let capacity = 256
+    nonisolated(unsafe) static let slots: UnsafeMutablePointer<pid_t> = {
+        let p = UnsafeMutablePointer<pid_t>.allocate(capacity: capacity)
+        p.initialize(repeating: 0, count: capacity)
+        return p
+    }()
+    static let lock = Mutex(())
+
+    static func add(_ pid: pid_t) -> Int? {
+        lock.withLock { _ in
+            for i in 0..<capacity where slots[i] == 0 {
+                slots[i] = pid
+                return i
+            }
+            return nil
+        }
+    }
+
+    static func remove(_ slot: Int?) {
+        guard let slot else { return }
+        lock.withLock { _ in slots[slot] = 0 }
+    }
+
+    static func installHandlers() {
+        _ = slots  // made before a handler can read it
+        let handler: @convention(c) (Int32) -> Void = { signal in
+            for i in 0..<RunningChildren.capacity {
+                let pid = RunningChildren.slots[i]
+                if pid > 0 { kill(pid, SIGTERM) }
+            }
+            _exit(128 + signal)
+        }
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for s in [SIGINT, SIGTERM, SIGHUP] {
+            _ = Glibc.signal(s, handler)
+            sigaddset(&unblock, s)
+        }
+        // A parent may have started the fleet with these signals blocked (a test runner's thread does): the
+        // handler could never run, and the children, which inherit the mask, would ignore --timeout's SIGTERM.
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 }

@@ -357,6 +357,48 @@ private let shared: (dir: String, list: String, result: Command.Result) = {
         #expect(Command.run("/usr/bin/sqlite3", [dir + "/t.sqlite", "SELECT count(*) FROM run"]).stdout == "0\n")
     }
 
+    /// A fleet stopped with SIGTERM (a cancelled job, a stopped pod) stops its children before it exits.
+    @Test func stoppedFleetStopsItsChildren() throws {
+        let dir = try scratch("stop")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try
+            "repositories:\n  - path: \(SampleRepositories.path("squash"))\n  - path: \(SampleRepositories.path("gerrit"))\n"
+            .write(toFile: dir + "/repos.yml", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Command.yardstick)
+        process.arguments = ["fleet", dir + "/repos.yml", "--reports", dir + "/out"]
+        var env = ProcessInfo.processInfo.environment
+        env["YARDSTICK_TEST_STORE_PAUSE"] = "30"
+        process.arguments! += ["--store", dir + "/s.sqlite"]
+        process.environment = env
+        _ = FileManager.default.createFile(atPath: dir + "/err", contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: dir + "/err")
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        var pids: [Int32] = []
+        for _ in 0..<200 where pids.count < 2 {
+            usleep(50_000)
+            let text = (try? String(contentsOfFile: dir + "/err", encoding: .utf8)) ?? ""
+            pids = text.split(separator: "\n").filter { $0.contains(": analysing (pid ") }.compactMap {
+                Int32($0.split(separator: "(pid ").last?.dropLast() ?? "")
+            }
+        }
+        #expect(pids.count == 2)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGTERM)
+        // Each child ends (gone, or a zombie waiting for its new parent) well before its 30 s pause would.
+        for pid in pids {
+            var alive = true
+            for _ in 0..<100 where alive {
+                let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+                alive = !stat.isEmpty && !stat.contains(") Z ")
+                if alive { usleep(50_000) }
+            }
+            #expect(!alive, "child \(pid) still runs")
+        }
+    }
+
     /// Two fleet runs on one store at once: both finish, and the store stays whole.
     @Test func twoFleetsOnOneStore() throws {
         let dir = try scratch("two")
