@@ -87,6 +87,9 @@ public enum OrganisationAggregator {
                 .changes += a.changes
             }
         }
+        // The `other` row of the summary (unconfigured groups past --summary-groups) is computed by the builder
+        // over the folded groups' changes as one sample, with delivery facts when any repository has them.
+        let anyDelivery = inputs.contains { $0.report.pullRequests.contains { $0.delivery != nil } }
         let missing = inputs.filter { i in
             !i.report.pullRequests.isEmpty && i.report.pullRequests.allSatisfy { $0.delivery == nil }
         }
@@ -104,7 +107,7 @@ public enum OrganisationAggregator {
             tool: Report.Tool(name: "yardstick", version: ReportBuilder.toolVersion),
             repository: Report.Repository(path: "", head: "", branch: "", shallow: false), options: Report.Options(),
             groups: groups, bots: [], pullRequests: inputs.flatMap(\.report.pullRequests), notes: [])
-        let (shown, other) = builder.summaryGroups(groups, credit: credit, deliveryMeasured: !missing.isEmpty || true)
+        let (shown, other) = builder.summaryGroups(groups, credit: credit, deliveryMeasured: anyDelivery)
         report.summary = ReportSummary.make(report, settings: settings, shown: shown, other: other, hint: nil)
 
         return OrganisationReport(
