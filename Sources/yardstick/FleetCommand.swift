@@ -351,10 +351,13 @@ struct ChildProcess {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
+        // The child's standard error goes to a file that has no name once opened, so that nothing is left
+        // behind, whatever ends the fleet; it is read from the start when the child has ended.
         let errorPath = NSTemporaryDirectory() + "yardstick-fleet-\(getpid())-\(UUID().uuidString).err"
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        let errorFile = FileHandle(forWritingAtPath: errorPath)
+        let errorFile = FileHandle(forUpdatingAtPath: errorPath)
+        unlink(errorPath)
+        defer { try? errorFile?.close() }
         process.standardError = errorFile
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
@@ -377,8 +380,8 @@ struct ChildProcess {
                 ended.wait()
             }
         }
-        try? errorFile?.close()
-        let text = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        try? errorFile?.seek(toOffset: 0)
+        let text = String(decoding: (try? errorFile?.readToEnd()) ?? Data(), as: UTF8.self)
         let last =
             text.split(whereSeparator: \.isNewline).last {
                 !$0.hasPrefix("fleet: ") && !$0.trimmingCharacters(in: .whitespaces).isEmpty
