@@ -54,18 +54,21 @@ let package = Package(
         ),
         // The system zlib (Debian: zlib1g-dev), for the store's compressed blobs.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The store seam (ADR 0023): the `RunStore` protocol a backend implements, its value types (runs, records by
+        // repository), its errors and the record-chunk codec. No database.
+        .target(name: "HistoryStoreCore", dependencies: ["CZlib", "HistoryModel"]),
         // The persistent store for nightly runs (ADR 0019): records in chunks, the runs' snapshots, in SQLite
         // through GRDB (the system libsqlite3). The only user of GRDB.
         .target(
             name: "HistoryStoreSQLite",
-            dependencies: ["CZlib", "HistoryModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["HistoryModel", "HistoryStoreCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The analysis pipeline: mining → classification → fix tracing → metrics.
         .target(
             name: "YardstickAnalysis",
             dependencies: [
-                "EvidenceImport", "GitBridge", "HistoryMining", "HistoryMetrics", "HistoryModel", "HistoryStoreSQLite",
-                "ReportContract", "YardstickConfig",
+                "EvidenceImport", "GitBridge", "HistoryMining", "HistoryMetrics", "HistoryModel", "HistoryStoreCore",
+                "HistoryStoreSQLite", "ReportContract", "YardstickConfig",
             ]
         ),
         // Pure reporters over metrics.
@@ -85,8 +88,8 @@ let package = Package(
         .executableTarget(
             name: "yardstick",
             dependencies: [
-                "EvidenceImport", "HistoryMining", "HistoryMetrics", "HistoryModel", "HistoryStoreSQLite",
-                "MetricsReporting", "ReportContract",
+                "EvidenceImport", "HistoryMining", "HistoryMetrics", "HistoryModel", "HistoryStoreCore",
+                "HistoryStoreSQLite", "MetricsReporting", "ReportContract",
                 "ReportEvidence", "YardstickConfig", "YardstickAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -126,7 +129,11 @@ let package = Package(
             name: "CLITests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Snapshots", "Golden"]),
         .testTarget(
-            name: "HistoryStoreSQLiteTests", dependencies: ["HistoryStoreSQLite", "HistoryModel", "TestSupport"]),
+            name: "HistoryStoreSQLiteTests",
+            dependencies: [
+                "HistoryStoreCore", "HistoryStoreSQLite", "HistoryModel", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"],
             exclude: ["Fixtures"]

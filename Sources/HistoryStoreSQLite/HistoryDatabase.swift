@@ -1,10 +1,12 @@
 internal import Foundation
 internal import GRDB
 public import HistoryModel
+public import HistoryStoreCore
 
-/// The persistent store for nightly runs (ADR 0019): one SQLite file (WAL journal) holding
+/// The persistent store for nightly runs (ADR 0019), the SQLite backend of the store seam (ADR 0023): one SQLite
+/// file (WAL journal) holding, for each repository (by key):
 ///
-/// - the mined records of the last run, in chunks (`RecordChunk`), valid for one *record context* (the digest
+/// - the mined records of its last run, in chunks (`RecordChunk`), valid for one *record context* (the digest
 ///   of what a record depends on besides its commit: `.mailmap`, shallow boundaries, the encoding);
 /// - one snapshot per run: time, head, branch, options, configuration digest, tool version, mined and reused
 ///   record counts, and the report's JSON.
@@ -12,13 +14,14 @@ public import HistoryModel
 /// Everything a run writes goes in one transaction at its end, so a run that is interrupted, killed or that
 /// fails leaves the store as it was. The schema is versioned by GRDB migrations; the file is marked with
 /// SQLite's `application_id` so that a foreign database is refused rather than changed.
-public final class HistoryDatabase: Sendable {
+public final class HistoryDatabase: RunStore {
     /// `YSK1`: the SQLite application id of a Yardstick store.
     static let applicationID: Int32 = 0x5953_4B31
-    /// Records per chunk when the record set is written whole.
-    static let recordsPerChunk = 4096
+    /// What to do about a damaged store file.
+    static let rebuildHint = "delete the file or use --rebuild-store"
 
     public let path: String
+    public var name: String { path }
     private let queue: DatabaseQueue
     private let busyTimeout: Double
 
@@ -34,9 +37,9 @@ public final class HistoryDatabase: Sendable {
         if lstat(path, &info) == 0 {
             switch info.st_mode & S_IFMT {
             case S_IFREG: break
-            case S_IFDIR: throw StoreError(path: path, "is a directory, not a store file")
-            case S_IFLNK: throw StoreError(path: path, "is a symbolic link; name the store file itself")
-            default: throw StoreError(path: path, "is not a regular file (a device, FIFO or socket), not a store file")
+            case S_IFDIR: throw StoreError(store: path, "is a directory, not a store file")
+            case S_IFLNK: throw StoreError(store: path, "is a symbolic link; name the store file itself")
+            default: throw StoreError(store: path, "is not a regular file (a device, FIFO or socket), not a store file")
             }
         }
         if rebuild {
@@ -61,7 +64,7 @@ public final class HistoryDatabase: Sendable {
                     let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
                     guard id == 0 && tables == 0 else {
                         throw StoreError(
-                            path: path,
+                            store: path,
                             "is not a Yardstick store (another SQLite database); name another file, or delete it or use --rebuild-store to replace it"
                         )
                     }
@@ -72,7 +75,7 @@ public final class HistoryDatabase: Sendable {
             try queue.read { db in
                 if try migrator.hasBeenSuperseded(db) {
                     throw StoreError(
-                        path: path,
+                        store: path,
                         "was written by a newer Yardstick (unknown schema); use that version or --rebuild-store")
                 }
             }
@@ -113,57 +116,98 @@ public final class HistoryDatabase: Sendable {
                 t.column("report", .blob)
             }
         }
+        // Many repositories in one store (ADR 0023): the record context and generation move from `info` to each
+        // repository's row; chunks and runs name their repository. The runs and records of a store from before
+        // belong to one repository under the empty key, which the first repository to save claims.
+        migrator.registerMigration("v2-repositories") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE repository (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        key TEXT NOT NULL UNIQUE,
+                        recordContext TEXT,
+                        generation INTEGER NOT NULL DEFAULT 0);
+                    ALTER TABLE chunk ADD COLUMN repository INTEGER REFERENCES repository(id);
+                    ALTER TABLE run ADD COLUMN repository INTEGER REFERENCES repository(id);
+                    """)
+            let context = try String.fetchOne(db, sql: "SELECT value FROM info WHERE key = 'recordContext'")
+            let generation = try String.fetchOne(db, sql: "SELECT value FROM info WHERE key = 'generation'")
+            let runs = try Int.fetchOne(db, sql: "SELECT count(*) FROM run") ?? 0
+            if context != nil || runs > 0 {
+                try db.execute(
+                    sql: "INSERT INTO repository(key, recordContext, generation) VALUES ('', ?, ?)",
+                    arguments: [context, generation.flatMap { Int64($0) } ?? 0])
+                let id = db.lastInsertedRowID
+                try db.execute(sql: "UPDATE chunk SET repository = ?", arguments: [id])
+                try db.execute(sql: "UPDATE run SET repository = ?", arguments: [id])
+            }
+            try db.execute(
+                sql: """
+                    DELETE FROM info WHERE key IN ('recordContext', 'generation');
+                    CREATE INDEX chunk_repository ON chunk(repository, id);
+                    CREATE INDEX run_repository ON run(repository, id);
+                    """)
+        }
         return migrator
+    }
+
+    // MARK: Repositories
+
+    /// The repository's row, if the store holds it. A store from before repository keys holds one repository under
+    /// the empty key: any key finds it while no repository of that key exists, and the first save claims it.
+    private func repositoryRow(_ db: Database, _ key: RepositoryKey) throws -> Row? {
+        if let row = try Row.fetchOne(db, sql: "SELECT * FROM repository WHERE key = ?", arguments: [key.value]) {
+            return row
+        }
+        return try Row.fetchOne(db, sql: "SELECT * FROM repository WHERE key = ''")
+    }
+
+    public func repositories() throws(StoreError) -> [StoredRepository] {
+        try reading { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.key, count(run.id) AS runs, max(run.time) AS newest FROM repository r
+                    LEFT JOIN run ON run.repository = r.id GROUP BY r.id ORDER BY r.key
+                    """
+            ).map { row in
+                StoredRepository(key: RepositoryKey(row["key"]), runs: row["runs"], newestRunTime: row["newest"])
+            }
+        }
     }
 
     // MARK: Records
 
-    /// The stored records, if they were written for `context`; empty otherwise (they are then replaced whole
-    /// by the next `save`).
-    public func records(context: String) throws(StoreError) -> StoredRecords {
-        do {
-            return try queue.read { db in
-                let stored = try String.fetchOne(db, sql: "SELECT value FROM info WHERE key = 'recordContext'")
-                let generation = try String.fetchOne(db, sql: "SELECT value FROM info WHERE key = 'generation'") ?? "0"
-                var result = StoredRecords(generation: generation)
-                guard stored == context else { return result }
-                let rows = try Row.fetchCursor(db, sql: "SELECT id, data FROM chunk ORDER BY id")
-                while let row = try rows.next() {
-                    let data: Data = row["data"]
-                    let chunk: RecordChunk.Indexed
-                    do {
-                        guard let bytes = Compression.decompress(Array(data)) else {
-                            throw RecordChunk.Malformed(description: "not a compressed chunk")
-                        }
-                        chunk = try RecordChunk.Indexed(bytes)
-                    } catch {
-                        let id: Int64 = row["id"]
-                        throw StoreError(
-                            path: path,
-                            "record chunk \(id) is damaged (\(error)); delete the file or use --rebuild-store")
-                    }
-                    result.add(chunk)
-                }
-                return result
+    public func records(repository: RepositoryKey, context: String) throws(StoreError) -> StoredRecords {
+        let name = self.path
+        return try reading { db in
+            guard let repo = try repositoryRow(db, repository) else { return StoredRecords(generation: 0) }
+            var result = StoredRecords(generation: repo["generation"])
+            guard repo["recordContext"] as String? == context else { return result }
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT id, data FROM chunk WHERE repository = ? ORDER BY id",
+                arguments: [repo["id"] as Int64])
+            while let row = try rows.next() {
+                let data: Data = row["data"]
+                try result.add(blob: Array(data), chunkID: row["id"], store: name, hint: Self.rebuildHint)
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(path: path, error, busyTimeout: busyTimeout)
+            return result
         }
     }
 
     // MARK: Runs
 
-    /// The run that kept its whole report (the newest full run), when its snapshot key is this one. The key is
-    /// compared before the report is read.
-    public func latestRun(snapshotKey: String) throws(StoreError) -> StoredRun? {
+    public func latestRun(repository: RepositoryKey, snapshotKey: String?) throws(StoreError) -> StoredRun? {
         let path = self.path
         return try reading { db in
             guard
+                let repo = try repositoryRow(db, repository),
                 let newest = try Row.fetchOne(
-                    db, sql: "SELECT id, snapshotKey FROM run WHERE report IS NOT NULL ORDER BY id DESC LIMIT 1"),
-                newest["snapshotKey"] as String == snapshotKey,
+                    db,
+                    sql:
+                        "SELECT id, snapshotKey FROM run WHERE repository = ? AND report IS NOT NULL ORDER BY id DESC LIMIT 1",
+                    arguments: [repo["id"] as Int64]),
+                snapshotKey == nil || newest["snapshotKey"] as String == snapshotKey,
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM run WHERE id = ?", arguments: [newest["id"] as Int64])
             else { return nil }
@@ -171,62 +215,67 @@ public final class HistoryDatabase: Sendable {
         }
     }
 
-    /// Every run, oldest first (the whole report only for the newest).
-    public func runs() throws(StoreError) -> [StoredRun] {
+    public func runs(repository: RepositoryKey) throws(StoreError) -> [StoredRun] {
         let path = self.path
         return try reading { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id").map { try StoredRun(row: $0, path: path) }
+            guard let repo = try repositoryRow(db, repository) else { return [] }
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM run WHERE repository = ? ORDER BY id", arguments: [repo["id"] as Int64]
+            ).map { try StoredRun(row: $0, path: path) }
         }
     }
 
-    /// Writes one run in one transaction: its snapshot, and its records as the stored set (`used` are the stored
-    /// records it read, `mined` those it mined). When the stored set is exactly what the run read, the mined
-    /// records are appended as one chunk; otherwise (another context, records the run did not use, another
-    /// run's save in between) the set is rewritten as the run's records. `pause` (seconds) is slept inside the
-    /// transaction, after a line on standard error, for the tests that kill a run there.
     public func save(
-        run: StoredRun, context: String, loaded: StoredRecords, used: Set<RecordKey>,
+        repository: RepositoryKey, run: StoredRun, context: String, loaded: StoredRecords, used: Set<RecordKey>,
         mined: [(record: CommitRecord, onMainline: Bool)], pause: Double = 0
     ) throws(StoreError) {
         do {
             try queue.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    let stored = try String.fetchOne(db, sql: "SELECT value FROM info WHERE key = 'recordContext'")
-                    let generation =
-                        try String.fetchOne(db, sql: "SELECT value FROM info WHERE key = 'generation'") ?? "0"
-                    let appendOnly = stored == context && generation == loaded.generation && used.count == loaded.count
-                    if !appendOnly {
-                        try db.execute(sql: "DELETE FROM chunk")
-                        var all: [(record: CommitRecord, onMainline: Bool)] = []
-                        for key in used.sorted() {
-                            if let r = loaded.record(key.id, onMainline: key.onMainline) {
-                                all.append((r, key.onMainline))
-                            }
+                    let repo: Int64
+                    let storedContext: String?
+                    let storedGeneration: Int64
+                    if let row = try repositoryRow(db, repository) {
+                        repo = row["id"]
+                        storedContext = row["recordContext"]
+                        storedGeneration = row["generation"]
+                        if row["key"] as String != repository.value {
+                            try db.execute(
+                                sql: "UPDATE repository SET key = ? WHERE id = ?", arguments: [repository.value, repo])
                         }
-                        all.append(contentsOf: mined)
-                        for start in stride(from: 0, to: all.count, by: Self.recordsPerChunk) {
-                            let part = all[start..<min(all.count, start + Self.recordsPerChunk)]
-                            try insertChunk(db, part)
-                        }
-                    } else if !mined.isEmpty {
-                        try insertChunk(db, mined[...])
+                    } else {
+                        try db.execute(sql: "INSERT INTO repository(key) VALUES (?)", arguments: [repository.value])
+                        repo = db.lastInsertedRowID
+                        storedContext = nil
+                        storedGeneration = 0
                     }
-                    if !appendOnly || !mined.isEmpty {
-                        let next = String((Int(generation) ?? 0) + 1)
+                    let write = RecordSetWrite(
+                        storedContext: storedContext, storedGeneration: storedGeneration, context: context,
+                        loaded: loaded, used: used, mined: mined)
+                    if write.rewrite {
+                        try db.execute(sql: "DELETE FROM chunk WHERE repository = ?", arguments: [repo])
+                    }
+                    for chunk in write.chunks {
                         try db.execute(
-                            sql:
-                                "INSERT OR REPLACE INTO info(key, value) VALUES ('recordContext', ?), ('generation', ?)",
-                            arguments: [context, next])
+                            sql: "INSERT INTO chunk(repository, records, data) VALUES (?, ?, ?)",
+                            arguments: [repo, chunk.records, Data(chunk.blob)])
                     }
-                    try db.execute(sql: "UPDATE run SET report = NULL WHERE report IS NOT NULL")
+                    if write.changesRecords {
+                        try db.execute(
+                            sql: "UPDATE repository SET recordContext = ?, generation = ? WHERE id = ?",
+                            arguments: [context, write.generation, repo])
+                    }
+                    try db.execute(
+                        sql: "UPDATE run SET report = NULL WHERE repository = ? AND report IS NOT NULL",
+                        arguments: [repo])
                     try db.execute(
                         sql: """
-                            INSERT INTO run(time, head, branch, options, configDigest, toolVersion, snapshotKey,
-                                recordsMined, recordsReused, metrics, report)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT INTO run(repository, time, head, branch, options, configDigest, toolVersion,
+                                snapshotKey, recordsMined, recordsReused, metrics, report)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
-                            run.time, run.head, run.branch, run.options, run.configDigest, run.toolVersion,
+                            repo, run.time, run.head, run.branch, run.options, run.configDigest, run.toolVersion,
                             run.snapshotKey, run.recordsMined, run.recordsReused,
                             Data(Compression.compress(run.metrics)), run.report.map { Data(Compression.compress($0)) },
                         ])
@@ -245,16 +294,15 @@ public final class HistoryDatabase: Sendable {
         }
     }
 
-    /// Records a run that returned the newest run's report unchanged: a run of its own, with that run's metrics,
-    /// and no report of its own (the newest report stays where it is).
-    public func saveReuse(of run: StoredRun, time: Int64) throws(StoreError) {
+    public func saveReuse(repository: RepositoryKey, of run: StoredRun, time: Int64) throws(StoreError) {
         do {
             try queue.write { db in
                 try db.execute(
                     sql: """
-                        INSERT INTO run(time, head, branch, options, configDigest, toolVersion, snapshotKey,
-                            recordsMined, recordsReused, metrics, report)
-                        SELECT ?, head, branch, options, configDigest, toolVersion, snapshotKey, 0, 0, metrics, NULL
+                        INSERT INTO run(repository, time, head, branch, options, configDigest, toolVersion,
+                            snapshotKey, recordsMined, recordsReused, metrics, report)
+                        SELECT repository, ?, head, branch, options, configDigest, toolVersion, snapshotKey, 0, 0,
+                            metrics, NULL
                         FROM run WHERE id = ?
                         """, arguments: [time, run.id])
             }
@@ -263,11 +311,8 @@ public final class HistoryDatabase: Sendable {
         }
     }
 
-    private func insertChunk(_ db: Database, _ records: ArraySlice<(record: CommitRecord, onMainline: Bool)>) throws {
-        try db.execute(
-            sql: "INSERT INTO chunk(records, data) VALUES (?, ?)",
-            arguments: [records.count, Data(Compression.compress(RecordChunk.encode(records)))])
-    }
+    /// Nothing to release: the file is closed when the store is released.
+    public func close() {}
 
     private func reading<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
@@ -285,107 +330,13 @@ public final class HistoryDatabase: Sendable {
     }
 }
 
-/// A record's key in the store: the commit and the role it was mined in.
-public struct RecordKey: Hashable, Comparable, Sendable {
-    public var id: ObjectID
-    public var onMainline: Bool
-
-    public init(id: ObjectID, onMainline: Bool) {
-        self.id = id
-        self.onMainline = onMainline
-    }
-
-    public static func < (a: RecordKey, b: RecordKey) -> Bool {
-        a.id != b.id ? a.id < b.id : (!a.onMainline && b.onMainline)
-    }
-}
-
-/// The records read from the store, by commit and role: the checked chunks, each record decoded only when a
-/// run takes it.
-public struct StoredRecords: Sendable {
-    /// The store's generation when read: a save compares it to tell whether another run wrote in between.
-    let generation: String
-    private var chunks: [RecordChunk.Indexed] = []
-    /// Where each record is: chunk and entry, for records mined on the first-parent line (with hunks) and off it.
-    private var onMainline: [ObjectID: (chunk: Int32, entry: Int32)] = [:]
-    private var offMainline: [ObjectID: (chunk: Int32, entry: Int32)] = [:]
-
-    init(generation: String) { self.generation = generation }
-
-    /// An empty set, for a run without a store.
-    public init() { generation = "" }
-
-    public var count: Int { onMainline.count + offMainline.count }
-
-    mutating func add(_ chunk: RecordChunk.Indexed) {
-        let c = Int32(chunks.count)
-        chunks.append(chunk)
-        for (i, entry) in chunk.entries.enumerated() {
-            if entry.onMainline {
-                onMainline[entry.id] = (c, Int32(i))
-            } else {
-                offMainline[entry.id] = (c, Int32(i))
-            }
-        }
-    }
-
-    public func contains(_ id: ObjectID, onMainline main: Bool) -> Bool {
-        (main ? onMainline[id] : offMainline[id]) != nil
-    }
-
-    public func record(_ id: ObjectID, onMainline main: Bool) -> CommitRecord? {
-        guard let at = main ? onMainline[id] : offMainline[id] else { return nil }
-        return chunks[Int(at.chunk)].record(at: Int(at.entry))
-    }
-}
-
-/// One run's snapshot.
-public struct StoredRun: Sendable {
-    /// The run's number in the store (0 before it is saved).
-    public var id: Int64 = 0
-    /// Seconds since 1970 (UTC) when the run was saved.
-    public var time: Int64
-    public var head: String
-    public var branch: String
-    /// The run's options, as JSON (what the snapshot key digests, readable).
-    public var options: String
-    public var configDigest: String?
-    public var toolVersion: String
-    /// Digest of everything the report depends on besides the history's records; equal keys, equal reports.
-    public var snapshotKey: String
-    public var recordsMined: Int
-    public var recordsReused: Int
-    /// The report's JSON without its pull requests: the groups' metrics, kept for every run.
-    public var metrics: [UInt8]
-    /// The report's JSON, as `--format json` writes it; kept for the newest run only.
-    public var report: [UInt8]?
-
-    public init(
-        time: Int64, head: String, branch: String, options: String, configDigest: String?, toolVersion: String,
-        snapshotKey: String, recordsMined: Int, recordsReused: Int, metrics: [UInt8], report: [UInt8]?
-    ) {
-        self.time = time
-        self.head = head
-        self.branch = branch
-        self.options = options
-        self.configDigest = configDigest
-        self.toolVersion = toolVersion
-        self.snapshotKey = snapshotKey
-        self.recordsMined = recordsMined
-        self.recordsReused = recordsReused
-        self.metrics = metrics
-        self.report = report
-    }
-
+extension StoredRun {
     init(row: Row, path: String) throws {
         let id: Int64 = row["id"]
-        func blob(_ column: String) throws -> [UInt8]? {
-            guard let data = row[column] as Data? else { return nil }
-            guard let bytes = Compression.decompress(Array(data)) else {
-                throw StoreError(
-                    path: path, "the \(column) of run \(id) is damaged; delete the file or use --rebuild-store")
-            }
-            return bytes
+        func blob(_ column: String) throws(StoreError) -> [UInt8]? {
+            try StoredRun.expand(
+                (row[column] as Data?).map(Array.init), column: column, run: id, store: path,
+                hint: HistoryDatabase.rebuildHint)
         }
         self.init(
             time: row["time"], head: row["head"], branch: row["branch"], options: row["options"],
@@ -396,24 +347,13 @@ public struct StoredRun: Sendable {
     }
 }
 
-/// A store that cannot be used, in one line naming the file: the error the CLI prints.
-public struct StoreError: Error, CustomStringConvertible {
-    public let path: String
-    public let message: String
-
-    public var description: String { "\(path): \(message)" }
-
-    init(path: String, _ message: String) {
-        self.path = path
-        self.message = message
-    }
-
+extension StoreError {
     init(path: String, _ error: any Error, busyTimeout: Double) {
-        self.path = path
         guard let error = error as? DatabaseError else {
-            message = "store error: \(error)"
+            self.init(store: path, "store error: \(error)")
             return
         }
+        let message: String
         let detail = error.message ?? "\(error.resultCode)"
         switch error.resultCode.primaryResultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FORMAT:
@@ -431,5 +371,6 @@ public struct StoreError: Error, CustomStringConvertible {
         default:
             message = "store error (\(detail)); nothing from this run was stored"
         }
+        self.init(store: path, message)
     }
 }

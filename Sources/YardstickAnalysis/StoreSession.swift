@@ -1,7 +1,8 @@
 internal import Foundation
 package import HistoryMining
 package import HistoryModel
-package import HistoryStoreSQLite
+package import HistoryStoreCore
+internal import HistoryStoreSQLite
 internal import YardstickConfig
 
 /// One analysis run against a persistent store (`--store`, ADR 0019). In order:
@@ -11,28 +12,40 @@ internal import YardstickConfig
 /// 3. otherwise `landedHistory`: the stored records for this record context are loaded, and only the records
 ///    the store does not hold are mined;
 /// 4. `save`: the run's snapshot and its records, in one transaction.
+///
+/// The store is any backend behind the seam (ADR 0023); the session reads and writes one repository of it, by key.
 package struct StoreSession: Sendable {
-    package let database: HistoryDatabase
+    package let store: any RunStore
     package let state: TipState
+    /// The repository's key in the store: the name given, else `RepositoryKey.of(gitDirectory:)`.
+    package let repository: RepositoryKey
     /// Seconds slept inside the save transaction (`YARDSTICK_TEST_STORE_PAUSE`), for the tests that kill a run.
     package var pauseBeforeCommit: Double = 0
 
-    package init(database: HistoryDatabase, analysis: Analysis) throws {
-        self.database = database
+    package init(store: any RunStore, analysis: Analysis, repositoryName: String? = nil) throws {
+        self.store = store
         state = try analysis.miner.tipState()
+        repository = Self.repositoryKey(name: repositoryName, gitDirectory: state.gitDirectory)
+    }
+
+    /// The key `repositoryName` gives, else the repository's real working folder (its git folder when bare).
+    package static func repositoryKey(name: String?, gitDirectory: String) -> RepositoryKey {
+        if let name { return RepositoryKey(name) }
+        let real = URL(fileURLWithPath: gitDirectory).resolvingSymlinksInPath().standardizedFileURL.path
+        return RepositoryKey.of(gitDirectory: real)
     }
 
     /// The newest run, when its snapshot key is `snapshotKey` and it kept its report (the JSON bytes). The
     /// reuse is recorded as a run of its own, with the same metrics.
     package func reusableRun(snapshotKey: String, time: Int64) throws -> StoredRun? {
-        guard let run = try database.latestRun(snapshotKey: snapshotKey) else { return nil }
-        try database.saveReuse(of: run, time: time)
+        guard let run = try store.latestRun(repository: repository, snapshotKey: snapshotKey) else { return nil }
+        try store.saveReuse(repository: repository, of: run, time: time)
         return run
     }
 
     /// Loads the records stored for this tip's record context.
     package func storedRecords() throws -> StoredRecords {
-        try database.records(context: state.recordContext)
+        try store.records(repository: repository, context: state.recordContext)
     }
 
     /// Which of the history's records were read from `loaded` and which were mined, by role.
@@ -59,8 +72,9 @@ package struct StoreSession: Sendable {
         var run = run
         run.recordsMined = mined.count
         run.recordsReused = used.count
-        try database.save(
-            run: run, context: state.recordContext, loaded: loaded, used: used, mined: mined, pause: pauseBeforeCommit)
+        try store.save(
+            repository: repository, run: run, context: state.recordContext, loaded: loaded, used: used, mined: mined,
+            pause: pauseBeforeCommit)
     }
 
     /// `$XDG_CACHE_HOME/yardstick/<FNV-1a 64-bit hash of the git directory's real path, 16 hex digits>.sqlite`
@@ -84,6 +98,18 @@ package struct StoreSession: Sendable {
             throw StoreSessionError("\(folder): cannot create the store folder (\(error.localizedDescription))")
         }
         return "\(folder)/\(digest).sqlite"
+    }
+}
+
+/// Opens the store a `--store` value names (ADR 0023): a SQLite file path. `rebuild` starts it anew.
+package enum StoreOpener {
+    package static func open(_ location: String, busyTimeout: Double, rebuild: Bool) throws -> any RunStore {
+        try HistoryDatabase(path: location, busyTimeout: busyTimeout, rebuild: rebuild)
+    }
+
+    /// Whether the store exists (a SQLite file is made by its first run).
+    package static func exists(_ location: String) -> Bool {
+        FileManager.default.fileExists(atPath: location)
     }
 }
 

@@ -4,7 +4,7 @@ import HistoryMetrics
 import HistoryMining
 import HistoryModel
 import HistoryParsing
-import HistoryStoreSQLite
+import HistoryStoreCore
 import MetricsReporting
 import ReportContract
 import Synchronization

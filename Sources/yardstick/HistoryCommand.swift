@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HistoryMining
-import HistoryStoreSQLite
+import HistoryStoreCore
 import MetricsReporting
 import ReportContract
 import YardstickAnalysis
@@ -19,6 +19,13 @@ struct HistoryCommand: ParsableCommand {
     @Option(name: .long, help: "The store analyze --store wrote; 'default' for the repository's default store.")
     var store: String
 
+    @Option(
+        name: .long,
+        help:
+            "The repository's key in the store (default: the store's only repository, else the repository argument's or the current folder's)."
+    )
+    var repositoryName: String?
+
     @Option(name: .long, help: "Output format: table, json or csv.")
     var format: HistoryFormat = .table
 
@@ -31,6 +38,7 @@ struct HistoryCommand: ParsableCommand {
     func validate() throws {
         if last < 1 { throw ValidationError("--last must be at least 1") }
         if store.isEmpty { throw ValidationError("--store needs a file path (or 'default')") }
+        if repositoryName == "" { throw ValidationError("--repository-name needs a name") }
     }
 
     func run() throws {
@@ -39,22 +47,22 @@ struct HistoryCommand: ParsableCommand {
             let sink = try output.map { try OutputFile(path: $0) }
             var path = store
             if store == "default" {
-                let miner = Miner(
-                    path: repositoryPath ?? ".", options: MiningOptions(searchParents: repositoryPath == nil))
                 path = try StoreSession.defaultPath(
-                    gitDirectory: try miner.tipState().gitDirectory, environment: ProcessInfo.processInfo.environment)
+                    gitDirectory: try miner().tipState().gitDirectory, environment: ProcessInfo.processInfo.environment)
             }
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard StoreOpener.exists(path) else {
                 throw CLIError("\(path): no store here (analyze --store \(store) makes one)")
             }
-            let database = try HistoryDatabase(path: path, busyTimeout: StoreOptions.busyTimeout)
-            let runs = try database.runs().map { run -> RunHistory.Run in
+            let opened = try StoreOpener.open(path, busyTimeout: StoreOptions.busyTimeout, rebuild: false)
+            defer { opened.close() }
+            let repository = try chooseRepository(opened)
+            let runs = try opened.runs(repository: repository).map { run -> RunHistory.Run in
                 let report: Report
                 do {
                     report = try JSONDecoder().decode(Report.self, from: Data(run.metrics))
                 } catch {
                     throw CLIError(
-                        "\(path): the metrics of run \(run.id) cannot be read (\(error)); use --rebuild-store")
+                        "\(opened.name): the metrics of run \(run.id) cannot be read (\(error)); use --rebuild-store")
                 }
                 return RunHistory.Run(
                     time: run.time, head: run.head, branch: run.branch, toolVersion: run.toolVersion,
@@ -63,6 +71,46 @@ struct HistoryCommand: ParsableCommand {
             let text = HistoryReporter.render(RunHistory(runs: runs), format: format.reporterFormat, lastRuns: last)
             if let sink { try sink.commit(text) } else { try Terminal.writeStdout(text) }
         }
+    }
+}
+
+extension HistoryCommand {
+    func miner() -> Miner {
+        Miner(path: repositoryPath ?? ".", options: MiningOptions(searchParents: repositoryPath == nil))
+    }
+
+    /// The repository shown: `--repository-name`; else the store's only repository; else the one the repository
+    /// argument (or the current folder) is, which the store must hold.
+    func chooseRepository(_ store: any RunStore) throws -> RepositoryKey {
+        let held = try store.repositories()
+        if let repositoryName {
+            let key = RepositoryKey(repositoryName)
+            // A store from before repository keys answers for any key (HistoryStoreSQLite).
+            guard held.contains(where: { $0.key == key || $0.key.value.isEmpty }) else {
+                throw CLIError(
+                    "\(store.name): holds no repository named '\(TextEscaping.terminal(repositoryName))' (\(held.count) repositories)"
+                )
+            }
+            return key
+        }
+        if held.count == 1 && repositoryPath == nil { return held[0].key }
+        if held.count <= 1 {
+            return StoreSession.repositoryKey(name: nil, gitDirectory: try miner().tipState().gitDirectory)
+        }
+        let folder: String
+        do {
+            folder = try miner().tipState().gitDirectory
+        } catch {
+            throw CLIError(
+                "\(store.name): holds \(held.count) repositories; name one with --repository-name or give its path")
+        }
+        let key = StoreSession.repositoryKey(name: nil, gitDirectory: folder)
+        guard held.contains(where: { $0.key == key }) else {
+            throw CLIError(
+                "\(store.name): holds \(held.count) repositories, not \(TextEscaping.terminal(key.value)); name one with --repository-name"
+            )
+        }
+        return key
     }
 }
 

@@ -4,7 +4,7 @@ import EvidenceImport
 import Foundation
 import HistoryMining
 import HistoryModel
-import HistoryStoreSQLite
+import HistoryStoreCore
 import MetricsReporting
 import ReportContract
 import ReportEvidence
@@ -23,9 +23,18 @@ struct StoreOptions: ParsableArguments {
     @Flag(name: .long, help: "Start the --store file anew, removing whatever is there (a damaged or foreign file).")
     var rebuildStore = false
 
+    @Option(
+        name: .long,
+        help:
+            "The repository's key in the --store (default: the real path of its working folder, or of its git folder when bare)."
+    )
+    var repositoryName: String?
+
     func validate() throws {
         if rebuildStore && store == nil { throw ValidationError("--rebuild-store needs --store") }
         if store == "" { throw ValidationError("--store needs a file path (or 'default')") }
+        if repositoryName != nil && store == nil { throw ValidationError("--repository-name needs --store") }
+        if repositoryName == "" { throw ValidationError("--repository-name needs a name") }
     }
 
     /// Seconds a run waits for another run's transaction on the same store (`YARDSTICK_STORE_BUSY_TIMEOUT`,
@@ -43,8 +52,8 @@ struct StoreOptions: ParsableArguments {
             path = try StoreSession.defaultPath(
                 gitDirectory: state.gitDirectory, environment: ProcessInfo.processInfo.environment)
         }
-        let database = try HistoryDatabase(path: path, busyTimeout: Self.busyTimeout, rebuild: rebuildStore)
-        var session = try StoreSession(database: database, analysis: analysis)
+        let opened = try StoreOpener.open(path, busyTimeout: Self.busyTimeout, rebuild: rebuildStore)
+        var session = try StoreSession(store: opened, analysis: analysis, repositoryName: repositoryName)
         session.pauseBeforeCommit =
             ProcessInfo.processInfo.environment["YARDSTICK_TEST_STORE_PAUSE"].flatMap(Double.init) ?? 0
         return session
@@ -119,6 +128,7 @@ extension AnalyzeCommand {
         _ session: StoreSession, options: RepositoryOptions, frontend: Frontend, analysis: Analysis,
         pseudonymizer: Pseudonymizer?, colour: Bool, width: Int
     ) throws -> (text: String, report: Report?) {
+        defer { session.store.close() }
         var timings: [(String, Double)] = []
         var clock = DispatchTime.now().uptimeNanoseconds
         func lap(_ name: String) {
@@ -146,7 +156,7 @@ extension AnalyzeCommand {
                 report = try JSONDecoder().decode(Report.self, from: Data(json))
             } catch {
                 throw CLIError(
-                    "\(session.database.path): the stored report cannot be read (\(error)); use --rebuild-store")
+                    "\(session.store.name): the stored report cannot be read (\(error)); use --rebuild-store")
             }
             defer { lap("render \(format.rawValue)") }
             return (

@@ -21,7 +21,7 @@ struct Yardstick: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             AnalyzeCommand.self, GroupsCommand.self, BlameCommand.self, HistoryCommand.self, VerifyCommand.self,
-            SignCommand.self, KeygenCommand.self,
+            SignCommand.self, KeygenCommand.self, FleetCommand.self, ReportCommand.self,
         ],
         defaultSubcommand: AnalyzeCommand.self
     )

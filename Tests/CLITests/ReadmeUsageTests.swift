@@ -45,7 +45,7 @@ import Testing
         return Set(regex.matches(in: text, range: range).map { String(text[Range($0.range, in: text)!]) })
     }
 
-    static let commands = ["analyze", "history", "groups", "blame", "verify", "sign", "keygen"]
+    static let commands = ["analyze", "history", "groups", "blame", "verify", "sign", "keygen", "fleet", "report"]
 
     @Test func theUsageBlockNamesEveryCommand() {
         #expect(Set(Self.usageLines().keys).isSuperset(of: Self.commands))

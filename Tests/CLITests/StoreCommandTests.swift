@@ -153,6 +153,41 @@ private func sqlite(_ database: String, _ sql: String) -> String {
                 == "error: \(dir)/none.sqlite: no store here (analyze --store \(dir)/none.sqlite makes one)\n")
     }
 
+    /// Two repositories in one store (ADR 0023): each keeps its own runs and records under its key, `history`
+    /// asks which one when the store holds several, and `--repository-name` names one.
+    @Test func oneStoreHoldsManyRepositories() throws {
+        let dir = try scratch("repositories")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = dir + "/s.sqlite"
+        let merge = SampleRepositories.path("github-merge")
+        let delivery = SampleRepositories.path("delivery")
+        for (repo, name) in [(merge, ["--repository-name", "acme/merge"]), (delivery, [])] {
+            let first = yardstick(["analyze", repo, "--format", "json", "--store", store] + name)
+            let plain = yardstick(["analyze", repo, "--format", "json"])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout == plain.stdout)
+        }
+        let realDelivery = URL(fileURLWithPath: delivery).resolvingSymlinksInPath().path
+        #expect(sqlite(store, "SELECT key FROM repository ORDER BY key") == "\(realDelivery)\nacme/merge")
+        #expect(sqlite(store, "SELECT count(DISTINCT repository) FROM chunk") == "2")
+        let ambiguous = yardstick(["history", dir, "--store", store])
+        #expect(ambiguous.status == 1)
+        #expect(
+            ambiguous.stderr
+                == "error: \(store): holds 2 repositories; name one with --repository-name or give its path\n")
+        let named = yardstick(["history", "--store", store, "--repository-name", "acme/merge", "--format", "csv"])
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(named.stdout.contains(",main,vendorco.io,prSize,111.25,"))
+        let byPath = yardstick(["history", delivery, "--store", store, "--format", "json"])
+        #expect(byPath.status == 0, "\(byPath.stderr)")
+        let runs = try #require(
+            (try JSONSerialization.jsonObject(with: Data(byPath.stdout.utf8)) as? [String: Any])?["runs"] as? [Any])
+        #expect(runs.count == 1)
+        let unknown = yardstick(["history", "--store", store, "--repository-name", "acme/none"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "error: \(store): holds no repository named 'acme/none' (2 repositories)\n")
+    }
+
     /// SIGKILL, SIGTERM or SIGINT inside the save transaction: the store is as before the run, and the next run
     /// completes it.
     @Test(arguments: [SIGKILL, SIGTERM, SIGINT]) func killedRunLeavesTheStoreConsistent(signal: Int32) throws {

@@ -1,8 +1,12 @@
 import Foundation
+import GRDB
 import HistoryModel
 import Testing
 
+@testable import HistoryStoreCore
 @testable import HistoryStoreSQLite
+
+private let repo = RepositoryKey("/src/app")
 
 private func id(_ n: Int) -> ObjectID { ObjectID(high: UInt64(n + 100), middle: 7, low: 9) }
 
@@ -74,37 +78,40 @@ private func temporaryStore() -> String {
         let path = temporaryStore()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let db = try HistoryDatabase(path: path)
-        let empty = try db.records(context: "c1")
+        let empty = try db.records(repository: repo, context: "c1")
         #expect(empty.count == 0)
         let mined = [
             (record: record(1, hunks: true), onMainline: true), (record: record(2, hunks: false), onMainline: false),
         ]
-        try db.save(run: run("k1"), context: "c1", loaded: empty, used: [], mined: mined)
-        let loaded = try HistoryDatabase(path: path).records(context: "c1")
+        try db.save(repository: repo, run: run("k1"), context: "c1", loaded: empty, used: [], mined: mined)
+        let loaded = try HistoryDatabase(path: path).records(repository: repo, context: "c1")
         #expect(loaded.count == 2)
         #expect(loaded.record(id(1), onMainline: true) == record(1, hunks: true))
         #expect(loaded.record(id(1), onMainline: false) == nil)
         #expect(loaded.record(id(2), onMainline: false) == record(2, hunks: false))
         // Another context: nothing applies, and the next save replaces the set.
-        let other = try db.records(context: "c2")
+        let other = try db.records(repository: repo, context: "c2")
         #expect(other.count == 0)
-        try db.save(run: run("k2"), context: "c2", loaded: other, used: [], mined: [(record(3, hunks: true), true)])
-        #expect(try db.records(context: "c1").count == 0)
-        #expect(try db.records(context: "c2").count == 1)
+        try db.save(
+            repository: repo, run: run("k2"), context: "c2", loaded: other, used: [],
+            mined: [(record(3, hunks: true), true)])
+        #expect(try db.records(repository: repo, context: "c1").count == 0)
+        #expect(try db.records(repository: repo, context: "c2").count == 1)
         // Appending: the stored set read whole, one new record → one more chunk.
-        let c2 = try db.records(context: "c2")
+        let c2 = try db.records(repository: repo, context: "c2")
         try db.save(
-            run: run("k3"), context: "c2", loaded: c2, used: [RecordKey(id: id(3), onMainline: true)],
+            repository: repo, run: run("k3"), context: "c2", loaded: c2, used: [RecordKey(id: id(3), onMainline: true)],
             mined: [(record(4, hunks: true), true)])
-        #expect(try db.records(context: "c2").count == 2)
+        #expect(try db.records(repository: repo, context: "c2").count == 2)
         // A run that used only part of the set rewrites it as its own records.
-        let c2b = try db.records(context: "c2")
+        let c2b = try db.records(repository: repo, context: "c2")
         try db.save(
-            run: run("k4"), context: "c2", loaded: c2b, used: [RecordKey(id: id(4), onMainline: true)], mined: [])
-        let last = try db.records(context: "c2")
+            repository: repo, run: run("k4"), context: "c2", loaded: c2b,
+            used: [RecordKey(id: id(4), onMainline: true)], mined: [])
+        let last = try db.records(repository: repo, context: "c2")
         #expect(last.count == 1)
         #expect(last.record(id(4), onMainline: true) != nil)
-        #expect(try db.runs().count == 4)
+        #expect(try db.runs(repository: repo).count == 4)
         #expect(try db.integrityCheck() == "ok")
     }
 
@@ -112,18 +119,20 @@ private func temporaryStore() -> String {
         let path = temporaryStore()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let db = try HistoryDatabase(path: path)
-        try db.save(run: run("a"), context: "c", loaded: StoredRecords(), used: [], mined: [])
-        #expect(try db.latestRun(snapshotKey: "a")?.report == Array("{\"r\":1}".utf8))
-        try db.save(run: run("b"), context: "c", loaded: try db.records(context: "c"), used: [], mined: [])
-        #expect(try db.latestRun(snapshotKey: "a") == nil)
-        let b = try #require(try db.latestRun(snapshotKey: "b"))
-        try db.saveReuse(of: b, time: 99)
-        let runs = try db.runs()
+        try db.save(repository: repo, run: run("a"), context: "c", loaded: StoredRecords(), used: [], mined: [])
+        #expect(try db.latestRun(repository: repo, snapshotKey: "a")?.report == Array("{\"r\":1}".utf8))
+        try db.save(
+            repository: repo, run: run("b"), context: "c", loaded: try db.records(repository: repo, context: "c"),
+            used: [], mined: [])
+        #expect(try db.latestRun(repository: repo, snapshotKey: "a") == nil)
+        let b = try #require(try db.latestRun(repository: repo, snapshotKey: "b"))
+        try db.saveReuse(repository: repo, of: b, time: 99)
+        let runs = try db.runs(repository: repo)
         #expect(runs.map(\.snapshotKey) == ["a", "b", "b"])
         #expect(runs.map { $0.report != nil } == [false, true, false])
         #expect(runs.last?.time == 99)
         #expect(runs.last?.metrics == Array("{}".utf8))
-        #expect(try db.latestRun(snapshotKey: "b") != nil)
+        #expect(try db.latestRun(repository: repo, snapshotKey: "b") != nil)
     }
 
     @Test func foreignAndGarbageFilesAreRefused() throws {
@@ -137,7 +146,7 @@ private func temporaryStore() -> String {
             #expect(error.description.hasPrefix("\(garbage): is not a Yardstick store or is damaged"))
         }
         // --rebuild-store replaces it.
-        #expect(try HistoryDatabase(path: garbage, rebuild: true).runs().isEmpty)
+        #expect(try HistoryDatabase(path: garbage, rebuild: true).runs(repository: repo).isEmpty)
         let directory = FileManager.default.temporaryDirectory.path
         do {
             _ = try HistoryDatabase(path: directory)
@@ -158,5 +167,93 @@ private func temporaryStore() -> String {
             var info = stat()
             #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
         }
+    }
+}
+
+@Suite struct StoreRepositoryTests {
+    func run(_ key: String, time: Int64) -> StoredRun {
+        StoredRun(
+            time: time, head: "h", branch: "main", options: "{}", configDigest: nil, toolVersion: "0.1.0",
+            snapshotKey: key, recordsMined: 0, recordsReused: 0, metrics: Array("{}".utf8),
+            report: Array("{\"r\":1}".utf8))
+    }
+
+    @Test func repositoriesKeepTheirOwnRecordsAndRuns() throws {
+        let path = temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try HistoryDatabase(path: path)
+        let a = RepositoryKey("/src/a")
+        let b = RepositoryKey("https://example.com/b.git")
+        #expect(try db.repositories().isEmpty)
+        try db.save(
+            repository: a, run: run("ka", time: 10), context: "c", loaded: StoredRecords(), used: [],
+            mined: [(record(1, hunks: true), true)])
+        try db.save(
+            repository: b, run: run("kb", time: 20), context: "c", loaded: StoredRecords(), used: [],
+            mined: [(record(2, hunks: true), true), (record(3, hunks: false), false)])
+        try db.save(
+            repository: a, run: run("ka2", time: 30), context: "c",
+            loaded: try db.records(repository: a, context: "c"), used: [RecordKey(id: id(1), onMainline: true)],
+            mined: [])
+        #expect(
+            try db.repositories() == [
+                StoredRepository(key: a, runs: 2, newestRunTime: 30),
+                StoredRepository(key: b, runs: 1, newestRunTime: 20),
+            ])
+        #expect(try db.records(repository: a, context: "c").count == 1)
+        #expect(try db.records(repository: b, context: "c").count == 2)
+        #expect(try db.records(repository: a, context: "c").record(id(2), onMainline: true) == nil)
+        #expect(try db.runs(repository: a).map(\.snapshotKey) == ["ka", "ka2"])
+        #expect(try db.runs(repository: b).map(\.snapshotKey) == ["kb"])
+        // Each repository keeps its own newest report.
+        #expect(try db.latestRun(repository: b, snapshotKey: "kb") != nil)
+        #expect(try db.latestRun(repository: a, snapshotKey: nil)?.snapshotKey == "ka2")
+        #expect(try db.latestRun(repository: RepositoryKey("/src/c"), snapshotKey: nil) == nil)
+        #expect(try db.runs(repository: RepositoryKey("/src/c")).isEmpty)
+    }
+
+    /// A store written before repository keys (schema v1) keeps working: its runs and records belong to the one
+    /// repository of the file, which the first save claims under its key.
+    @Test func aVersion1StoreIsMigratedAndClaimed() throws {
+        let path = temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA application_id = \(HistoryDatabase.applicationID)")
+        }
+        try HistoryDatabase.migrator.migrate(queue, upTo: "v1")
+        let chunk = Compression.compress(RecordChunk.encode([(record: record(5, hunks: true), onMainline: true)]))
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO info(key, value) VALUES ('recordContext', 'c'), ('generation', '3')")
+            try db.execute(sql: "INSERT INTO chunk(records, data) VALUES (1, ?)", arguments: [Data(chunk)])
+            try db.execute(
+                sql: """
+                    INSERT INTO run(time, head, branch, options, toolVersion, snapshotKey, recordsMined,
+                        recordsReused, metrics, report) VALUES (7, 'h', 'main', '{}', '0.1.0', 'old', 1, 0, ?, ?)
+                    """,
+                arguments: [Data(Compression.compress(Array("{}".utf8))), Data(Compression.compress([1]))])
+        }
+        let db = try HistoryDatabase(path: path)
+        #expect(try db.repositories() == [StoredRepository(key: RepositoryKey(""), runs: 1, newestRunTime: 7)])
+        let key = RepositoryKey("/src/app")
+        let loaded = try db.records(repository: key, context: "c")
+        #expect(loaded.count == 1)
+        #expect(loaded.generation == 3)
+        #expect(try db.latestRun(repository: key, snapshotKey: "old")?.report == [1])
+        try db.save(
+            repository: key, run: run("new", time: 8), context: "c", loaded: loaded,
+            used: [RecordKey(id: id(5), onMainline: true)], mined: [(record(6, hunks: true), true)])
+        #expect(try db.repositories() == [StoredRepository(key: key, runs: 2, newestRunTime: 8)])
+        #expect(try db.records(repository: key, context: "c").count == 2)
+        #expect(try db.runs(repository: key).map(\.snapshotKey) == ["old", "new"])
+        #expect(try db.integrityCheck() == "ok")
+    }
+
+    @Test func theKeyIsTheWorkingFolderOrTheBareGitFolder() {
+        #expect(RepositoryKey.of(gitDirectory: "/src/app/.git/").value == "/src/app")
+        #expect(RepositoryKey.of(gitDirectory: "/src/app/.git").value == "/src/app")
+        #expect(RepositoryKey.of(gitDirectory: "/srv/mirror.git/").value == "/srv/mirror.git")
+        #expect(RepositoryKey.of(gitDirectory: "/.git").value == "/.git")
     }
 }

@@ -2,8 +2,8 @@ internal import CZlib
 
 /// zlib (level 1) for the store's blobs: record chunks are mostly commit messages and reports are JSON, so both
 /// shrink several times at little cost. A blob is the original length (8 bytes, big-endian) then zlib's stream.
-enum Compression {
-    static func compress(_ bytes: [UInt8]) -> [UInt8] {
+public enum Compression {
+    public static func compress(_ bytes: [UInt8]) -> [UInt8] {
         var bound = compressBound(uLong(bytes.count))
         var out = [UInt8](repeating: 0, count: 8 + Int(bound))
         withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { out.replaceSubrange(0..<8, with: $0) }
@@ -18,7 +18,7 @@ enum Compression {
     }
 
     /// The original bytes; nil for a blob that is not one `compress` wrote.
-    static func decompress(_ blob: [UInt8]) -> [UInt8]? {
+    public static func decompress(_ blob: [UInt8]) -> [UInt8]? {
         guard blob.count >= 8 else { return nil }
         var length: UInt64 = 0
         for b in blob[0..<8] { length = length << 8 | UInt64(b) }
