@@ -19,8 +19,8 @@ public final class HistoryDatabase: Sendable {
     static let recordsPerChunk = 4096
 
     public let path: String
-    private let queue: DatabaseQueue
-    private let busyTimeout: Double
+    let queue: DatabaseQueue
+    let busyTimeout: Double
 
     /// Opens (creating if needed) the store at `path`. With `rebuild`, whatever is at `path` is removed first
     /// (with its `-wal` and `-shm` files). A second run on the same store waits up to `busyTimeout` seconds for
@@ -113,6 +113,7 @@ public final class HistoryDatabase: Sendable {
                 t.column("report", .blob)
             }
         }
+        registerStateMigration(&migrator)
         return migrator
     }
 
@@ -269,7 +270,7 @@ public final class HistoryDatabase: Sendable {
             arguments: [records.count, Data(Compression.compress(RecordChunk.encode(records)))])
     }
 
-    private func reading<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func reading<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try queue.read(body)
         } catch let error as StoreError {

@@ -19,7 +19,7 @@ package struct StoreSession: Sendable {
 
     package init(database: HistoryDatabase, analysis: Analysis) throws {
         self.database = database
-        state = try analysis.miner.tipState()
+        state = try Self.tipState(database: database, analysis: analysis)
     }
 
     /// The newest run, when its snapshot key is `snapshotKey` and it kept its report (the JSON bytes). The

@@ -42,7 +42,7 @@ struct HistoryCommand: ParsableCommand {
                 let miner = Miner(
                     path: repositoryPath ?? ".", options: MiningOptions(searchParents: repositoryPath == nil))
                 path = try StoreSession.defaultPath(
-                    gitDirectory: try miner.tipState().gitDirectory, environment: ProcessInfo.processInfo.environment)
+                    gitDirectory: try miner.gitDirectory(), environment: ProcessInfo.processInfo.environment)
             }
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CLIError("\(path): no store here (analyze --store \(store) makes one)")

@@ -39,9 +39,8 @@ struct StoreOptions: ParsableArguments {
         guard let store else { return nil }
         var path = store
         if store == "default" {
-            let state = try analysis.miner.tipState()
             path = try StoreSession.defaultPath(
-                gitDirectory: state.gitDirectory, environment: ProcessInfo.processInfo.environment)
+                gitDirectory: try analysis.miner.gitDirectory(), environment: ProcessInfo.processInfo.environment)
         }
         let database = try HistoryDatabase(path: path, busyTimeout: Self.busyTimeout, rebuild: rebuildStore)
         var session = try StoreSession(database: database, analysis: analysis)
