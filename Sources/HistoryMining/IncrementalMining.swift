@@ -6,9 +6,23 @@ package import HistoryModel
 /// and the record context (`TipState.recordContext`); the store keeps them only for one context.
 package struct KnownRecords: Sendable {
     let lookup: @Sendable (ObjectID, _ onMainline: Bool) -> CommitRecord?
+    /// Whether the records hold the identities git recorded (a store's): the miner then applies the tip's
+    /// `.mailmap` to each one it takes (`applying(mailmap:)`).
+    let rawIdentities: Bool
 
-    package init(_ lookup: @escaping @Sendable (ObjectID, _ onMainline: Bool) -> CommitRecord?) {
+    package init(
+        rawIdentities: Bool = false, _ lookup: @escaping @Sendable (ObjectID, _ onMainline: Bool) -> CommitRecord?
+    ) {
+        self.rawIdentities = rawIdentities
         self.lookup = lookup
+    }
+
+    /// These records as mined with the `.mailmap` `contents`: unchanged unless they hold raw identities.
+    func applying(mailmap contents: [UInt8]?) throws(MiningError) -> KnownRecords {
+        guard rawIdentities else { return self }
+        let mapping = try IdentityMapping(mailmap: contents)
+        let lookup = self.lookup
+        return KnownRecords { id, onMainline in lookup(id, onMainline).map(mapping.apply) }
     }
 }
 
@@ -28,11 +42,11 @@ package struct TipState: Sendable {
     /// (`Miner.trustPackChecks`): a store keeps them for the next run.
     package var passedPackChecks: [String] = []
 
-    /// What every record depends on besides its commit and role: the `.mailmap` (names and addresses are
-    /// mapped when a record is mined), the shallow boundaries (which cut side branches), and the encoding.
+    /// What every stored record depends on besides its commit and role: the shallow boundaries (which cut side
+    /// branches) and the encoding. Not the `.mailmap`: stored records keep the identities git recorded, and the
+    /// `.mailmap` is applied when a run reads them (`IdentityMapping`), so an edit of it re-mines nothing.
     package var recordContext: String {
-        var text =
-            "records-v1\nmailmap \(mailmap.map { String(decoding: $0, as: UTF8.self).debugDescription } ?? "-")\n"
+        var text = "records-v2\n"
         for b in shallowBoundaries.sorted() { text += "shallow \(b)\n" }
         return text
     }

@@ -53,9 +53,11 @@ package struct StoreSession: Sendable {
         return (used, mined)
     }
 
-    /// Saves the run: its snapshot, and the records it read and mined as the stored set.
-    package func save(_ run: StoredRun, history: LandedHistory, loaded: StoredRecords) throws {
-        let (used, mined) = Self.split(history, loaded: loaded)
+    /// Saves the run: its snapshot, and the records it read and mined as the stored set (with the identities
+    /// git recorded: `rawIdentities`).
+    package func save(_ run: StoredRun, history: LandedHistory, loaded: StoredRecords, analysis: Analysis) throws {
+        var (used, mined) = Self.split(history, loaded: loaded)
+        mined = try rawIdentities(mined, mailmap: history.mined.mailmap, analysis: analysis)
         var run = run
         run.recordsMined = mined.count
         run.recordsReused = used.count
@@ -94,7 +96,8 @@ extension Analysis {
     {
         try miner.landedHistory(
             classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
-            progress: progress, reusing: KnownRecords { id, onMainline in stored.record(id, onMainline: onMainline) })
+            progress: progress,
+            reusing: KnownRecords(rawIdentities: true) { id, onMainline in stored.record(id, onMainline: onMainline) })
     }
 }
 

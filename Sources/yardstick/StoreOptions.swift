@@ -170,7 +170,7 @@ extension AnalyzeCommand {
             StoredRun(
                 report: report, json: Array(json.utf8), metrics: Array(metrics.utf8), key: key,
                 configDigest: report.options.configDigest),
-            history: history, loaded: loaded)
+            history: history, loaded: loaded, analysis: analysis)
         lap("store: saved")
         if format == .json { return (json, report) }
         defer { lap("render \(format.rawValue)") }
