@@ -63,6 +63,7 @@ package struct StoreSession: Sendable {
         run.recordsReused = used.count
         try database.save(
             run: run, context: state.recordContext, loaded: loaded, used: used, mined: mined, pause: pauseBeforeCommit)
+        database.checkpoint()
     }
 
     /// `$XDG_CACHE_HOME/yardstick/<FNV-1a 64-bit hash of the git directory's real path, 16 hex digits>.sqlite`

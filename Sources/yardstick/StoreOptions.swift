@@ -117,7 +117,7 @@ extension AnalyzeCommand {
     func runStored(
         _ session: StoreSession, options: RepositoryOptions, frontend: Frontend, analysis: Analysis,
         pseudonymizer: Pseudonymizer?, colour: Bool, width: Int
-    ) throws -> (text: String, report: Report?) {
+    ) throws -> (text: String, storedJSON: [UInt8]?, report: Report?) {
         var timings: [(String, Double)] = []
         var clock = DispatchTime.now().uptimeNanoseconds
         func lap(_ name: String) {
@@ -139,7 +139,7 @@ extension AnalyzeCommand {
             let json = run.report
         {
             lap("store: report reused")
-            if format == .json { return (String(decoding: json, as: UTF8.self), nil) }
+            if format == .json { return ("", json, nil) }
             let report: Report
             do {
                 report = try JSONDecoder().decode(Report.self, from: Data(json))
@@ -149,7 +149,8 @@ extension AnalyzeCommand {
             }
             defer { lap("render \(format.rawValue)") }
             return (
-                format.reportFormat.render(report, colour: colour, width: width, threads: repository.workers), report
+                format.reportFormat.render(report, colour: colour, width: width, threads: repository.workers), nil,
+                report
             )
         }
         let loaded = try session.storedRecords()
@@ -172,15 +173,17 @@ extension AnalyzeCommand {
                 configDigest: report.options.configDigest),
             history: history, loaded: loaded, analysis: analysis)
         lap("store: saved")
-        if format == .json { return (json, report) }
+        if format == .json { return (json, nil, report) }
         defer { lap("render \(format.rawValue)") }
-        return (format.reportFormat.render(report, colour: colour, width: width, threads: repository.workers), report)
+        return (
+            format.reportFormat.render(report, colour: colour, width: width, threads: repository.workers), nil, report
+        )
     }
 
     /// A JSON report this tool wrote (a stored one, for the gates).
-    static func decode(_ json: String) throws -> Report {
+    static func decode(_ json: [UInt8]) throws -> Report {
         do {
-            return try JSONDecoder().decode(Report.self, from: Data(json.utf8))
+            return try JSONDecoder().decode(Report.self, from: Data(json))
         } catch {
             throw CLIError("the stored report cannot be read (\(error)); use --rebuild-store")
         }
