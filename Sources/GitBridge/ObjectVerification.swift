@@ -38,6 +38,30 @@ package enum ObjectVerification {
     /// each pack is read once, however many handles open it. A failed check stays until it is reported.
     private static let packChecks = Mutex<[String: PackCheck]>([:])
 
+    /// Pack checks that passed in an earlier process, by key (`passedPackChecks`): a pack whose key is here is
+    /// taken as checked. A persistent store (ADR 0019) keeps them so that a rerun does not hash the packs again.
+    private static let trustedPackChecks = Mutex<Set<String>>([])
+
+    /// Takes the packs with these keys (from `passedPackChecks` of an earlier process) as checked. A key names
+    /// the pack and its index by path, device, inode, size, modification and status-change time, and holds the
+    /// checksums both record in their trailers: rewriting either file in place changes its status-change time
+    /// (which no program can set back), replacing it changes its inode, so a damaged or other pack is checked
+    /// again. Call it before opening the repository.
+    package static func trustPackChecks(_ keys: some Sequence<String>) {
+        trustedPackChecks.withLock { $0.formUnion(keys) }
+    }
+
+    /// The keys of the packs in the pack folder `directory` whose checks passed in this process (or were
+    /// trusted), sorted: what a later process may `trustPackChecks`.
+    static func passedPackChecks(in directory: String) -> [String] {
+        packChecks.withLock { table in
+            table.compactMap { key, check in
+                guard check.directory == directory, case .passed = check.state else { return nil }
+                return key
+            }
+        }.sorted()
+    }
+
     private struct PackCheck {
         /// The pack folder, for `awaitPackChecks`.
         var directory: String
@@ -121,7 +145,7 @@ package enum ObjectVerification {
         for name in names.sorted() where name.hasPrefix("pack-") && name.hasSuffix(".idx") {
             let idx = directory + name
             let pack = directory + name.dropLast(4) + ".pack"
-            let key = fileKey(idx) + "|" + fileKey(pack)
+            let key = packKey(idx: idx, pack: pack)
             // The first handle to meet a pack checks it (here, or on a thread of its own when deferred); the others
             // wait for that check, unless deferred themselves, and see its outcome, which is kept: the key
             // changes with the files.
@@ -137,6 +161,9 @@ package enum ObjectVerification {
                     case .passed: return .done
                     case .running(let group): return deferred ? .done : .wait(group)
                     case .failed(let error): return deferred ? .done : .fail(error)
+                    case nil where trustedPackChecks.withLock({ $0.contains(key) }):
+                        table[key] = PackCheck(directory: directory, state: .passed)
+                        return .done
                     case nil:
                         let group = DispatchGroup()
                         group.enter()
@@ -203,10 +230,31 @@ package enum ObjectVerification {
         }
     }
 
-    /// Path, size and modification time: a pack replaced (or touched) is checked again.
+    /// A pack's key: both files' `fileKey`, then the trailers (the index's last 40 bytes: the pack's checksum it
+    /// records and its own; the pack's last 20: its checksum).
+    static func packKey(idx: String, pack: String) -> String {
+        "\(fileKey(idx))|\(fileKey(pack))|\(trailer(idx, 40))|\(trailer(pack, 20))"
+    }
+
+    /// Path, device, inode, size, modification and status-change time: a pack replaced, rewritten or touched is
+    /// checked again.
     private static func fileKey(_ path: String) -> String {
         var st = stat()
         guard stat(path, &st) == 0 else { return path }
-        return "\(path):\(st.st_dev):\(st.st_ino):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+        return
+            "\(path):\(st.st_dev):\(st.st_ino):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec):\(st.st_ctim.tv_sec).\(st.st_ctim.tv_nsec)"
+    }
+
+    /// The last `count` bytes of the file at `path`, in hexadecimal; empty when it cannot be read.
+    private static func trailer(_ path: String, _ count: Int) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size >= count else { return "" }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let read = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(st.st_size) - off_t(count)) }
+        guard read == count else { return "" }
+        return bytes.map { String(format: "%02x", $0) }.joined()
     }
 }

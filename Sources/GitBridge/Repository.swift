@@ -49,11 +49,32 @@ package final class Repository {
         packReader = Repository.addPackReader(to: opened)
     }
 
+    /// The git directory of the repository at `path` (as `init` finds it), without opening its object store or
+    /// checking anything: for naming a per-repository file before the repository is read.
+    package static func gitDirectory(path: String, searchParents: Bool = false) throws(GitError) -> String {
+        _ = LibGit2.initialized
+        var raw: OpaquePointer?
+        let flags = searchParents ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
+        let rc = git_repository_open_ext(&raw, path, flags, nil)
+        defer { git_repository_free(raw) }
+        guard rc == 0, let opened = raw else {
+            try check(rc, "git_repository_open_ext")
+            throw GitError(code: rc, message: "cannot open \(path)", function: "git_repository_open_ext")
+        }
+        return String(cString: git_repository_path(opened))
+    }
+
     /// Waits for the pack checks a handle opened with `deferPackChecks` left running (any handle's, for the same
     /// packs) and throws the first that failed, as opening without deferring would have.
     package func awaitPackChecks() throws(GitError) {
         guard let directory = ObjectVerification.packDirectory(of: handle) else { return }
         try ObjectVerification.awaitPackChecks(in: directory)
+    }
+
+    /// The keys of this repository's packs whose checks passed in this process (or were trusted), sorted: what a
+    /// later process may hand to `ObjectVerification.trustPackChecks` (a persistent store keeps them, ADR 0019).
+    package var passedPackChecks: [String] {
+        ObjectVerification.packDirectory(of: handle).map { ObjectVerification.passedPackChecks(in: $0) } ?? []
     }
 
     /// Puts the loose-object reader that hashes what it reads (ADR 0011) in front of libgit2's, which does not.

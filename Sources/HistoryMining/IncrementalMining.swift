@@ -6,9 +6,23 @@ package import HistoryModel
 /// and the record context (`TipState.recordContext`); the store keeps them only for one context.
 package struct KnownRecords: Sendable {
     let lookup: @Sendable (ObjectID, _ onMainline: Bool) -> CommitRecord?
+    /// Whether the records hold the identities git recorded (a store's): the miner then applies the tip's
+    /// `.mailmap` to each one it takes (`applying(mailmap:)`).
+    let rawIdentities: Bool
 
-    package init(_ lookup: @escaping @Sendable (ObjectID, _ onMainline: Bool) -> CommitRecord?) {
+    package init(
+        rawIdentities: Bool = false, _ lookup: @escaping @Sendable (ObjectID, _ onMainline: Bool) -> CommitRecord?
+    ) {
+        self.rawIdentities = rawIdentities
         self.lookup = lookup
+    }
+
+    /// These records as mined with the `.mailmap` `contents`: unchanged unless they hold raw identities.
+    func applying(mailmap contents: [UInt8]?) throws(MiningError) -> KnownRecords {
+        guard rawIdentities else { return self }
+        let mapping = try IdentityMapping(mailmap: contents)
+        let lookup = self.lookup
+        return KnownRecords { id, onMainline in lookup(id, onMainline).map(mapping.apply) }
     }
 }
 
@@ -24,12 +38,15 @@ package struct TipState: Sendable {
     package var pullHeads: [Int: ObjectID]
     /// `.gitattributes` files at the tip.
     package var attributeFiles: [(path: String, contents: String)]
+    /// The keys of the packs whose checksums were checked (or trusted) when the repository was opened
+    /// (`Miner.trustPackChecks`): a store keeps them for the next run.
+    package var passedPackChecks: [String] = []
 
-    /// What every record depends on besides its commit and role: the `.mailmap` (names and addresses are
-    /// mapped when a record is mined), the shallow boundaries (which cut side branches), and the encoding.
+    /// What every stored record depends on besides its commit and role: the shallow boundaries (which cut side
+    /// branches) and the encoding. Not the `.mailmap`: stored records keep the identities git recorded, and the
+    /// `.mailmap` is applied when a run reads them (`IdentityMapping`), so an edit of it re-mines nothing.
     package var recordContext: String {
-        var text =
-            "records-v1\nmailmap \(mailmap.map { String(decoding: $0, as: UTF8.self).debugDescription } ?? "-")\n"
+        var text = "records-v2\n"
         for b in shallowBoundaries.sorted() { text += "shallow \(b)\n" }
         return text
     }
@@ -44,7 +61,7 @@ extension Miner {
                 gitDirectory: opened.gitDirectory, tip: opened.tip, branchName: opened.branchName,
                 mailmap: opened.mailmap,
                 shallowBoundaries: opened.shallowBoundaries, pullHeads: opened.pullHeads,
-                attributeFiles: opened.attributeFiles)
+                attributeFiles: opened.attributeFiles, passedPackChecks: opened.repository.passedPackChecks)
         } catch let error as MiningError {
             throw error
         } catch let error as GitError {
@@ -52,6 +69,24 @@ extension Miner {
         } catch {
             throw MiningError.git(path: path, GitError(code: -1, message: "\(error)", function: "tipState"))
         }
+    }
+
+    /// The repository's git directory, found as `tipState` finds it but without reading or checking anything
+    /// (the `--store default` file is named after it before the store's pack checks are known).
+    package func gitDirectory() throws(MiningError) -> String {
+        do {
+            return try Repository.gitDirectory(path: path, searchParents: options.searchParents)
+        } catch {
+            if error.isNotFound { throw MiningError.notARepository(path: path) }
+            throw MiningError.git(path: path, error)
+        }
+    }
+
+    /// Takes the packs with these keys (`TipState.passedPackChecks` of an earlier run) as checked, so that their
+    /// checksums are not computed again in this process (ADR 0011, ADR 0019). A pack replaced, rewritten in
+    /// place or touched has another key and is checked. Call it before the repository is opened.
+    package static func trustPackChecks(_ keys: [String]) {
+        ObjectVerification.trustPackChecks(keys)
     }
 
     /// `records(for:mailmap:)`, taking what `known` holds (off the first-parent line) instead of mining it.

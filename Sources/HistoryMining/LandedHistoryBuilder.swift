@@ -49,7 +49,9 @@ extension Miner {
         }
         let missing = pullRequestCommits.values.flatMap { $0 }.filter { !mined.commits.contains($0) }
         mined.commits.insert(
-            contentsOf: try records(for: Array(Set(missing)).sorted(), mailmap: mined.mailmap, reusing: known))
+            contentsOf: try records(
+                for: Array(Set(missing)).sorted(), mailmap: mined.mailmap,
+                reusing: try known?.applying(mailmap: mined.mailmap)))
         mined.timings.append(
             (
                 "classification (\(changes.count))" + ProcessInfoShim.residentNote,

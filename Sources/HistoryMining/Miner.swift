@@ -132,6 +132,7 @@ package struct Miner: Sendable {
         let cache = diffCache
         let blameHunks = options.blameHunks
         let mailmapContents = opened.mailmap
+        let known = try known?.applying(mailmap: mailmapContents)
         let opener: @Sendable () throws -> Worker = {
             try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache, blameHunks: blameHunks)
         }

@@ -26,11 +26,13 @@ public enum Compression {
         guard length <= UInt64(blob.count) * 1100 + 64 else { return nil }
         if length == 0 { return blob.count == 8 ? nil : [] }
         var size = uLong(length)
-        var out = [UInt8](repeating: 0, count: Int(length))
-        let status = out.withUnsafeMutableBufferPointer { o in
-            blob.withUnsafeBufferPointer { i in
+        var status = Z_OK
+        // Not zeroed first: zlib writes every byte kept (a 53 MB report is written once, not twice).
+        let out = [UInt8](unsafeUninitializedCapacity: Int(length)) { o, initialized in
+            status = blob.withUnsafeBufferPointer { i in
                 uncompress(o.baseAddress, &size, i.baseAddress! + 8, uLong(blob.count - 8))
             }
+            initialized = status == Z_OK && size == uLong(length) ? Int(length) : 0
         }
         guard status == Z_OK, size == uLong(length) else { return nil }
         return out

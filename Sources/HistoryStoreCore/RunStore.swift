@@ -37,6 +37,16 @@ public protocol RunStore: AnyObject, Sendable {
     /// no report of its own.
     func saveReuse(repository: RepositoryKey, of run: StoredRun, time: Int64) throws(StoreError)
 
+    /// State a run keeps for the next one besides records and snapshots (ADR 0019), by name: the data kept for
+    /// every context (what it is valid for, e.g. a git directory).
+    func states(_ name: String) throws(StoreError) -> [String: [UInt8]]
+
+    /// Keeps `data` under `name` for `context`, replacing what was there, in a transaction of its own.
+    func setState(_ name: String, context: String, data: [UInt8]) throws(StoreError)
+
+    /// Housekeeping after a save (SQLite: empties its write-ahead log); never fails a run.
+    func checkpoint()
+
     /// Releases the connection (a no-op where there is none to release). The store is not used afterwards.
     func close()
 }

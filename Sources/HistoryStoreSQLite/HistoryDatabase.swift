@@ -22,8 +22,8 @@ public final class HistoryDatabase: RunStore {
 
     public let path: String
     public var name: String { path }
-    private let queue: DatabaseQueue
-    private let busyTimeout: Double
+    let queue: DatabaseQueue
+    let busyTimeout: Double
 
     /// Opens (creating if needed) the store at `path`. With `rebuild`, whatever is at `path` is removed first
     /// (with its `-wal` and `-shm` files). A second run on the same store waits up to `busyTimeout` seconds for
@@ -148,6 +148,7 @@ public final class HistoryDatabase: RunStore {
                     CREATE INDEX run_repository ON run(repository, id);
                     """)
         }
+        registerStateMigration(&migrator)
         return migrator
     }
 
@@ -314,7 +315,7 @@ public final class HistoryDatabase: RunStore {
     /// Nothing to release: the file is closed when the store is released.
     public func close() {}
 
-    private func reading<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func reading<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try queue.read(body)
         } catch let error as StoreError {

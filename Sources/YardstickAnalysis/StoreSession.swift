@@ -24,7 +24,7 @@ package struct StoreSession: Sendable {
 
     package init(store: any RunStore, analysis: Analysis, repositoryName: String? = nil) throws {
         self.store = store
-        state = try analysis.miner.tipState()
+        state = try Self.tipState(store: store, analysis: analysis)
         repository = Self.repositoryKey(name: repositoryName, gitDirectory: state.gitDirectory)
     }
 
@@ -66,15 +66,18 @@ package struct StoreSession: Sendable {
         return (used, mined)
     }
 
-    /// Saves the run: its snapshot, and the records it read and mined as the stored set.
-    package func save(_ run: StoredRun, history: LandedHistory, loaded: StoredRecords) throws {
-        let (used, mined) = Self.split(history, loaded: loaded)
+    /// Saves the run: its snapshot, and the records it read and mined as the stored set (with the identities
+    /// git recorded: `rawIdentities`).
+    package func save(_ run: StoredRun, history: LandedHistory, loaded: StoredRecords, analysis: Analysis) throws {
+        var (used, mined) = Self.split(history, loaded: loaded)
+        mined = try rawIdentities(mined, mailmap: history.mined.mailmap, analysis: analysis)
         var run = run
         run.recordsMined = mined.count
         run.recordsReused = used.count
         try store.save(
             repository: repository, run: run, context: state.recordContext, loaded: loaded, used: used, mined: mined,
             pause: pauseBeforeCommit)
+        store.checkpoint()
     }
 
     /// `$XDG_CACHE_HOME/yardstick/<FNV-1a 64-bit hash of the git directory's real path, 16 hex digits>.sqlite`
@@ -120,7 +123,8 @@ extension Analysis {
     {
         try miner.landedHistory(
             classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
-            progress: progress, reusing: KnownRecords { id, onMainline in stored.record(id, onMainline: onMainline) })
+            progress: progress,
+            reusing: KnownRecords(rawIdentities: true) { id, onMainline in stored.record(id, onMainline: onMainline) })
     }
 }
 

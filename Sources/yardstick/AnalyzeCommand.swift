@@ -81,10 +81,12 @@ struct AnalyzeCommand: ParsableCommand {
             analysis.byAuthor = view.by == .author
             let colour = sink == nil && Terminal.isTTY(fd: 1)
             let width = width ?? (sink == nil ? Terminal.columns() : Terminal.columns(terminal: false))
-            let text: String
+            var text = ""
             var report: Report?
+            // A stored JSON report reused as it is: its bytes are written without a copy as text.
+            var storedJSON: [UInt8]?
             if let session = try store.open(analysis: analysis) {
-                (text, report) = try runStored(
+                (text, storedJSON, report) = try runStored(
                     session, options: options, frontend: frontend, analysis: analysis, pseudonymizer: pseudonymizer,
                     colour: colour, width: width)
             } else {
@@ -99,9 +101,19 @@ struct AnalyzeCommand: ParsableCommand {
                 frontend.printTimings(analysis.timings + [("render \(format.rawValue)", rendered)])
                 report = made
             }
-            if let sink { try sink.commit(text) } else { try Terminal.writeStdout(text) }
+            if let storedJSON {
+                if let sink {
+                    try storedJSON.withUnsafeBytes { try sink.commit(bytes: $0) }
+                } else {
+                    try Terminal.writeStdout(bytes: storedJSON)
+                }
+            } else if let sink {
+                try sink.commit(text)
+            } else {
+                try Terminal.writeStdout(text)
+            }
             // A stored JSON report reused as it is was not decoded: the gates need it.
-            if gates != nil, report == nil { report = try Self.decode(text) }
+            if gates != nil, report == nil { report = try Self.decode(storedJSON ?? Array(text.utf8)) }
             let verdict = report.flatMap { gates?.evaluate($0) }
             if let verdict { Terminal.writeStderr(verdict.lines.joined(separator: "\n") + "\n") }
             // Everything is written (write(2) and rename(2), no buffered streams): exit without tearing

@@ -48,7 +48,7 @@ struct HistoryCommand: ParsableCommand {
             var path = store
             if store == "default" {
                 path = try StoreSession.defaultPath(
-                    gitDirectory: try miner().tipState().gitDirectory, environment: ProcessInfo.processInfo.environment)
+                    gitDirectory: try miner().gitDirectory(), environment: ProcessInfo.processInfo.environment)
             }
             guard StoreOpener.exists(path) else {
                 throw CLIError("\(path): no store here (analyze --store \(store) makes one)")
@@ -95,11 +95,11 @@ extension HistoryCommand {
         }
         if held.count == 1 && repositoryPath == nil { return held[0].key }
         if held.count <= 1 {
-            return StoreSession.repositoryKey(name: nil, gitDirectory: try miner().tipState().gitDirectory)
+            return StoreSession.repositoryKey(name: nil, gitDirectory: try miner().gitDirectory())
         }
         let folder: String
         do {
-            folder = try miner().tipState().gitDirectory
+            folder = try miner().gitDirectory()
         } catch {
             throw CLIError(
                 "\(store.name): holds \(held.count) repositories; name one with --repository-name or give its path")

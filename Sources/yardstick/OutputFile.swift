@@ -114,10 +114,16 @@ final class OutputFile {
 
     /// Writes `text` and puts it in place.
     func commit(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try commit(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `commit` with bytes (a stored report, written as it is).
+    func commit(bytes: UnsafeRawBufferPointer) throws {
         func failure(_ code: Int32) -> CLIError {
             CLIError("\(path): cannot write the report: \(String(cString: strerror(code)))")
         }
-        var error = Terminal.writeAll(text, to: fd)
+        var error = Terminal.writeAll(bytes, to: fd)
         if error == nil, case .replaceUnnamed(_, let temporary) = target {
             // Named while still open (through /proc), then renamed over the target: the name exists for the
             // two calls between, and is removed on SIGINT/SIGTERM/SIGHUP or swept by the next run.

@@ -48,9 +48,8 @@ struct StoreOptions: ParsableArguments {
         guard let store else { return nil }
         var path = store
         if store == "default" {
-            let state = try analysis.miner.tipState()
             path = try StoreSession.defaultPath(
-                gitDirectory: state.gitDirectory, environment: ProcessInfo.processInfo.environment)
+                gitDirectory: try analysis.miner.gitDirectory(), environment: ProcessInfo.processInfo.environment)
         }
         let opened = try StoreOpener.open(path, busyTimeout: Self.busyTimeout, rebuild: rebuildStore)
         var session = try StoreSession(store: opened, analysis: analysis, repositoryName: repositoryName)
@@ -127,7 +126,7 @@ extension AnalyzeCommand {
     func runStored(
         _ session: StoreSession, options: RepositoryOptions, frontend: Frontend, analysis: Analysis,
         pseudonymizer: Pseudonymizer?, colour: Bool, width: Int
-    ) throws -> (text: String, report: Report?) {
+    ) throws -> (text: String, storedJSON: [UInt8]?, report: Report?) {
         defer { session.store.close() }
         var timings: [(String, Double)] = []
         var clock = DispatchTime.now().uptimeNanoseconds
@@ -150,7 +149,7 @@ extension AnalyzeCommand {
             let json = run.report
         {
             lap("store: report reused")
-            if format == .json { return (String(decoding: json, as: UTF8.self), nil) }
+            if format == .json { return ("", json, nil) }
             let report: Report
             do {
                 report = try JSONDecoder().decode(Report.self, from: Data(json))
@@ -160,7 +159,8 @@ extension AnalyzeCommand {
             }
             defer { lap("render \(format.rawValue)") }
             return (
-                format.reportFormat.render(report, colour: colour, width: width, threads: repository.workers), report
+                format.reportFormat.render(report, colour: colour, width: width, threads: repository.workers), nil,
+                report
             )
         }
         let loaded = try session.storedRecords()
@@ -181,17 +181,19 @@ extension AnalyzeCommand {
             StoredRun(
                 report: report, json: Array(json.utf8), metrics: Array(metrics.utf8), key: key,
                 configDigest: report.options.configDigest),
-            history: history, loaded: loaded)
+            history: history, loaded: loaded, analysis: analysis)
         lap("store: saved")
-        if format == .json { return (json, report) }
+        if format == .json { return (json, nil, report) }
         defer { lap("render \(format.rawValue)") }
-        return (format.reportFormat.render(report, colour: colour, width: width, threads: repository.workers), report)
+        return (
+            format.reportFormat.render(report, colour: colour, width: width, threads: repository.workers), nil, report
+        )
     }
 
     /// A JSON report this tool wrote (a stored one, for the gates).
-    static func decode(_ json: String) throws -> Report {
+    static func decode(_ json: [UInt8]) throws -> Report {
         do {
-            return try JSONDecoder().decode(Report.self, from: Data(json.utf8))
+            return try JSONDecoder().decode(Report.self, from: Data(json))
         } catch {
             throw CLIError("the stored report cannot be read (\(error)); use --rebuild-store")
         }

@@ -55,17 +55,26 @@ enum Terminal {
     /// `errno` of the failure, or nil.
     static func writeAll(_ s: String, to fd: Int32) -> Int32? {
         var s = s
-        return s.withUTF8 { buf in
-            guard let base = buf.baseAddress else { return nil }
-            var offset = 0
-            while offset < buf.count {
-                let n = write(fd, base + offset, buf.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return n < 0 ? errno : EIO }
-                offset += n
-            }
-            return nil
+        return s.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: fd) }
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying interrupted and short writes; the `errno` of the failure, or nil.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Int32? {
+        guard let base = bytes.baseAddress else { return nil }
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, base + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return n < 0 ? errno : EIO }
+            offset += n
         }
+        return nil
+    }
+
+    /// Writes all of `bytes` (a stored report, written as it is) to standard output.
+    static func writeStdout(bytes: [UInt8]) throws {
+        try requireStandardOutput()
+        if let failure = bytes.withUnsafeBytes({ writeAll($0, to: 1) }) { throw stdoutFailure(failure) }
     }
 
     /// Ends the process at once, skipping deinitialisation of what is still in memory.
