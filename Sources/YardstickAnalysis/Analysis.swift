@@ -83,7 +83,7 @@ package struct Analysis: Sendable {
                     Double(DispatchTime.now().uptimeNanoseconds - detection) / 1e9
                 ))
         }
-        step?("diffing \(fixCommits.count) fixes for SZZ while measuring")
+        step?("diffing \(fixCommits.count) fixes for SZZ")
         let stream = SignificantDiffStream(miner: miner, ids: fixCommits, workers: mining.workers)
         input.streamedDiffs = { stream.diff(for: $0) }
         return (input, stream)

@@ -121,31 +121,29 @@ struct SZZTests {
     }
 
     @Test func aFixAlsoBlamesANewerWriterNextToTheLinesItReplaces() {
-        var options = DeliveryOptions()
-        // Line 4 is Alice's; Carol's line 6, two below, is newer: both are blamed (one line each).
-        #expect(H.analyzer.analyze(Self.neighbours(fixedLine: 4))[0].blames == [2: 1, 1: 1])
-        // Line 9 is three below Carol's: still within the default 3 lines.
-        #expect(H.analyzer.analyze(Self.neighbours(fixedLine: 9))[0].blames == [2: 1, 1: 1])
-        // Line 10 is four below: only Alice.
-        #expect(H.analyzer.analyze(Self.neighbours(fixedLine: 10))[0].blames == [2: 1])
+        func blames(_ fixedLine: UInt32, carolDay: Int64 = 50, lines: Int? = nil) -> [Int: Int] {
+            var options = DeliveryOptions()
+            if let lines { options.newerNeighbourLines = lines }
+            return DeliveryAnalyzer(options: options, exclusions: ExclusionPolicy())
+                .analyze(Self.neighbours(fixedLine: fixedLine, carolDay: carolDay))[0].blames
+        }
+        // Line 5 is Alice's; Carol's line 6 right below is newer: both are blamed (one line each). So for line 7.
+        #expect(blames(5) == [2: 1, 1: 1])
+        #expect(blames(7) == [2: 1, 1: 1])
+        // Line 4 is two above Carol's, beyond the default 1 line: only Alice.
+        #expect(blames(4) == [2: 1])
         // Line 6 is Carol's own, the newest around: only Carol.
-        #expect(H.analyzer.analyze(Self.neighbours(fixedLine: 6))[0].blames == [1: 1])
+        #expect(blames(6) == [1: 1])
         // Carol's change landed 95 days before the fix, outside the defect window of 90 days: only Alice.
-        #expect(H.analyzer.analyze(Self.neighbours(fixedLine: 4, carolDay: 5))[0].blames == [2: 1])
+        #expect(blames(5, carolDay: 5) == [2: 1])
         // Exactly 90 days before: inside.
-        #expect(H.analyzer.analyze(Self.neighbours(fixedLine: 4, carolDay: 10))[0].blames == [2: 1, 1: 1])
-        options.newerNeighbourLines = 1
-        #expect(
-            DeliveryAnalyzer(options: options, exclusions: ExclusionPolicy()).analyze(Self.neighbours(fixedLine: 4))[0]
-                .blames == [2: 1])
-        options.newerNeighbourLines = 2
-        #expect(
-            DeliveryAnalyzer(options: options, exclusions: ExclusionPolicy()).analyze(Self.neighbours(fixedLine: 4))[0]
-                .blames == [2: 1, 1: 1])
-        options.newerNeighbourLines = 0
-        #expect(
-            DeliveryAnalyzer(options: options, exclusions: ExclusionPolicy()).analyze(Self.neighbours(fixedLine: 9))[0]
-                .blames == [2: 1])
+        #expect(blames(5, carolDay: 10) == [2: 1, 1: 1])
+        // Three lines each side: line 9 is three below Carol's line, line 10 four.
+        #expect(blames(4, lines: 3) == [2: 1, 1: 1])
+        #expect(blames(9, lines: 3) == [2: 1, 1: 1])
+        #expect(blames(10, lines: 3) == [2: 1])
+        // 0: classic SZZ.
+        #expect(blames(5, lines: 0) == [2: 1])
     }
 
     @Test func insertionContextRanges() {

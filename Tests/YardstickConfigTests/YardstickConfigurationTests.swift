@@ -279,7 +279,7 @@ struct YardstickConfigurationTests {
     }
 
     @Test func newerNeighbourLinesIsAWholeNumberFrom0To100() throws {
-        #expect(try YardstickConfiguration.parse("version: 1\n", file: "y.yml").delivery.newerNeighbourLines == 3)
+        #expect(try YardstickConfiguration.parse("version: 1\n", file: "y.yml").delivery.newerNeighbourLines == 1)
         let off = try YardstickConfiguration.parse("delivery:\n  newerNeighbourLines: 0\n", file: "y.yml")
         #expect(off.delivery.newerNeighbourLines == 0)
         #expect(off.delivery.addOnlyFixContext == 1)
