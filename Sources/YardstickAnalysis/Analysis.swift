@@ -59,8 +59,8 @@ package struct Analysis: Sendable {
     }
 
     /// Everything the report builder reads. Each fix's white-space-insensitive diff for SZZ (mined for fixes
-    /// only) is streamed: `fixDiffs` computes them on worker threads a few ahead of the ownership pass, which
-    /// reads them one by one; call its `finish()` when the report is built.
+    /// only) is streamed: `fixDiffs` computes each when the ownership pass reaches it; call its `finish()`
+    /// when the report is built.
     package func input(for history: LandedHistory) throws -> (
         AnalysisInput<CommitStore>, fixDiffs: SignificantDiffStream
     ) {
@@ -84,7 +84,7 @@ package struct Analysis: Sendable {
                 ))
         }
         step?("diffing \(fixCommits.count) fixes for SZZ")
-        let stream = SignificantDiffStream(miner: miner, ids: fixCommits, workers: mining.workers)
+        let stream = SignificantDiffStream(miner: miner, ids: fixCommits)
         input.streamedDiffs = { stream.diff(for: $0) }
         return (input, stream)
     }
@@ -135,7 +135,7 @@ package struct Analysis: Sendable {
         let streamed = fixDiffs.finish()
         if let error = streamed.error { throw error }
         timingsBox.entries.withLock {
-            $0.append(("fix diffs (\(fixDiffs.count), streamed; worker seconds)", streamed.busySeconds))
+            $0.append(("fix diffs (\(fixDiffs.count), computed in the report step)", streamed.busySeconds))
         }
         if byAuthor { report = AuthorView.finish(report) }
         if !imports.isEmpty {

@@ -4,8 +4,8 @@ import Testing
 
 @testable import HistoryMining
 
-/// Fix diffs streamed a few ahead of the reader (issue 11) are the diffs `Miner.significantDiffs` computes
-/// at once, whatever the number of workers and however far ahead they may run.
+/// Fix diffs computed one by one as the ownership pass reads them (issue 11) are the diffs
+/// `Miner.significantDiffs` computes at once, across repository handles.
 struct SignificantDiffStreamTests {
     /// The `delivery` sample's first-parent commits, oldest first (as the ownership pass reads them), and
     /// their diffs computed at once.
@@ -21,39 +21,42 @@ struct SignificantDiffStreamTests {
         return (miner, ids)
     }
 
-    @Test(arguments: [(1, 1), (2, 2), (3, 64)])
-    func readInOrderTheyAreTheDiffsComputedAtOnce(workers: Int, ahead: Int) throws {
+    /// More diffs than one repository handle computes: the handle is reopened on the way.
+    @Test func acrossRepositoryHandles() throws {
+        let (miner, ids, all) = try Self.mined.get()
+        let stream = SignificantDiffStream(miner: miner, ids: ids)
+        for round in 0..<(SignificantDiffStream.recycle / ids.count + 2) {
+            for id in ids { #expect(stream.diff(for: id) == all[id], "round \(round)") }
+        }
+        #expect(stream.finish().error == nil)
+    }
+
+    @Test func theyAreTheDiffsComputedAtOnce() throws {
         let (miner, ids, all) = try Self.mined.get()
         #expect(ids.count == 32)
-        let stream = SignificantDiffStream(miner: miner, ids: ids, workers: workers, ahead: ahead)
+        let stream = SignificantDiffStream(miner: miner, ids: ids)
         for id in ids { #expect(stream.diff(for: id) == all[id], "\(id.short)") }
         #expect(stream.count == 32)
         #expect(stream.finish().error == nil)
     }
 
-    @Test func skippedAndUnknownCommitsReadAsNil() throws {
+    @Test func commitsNotStreamedReadAsNil() throws {
         let (miner, ids, all) = try Self.mined.get()
-        let stream = SignificantDiffStream(miner: miner, ids: ids, workers: 2, ahead: 2)
-        // Every third commit read; the ones between are dropped, and cannot be read afterwards.
-        for i in stride(from: 0, to: ids.count, by: 3) { #expect(stream.diff(for: ids[i]) == all[ids[i]]) }
-        #expect(stream.diff(for: ids[1]) == nil)
+        let stream = SignificantDiffStream(miner: miner, ids: Array(ids[0..<10]))
+        #expect(stream.diff(for: ids[3]) == all[ids[3]])
+        #expect(stream.diff(for: ids[20]) == nil)
         #expect(stream.diff(for: ObjectID(hex: String(repeating: "ab", count: 20))!) == nil)
-        #expect(stream.finish().error == nil)
-    }
-
-    @Test func stoppingBeforeTheEndWaitsForTheWorkers() throws {
-        let (miner, ids) = try Self.sample()
-        let stream = SignificantDiffStream(miner: miner, ids: ids, workers: 2, ahead: 1)
-        #expect(stream.diff(for: ids[0]) != nil)
         #expect(stream.finish().error == nil)
     }
 
     @Test func aCommitThatCannotBeReadIsAnErrorNamingTheRepository() throws {
         let (miner, ids) = try Self.sample()
         let missing = ObjectID(hex: String(repeating: "ab", count: 20))!
-        let stream = SignificantDiffStream(miner: miner, ids: [ids[0], missing, ids[2]], workers: 1, ahead: 4)
+        let stream = SignificantDiffStream(miner: miner, ids: [ids[0], missing, ids[2]])
         #expect(stream.diff(for: ids[0]) != nil)
         #expect(stream.diff(for: missing) == nil)
+        // After an error, nothing more is computed.
+        #expect(stream.diff(for: ids[2]) == nil)
         let error = try #require(stream.finish().error)
         #expect("\(error)".hasPrefix(SampleRepositories.path("delivery")))
         #expect(!"\(error)".contains("\n"))

@@ -1,6 +1,7 @@
 import HistoryMetrics
 import HistoryMining
 import HistoryModel
+import ReportContract
 import TestSupport
 import Testing
 import YardstickConfig
@@ -32,6 +33,17 @@ import YardstickConfig
             #expect(gotTraced == traced, "\(workers) workers, slices of \(slice)")
             #expect(diffed == expected, "\(workers) workers, slices of \(slice)")
         }
+    }
+
+    /// With the fix diffs streamed, the report is the same for any number of workers (the sample's fixes
+    /// include a series traced one by one and an add-only fix).
+    @Test(arguments: ["delivery", "applied"])
+    func theReportIsTheSameForAnyNumberOfWorkers(_ sample: String) throws {
+        let one = try Analysis(path: SampleRepositories.path(sample), mining: MiningOptions(workers: 1)).run()
+        let three = try Analysis(path: SampleRepositories.path(sample), mining: MiningOptions(workers: 3)).run()
+        #expect(one.pullRequests.contains { !($0.delivery?.blames.isEmpty ?? true) })
+        #expect(one.pullRequests == three.pullRequests)
+        #expect(one.groups == three.groups)
     }
 
     /// A fix over more than `maxFixFiles` files is traced (its blames stay empty) but its diff is not streamed.
