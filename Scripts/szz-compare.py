@@ -12,12 +12,13 @@ analysed range (by `git rev-parse`), where T belongs to another landed change th
 
 A fix "finds" its tag when T's landed change is among the candidates. Printed: the share of tagged
 fixes that find it, the median number of candidates per fix (all fixes, and fixes with at least one
-candidate), for Yardstick with its defaults, for Yardstick without the add-only variant
-(`addOnlyFixContext: 0`) and for plain SZZ.
+candidate), for Yardstick with its defaults, without each variant (`newerNeighbourLines: 0`,
+`addOnlyFixContext: 0`), without both (classic SZZ over the same ownership) and for plain SZZ.
 
 Usage: python3 Scripts/szz-compare.py --repo DIR [--name OWNER/NAME] [--yardstick PATH] [--workers N] [--misses]
 """
 import argparse
+import collections
 import json
 import os
 import re
@@ -36,13 +37,14 @@ def git(repo, *args, check=True):
     return r.stdout
 
 
-def yardstick_report(binary, repo, workers, context):
+def yardstick_report(binary, repo, workers, delivery):
+    """The JSON report; `delivery`: keys of the configuration's `delivery:` section (none: the defaults)."""
     with tempfile.TemporaryDirectory() as tmp:
         args = [binary, "analyze", repo, "--format", "json", "--workers", str(workers)]
-        if context is not None:
+        if delivery:
             config = os.path.join(tmp, "yardstick.yml")
             with open(config, "w") as f:
-                f.write(f"delivery:\n  addOnlyFixContext: {context}\n")
+                f.write("delivery:\n" + "".join(f"  {k}: {v}\n" for k, v in delivery.items()))
             args += ["--config", config]
         r = subprocess.run(args, capture_output=True, text=True)
         if r.returncode != 0:
@@ -100,14 +102,67 @@ def plain_szz(repo, fix, change_of, own):
     return found
 
 
+def blamed_changes(repo, fix, ranges, change_of, extra):
+    """The changes `git blame --first-parent <extra> F^` names for the given old line ranges."""
+    found = set()
+    for path, rs in ranges.items():
+        args = ["blame", "--first-parent", "--porcelain", *extra]
+        for start, count in rs:
+            args += ["-L", f"{start},+{count}"]
+        for line in git(repo, *args, f"{fix}^", "--", path, check=False).splitlines():
+            m = re.match(r"^([0-9a-f]{40}) \d+ \d+", line)
+            if m and change_of.get(m.group(1)):
+                found.add(change_of[m.group(1)])
+    return found
+
+
+def touched_files(repo, commit):
+    return set(git(repo, "diff-tree", "--no-commit-id", "-r", "--name-only", "-m", "--first-parent", commit).split())
+
+
+def miss_reason(repo, fix, own, tagged, tag_commits, pr, plain, change_of):
+    """Why Yardstick's candidates miss the tagged change: the first of these that holds."""
+    ranges = old_ranges(repo, fix)
+    if not pr["delivery"]["isFix"]:
+        return "not detected as a fix (message)"
+    if len(touched_files(repo, fix)) > 20:
+        return "more files than maxFixFiles"
+    if not ranges:
+        return "add-only, the context lines miss"
+    if tagged & plain:
+        return "plain SZZ finds it, Yardstick not"
+    if tagged & blamed_changes(repo, fix, ranges, change_of, ["-w"]):
+        return "white-space rewrite in between (blame -w finds it)"
+    if tagged & blamed_changes(repo, fix, ranges, change_of, ["-w", "-M", "-C"]):
+        return "move or copy in between (blame -w -M -C finds it)"
+    shared = set(ranges) & set().union(*(touched_files(repo, t) for t in tag_commits))
+    if not shared:
+        return "fix changes files the tagged change did not touch"
+    near = survives = False
+    for path in shared:
+        lines = []
+        for line in git(repo, "blame", "--first-parent", "--porcelain", f"{fix}^", "--", path, check=False).splitlines():
+            m = re.match(r"^([0-9a-f]{40}) \d+ (\d+)", line)
+            if m and change_of.get(m.group(1)) in tagged:
+                lines.append(int(m.group(2)))
+        survives |= bool(lines)
+        near |= any(s - 3 <= n <= s + c + 2 for s, c in ranges[path] for n in lines)
+    if near:
+        return "lines within 3 of the tagged change's lines"
+    if survives:
+        return "same file, other lines than the tagged change's"
+    return "the tagged change's lines in that file rewritten since"
+
+
 def summary(label, rows):
     n = len(rows)
     hits = sum(1 for found, _ in rows if found)
     sizes = [size for _, size in rows]
     nonzero = [s for s in sizes if s > 0]
     return (
-        f"{label:<34} {hits:>4}/{n} = {100 * hits / n:5.1f}%   median candidates {statistics.median(sizes):g}"
-        f" (fixes with any: {len(nonzero)}, median {statistics.median(nonzero) if nonzero else 0:g})"
+        f"{label:<40} {hits:>4}/{n} = {100 * hits / n:5.1f}%   median candidates {statistics.median(sizes):g}"
+        f" mean {statistics.mean(sizes):.2f} (fixes with any: {len(nonzero)}, median"
+        f" {statistics.median(nonzero) if nonzero else 0:g})"
     )
 
 
@@ -117,51 +172,96 @@ def main():
     p.add_argument("--name", help="OWNER/NAME to print instead of the path")
     p.add_argument("--yardstick", default=os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "yardstick"))
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--misses", action="store_true", help="list the fixes whose tag Yardstick does not find")
+    p.add_argument(
+        "--misses", action="store_true", help="list the fixes whose tag Yardstick does not find, each with a reason"
+    )
     a = p.parse_args()
     repo = a.repo
     default = yardstick_report(a.yardstick, repo, a.workers, None)
-    classic = yardstick_report(a.yardstick, repo, a.workers, 0)
+    variants = {
+        "no newer neighbour": candidates(yardstick_report(a.yardstick, repo, a.workers, {"newerNeighbourLines": 0})),
+        "no add-only context": candidates(yardstick_report(a.yardstick, repo, a.workers, {"addOnlyFixContext": 0})),
+        "classic (both 0)": candidates(
+            yardstick_report(a.yardstick, repo, a.workers, {"addOnlyFixContext": 0, "newerNeighbourLines": 0})
+        ),
+    }
     change_of = changes_of(default)
     mainline = git(repo, "rev-list", "--first-parent", default["repository"]["head"]).split()
-    with_default, with_classic = candidates(default), candidates(classic)
+    with_default = candidates(default)
+    by_commit = {pr["commit"]: pr for pr in default["pullRequests"]}
+    reasons = collections.Counter()
 
-    rows = {"yardstick": [], "classic": [], "plain": []}
+    rows = {"yardstick": [], "plain": [], **{name: [] for name in variants}}
     add_only = {"fixes": 0, "found": 0, "candidates": 0}
     for fix in mainline:
         message = git(repo, "log", "-1", "--format=%B", fix)
         own = change_of.get(fix)
-        tagged = set()
+        tagged, tag_commits = set(), set()
         for prefix in FIXES.findall(message):
             full = git(repo, "rev-parse", "-q", "--verify", f"{prefix}^{{commit}}", check=False).strip()
             if full and change_of.get(full) and change_of[full] != own:
                 tagged.add(change_of[full])
+                tag_commits.add(full)
         if not tagged or own is None:
             continue
-        y, c = with_default.get(own, set()), with_classic.get(own, set())
+        y = with_default.get(own, set())
         plain = plain_szz(repo, fix, change_of, own)
         rows["yardstick"].append((bool(tagged & y), len(y)))
-        rows["classic"].append((bool(tagged & c), len(c)))
+        for name, found in variants.items():
+            c = found.get(own, set())
+            rows[name].append((bool(tagged & c), len(c)))
         rows["plain"].append((bool(tagged & plain), len(plain)))
         if a.misses and not tagged & y:
             subject = message.splitlines()[0] if message else ""
-            print(f"miss {fix[:12]} plain={'hit' if tagged & plain else 'miss'} candidates={len(y)} {subject}")
+            reason = miss_reason(repo, fix, own, tagged, tag_commits, by_commit[own], plain, change_of)
+            reasons[reason] += 1
+            print(f"miss {fix[:12]} {reason}; candidates={len(y)}: {subject}")
         if not old_ranges(repo, fix):
             add_only["fixes"] += 1
             add_only["found"] += bool(tagged & y)
             add_only["candidates"] += len(y - tagged)
+
+    # Fixes inside merged branches: a branch-side commit with a `Fixes:` tag is not traced one by one (the
+    # ownership pass keeps the first-parent line); its landed change (the merge) is traced through the merge's
+    # own diff when the merge is a fix. Counted apart, with plain SZZ at the commit's own parent.
+    first_parent = set(mainline)
+    branch = {"fixes": 0, "traced": 0, "found": 0, "plain": 0}
+    listed = git(repo, "log", "--format=%H", "-i", "-E", "--grep=^fixes: *[0-9a-f]{7,}", default["repository"]["head"])
+    for fix in listed.split():
+        own = change_of.get(fix)
+        if fix in first_parent or own is None:
+            continue
+        tagged = set()
+        for prefix in FIXES.findall(git(repo, "log", "-1", "--format=%B", fix)):
+            full = git(repo, "rev-parse", "-q", "--verify", f"{prefix}^{{commit}}", check=False).strip()
+            if full and change_of.get(full) and change_of[full] != own:
+                tagged.add(change_of[full])
+        if not tagged:
+            continue
+        branch["fixes"] += 1
+        branch["traced"] += bool(by_commit[own]["delivery"]["isFix"])
+        branch["found"] += bool(tagged & with_default.get(own, set()))
+        branch["plain"] += bool(tagged & plain_szz(repo, fix, change_of, own))
 
     print(f"history: {a.name or repo}")
     print(f"first-parent commits: {len(mainline)}, tagged fixes with the tagged change in range: {len(rows['plain'])}")
     if not rows["plain"]:
         return
     print(summary("Yardstick SZZ (defaults)", rows["yardstick"]))
-    print(summary("Yardstick SZZ (addOnlyFixContext 0)", rows["classic"]))
+    for name in variants:
+        print(summary(f"Yardstick SZZ ({name})", rows[name]))
     print(summary("plain SZZ (git blame --first-parent)", rows["plain"]))
     print(
         f"add-only fixes: {add_only['fixes']}, tagged change found by the context lines: {add_only['found']},"
         f" other candidates they add: {add_only['candidates']}"
     )
+    print(
+        f"tagged fixes inside merged branches (not in the rows above): {branch['fixes']}, their merge traced as a"
+        f" fix: {branch['traced']}, tagged change found by Yardstick: {branch['found']}, by plain SZZ at the"
+        f" commit's parent: {branch['plain']}"
+    )
+    for reason, count in reasons.most_common():
+        print(f"misses: {count:3} {reason}")
 
 
 if __name__ == "__main__":

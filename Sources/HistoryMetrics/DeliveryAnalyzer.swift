@@ -32,9 +32,16 @@ public struct DeliveryAnalyzer {
         public var pullRequestCommits: [ObjectID: [ObjectID]]
         /// Fix commit → its diff ignoring white space and blank lines.
         public var significantDiffs: [ObjectID: [FileChange]]
+        /// Fix commits' significant diffs not in `significantDiffs`, asked for one by one as the ownership pass
+        /// reaches each traced commit (first-parent order, oldest first; each at most once): the caller may
+        /// compute them a few ahead instead of holding them all.
+        public var streamedDiffs: (@Sendable (ObjectID) -> [FileChange]?)?
         /// `MessageRules.revertsAndFixes` of `changes`, when the caller has it already (it chose the fixes'
         /// significant diffs with it); nil: computed here.
         public var revertsAndFixes: (reverts: [Bool], fixes: [Bool])?
+        /// `MessageRules.tracedCommits` of those fixes, when the caller has it with `revertsAndFixes`; nil:
+        /// computed here.
+        public var tracedCommits: [ObjectID]?
 
         public init(
             changes: [LandedChange], mainline: [ObjectID], commits: Store,
@@ -212,7 +219,9 @@ public struct DeliveryAnalyzer {
         let (isRevert, isFix) =
             given
             ?? rules.revertsAndFixes(changes, commits: input.commits, pullRequestCommits: input.pullRequestCommits)
-        let traced = Set(rules.tracedCommits(changes, fixes: isFix, commits: input.commits))
+        let traced = Set(
+            (given != nil ? input.tracedCommits : nil)
+                ?? rules.tracedCommits(changes, fixes: isFix, commits: input.commits))
 
         // The ownership pass walks the first-parent line in order, one commit after the other, and writes only
         // its own fields (line counts, rework, blame counts), merged below: the caller's `concurrency` may run
@@ -314,6 +323,7 @@ public struct DeliveryAnalyzer {
         let authorKeys = changes.map(\.author.key)
         var ownership = LineOwnership()
         let window = Int64(options.reworkWindowDays) * 86400
+        let defectWindow = Int64(options.defectWindowDays) * 86400
         for (position, id) in order.enumerated() {
             guard let record = input.commits[id] else { continue }
             let origin = Int32(position)
@@ -323,10 +333,17 @@ public struct DeliveryAnalyzer {
 
             // SZZ before the fix's lines are applied, for each fix commit on its own (a fix inside a series is
             // blamed at its own parent).
-            if let c = current, fixes[c], traced.contains(id), let significant = input.significantDiffs[id] {
+            if let c = current, fixes[c], traced.contains(id),
+                let significant = input.significantDiffs[id] ?? input.streamedDiffs?(id)
+            {
                 let blames = Self.szzBlames(
                     significant, fix: c, ownership: ownership, changeOfOrigin: originChange,
-                    maxFixFiles: options.maxFixFiles, addOnlyContext: options.addOnlyFixContext, paths: paths)
+                    maxFixFiles: options.maxFixFiles, addOnlyContext: options.addOnlyFixContext,
+                    newerNeighbour: options.newerNeighbourLines,
+                    recent: { target in
+                        let span = changes[c].landedAt - changes[target].landedAt
+                        return span >= 0 && span <= defectWindow
+                    }, paths: paths)
                 facts[c].blames.merge(blames, uniquingKeysWith: +)
             }
 

@@ -14,6 +14,10 @@ public struct DeliveryOptions: Sendable {
     /// A fix whose white-space-insensitive diff deletes or replaces no line (it only adds) blames the lines
     /// this many on each side of every insertion point; 0 blames nothing (classic SZZ).
     public var addOnlyFixContext: Int = 1
+    /// A fix's hunk that deletes or replaces lines also blames the newest writer of this many lines above and
+    /// below it that is newer than every writer of the hunk's own lines and landed within `defectWindowDays`
+    /// before the fix; 0 blames only the hunk's lines (classic SZZ).
+    public var newerNeighbourLines: Int = 1
     /// Spans longer than this (in hours) are reported as absurd and left out of turnaround figures.
     public var absurdHours: Double = 365 * 24
     /// Messages of fix commits: matched against the subject (a merge's PR title instead of its subject) and

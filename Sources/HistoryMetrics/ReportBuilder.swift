@@ -21,9 +21,15 @@ public struct AnalysisInput<Store: HistoryStore>: Sendable {
     public var commits: Store
     public var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
     public var significantDiffs: [ObjectID: [FileChange]] = [:]
+    /// The fixes' significant diffs computed while the delivery analysis reads them (`DeliveryAnalyzer.Input.
+    /// streamedDiffs`); nil: `significantDiffs` holds them all.
+    public var streamedDiffs: (@Sendable (ObjectID) -> [FileChange]?)?
     /// Which changes are reverts and fixes (`DeliveryAnalyzer.MessageRules.revertsAndFixes`), when already
     /// computed; nil: the delivery analysis computes them.
     public var revertsAndFixes: (reverts: [Bool], fixes: [Bool])?
+    /// The commits SZZ traces for those fixes (`DeliveryAnalyzer.MessageRules.tracedCommits`), when computed
+    /// with them; nil: the delivery analysis computes them.
+    public var tracedCommits: [ObjectID]?
     /// Metrics per month or quarter as well, when set.
     public var window: TimeWindow?
 
@@ -235,12 +241,13 @@ public struct ReportBuilder: Sendable {
             options: delivery, exclusions: exclusions,
             timeZoneOf: { person in groupZones[assignments(person).group] ?? nil })
         analyzer.concurrency = concurrency
-        return analyzer.analyze(
-            DeliveryAnalyzer.Input(
-                changes: input.changes, mainline: input.mainline, commits: input.commits,
-                pullRequestCommits: input.pullRequestCommits, significantDiffs: input.significantDiffs,
-                revertsAndFixes: input.revertsAndFixes),
-            paths: paths)
+        var delivery = DeliveryAnalyzer.Input(
+            changes: input.changes, mainline: input.mainline, commits: input.commits,
+            pullRequestCommits: input.pullRequestCommits, significantDiffs: input.significantDiffs,
+            revertsAndFixes: input.revertsAndFixes)
+        delivery.streamedDiffs = input.streamedDiffs
+        delivery.tracedCommits = input.tracedCommits
+        return analyzer.analyze(delivery, paths: paths)
     }
 
     /// Who gets credit for what: each group's changes, each group's people (with their change counts and

@@ -3,11 +3,11 @@ import Synchronization
 
 /// Runs blocking work on Dispatch worker threads (never on Swift concurrency's cooperative pool), each
 /// worker with a context of its own — a libgit2 repository handle — that never leaves its thread.
-enum Parallel {
+package enum Parallel {
     /// Maps `items` in order. Workers take chunks of `chunk` items from a shared counter, so slow items
     /// do not leave a worker idle. The first error stops the other workers and is rethrown. `progress` is
     /// told how much each finished chunk weighed (`weight` per item; 1 each by default).
-    static func map<T: Sendable, U: Sendable, Context>(
+    package static func map<T: Sendable, U: Sendable, Context>(
         _ items: [T],
         workers: Int,
         chunk: Int = 16,

@@ -58,9 +58,12 @@ package struct Analysis: Sendable {
         return builder
     }
 
-    /// Everything the report builder reads, including each fix's white-space-insensitive diff for SZZ (mined
-    /// for fixes only).
-    package func input(for history: LandedHistory) throws -> AnalysisInput<CommitStore> {
+    /// Everything the report builder reads. Each fix's white-space-insensitive diff for SZZ (mined for fixes
+    /// only) is streamed: `fixDiffs` computes each when the ownership pass reaches it; call its `finish()`
+    /// when the report is built.
+    package func input(for history: LandedHistory) throws -> (
+        AnalysisInput<CommitStore>, fixDiffs: SignificantDiffStream
+    ) {
         var input = AnalysisInput(
             repositoryPath: path, branch: history.mined.branch, head: history.mined.tip,
             shallowBoundaries: history.mined.shallowBoundaries, truncatedCommits: history.mined.truncated.count,
@@ -71,43 +74,69 @@ package struct Analysis: Sendable {
         input.window = window
         step?("detecting fixes and reverts")
         let detection = DispatchTime.now().uptimeNanoseconds
-        let rules = DeliveryAnalyzer.MessageRules(configuration.delivery)
-        let flags = rules.revertsAndFixes(
-            history.changes, commits: history.mined.commits, pullRequestCommits: history.pullRequestCommits)
-        input.revertsAndFixes = flags
-        // Each fix commit of a series on its own (DeliveryAnalyzer traces the same list).
-        var fixCommits = rules.tracedCommits(history.changes, fixes: flags.fixes, commits: history.mined.commits)
-        // SZZ leaves out a fix that touches more text files than `maxFixFiles`. Ignoring white space changes
-        // no file list, so such a fix's second diff is not computed at all.
-        let limit = configuration.delivery.maxFixFiles
-        fixCommits = fixCommits.filter { id in
-            let files = history.mined.commits.record(id, withFiles: true, withHunks: false)?.files ?? []
-            return files.lazy.filter { !$0.isBinary }.count <= limit
-        }
-        let start = DispatchTime.now().uptimeNanoseconds
-        timingsBox.entries.withLock {
-            $0.append(("fix detection" + ProcessInfoShim.residentNote, Double(start - detection) / 1e9))
-        }
-        step?("diffing \(fixCommits.count) fixes for SZZ")
-        input.significantDiffs = try miner.significantDiffs(for: fixCommits)
+        let fixCommits = try tracedFixCommits(
+            history, flags: &input.revertsAndFixes, traced: &input.tracedCommits)
         timingsBox.entries.withLock {
             $0.append(
                 (
-                    "fix diffs (\(fixCommits.count))" + ProcessInfoShim.residentNote,
-                    Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    "fix detection" + ProcessInfoShim.residentNote,
+                    Double(DispatchTime.now().uptimeNanoseconds - detection) / 1e9
                 ))
         }
-        return input
+        step?("diffing \(fixCommits.count) fixes for SZZ")
+        let stream = SignificantDiffStream(miner: miner, ids: fixCommits)
+        input.streamedDiffs = { stream.diff(for: $0) }
+        return (input, stream)
+    }
+
+    /// Which changes are reverts and fixes (into `flags`) and the commits SZZ traces for the fixes (into
+    /// `traced`); returned, those of them whose diffs SZZ reads (not over `maxFixFiles`) in the order the
+    /// ownership pass reaches them (first-parent order, oldest first). Both read each change's messages on its
+    /// own, so they run on the mining workers, a slice of changes each (the same result for any number).
+    func tracedFixCommits(
+        _ history: LandedHistory, flags: inout (reverts: [Bool], fixes: [Bool])?, traced: inout [ObjectID]?,
+        slice: Int = 256
+    ) throws -> [ObjectID] {
+        let changes = history.changes
+        let commits = history.mined.commits
+        let pullRequestCommits = history.pullRequestCommits
+        let delivery = configuration.delivery
+        // SZZ leaves out a fix that touches more text files than `maxFixFiles`. Ignoring white space changes
+        // no file list, so such a fix's second diff is not computed at all.
+        let limit = delivery.maxFixFiles
+        let slices = stride(from: 0, to: changes.count, by: slice).map { $0..<min($0 + slice, changes.count) }
+        let parts = try Parallel.map(
+            slices, workers: mining.workers, chunk: 1, context: { DeliveryAnalyzer.MessageRules(delivery) }
+        ) { rules, range in
+            let part = Array(changes[range])
+            let found = rules.revertsAndFixes(part, commits: commits, pullRequestCommits: pullRequestCommits)
+            let traced = rules.tracedCommits(part, fixes: found.fixes, commits: commits)
+            let diffed = traced.filter { id in
+                let files = commits.record(id, withFiles: true, withHunks: false)?.files ?? []
+                return files.lazy.filter { !$0.isBinary }.count <= limit
+            }
+            return (found.reverts, found.fixes, traced, diffed)
+        }
+        flags = (parts.flatMap(\.0), parts.flatMap(\.1))
+        traced = parts.flatMap(\.2)
+        let position = Dictionary(
+            history.mined.mainline.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        return parts.flatMap(\.3).sorted { (position[$0] ?? -1) > (position[$1] ?? -1) }
     }
 
     /// The report for a mined history.
     package func report(for history: LandedHistory) throws -> Report {
-        let i = try input(for: history)
+        let (i, fixDiffs) = try input(for: history)
         let start = DispatchTime.now().uptimeNanoseconds
         step?("measuring \(history.changes.count) landed changes (ownership, review, rework, defects)")
         var builder = builder(attributeFiles: history.mined.attributeFiles)
         if byAuthor { builder.groups = AuthorView.groups(for: history.changes, base: configuration.groups) }
         var report = builder.build(i)
+        let streamed = fixDiffs.finish()
+        if let error = streamed.error { throw error }
+        timingsBox.entries.withLock {
+            $0.append(("fix diffs (\(fixDiffs.count), computed in the report step)", streamed.busySeconds))
+        }
         if byAuthor { report = AuthorView.finish(report) }
         if !imports.isEmpty {
             step?("joining imports")

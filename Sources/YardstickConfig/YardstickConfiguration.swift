@@ -190,6 +190,7 @@ public struct YardstickConfiguration: Sendable {
             node, path: "delivery",
             allowed: [
                 "reworkWindowDays", "majorReworkThreshold", "defectWindowDays", "maxFixFiles", "addOnlyFixContext",
+                "newerNeighbourLines",
                 "absurdHours",
                 "fixPatterns", "fixupPatterns", "testPatterns", "adrDirectories", "businessHours",
             ])
@@ -229,6 +230,7 @@ public struct YardstickConfiguration: Sendable {
         if let v = try whole("defectWindowDays", min: 1, max: 3650) { d.defectWindowDays = v }
         if let v = try whole("maxFixFiles", min: 1, max: 100_000) { d.maxFixFiles = v }
         if let v = try whole("addOnlyFixContext", min: 0, max: 100) { d.addOnlyFixContext = v }
+        if let v = try whole("newerNeighbourLines", min: 0, max: 100) { d.newerNeighbourLines = v }
         if let v = try number("absurdHours", min: 1, max: 1_000_000) { d.absurdHours = v }
         if let r = try regexes("fixPatterns") { d.fixPatterns = r }
         if let r = try regexes("fixupPatterns") { d.fixupPatterns = r }

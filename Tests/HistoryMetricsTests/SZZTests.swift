@@ -92,6 +92,60 @@ struct SZZTests {
         #expect(DeliveryAnalyzer(options: options, exclusions: ExclusionPolicy()).analyze(input)[0].blames == [:])
     }
 
+    /// Oldest first: Alice adds 10 lines of a.txt (#1) on day 0; Carol replaces line 6 (#2) on day `carolDay`;
+    /// Bob's fix (#3) replaces the line `fixedLine` on day 100.
+    static func neighbours(fixedLine: UInt32, carolDay: Int64 = 50) -> DeliveryAnalyzer.Input<CommitStore> {
+        let add = [
+            H.file("a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])
+        ]
+        let carol = [H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: 6, oldCount: 1, newStart: 6, newCount: 1)])]
+        let fix = [
+            H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: fixedLine, oldCount: 1, newStart: fixedLine, newCount: 1)])
+        ]
+        let records = [
+            H.record("1", "Add a", authored: H.t0, committed: H.t0, files: add),
+            H.record(
+                "2", "Reword the greeting", authored: H.t0 + carolDay * H.day, committed: H.t0 + carolDay * H.day,
+                files: carol),
+            H.record(
+                "3", "Fix crash on empty input", author: H.bob, authored: H.t0 + 100 * H.day,
+                committed: H.t0 + 100 * H.day, files: fix),
+        ]
+        let changes = [
+            H.change(.direct, "3", author: H.bob, landedAt: H.t0 + 100 * H.day),
+            H.change(.direct, "2", landedAt: H.t0 + carolDay * H.day), H.change(.direct, "1", landedAt: H.t0),
+        ]
+        return DeliveryAnalyzer.Input(
+            changes: changes, mainline: [H.oid("3"), H.oid("2"), H.oid("1")], commits: H.store(records),
+            significantDiffs: [H.oid("3"): fix])
+    }
+
+    @Test func aFixAlsoBlamesANewerWriterNextToTheLinesItReplaces() {
+        func blames(_ fixedLine: UInt32, carolDay: Int64 = 50, lines: Int? = nil) -> [Int: Int] {
+            var options = DeliveryOptions()
+            if let lines { options.newerNeighbourLines = lines }
+            return DeliveryAnalyzer(options: options, exclusions: ExclusionPolicy())
+                .analyze(Self.neighbours(fixedLine: fixedLine, carolDay: carolDay))[0].blames
+        }
+        // Line 5 is Alice's; Carol's line 6 right below is newer: both are blamed (one line each). So for line 7.
+        #expect(blames(5) == [2: 1, 1: 1])
+        #expect(blames(7) == [2: 1, 1: 1])
+        // Line 4 is two above Carol's, beyond the default 1 line: only Alice.
+        #expect(blames(4) == [2: 1])
+        // Line 6 is Carol's own, the newest around: only Carol.
+        #expect(blames(6) == [1: 1])
+        // Carol's change landed 95 days before the fix, outside the defect window of 90 days: only Alice.
+        #expect(blames(5, carolDay: 5) == [2: 1])
+        // Exactly 90 days before: inside.
+        #expect(blames(5, carolDay: 10) == [2: 1, 1: 1])
+        // Three lines each side: line 9 is three below Carol's line, line 10 four.
+        #expect(blames(4, lines: 3) == [2: 1, 1: 1])
+        #expect(blames(9, lines: 3) == [2: 1, 1: 1])
+        #expect(blames(10, lines: 3) == [2: 1])
+        // 0: classic SZZ.
+        #expect(blames(5, lines: 0) == [2: 1])
+    }
+
     @Test func insertionContextRanges() {
         let top = Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 1)
         let mid = Hunk(oldStart: 4, oldCount: 0, newStart: 6, newCount: 2)

@@ -135,7 +135,7 @@ import YardstickConfig
     @Test func fixesBlameTheChangesThatWroteTheirLines() throws {
         let r = try Self.report()
         let expected: [(String, [String: Int])] = [
-            ("80b542a", ["b6677e9": 6]),  // F1 Closes #9
+            ("80b542a", ["b6677e9": 6, "1a428fb": 1]),  // F1 Closes #9; #24 is the newer neighbour of line 24
             ("21b25b6", ["cd78a89": 3]),  // F2: the white-space-only line is ignored
             ("30fd29b", ["fe0f93d": 3]),  // F3 Fixes: #12, through #28's rename
             ("7977f2d", ["edfd380": 2]),  // F4 cherry-picked fix
@@ -153,7 +153,7 @@ import YardstickConfig
         #expect(cacheChange.revertedBy?.hasPrefix("f7fed53") == true)
         #expect(cacheChange.escapedDefect)
         let vendor = try #require(r.groups.first { $0.name == "vendorco.io" }?.metrics)
-        #expect(vendor["defectEscapeRate"]?.value == 25)  // #20, #23 and gerrit 301, of 12
+        #expect(vendor["defectEscapeRate"]?.value == 33.33)  // #20, #23, #24 and gerrit 301, of 12
         let acme = try #require(r.groups.first { $0.name == "acme.com" }?.metrics)
         #expect(acme["defectEscapeRate"]?.value == 18.75)  // #21, #26 and the reverted 4a36ae6, of 16
         #expect(acme["revertRate"]?.value == 6.25)

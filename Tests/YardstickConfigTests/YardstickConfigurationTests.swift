@@ -278,6 +278,16 @@ struct YardstickConfigurationTests {
         #expect(config.groups.groups.first?.timeZone == zone)
     }
 
+    @Test func newerNeighbourLinesIsAWholeNumberFrom0To100() throws {
+        #expect(try YardstickConfiguration.parse("version: 1\n", file: "y.yml").delivery.newerNeighbourLines == 1)
+        let off = try YardstickConfiguration.parse("delivery:\n  newerNeighbourLines: 0\n", file: "y.yml")
+        #expect(off.delivery.newerNeighbourLines == 0)
+        #expect(off.delivery.addOnlyFixContext == 1)
+        let error = try #require(parseError("delivery:\n  newerNeighbourLines: 101\n", file: "y.yml"))
+        #expect(error.description.hasPrefix("y.yml:2: delivery.newerNeighbourLines"))
+        #expect(!error.description.contains("\n"))
+    }
+
     @Test(arguments: errorCases)
     func errorsNameFileLineAndProblem(_ c: ErrorCase) throws {
         let error = try #require(parseError(c.yaml, file: "config/yardstick.yml"))

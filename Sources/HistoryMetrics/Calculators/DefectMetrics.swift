@@ -84,10 +84,14 @@ extension DeliveryAnalyzer {
     /// (`changeOfOrigin`: the change of each position on the first-parent line, -1 for none). A commit over
     /// more than `maxFixFiles` text files blames nothing; added, binary and excluded files are not traced.
     /// An add-only fix (no traced file loses or replaces a line) blames instead the `addOnlyContext` lines
-    /// above and below each insertion point, as far as the file reaches.
+    /// above and below each insertion point, as far as the file reaches. With `newerNeighbour` > 0, each
+    /// hunk that replaces or deletes lines also blames the newest writer of the `newerNeighbour` lines above
+    /// and below it that is newer than every writer of the hunk's own lines and `recent` (a change that could
+    /// be an escaped defect of this fix), with its lines there.
     static func szzBlames(
         _ significant: [FileChange], fix: Int, ownership: LineOwnership, changeOfOrigin: [Int], maxFixFiles: Int,
-        addOnlyContext: Int = 0, paths: PathClassifier
+        addOnlyContext: Int = 0, newerNeighbour: Int = 0, recent: (Int) -> Bool = { _ in true },
+        paths: PathClassifier
     ) -> [Int: Int] {
         guard significant.filter({ !$0.isBinary }).count <= maxFixFiles else { return [:] }
         let traced = significant.filter {
@@ -95,8 +99,15 @@ extension DeliveryAnalyzer {
         }
         let addOnly = !traced.contains { file in file.hunks.contains { $0.oldCount > 0 } }
         var blames: [Int: Int] = [:]
+        // Runs of known origins whose change is not the fix.
+        func blamable(_ runs: [LineOwnership.Run]) -> [LineOwnership.Run] {
+            runs.filter {
+                $0.origin >= 0 && changeOfOrigin[Int($0.origin)] >= 0 && changeOfOrigin[Int($0.origin)] != fix
+            }
+        }
         for file in traced {
-            var ranges: [(start: Int, count: Int)]
+            let path = file.oldPath ?? file.path
+            let ranges: [(start: Int, count: Int)]
             if !addOnly {
                 ranges = file.hunks.filter { $0.oldCount > 0 }.map {
                     (start: Int($0.oldStart), count: Int($0.oldCount))
@@ -105,9 +116,27 @@ extension DeliveryAnalyzer {
                 ranges = Self.insertionContext(file.hunks, lines: addOnlyContext)
             }
             guard !ranges.isEmpty else { continue }
-            for run in ownership.origins(of: file.oldPath ?? file.path, ranges: ranges) where run.origin >= 0 {
-                let target = changeOfOrigin[Int(run.origin)]
-                if target >= 0, target != fix { blames[target, default: 0] += run.count }
+            for run in blamable(ownership.origins(of: path, ranges: ranges)) {
+                blames[changeOfOrigin[Int(run.origin)], default: 0] += run.count
+            }
+            guard !addOnly, newerNeighbour > 0 else { continue }
+            for range in ranges {
+                let own = blamable(ownership.origins(of: path, ranges: [range]))
+                let newestOwn = own.map(\.origin).max() ?? LineOwnership.unknown
+                let above = (start: max(1, range.start - newerNeighbour), count: 0)
+                let around = blamable(
+                    ownership.origins(
+                        of: path,
+                        ranges: [
+                            (start: above.start, count: range.start - above.start),
+                            (start: range.start + range.count, count: newerNeighbour),
+                        ]))
+                let newer = around.filter { $0.origin > newestOwn && recent(changeOfOrigin[Int($0.origin)]) }
+                guard let newest = newer.map(\.origin).max() else { continue }
+                let target = changeOfOrigin[Int(newest)]
+                for run in around where changeOfOrigin[Int(run.origin)] == target {
+                    blames[target, default: 0] += run.count
+                }
             }
         }
         return blames
