@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The system libgit2 (Debian: libgit2-dev). Only GitBridge imports it.
@@ -63,12 +67,25 @@ let package = Package(
             name: "HistoryStoreSQLite",
             dependencies: ["HistoryModel", "HistoryStoreCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The PostgreSQL backend of the store seam (ADR 0023), for many repositories and many writers: postgres-nio,
+        // one connection on one event-loop thread, driven synchronously. The only user of PostgresNIO.
+        .target(
+            name: "HistoryStorePostgres",
+            dependencies: [
+                "HistoryModel", "HistoryStoreCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The analysis pipeline: mining → classification → fix tracing → metrics.
         .target(
             name: "YardstickAnalysis",
             dependencies: [
                 "EvidenceImport", "GitBridge", "HistoryMining", "HistoryMetrics", "HistoryModel", "HistoryStoreCore",
-                "HistoryStoreSQLite", "ReportContract", "YardstickConfig",
+                "HistoryStorePostgres", "HistoryStoreSQLite", "ReportContract", "YardstickConfig",
             ]
         ),
         // Pure reporters over metrics.
@@ -134,6 +151,10 @@ let package = Package(
                 "HistoryStoreCore", "HistoryStoreSQLite", "HistoryModel", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        .testTarget(
+            name: "HistoryStorePostgresTests",
+            dependencies: ["HistoryStoreCore", "HistoryStorePostgres", "HistoryModel", "TestSupport"]
+        ),
         .testTarget(
             name: "EvidenceImportTests", dependencies: ["EvidenceImport", "HistoryModel", "TestSupport"],
             exclude: ["Fixtures"]

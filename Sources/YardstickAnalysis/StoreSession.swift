@@ -2,6 +2,7 @@ internal import Foundation
 package import HistoryMining
 package import HistoryModel
 package import HistoryStoreCore
+internal import HistoryStorePostgres
 internal import HistoryStoreSQLite
 internal import YardstickConfig
 
@@ -104,15 +105,35 @@ package struct StoreSession: Sendable {
     }
 }
 
-/// Opens the store a `--store` value names (ADR 0023): a SQLite file path. `rebuild` starts it anew.
+/// Opens the store a `--store` value names (ADR 0023): a `postgres://` or `postgresql://` URL is a PostgreSQL
+/// database (password from the environment, never the URL); anything else is a SQLite file path. `rebuild` starts a
+/// SQLite file anew; a PostgreSQL store, shared by many repositories, is never rebuilt by a run.
 package enum StoreOpener {
-    package static func open(_ location: String, busyTimeout: Double, rebuild: Bool) throws -> any RunStore {
-        try HistoryDatabase(path: location, busyTimeout: busyTimeout, rebuild: rebuild)
+    package static func open(
+        _ location: String, busyTimeout: Double, rebuild: Bool, environment: [String: String]
+    ) throws -> any RunStore {
+        if PostgresLocation.isPostgres(location) {
+            let postgres = try PostgresLocation(location, environment: environment)
+            if rebuild {
+                throw StoreError(
+                    store: postgres.name,
+                    "--rebuild-store starts a SQLite file anew; a PostgreSQL store is shared by many repositories and is never rebuilt by a run"
+                )
+            }
+            return try PostgresStore(location: postgres, environment: environment, lockTimeout: busyTimeout)
+        }
+        return try HistoryDatabase(path: location, busyTimeout: busyTimeout, rebuild: rebuild)
     }
 
-    /// Whether the store exists (a SQLite file is made by its first run).
+    /// Whether the store exists (a SQLite file is made by its first run; a PostgreSQL store is asked when opened).
     package static func exists(_ location: String) -> Bool {
-        FileManager.default.fileExists(atPath: location)
+        PostgresLocation.isPostgres(location) || FileManager.default.fileExists(atPath: location)
+    }
+
+    /// The store as messages name it: the path, or the URL without its password.
+    package static func name(_ location: String, environment: [String: String]) -> String {
+        guard PostgresLocation.isPostgres(location) else { return location }
+        return (try? PostgresLocation(location, environment: environment).name) ?? location
     }
 }
 

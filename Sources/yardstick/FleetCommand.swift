@@ -105,7 +105,12 @@ struct FleetCommand: ParsableCommand {
             let sink = try summary.map { try OutputFile(path: $0) }
             // The store is opened (created, its schema migrated) once here, before the children open it at
             // once: two processes creating one SQLite store file at the same moment can fail (ADR 0024).
-            if let store { try StoreOpener.open(store, busyTimeout: StoreOptions.busyTimeout, rebuild: false).close() }
+            if let store {
+                try StoreOpener.open(
+                    store, busyTimeout: StoreOptions.busyTimeout, rebuild: false,
+                    environment: ProcessInfo.processInfo.environment
+                ).close()
+            }
             let runner = FleetRunner(
                 cache: parsed.cache, store: store, reports: reports,
                 workers: workers ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs), timeout: timeout)

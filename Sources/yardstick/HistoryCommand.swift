@@ -53,7 +53,9 @@ struct HistoryCommand: ParsableCommand {
             guard StoreOpener.exists(path) else {
                 throw CLIError("\(path): no store here (analyze --store \(store) makes one)")
             }
-            let opened = try StoreOpener.open(path, busyTimeout: StoreOptions.busyTimeout, rebuild: false)
+            let opened = try StoreOpener.open(
+                path, busyTimeout: StoreOptions.busyTimeout, rebuild: false,
+                environment: ProcessInfo.processInfo.environment)
             defer { opened.close() }
             let repository = try chooseRepository(opened)
             let runs = try opened.runs(repository: repository).map { run -> RunHistory.Run in

@@ -112,7 +112,9 @@ struct ReportCommand: ParsableCommand {
         guard StoreOpener.exists(location) else {
             throw CLIError("\(location): no store here (fleet --store makes one)")
         }
-        let store = try StoreOpener.open(location, busyTimeout: StoreOptions.busyTimeout, rebuild: false)
+        let store = try StoreOpener.open(
+            location, busyTimeout: StoreOptions.busyTimeout, rebuild: false,
+            environment: ProcessInfo.processInfo.environment)
         defer { store.close() }
         let held = try store.repositories().map(\.key)
         var keys = held

@@ -16,7 +16,7 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
-            "Keep mined records and each run's snapshot in this SQLite file and mine only new commits; 'default' for $XDG_CACHE_HOME/yardstick/<repository hash>.sqlite."
+            "Keep mined records and each run's snapshot in this SQLite file, or a PostgreSQL database (postgres://USER@HOST:PORT/DB; password from PGPASSWORD or PGPASSFILE), and mine only new commits; 'default' for $XDG_CACHE_HOME/yardstick/<repository hash>.sqlite."
     )
     var store: String?
 
@@ -51,7 +51,9 @@ struct StoreOptions: ParsableArguments {
             path = try StoreSession.defaultPath(
                 gitDirectory: try analysis.miner.gitDirectory(), environment: ProcessInfo.processInfo.environment)
         }
-        let opened = try StoreOpener.open(path, busyTimeout: Self.busyTimeout, rebuild: rebuildStore)
+        let opened = try StoreOpener.open(
+            path, busyTimeout: Self.busyTimeout, rebuild: rebuildStore,
+            environment: ProcessInfo.processInfo.environment)
         var session = try StoreSession(store: opened, analysis: analysis, repositoryName: repositoryName)
         session.pauseBeforeCommit =
             ProcessInfo.processInfo.environment["YARDSTICK_TEST_STORE_PAUSE"].flatMap(Double.init) ?? 0
