@@ -61,4 +61,16 @@ struct SignificantDiffStreamTests {
         #expect("\(error)".hasPrefix(SampleRepositories.path("delivery")))
         #expect(!"\(error)".contains("\n"))
     }
+    /// The stream's thread computes in the reader's order, a window ahead; a reader that passes positions over,
+    /// goes back, or stops early still gets every diff it asks for, and `finish` does not wait for the rest.
+    @Test func skippedBackwardAndUnreadPositions() throws {
+        let (miner, ids, all) = try Self.mined.get()
+        let stream = SignificantDiffStream(miner: miner, ids: ids)
+        #expect(stream.diff(for: ids[1]) == all[ids[1]])
+        #expect(stream.diff(for: ids[25]) == all[ids[25]])
+        #expect(stream.diff(for: ids[0]) == all[ids[0]])
+        #expect(stream.diff(for: ids[24]) == all[ids[24]])
+        #expect(stream.diff(for: ids[26]) == all[ids[26]])
+        #expect(stream.finish().error == nil)
+    }
 }
