@@ -22,27 +22,12 @@ private func scratch(_ label: String) throws -> String {
 private func pausedRun(_ arguments: [String], pause: Int, environment: [String: String] = [:]) throws -> (
     Process, Pipe
 ) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    let env = PostgresTestServer.environment(
-        environment.merging(["YARDSTICK_TEST_STORE_PAUSE": String(pause)]) {
-            _, new in new
-        })
-    process.arguments =
-        ["--default-signal=INT,TERM"] + env.map { "\($0.key)=\($0.value)" } + [Command.yardstick]
-        + arguments
-    process.standardOutput = FileHandle.nullDevice
-    let stderr = Pipe()
-    process.standardError = stderr
-    try process.run()
-    var seen = Data()
-    while !String(decoding: seen, as: UTF8.self).contains("test pause inside the store transaction") {
-        let chunk = stderr.fileHandleForReading.availableData
-        if chunk.isEmpty { break }
-        seen.append(chunk)
-    }
-    #expect(String(decoding: seen, as: UTF8.self).contains("test pause inside the store transaction"))
-    return (process, stderr)
+    let server = PostgresTestServer.environment(
+        environment.merging(["YARDSTICK_TEST_STORE_PAUSE": String(pause)]) { _, new in new })
+    let run = try Command.pausedStoreRun(
+        arguments, environment: ProcessInfo.processInfo.environment.merging(server) { _, new in new })
+    #expect(run.reachedPause)
+    return (run.process, run.stderr)
 }
 
 /// `analyze --store postgres://…` (ADR 0023): the same reports as the SQLite store and as no store, byte for byte;

@@ -196,27 +196,12 @@ private func sqlite(_ database: String, _ sql: String) -> String {
         let repo = SampleRepositories.path("delivery")
         let store = dir + "/s.sqlite"
         #expect(yardstick(["analyze", repo, "--branch", "HEAD~3", "--store", store, "-o", dir + "/a"]).status == 0)
-        let process = Process()
-        // The test runner may hand its children SIGINT and SIGTERM ignored; the run gets their default actions.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "--default-signal=INT,TERM", Command.yardstick, "analyze", repo, "--store", store, "-o", dir + "/b",
-        ]
+        // Wait until the run is inside its transaction (its rows written, not committed), then kill it.
         var env = ProcessInfo.processInfo.environment
         env["YARDSTICK_TEST_STORE_PAUSE"] = "30"
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        // Wait until the run is inside its transaction (its rows written, not committed), then kill it.
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("test pause inside the store transaction") {
-            let chunk = stderr.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen.append(chunk)
-        }
-        #expect(String(decoding: seen, as: UTF8.self).contains("test pause inside the store transaction"))
+        let (process, _, reachedPause) = try Command.pausedStoreRun(
+            ["analyze", repo, "--store", store, "-o", dir + "/b"], environment: env)
+        #expect(reachedPause)
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         #expect(
