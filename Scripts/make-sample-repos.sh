@@ -1297,6 +1297,47 @@ build_applied() {
     commit_as alice 2024-05-25T09:00:00+0000 alice 2024-05-25T09:00:00+0000 'Fix crash on an empty token'
 }
 
+# branchfix — fix commits inside merged branches, traced one by one at their own parents (issue 17):
+# topic/eviction is built on topic/stats before topic/stats lands; the main line inserts three lines at
+# the top of Net.swift after both branched off, so only the fork point knows whose line 11 is.
+build_branchfix() {
+    new_repo branchfix
+    gen_swift Sources/Core/Net.swift Net 40
+    gen_swift Sources/Core/Cache.swift Cache 30
+    commit_as alice 2024-06-03T09:00:00+0000 alice 2024-06-03T09:00:00+0000 'Initial commit'
+
+    touch_lines Sources/Core/Net.swift 10 12 'retry'
+    commit_as bob 2024-06-04T10:00:00+0000 bob 2024-06-04T10:00:00+0000 'Add retries'
+
+    branch topic/stats
+    touch_lines Sources/Core/Cache.swift 20 21 'stats'
+    commit_as wei 2024-06-05T09:00:00+0000 wei 2024-06-05T09:00:00+0000 'Cache: add statistics'
+
+    branch topic/eviction
+    touch_lines Sources/Core/Cache.swift 5 6 'eviction'
+    commit_as carla 2024-06-05T11:00:00+0000 carla 2024-06-05T11:00:00+0000 'Cache: add eviction'
+    # Bob's line 11, unchanged since the fork point.
+    touch_lines Sources/Core/Net.swift 11 11 'off by one'
+    commit_as carla 2024-06-05T12:00:00+0000 carla 2024-06-05T12:00:00+0000 'Net: fix retry count off by one'
+    # Line 20 is Wei's (landed by the merge of topic/stats), line 6 this branch's own.
+    touch_lines Sources/Core/Cache.swift 20 20 'overflow'
+    touch_lines Sources/Core/Cache.swift 6 6 'pinned'
+    commit_as carla 2024-06-05T13:00:00+0000 carla 2024-06-05T13:00:00+0000 'Cache: fix statistics overflow and pinned eviction'
+    # Add-only: a line inserted after line 30 (the initial commit's lines 30 and 31 around it).
+    sed -i '30a\        guard timeout > 0 else { return nil }' Sources/Core/Net.swift
+    commit_as carla 2024-06-05T14:00:00+0000 carla 2024-06-05T14:00:00+0000 'Net: fix missing timeout check'
+    # A fix-up is never traced, though its subject names a fix: Bob's line 12 stays unblamed.
+    touch_lines Sources/Core/Net.swift 12 12 'review'
+    commit_as carla 2024-06-05T15:00:00+0000 carla 2024-06-05T15:00:00+0000 'fixup! Net: fix retry count off by one'
+
+    switch main
+    sed -i '1i // Net: the transport.\n// Retries and timeouts.\n//' Sources/Core/Net.swift
+    commit_as alice 2024-06-06T09:00:00+0000 alice 2024-06-06T09:00:00+0000 'Net: add a header comment'
+    merge_as alice 2024-06-07T09:00:00+0000 alice 2024-06-07T09:00:00+0000 "Merge branch 'topic/stats'" topic/stats
+    merge_as alice 2024-06-10T09:00:00+0000 alice 2024-06-10T09:00:00+0000 "Merge branch 'topic/eviction'" topic/eviction
+    drop_branch topic/stats topic/eviction
+}
+
 report() { # NAME [extra]
     local head
     head=$(g -C "$TARGET/$1" rev-parse -q --verify HEAD 2>/dev/null || echo '(no commits)')
@@ -1316,3 +1357,4 @@ build_delivery;     report delivery
 build_empty;        report empty "(unborn refs/heads/main)"
 build_not_a_repo;   printf '%-16s %s\n' not-a-repo '(plain directory)'
 build_applied;      report applied
+build_branchfix;    report branchfix
