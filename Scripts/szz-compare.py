@@ -221,11 +221,18 @@ def main():
             add_only["found"] += bool(tagged & y)
             add_only["candidates"] += len(y - tagged)
 
-    # Fixes inside merged branches: a branch-side commit with a `Fixes:` tag is not traced one by one (the
-    # ownership pass keeps the first-parent line); its landed change (the merge) is traced through the merge's
-    # own diff when the merge is a fix. Counted apart, with plain SZZ at the commit's own parent.
+    # Fixes inside merged branches (ADR 0025): a branch-side commit with a `Fixes:` tag is traced on its own, at
+    # its own parent, and its blames are its landed change's (the merge's). Plain SZZ at the commit's own
+    # parent. Candidates: the change's blames (all its fixes'), and the commit's own where the report lists
+    # them (`delivery.fixCommits`).
     first_parent = set(mainline)
-    branch = {"fixes": 0, "traced": 0, "found": 0, "plain": 0}
+    per_commit = {
+        f["commit"]: {b["commit"] for b in f["blames"] if b["lines"] > 0}
+        for pr in default["pullRequests"]
+        if pr.get("delivery")
+        for f in pr["delivery"].get("fixCommits", [])
+    }
+    branch_rows = {"change": [], "commit": [], "plain": []}
     listed = git(repo, "log", "--format=%H", "-i", "-E", "--grep=^fixes: *[0-9a-f]{7,}", default["repository"]["head"])
     for fix in listed.split():
         own = change_of.get(fix)
@@ -238,10 +245,12 @@ def main():
                 tagged.add(change_of[full])
         if not tagged:
             continue
-        branch["fixes"] += 1
-        branch["traced"] += bool(by_commit[own]["delivery"]["isFix"])
-        branch["found"] += bool(tagged & with_default.get(own, set()))
-        branch["plain"] += bool(tagged & plain_szz(repo, fix, change_of, own))
+        y = with_default.get(own, set())
+        mine = per_commit.get(fix, set())
+        plain = plain_szz(repo, fix, change_of, own)
+        branch_rows["change"].append((bool(tagged & y), len(y)))
+        branch_rows["commit"].append((bool(tagged & mine), len(mine)))
+        branch_rows["plain"].append((bool(tagged & plain), len(plain)))
 
     print(f"history: {a.name or repo}")
     print(f"first-parent commits: {len(mainline)}, tagged fixes with the tagged change in range: {len(rows['plain'])}")
@@ -255,11 +264,15 @@ def main():
         f"add-only fixes: {add_only['fixes']}, tagged change found by the context lines: {add_only['found']},"
         f" other candidates they add: {add_only['candidates']}"
     )
-    print(
-        f"tagged fixes inside merged branches (not in the rows above): {branch['fixes']}, their merge traced as a"
-        f" fix: {branch['traced']}, tagged change found by Yardstick: {branch['found']}, by plain SZZ at the"
-        f" commit's parent: {branch['plain']}"
-    )
+    if branch_rows["plain"]:
+        print(f"tagged fixes inside merged branches: {len(branch_rows['plain'])}")
+        print(summary("  Yardstick SZZ, the change's blames", branch_rows["change"]))
+        print(summary("  Yardstick SZZ, the commit's own", branch_rows["commit"]))
+        print(summary("  plain SZZ at the commit's parent", branch_rows["plain"]))
+        print(f"all tagged fixes: {len(rows['plain']) + len(branch_rows['plain'])}")
+        print(summary("  Yardstick SZZ, the change's blames", rows["yardstick"] + branch_rows["change"]))
+        print(summary("  Yardstick SZZ, the commit's own", rows["yardstick"] + branch_rows["commit"]))
+        print(summary("  plain SZZ", rows["plain"] + branch_rows["plain"]))
     for reason, count in reasons.most_common():
         print(f"misses: {count:3} {reason}")
 
