@@ -98,6 +98,17 @@ package final class TreeDiffer {
         return try fileChanges(for: changes, countsOnly: countsOnly && mayTrimForCounts)
     }
 
+    /// The paths whose files differ between two commits' trees (either side), without reading a blob: what
+    /// `diff(base:tip:)` would diff. Identical subtrees are skipped, as there.
+    package func changedPaths(base: ObjectID?, tip: ObjectID) throws(GitError) -> [String] {
+        let newTree = try trees.tree(commit: tip)
+        let oldTree = try base.map { id throws(GitError) in try trees.tree(commit: id) }
+        var changes: [EntryChange] = []
+        var open = OpenTrees(old: oldTree.map { [$0.id] } ?? [], new: [newTree.id])
+        try walk(oldTree, newTree, prefix: "", open: &open, into: &changes)
+        return changes.map(\.path)
+    }
+
     // MARK: - Tree walk
 
     private static func isTree(_ mode: UInt32) -> Bool { mode == GIT_FILEMODE_TREE.rawValue }

@@ -35,7 +35,16 @@ extension Report.ChangeDelivery {
             touchesTests: f.touchesTests,
             testLines: f.testLines,
             codeLines: f.codeLines,
-            adrsAdded: f.adrsAdded
+            adrsAdded: f.adrsAdded,
+            fixCommits: f.tracedFixes.isEmpty
+                ? nil
+                : f.tracedFixes.map { fix in
+                    Report.TracedFix(
+                        commit: fix.commit.hex,
+                        blames: fix.blames.keys.sorted().map {
+                            Report.Blame(commit: changes[$0].commit.hex, lines: fix.blames[$0] ?? 0)
+                        })
+                }
         )
     }
 }

@@ -39,6 +39,11 @@ public struct ChangeFacts: Sendable, Equatable {
     public var isRevert = false
     /// Changes this fix or revert blames (indexes), with the number of lines traced to each.
     public var blames: [Int: Int] = [:]
+    /// Where SZZ traced the change commit by commit (a series' fix commits, fixes inside a merged branch):
+    /// each traced commit with the changes its own lines blame, oldest commit first. Empty otherwise.
+    public var tracedFixes: [TracedFix] = []
+    /// How many of `tracedFixes` (the last ones) are fix commits inside a merged branch.
+    public var branchFixes = 0
     /// Fixes and reverts that blame this change.
     public var blamedBy: [Int] = []
     /// The revert that undid this change, if any.
@@ -54,4 +59,15 @@ public struct ChangeFacts: Sendable, Equatable {
     public var adrsAdded: [String] = []
 
     public init() {}
+}
+
+/// One commit SZZ traced on its own inside a change, with the changes (indexes) its lines blame.
+public struct TracedFix: Sendable, Equatable {
+    public var commit: ObjectID
+    public var blames: [Int: Int]
+
+    public init(commit: ObjectID, blames: [Int: Int] = [:]) {
+        self.commit = commit
+        self.blames = blames
+    }
 }

@@ -5,6 +5,11 @@ internal import Synchronization
 /// facts out. One pass over the first-parent line maintains line ownership (`LineOwnership`) for rework
 /// and SZZ; there is no per-commit blame.
 public struct DeliveryAnalyzer {
+    /// What the analysis computes from the same records and options: raised whenever that changes (2: fix
+    /// commits inside merged branches traced one by one, ADR 0025), so that a stored report made by an earlier
+    /// analysis is never reused as this one's (`yardstick analyze --store`).
+    public static let revision = 2
+
     public var options: DeliveryOptions
     public var exclusions: ExclusionPolicy
     /// Time zone of each author's group (IANA name or ±HH:MM), for the business-hours clock.
@@ -42,6 +47,10 @@ public struct DeliveryAnalyzer {
         /// `MessageRules.tracedCommits` of those fixes, when the caller has it with `revertsAndFixes`; nil:
         /// computed here.
         public var tracedCommits: [ObjectID]?
+        /// SZZ of the fix commits inside merged branches (`MessageRules.branchFixCommits`), traced back to the
+        /// first-parent line by the miner (`BranchFixTracer`); the ownership pass resolves the lines they
+        /// reach. Empty: such fixes make their merge a fix, but blame nothing.
+        public var branchFixTraces: [BranchFixTrace] = []
 
         public init(
             changes: [LandedChange], mainline: [ObjectID], commits: Store,
@@ -129,8 +138,9 @@ public struct DeliveryAnalyzer {
             return (reverts, fixes)
         }
 
-        /// The commits of a group (rebase, applied) other than its landing commit, or of a squash's pull
-        /// request, whose own messages make them fixes (a pull request's fix-up commits never do).
+        /// The commits of a group (rebase, applied) other than its landing commit, of a squash's pull
+        /// request, or of a merged branch (a merge, an integration), whose own messages make them fixes (a pull
+        /// request's or branch's fix-up commits never do, nor a merge on the branch).
         func fixCommitsInside(
             _ change: LandedChange, commits: some HistoryStore, pullRequestCommits: [ObjectID: [ObjectID]]
         ) -> [ObjectID] {
@@ -144,19 +154,59 @@ public struct DeliveryAnalyzer {
                     guard let r = commits.record(id, withFiles: false), !r.isMerge else { return false }
                     return isFix(r) && !isFixup(r)
                 }
+            case .merge, .integration:
+                return branchFixes(change, commits: commits)
             default:
                 return []
             }
         }
 
+        /// A merged branch's commits (oldest first) whose own messages make them fixes, fix-ups and merges
+        /// left out.
+        func branchFixes(_ change: LandedChange, commits: some HistoryStore) -> [ObjectID] {
+            guard change.kind == .merge || change.kind == .integration else { return [] }
+            return change.commits.reversed().filter { id in
+                guard id != change.commit, let r = commits.record(id, withFiles: false), !r.isMerge else {
+                    return false
+                }
+                return isFix(r) && !isFixup(r)
+            }
+        }
+
+        /// Whether a merge's own title (or subject) makes it a fix: then its diff against its first parent is
+        /// traced as a whole, besides its branch's fix commits.
+        func isFixTitled(_ change: LandedChange, commits: some HistoryStore) -> Bool {
+            guard let landing = commits.record(change.commit, withFiles: false) else { return false }
+            return isFix(landing, title: change.title)
+        }
+
+        /// The fix commits inside merged branches that SZZ traces one by one, at their own parents
+        /// (`BranchFixTrace`): newest change first, each change's oldest first.
+        public func branchFixCommits(
+            _ changes: [LandedChange], fixes: [Bool], commits: some HistoryStore
+        ) -> [ObjectID] {
+            var out: [ObjectID] = []
+            for (i, change) in changes.enumerated() where fixes[i] {
+                out.append(contentsOf: branchFixes(change, commits: commits))
+            }
+            return out
+        }
+
         /// The first-parent commits that SZZ traces for each fix (`fixes`), one by one: in a rebase or applied
-        /// group, each commit whose own message is a fix (the newest by the group's title too); otherwise the
-        /// landing commit, whose diff against its first parent holds a squash's pull request as a whole.
+        /// group, each commit whose own message is a fix (the newest by the group's title too); none for a
+        /// merge that is a fix only by its branch's fix commits (traced on their own, `branchFixCommits`);
+        /// otherwise the landing commit, whose diff against its first parent holds a squash's pull request,
+        /// or a merged branch, as a whole.
         public func tracedCommits(
             _ changes: [LandedChange], fixes: [Bool], commits: some HistoryStore
         ) -> [ObjectID] {
             var out: [ObjectID] = []
             for (i, change) in changes.enumerated() where fixes[i] {
+                if (change.kind == .merge || change.kind == .integration), !isFixTitled(change, commits: commits),
+                    !branchFixes(change, commits: commits).isEmpty
+                {
+                    continue
+                }
                 guard change.kind == .rebase || change.kind == .applied, change.commits.count > 1 else {
                     out.append(change.commit)
                     continue
@@ -193,6 +243,13 @@ public struct DeliveryAnalyzer {
                 return word.count >= 7 && word.count <= 40 ? word.lowercased() : nil
             }
         }
+    }
+
+    /// Whether SZZ traces a path (one not excluded from the analysis), for tracing done outside the analyzer
+    /// (`BranchFixTracer`). It memoises its answers: one per thread.
+    public static func tracedPathTest(exclusions: ExclusionPolicy, delivery: DeliveryOptions) -> (String) -> Bool {
+        let paths = PathClassifier(exclusions: exclusions, delivery: delivery)
+        return { paths.answer($0).exclusion == nil }
     }
 
     /// A commit that `git cherry-pick -x` made.
@@ -294,6 +351,8 @@ public struct DeliveryAnalyzer {
             facts[i].reworkOthersLines += o.reworkOthersLines
             facts[i].rewrittenAfterLanding += o.rewrittenAfterLanding
             facts[i].blames.merge(o.blames, uniquingKeysWith: +)
+            facts[i].tracedFixes += o.tracedFixes
+            facts[i].branchFixes += o.branchFixes
         }
     }
 
@@ -322,6 +381,11 @@ public struct DeliveryAnalyzer {
         var originTime = [Int64](repeating: .min, count: order.count)
         let authorKeys = changes.map(\.author.key)
         var ownership = LineOwnership()
+        let branchTraces = Self.branchTraces(
+            input.branchFixTraces, order: order,
+            changeOfCommit: input.branchFixTraces.isEmpty
+                ? [:] : Self.changeOfCommit(changes, pullRequestCommits: input.pullRequestCommits),
+            into: &facts)
         let window = Int64(options.reworkWindowDays) * 86400
         let defectWindow = Int64(options.defectWindowDays) * 86400
         for (position, id) in order.enumerated() {
@@ -345,6 +409,9 @@ public struct DeliveryAnalyzer {
                         return span >= 0 && span <= defectWindow
                     }, paths: paths)
                 facts[c].blames.merge(blames, uniquingKeysWith: +)
+                if changes[c].kind == .rebase || changes[c].kind == .applied, changes[c].commits.count > 1 {
+                    facts[c].tracedFixes.append(TracedFix(commit: id, blames: blames))
+                }
             }
 
             if let c = current {
@@ -363,8 +430,63 @@ public struct DeliveryAnalyzer {
                 if sameAuthor { facts[c].reworkOwnLines += run.count } else { facts[c].reworkOthersLines += run.count }
                 facts[writer].rewrittenAfterLanding += run.count
             }
+            // Fixes inside merged branches whose traced lines reached this commit: its owners, now applied.
+            for (c, k, files) in branchTraces[position] ?? [] {
+                for file in files {
+                    let runs = ownership.origins(
+                        of: file.path, ranges: file.ranges.map { (start: $0.start, count: $0.count) })
+                    for run in runs where run.origin >= 0 {
+                        let writer = originChange[Int(run.origin)]
+                        guard writer >= 0 && writer != c else { continue }
+                        facts[c].tracedFixes[k].blames[writer, default: 0] += run.count
+                    }
+                }
+            }
         }
+        Self.addBranchBlames(&facts)
         return facts
+    }
+
+    /// A merge's blames from its branch's fix commits: per change blamed, the sum over its traced commits, or
+    /// the lines its own diff traced to that change when that is more (a merge whose title is a fix is traced
+    /// both ways; the larger count keeps a line from being counted twice where both found it).
+    static func addBranchBlames(_ facts: inout [ChangeFacts]) {
+        for i in facts.indices where facts[i].branchFixes > 0 {
+            var sum: [Int: Int] = [:]
+            for fix in facts[i].tracedFixes.suffix(facts[i].branchFixes) {
+                sum.merge(fix.blames, uniquingKeysWith: +)
+            }
+            for (target, lines) in sum { facts[i].blames[target] = max(facts[i].blames[target] ?? 0, lines) }
+        }
+    }
+
+    /// The traces of fixes inside merged branches, for the ownership pass: each becomes a traced fix of the
+    /// change that holds its commit, blaming the changes that landed the branch commits that wrote its lines
+    /// (never its own change); the ranges it left at a first-parent position are returned by position, with
+    /// the change and the index of its traced fix, for the pass to blame once it has applied that commit.
+    /// Traces of commits no change holds add nothing.
+    static func branchTraces(
+        _ traces: [BranchFixTrace], order: [ObjectID], changeOfCommit: [ObjectID: Int],
+        into facts: inout [ChangeFacts]
+    ) -> [Int: [(change: Int, fix: Int, files: [BranchFixTrace.FileRanges])]] {
+        guard !traces.isEmpty else { return [:] }
+        var position: [ObjectID: Int] = [:]
+        for (i, id) in order.enumerated() where position[id] == nil { position[id] = i }
+        var at: [Int: [(change: Int, fix: Int, files: [BranchFixTrace.FileRanges])]] = [:]
+        for trace in traces {
+            guard let c = changeOfCommit[trace.fix] else { continue }
+            var traced = TracedFix(commit: trace.fix)
+            for w in trace.writers {
+                guard let target = changeOfCommit[w.commit], target != c, w.lines > 0 else { continue }
+                traced.blames[target, default: 0] += w.lines
+            }
+            facts[c].tracedFixes.append(traced)
+            facts[c].branchFixes += 1
+            if let reached = trace.reached, let p = position[reached], !trace.ranges.isEmpty {
+                at[p, default: []].append((change: c, fix: facts[c].tracedFixes.count - 1, files: trace.ranges))
+            }
+        }
+        return at
     }
 }
 

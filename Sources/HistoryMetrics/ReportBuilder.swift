@@ -30,6 +30,9 @@ public struct AnalysisInput<Store: HistoryStore>: Sendable {
     /// The commits SZZ traces for those fixes (`DeliveryAnalyzer.MessageRules.tracedCommits`), when computed
     /// with them; nil: the delivery analysis computes them.
     public var tracedCommits: [ObjectID]?
+    /// SZZ of the fix commits inside merged branches, traced to the first-parent line by the miner
+    /// (`DeliveryAnalyzer.Input.branchFixTraces`).
+    public var branchFixTraces: [BranchFixTrace] = []
     /// Metrics per month or quarter as well, when set.
     public var window: TimeWindow?
 
@@ -247,6 +250,7 @@ public struct ReportBuilder: Sendable {
             revertsAndFixes: input.revertsAndFixes)
         delivery.streamedDiffs = input.streamedDiffs
         delivery.tracedCommits = input.tracedCommits
+        delivery.branchFixTraces = input.branchFixTraces
         return analyzer.analyze(delivery, paths: paths)
     }
 

@@ -307,6 +307,9 @@ public struct Report: Codable, Sendable, Equatable {
         public var testLines: Int
         public var codeLines: Int
         public var adrsAdded: [String]
+        /// Where SZZ traced the change commit by commit (a series' fix commits, fix commits inside a merged
+        /// branch): each traced commit with the changes its own lines blame, oldest first. Absent otherwise.
+        public var fixCommits: [TracedFix]?
 
         public init(
             reviewTurnaroundHours: Double? = nil,
@@ -335,7 +338,8 @@ public struct Report: Codable, Sendable, Equatable {
             touchesTests: Bool,
             testLines: Int,
             codeLines: Int,
-            adrsAdded: [String]
+            adrsAdded: [String],
+            fixCommits: [TracedFix]? = nil
         ) {
             self.reviewTurnaroundHours = reviewTurnaroundHours
             self.cycleTimeHours = cycleTimeHours
@@ -364,6 +368,18 @@ public struct Report: Codable, Sendable, Equatable {
             self.testLines = testLines
             self.codeLines = codeLines
             self.adrsAdded = adrsAdded
+            self.fixCommits = fixCommits
+        }
+    }
+
+    /// A commit SZZ traced on its own inside a change, and the changes its lines blame.
+    public struct TracedFix: Codable, Sendable, Equatable {
+        public var commit: String
+        public var blames: [Blame]
+
+        public init(commit: String, blames: [Blame]) {
+            self.commit = commit
+            self.blames = blames
         }
     }
 

@@ -40,6 +40,10 @@ package struct Analysis: Sendable {
 
     package var miner: Miner { Miner(path: path, options: mining) }
 
+    /// What the analysis computes from the same records and options (`DeliveryAnalyzer.revision`): part of a
+    /// stored report's snapshot key.
+    package static var revision: Int { DeliveryAnalyzer.revision }
+
     /// Mines and classifies the history.
     package func landedHistory(progress: (@Sendable (MiningProgress) -> Void)? = nil) throws -> LandedHistory {
         try miner.landedHistory(
@@ -74,8 +78,9 @@ package struct Analysis: Sendable {
         input.window = window
         step?("detecting fixes and reverts")
         let detection = DispatchTime.now().uptimeNanoseconds
+        var branchFixes: [ObjectID] = []
         let fixCommits = try tracedFixCommits(
-            history, flags: &input.revertsAndFixes, traced: &input.tracedCommits)
+            history, flags: &input.revertsAndFixes, traced: &input.tracedCommits, branchFixes: &branchFixes)
         timingsBox.entries.withLock {
             $0.append(
                 (
@@ -86,16 +91,41 @@ package struct Analysis: Sendable {
         step?("diffing \(fixCommits.count) fixes for SZZ")
         let stream = SignificantDiffStream(miner: miner, ids: fixCommits)
         input.streamedDiffs = { stream.diff(for: $0) }
+        if !branchFixes.isEmpty {
+            step?("tracing \(branchFixes.count) fixes inside merged branches")
+            let start = DispatchTime.now().uptimeNanoseconds
+            let builder = builder(attributeFiles: history.mined.attributeFiles)
+            let (delivery, exclusions) = (builder.delivery, builder.exclusions)
+            let tracer = BranchFixTracer(
+                miner: miner, maxFixFiles: builder.delivery.maxFixFiles,
+                addOnlyContext: builder.delivery.addOnlyFixContext)
+            do {
+                input.branchFixTraces = try tracer.trace(
+                    branchFixes, mainline: Set(history.mined.mainline), commits: history.mined.commits,
+                    workers: mining.workers,
+                    pathFilter: { DeliveryAnalyzer.tracedPathTest(exclusions: exclusions, delivery: delivery) })
+            } catch {
+                _ = stream.finish()
+                throw error
+            }
+            timingsBox.entries.withLock {
+                $0.append(
+                    (
+                        "branch fixes (\(branchFixes.count))" + ProcessInfoShim.residentNote,
+                        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    ))
+            }
+        }
         return (input, stream)
     }
 
-    /// Which changes are reverts and fixes (into `flags`) and the commits SZZ traces for the fixes (into
-    /// `traced`); returned, those of them whose diffs SZZ reads (not over `maxFixFiles`) in the order the
+    /// Which changes are reverts and fixes (into `flags`), the commits SZZ traces for the fixes (into
+    /// `traced`) and the fix commits inside merged branches it traces on their own (into `branchFixes`); returned, those of them whose diffs SZZ reads (not over `maxFixFiles`) in the order the
     /// ownership pass reaches them (first-parent order, oldest first). Both read each change's messages on its
     /// own, so they run on the mining workers, a slice of changes each (the same result for any number).
     func tracedFixCommits(
         _ history: LandedHistory, flags: inout (reverts: [Bool], fixes: [Bool])?, traced: inout [ObjectID]?,
-        slice: Int = 256
+        branchFixes: inout [ObjectID], slice: Int = 256
     ) throws -> [ObjectID] {
         let changes = history.changes
         let commits = history.mined.commits
@@ -115,8 +145,10 @@ package struct Analysis: Sendable {
                 let files = commits.record(id, withFiles: true, withHunks: false)?.files ?? []
                 return files.lazy.filter { !$0.isBinary }.count <= limit
             }
-            return (found.reverts, found.fixes, traced, diffed)
+            let branch = rules.branchFixCommits(part, fixes: found.fixes, commits: commits)
+            return (found.reverts, found.fixes, traced, diffed, branch)
         }
+        branchFixes = parts.flatMap(\.4)
         flags = (parts.flatMap(\.0), parts.flatMap(\.1))
         traced = parts.flatMap(\.2)
         let position = Dictionary(

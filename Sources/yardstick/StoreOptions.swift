@@ -76,6 +76,7 @@ struct SnapshotKey {
     ) throws {
         var o: [String: String] = [
             "tool": "\(Yardstick.configuration.commandName ?? "yardstick") \(Yardstick.configuration.version)",
+            "analysis": String(Analysis.revision),
             "path": repository.path,
             "branch": repository.branch ?? "",
             "since": repository.since ?? "",

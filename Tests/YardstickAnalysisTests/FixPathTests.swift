@@ -27,11 +27,17 @@ import YardstickConfig
             let analysis = Analysis(path: SampleRepositories.path(sample), mining: MiningOptions(workers: workers))
             var gotFlags: (reverts: [Bool], fixes: [Bool])?
             var gotTraced: [ObjectID]?
-            let diffed = try analysis.tracedFixCommits(history, flags: &gotFlags, traced: &gotTraced, slice: slice)
+            var gotBranch: [ObjectID] = []
+            let diffed = try analysis.tracedFixCommits(
+                history, flags: &gotFlags, traced: &gotTraced, branchFixes: &gotBranch, slice: slice)
             #expect(gotFlags?.reverts == flags.reverts, "\(workers) workers, slices of \(slice)")
             #expect(gotFlags?.fixes == flags.fixes, "\(workers) workers, slices of \(slice)")
             #expect(gotTraced == traced, "\(workers) workers, slices of \(slice)")
             #expect(diffed == expected, "\(workers) workers, slices of \(slice)")
+            #expect(
+                gotBranch
+                    == rules.branchFixCommits(history.changes, fixes: flags.fixes, commits: history.mined.commits),
+                "\(workers) workers, slices of \(slice)")
         }
     }
 
@@ -52,9 +58,10 @@ import YardstickConfig
         let history = try analysis.landedHistory()
         var flags: (reverts: [Bool], fixes: [Bool])?
         var traced: [ObjectID]?
-        let all = try analysis.tracedFixCommits(history, flags: &flags, traced: &traced)
+        var branch: [ObjectID] = []
+        let all = try analysis.tracedFixCommits(history, flags: &flags, traced: &traced, branchFixes: &branch)
         analysis.configuration.delivery.maxFixFiles = 1
-        let small = try analysis.tracedFixCommits(history, flags: &flags, traced: &traced)
+        let small = try analysis.tracedFixCommits(history, flags: &flags, traced: &traced, branchFixes: &branch)
         #expect(all.count == traced?.count)
         #expect(small.count < all.count)
         #expect(small.allSatisfy(all.contains))

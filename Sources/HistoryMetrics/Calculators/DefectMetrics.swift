@@ -142,20 +142,9 @@ extension DeliveryAnalyzer {
         return blames
     }
 
-    /// The old-side lines around each insertion (a hunk with no old lines inserts after line `oldStart`):
-    /// `lines` above and `lines` below, each old line once, in order.
+    /// The old-side lines around each insertion (`Hunk.insertionContext`).
     static func insertionContext(_ hunks: [Hunk], lines: Int) -> [(start: Int, count: Int)] {
-        guard lines > 0 else { return [] }
-        var out: [(start: Int, count: Int)] = []
-        for hunk in hunks where hunk.oldCount == 0 && hunk.newCount > 0 {
-            let after = Int(hunk.oldStart)
-            var start = max(1, after - lines + 1)
-            let end = after + lines  // inclusive
-            if let last = out.last { start = max(start, last.start + last.count) }
-            guard end >= start else { continue }
-            out.append((start: start, count: end - start + 1))
-        }
-        return out
+        Hunk.insertionContext(hunks, lines: lines).map { (start: $0.start, count: $0.count) }
     }
 
     /// Every blame from a fix or revert is recorded on the change it blames (`blamedBy`, sorted), which is an

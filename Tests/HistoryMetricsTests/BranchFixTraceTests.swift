@@ -1,0 +1,128 @@
+import HistoryModel
+import Testing
+
+@testable import HistoryMetrics
+
+private typealias H = Hand
+
+/// Fix commits inside merged branches (issue 17, ADR 0025), on hand-made records and traces: which commits are
+/// traced one by one, and how the ownership pass resolves a trace at the first-parent commit it reached.
+struct BranchFixTraceTests {
+    /// Oldest first on the first-parent line: #1 Alice adds a.txt (10 lines); #2 Bob replaces line 3; #3 merges
+    /// Carol's branch (commit a, "Add stats", which wrote two of the traced lines); #4 Alice replaces line 3
+    /// again (after the fix's branch forked off #2); #5 merges a branch with b ("Fix overflow in a") and z
+    /// ("fixup! Fix overflow in a").
+    static func history(mergeTitle: String = "Merge branch 'stats-2'") -> DeliveryAnalyzer.Input<CommitStore> {
+        let add = [
+            H.file("a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])
+        ]
+        let line3 = [H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: 3, oldCount: 1, newStart: 3, newCount: 1)])]
+        let t = H.t0
+        let records = [
+            H.record("1", "Add a", authored: t, committed: t, files: add),
+            H.record(
+                "2", "Tune a", author: H.bob, authored: t + H.day, committed: t + H.day, parents: [H.oid("1")],
+                files: line3),
+            H.record(
+                "a", "Add stats", author: H.carol, authored: t + H.day, committed: t + H.day, parents: [H.oid("2")]),
+            H.record(
+                "3", "Merge branch 'stats'", authored: t + 2 * H.day, committed: t + 2 * H.day,
+                parents: [H.oid("2"), H.oid("a")], files: line3),
+            H.record(
+                "4", "Retune a", authored: t + 3 * H.day, committed: t + 3 * H.day, parents: [H.oid("3")], files: line3),
+            H.record("b", "Fix overflow in a", author: H.carol, authored: t + 3 * H.day, committed: t + 3 * H.day),
+            H.record(
+                "c", "fixup! Fix overflow in a", author: H.carol, authored: t + 3 * H.day, committed: t + 3 * H.day),
+            H.record(
+                "5", mergeTitle, authored: t + 4 * H.day, committed: t + 4 * H.day, parents: [H.oid("4"), H.oid("c")],
+                files: line3),
+        ]
+        var merge = H.change(.merge, "5", commits: [H.oid("c"), H.oid("b")], landedAt: t + 4 * H.day)
+        merge.title = mergeTitle
+        let changes = [
+            merge,
+            H.change(.direct, "4", landedAt: t + 3 * H.day),
+            H.change(.merge, "3", author: H.carol, commits: [H.oid("a")], landedAt: t + 2 * H.day),
+            H.change(.direct, "2", author: H.bob, landedAt: t + H.day),
+            H.change(.direct, "1", landedAt: t),
+        ]
+        var input = DeliveryAnalyzer.Input(
+            changes: changes, mainline: ["5", "4", "3", "2", "1"].map { H.oid(Character($0)) },
+            commits: H.store(records))
+        // b's lines: lines 3 and 5 of a.txt as #2 left them, and two lines a wrote.
+        input.branchFixTraces = [
+            BranchFixTrace(
+                fix: H.oid("b"), writers: [BranchFixTrace.Writer(commit: H.oid("a"), lines: 2)], reached: H.oid("2"),
+                ranges: [
+                    BranchFixTrace.FileRanges(
+                        path: "a.txt",
+                        ranges: [
+                            BranchFixTrace.LineRange(start: 3, count: 1), BranchFixTrace.LineRange(start: 5, count: 1),
+                        ])
+                ])
+        ]
+        return input
+    }
+
+    @Test func aMergeIsAFixWhenItsBranchHoldsAFixCommitTracedOnItsOwn() {
+        let input = Self.history()
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        let flags = rules.revertsAndFixes(input.changes, commits: input.commits)
+        #expect(flags.fixes == [true, false, false, false, false])
+        // b is traced at its own parent; c is a fix-up; the merge's own diff is not traced.
+        #expect(rules.branchFixCommits(input.changes, fixes: flags.fixes, commits: input.commits) == [H.oid("b")])
+        #expect(rules.tracedCommits(input.changes, fixes: flags.fixes, commits: input.commits).isEmpty)
+    }
+
+    @Test func aMergeTitledAsAFixIsTracedAsAWholeAndCommitByCommit() {
+        var input = Self.history(mergeTitle: "Merge branch 'fix-overflow'")
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        let flags = rules.revertsAndFixes(input.changes, commits: input.commits)
+        #expect(flags.fixes == [true, false, false, false, false])
+        #expect(rules.branchFixCommits(input.changes, fixes: flags.fixes, commits: input.commits) == [H.oid("b")])
+        #expect(rules.tracedCommits(input.changes, fixes: flags.fixes, commits: input.commits) == [H.oid("5")])
+        // The merge's own diff (#4..#5: line 3, #4's) blames #4 with 1 line; the branch commit blames #2, #1
+        // and #3. Where both blame one change, the larger count is kept, never the sum.
+        input.significantDiffs = [
+            H.oid("5"): [H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: 3, oldCount: 1, newStart: 3, newCount: 1)])]
+        ]
+        var facts = H.analyzer.analyze(input)
+        #expect(facts[0].blames == [1: 1, 3: 1, 4: 1, 2: 2])
+        #expect(facts[0].tracedFixes == [TracedFix(commit: H.oid("b"), blames: [3: 1, 4: 1, 2: 2])])
+        input.branchFixTraces[0].ranges = [
+            BranchFixTrace.FileRanges(path: "a.txt", ranges: [BranchFixTrace.LineRange(start: 3, count: 1)])
+        ]
+        input.branchFixTraces[0].reached = H.oid("4")
+        facts = H.analyzer.analyze(input)
+        #expect(facts[0].blames == [1: 1, 2: 2])
+    }
+
+    @Test func theTraceIsResolvedWhereItReachedTheFirstParentLine() {
+        let facts = H.analyzer.analyze(Self.history())
+        // Line 3 is Bob's (#2) where the trace reached the line, though #4 rewrote it before the merge; line 5
+        // is #1's; a's two lines blame the merge that landed a (#3).
+        #expect(facts[0].blames == [3: 1, 4: 1, 2: 2])
+        #expect(facts[0].tracedFixes == [TracedFix(commit: H.oid("b"), blames: [3: 1, 4: 1, 2: 2])])
+        #expect(facts[0].isFix)
+        for target in [2, 3, 4] {
+            #expect(facts[target].blamedBy == [0])
+            #expect(facts[target].escapedDefect)
+        }
+        #expect(!facts[1].escapedDefect)
+    }
+
+    @Test func aTraceNeverBlamesItsOwnChangeAndAnUnreachedTraceKeepsItsWriters() {
+        var input = Self.history()
+        input.branchFixTraces = [
+            BranchFixTrace(
+                fix: H.oid("b"),
+                writers: [
+                    BranchFixTrace.Writer(commit: H.oid("c"), lines: 4),
+                    BranchFixTrace.Writer(commit: H.oid("a"), lines: 1),
+                ])
+        ]
+        let facts = H.analyzer.analyze(input)
+        #expect(facts[0].blames == [2: 1])
+        #expect(facts[0].tracedFixes == [TracedFix(commit: H.oid("b"), blames: [2: 1])])
+    }
+}
