@@ -468,6 +468,16 @@ static pack_file *pack_acquire(const char *idx_path, const char *pack_path, size
     return f;
 }
 
+void yardstick_pack_release_pages(void) {
+    pthread_mutex_lock(&registry_lock);
+    for (size_t i = 0; i < registry_len; i++) {
+        pack_file *f = registry[i];
+        atomic_store_explicit(&f->consumed, 0, memory_order_relaxed);
+        madvise((void *)f->pack, f->pack_len, MADV_DONTNEED);
+    }
+    pthread_mutex_unlock(&registry_lock);
+}
+
 static void pack_release(pack_file *f) {
     pthread_mutex_lock(&registry_lock);
     if (--f->refs == 0) {

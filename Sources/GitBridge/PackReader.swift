@@ -17,6 +17,11 @@ package final class PackReader {
 
     deinit { yardstick_pack_backend_free(backend) }
 
+    /// Hands the pages of every mapped pack back to the page cache (`yardstick_pack_release_pages`): for a
+    /// phase that reads objects from all over the history, whose small reads would otherwise keep whole
+    /// fault-around windows resident. Later reads fault them in again, unchanged.
+    package static func releaseMappedPages() { yardstick_pack_release_pages() }
+
     /// An object's type (1 commit, 2 tree, 3 blob, 4 tag) and bytes, or nil when the reader does not have it
     /// or finds it malformed.
     package func read(_ id: ObjectID) -> (type: Int, bytes: [UInt8])? {

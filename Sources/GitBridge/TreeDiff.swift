@@ -98,15 +98,29 @@ package final class TreeDiffer {
         return try fileChanges(for: changes, countsOnly: countsOnly && mayTrimForCounts)
     }
 
-    /// The paths whose files differ between two commits' trees (either side), without reading a blob: what
-    /// `diff(base:tip:)` would diff. Identical subtrees are skipped, as there.
-    package func changedPaths(base: ObjectID?, tip: ObjectID) throws(GitError) -> [String] {
+    /// The changes of the files at `paths` between two commits, each looked up by its path in both trees (no
+    /// tree walk, no rename detection: a path missing on one side is added or deleted there), with the hunks
+    /// `diff(base:tip:)` gives for a file modified in place. For commits far apart, where a whole diff would
+    /// compare thousands of files. Files equal on both sides are left out.
+    package func diff(base: ObjectID, tip: ObjectID, paths: Set<String>) throws(GitError) -> [FileChange] {
+        let oldTree = try trees.tree(commit: base)
         let newTree = try trees.tree(commit: tip)
-        let oldTree = try base.map { id throws(GitError) in try trees.tree(commit: id) }
+        func entry(_ tree: Tree, _ path: String) -> (ObjectID, UInt32)? {
+            var raw: OpaquePointer?
+            guard git_tree_entry_bypath(&raw, tree.handle, path) == 0, let e = raw else { return nil }
+            defer { git_tree_entry_free(e) }
+            let mode = git_tree_entry_filemode(e).rawValue
+            return Self.isTree(mode) ? nil : (ObjectID(git_tree_entry_id(e)), mode)
+        }
         var changes: [EntryChange] = []
-        var open = OpenTrees(old: oldTree.map { [$0.id] } ?? [], new: [newTree.id])
-        try walk(oldTree, newTree, prefix: "", open: &open, into: &changes)
-        return changes.map(\.path)
+        for path in paths.sorted() {
+            let old = entry(oldTree, path)
+            let new = entry(newTree, path)
+            if old?.0 == new?.0 && old?.1 == new?.1 { continue }
+            changes.append(
+                EntryChange(path: path, oldID: old?.0, oldMode: old?.1 ?? 0, newID: new?.0, newMode: new?.1 ?? 0))
+        }
+        return try fileChanges(for: changes, countsOnly: false)
     }
 
     // MARK: - Tree walk

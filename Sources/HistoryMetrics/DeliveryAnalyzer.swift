@@ -202,7 +202,7 @@ public struct DeliveryAnalyzer {
         ) -> [ObjectID] {
             var out: [ObjectID] = []
             for (i, change) in changes.enumerated() where fixes[i] {
-                if (change.kind == .merge || change.kind == .integration), !isFixTitled(change, commits: commits),
+                if change.kind == .merge || change.kind == .integration, !isFixTitled(change, commits: commits),
                     !branchFixes(change, commits: commits).isEmpty
                 {
                     continue
@@ -461,10 +461,9 @@ public struct DeliveryAnalyzer {
     }
 
     /// The traces of fixes inside merged branches, for the ownership pass: each becomes a traced fix of the
-    /// change that holds its commit, blaming the changes that landed the branch commits that wrote its lines
-    /// (never its own change); the ranges it left at a first-parent position are returned by position, with
-    /// the change and the index of its traced fix, for the pass to blame once it has applied that commit.
-    /// Traces of commits no change holds add nothing.
+    /// change that holds its commit; the ranges it left at first-parent positions are returned by position,
+    /// with the change and the index of its traced fix, for the pass to blame once it has applied that commit
+    /// (never the fix's own change). Traces of commits no change holds add nothing.
     static func branchTraces(
         _ traces: [BranchFixTrace], order: [ObjectID], changeOfCommit: [ObjectID: Int],
         into facts: inout [ChangeFacts]
@@ -475,15 +474,11 @@ public struct DeliveryAnalyzer {
         var at: [Int: [(change: Int, fix: Int, files: [BranchFixTrace.FileRanges])]] = [:]
         for trace in traces {
             guard let c = changeOfCommit[trace.fix] else { continue }
-            var traced = TracedFix(commit: trace.fix)
-            for w in trace.writers {
-                guard let target = changeOfCommit[w.commit], target != c, w.lines > 0 else { continue }
-                traced.blames[target, default: 0] += w.lines
-            }
-            facts[c].tracedFixes.append(traced)
+            facts[c].tracedFixes.append(TracedFix(commit: trace.fix))
             facts[c].branchFixes += 1
-            if let reached = trace.reached, let p = position[reached], !trace.ranges.isEmpty {
-                at[p, default: []].append((change: c, fix: facts[c].tracedFixes.count - 1, files: trace.ranges))
+            for pending in trace.pending {
+                guard let p = position[pending.commit] else { continue }
+                at[p, default: []].append((change: c, fix: facts[c].tracedFixes.count - 1, files: pending.files))
             }
         }
         return at

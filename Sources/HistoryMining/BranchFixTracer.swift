@@ -1,18 +1,20 @@
 import Dispatch
 import GitBridge
 package import HistoryModel
+import Synchronization
 
 /// Traces fix commits inside merged branches for SZZ (issue 17, ADR 0025): each fix's white-space-insensitive
-/// diff names the old lines it deletes or replaces (or, for an add-only fix, the lines around its insertions);
-/// those lines are followed back along the fix's first parents, as `git blame --first-parent` follows them,
-/// through each branch commit that changed their file (its diff as git blame computes it), until the walk
-/// reaches a commit on the analysed first-parent line, where the ownership pass knows who wrote every line.
-/// A branch commit whose diff wrote a traced line is its writer. Only commits that change a traced file are
-/// diffed: the others are passed over by their records' file lists.
+/// diff names the old lines it deletes or replaces (or, for an add-only fix, the lines around its insertions)
+/// at its own parent. Lines its own change's commits wrote blame nobody (a change is not its own defect), so
+/// the fix's first parents are passed over, by their records alone, while they belong to its own change; at
+/// the first commit that does not, the lines are followed by one diff of their files (by path; hunks as git
+/// blame computes them) to the commit whose ownership state knows who wrote them: that commit when it is on
+/// the analysed first-parent line, else the landing commit of the change it belongs to. Lines the diff does
+/// not find there were written inside the fix's own change; a file missing there (added, or renamed, since)
+/// was wholly.
 package struct BranchFixTracer: Sendable {
-    /// How far one walk goes (commits), and how many of them it diffs, before it gives up on the lines left.
-    package static let maxSteps = 20_000
-    package static let maxDiffs = 2_000
+    /// How far one walk goes (commits) before it gives up.
+    package static let maxSteps = 100_000
 
     package var path: String
     package var searchParents: Bool
@@ -33,27 +35,37 @@ package struct BranchFixTracer: Sendable {
         let repository: Repository
         /// The fixes' own diffs, ignoring changes in the amount of white space (as for first-parent fixes).
         let significant: TreeDiffer
-        /// The walk's diffs, with hunks as git blame computes them (as the ownership pass applies them).
+        /// The diffs that follow the lines, with hunks as git blame computes them (as the ownership pass
+        /// applies them).
         let blame: TreeDiffer
         /// Whether a path is traced (not excluded from the analysis); memoising, so one per thread.
         let traced: (String) -> Bool
+        /// Fixes traced with these handles.
+        var done = 0
 
         init(path: String, searchParents: Bool, traced: @escaping (String) -> Bool) throws(GitError) {
             repository = try Repository(path: path, searchParents: searchParents)
             significant = try TreeDiffer(
                 repository: repository, cache: DiffCache(capacity: 64), significantLinesOnly: true)
-            blame = try TreeDiffer(repository: repository, cache: DiffCache(capacity: 256), blameHunks: true)
+            // A small cache: each fix diffs its own pair of commits (large files would otherwise keep their
+            // lines here).
+            blame = try TreeDiffer(repository: repository, cache: DiffCache(capacity: 16), blameHunks: true)
             self.traced = traced
         }
     }
 
     /// The traces of `fixes` (commits off the first-parent line, not merges), in their order. `mainline`: the
-    /// analysed first-parent commits. `pathFilter` makes, per worker, the test of whether a path is traced.
+    /// analysed first-parent commits; `landing`: each commit of a landed change, its change's landing commit.
+    /// `pathFilter` makes, per worker, the test of whether a path is traced.
     package func trace<Store: HistoryStore>(
-        _ fixes: [ObjectID], mainline: Set<ObjectID>, commits: Store, workers: Int,
+        _ fixes: [ObjectID], mainline: Set<ObjectID>, landing: [ObjectID: ObjectID], commits: Store, workers: Int,
         pathFilter: @escaping @Sendable () -> (String) -> Bool
     ) throws -> [BranchFixTrace] {
         let (path, searchParents) = (path, searchParents)
+        let exits = ExitMemo()
+        // The traces' freed memory goes back to the system (as the fix diffs' does, ADR 0021): the report that
+        // follows would otherwise add to it.
+        defer { Allocator.releaseFreeMemory() }
         do {
             return try Parallel.map(
                 fixes, workers: workers, chunk: 4,
@@ -61,7 +73,12 @@ package struct BranchFixTracer: Sendable {
                     try Context(path: path, searchParents: searchParents, traced: pathFilter())
                 }
             ) { context, fix in
-                try self.trace(fix, mainline: mainline, commits: commits, context: context)
+                // The diffs read objects from all over the history: the packs' pages they mapped go back to
+                // the page cache every 64 fixes a worker traces (on git/git: 289 MiB of mapped pages without).
+                context.done += 1
+                if context.done % 64 == 0 { PackReader.releaseMappedPages() }
+                return try self.trace(
+                    fix, mainline: mainline, landing: landing, commits: commits, context: context, exits: exits)
             }
         } catch let error as GitError {
             throw MiningError.git(path: path, error)
@@ -69,7 +86,8 @@ package struct BranchFixTracer: Sendable {
     }
 
     func trace<Store: HistoryStore>(
-        _ fix: ObjectID, mainline: Set<ObjectID>, commits: Store, context: Context
+        _ fix: ObjectID, mainline: Set<ObjectID>, landing: [ObjectID: ObjectID], commits: Store, context: Context,
+        exits: ExitMemo = ExitMemo()
     ) throws(GitError) -> BranchFixTrace {
         var out = BranchFixTrace(fix: fix)
         guard let record = commits.record(fix, withFiles: true, withHunks: false), record.parents.count == 1,
@@ -93,73 +111,47 @@ package struct BranchFixTracer: Sendable {
         }
         for key in lines.keys { lines[key] = Array(Set(lines[key] ?? [])).sorted() }
 
-        var writers: [ObjectID: Int] = [:]
-        var writerOrder: [ObjectID] = []
-        func wrote(_ commit: ObjectID, _ n: Int) {
-            guard n > 0 else { return }
-            if writers[commit] == nil { writerOrder.append(commit) }
-            writers[commit, default: 0] += n
-        }
+        // The fix's own change's commits wrote nothing SZZ blames: the walk passes over them, by their
+        // parents alone, to the first commit of another change or of the first-parent line.
+        let own = landing[fix]
         var at = record.parents[0]
-        var steps = 0
-        var diffs = 0
-        while !lines.isEmpty {
-            if mainline.contains(at) {
-                out.reached = at
+        var passed: [ObjectID] = []
+        while !mainline.contains(at), let landed = landing[at], landed == own {
+            // Fixes of one change pass over the same commits: where the walk from here ended is kept.
+            if let known = exits.exit(of: at) {
+                at = known
                 break
             }
-            guard steps < Self.maxSteps, diffs < Self.maxDiffs,
-                let step = commits.record(at, withFiles: true, withHunks: false)
-            else { break }
-            steps += 1
-            // A merge off the first-parent line keeps no file list: its trees say which paths it changes.
-            let touches =
-                step.parents.count > 1
-                ? try context.blame.changedPaths(base: step.parents.first, tip: at).contains { lines[$0] != nil }
-                : step.files.contains { f in lines[f.path] != nil || f.oldPath.map { lines[$0] != nil } == true }
-            if touches {
-                diffs += 1
-                let diff = try context.blame.diff(base: step.parents.first, tip: at)
-                var moved: [String: [Int]] = [:]
-                for (path, numbers) in lines {
-                    guard let change = diff.first(where: { $0.path == path && $0.status != .deleted }) else {
-                        moved[path, default: []].append(contentsOf: numbers)
-                        continue
-                    }
-                    switch change.status {
-                    case .added:
-                        if let source = change.copiedFrom {
-                            // git blame follows an identical copy to its source, line for line.
-                            moved[source, default: []].append(contentsOf: numbers)
-                        } else {
-                            wrote(at, numbers.count)
-                        }
-                    default:
-                        if change.isBinary {
-                            wrote(at, numbers.count)
-                            continue
-                        }
-                        let (kept, written) = Self.mapBack(numbers, through: change.hunks)
-                        wrote(at, written)
-                        if !kept.isEmpty { moved[change.oldPath ?? path, default: []].append(contentsOf: kept) }
-                    }
-                }
-                lines = moved.mapValues { Array(Set($0)).sorted() }
+            guard passed.count < Self.maxSteps, let step = commits.record(at, withFiles: false),
+                let parent = step.parents.first
+            else {
+                exits.store(nil, for: passed)
+                return out
             }
-            guard let parent = step.parents.first else {
-                // A root commit wrote whatever is left (its diff above added every file).
-                for (_, numbers) in lines { wrote(at, numbers.count) }
-                lines = [:]
-                break
-            }
+            passed.append(at)
             at = parent
         }
-        out.writers = writerOrder.map { BranchFixTrace.Writer(commit: $0, lines: writers[$0] ?? 0) }
-        if out.reached != nil {
-            out.ranges = lines.keys.sorted().map { path in
-                BranchFixTrace.FileRanges(path: path, ranges: Self.ranges(of: lines[path] ?? []))
+        guard at != ExitMemo.none else { return out }
+        exits.store(at, for: passed)
+        // Where the ownership pass knows who wrote its lines: that commit, or the landing commit of the
+        // change it belongs to. One diff from there to the fix's parent follows the traced lines; those it
+        // does not find there were written inside the fix's own change.
+        guard let target = mainline.contains(at) ? at : landing[at], mainline.contains(target) else { return out }
+        let diff = try context.blame.diff(base: target, tip: record.parents[0], paths: Set(lines.keys))
+        var there: [String: [Int]] = [:]
+        for (path, numbers) in lines {
+            guard let change = diff.first(where: { $0.path == path && $0.status != .deleted }) else {
+                there[path, default: []].append(contentsOf: numbers)
+                continue
             }
+            guard change.status != .added, !change.isBinary else { continue }
+            let (kept, _) = Self.mapBack(numbers, through: change.hunks)
+            if !kept.isEmpty { there[change.oldPath ?? path, default: []].append(contentsOf: kept) }
         }
+        let files = there.keys.sorted().map { path in
+            BranchFixTrace.FileRanges(path: path, ranges: Self.ranges(of: Array(Set(there[path] ?? [])).sorted()))
+        }
+        if !files.isEmpty { out.pending.append(BranchFixTrace.Pending(commit: target, files: files)) }
         return out
     }
 
@@ -199,5 +191,19 @@ package struct BranchFixTracer: Sendable {
             }
         }
         return out
+    }
+}
+
+/// Where the walk over a change's own commits ends, from each commit it passed (`none`: at a root
+/// or the walk's limit, with nothing to follow): shared by the fixes of one change.
+final class ExitMemo: Sendable {
+    /// The null id, which no commit has: nothing to follow.
+    static let none = ObjectID(high: 0, middle: 0, low: 0)
+    private let exits = Mutex<[ObjectID: ObjectID]>([:])
+
+    func exit(of commit: ObjectID) -> ObjectID? { exits.withLock { $0[commit] } }
+
+    func store(_ exit: ObjectID?, for commits: [ObjectID]) {
+        exits.withLock { e in for c in commits { e[c] = exit ?? ExitMemo.none } }
     }
 }

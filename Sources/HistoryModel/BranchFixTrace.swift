@@ -1,9 +1,8 @@
 /// SZZ for one fix commit inside a merged branch (issue 17, ADR 0025): the old lines its
 /// white-space-insensitive diff deletes or replaces (or, for an add-only fix, the context lines around its
-/// insertions), followed back along its first parents, through the branch commits that changed those files,
-/// to the first commit on the analysed first-parent line. Lines a branch commit wrote on the way are
-/// `writers`; the rest are `ranges` of `reached`, whose owners the ownership pass reads once it has applied
-/// that commit. Plain data: the miner computes it, the delivery analysis resolves it.
+/// insertions), followed from its parent to first-parent commits whose ownership state knows who wrote
+/// them (`pending`); lines its own change wrote are left out. Plain data: the miner computes it, the delivery
+/// analysis resolves it.
 public struct BranchFixTrace: Hashable, Sendable {
     /// Line ranges of one file (1-based start, count).
     public struct FileRanges: Hashable, Sendable {
@@ -26,32 +25,26 @@ public struct BranchFixTrace: Hashable, Sendable {
         }
     }
 
-    /// A branch commit that wrote `lines` of the traced lines.
-    public struct Writer: Hashable, Sendable {
+    /// Traced lines left at a first-parent commit, as lines of that commit.
+    public struct Pending: Hashable, Sendable {
         public var commit: ObjectID
-        public var lines: Int
+        public var files: [FileRanges]
 
-        public init(commit: ObjectID, lines: Int) {
+        public init(commit: ObjectID, files: [FileRanges]) {
             self.commit = commit
-            self.lines = lines
+            self.files = files
         }
     }
 
     /// The fix commit (off the first-parent line).
     public var fix: ObjectID
-    /// Branch commits that wrote traced lines, oldest writer last as met (each commit once).
-    public var writers: [Writer]
-    /// The first-parent commit the walk reached; nil when it ended first (the history given stops, or the
-    /// walk's limit).
-    public var reached: ObjectID?
-    /// The traced lines still unexplained, as lines of `reached`.
-    public var ranges: [FileRanges]
+    /// The traced lines, as lines of first-parent commits. Empty when none is left (all written by the fix's
+    /// own change), or when the history given does not reach such a commit.
+    public var pending: [Pending]
 
-    public init(fix: ObjectID, writers: [Writer] = [], reached: ObjectID? = nil, ranges: [FileRanges] = []) {
+    public init(fix: ObjectID, pending: [Pending] = []) {
         self.fix = fix
-        self.writers = writers
-        self.reached = reached
-        self.ranges = ranges
+        self.pending = pending
     }
 }
 

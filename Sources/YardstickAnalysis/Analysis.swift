@@ -100,8 +100,14 @@ package struct Analysis: Sendable {
                 miner: miner, maxFixFiles: builder.delivery.maxFixFiles,
                 addOnlyContext: builder.delivery.addOnlyFixContext)
             do {
+                var landing: [ObjectID: ObjectID] = [:]
+                for change in history.changes {
+                    landing[change.commit] = change.commit
+                    for id in change.commits where landing[id] == nil { landing[id] = change.commit }
+                }
                 input.branchFixTraces = try tracer.trace(
-                    branchFixes, mainline: Set(history.mined.mainline), commits: history.mined.commits,
+                    branchFixes, mainline: Set(history.mined.mainline), landing: landing,
+                    commits: history.mined.commits,
                     workers: mining.workers,
                     pathFilter: { DeliveryAnalyzer.tracedPathTest(exclusions: exclusions, delivery: delivery) })
             } catch {

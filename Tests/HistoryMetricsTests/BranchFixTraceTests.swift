@@ -6,17 +6,19 @@ import Testing
 private typealias H = Hand
 
 /// Fix commits inside merged branches (issue 17, ADR 0025), on hand-made records and traces: which commits are
-/// traced one by one, and how the ownership pass resolves a trace at the first-parent commit it reached.
+/// traced one by one, and how the ownership pass resolves a trace at the first-parent commits it left lines at.
 struct BranchFixTraceTests {
     /// Oldest first on the first-parent line: #1 Alice adds a.txt (10 lines); #2 Bob replaces line 3; #3 merges
-    /// Carol's branch (commit a, "Add stats", which wrote two of the traced lines); #4 Alice replaces line 3
-    /// again (after the fix's branch forked off #2); #5 merges a branch with b ("Fix overflow in a") and z
-    /// ("fixup! Fix overflow in a").
+    /// Carol's branch (commit a, "Add stats", lines 8 and 9); #4 Alice replaces line 3 again (after the fix's
+    /// branch forked off #2); #5 merges a branch with b ("Fix overflow in a") and c ("fixup! Fix overflow in
+    /// a"). b's trace leaves lines 3 and 5 at #2 (its fork point) and lines 8 and 9 at #3 (the landing of a,
+    /// which b's branch was built on).
     static func history(mergeTitle: String = "Merge branch 'stats-2'") -> DeliveryAnalyzer.Input<CommitStore> {
         let add = [
             H.file("a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])
         ]
         let line3 = [H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: 3, oldCount: 1, newStart: 3, newCount: 1)])]
+        let lines8and9 = [H.file("a.txt", 2, 2, hunks: [Hunk(oldStart: 8, oldCount: 2, newStart: 8, newCount: 2)])]
         let t = H.t0
         let records = [
             H.record("1", "Add a", authored: t, committed: t, files: add),
@@ -27,7 +29,7 @@ struct BranchFixTraceTests {
                 "a", "Add stats", author: H.carol, authored: t + H.day, committed: t + H.day, parents: [H.oid("2")]),
             H.record(
                 "3", "Merge branch 'stats'", authored: t + 2 * H.day, committed: t + 2 * H.day,
-                parents: [H.oid("2"), H.oid("a")], files: line3),
+                parents: [H.oid("2"), H.oid("a")], files: lines8and9),
             H.record(
                 "4", "Retune a", authored: t + 3 * H.day, committed: t + 3 * H.day, parents: [H.oid("3")], files: line3),
             H.record("b", "Fix overflow in a", author: H.carol, authored: t + 3 * H.day, committed: t + 3 * H.day),
@@ -49,16 +51,26 @@ struct BranchFixTraceTests {
         var input = DeliveryAnalyzer.Input(
             changes: changes, mainline: ["5", "4", "3", "2", "1"].map { H.oid(Character($0)) },
             commits: H.store(records))
-        // b's lines: lines 3 and 5 of a.txt as #2 left them, and two lines a wrote.
         input.branchFixTraces = [
             BranchFixTrace(
-                fix: H.oid("b"), writers: [BranchFixTrace.Writer(commit: H.oid("a"), lines: 2)], reached: H.oid("2"),
-                ranges: [
-                    BranchFixTrace.FileRanges(
-                        path: "a.txt",
-                        ranges: [
-                            BranchFixTrace.LineRange(start: 3, count: 1), BranchFixTrace.LineRange(start: 5, count: 1),
-                        ])
+                fix: H.oid("b"),
+                pending: [
+                    BranchFixTrace.Pending(
+                        commit: H.oid("2"),
+                        files: [
+                            BranchFixTrace.FileRanges(
+                                path: "a.txt",
+                                ranges: [
+                                    BranchFixTrace.LineRange(start: 3, count: 1),
+                                    BranchFixTrace.LineRange(start: 5, count: 1),
+                                ])
+                        ]),
+                    BranchFixTrace.Pending(
+                        commit: H.oid("3"),
+                        files: [
+                            BranchFixTrace.FileRanges(
+                                path: "a.txt", ranges: [BranchFixTrace.LineRange(start: 8, count: 2)])
+                        ]),
                 ])
         ]
         return input
@@ -89,18 +101,23 @@ struct BranchFixTraceTests {
         var facts = H.analyzer.analyze(input)
         #expect(facts[0].blames == [1: 1, 3: 1, 4: 1, 2: 2])
         #expect(facts[0].tracedFixes == [TracedFix(commit: H.oid("b"), blames: [3: 1, 4: 1, 2: 2])])
-        input.branchFixTraces[0].ranges = [
-            BranchFixTrace.FileRanges(path: "a.txt", ranges: [BranchFixTrace.LineRange(start: 3, count: 1)])
+        input.branchFixTraces[0].pending = [
+            BranchFixTrace.Pending(
+                commit: H.oid("4"),
+                files: [
+                    BranchFixTrace.FileRanges(path: "a.txt", ranges: [BranchFixTrace.LineRange(start: 3, count: 1)])
+                ])
         ]
-        input.branchFixTraces[0].reached = H.oid("4")
         facts = H.analyzer.analyze(input)
-        #expect(facts[0].blames == [1: 1, 2: 2])
+        // Now both blame #4's line 3 once: 1 line, not 2.
+        #expect(facts[0].blames == [1: 1])
+        #expect(facts[0].tracedFixes == [TracedFix(commit: H.oid("b"), blames: [1: 1])])
     }
 
     @Test func theTraceIsResolvedWhereItReachedTheFirstParentLine() {
         let facts = H.analyzer.analyze(Self.history())
-        // Line 3 is Bob's (#2) where the trace reached the line, though #4 rewrote it before the merge; line 5
-        // is #1's; a's two lines blame the merge that landed a (#3).
+        // Line 3 is Bob's (#2) where the trace left it, though #4 rewrote it before the merge; line 5 is #1's;
+        // lines 8 and 9 blame the merge that landed a (#3).
         #expect(facts[0].blames == [3: 1, 4: 1, 2: 2])
         #expect(facts[0].tracedFixes == [TracedFix(commit: H.oid("b"), blames: [3: 1, 4: 1, 2: 2])])
         #expect(facts[0].isFix)
@@ -111,18 +128,18 @@ struct BranchFixTraceTests {
         #expect(!facts[1].escapedDefect)
     }
 
-    @Test func aTraceNeverBlamesItsOwnChangeAndAnUnreachedTraceKeepsItsWriters() {
+    @Test func aTraceOfACommitNoChangeHoldsOrLeftAtNoAnalysedCommitBlamesNothing() {
         var input = Self.history()
+        let lost = BranchFixTrace.Pending(
+            commit: H.oid("e"),
+            files: [BranchFixTrace.FileRanges(path: "a.txt", ranges: [BranchFixTrace.LineRange(start: 1, count: 4)])])
         input.branchFixTraces = [
-            BranchFixTrace(
-                fix: H.oid("b"),
-                writers: [
-                    BranchFixTrace.Writer(commit: H.oid("c"), lines: 4),
-                    BranchFixTrace.Writer(commit: H.oid("a"), lines: 1),
-                ])
+            BranchFixTrace(fix: H.oid("d"), pending: input.branchFixTraces[0].pending),
+            BranchFixTrace(fix: H.oid("b"), pending: [lost]),
         ]
         let facts = H.analyzer.analyze(input)
-        #expect(facts[0].blames == [2: 1])
-        #expect(facts[0].tracedFixes == [TracedFix(commit: H.oid("b"), blames: [2: 1])])
+        #expect(facts[0].blames.isEmpty)
+        #expect(facts[0].tracedFixes == [TracedFix(commit: H.oid("b"))])
+        #expect(facts.dropFirst().allSatisfy { $0.blamedBy.isEmpty })
     }
 }

@@ -44,6 +44,11 @@ typedef struct {
 
 void yardstick_pack_backend_stats(const void *backend, yardstick_pack_stats *out);
 
+/* Hands every mapped pack's pages back to the page cache now (MADV_DONTNEED, as after RELEASE_AFTER bytes
+ * read): for a phase that reads objects from all over the history, where each small read maps a whole
+ * fault-around window and the resident set would grow faster than the bytes read. */
+void yardstick_pack_release_pages(void);
+
 /* Reads one object with the reader alone, bypassing libgit2 (tests): 0 and a malloc'd buffer the caller
  * frees, or -1 when this reader does not have the object or finds it malformed. */
 int yardstick_pack_read(void *backend, const unsigned char oid[20], void **data, size_t *length, int *type);
