@@ -204,8 +204,13 @@ extension KnownLinks.Contents {
     /// checksum. Links and sides in id order, so that the same contents give the same bytes.
     package func encode() -> [UInt8] {
         var out = Self.magic
+        out.reserveCapacity(64 + links.count * 80 + sides.count * 80)
         func int(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        func id(_ v: ObjectID) { out.append(contentsOf: v.bytes) }
+        func id(_ v: ObjectID) {
+            withUnsafeBytes(of: v.high.bigEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: v.middle.bigEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: v.low.bigEndian) { out.append(contentsOf: $0) }
+        }
         int(UInt64(links.count))
         for key in links.keys.sorted() {
             let l = links[key]!
@@ -235,25 +240,33 @@ extension KnownLinks.Contents {
     /// What `encode` wrote; nil for anything else (another version, a damaged blob).
     package init?(encoded bytes: [UInt8]) {
         guard bytes.count >= Self.magic.count + 8, bytes.starts(with: Self.magic) else { return nil }
-        let body = bytes[..<(bytes.count - 8)]
+        let end = bytes.count - 8
         var sum: UInt64 = 0
-        for (i, b) in bytes[(bytes.count - 8)...].enumerated() { sum |= UInt64(b) << UInt64(8 * i) }
-        guard Self.checksum(body) == sum else { return nil }
-        var at = Self.magic.count
-        let end = body.endIndex
+        for i in 0..<8 { sum |= UInt64(bytes[end + i]) << UInt64(8 * i) }
+        guard Self.checksum(bytes[..<end]) == sum else { return nil }
+        guard let decoded = bytes.withUnsafeBytes({ Self.decode($0, from: Self.magic.count, to: end) }) else {
+            return nil
+        }
+        self = decoded
+    }
+
+    /// The contents in `raw[start..<end]`; nil when they do not fill it exactly. Counts are checked against the
+    /// bytes left, so a damaged count cannot ask for a huge allocation.
+    private static func decode(_ raw: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Self? {
+        var at = start
         func int() -> UInt64? {
             guard end - at >= 8 else { return nil }
-            var v: UInt64 = 0
-            for i in 0..<8 { v |= UInt64(body[at + i]) << UInt64(8 * i) }
-            at += 8
-            return v
+            defer { at += 8 }
+            return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
         }
         func id() -> ObjectID? {
             guard end - at >= 20 else { return nil }
             defer { at += 20 }
-            return ObjectID(bytes: body[at..<(at + 20)])
+            return ObjectID(
+                high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)),
+                middle: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self)),
+                low: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self)))
         }
-        // Counts are checked against the bytes left, so a damaged count cannot ask for a huge allocation.
         func count(_ each: Int) -> Int? {
             guard let n = int(), n <= UInt64((end - at) / each) else { return nil }
             return Int(n)
@@ -277,9 +290,10 @@ extension KnownLinks.Contents {
         for _ in 0..<sideCount {
             guard let key = id(), let n = count(49) else { return nil }
             var list: [KnownLinks.Side] = []
+            list.reserveCapacity(n)
             for _ in 0..<n {
                 guard let tip = id(), at < end else { return nil }
-                let hasBase = body[at] == 1
+                let hasBase = raw[at] == 1
                 at += 1
                 guard let base = id(), let m = count(20) else { return nil }
                 var commits: [ObjectID] = []
@@ -293,7 +307,7 @@ extension KnownLinks.Contents {
             sides[key] = list
         }
         guard at == end else { return nil }
-        self.init(links: links, sides: sides)
+        return Self(links: links, sides: sides)
     }
 
     private static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
