@@ -15,7 +15,10 @@ the firmer figure) and yardstick's peak memory, and the load average before it s
 
 Usage:
 
-    Scripts/store-benchmark.py REPO [--rev REV] [--back N] [--runs R] [--yardstick PATH] [--timings]
+    Scripts/store-benchmark.py REPO [--rev REV] [--back N] [--runs R] [--yardstick PATH ...] [--timings]
+
+`--yardstick` given twice (say main's binary, then a branch's) runs each step with each binary in turn, each on a
+store of its own, so that both meet the same load; every line is then prefixed with the binary's number.
 
 A `.mailmap` changed between REV~N and REV re-mines nothing: stored records keep raw identities (ADR 0019).
 
@@ -58,7 +61,7 @@ def run(cmd, output):
     if code != 0:
         sys.exit(f"store-benchmark: {' '.join(cmd)} exited {code}: {err.strip()}")
     if os.environ.get("YARDSTICK_TIMINGS") == "1":
-        TIMINGS.append((" ".join(cmd[2:]), [l for l in err.splitlines() if l.startswith("timing:")]))
+        TIMINGS.append((" ".join(cmd[:1] + cmd[2:]), [l for l in err.splitlines() if l.startswith("timing:")]))
     return wall, usage.ru_maxrss / 1024.0
 
 
@@ -72,16 +75,19 @@ def main():
     parser.add_argument("--rev", default="HEAD")
     parser.add_argument("--back", type=int, default=100)
     parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--yardstick", default=None)
+    parser.add_argument("--yardstick", action="append", default=None,
+                        help="the binary to measure; given more than once, each step runs each binary in turn")
     parser.add_argument("--timings", action="store_true", help="print yardstick's step timings at the end")
     args = parser.parse_args()
     if args.timings:
         os.environ["YARDSTICK_TIMINGS"] = "1"
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    yardstick = args.yardstick or os.path.join(root, ".build", "release", "yardstick")
-    if not os.access(yardstick, os.X_OK):
-        sys.exit(f"store-benchmark: {yardstick} not found; run `swift build -c release --product yardstick` first")
+    binaries = args.yardstick or [os.path.join(root, ".build", "release", "yardstick")]
+    for yardstick in binaries:
+        if not os.access(yardstick, os.X_OK):
+            sys.exit(f"store-benchmark: {yardstick} not found; run `swift build -c release --product yardstick` "
+                     "first")
     old = f"{args.rev}~{args.back}"
     for rev in (args.rev, old):
         check = subprocess.run(["git", "-C", args.repo, "rev-parse", "--verify", "-q", rev + "^{commit}"],
@@ -92,50 +98,71 @@ def main():
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     work = tempfile.mkdtemp(prefix="yardstick-store-benchmark-")
     try:
-        store = os.path.join(work, "store.sqlite")
-        saved = os.path.join(work, "saved.sqlite")
-        report = lambda name: os.path.join(work, name + ".json")
-        base = [yardstick, "analyze", args.repo, "--format", "json"]
+        # With several binaries (--yardstick A --yardstick B), each step runs each binary in turn, each with a store
+        # of its own, so that they meet the same load.
+        labels = [f"[{i + 1}] " if len(binaries) > 1 else "" for i in range(len(binaries))]
+        if len(binaries) > 1:
+            for i, b in enumerate(binaries):
+                print(f"[{i + 1}] {b}")
+        folders = []
+        for i in range(len(binaries)):
+            folders.append(os.path.join(work, str(i)))
+            os.mkdir(folders[-1])
+        store = lambda i: os.path.join(folders[i], "store.sqlite")
+        saved = lambda i: os.path.join(folders[i], "saved.sqlite")
+        report = lambda i, name: os.path.join(folders[i], name + ".json")
+        base = lambda i: [binaries[i], "analyze", args.repo, "--format", "json"]
+        each = range(len(binaries))
 
-        plain_old, plain_old_rss = run(base + ["--branch", old], report("plain-old"))
-        first, first_rss = run(base + ["--branch", old, "--store", store], report("first"))
-        plain_old_cpu, first_cpu = CPU[-2], CPU[-1]
-        print(f"run at {old} without a store:   {plain_old:8.3f} s  cpu {plain_old_cpu:7.3f} s  "
-              f"(peak {plain_old_rss:.0f} MiB)")
-        print(f"first run with the store:        {first:8.3f} s  cpu {first_cpu:7.3f} s  (peak {first_rss:.0f} MiB)"
-              f"  ratio {first / plain_old:.2f}, cpu {first_cpu / plain_old_cpu:.2f} (target <= 1.2)")
-        if not filecmp.cmp(report("plain-old"), report("first"), shallow=False):
-            sys.exit("store-benchmark: the first run with the store wrote another report than the run without")
-        rerun_old, _ = run(base + ["--branch", old, "--store", store], report("rerun-old"))
-        print(f"rerun, nothing new:              {rerun_old:8.3f} s  {cpu()}  (target < 0.3 s)")
-        print(f"store after the first run:       {size(store) / 1e6:8.1f} MB")
-
-        # The store as the first run left it, restored before each run at REV.
-        subprocess.run(["sqlite3", store, "PRAGMA wal_checkpoint(TRUNCATE);"], check=True, capture_output=True)
-        shutil.copyfile(store, saved)
-        times = []
-        cpus = []
+        for i in each:
+            plain_old, plain_old_rss = run(base(i) + ["--branch", old], report(i, "plain-old"))
+            first, first_rss = run(base(i) + ["--branch", old, "--store", store(i)], report(i, "first"))
+            plain_old_cpu, first_cpu = CPU[-2], CPU[-1]
+            print(f"{labels[i]}run at {old} without a store:   {plain_old:8.3f} s  cpu {plain_old_cpu:7.3f} s  "
+                  f"(peak {plain_old_rss:.0f} MiB)")
+            print(f"{labels[i]}first run with the store:        {first:8.3f} s  cpu {first_cpu:7.3f} s  "
+                  f"(peak {first_rss:.0f} MiB)  ratio {first / plain_old:.2f}, cpu {first_cpu / plain_old_cpu:.2f} "
+                  f"(target <= 1.2)")
+            if not filecmp.cmp(report(i, "plain-old"), report(i, "first"), shallow=False):
+                sys.exit("store-benchmark: the first run with the store wrote another report than the run without")
+        for i in each:
+            rerun_old, _ = run(base(i) + ["--branch", old, "--store", store(i)], report(i, "rerun-old"))
+            print(f"{labels[i]}rerun, nothing new:              {rerun_old:8.3f} s  {cpu()}  (target < 0.3 s)")
+            print(f"{labels[i]}store after the first run:       {size(store(i)) / 1e6:8.1f} MB")
+            # The store as the first run left it, restored before each run at REV.
+            subprocess.run(["sqlite3", store(i), "PRAGMA wal_checkpoint(TRUNCATE);"], check=True, capture_output=True)
+            shutil.copyfile(store(i), saved(i))
+        times = [[] for _ in each]
+        cpus = [[] for _ in each]
+        peak = [0.0 for _ in each]
         for _ in range(args.runs):
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(store + suffix):
-                    os.remove(store + suffix)
-            shutil.copyfile(saved, store)
-            t, rss = run(base + ["--branch", args.rev, "--store", store], report("incremental"))
-            times.append(t)
-            cpus.append(CPU[-1])
-        mined = subprocess.run(
-            ["sqlite3", store, "SELECT recordsMined || ' mined, ' || recordsReused || ' reused' FROM run "
-             "ORDER BY id DESC LIMIT 1"], capture_output=True, text=True).stdout.strip()
-        print(f"run at {args.rev} after {args.back} commits: median {statistics.median(times):8.3f} s of "
-              f"{', '.join(f'{t:.3f}' for t in times)}, cpu median {statistics.median(cpus):.3f} s  "
-              f"(peak {rss:.0f} MiB; records {mined}; target < 1 s)")
-        plain, _ = run(base + ["--branch", args.rev], report("plain"))
-        same = filecmp.cmp(report("plain"), report("incremental"), shallow=False)
-        print(f"run at {args.rev} without a store: {plain:8.3f} s  {cpu()}; incremental report "
-              f"{'identical' if same else 'DIFFERENT'} ({os.path.getsize(report('plain'))} bytes)")
-        rerun, _ = run(base + ["--branch", args.rev, "--store", store], report("rerun"))
-        print(f"rerun at {args.rev}, nothing new:  {rerun:8.3f} s  {cpu()}  (target < 0.3 s)")
-        print(f"store on disk:                   {size(store) / 1e6:8.1f} MB  (target < 100 MB)")
+            for i in each:
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(store(i) + suffix):
+                        os.remove(store(i) + suffix)
+                shutil.copyfile(saved(i), store(i))
+                t, peak[i] = run(base(i) + ["--branch", args.rev, "--store", store(i)], report(i, "incremental"))
+                times[i].append(t)
+                cpus[i].append(CPU[-1])
+        for i in each:
+            mined = subprocess.run(
+                ["sqlite3", store(i), "SELECT recordsMined || ' mined, ' || recordsReused || ' reused' FROM run "
+                 "ORDER BY id DESC LIMIT 1"], capture_output=True, text=True).stdout.strip()
+            print(f"{labels[i]}run at {args.rev} after {args.back} commits: median "
+                  f"{statistics.median(times[i]):8.3f} s of {', '.join(f'{t:.3f}' for t in times[i])}, cpu median "
+                  f"{statistics.median(cpus[i]):.3f} s of {', '.join(f'{c:.3f}' for c in cpus[i])}  "
+                  f"(peak {peak[i]:.0f} MiB; records {mined}; target < 1 s)")
+        same = True
+        for i in each:
+            plain, _ = run(base(i) + ["--branch", args.rev], report(i, "plain"))
+            ok = filecmp.cmp(report(i, "plain"), report(i, "incremental"), shallow=False)
+            same = same and ok
+            print(f"{labels[i]}run at {args.rev} without a store: {plain:8.3f} s  {cpu()}; incremental report "
+                  f"{'identical' if ok else 'DIFFERENT'} ({os.path.getsize(report(i, 'plain'))} bytes)")
+        for i in each:
+            rerun, _ = run(base(i) + ["--branch", args.rev, "--store", store(i)], report(i, "rerun"))
+            print(f"{labels[i]}rerun at {args.rev}, nothing new:  {rerun:8.3f} s  {cpu()}  (target < 0.3 s)")
+            print(f"{labels[i]}store on disk:                   {size(store(i)) / 1e6:8.1f} MB  (target < 100 MB)")
         for command, lines in TIMINGS:
             print(f"\n{command}")
             for line in lines:
@@ -144,7 +171,6 @@ def main():
             sys.exit(1)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

@@ -1,20 +1,27 @@
+internal import Dispatch
 internal import GitBridge
 package import HistoryModel
+internal import Synchronization
 
 /// Records already mined by an earlier run (a persistent store's, ADR 0019), by commit and role: a commit mined
 /// on the first-parent line has hunks, one mined off it counts only. A record depends on its commit, its role
 /// and the record context (`TipState.recordContext`); the store keeps them only for one context.
 package struct KnownRecords: Sendable {
     let lookup: @Sendable (ObjectID, _ onMainline: Bool) -> CommitRecord?
+    /// Whether a record is known, without decoding it.
+    let contains: @Sendable (ObjectID, _ onMainline: Bool) -> Bool
     /// Whether the records hold the identities git recorded (a store's): the miner then applies the tip's
     /// `.mailmap` to each one it takes (`applying(mailmap:)`).
     let rawIdentities: Bool
 
+    /// `contains`, when given, must say whether `lookup` finds a record (it saves decoding one to find out).
     package init(
-        rawIdentities: Bool = false, _ lookup: @escaping @Sendable (ObjectID, _ onMainline: Bool) -> CommitRecord?
+        rawIdentities: Bool = false, contains: (@Sendable (ObjectID, _ onMainline: Bool) -> Bool)? = nil,
+        _ lookup: @escaping @Sendable (ObjectID, _ onMainline: Bool) -> CommitRecord?
     ) {
         self.rawIdentities = rawIdentities
         self.lookup = lookup
+        self.contains = contains ?? { lookup($0, $1) != nil }
     }
 
     /// These records as mined with the `.mailmap` `contents`: unchanged unless they hold raw identities.
@@ -22,7 +29,7 @@ package struct KnownRecords: Sendable {
         guard rawIdentities else { return self }
         let mapping = try IdentityMapping(mailmap: contents)
         let lookup = self.lookup
-        return KnownRecords { id, onMainline in lookup(id, onMainline).map(mapping.apply) }
+        return KnownRecords(contains: contains) { id, onMainline in lookup(id, onMainline).map(mapping.apply) }
     }
 }
 
@@ -108,7 +115,7 @@ extension Worker {
     /// may share.
     func records(for task: MiningTask, reusing known: KnownRecords) throws -> [CommitRecord] {
         let reuseMain = known.lookup(task.link.id, true)
-        if reuseMain != nil, task.branch.allSatisfy({ known.lookup($0.id, false) != nil }) {
+        if reuseMain != nil, task.branch.allSatisfy({ known.contains($0.id, false) }) {
             return [reuseMain!] + task.branch.compactMap { known.lookup($0.id, false) }
         }
         // A new first-parent commit: its branch commits are new too (the newest merge claims them), so all are mined.
@@ -127,5 +134,340 @@ extension Worker {
             out.append(try record(for: header, onMainline: false, sides: [], knownFiles: knownFiles))
         }
         return out
+    }
+}
+
+/// What the walk and the side-branch painting found for the commits of an earlier run (a store's, ADR 0019):
+/// each commit's links (tree, parents, committer time) and, for each first-parent merge, what it brought in.
+/// Both are fixed by the commit's id, so a later run reads links and paints merges only for commits it has not
+/// seen. Given to `landedHistory(…, links:)`, which puts the links of its own run in `current` for the next one.
+package final class KnownLinks: Sendable {
+    /// One merged branch of a first-parent merge (`SidePlan` without the tip's tree, which the links hold).
+    package struct Side: Sendable, Equatable {
+        package var tip: ObjectID
+        package var mergeBase: ObjectID?
+        package var commits: [ObjectID]
+
+        package init(tip: ObjectID, mergeBase: ObjectID?, commits: [ObjectID]) {
+            self.tip = tip
+            self.mergeBase = mergeBase
+            self.commits = commits
+        }
+    }
+
+    /// The links and sides, encoded (`encode`): what the store keeps.
+    package struct Contents: Sendable, Equatable {
+        package var links: [ObjectID: (tree: ObjectID, parents: [ObjectID], time: Int64)]
+        /// By first-parent merge, one entry per parent after the first.
+        package var sides: [ObjectID: [Side]]
+
+        package init(
+            links: [ObjectID: (tree: ObjectID, parents: [ObjectID], time: Int64)] = [:], sides: [ObjectID: [Side]] = [:]
+        ) {
+            self.links = links
+            self.sides = sides
+        }
+
+        package static func == (a: Contents, b: Contents) -> Bool {
+            a.sides == b.sides && a.links.count == b.links.count
+                && a.links.allSatisfy { id, l in
+                    b.links[id].map { $0.tree == l.tree && $0.parents == l.parents && $0.time == l.time } ?? false
+                }
+        }
+    }
+
+    private let stored: Mutex<Contents?>
+    private let found = Mutex<Contents?>(nil)
+
+    package init(_ stored: Contents) { self.stored = Mutex(stored) }
+
+    /// The earlier run's links, handed over once (the walk then holds them).
+    func take() -> Contents {
+        stored.withLock { s in
+            defer { s = nil }
+            return s ?? Contents()
+        }
+    }
+
+    func keep(_ contents: Contents) { found.withLock { $0 = contents } }
+
+    /// The links and sides of the run that used this, when they differ from the earlier run's (nil otherwise, and
+    /// before it has walked): every commit reachable from its tip, and every first-parent merge it painted or took
+    /// from the earlier run and still reaches.
+    package var current: Contents? { found.withLock { $0 } }
+}
+
+extension KnownLinks.Contents {
+    private static let magic = Array("YSL1".utf8)
+
+    /// The binary form the store keeps: magic, counts, 20-byte ids, little-endian integers, then an FNV-1a 64
+    /// checksum. Links and sides in id order, so that the same contents give the same bytes.
+    package func encode() -> [UInt8] {
+        var out = Self.magic
+        out.reserveCapacity(64 + links.count * 80 + sides.count * 80)
+        func int(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        func id(_ v: ObjectID) {
+            withUnsafeBytes(of: v.high.bigEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: v.middle.bigEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: v.low.bigEndian) { out.append(contentsOf: $0) }
+        }
+        int(UInt64(links.count))
+        for key in links.keys.sorted() {
+            let l = links[key]!
+            id(key)
+            id(l.tree)
+            int(UInt64(bitPattern: l.time))
+            int(UInt64(l.parents.count))
+            for p in l.parents { id(p) }
+        }
+        int(UInt64(sides.count))
+        for key in sides.keys.sorted() {
+            let s = sides[key]!
+            id(key)
+            int(UInt64(s.count))
+            for side in s {
+                id(side.tip)
+                out.append(side.mergeBase == nil ? 0 : 1)
+                id(side.mergeBase ?? side.tip)
+                int(UInt64(side.commits.count))
+                for c in side.commits { id(c) }
+            }
+        }
+        int(Self.checksum(out[...]))
+        return out
+    }
+
+    /// What `encode` wrote; nil for anything else (another version, a damaged blob).
+    package init?(encoded bytes: [UInt8]) {
+        guard bytes.count >= Self.magic.count + 8, bytes.starts(with: Self.magic) else { return nil }
+        let end = bytes.count - 8
+        var sum: UInt64 = 0
+        for i in 0..<8 { sum |= UInt64(bytes[end + i]) << UInt64(8 * i) }
+        guard Self.checksum(bytes[..<end]) == sum else { return nil }
+        guard let decoded = bytes.withUnsafeBytes({ Self.decode($0, from: Self.magic.count, to: end) }) else {
+            return nil
+        }
+        self = decoded
+    }
+
+    /// The contents in `raw[start..<end]`; nil when they do not fill it exactly. Counts are checked against the
+    /// bytes left, so a damaged count cannot ask for a huge allocation.
+    private static func decode(_ raw: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Self? {
+        var at = start
+        func int() -> UInt64? {
+            guard end - at >= 8 else { return nil }
+            defer { at += 8 }
+            return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+        }
+        func id() -> ObjectID? {
+            guard end - at >= 20 else { return nil }
+            defer { at += 20 }
+            return ObjectID(
+                high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)),
+                middle: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self)),
+                low: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self)))
+        }
+        func count(_ each: Int) -> Int? {
+            guard let n = int(), n <= UInt64((end - at) / each) else { return nil }
+            return Int(n)
+        }
+        guard let linkCount = count(56) else { return nil }
+        var links: [ObjectID: (tree: ObjectID, parents: [ObjectID], time: Int64)] = [:]
+        links.reserveCapacity(linkCount)
+        for _ in 0..<linkCount {
+            guard let key = id(), let tree = id(), let time = int(), let n = count(20) else { return nil }
+            var parents: [ObjectID] = []
+            parents.reserveCapacity(n)
+            for _ in 0..<n {
+                guard let p = id() else { return nil }
+                parents.append(p)
+            }
+            links[key] = (tree, parents, Int64(bitPattern: time))
+        }
+        guard let sideCount = count(28) else { return nil }
+        var sides: [ObjectID: [KnownLinks.Side]] = [:]
+        sides.reserveCapacity(sideCount)
+        for _ in 0..<sideCount {
+            guard let key = id(), let n = count(49) else { return nil }
+            var list: [KnownLinks.Side] = []
+            list.reserveCapacity(n)
+            for _ in 0..<n {
+                guard let tip = id(), at < end else { return nil }
+                let hasBase = raw[at] == 1
+                at += 1
+                guard let base = id(), let m = count(20) else { return nil }
+                var commits: [ObjectID] = []
+                commits.reserveCapacity(m)
+                for _ in 0..<m {
+                    guard let c = id() else { return nil }
+                    commits.append(c)
+                }
+                list.append(KnownLinks.Side(tip: tip, mergeBase: hasBase ? base : nil, commits: commits))
+            }
+            sides[key] = list
+        }
+        guard at == end else { return nil }
+        return Self(links: links, sides: sides)
+    }
+
+    private static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            hash ^= UInt64(b)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}
+
+extension Miner {
+    /// `mine(progress:reusing:)`, taking the links and side branches `links` holds (an earlier run's) instead of
+    /// reading and painting them again: the walk reads only commits the earlier run did not reach, and only
+    /// first-parent merges it did not paint are painted. The walk visits commits in the order of a walk that reads
+    /// them all, so the graph, and every merge base and branch painted on it, is the one a run without `links`
+    /// builds. A shallow clone or a run without merged branches uses none of them. The run's own links go to
+    /// `links.current`.
+    package func mine(
+        progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing known: KnownRecords?, links: KnownLinks
+    ) throws(MiningError) -> MinedHistory {
+        do {
+            return try mineUnchecked(progress: progress, known: known, links: links)
+        } catch let error as MiningError {
+            throw error
+        } catch let error as GitError {
+            throw MiningError.git(path: path, error)
+        } catch {
+            throw MiningError.git(path: path, GitError(code: -1, message: "\(error)", function: "mine"))
+        }
+    }
+
+    /// `mineUnchecked` (Miner.swift) with phases 2 and 3 taken from `links` where they can be.
+    private func mineUnchecked(
+        progress: (@Sendable (MiningProgress) -> Void)?, known: KnownRecords?, links: KnownLinks
+    ) throws -> MinedHistory {
+        if options.verifyEveryObject { ObjectVerification.everyObject = true }
+        let deferPackChecks = options.workers > 1
+        let opened = try openRepository(deferPackChecks: deferPackChecks)
+        guard options.mergedBranches, opened.shallowBoundaries.isEmpty else {
+            try opened.repository.awaitPackChecks()
+            return try mine(progress: progress, reusing: known)
+        }
+
+        var timings: [(String, Double)] = []
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap(_ name: String) {
+            Allocator.releaseFreeMemory()
+            let now = DispatchTime.now().uptimeNanoseconds
+            timings.append((name + ProcessInfoShim.residentNote, Double(now - clock) / 1e9))
+            clock = now
+        }
+        lap("open")
+
+        let repositoryPath = opened.gitDirectory
+        let cache = diffCache
+        let mailmapContents = opened.mailmap
+        let known = try known?.applying(mailmap: mailmapContents)
+        var stored = links.take()
+        let storedCounts = (stored.links.count, stored.sides.count)
+
+        // Phase 2 as `walkLinks` walks (the same order), reading only commits the earlier run did not reach.
+        var list: [CommitLink] = []
+        var read = 0
+        do {
+            let worker = try Worker(
+                path: repositoryPath, mailmap: mailmapContents, cache: cache, deferPackChecks: deferPackChecks)
+            var queued: Set<ObjectID> = [opened.tip]
+            var stack: [ObjectID] = [opened.tip]
+            while let id = stack.popLast() {
+                let h: CommitLink
+                if let s = stored.links[id] {
+                    h = CommitLink(id: id, tree: s.tree, parents: s.parents, time: s.time)
+                } else {
+                    h = try worker.repository.commitLink(id)
+                    read += 1
+                }
+                list.append(h)
+                for p in h.parents.reversed() where queued.insert(p).inserted { stack.append(p) }
+            }
+            try opened.repository.awaitPackChecks()
+        } catch {
+            try opened.repository.awaitPackChecks()
+            throw error
+        }
+        stored.links = [:]
+        var headers: [ObjectID: CommitLink] = [:]
+        headers.reserveCapacity(list.count)
+        for h in list { headers[h.id] = h }
+        var graph: CommitGraph? = CommitGraph(list.map { ($0.id, $0.parents, $0.committerTime) })
+        if let cycle = graph?.cycle { throw MiningError.commitCycle(path: path, commit: cycle) }
+        let line = graph?.firstParentLine(from: opened.tip) ?? []
+        let since = options.since
+        let until = options.until
+        let mainlineHeaders = line.compactMap { headers[$0] }.filter { h in
+            (since.map { h.committerTime >= $0 } ?? true) && (until.map { h.committerTime <= $0 } ?? true)
+        }
+        let walkedCount = list.count
+        lap("links (\(walkedCount), \(read) read)")
+
+        let trees = headers.mapValues(\.tree)
+        let diffWorker: @Sendable () throws -> Worker = {
+            let worker = try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache)
+            worker.differ.knownTree = { trees[$0] }
+            return worker
+        }
+
+        // Phase 3 for the merges the earlier run did not paint; the others' sides as it painted them.
+        var sides: [ObjectID: [SidePlan]] = [:]
+        var toPaint: [CommitLink] = []
+        for h in mainlineHeaders where h.parents.count > 1 {
+            if let s = stored.sides[h.id], s.map(\.tip) == Array(h.parents.dropFirst()) {
+                sides[h.id] = s.map {
+                    SidePlan(tip: $0.tip, tipTree: trees[$0.tip], mergeBase: $0.mergeBase, commits: $0.commits)
+                }
+            } else {
+                toPaint.append(h)
+            }
+        }
+        var painted = try paintSideBranches(toPaint, graph: graph, trees: trees, boundaries: [])
+        graph = nil
+        painted.sides.merge(sides) { a, _ in a }
+        // What the next run takes: every commit reached now, the sides painted now or still reached.
+        var next = KnownLinks.Contents()
+        next.links.reserveCapacity(headers.count)
+        for h in list { next.links[h.id] = (h.tree, h.parents, h.committerTime) }
+        list = []
+        for (id, s) in stored.sides where headers[id] != nil { next.sides[id] = s }
+        stored = KnownLinks.Contents()
+        for (id, plans) in painted.sides {
+            next.sides[id] = plans.map { KnownLinks.Side(tip: $0.tip, mergeBase: $0.mergeBase, commits: $0.commits) }
+        }
+        if read > 0 || !toPaint.isEmpty || storedCounts != (next.links.count, next.sides.count) { links.keep(next) }
+        lap("merge bases and branches (\(toPaint.count) painted)")
+
+        var plan = planTasks(mainlineHeaders, painted: painted, headers: headers)
+        painted = PaintedBranches(sides: [:], truncated: [])
+        headers = [:]
+        let (mainline, truncated, branchTotal) = (plan.mainline, plan.truncated, plan.branchTotal)
+        let tasks = plan.tasks
+        plan.tasks = []
+        let commits = try mineRecords(
+            consume tasks, total: mainline.count + branchTotal, worker: diffWorker, progress: progress, known: known)
+        diffCache.removeAll()
+        lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
+
+        return MinedHistory(
+            gitDirectory: opened.gitDirectory,
+            workingDirectory: opened.repository.workingDirectory,
+            branch: opened.branchName,
+            tip: opened.tip,
+            mainline: mainline,
+            commits: commits,
+            attributeFiles: opened.attributeFiles,
+            shallowBoundaries: opened.shallowBoundaries,
+            truncated: truncated,
+            pullHeads: opened.pullHeads,
+            mailmap: mailmapContents,
+            timings: timings
+        )
     }
 }

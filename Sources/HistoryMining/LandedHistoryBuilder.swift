@@ -14,12 +14,18 @@ package struct LandedHistory: Sendable {
 extension Miner {
     /// Mines the history, classifies the first-parent line into landed changes and computes the diffs that
     /// classification asked for (multi-commit rebase and applied groups). Records `known` holds are not mined
-    /// again.
+    /// again; nor are the links and side branches `links` holds (`mine(progress:reusing:links:)`).
     package func landedHistory(
         classifier: LandedChangeClassifier = LandedChangeClassifier(),
-        progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing known: KnownRecords? = nil
+        progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing known: KnownRecords? = nil,
+        links: KnownLinks? = nil
     ) throws(MiningError) -> LandedHistory {
-        var mined = try mine(progress: progress, reusing: known)
+        var mined: MinedHistory
+        if let links {
+            mined = try mine(progress: progress, reusing: known, links: links)
+        } else {
+            mined = try mine(progress: progress, reusing: known)
+        }
         // A step without a count: the progress line names it.
         progress?(MiningProgress(phase: "classifying \(mined.mainline.count) first-parent commits", done: 0, total: 0))
         let start = DispatchTime.now().uptimeNanoseconds

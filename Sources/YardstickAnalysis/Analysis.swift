@@ -23,6 +23,8 @@ package struct Analysis: Sendable {
     package var step: (@Sendable (String) -> Void)?
     /// `--by author`: every author a group of their own (AuthorView).
     package var byAuthor = false
+    /// Fix diffs an earlier run computed (`--store`, StoredFixDiffs.swift): read instead of computed again.
+    package var knownFixDiffs: KnownFixDiffs?
     /// Wall time of the steps after mining, for benchmarks (`YARDSTICK_TIMINGS=1`).
     package var timings: [(String, Double)] { timingsBox.entries.withLock { $0 } }
     private let timingsBox = TimingLog()
@@ -89,8 +91,8 @@ package struct Analysis: Sendable {
                 ))
         }
         step?("diffing \(fixCommits.count) fixes for SZZ")
-        let stream = SignificantDiffStream(miner: miner, ids: fixCommits)
-        input.streamedDiffs = { stream.diff(for: $0) }
+        let stream = SignificantDiffStream(miner: miner, ids: knownFixDiffs?.missing(fixCommits) ?? fixCommits)
+        input.streamedDiffs = KnownFixDiffs.reader(knownFixDiffs, stream: stream)
         if !branchFixes.isEmpty {
             step?("tracing \(branchFixes.count) fixes inside merged branches")
             let start = DispatchTime.now().uptimeNanoseconds

@@ -138,14 +138,19 @@ package enum StoreOpener {
 }
 
 extension Analysis {
-    /// Mines and classifies the history, taking the records `stored` holds instead of mining them.
-    package func landedHistory(progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing stored: StoredRecords)
-        throws -> LandedHistory
-    {
+    /// Mines and classifies the history, taking the records `stored` holds instead of mining them, and the links
+    /// and side branches `links` holds instead of walking and painting them (`StoreSession.storedLinks`).
+    package func landedHistory(
+        progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing stored: StoredRecords, links: KnownLinks? = nil
+    ) throws -> LandedHistory {
         try miner.landedHistory(
             classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
             progress: progress,
-            reusing: KnownRecords(rawIdentities: true) { id, onMainline in stored.record(id, onMainline: onMainline) })
+            reusing: KnownRecords(rawIdentities: true, contains: { stored.contains($0, onMainline: $1) }) {
+                id, onMainline in
+                stored.record(id, onMainline: onMainline)
+            },
+            links: links)
     }
 }
 

@@ -167,8 +167,11 @@ extension AnalyzeCommand {
             )
         }
         let loaded = try session.storedRecords()
-        lap("store: records loaded (\(loaded.count))")
-        let history = try frontend.landedHistory(reusing: loaded)
+        let links = try session.storedLinks()
+        var analysis = analysis
+        analysis.knownFixDiffs = try session.storedFixDiffs()
+        lap("store: records, links and fix diffs loaded (\(loaded.count))")
+        let history = try frontend.landedHistory(reusing: loaded, links: links)
         clock = DispatchTime.now().uptimeNanoseconds
         let report = try Provenance.finish(
             try analysis.report(for: history), frontend: frontend, window: window, imports: analysis.imports,
@@ -180,6 +183,9 @@ extension AnalyzeCommand {
         metricsOnly.pullRequests = []
         let metrics = ReportFormat.json.render(metricsOnly, threads: 1)
         lap("render json for the store")
+        try session.saveLinks(links)
+        try analysis.knownFixDiffs.map { try session.saveFixDiffs($0, history: history) }
+        lap("store: links and fix diffs saved")
         try session.save(
             StoredRun(
                 report: report, json: Array(json.utf8), metrics: Array(metrics.utf8), key: key,

@@ -44,9 +44,20 @@ private func sqlite(_ database: String, _ sql: String) -> String {
         #expect(old.status == 0, "\(old.stderr)")
         let oldFresh = yardstick(["analyze", repo, "--branch", "HEAD~\(back)", "--format", "json"])
         #expect(old.stdout == oldFresh.stdout)
-        let incremental = yardstick(["analyze", repo, "--format", "json", "--store", store])
+        let incremental = yardstick(
+            ["analyze", repo, "--format", "json", "--store", store], environment: ["YARDSTICK_TIMINGS": "1"])
         #expect(incremental.status == 0, "\(incremental.stderr)")
         #expect(incremental.stdout == fresh.stdout)
+        // The links and merges of the older tip came from the store: only the new commits were read, only the new
+        // first-parent merges painted.
+        let steps = timings(incremental.stderr)
+        #expect(steps.read == Int(git(["rev-list", "--count", "HEAD~\(back)..HEAD"], in: repo).stdout.trimmed))
+        #expect(steps.walked == Int(git(["rev-list", "--count", "HEAD"], in: repo).stdout.trimmed))
+        #expect(
+            steps.painted
+                == Int(
+                    git(["rev-list", "--first-parent", "--merges", "--count", "HEAD~\(back)..HEAD"], in: repo).stdout
+                        .trimmed))
         let counts = sqlite(store, "SELECT recordsMined, recordsReused FROM run ORDER BY id").split(separator: "\n")
         #expect(counts.count == 2)
         // The second run reused every record of the first, and mined at least the `back` new first-parent ones.
@@ -89,15 +100,25 @@ private func sqlite(_ database: String, _ sql: String) -> String {
                 "Rewrite the tip",
             ])
         #expect(commit.status == 0, "\(commit.stderr)")
-        let incremental = yardstick(["analyze", clone, "--format", "json", "--store", store])
+        let incremental = yardstick(
+            ["analyze", clone, "--format", "json", "--store", store], environment: ["YARDSTICK_TIMINGS": "1"])
         let fresh = yardstick(["analyze", clone, "--format", "json"])
         #expect(incremental.status == 0, "\(incremental.stderr)")
         #expect(incremental.stdout == fresh.stdout)
+        // Only the new commit was read; a run after it (another window) reads none.
+        let steps = timings(incremental.stderr)
+        #expect(steps.read == 1 && steps.walked == Int(git(["rev-list", "--count", "HEAD"], in: clone).stdout.trimmed))
         let last = sqlite(store, "SELECT recordsMined, recordsReused FROM run ORDER BY id DESC LIMIT 1")
             .split(separator: "|").compactMap { Int($0) }
         #expect(last.count == 2 && last[0] >= 1 && last[1] < before)
         // The stored set is this run's records: the two dropped commits' records are gone.
         #expect(Int(sqlite(store, "SELECT sum(records) FROM chunk")) == last[0] + last[1])
+        let again = yardstick(
+            ["analyze", clone, "--format", "json", "--store", store, "--since", "2000-01-01"],
+            environment: ["YARDSTICK_TIMINGS": "1"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout == yardstick(["analyze", clone, "--format", "json", "--since", "2000-01-01"]).stdout)
+        #expect(timings(again.stderr).read == 0 && timings(again.stderr).walked == steps.walked)
     }
 
     /// A configuration change keeps the records (they depend on git only) and recomputes the metrics.
@@ -115,6 +136,64 @@ private func sqlite(_ database: String, _ sql: String) -> String {
         #expect(configured.stdout == yardstick(["analyze", repo, "--format", "json", "--config", config]).stdout)
         #expect(sqlite(store, "SELECT recordsMined FROM run ORDER BY id DESC LIMIT 1") == "0")
         #expect(configured.stdout.contains("\"Vendor\""))
+    }
+
+    /// The links, painted merges and fix diffs a run keeps are read by the next instead of computed (ADR 0019): a
+    /// run with another configuration reads no commit, paints no merge and diffs no fix, and writes the bytes of a
+    /// run without the store; with the kept state damaged, everything is computed again, with the same bytes.
+    @Test func storedLinksAndFixDiffsAreReadAgain() throws {
+        let dir = try scratch("links")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = SampleRepositories.path("delivery")
+        let store = dir + "/s.sqlite"
+        let env = ["YARDSTICK_TIMINGS": "1"]
+        let first = yardstick(["analyze", repo, "--format", "json", "--store", store], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        let all = Int(git(["rev-list", "--count", "HEAD"], in: repo).stdout.trimmed)
+        let merges = Int(git(["rev-list", "--first-parent", "--merges", "--count", "HEAD"], in: repo).stdout.trimmed)
+        let steps = timings(first.stderr)
+        #expect(steps.walked == all && steps.read == all && steps.painted == merges)
+        #expect(steps.fixDiffs > 0)
+        #expect(sqlite(store, "SELECT count(*) FROM state WHERE name LIKE 'links:%' OR name LIKE 'fixDiffs:%'") == "2")
+
+        for (n, config) in ["version: 1\n", "version: 1\ngroups:\n  - name: Vendor\n    domains: [vendorco.io]\n"]
+            .enumerated()
+        {
+            let path = dir + "/yardstick\(n).yml"
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            if n == 1 {
+                // Damaged state is not used: the next run computes everything again, and keeps it anew.
+                #expect(
+                    sqlite(store, "UPDATE state SET data = X'00' WHERE name NOT LIKE 'packChecks%'; SELECT changes()")
+                        == "2")
+            }
+            let run = yardstick(
+                ["analyze", repo, "--format", "json", "--store", store, "--config", path], environment: env)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout == yardstick(["analyze", repo, "--format", "json", "--config", path]).stdout)
+            let again = timings(run.stderr)
+            #expect(again.walked == all)
+            #expect(again.read == (n == 0 ? 0 : all) && again.painted == (n == 0 ? 0 : merges), "config \(n)")
+            #expect(again.fixDiffs == (n == 0 ? 0 : steps.fixDiffs), "config \(n)")
+        }
+        #expect(sqlite(store, "SELECT min(length(data)) > 1 FROM state WHERE name NOT LIKE 'packChecks%'") == "1")
+    }
+
+    /// The counts in a run's step timings (`YARDSTICK_TIMINGS=1`): commits walked and read, merges painted, fixes
+    /// diffed; -1 for a step not found.
+    private func timings(_ stderr: String) -> (walked: Int, read: Int, painted: Int, fixDiffs: Int) {
+        func numbers(_ prefix: String) -> [Int] {
+            guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("timing: " + prefix) }) else {
+                return []
+            }
+            return line.dropFirst(8 + prefix.count).split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        }
+        let links = numbers("links (")
+        let painted = numbers("merge bases and branches (")
+        let fixes = numbers("fix diffs (")
+        return (
+            links.count > 1 ? links[0] : -1, links.count > 1 ? links[1] : -1, painted.first ?? -1, fixes.first ?? -1
+        )
     }
 
     /// `yardstick history`: one column (table), value (JSON) or row (CSV) per stored run.
