@@ -94,7 +94,7 @@ package struct Analysis: Sendable {
         let stream = SignificantDiffStream(miner: miner, ids: knownFixDiffs?.missing(fixCommits) ?? fixCommits)
         input.streamedDiffs = KnownFixDiffs.reader(knownFixDiffs, stream: stream)
         if !branchFixes.isEmpty {
-            step?("tracing \(branchFixes.count) fixes inside merged branches")
+            step?("tracing \(branchFixes.count) fix\(branchFixes.count == 1 ? "" : "es") inside merged branches")
             let start = DispatchTime.now().uptimeNanoseconds
             let builder = builder(attributeFiles: history.mined.attributeFiles)
             let (delivery, exclusions) = (builder.delivery, builder.exclusions)
