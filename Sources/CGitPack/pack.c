@@ -891,8 +891,11 @@ int yardstick_pack_borrow(void *backend, const unsigned char oid[20], yardstick_
         return -1;
     }
     base_cache *cache = b->packs[pi]->cache;
-    /* A delta result goes into the cache, as `deliver` puts it there, but pinned for the caller. */
-    if (kind == DELTA_RESULT) held = cache_insert(cache, offset, obj, len, type, 1);
+    /* A delta result goes into the cache, as `deliver` puts it there, but pinned for the caller; so does a
+     * blob stored whole: it is read again as the older side of a later diff (commits and trees read through
+     * libgit2 are kept out, as before). */
+    if (kind == DELTA_RESULT || (kind == IN_DESTINATION && type == OBJ_BLOB))
+        held = cache_insert(cache, offset, obj, len, type, 1);
     out->length = len;
     out->type = type;
     if (held) {
