@@ -240,26 +240,35 @@ static entry *evict_locked(stripe *s) {
     return victim;
 }
 
-/* Takes ownership of `data` (freeing it when it is not kept). */
-static void cache_put(base_cache *c, uint64_t key, unsigned char *data, size_t len, int type) {
+/* Takes ownership of `data` (freeing it when it is not kept). With `pin`, returns the entry that holds the
+ * object, pinned (the one already there when another thread put the same object first, `data` then freed),
+ * or NULL when the object is too large to keep: `data` is then not freed, and stays the caller's. */
+static entry *cache_insert(base_cache *c, uint64_t key, unsigned char *data, size_t len, int type, int pin) {
     entry *e = len <= c->max_entry ? calloc(1, sizeof(entry)) : NULL;
     if (e == NULL) {
-        free(data);
-        return;
+        if (!pin) free(data);
+        return NULL;
     }
     e->key = key;
     e->data = data;
     e->len = len;
     e->type = type;
+    e->pins = pin ? 1 : 0;
     e->owner = current_owner();
     stripe *s = stripe_of(c, key);
     entry *evicted = NULL;
     pthread_mutex_lock(&s->lock);
-    if (find_locked(s, key) != NULL) {
+    entry *present = find_locked(s, key);
+    if (present != NULL) {
+        if (pin) {
+            present->pins += 1;
+            lru_unlink(s, present);
+            lru_push_front(s, present);
+        }
         pthread_mutex_unlock(&s->lock);
         free(data);
         free(e);
-        return;
+        return pin ? present : NULL;
     }
     while (s->bytes + charge(e) > c->stripe_limit && s->tail) {
         entry *victim = evict_locked(s);
@@ -279,6 +288,12 @@ static void cache_put(base_cache *c, uint64_t key, unsigned char *data, size_t l
         if (release_entry(evicted)) atomic_fetch_add_explicit(&c->deferred, 1, memory_order_relaxed);
         evicted = next;
     }
+    return pin ? e : NULL;
+}
+
+/* Takes ownership of `data` (freeing it when it is not kept). */
+static void cache_put(base_cache *c, uint64_t key, unsigned char *data, size_t len, int type) {
+    (void)cache_insert(c, key, data, len, type, 0);
 }
 
 static size_t cache_size(base_cache *c) {
@@ -868,6 +883,46 @@ int yardstick_pack_read(void *backend, const unsigned char oid[20], void **data,
     if (obj == NULL) return -1;
     *data = obj;
     return 0;
+}
+
+int yardstick_pack_borrow(void *backend, const unsigned char oid[20], yardstick_borrowed *out) {
+    pack_backend *b = backend;
+    memset(out, 0, sizeof(*out));
+    drain_pending();
+    size_t pi;
+    uint64_t offset;
+    size_t len = 0;
+    int type = 0, kind = 0;
+    entry *held = NULL;
+    unsigned char *obj = NULL;
+    if (locate(b, oid, &pi, &offset) != 0 ||
+        (obj = unpack(b, pi, offset, &len, &type, &kind, &held, malloc_allocator, malloc_releaser, NULL)) == NULL) {
+        b->stats.passed += 1;
+        return -1;
+    }
+    base_cache *cache = b->packs[pi]->cache;
+    /* A delta result goes into the cache, as `deliver` puts it there, but pinned for the caller; so does a
+     * blob stored whole: it is read again as the older side of a later diff (commits and trees read through
+     * libgit2 are kept out, as before). */
+    if (kind == DELTA_RESULT || (kind == IN_DESTINATION && type == OBJ_BLOB))
+        held = cache_insert(cache, offset, obj, len, type, 1);
+    out->length = len;
+    out->type = type;
+    if (held) {
+        out->data = held->data;
+        out->entry = held;
+        out->cache = cache;
+    } else {
+        out->data = obj; /* stored whole, or too large to cache: the caller's */
+    }
+    b->stats.reads += 1;
+    return 0;
+}
+
+void yardstick_pack_unborrow(yardstick_borrowed *borrowed) {
+    if (borrowed->entry) cache_unpin(borrowed->cache, borrowed->entry);
+    else free((void *)borrowed->data);
+    memset(borrowed, 0, sizeof(*borrowed));
 }
 
 static int backend_read(void **out, size_t *len, git_object_t *type, git_odb_backend *backend, const git_oid *oid) {

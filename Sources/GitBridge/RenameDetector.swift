@@ -128,18 +128,23 @@ enum RenameDetector {
     }
 
     /// git's span hashes: the file cut after each newline or every 64 bytes, each chunk hashed and its byte
-    /// count summed per hash (`diffcore-delta.c`, `hash_chars`).
+    /// count summed per hash (`diffcore-delta.c`, `hash_chars`). Kept as a list sorted by hash, not a
+    /// dictionary: built with one sort, compared by one merge, without hashing the hashes again (ADR 0008).
     struct Signature {
-        var counts: [UInt32: Int]
+        /// Each distinct chunk hash with the bytes of its chunks, sorted by hash.
+        var counts: [(hash: UInt32, bytes: Int)]
 
         init(_ content: TreeDiffer.Content) {
             let isText = !content.isBinary
             counts = content.withBytesNoThrow { Self.hash($0, isText: isText) }
         }
 
-        static func hash(_ buf: UnsafeRawBufferPointer, isText: Bool) -> [UInt32: Int] {
+        init(counts: [(hash: UInt32, bytes: Int)]) { self.counts = counts }
+
+        static func hash(_ buf: UnsafeRawBufferPointer, isText: Bool) -> [(hash: UInt32, bytes: Int)] {
             let hashBase: UInt32 = 107927
-            var out: [UInt32: Int] = [:]
+            // Each chunk as its hash (high half) and length (at most 64, low half).
+            var chunks: [UInt64] = []
             var n = 0
             var accum1: UInt32 = 0
             var accum2: UInt32 = 0
@@ -156,22 +161,46 @@ enum RenameDetector {
                 n += 1
                 if n < 64 && c != 0x0A { continue }
                 let h = (accum1 &+ accum2 &* 0x61) % hashBase
-                out[h, default: 0] += n
+                chunks.append(UInt64(h) << 32 | UInt64(n))
                 n = 0
                 accum1 = 0
                 accum2 = 0
             }
             if n > 0 {
                 let h = (accum1 &+ accum2 &* 0x61) % hashBase
-                out[h, default: 0] += n
+                chunks.append(UInt64(h) << 32 | UInt64(n))
+            }
+            chunks.sort()
+            var out: [(hash: UInt32, bytes: Int)] = []
+            for chunk in chunks {
+                let h = UInt32(truncatingIfNeeded: chunk >> 32)
+                let bytes = Int(chunk & 0xFFFF_FFFF)
+                if let last = out.last, last.hash == h {
+                    out[out.count - 1].bytes += bytes
+                } else {
+                    out.append((h, bytes))
+                }
             }
             return out
         }
 
+        /// The sum, over the hashes both have, of the smaller byte count.
         func copiedBytes(into other: Signature) -> Int {
             var copied = 0
-            for (h, c) in counts {
-                if let d = other.counts[h] { copied += min(c, d) }
+            var i = 0
+            var j = 0
+            let a = counts
+            let b = other.counts
+            while i < a.count && j < b.count {
+                if a[i].hash < b[j].hash {
+                    i += 1
+                } else if a[i].hash > b[j].hash {
+                    j += 1
+                } else {
+                    copied += min(a[i].bytes, b[j].bytes)
+                    i += 1
+                    j += 1
+                }
             }
             return copied
         }

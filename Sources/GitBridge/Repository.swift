@@ -13,6 +13,9 @@ package final class Repository {
     package let workingDirectory: String?
     /// Yardstick's pack reader in this handle's object database (owned by it), nil when libgit2 reads alone.
     private var packReader: UnsafeMutableRawPointer?
+    /// The same reader when blobs may be read from it directly (`Blob`): it is the first reader libgit2 would
+    /// ask, and nothing it returns is to be hashed (without `ObjectVerification.everyObject` at opening).
+    private(set) var directPackReader: UnsafeMutableRawPointer?
 
     /// Opens the repository at `path`: its working tree or a bare git directory; with `searchParents`, also
     /// a folder inside a working tree.
@@ -46,7 +49,9 @@ package final class Repository {
         handle = opened
         self.gitDirectory = gitDirectory
         workingDirectory = git_repository_workdir(opened).map { String(cString: $0) }
-        packReader = Repository.addPackReader(to: opened)
+        let added = Repository.addPackReader(to: opened)
+        packReader = added.reader
+        directPackReader = added.hashesEveryObject ? nil : added.reader
     }
 
     /// The git directory of the repository at `path` (as `init` finds it), without opening its object store or
@@ -109,37 +114,39 @@ package final class Repository {
     /// that keeps every base it resolves. Where it cannot be added, libgit2's readers serve alone. With
     /// `ObjectVerification.everyObject`, the pack reader in use (Yardstick's, or libgit2's when
     /// `YARDSTICK_PACK_READER=libgit2`) is wrapped in one that hashes every object it returns (ADR 0011).
-    /// Returns Yardstick's reader, for its statistics.
-    private static func addPackReader(to repository: OpaquePointer) -> UnsafeMutableRawPointer? {
+    /// Returns Yardstick's reader, for its statistics, and whether what it returns is hashed.
+    private static func addPackReader(to repository: OpaquePointer) -> (
+        reader: UnsafeMutableRawPointer?, hashesEveryObject: Bool
+    ) {
         let libgit2Reader = ObjectReading.packReader == .libgit2
         let everyObject = ObjectVerification.everyObject
-        if libgit2Reader && !everyObject { return nil }
-        guard let common = git_repository_commondir(repository) else { return nil }
+        if libgit2Reader && !everyObject { return (nil, false) }
+        guard let common = git_repository_commondir(repository) else { return (nil, everyObject) }
         let objects = String(cString: common) + "objects"
         let own = libgit2Reader ? nil : yardstick_pack_backend_new(objects, packCacheBytes)
         guard var backend = own ?? (libgit2Reader ? yardstick_libgit2_pack_backend_new(objects) : nil) else {
-            return nil
+            return (nil, everyObject)
         }
         if everyObject {
             guard let verifying = yardstick_verifying_backend_new(backend) else {
                 yardstick_odb_backend_free(backend)
-                return nil
+                return (nil, everyObject)
             }
             backend = verifying
         }
         var odb: OpaquePointer?
         guard git_repository_odb(&odb, repository) == 0, let database = odb else {
             yardstick_odb_backend_free(backend)
-            return nil
+            return (nil, everyObject)
         }
         defer { git_odb_free(database) }
         if git_odb_add_backend(
             database, backend.assumingMemoryBound(to: git_odb_backend.self), YARDSTICK_PACK_BACKEND_PRIORITY) != 0
         {
             yardstick_odb_backend_free(backend)
-            return nil
+            return (nil, everyObject)
         }
-        return own
+        return (own, everyObject)
     }
 
     deinit { git_repository_free(handle) }
@@ -386,21 +393,48 @@ final class Tree {
     deinit { git_tree_free(handle) }
 }
 
-/// A `git_blob`, freed on deinit; `bytes` is valid while the object lives.
+/// A blob's bytes, valid while the object lives. Read straight from Yardstick's pack reader when the handle
+/// has one and the blob is in its packs: the shared cache's own copy, pinned, or the inflated object, with
+/// neither libgit2's copy of it nor its object bookkeeping (ADR 0008); otherwise a `git_blob`, as libgit2
+/// reads it (loose objects, `YARDSTICK_PACK_READER=libgit2`, every object hashed, or anything the reader
+/// passes on, with libgit2's own errors).
 final class Blob {
-    let handle: OpaquePointer
+    private let handle: OpaquePointer?
+    private var borrowed = yardstick_borrowed()
+    /// The handle the bytes may come from: its pack reader must outlive them.
+    private let repository: Repository
+    let bytes: UnsafeRawBufferPointer
 
     init(id: ObjectID, in repository: Repository) throws(GitError) {
+        self.repository = repository
+        if let reader = repository.directPackReader {
+            var oid = id.gitOID
+            var read = yardstick_borrowed()
+            let rc = withUnsafeBytes(of: &oid.id) { raw in
+                yardstick_pack_borrow(reader, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &read)
+            }
+            if rc == 0 && read.type == GIT_OBJECT_BLOB.rawValue {
+                handle = nil
+                borrowed = read
+                bytes = UnsafeRawBufferPointer(start: read.data, count: read.length)
+                return
+            }
+            // Not a blob: libgit2 reads it again and reports the error as it always does.
+            if rc == 0 { yardstick_pack_unborrow(&read) }
+        }
         var oid = id.gitOID
         var raw: OpaquePointer?
         try check(git_blob_lookup(&raw, repository.handle, &oid), "git_blob_lookup")
         guard let b = raw else { throw GitError(code: -1, message: "blob \(id) missing", function: "git_blob_lookup") }
         handle = b
+        bytes = UnsafeRawBufferPointer(start: git_blob_rawcontent(b), count: Int(git_blob_rawsize(b)))
     }
 
-    deinit { git_blob_free(handle) }
-
-    var bytes: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: git_blob_rawcontent(handle), count: Int(git_blob_rawsize(handle)))
+    deinit {
+        if let handle {
+            git_blob_free(handle)
+        } else {
+            yardstick_pack_unborrow(&borrowed)
+        }
     }
 }

@@ -28,20 +28,42 @@ public struct Trailer: Hashable, Sendable {
     /// (not the subject) is a trailer block when every line in it is a trailer or a continuation line, or
     /// when at least a quarter are trailers and one of them is well known (`Signed-off-by:`,
     /// `Reviewed-on:`, … see `wellKnownKeys`, or `(cherry picked from commit …)`).
+    ///
+    /// Only the last paragraph is split into lines, walking back from the end: git.git's merge messages list
+    /// every merged commit, and splitting them whole was most of the time (ADR 0008). The lines are those of
+    /// `message.lines()`.
     public static func parse(message: String) -> [Trailer] {
-        let lines = message.lines()
-        var end = lines.count
-        while end > 0 && lines[end - 1].allSatisfy(\.isWhitespace) { end -= 1 }
-        guard end > 0 else { return [] }
-        var start = end
-        while start > 0 && !lines[start - 1].allSatisfy(\.isWhitespace) { start -= 1 }
-        // The first paragraph is the subject, never a trailer block.
-        guard lines[0..<start].contains(where: { !$0.allSatisfy(\.isWhitespace) }) else { return [] }
+        // The line ending at `end` (exclusive) and the separator before it (nil for the first line).
+        func lineBefore(_ end: String.Index) -> (line: Substring, separator: String.Index?) {
+            var k = end
+            while k > message.startIndex {
+                let p = message.index(before: k)
+                let c = message[p]
+                if c == "\n" || c == "\r\n" { return (message[k..<end], p) }
+                k = p
+            }
+            return (message[message.startIndex..<end], nil)
+        }
+        var paragraph: [Substring] = []  // the last paragraph, last line first
+        var cursor = lineBefore(message.endIndex)
+        while cursor.line.allSatisfy(\.isWhitespace) {
+            guard let separator = cursor.separator else { return [] }
+            cursor = lineBefore(separator)
+        }
+        while !cursor.line.allSatisfy(\.isWhitespace) {
+            paragraph.append(cursor.line)
+            // The first paragraph is the subject, never a trailer block.
+            guard let separator = cursor.separator else { return [] }
+            cursor = lineBefore(separator)
+        }
+        // `cursor.line` is the blank line above the paragraph: some line before it must hold text.
+        guard message[..<cursor.line.startIndex].contains(where: { !$0.isWhitespace }) else { return [] }
+        let lines = paragraph.reversed()
         var trailers: [Trailer] = []
         var trailerLines = 0
         var otherLines = 0
         var gitGenerated = false
-        for line in lines[start..<end] {
+        for line in lines {
             if let first = line.first, first == " " || first == "\t" {
                 if let last = trailers.popLast() {
                     trailers.append(Trailer(key: last.key, value: last.value + " " + line.trimmingWhitespace()))

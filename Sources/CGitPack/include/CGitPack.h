@@ -53,6 +53,23 @@ void yardstick_pack_release_pages(void);
  * frees, or -1 when this reader does not have the object or finds it malformed. */
 int yardstick_pack_read(void *backend, const unsigned char oid[20], void **data, size_t *length, int *type);
 
+/* An object read by the reader alone, without a copy: `data` (NUL-terminated, `length` bytes) stays valid until
+ * yardstick_pack_unborrow. It is the shared cache's own copy, pinned, or a buffer of the borrower's. */
+typedef struct {
+    const unsigned char *data;
+    size_t length;
+    int type;
+    void *entry; /* the pinned cache entry, or NULL when `data` is the borrower's */
+    void *cache;
+} yardstick_borrowed;
+
+/* Reads one object with the reader alone, bypassing libgit2 and its copy of every object (GitBridge's blob
+ * reads): 0, or -1 when the reader does not have it or finds it malformed (then ask libgit2). */
+int yardstick_pack_borrow(void *backend, const unsigned char oid[20], yardstick_borrowed *out);
+
+/* Gives a borrowed object back (unpins or frees it); `borrowed` is zeroed. */
+void yardstick_pack_unborrow(yardstick_borrowed *borrowed);
+
 /* Tests: a scripted run of the shared cache (an entry evicted while pinned stays readable, leaves the
  * table, and is freed by its last user; the stripe stays within budget). 0 when every check holds, else
  * a bit per failed check. */
