@@ -133,7 +133,7 @@ public struct DeliveryAnalyzer {
                 guard !reverts[i] else { continue }
                 fixes[i] =
                     isFix(landing, title: change.title)
-                    || !fixCommitsInside(change, commits: commits, pullRequestCommits: pullRequestCommits).isEmpty
+                    || hasFixCommitInside(change, commits: commits, pullRequestCommits: pullRequestCommits)
             }
             return (reverts, fixes)
         }
@@ -161,32 +161,43 @@ public struct DeliveryAnalyzer {
             }
         }
 
+        /// Whether `fixCommitsInside` has any: a merged branch's commits are read only up to the first fix.
+        func hasFixCommitInside(
+            _ change: LandedChange, commits: some HistoryStore, pullRequestCommits: [ObjectID: [ObjectID]]
+        ) -> Bool {
+            guard change.kind == .merge || change.kind == .integration else {
+                return !fixCommitsInside(change, commits: commits, pullRequestCommits: pullRequestCommits).isEmpty
+            }
+            return change.commits.contains { id in isBranchFix(id, of: change, commits: commits) }
+        }
+
+        private func isBranchFix(_ id: ObjectID, of change: LandedChange, commits: some HistoryStore) -> Bool {
+            guard id != change.commit, let r = commits.record(id, withFiles: false), !r.isMerge else { return false }
+            return isFix(r) && !isFixup(r)
+        }
+
         /// A merged branch's commits (oldest first) whose own messages make them fixes, fix-ups and merges
         /// left out.
         func branchFixes(_ change: LandedChange, commits: some HistoryStore) -> [ObjectID] {
             guard change.kind == .merge || change.kind == .integration else { return [] }
-            return change.commits.reversed().filter { id in
-                guard id != change.commit, let r = commits.record(id, withFiles: false), !r.isMerge else {
-                    return false
-                }
-                return isFix(r) && !isFixup(r)
-            }
+            return change.commits.reversed().filter { id in isBranchFix(id, of: change, commits: commits) }
         }
 
         /// Whether a merge's own title (or subject) makes it a fix: then its diff against its first parent is
-        /// traced as a whole, besides its branch's fix commits.
+        /// traced as a whole, and its branch's fix commits are not traced on their own.
         func isFixTitled(_ change: LandedChange, commits: some HistoryStore) -> Bool {
             guard let landing = commits.record(change.commit, withFiles: false) else { return false }
             return isFix(landing, title: change.title)
         }
 
         /// The fix commits inside merged branches that SZZ traces one by one, at their own parents
-        /// (`BranchFixTrace`): newest change first, each change's oldest first.
+        /// (`BranchFixTrace`): those of merges whose own title does not make them a fix (one that does is
+        /// traced as a whole, through its diff); newest change first, each change's oldest first.
         public func branchFixCommits(
             _ changes: [LandedChange], fixes: [Bool], commits: some HistoryStore
         ) -> [ObjectID] {
             var out: [ObjectID] = []
-            for (i, change) in changes.enumerated() where fixes[i] {
+            for (i, change) in changes.enumerated() where fixes[i] && !isFixTitled(change, commits: commits) {
                 out.append(contentsOf: branchFixes(change, commits: commits))
             }
             return out
@@ -448,8 +459,8 @@ public struct DeliveryAnalyzer {
     }
 
     /// A merge's blames from its branch's fix commits: per change blamed, the sum over its traced commits, or
-    /// the lines its own diff traced to that change when that is more (a merge whose title is a fix is traced
-    /// both ways; the larger count keeps a line from being counted twice where both found it).
+    /// the lines its own diff traced to that change when that is more (where a caller traces a merge whose
+    /// title is a fix both ways, the larger count keeps a line from being counted twice).
     static func addBranchBlames(_ facts: inout [ChangeFacts]) {
         for i in facts.indices where facts[i].branchFixes > 0 {
             var sum: [Int: Int] = [:]

@@ -93,23 +93,12 @@ package struct BranchFixTracer: Sendable {
         guard let record = commits.record(fix, withFiles: true, withHunks: false), record.parents.count == 1,
             record.files.lazy.filter({ !$0.isBinary }).count <= maxFixFiles
         else { return out }
-        let significant = try context.significant.diff(base: record.parents[0], tip: fix)
-        guard significant.lazy.filter({ !$0.isBinary }).count <= maxFixFiles else { return out }
-        let traced = significant.filter { !$0.isBinary && $0.status != .added && context.traced($0.path) }
-        let addOnly = !traced.contains { file in file.hunks.contains { $0.oldCount > 0 } }
-        // The traced lines of each file, by its path at the commit the walk is at, in ascending order.
-        var lines: [String: [Int]] = [:]
-        for file in traced {
-            let ranges =
-                addOnly
-                ? Hunk.insertionContext(file.hunks, lines: addOnlyContext)
-                : file.hunks.filter { $0.oldCount > 0 }.map {
-                    BranchFixTrace.LineRange(start: Int($0.oldStart), count: Int($0.oldCount))
-                }
-            let numbers = ranges.flatMap { $0.start..<($0.start + $0.count) }
-            if !numbers.isEmpty { lines[file.oldPath ?? file.path, default: []].append(contentsOf: numbers) }
+        // The files SZZ may trace: text files the fix modifies (not adds) at paths not excluded. A file the fix
+        // renames is left out (a diff by path sees it added).
+        let candidates = record.files.filter {
+            !$0.isBinary && $0.status != .added && $0.oldPath == nil && context.traced($0.path)
         }
-        for key in lines.keys { lines[key] = Array(Set(lines[key] ?? [])).sorted() }
+        guard !candidates.isEmpty else { return out }
 
         // The fix's own change's commits wrote nothing SZZ blames: the walk passes over them, by their
         // parents alone, to the first commit of another change or of the first-parent line.
@@ -133,20 +122,38 @@ package struct BranchFixTracer: Sendable {
         }
         guard at != ExitMemo.none else { return out }
         exits.store(at, for: passed)
-        // Where the ownership pass knows who wrote its lines: that commit, or the landing commit of the
-        // change it belongs to. One diff from there to the fix's parent follows the traced lines; those it
-        // does not find there were written inside the fix's own change.
+        // Where the ownership pass knows who wrote the lines: that commit, or the landing commit of the
+        // change it belongs to. One diff of the candidate files from there to the fix's parent follows the
+        // lines; those it does not find there were written inside the fix's own change, and so was every
+        // line of a file missing there, which is not diffed for SZZ at all.
         guard let target = mainline.contains(at) ? at : landing[at], mainline.contains(target) else { return out }
-        let diff = try context.blame.diff(base: target, tip: record.parents[0], paths: Set(lines.keys))
+        let parent = record.parents[0]
+        let toParent = try context.blame.diff(base: target, tip: parent, paths: Set(candidates.map(\.path)))
+        let missing = Set(toParent.filter { $0.status == .added || $0.isBinary }.map(\.path))
+        let present = candidates.filter { !missing.contains($0.path) }
+        guard !present.isEmpty else { return out }
+        let significant = try context.significant.diff(base: parent, tip: fix, paths: Set(present.map(\.path)))
+        let traced = significant.filter { !$0.isBinary && ($0.status == .modified || $0.status == .deleted) }
+        // Add-only as for a first-parent fix: no candidate file loses a line (those not diffed by their counts).
+        let addOnly =
+            !traced.contains { file in file.hunks.contains { $0.oldCount > 0 } }
+            && !candidates.contains { missing.contains($0.path) && $0.deletions > 0 }
         var there: [String: [Int]] = [:]
-        for (path, numbers) in lines {
-            guard let change = diff.first(where: { $0.path == path && $0.status != .deleted }) else {
-                there[path, default: []].append(contentsOf: numbers)
+        for file in traced {
+            let ranges =
+                addOnly
+                ? Hunk.insertionContext(file.hunks, lines: addOnlyContext)
+                : file.hunks.filter { $0.oldCount > 0 }.map {
+                    BranchFixTrace.LineRange(start: Int($0.oldStart), count: Int($0.oldCount))
+                }
+            let numbers = Array(Set(ranges.flatMap { $0.start..<($0.start + $0.count) })).sorted()
+            guard !numbers.isEmpty else { continue }
+            guard let change = toParent.first(where: { $0.path == file.path }) else {
+                there[file.path] = numbers  // the same file at the target
                 continue
             }
-            guard change.status != .added, !change.isBinary else { continue }
             let (kept, _) = Self.mapBack(numbers, through: change.hunks)
-            if !kept.isEmpty { there[change.oldPath ?? path, default: []].append(contentsOf: kept) }
+            if !kept.isEmpty { there[file.path] = kept }
         }
         let files = there.keys.sorted().map { path in
             BranchFixTrace.FileRanges(path: path, ranges: Self.ranges(of: Array(Set(there[path] ?? [])).sorted()))

@@ -133,7 +133,7 @@ package struct Analysis: Sendable {
     /// own, so they run on the mining workers, a slice of changes each (the same result for any number).
     func tracedFixCommits(
         _ history: LandedHistory, flags: inout (reverts: [Bool], fixes: [Bool])?, traced: inout [ObjectID]?,
-        branchFixes: inout [ObjectID], slice: Int = 256
+        branchFixes: inout [ObjectID], slice: Int = 32
     ) throws -> [ObjectID] {
         let changes = history.changes
         let commits = history.mined.commits
