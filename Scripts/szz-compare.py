@@ -224,7 +224,7 @@ def main():
     # Fixes inside merged branches (ADR 0025): a branch-side commit with a `Fixes:` tag is traced on its own, at
     # its own parent, and its blames are its landed change's (the merge's). Plain SZZ at the commit's own
     # parent. Candidates: the change's blames (all its fixes'), and the commit's own where the report lists
-    # them (`delivery.fixCommits`).
+    # them (`delivery.fixCommits`; a merge traced as a whole lists none, and its blames count).
     first_parent = set(mainline)
     per_commit = {
         f["commit"]: {b["commit"] for b in f["blames"] if b["lines"] > 0}
@@ -246,7 +246,8 @@ def main():
         if not tagged:
             continue
         y = with_default.get(own, set())
-        mine = per_commit.get(fix, set())
+        # A merge traced as a whole (its title is a fix) lists no commit: its blames are the commit's too.
+        mine = per_commit.get(fix, y if not by_commit[own]["delivery"].get("fixCommits") else set())
         plain = plain_szz(repo, fix, change_of, own)
         branch_rows["change"].append((bool(tagged & y), len(y)))
         branch_rows["commit"].append((bool(tagged & mine), len(mine)))
