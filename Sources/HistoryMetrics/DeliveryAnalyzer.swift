@@ -203,6 +203,25 @@ public struct DeliveryAnalyzer {
             return out
         }
 
+        /// `tracedCommits` and `branchFixCommits` together, each merged branch read once.
+        public func tracedAndBranchFixCommits(
+            _ changes: [LandedChange], fixes: [Bool], commits: some HistoryStore
+        ) -> (traced: [ObjectID], branch: [ObjectID]) {
+            var traced: [ObjectID] = []
+            var branch: [ObjectID] = []
+            for (i, change) in changes.enumerated() where fixes[i] {
+                if change.kind == .merge || change.kind == .integration, !isFixTitled(change, commits: commits) {
+                    let inside = branchFixes(change, commits: commits)
+                    if !inside.isEmpty {
+                        branch.append(contentsOf: inside)
+                        continue
+                    }
+                }
+                traced.append(contentsOf: tracedCommits([change], fixes: [true], commits: commits))
+            }
+            return (traced, branch)
+        }
+
         /// The first-parent commits that SZZ traces for each fix (`fixes`), one by one: in a rebase or applied
         /// group, each commit whose own message is a fix (the newest by the group's title too); none for a
         /// merge that is a fix only by its branch's fix commits (traced on their own, `branchFixCommits`);

@@ -148,12 +148,11 @@ package struct Analysis: Sendable {
         ) { rules, range in
             let part = Array(changes[range])
             let found = rules.revertsAndFixes(part, commits: commits, pullRequestCommits: pullRequestCommits)
-            let traced = rules.tracedCommits(part, fixes: found.fixes, commits: commits)
+            let (traced, branch) = rules.tracedAndBranchFixCommits(part, fixes: found.fixes, commits: commits)
             let diffed = traced.filter { id in
                 let files = commits.record(id, withFiles: true, withHunks: false)?.files ?? []
                 return files.lazy.filter { !$0.isBinary }.count <= limit
             }
-            let branch = rules.branchFixCommits(part, fixes: found.fixes, commits: commits)
             return (found.reverts, found.fixes, traced, diffed, branch)
         }
         branchFixes = parts.flatMap(\.4)
