@@ -196,11 +196,7 @@ public struct DeliveryAnalyzer {
         public func branchFixCommits(
             _ changes: [LandedChange], fixes: [Bool], commits: some HistoryStore
         ) -> [ObjectID] {
-            var out: [ObjectID] = []
-            for (i, change) in changes.enumerated() where fixes[i] && !isFixTitled(change, commits: commits) {
-                out.append(contentsOf: branchFixes(change, commits: commits))
-            }
-            return out
+            tracedAndBranchFixCommits(changes, fixes: fixes, commits: commits).branch
         }
 
         /// `tracedCommits` and `branchFixCommits` together, each merged branch read once.
