@@ -76,9 +76,12 @@ public struct DeliveryAnalyzer {
         /// match, and the regular expressions are skipped: they cost more than the rest of the analysis.
         let fixWords: [String]?
         let fixupWords: [String]?
+        /// The default fix patterns matched in one pass (nil with other patterns).
+        let defaultFix: DefaultFixMatcher?
 
         public init(_ options: DeliveryOptions) {
             fix = options.fixPatterns.compactMap { try? Regex($0.source) }
+            defaultFix = DefaultFixMatcher(options.fixPatterns)
             fixup = options.fixupPatterns.compactMap { try? Regex($0.source) }
             fixWords =
                 options.fixPatterns.map(\.source) == DeliveryOptions.defaultFixPatterns.map(\.source)
@@ -113,9 +116,18 @@ public struct DeliveryAnalyzer {
                     if Self.fixLineOpenings.contains(where: { lower.hasPrefix($0) }) { lines.append(line) }
                 }
             }
-            return lines.contains { line in
-                Self.mayMatch(line, fixWords) && fix.contains { (try? $0.firstMatch(in: line)) != nil }
-            }
+            return lines.contains { line in Self.mayMatch(line, fixWords) && matchesFix(line) }
+        }
+
+        /// Whether a fix pattern matches `line`.
+        func matchesFix(_ line: Substring) -> Bool {
+            if let defaultFix { return defaultFix.matches(line) }
+            return fix.contains { (try? $0.firstMatch(in: line)) != nil }
+        }
+
+        /// `matchesFix` with each pattern on its own, as configured (the reference of `DefaultFixMatcher`).
+        func matchesFixPatternByPattern(_ line: Substring) -> Bool {
+            fix.contains { (try? $0.firstMatch(in: line)) != nil }
         }
 
         /// Per change: whether its landing commit is a revert, and whether it is a fix (a revert never is). A

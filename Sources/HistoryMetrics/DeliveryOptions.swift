@@ -40,15 +40,27 @@ public struct DeliveryOptions: Sendable {
     /// docs/validation/fix-detection.md): an area prefix for CI, tests, translations or a documentation file
     /// (`ci:`, `tests:`, `i18n:`, `git-log.txt:`), or a word for warnings, typos, documentation, comments,
     /// style and formatting, `fix up`, and a fix of tests (`fix the tests`).
-    static let notADefect =
+    static let notADefect = notADefectArea + notADefectWords
+    /// The area-prefix half of `notADefect`.
+    static let notADefectArea =
         #"(?!(ci|tests?|travis|appveyor|azure|readme|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst))\s*:)"#
-        + #"(?!.*\b(warnings?|typos?|typofix|docfix|docs?|documentation|comments?|spelling|grammar|white ?space|"#
+    /// The word half of `notADefect`: each word holds one of `notADefectStems` (`fix … up` and `fix … tests` hold
+    /// `fix` and ` up` or `test`), so a line with none of them passes it (`MessageRules.DefaultFixMatcher`).
+    static let notADefectWords =
+        #"(?!.*\b(warnings?|typos?|typofix|docfix|docs?|documentation|comments?|spelling|grammar|white ?space|"#
         + #"indentation|style|formatting|lint|translations?|fix(es|ed|ing)? up|fix(es|ed|ing)? (\S+ ){0,2}tests?)\b)"#
+    static let notADefectStems = [
+        "warning", "typo", "doc", "comment", "spelling", "grammar", "white", "indentation", "style", "formatting",
+        "lint", "translation",
+    ]
+    /// The two halves of the first two default patterns after their shared `(?i)^` and `notADefect`.
+    static let fixPrefixed = #"(fix|bugfix|hotfix)(\(.+\))?!?:"#
+    static let fixWord = #".*\b(fix(es|ed|ing)?|bug ?fix|hotfix|bug)\b"#
 
     // The defaults below are fixed, valid expressions.
     public static let defaultFixPatterns: [RegexPattern] = [
-        #"(?i)^"# + notADefect + #"(fix|bugfix|hotfix)(\(.+\))?!?:"#,
-        #"(?i)^"# + notADefect + #".*\b(fix(es|ed|ing)?|bug ?fix|hotfix|bug)\b"#,
+        #"(?i)^"# + notADefect + fixPrefixed,
+        #"(?i)^"# + notADefect + fixWord,
         #"(?i)^(fixes|closes|resolves|fixed|closed|resolved):?\s+\S*#\d+"#,
         #"(?i)^fixes:\s+[0-9a-f]{7,40}\b"#,
     ].compactMap { try? RegexPattern($0) }

@@ -1,0 +1,83 @@
+import Testing
+
+@testable import HistoryMetrics
+@testable import HistoryModel
+
+/// `DefaultFixMatcher` against its reference, the default fix patterns matched one by one as configured.
+struct DefaultFixMatcherTests {
+    /// Lines built to sit on each edge: every word of `notADefect` and every fix word, in several cases, at the
+    /// start and inside, with area prefixes, punctuation that moves word boundaries, and non-ASCII letters that
+    /// fold to ASCII ones (long s, the Kelvin sign) or not.
+    static func edgeLines() -> [String] {
+        let openings = [
+            "", "ci: ", "tests: ", "Test: ", "README: ", "docs/foo.md: ", "foo.txt : ", "i18n: ", "core: ", "net:",
+            "Merge pull request #12 from a/", "Revert ", "Fixes: ", "closes ", "RESOLVED: ",
+        ]
+        let fixes = [
+            "fix", "Fix", "FIX", "fixes", "fixed", "fixing", "bugfix", "bug fix", "hotfix", "bug", "Bug", "fix:",
+            "fix(core)!:", "fix(x):", "fix!:", "fix:foo", "fix.c", "fix_foo", "prefix", "fixture", "debug", "fixes #12",
+            "fixes: 1234567abc", "closes #3", "resolves gh#4", "ﬁx", "fıx",
+        ]
+        let middles = [
+            "", " the crash", " a warning", " warnings in foo", " typo", " typos", " typofix", " docfix", " doc",
+            " docs", " documentation", " comment", " comments", " spelling", " grammar", " whitespace",
+            " white space", " indentation", " style", " formatting", " lint", " translation", " translations",
+            " up", " up the build", " the tests", " two flaky tests", " test", " a b c tests", " in testing",
+            " ſtyle", " \u{212A}elvin", " café", " WARNING", " Doc", " upstream", " update", "\ttabbed", "  up",
+            " the ci: thing", " stylesheet", " undocumented", " lintian",
+        ]
+        // Every fix word with every middle, at the start and at the end; every opening with every fix word.
+        var lines: [String] = []
+        for f in fixes {
+            for m in middles {
+                lines.append(f + m)
+                lines.append("Something" + m + " " + f)
+            }
+            for o in openings {
+                lines.append(o + f + " the crash")
+                lines.append(o + f + " typo")
+            }
+        }
+        return lines
+    }
+
+    @Test func matchesAsThePatternsDoOneByOne() throws {
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        #expect(rules.defaultFix != nil)
+        var lines = Self.edgeLines()
+        for l in try FixDetectionTests.labelled() {
+            lines.append(l.title)
+            lines += l.message.split(whereSeparator: \.isNewline).map(String.init)
+        }
+        var differing: [String] = []
+        var matched = 0
+        for line in lines {
+            let fast = rules.matchesFix(Substring(line))
+            if fast { matched += 1 }
+            if fast != rules.matchesFixPatternByPattern(Substring(line)) { differing.append(line) }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(5))")
+        // Both answers occur, often: the corpus exercises the matcher.
+        #expect(lines.count == 4_211)
+        #expect(matched == 1_031)
+    }
+
+    @Test func otherPatternsAreMatchedAsConfigured() throws {
+        var options = DeliveryOptions()
+        options.fixPatterns = [try RegexPattern(#"(?i)\bdefect\b"#)]
+        let rules = DeliveryAnalyzer.MessageRules(options)
+        #expect(rules.defaultFix == nil)
+        #expect(rules.matchesFix("a defect here"))
+        #expect(!rules.matchesFix("fix the crash"))
+    }
+
+    @Test func theWordLookAheadIsSkippedOnlyWhereItCannotRefuse() {
+        typealias M = DeliveryAnalyzer.MessageRules.DefaultFixMatcher
+        #expect(!M.wordsMayRefuse("fix the crash in the parser"))
+        #expect(M.wordsMayRefuse("fix a Warning"))
+        #expect(M.wordsMayRefuse("fix up the parser"))
+        #expect(M.wordsMayRefuse("fix the Tests"))
+        #expect(M.wordsMayRefuse("fix the crash in the café"))
+        #expect(!M.wordsMayRefuse("update the parser"))
+    }
+}
