@@ -321,15 +321,16 @@ public struct DeliveryAnalyzer {
         // The ownership pass walks the first-parent line in order, one commit after the other, and writes only
         // its own fields (line counts, rework, blame counts), merged below: the caller's `concurrency` may run
         // it beside the per-change facts. It classifies paths with a classifier of its own (a classifier
-        // memoises answers and is not thread-safe).
+        // memoises answers and is not thread-safe) that shares the answers of `paths`.
         let owned = Mutex<[ChangeFacts]>([])
-        let (options, exclusions) = (options, exclusions)
+        let options = options
+        nonisolated(unsafe) let ownershipPaths = paths.sibling()
         var facts: [ChangeFacts] = []
         concurrency.both(
             {
                 let result = Self.ownershipPass(
                     input, changes: changes, fixes: isFix, traced: traced, options: options,
-                    paths: PathClassifier(exclusions: exclusions, delivery: options))
+                    paths: ownershipPaths)
                 owned.withLock { $0 = result }
             },
             {
