@@ -96,4 +96,60 @@ import YardstickAnalysis
             #expect(Self.short(fix.blames) == expected, "\(fix.commit)")
         }
     }
+
+    /// The traces the report step streams (read by their targets, oldest first) are those computed at once,
+    /// before it, and so is the report built from them.
+    @Test func theTracesStreamedInTheReportStepAreThoseComputedAtOnce() throws {
+        let analysis = Analysis(path: SampleRepositories.path("branchfix"), mining: MiningOptions(workers: 2))
+        let history = try analysis.landedHistory()
+        let (streamedInput, fixDiffs, branchFixes) = try analysis.input(for: history)
+        let stream = try #require(branchFixes)
+        let streamed = try #require(streamedInput.streamedBranchFixes)
+        #expect(streamed.fixes.count == 3)
+        #expect(stream.count == 3)
+
+        let builder = analysis.builder(attributeFiles: history.mined.attributeFiles)
+        let (delivery, exclusions) = (builder.delivery, builder.exclusions)
+        let tracer = BranchFixTracer(
+            miner: analysis.miner, maxFixFiles: delivery.maxFixFiles, addOnlyContext: delivery.addOnlyFixContext)
+        var landing: [ObjectID: ObjectID] = [:]
+        for change in history.changes {
+            landing[change.commit] = change.commit
+            for id in change.commits where landing[id] == nil { landing[id] = change.commit }
+        }
+        let eager = try tracer.trace(
+            streamed.fixes.map(\.fix), mainline: Set(history.mined.mainline), landing: landing,
+            commits: history.mined.commits, workers: 2,
+            pathFilter: { DeliveryAnalyzer.tracedPathTest(exclusions: exclusions, delivery: delivery) })
+        // Each trace resolves at the target the plan named.
+        #expect(zip(eager, streamed.fixes).allSatisfy { $0.pending.map(\.commit) == ($1.target.map { [$0] } ?? []) })
+        #expect(eager.filter { !$0.pending.isEmpty }.count == 3)
+
+        let order = DeliveryAnalyzer.branchFixReadingOrder(
+            targets: streamed.fixes.map(\.target), mainline: history.mined.mainline)
+        #expect(order.count == 3)
+        let report = builder.build(streamedInput)
+        #expect(fixDiffs.finish().error == nil)
+        #expect(stream.finish().error == nil)
+
+        var (eagerInput, eagerDiffs, eagerStream) = try analysis.input(for: history)
+        eagerInput.streamedBranchFixes = nil
+        eagerInput.branchFixTraces = eager
+        let eagerReport = builder.build(eagerInput)
+        #expect(eagerDiffs.finish().error == nil)
+        #expect(eagerStream?.finish().error == nil)
+        #expect(report.pullRequests == eagerReport.pullRequests)
+        #expect(report.groups == eagerReport.groups)
+        #expect(report.pullRequests.first?.delivery?.fixCommits?.count == 3)
+    }
+
+    @Test func theReadingOrderIsByTargetOldestFirstThenByIndex() {
+        let ids = (1...4).map { ObjectID(hex: String(repeating: "\($0)", count: 40))! }
+        // Newest first, as the miner lists the first-parent line.
+        let mainline = [ids[3], ids[2], ids[1], ids[0]]
+        let order = DeliveryAnalyzer.branchFixReadingOrder(
+            targets: [ids[2], nil, ids[0], ids[2], ObjectID(hex: String(repeating: "9", count: 40))!, ids[1]],
+            mainline: mainline)
+        #expect(order == [2, 5, 0, 3])
+    }
 }
