@@ -96,6 +96,15 @@ extension ExclusionPolicy {
 
     /// The first default vendored or generated rule that matches `path` (whose file name is `name`).
     static func defaultRule(path: String, name: Substring.UTF8View) -> DefaultRule? {
+        // Each rule below needs the bytes of one of its names in the path (its names are ASCII, without the
+        // letters a canonically equivalent non-ASCII character stands for: `defaultRuleNeedles`): most paths
+        // hold none, and are answered without splitting them into Strings (issue 11).
+        guard ByteSearch.containsAnyLowercased(Substring(path), defaultRuleNeedles) else { return nil }
+        return defaultRuleUnfiltered(path: path, name: name)
+    }
+
+    /// `defaultRule` without its byte pre-filter: the reference a test checks it against.
+    static func defaultRuleUnfiltered(path: String, name: Substring.UTF8View) -> DefaultRule? {
         var components = path.split(separator: "/", omittingEmptySubsequences: false)
         let file = components.removeLast()
         if let dir = components.first(where: { vendorDirectoryNames.contains(String($0)) }) {
@@ -117,6 +126,14 @@ extension ExclusionPolicy {
         }
         return nil
     }
+
+    /// Every name the default rules match, lower-cased: a path whose bytes hold none of them (compared
+    /// case-insensitively over ASCII) matches no default rule.
+    static let defaultRuleNeedles = Array(
+        Set(
+            (defaultVendorDirectories + defaultRootVendorDirectories + defaultNestedVendorDirectories
+                + defaultVendoredSuffixes + defaultGeneratedFiles).map { $0.lowercased() })
+    ).sorted()
 
     /// Whether `.gitattributes` takes a default rule back for `path`, as Linguist reads it:
     /// `linguist-vendored=false` (or `-linguist-vendored`) for a vendored rule, `linguist-generated=false` for

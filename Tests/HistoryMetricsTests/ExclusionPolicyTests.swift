@@ -174,4 +174,41 @@ struct LinguistDefaultTests {
         #expect(policy.reason(for: "deps/keep/logo.png") == "vendored (deps/)")
         #expect(ExclusionPolicy(useDefaults: false).reason(for: "deps/pcre/pcre.c") == nil)
     }
+
+    /// The default rules' byte pre-filter answers as the rules do: their names are ASCII without the three
+    /// ASCII characters a non-ASCII character is canonically equivalent to (K for the Kelvin sign, `;` for the
+    /// Greek question mark, a backtick for the Greek varia), and a corpus of paths on every rule's edges gets
+    /// the same rule with and without it.
+    @Test func theDefaultRulesPreFilterChangesNoAnswer() {
+        let names =
+            ExclusionPolicy.defaultVendorDirectories + ExclusionPolicy.defaultRootVendorDirectories
+            + ExclusionPolicy.defaultNestedVendorDirectories + ExclusionPolicy.defaultVendoredSuffixes
+            + ExclusionPolicy.defaultGeneratedFiles
+        #expect(names.allSatisfy { name in name.utf8.allSatisfy { $0 < 0x80 } })
+        #expect(!names.contains { $0.contains("K") || $0.contains(";") || $0.contains("`") })
+        var paths = ["src/main.c", "README.md", "", "/", "a//b", "src/libgit2/diff.c", "tests/resources/x.txt"]
+        for name in names {
+            for form in [name, name.uppercased(), name.lowercased(), name.prefix(1).uppercased() + name.dropFirst()] {
+                paths += [
+                    form, "\(form)/x.c", "src/\(form)/x.c", "src/\(form)", "x\(form)", "\(form)x/y", "src/app\(form)",
+                    "src/\(form)\u{301}/x.c", "src/\(form)/\u{301}x.c", "\(form)/", "a/\(form).c", "a/b\(form)",
+                ]
+            }
+        }
+        paths += ["\u{212A}ernel/vendor/x", "vendor\u{301}/x", "café/vendor/x.min.js", "x.min.js\u{301}"]
+        var differing: [String] = []
+        var matched = 0
+        for path in paths {
+            let name =
+                path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8[path.utf8.index(after: $0)...] }
+                ?? path.utf8[...]
+            let fast = ExclusionPolicy.defaultRule(path: path, name: name)
+            let reference = ExclusionPolicy.defaultRuleUnfiltered(path: path, name: name)
+            if fast != nil { matched += 1 }
+            if fast?.reason != reference?.reason || fast?.generated != reference?.generated { differing.append(path) }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(5))")
+        #expect(paths.count == 1_787)
+        #expect(matched == 237)
+    }
 }
