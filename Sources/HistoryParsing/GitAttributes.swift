@@ -52,6 +52,9 @@ public struct GitAttributes: Sendable {
     private var rulesByDirectory: [String: [Rule]] = [:]
     /// `rulesByDirectory`'s keys, shallowest first.
     private var orderedDirectories: [String] = []
+    /// The rules that can set a flag (`flags(for:)`), by directory; their directories, shallowest first.
+    private var flagRulesByDirectory: [String: [Rule]] = [:]
+    private var flagOrderedDirectories: [String] = []
     /// Macro definitions: the built-in `binary`, replaced by the root file's last definition of a name.
     private var macros: [String: [Assignment]] = ["binary": Self.builtinBinary]
 
@@ -89,7 +92,35 @@ public struct GitAttributes: Sendable {
                 }
             }
         }
-        orderedDirectories = rulesByDirectory.keys.sorted { a, b in
+        orderedDirectories = Self.ordered(rulesByDirectory.keys)
+        // The rules that can give a flag its value: those that name an attribute a flag reads, or a macro that
+        // stands for one (through other macros too). The others never fill such an attribute, nor expand into
+        // one, so leaving them out changes no flag.
+        var relevant = Set(Self.flagAttributes)
+        var grew = true
+        while grew {
+            grew = false
+            for (name, expansion) in macros where !relevant.contains(name) {
+                if expansion.contains(where: { relevant.contains($0.name) }) {
+                    (relevant, grew) = (relevant.union([name]), true)
+                }
+            }
+        }
+        for (dir, rules) in rulesByDirectory {
+            let kept = rules.filter { rule in rule.assignments.contains { relevant.contains($0.name) } }
+            if !kept.isEmpty { flagRulesByDirectory[dir] = kept }
+        }
+        flagOrderedDirectories = Self.ordered(flagRulesByDirectory.keys)
+    }
+
+    /// The attributes `flags(for:)` reads.
+    static let flagAttributes = [
+        Flag.linguistGenerated.rawValue, Flag.linguistVendored.rawValue, "diff", Flag.binary.rawValue,
+    ]
+
+    /// Directories shallowest first, then by name.
+    private static func ordered(_ directories: some Collection<String>) -> [String] {
+        directories.sorted { a, b in
             let da = a.utf8.count(where: { $0 == UInt8(ascii: "/") })
             let db = b.utf8.count(where: { $0 == UInt8(ascii: "/") })
             return da != db ? da < db : a < b
@@ -125,13 +156,17 @@ public struct GitAttributes: Sendable {
 
     /// Every attribute specified for `path`, as `git check-attr -a` lists them.
     public func attributes(for path: String) -> [String: Value] {
-        guard !rulesByDirectory.isEmpty else { return [:] }
+        attributes(for: path, rules: rulesByDirectory, directories: orderedDirectories)
+    }
+
+    private func attributes(for path: String, rules: [String: [Rule]], directories: [String]) -> [String: Value] {
+        guard !rules.isEmpty else { return [:] }
         // git's fill(): from the deepest file to the root, each file's lines last to first, each line's
         // attributes last to first; the first value an attribute gets is its value (unspecified included).
         var filled: [String: Value?] = [:]
-        for dir in orderedDirectories.reversed()
+        for dir in directories.reversed()
         where path.utf8.starts(with: dir.utf8) && path.utf8.count > dir.utf8.count {
-            guard let dirRules = rulesByDirectory[dir] else { continue }
+            guard let dirRules = rules[dir] else { continue }
             let relative = String(decoding: path.utf8.dropFirst(dir.utf8.count), as: UTF8.self)
             for rule in dirRules.reversed() where rule.glob.matches(relative) {
                 fill(rule.assignments, into: &filled)
@@ -152,8 +187,16 @@ public struct GitAttributes: Sendable {
 
     /// The flags set for `path` after every rule has been applied.
     public func flags(for path: String) -> Set<Flag> {
-        guard !rulesByDirectory.isEmpty else { return [] }
-        let attributes = attributes(for: path)
+        flags(from: attributes(for: path, rules: flagRulesByDirectory, directories: flagOrderedDirectories))
+    }
+
+    /// `flags(for:)` read from every rule: the reference a test checks it against.
+    package func flagsFromEveryRule(for path: String) -> Set<Flag> {
+        flags(from: attributes(for: path))
+    }
+
+    private func flags(from attributes: [String: Value]) -> Set<Flag> {
+        guard !attributes.isEmpty else { return [] }
         var flags: Set<Flag> = []
         func linguist(_ name: String) -> Bool {
             switch attributes[name] {

@@ -186,4 +186,20 @@ import Testing
         #expect(reader.flags(for: "vendor/x.c") == [.linguistVendored])
         #expect(reader.flags(for: "vendor/keep/y.c") == [])
     }
+
+    /// `flags(for:)` reads only the rules that can give a flag its value (those naming a flag's attribute or a
+    /// macro that stands for one): on every path, the same flags as from every rule, and the flags git's
+    /// attributes give.
+    @Test func flagsFromTheRulesThatCanSetThemAreThoseOfEveryRule() {
+        let attributes = GitAttributes(files: Self.files)
+        var set = 0
+        for path in Self.paths {
+            #expect(attributes.flags(for: path) == attributes.flagsFromEveryRule(for: path), "\(path)")
+            if !attributes.flags(for: path).isEmpty { set += 1 }
+        }
+        #expect(set == 11)
+        #expect(attributes.flags(for: "gen/sub/b.pb.go") == [.linguistGenerated, .noDiff])
+        #expect(attributes.flags(for: "tests/resources/deep/run.sh") == [.binary, .noDiff])
+        #expect(attributes.flags(for: "tests/resources/push.sh").isEmpty)
+    }
 }
