@@ -55,17 +55,19 @@ final class PathClassifier {
             return a
         }
         let flags = exclusions.attributes.flags(for: path)
-        let name = (path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]).lowercased()
-        // An ADR is a text document; READMEs, indexes and templates are not decisions.
-        let documentExtensions = [".md", ".markdown", ".rst", ".adoc", ".txt", ".org"]
-        let adrName =
-            documentExtensions.contains { name.hasSuffix($0) } && !name.hasPrefix("readme") && !name.hasPrefix("index")
-            && !name.contains("template")
+        // An ADR is a text document in an ADR folder; READMEs, indexes and templates are not decisions. The
+        // folder is a byte search; the name, a Character-level one, is read only for a path in such a folder.
+        func adrName() -> Bool {
+            let name = (path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]).lowercased()
+            let documentExtensions = [".md", ".markdown", ".rst", ".adoc", ".txt", ".org"]
+            return documentExtensions.contains { name.hasSuffix($0) } && !name.hasPrefix("readme")
+                && !name.hasPrefix("index") && !name.contains("template")
+        }
         let a = Answer(
             exclusion: exclusions.reason(for: path, flags: flags),
             attributeBinary: flags.contains(.binary) || flags.contains(.noDiff),
             isTest: testPatterns.contains { $0.matches(path) },
-            isADR: adrName && adrDirectories.contains { Glob.hasDirectory(path, $0) })
+            isADR: adrDirectories.contains { Glob.hasDirectory(path, $0) } && adrName())
         answers[path] = a
         shared.answers.withLock { $0[path] = a }
         last = (path, a)
