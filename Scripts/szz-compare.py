@@ -37,8 +37,20 @@ def git(repo, *args, check=True):
     return r.stdout
 
 
-def yardstick_report(binary, repo, workers, delivery):
-    """The JSON report; `delivery`: keys of the configuration's `delivery:` section (none: the defaults)."""
+def yardstick_report(binary, repo, workers, delivery, cache=None):
+    """The JSON report; `delivery`: keys of the configuration's `delivery:` section (none: the defaults).
+    With `cache` (a directory), the report is read from there when a run with the same settings left it."""
+    if cache:
+        key = "defaults" if not delivery else "-".join(f"{k}{v}" for k, v in sorted(delivery.items()))
+        path = os.path.join(cache, f"{key}.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                return json.load(f)
+        report = yardstick_report(binary, repo, workers, delivery)
+        os.makedirs(cache, exist_ok=True)
+        with open(path, "w") as f:
+            json.dump(report, f)
+        return report
     with tempfile.TemporaryDirectory() as tmp:
         args = [binary, "analyze", repo, "--format", "json", "--workers", str(workers)]
         if delivery:
@@ -154,6 +166,51 @@ def miss_reason(repo, fix, own, tagged, tag_commits, pr, plain, change_of):
     return "the tagged change's lines in that file rewritten since"
 
 
+def walk_target(repo, fix, own, change_of, first_parent):
+    """ADR 0025's target T of a branch fix: from F^, F's first parents are passed over while they belong to F's
+    own change; the first one B that does not is T when it is on the analysed first-parent line, else the
+    landing commit of B's change. None when the walk leaves the analysed history."""
+    commits = git(repo, "rev-list", "--first-parent", f"{fix}^").split()
+    for b in commits:
+        change = change_of.get(b)
+        if change is None:
+            return None
+        if change != own:
+            return b if b in first_parent else change
+    return None
+
+
+def new_ranges(repo, old, new, path):
+    """[(start, count)] of the lines `git diff -U0 old new -- path` adds or replaces, in `new`'s numbering."""
+    out = git(repo, "diff", "-U0", "--no-color", "--no-ext-diff", old, new, "--", path, check=False)
+    ranges = []
+    for line in out.splitlines():
+        m = re.match(r"@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", line)
+        if m and int(m.group(2) or "1") > 0:
+            ranges.append((int(m.group(1)), int(m.group(2) or "1")))
+    return ranges
+
+
+def branch_miss_reason(repo, fix, own, tagged, tag_commits, pr, traced, plain, change_of, first_parent):
+    """Why a fix commit inside a merged branch does not find its tag with its own blames (ADR 0025): the reasons
+    of a branch commit first, then those of a first-parent fix."""
+    if pr["delivery"]["isFix"] and not pr["delivery"].get("fixCommits"):
+        return "merge traced as a whole (its title is a fix), its diff misses"
+    if not traced:
+        return "not detected as a fix (message)"
+    ranges = old_ranges(repo, fix)
+    if ranges and tagged & plain:
+        target = walk_target(repo, fix, own, change_of, first_parent)
+        if target is None:
+            return "plain SZZ finds it; the walk leaves the analysed history"
+        for path, rs in ranges.items():
+            moved = new_ranges(repo, target, f"{fix}^", path)
+            if any(ns <= s + i < ns + nc for s, c in rs for i in range(c) for ns, nc in moved):
+                return "plain SZZ finds it; the lines differ between T and F^ (read as the change's own)"
+        return "plain SZZ finds it, Yardstick not (other)"
+    return miss_reason(repo, fix, own, tagged, tag_commits, pr, plain, change_of)
+
+
 def summary(label, rows):
     n = len(rows)
     hits = sum(1 for found, _ in rows if found)
@@ -172,17 +229,18 @@ def main():
     p.add_argument("--name", help="OWNER/NAME to print instead of the path")
     p.add_argument("--yardstick", default=os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "yardstick"))
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--cache", help="a directory to keep Yardstick's reports in and read them back from (one per history)")
     p.add_argument(
         "--misses", action="store_true", help="list the fixes whose tag Yardstick does not find, each with a reason"
     )
     a = p.parse_args()
     repo = a.repo
-    default = yardstick_report(a.yardstick, repo, a.workers, None)
+    default = yardstick_report(a.yardstick, repo, a.workers, None, a.cache)
     variants = {
-        "no newer neighbour": candidates(yardstick_report(a.yardstick, repo, a.workers, {"newerNeighbourLines": 0})),
-        "no add-only context": candidates(yardstick_report(a.yardstick, repo, a.workers, {"addOnlyFixContext": 0})),
+        "no newer neighbour": candidates(yardstick_report(a.yardstick, repo, a.workers, {"newerNeighbourLines": 0}, a.cache)),
+        "no add-only context": candidates(yardstick_report(a.yardstick, repo, a.workers, {"addOnlyFixContext": 0}, a.cache)),
         "classic (both 0)": candidates(
-            yardstick_report(a.yardstick, repo, a.workers, {"addOnlyFixContext": 0, "newerNeighbourLines": 0})
+            yardstick_report(a.yardstick, repo, a.workers, {"addOnlyFixContext": 0, "newerNeighbourLines": 0}, a.cache)
         ),
     }
     change_of = changes_of(default)
@@ -233,16 +291,18 @@ def main():
         for f in pr["delivery"].get("fixCommits", [])
     }
     branch_rows = {"change": [], "commit": [], "plain": []}
+    branch_reasons = collections.Counter()
     listed = git(repo, "log", "--format=%H", "-i", "-E", "--grep=^fixes: *[0-9a-f]{7,}", default["repository"]["head"])
     for fix in listed.split():
         own = change_of.get(fix)
         if fix in first_parent or own is None:
             continue
-        tagged = set()
+        tagged, tag_commits = set(), set()
         for prefix in FIXES.findall(git(repo, "log", "-1", "--format=%B", fix)):
             full = git(repo, "rev-parse", "-q", "--verify", f"{prefix}^{{commit}}", check=False).strip()
             if full and change_of.get(full) and change_of[full] != own:
                 tagged.add(change_of[full])
+                tag_commits.add(full)
         if not tagged:
             continue
         y = with_default.get(own, set())
@@ -252,6 +312,15 @@ def main():
         branch_rows["change"].append((bool(tagged & y), len(y)))
         branch_rows["commit"].append((bool(tagged & mine), len(mine)))
         branch_rows["plain"].append((bool(tagged & plain), len(plain)))
+        if a.misses and not tagged & mine:
+            message = git(repo, "log", "-1", "--format=%B", fix)
+            subject = message.splitlines()[0] if message else ""
+            reason = branch_miss_reason(
+                repo, fix, own, tagged, tag_commits, by_commit[own], fix in per_commit, plain, change_of, first_parent
+            )
+            branch_reasons[reason] += 1
+            found_by_change = "found by the change" if tagged & y else "missed by the change"
+            print(f"branch miss {fix[:12]} {reason}; {found_by_change}; candidates={len(mine)}: {subject}")
 
     print(f"history: {a.name or repo}")
     print(f"first-parent commits: {len(mainline)}, tagged fixes with the tagged change in range: {len(rows['plain'])}")
@@ -276,6 +345,8 @@ def main():
         print(summary("  plain SZZ", rows["plain"] + branch_rows["plain"]))
     for reason, count in reasons.most_common():
         print(f"misses: {count:3} {reason}")
+    for reason, count in branch_reasons.most_common():
+        print(f"branch misses (the commit's own): {count:3} {reason}")
 
 
 if __name__ == "__main__":
