@@ -51,8 +51,6 @@ public struct DeliveryAnalyzer {
         /// first-parent line by the miner (`BranchFixTracer`); the ownership pass resolves the lines they
         /// reach. Empty: such fixes make their merge a fix, but blame nothing.
         public var branchFixTraces: [BranchFixTrace] = []
-        /// The same traces computed while the ownership pass runs, instead of `branchFixTraces`.
-        public var streamedBranchFixes: StreamedBranchFixes?
 
         public init(
             changes: [LandedChange], mainline: [ObjectID], commits: Store,
@@ -66,32 +64,6 @@ public struct DeliveryAnalyzer {
             self.significantDiffs = significantDiffs
             self.revertsAndFixes = revertsAndFixes
         }
-    }
-
-    /// Traces of fixes inside merged branches that the ownership pass reads one by one as it reaches their
-    /// targets (`branchFixReadingOrder`), computed meanwhile by the caller.
-    public struct StreamedBranchFixes: Sendable {
-        /// Each fix, in the order `branchFixTraces` would list them, with the first-parent commit its trace
-        /// resolves at (nil: it traces nothing).
-        public var fixes: [(fix: ObjectID, target: ObjectID?)]
-        /// The trace of the fix at an index of `fixes` (its pending lines at its target), asked in
-        /// `branchFixReadingOrder`.
-        public var trace: @Sendable (Int) -> BranchFixTrace?
-
-        public init(fixes: [(fix: ObjectID, target: ObjectID?)], trace: @escaping @Sendable (Int) -> BranchFixTrace?) {
-            self.fixes = fixes
-            self.trace = trace
-        }
-    }
-
-    /// The order in which the ownership pass asks for the traces of `targets` (indices into it): by their
-    /// targets' positions on the first-parent line (`mainline`, newest first), oldest first, then by index;
-    /// targets not on it are never asked for.
-    public static func branchFixReadingOrder(targets: [ObjectID?], mainline: [ObjectID]) -> [Int] {
-        var position: [ObjectID: Int] = [:]
-        for (i, id) in mainline.reversed().enumerated() where position[id] == nil { position[id] = i }
-        return targets.indices.compactMap { i in targets[i].flatMap { position[$0] }.map { (i, $0) } }
-            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.0)
     }
 
     // MARK: - Classification of messages
@@ -448,18 +420,9 @@ public struct DeliveryAnalyzer {
         var originTime = [Int64](repeating: .min, count: order.count)
         let authorKeys = changes.map(\.author.key)
         var ownership = LineOwnership()
-        // Streamed traces stand in as empty ones at their targets, read when the pass gets there.
-        let streamed = input.streamedBranchFixes
-        let traces =
-            streamed.map { s in
-                s.fixes.map { f in
-                    BranchFixTrace(
-                        fix: f.fix, pending: f.target.map { [BranchFixTrace.Pending(commit: $0, files: [])] } ?? [])
-                }
-            } ?? input.branchFixTraces
         let branchTraces = Self.branchTraces(
-            traces, order: order,
-            changeOfCommit: traces.isEmpty
+            input.branchFixTraces, order: order,
+            changeOfCommit: input.branchFixTraces.isEmpty
                 ? [:] : Self.changeOfCommit(changes, pullRequestCommits: input.pullRequestCommits),
             into: &facts)
         let window = Int64(options.reworkWindowDays) * 86400
@@ -507,8 +470,7 @@ public struct DeliveryAnalyzer {
                 facts[writer].rewrittenAfterLanding += run.count
             }
             // Fixes inside merged branches whose traced lines reached this commit: its owners, now applied.
-            for (c, k, index, given) in branchTraces[position] ?? [] {
-                let files = streamed.map { $0.trace(index)?.pending.first { $0.commit == id }?.files ?? [] } ?? given
+            for (c, k, files) in branchTraces[position] ?? [] {
                 for file in files {
                     let runs = ownership.origins(
                         of: file.path, ranges: file.ranges.map { (start: $0.start, count: $0.count) })
@@ -539,24 +501,23 @@ public struct DeliveryAnalyzer {
 
     /// The traces of fixes inside merged branches, for the ownership pass: each becomes a traced fix of the
     /// change that holds its commit; the ranges it left at first-parent positions are returned by position,
-    /// with the change, the index of its traced fix and the trace's index, for the pass to blame once it has
-    /// applied that commit (never the fix's own change). Traces of commits no change holds add nothing.
+    /// with the change and the index of its traced fix, for the pass to blame once it has applied that commit
+    /// (never the fix's own change). Traces of commits no change holds add nothing.
     static func branchTraces(
         _ traces: [BranchFixTrace], order: [ObjectID], changeOfCommit: [ObjectID: Int],
         into facts: inout [ChangeFacts]
-    ) -> [Int: [(change: Int, fix: Int, trace: Int, files: [BranchFixTrace.FileRanges])]] {
+    ) -> [Int: [(change: Int, fix: Int, files: [BranchFixTrace.FileRanges])]] {
         guard !traces.isEmpty else { return [:] }
         var position: [ObjectID: Int] = [:]
         for (i, id) in order.enumerated() where position[id] == nil { position[id] = i }
-        var at: [Int: [(change: Int, fix: Int, trace: Int, files: [BranchFixTrace.FileRanges])]] = [:]
-        for (t, trace) in traces.enumerated() {
+        var at: [Int: [(change: Int, fix: Int, files: [BranchFixTrace.FileRanges])]] = [:]
+        for trace in traces {
             guard let c = changeOfCommit[trace.fix] else { continue }
             facts[c].tracedFixes.append(TracedFix(commit: trace.fix))
             facts[c].branchFixes += 1
             for pending in trace.pending {
                 guard let p = position[pending.commit] else { continue }
-                at[p, default: []].append(
-                    (change: c, fix: facts[c].tracedFixes.count - 1, trace: t, files: pending.files))
+                at[p, default: []].append((change: c, fix: facts[c].tracedFixes.count - 1, files: pending.files))
             }
         }
         return at

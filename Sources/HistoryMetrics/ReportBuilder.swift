@@ -33,8 +33,6 @@ public struct AnalysisInput<Store: HistoryStore>: Sendable {
     /// SZZ of the fix commits inside merged branches, traced to the first-parent line by the miner
     /// (`DeliveryAnalyzer.Input.branchFixTraces`).
     public var branchFixTraces: [BranchFixTrace] = []
-    /// The same traces computed while the ownership pass runs (`DeliveryAnalyzer.Input.streamedBranchFixes`).
-    public var streamedBranchFixes: DeliveryAnalyzer.StreamedBranchFixes?
     /// Metrics per month or quarter as well, when set.
     public var window: TimeWindow?
 
@@ -253,7 +251,6 @@ public struct ReportBuilder: Sendable {
         delivery.streamedDiffs = input.streamedDiffs
         delivery.tracedCommits = input.tracedCommits
         delivery.branchFixTraces = input.branchFixTraces
-        delivery.streamedBranchFixes = input.streamedBranchFixes
         return analyzer.analyze(delivery, paths: paths)
     }
 

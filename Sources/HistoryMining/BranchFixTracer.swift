@@ -30,7 +30,7 @@ package struct BranchFixTracer: Sendable {
         self.addOnlyContext = addOnlyContext
     }
 
-    /// One thread's handles for the diffs.
+    /// One worker's handles.
     final class Context {
         let repository: Repository
         /// The fixes' own diffs, ignoring changes in the amount of white space (as for first-parent fixes).
@@ -38,27 +38,20 @@ package struct BranchFixTracer: Sendable {
         /// The diffs that follow the lines, with hunks as git blame computes them (as the ownership pass
         /// applies them).
         let blame: TreeDiffer
+        /// Whether a path is traced (not excluded from the analysis); memoising, so one per thread.
+        let traced: (String) -> Bool
         /// Fixes traced with these handles.
         var done = 0
 
-        init(path: String, searchParents: Bool) throws(GitError) {
+        init(path: String, searchParents: Bool, traced: @escaping (String) -> Bool) throws(GitError) {
             repository = try Repository(path: path, searchParents: searchParents)
             significant = try TreeDiffer(
                 repository: repository, cache: DiffCache(capacity: 64), significantLinesOnly: true)
             // A small cache: each fix diffs its own pair of commits (large files would otherwise keep their
             // lines here).
             blame = try TreeDiffer(repository: repository, cache: DiffCache(capacity: 16), blameHunks: true)
+            self.traced = traced
         }
-    }
-
-    /// What tracing one fix needs from the records alone: where its lines are followed to, and which files.
-    package struct Plan: Sendable, Equatable {
-        package var fix: ObjectID
-        package var parent: ObjectID
-        /// The first-parent commit whose ownership state knows who wrote the lines.
-        package var target: ObjectID
-        /// The text files the fix modifies (not adds, not renames) at paths not excluded.
-        package var candidates: [FileChange]
     }
 
     /// The traces of `fixes` (commits off the first-parent line, not merges), in their order. `mainline`: the
@@ -68,58 +61,44 @@ package struct BranchFixTracer: Sendable {
         _ fixes: [ObjectID], mainline: Set<ObjectID>, landing: [ObjectID: ObjectID], commits: Store, workers: Int,
         pathFilter: @escaping @Sendable () -> (String) -> Bool
     ) throws -> [BranchFixTrace] {
-        let plans = plans(
-            fixes, mainline: mainline, landing: landing, commits: commits, workers: workers, pathFilter: pathFilter)
         let (path, searchParents) = (path, searchParents)
+        let exits = ExitMemo()
         // The traces' freed memory goes back to the system (as the fix diffs' does, ADR 0021): the report that
         // follows would otherwise add to it.
         defer { Allocator.releaseFreeMemory() }
         do {
             return try Parallel.map(
-                Array(zip(fixes, plans)), workers: workers, chunk: 4,
-                context: { () throws(GitError) -> Context in try Context(path: path, searchParents: searchParents) }
-            ) { context, item in
-                guard let plan = item.1 else { return BranchFixTrace(fix: item.0) }
-                return try self.trace(plan, context: context)
+                fixes, workers: workers, chunk: 4,
+                context: { () throws(GitError) -> Context in
+                    try Context(path: path, searchParents: searchParents, traced: pathFilter())
+                }
+            ) { context, fix in
+                // The diffs read objects from all over the history: the packs' pages they mapped go back to
+                // the page cache every 64 fixes a worker traces (on git/git: 289 MiB of mapped pages without).
+                context.done += 1
+                if context.done % 64 == 0 { PackReader.releaseMappedPages() }
+                return try self.trace(
+                    fix, mainline: mainline, landing: landing, commits: commits, context: context, exits: exits)
             }
         } catch let error as GitError {
             throw MiningError.git(path: path, error)
         }
     }
 
-    /// Each fix's plan (nil: nothing to trace), from the records alone, on `workers` threads.
-    package func plans<Store: HistoryStore>(
-        _ fixes: [ObjectID], mainline: Set<ObjectID>, landing: [ObjectID: ObjectID], commits: Store, workers: Int,
-        pathFilter: @escaping @Sendable () -> (String) -> Bool
-    ) -> [Plan?] {
-        let exits = ExitMemo()
-        // Nothing here throws: the walk reads records only.
-        return
-            (try? Parallel.map(fixes, workers: workers, chunk: 16, context: { PathTest(pathFilter()) }) { traced, fix in
-                self.plan(
-                    fix, mainline: mainline, landing: landing, commits: commits, traced: traced.test, exits: exits)
-            }) ?? []
-    }
-
-    /// One worker's test of whether a path is traced (memoising, so one per thread).
-    final class PathTest {
-        let test: (String) -> Bool
-        init(_ test: @escaping (String) -> Bool) { self.test = test }
-    }
-
-    func plan<Store: HistoryStore>(
-        _ fix: ObjectID, mainline: Set<ObjectID>, landing: [ObjectID: ObjectID], commits: Store,
-        traced: (String) -> Bool, exits: ExitMemo = ExitMemo()
-    ) -> Plan? {
+    func trace<Store: HistoryStore>(
+        _ fix: ObjectID, mainline: Set<ObjectID>, landing: [ObjectID: ObjectID], commits: Store, context: Context,
+        exits: ExitMemo = ExitMemo()
+    ) throws(GitError) -> BranchFixTrace {
+        var out = BranchFixTrace(fix: fix)
         guard let record = commits.record(fix, withFiles: true, withHunks: false), record.parents.count == 1,
             record.files.lazy.filter({ !$0.isBinary }).count <= maxFixFiles
-        else { return nil }
+        else { return out }
         // The files SZZ may trace: text files the fix modifies (not adds) at paths not excluded. A file the fix
         // renames is left out (a diff by path sees it added).
         let candidates = record.files.filter {
-            !$0.isBinary && $0.status != .added && $0.oldPath == nil && traced($0.path)
+            !$0.isBinary && $0.status != .added && $0.oldPath == nil && context.traced($0.path)
         }
-        guard !candidates.isEmpty else { return nil }
+        guard !candidates.isEmpty else { return out }
 
         // The fix's own change's commits wrote nothing SZZ blames: the walk passes over them, by their
         // parents alone, to the first commit of another change or of the first-parent line.
@@ -136,29 +115,19 @@ package struct BranchFixTracer: Sendable {
                 let parent = step.parents.first
             else {
                 exits.store(nil, for: passed)
-                return nil
+                return out
             }
             passed.append(at)
             at = parent
         }
-        guard at != ExitMemo.none else { return nil }
+        guard at != ExitMemo.none else { return out }
         exits.store(at, for: passed)
         // Where the ownership pass knows who wrote the lines: that commit, or the landing commit of the
-        // change it belongs to.
-        guard let target = mainline.contains(at) ? at : landing[at], mainline.contains(target) else { return nil }
-        return Plan(fix: fix, parent: record.parents[0], target: target, candidates: candidates)
-    }
-
-    /// The diffs of one plan: one diff of the candidate files from the target to the fix's parent follows the
-    /// lines; those it does not find there were written inside the fix's own change, and so was every line of
-    /// a file missing there, which is not diffed for SZZ at all.
-    func trace(_ plan: Plan, context: Context) throws(GitError) -> BranchFixTrace {
-        var out = BranchFixTrace(fix: plan.fix)
-        let (fix, parent, target, candidates) = (plan.fix, plan.parent, plan.target, plan.candidates)
-        // The diffs read objects from all over the history: the packs' pages they mapped go back to the page
-        // cache every 64 fixes a thread traces (on git/git: 289 MiB of mapped pages without).
-        context.done += 1
-        if context.done % 64 == 0 { PackReader.releaseMappedPages() }
+        // change it belongs to. One diff of the candidate files from there to the fix's parent follows the
+        // lines; those it does not find there were written inside the fix's own change, and so was every
+        // line of a file missing there, which is not diffed for SZZ at all.
+        guard let target = mainline.contains(at) ? at : landing[at], mainline.contains(target) else { return out }
+        let parent = record.parents[0]
         let toParent = try context.blame.diff(base: target, tip: parent, paths: Set(candidates.map(\.path)))
         let missing = Set(toParent.filter { $0.status == .added || $0.isBinary }.map(\.path))
         let present = candidates.filter { !missing.contains($0.path) }
@@ -243,66 +212,5 @@ final class ExitMemo: Sendable {
 
     func store(_ exit: ObjectID?, for commits: [ObjectID]) {
         exits.withLock { e in for c in commits { e[c] = exit ?? ExitMemo.none } }
-    }
-}
-
-/// The traces of fixes inside merged branches, computed while the ownership pass runs, in the order it reads
-/// them (an `InOrderStream`): the pass resolves a trace once it has applied the trace's target, so the traces
-/// are read by their targets' first-parent positions, oldest first. Their diffs then take the core the
-/// single-threaded pass leaves idle instead of a step of their own before it (issue 11).
-package final class BranchFixStream: Sendable {
-    /// The stream's repository handles, reopened every `recycle` traces (their caches stay bounded).
-    private struct Worker {
-        var context: BranchFixTracer.Context?
-    }
-
-    /// Traces computed with one set of handles before fresh ones are opened.
-    static let recycle = 256
-    /// Traces computed ahead of the reader at most.
-    static let lookahead = 32
-    /// Traces computed between two returns of freed memory to the system (as the fix diffs', ADR 0021).
-    static let releaseEvery = 64
-
-    private let path: String
-    /// Index of a fix in `plans` → its position in the reading order.
-    private let position: [Int: Int]
-    private let stream: InOrderStream<BranchFixTrace, Worker>
-
-    /// How many traces are streamed (fixes with a plan whose target the reader reaches).
-    package let count: Int
-
-    /// - Parameter order: indices into `plans` in the order the reader asks for them (each with a plan).
-    package init(tracer: BranchFixTracer, plans: [BranchFixTracer.Plan?], order: [Int]) {
-        let (path, searchParents) = (tracer.path, tracer.searchParents)
-        self.path = path
-        let ordered = order.compactMap { plans[$0] }
-        count = ordered.count
-        var position: [Int: Int] = [:]
-        for (i, index) in order.enumerated() where plans[index] != nil { position[index] = i }
-        self.position = position
-        stream = InOrderStream(
-            count: ordered.count, label: "yardstick branch fixes", lookahead: Self.lookahead,
-            releaseEvery: Self.releaseEvery, makeWorker: { Worker() },
-            work: { worker, i throws(GitError) in
-                if worker.context == nil || (worker.context?.done ?? 0) >= Self.recycle {
-                    worker.context = nil
-                    worker.context = try BranchFixTracer.Context(path: path, searchParents: searchParents)
-                }
-                guard let context = worker.context else { return nil }
-                return try tracer.trace(ordered[i], context: context)
-            })
-    }
-
-    /// The trace of the fix at `index` in the plans; nil without a plan, or once an error was met.
-    package func trace(_ index: Int) -> BranchFixTrace? {
-        guard let i = position[index] else { return nil }
-        return stream.item(at: i)
-    }
-
-    /// Stops the thread, closes the handles and returns the first error met and the seconds spent tracing.
-    package func finish() -> (error: MiningError?, busySeconds: Double) {
-        let (error, busy) = stream.finish()
-        PackReader.releaseMappedPages()
-        return (error.map { MiningError.git(path: path, $0) }, busy)
     }
 }

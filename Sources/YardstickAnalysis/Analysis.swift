@@ -65,11 +65,10 @@ package struct Analysis: Sendable {
     }
 
     /// Everything the report builder reads. Each fix's white-space-insensitive diff for SZZ (mined for fixes
-    /// only) is streamed: `fixDiffs` computes each when the ownership pass reaches it; so are the traces of fix
-    /// commits inside merged branches (`branchFixes`, planned here from the records, their diffs computed as
-    /// the pass reaches each one's target). Call both streams' `finish()` when the report is built.
+    /// only) is streamed: `fixDiffs` computes each when the ownership pass reaches it; call its `finish()`
+    /// when the report is built.
     package func input(for history: LandedHistory) throws -> (
-        AnalysisInput<CommitStore>, fixDiffs: SignificantDiffStream, branchFixes: BranchFixStream?
+        AnalysisInput<CommitStore>, fixDiffs: SignificantDiffStream
     ) {
         var input = AnalysisInput(
             repositoryPath: path, branch: history.mined.branch, head: history.mined.tip,
@@ -91,41 +90,41 @@ package struct Analysis: Sendable {
                     Double(DispatchTime.now().uptimeNanoseconds - detection) / 1e9
                 ))
         }
-        var branchStream: BranchFixStream?
+        step?("diffing \(fixCommits.count) fixes for SZZ")
+        let stream = SignificantDiffStream(miner: miner, ids: knownFixDiffs?.missing(fixCommits) ?? fixCommits)
+        input.streamedDiffs = KnownFixDiffs.reader(knownFixDiffs, stream: stream)
         if !branchFixes.isEmpty {
+            step?("tracing \(branchFixes.count) fix\(branchFixes.count == 1 ? "" : "es") inside merged branches")
             let start = DispatchTime.now().uptimeNanoseconds
             let builder = builder(attributeFiles: history.mined.attributeFiles)
             let (delivery, exclusions) = (builder.delivery, builder.exclusions)
             let tracer = BranchFixTracer(
                 miner: miner, maxFixFiles: builder.delivery.maxFixFiles,
                 addOnlyContext: builder.delivery.addOnlyFixContext)
-            var landing: [ObjectID: ObjectID] = [:]
-            for change in history.changes {
-                landing[change.commit] = change.commit
-                for id in change.commits where landing[id] == nil { landing[id] = change.commit }
+            do {
+                var landing: [ObjectID: ObjectID] = [:]
+                for change in history.changes {
+                    landing[change.commit] = change.commit
+                    for id in change.commits where landing[id] == nil { landing[id] = change.commit }
+                }
+                input.branchFixTraces = try tracer.trace(
+                    branchFixes, mainline: Set(history.mined.mainline), landing: landing,
+                    commits: history.mined.commits,
+                    workers: mining.workers,
+                    pathFilter: { DeliveryAnalyzer.tracedPathTest(exclusions: exclusions, delivery: delivery) })
+            } catch {
+                _ = stream.finish()
+                throw error
             }
-            let plans = tracer.plans(
-                branchFixes, mainline: Set(history.mined.mainline), landing: landing,
-                commits: history.mined.commits, workers: mining.workers,
-                pathFilter: { DeliveryAnalyzer.tracedPathTest(exclusions: exclusions, delivery: delivery) })
-            let order = DeliveryAnalyzer.branchFixReadingOrder(
-                targets: plans.map { $0?.target }, mainline: history.mined.mainline)
-            let stream = BranchFixStream(tracer: tracer, plans: plans, order: order)
-            input.streamedBranchFixes = DeliveryAnalyzer.StreamedBranchFixes(
-                fixes: zip(branchFixes, plans).map { ($0, $1?.target) }, trace: { stream.trace($0) })
-            branchStream = stream
             timingsBox.entries.withLock {
                 $0.append(
                     (
-                        "branch fixes planned (\(branchFixes.count))" + ProcessInfoShim.residentNote,
+                        "branch fixes (\(branchFixes.count))" + ProcessInfoShim.residentNote,
                         Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     ))
             }
         }
-        step?("diffing \(fixCommits.count) fixes for SZZ")
-        let stream = SignificantDiffStream(miner: miner, ids: knownFixDiffs?.missing(fixCommits) ?? fixCommits)
-        input.streamedDiffs = KnownFixDiffs.reader(knownFixDiffs, stream: stream)
-        return (input, stream, branchStream)
+        return (input, stream)
     }
 
     /// Which changes are reverts and fixes (into `flags`), the commits SZZ traces for the fixes (into
@@ -166,21 +165,16 @@ package struct Analysis: Sendable {
 
     /// The report for a mined history.
     package func report(for history: LandedHistory) throws -> Report {
-        let (i, fixDiffs, branchFixes) = try input(for: history)
+        let (i, fixDiffs) = try input(for: history)
         let start = DispatchTime.now().uptimeNanoseconds
         step?("measuring \(history.changes.count) landed changes (ownership, review, rework, defects)")
         var builder = builder(attributeFiles: history.mined.attributeFiles)
         if byAuthor { builder.groups = AuthorView.groups(for: history.changes, base: configuration.groups) }
         var report = builder.build(i)
         let streamed = fixDiffs.finish()
-        let traced = branchFixes?.finish()
-        if let error = streamed.error ?? traced?.error { throw error }
+        if let error = streamed.error { throw error }
         timingsBox.entries.withLock {
             $0.append(("fix diffs (\(fixDiffs.count), computed in the report step)", streamed.busySeconds))
-            if let branchFixes, let traced {
-                $0.append(
-                    ("branch fixes (\(branchFixes.count) traced in the report step)", traced.busySeconds))
-            }
         }
         if byAuthor { report = AuthorView.finish(report) }
         if !imports.isEmpty {
