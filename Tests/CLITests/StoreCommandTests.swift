@@ -180,9 +180,9 @@ private func sqlite(_ database: String, _ sql: String) -> String {
     }
 
     /// The branch-fix traces a run keeps (ADR 0019 section 10) are taken by the next: after a new commit, after the
-    /// merge that brought the fixes in is made again (a rewritten first-parent line, the same branch commits) and
-    /// with another configuration (another add-only context: every trace made again), each report is the bytes of
-    /// a run without the store.
+    /// merge that brought the fixes in is made again (a rewritten first-parent line, the same branch commits); not
+    /// when the merge their walks end at is made again too, nor with another configuration (another add-only
+    /// context); each report is the bytes of a run without the store.
     @Test func storedBranchFixTracesAreTakenAgain() throws {
         let dir = try scratch("traces")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -225,6 +225,20 @@ private func sqlite(_ database: String, _ sql: String) -> String {
             ["merge", "-q", "--no-ff", "-m", "Merge branch 'topic/eviction'", branch], date: "2024-06-12T09:00:00Z")
         #expect(merge.status == 0, "\(merge.stderr)")
         check("a rewritten merge", expect: [3, 0])
+
+        // Both merges made again: the walk of every fix ends in topic/stats, landed by a new merge commit, so each
+        // fix has a new target and is traced again.
+        let (stats, eviction) = (
+            git(["rev-parse", "HEAD~1^2"], in: clone).stdout.trimmed,
+            git(["rev-parse", "HEAD^2"], in: clone).stdout.trimmed
+        )
+        #expect(git(["reset", "-q", "--hard", "HEAD~2"], in: clone).status == 0)
+        for (name, tip) in [("topic/stats", stats), ("topic/eviction", eviction)] {
+            let made = commit(
+                ["merge", "-q", "--no-ff", "-m", "Merge branch '\(name)'", tip], date: "2024-06-13T09:00:00Z")
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        check("both merges made again", expect: [0, 3])
 
         let config = dir + "/yardstick.yml"
         try "version: 1\ndelivery:\n  addOnlyFixContext: 2\n".write(toFile: config, atomically: true, encoding: .utf8)
