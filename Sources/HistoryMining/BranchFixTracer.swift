@@ -22,6 +22,8 @@ package struct BranchFixTracer: Sendable {
     package var maxFixFiles: Int
     /// `delivery.addOnlyFixContext`.
     package var addOnlyContext: Int
+    /// Traces an earlier run made (a store's): taken instead of traced again, and every trace kept for the next.
+    package var known: KnownBranchFixTraces?
 
     package init(miner: Miner, maxFixFiles: Int, addOnlyContext: Int) {
         path = miner.path
@@ -127,6 +129,10 @@ package struct BranchFixTracer: Sendable {
         // lines; those it does not find there were written inside the fix's own change, and so was every
         // line of a file missing there, which is not diffed for SZZ at all.
         guard let target = mainline.contains(at) ? at : landing[at], mainline.contains(target) else { return out }
+        let key = KnownBranchFixTraces.Key(
+            fix: fix, target: target, paths: candidates.map(\.path), addOnlyContext: addOnlyContext)
+        if let kept = known?.trace(for: key) { return kept }
+        defer { known?.keep(out, for: key) }
         let parent = record.parents[0]
         let toParent = try context.blame.diff(base: target, tip: parent, paths: Set(candidates.map(\.path)))
         let missing = Set(toParent.filter { $0.status == .added || $0.isBinary }.map(\.path))

@@ -471,3 +471,58 @@ extension Miner {
         )
     }
 }
+
+/// Branch-fix traces (`BranchFixTracer`, ADR 0025) an earlier run made (a store's, ADR 0019 section 10), by what
+/// each is a function of. Once the walk over the fix's own change has found the commit `target` whose ownership
+/// state knows who wrote the fix's lines, the trace reads only git objects fixed by their ids — the fix's diff
+/// against its parent, and the diff of the candidate files between `target` and that parent — and two settings:
+/// which of the fix's files are candidates (the path filter: exclusions, `.gitattributes`, test paths) and
+/// `addOnlyFixContext`. `Key` holds exactly those, so a kept trace is the trace the tracer would make. The walk
+/// itself, which depends on the run's landed changes and first-parent line, is done by every run (it reads
+/// records only); `maxFixFiles` decides before it whether a fix is traced at all.
+package final class KnownBranchFixTraces: Sendable {
+    package struct Key: Hashable, Sendable {
+        package var fix: ObjectID
+        package var target: ObjectID
+        /// The fix's candidate files (text files it modifies at paths the analysis keeps), in its record's order.
+        package var paths: [String]
+        package var addOnlyContext: Int
+
+        package init(fix: ObjectID, target: ObjectID, paths: [String], addOnlyContext: Int) {
+            self.fix = fix
+            self.target = target
+            self.paths = paths
+            self.addOnlyContext = addOnlyContext
+        }
+    }
+
+    private let stored: [Key: [BranchFixTrace.Pending]]
+    private let used = Mutex<[Key: [BranchFixTrace.Pending]]>([:])
+    private let counts = Mutex<(kept: Int, traced: Int)>((0, 0))
+
+    package init(_ stored: [Key: [BranchFixTrace.Pending]] = [:]) { self.stored = stored }
+
+    /// The kept trace for `key`, if any (then kept again for the next run).
+    package func trace(for key: Key) -> BranchFixTrace? {
+        guard let pending = stored[key] else { return nil }
+        used.withLock { $0[key] = pending }
+        counts.withLock { $0.kept += 1 }
+        return BranchFixTrace(fix: key.fix, pending: pending)
+    }
+
+    /// A trace the tracer made for `key`, kept for the next run.
+    package func keep(_ trace: BranchFixTrace, for key: Key) {
+        used.withLock { $0[key] = trace.pending }
+        counts.withLock { $0.traced += 1 }
+    }
+
+    /// How many traces this run took from the earlier one and how many it made.
+    package var reuse: (kept: Int, traced: Int) { counts.withLock { $0 } }
+
+    /// What the next run takes: the traces this run took or made (those of fixes it no longer traces, or traced
+    /// with other settings, are dropped); nil when that is what was held already.
+    package var next: [Key: [BranchFixTrace.Pending]]? {
+        let out = used.withLock { $0 }
+        return out.count == stored.count && out.keys.allSatisfy { stored[$0] != nil } ? nil : out
+    }
+}

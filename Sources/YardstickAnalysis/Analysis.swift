@@ -25,6 +25,8 @@ package struct Analysis: Sendable {
     package var byAuthor = false
     /// Fix diffs an earlier run computed (`--store`, StoredFixDiffs.swift): read instead of computed again.
     package var knownFixDiffs: KnownFixDiffs?
+    /// Branch-fix traces an earlier run made (`--store`, StoredBranchFixTraces.swift): taken instead of traced again.
+    package var knownBranchFixTraces: KnownBranchFixTraces?
     /// Wall time of the steps after mining, for benchmarks (`YARDSTICK_TIMINGS=1`).
     package var timings: [(String, Double)] { timingsBox.entries.withLock { $0 } }
     private let timingsBox = TimingLog()
@@ -98,9 +100,10 @@ package struct Analysis: Sendable {
             let start = DispatchTime.now().uptimeNanoseconds
             let builder = builder(attributeFiles: history.mined.attributeFiles)
             let (delivery, exclusions) = (builder.delivery, builder.exclusions)
-            let tracer = BranchFixTracer(
+            var tracer = BranchFixTracer(
                 miner: miner, maxFixFiles: builder.delivery.maxFixFiles,
                 addOnlyContext: builder.delivery.addOnlyFixContext)
+            tracer.known = knownBranchFixTraces
             do {
                 var landing: [ObjectID: ObjectID] = [:]
                 for change in history.changes {

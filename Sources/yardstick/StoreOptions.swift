@@ -170,7 +170,8 @@ extension AnalyzeCommand {
         let links = try session.storedLinks()
         var analysis = analysis
         analysis.knownFixDiffs = try session.storedFixDiffs()
-        lap("store: records, links and fix diffs loaded (\(loaded.count))")
+        analysis.knownBranchFixTraces = try session.storedBranchFixTraces()
+        lap("store: records, links, fix diffs and branch-fix traces loaded (\(loaded.count))")
         let history = try frontend.landedHistory(reusing: loaded, links: links)
         clock = DispatchTime.now().uptimeNanoseconds
         let report = try Provenance.finish(
@@ -185,7 +186,9 @@ extension AnalyzeCommand {
         lap("render json for the store")
         try session.saveLinks(links)
         try analysis.knownFixDiffs.map { try session.saveFixDiffs($0, history: history) }
-        lap("store: links and fix diffs saved")
+        let traces = analysis.knownBranchFixTraces?.reuse ?? (kept: 0, traced: 0)
+        try analysis.knownBranchFixTraces.map { try session.saveBranchFixTraces($0) }
+        lap("store: links, fix diffs and branch-fix traces (\(traces.kept) kept, \(traces.traced) traced) saved")
         try session.save(
             StoredRun(
                 report: report, json: Array(json.utf8), metrics: Array(metrics.utf8), key: key,

@@ -179,6 +179,73 @@ private func sqlite(_ database: String, _ sql: String) -> String {
         #expect(sqlite(store, "SELECT min(length(data)) > 1 FROM state WHERE name NOT LIKE 'packChecks%'") == "1")
     }
 
+    /// The branch-fix traces a run keeps (ADR 0019 section 10) are taken by the next: after a new commit, after the
+    /// merge that brought the fixes in is made again (a rewritten first-parent line, the same branch commits); not
+    /// when the merge their walks end at is made again too, nor with another configuration (another add-only
+    /// context); each report is the bytes of a run without the store.
+    @Test func storedBranchFixTracesAreTakenAgain() throws {
+        let dir = try scratch("traces")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let clone = dir + "/clone"
+        #expect(Command.run("/usr/bin/git", ["clone", "-q", SampleRepositories.path("branchfix"), clone]).status == 0)
+        let store = dir + "/s.sqlite"
+        let env = ["YARDSTICK_TIMINGS": "1"]
+        func traces(_ stderr: String) -> [Int] {
+            let prefix = "timing: store: links, fix diffs and branch-fix traces ("
+            guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return [] }
+            return line.dropFirst(prefix.count).split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        }
+        func commit(_ arguments: [String], date: String) -> Command.Result {
+            Command.run(
+                "/usr/bin/env",
+                [
+                    "GIT_AUTHOR_NAME=Alice", "GIT_AUTHOR_EMAIL=alice@acme.com", "GIT_COMMITTER_NAME=Alice",
+                    "GIT_COMMITTER_EMAIL=alice@acme.com", "GIT_AUTHOR_DATE=\(date)", "GIT_COMMITTER_DATE=\(date)",
+                    "/usr/bin/git", "-C", clone,
+                ] + arguments)
+        }
+        func check(_ label: String, _ extra: [String] = [], expect counts: [Int]) {
+            let run = yardstick(["analyze", clone, "--format", "json", "--store", store] + extra, environment: env)
+            #expect(run.status == 0, "\(label): \(run.stderr)")
+            #expect(run.stdout == yardstick(["analyze", clone, "--format", "json"] + extra).stdout, "\(label)")
+            #expect(traces(run.stderr) == counts, "\(label)")
+        }
+        check("first run", expect: [0, 3])
+        #expect(sqlite(store, "SELECT count(*) FROM state WHERE name LIKE 'branchFixTraces:%'") == "1")
+
+        try "notes\n".write(toFile: clone + "/NOTES.md", atomically: true, encoding: .utf8)
+        #expect(git(["add", "NOTES.md"], in: clone).status == 0)
+        #expect(commit(["commit", "-q", "-m", "Add notes"], date: "2024-06-11T09:00:00Z").status == 0)
+        check("a new commit", expect: [3, 0])
+
+        // The merge of topic/eviction and the commit after it made again: a new merge commit, the same fixes.
+        let branch = git(["rev-parse", "HEAD~1^2"], in: clone).stdout.trimmed
+        #expect(git(["reset", "-q", "--hard", "HEAD~2"], in: clone).status == 0)
+        let merge = commit(
+            ["merge", "-q", "--no-ff", "-m", "Merge branch 'topic/eviction'", branch], date: "2024-06-12T09:00:00Z")
+        #expect(merge.status == 0, "\(merge.stderr)")
+        check("a rewritten merge", expect: [3, 0])
+
+        // Both merges made again: the walk of every fix ends in topic/stats, landed by a new merge commit, so each
+        // fix has a new target and is traced again.
+        let (stats, eviction) = (
+            git(["rev-parse", "HEAD~1^2"], in: clone).stdout.trimmed,
+            git(["rev-parse", "HEAD^2"], in: clone).stdout.trimmed
+        )
+        #expect(git(["reset", "-q", "--hard", "HEAD~2"], in: clone).status == 0)
+        for (name, tip) in [("topic/stats", stats), ("topic/eviction", eviction)] {
+            let made = commit(
+                ["merge", "-q", "--no-ff", "-m", "Merge branch '\(name)'", tip], date: "2024-06-13T09:00:00Z")
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        check("both merges made again", expect: [0, 3])
+
+        let config = dir + "/yardstick.yml"
+        try "version: 1\ndelivery:\n  addOnlyFixContext: 2\n".write(toFile: config, atomically: true, encoding: .utf8)
+        check("another add-only context", ["--config", config], expect: [0, 3])
+        check("the same again", ["--config", config, "--since", "2000-01-01"], expect: [3, 0])
+    }
+
     /// The counts in a run's step timings (`YARDSTICK_TIMINGS=1`): commits walked and read, merges painted, fixes
     /// diffed; -1 for a step not found.
     private func timings(_ stderr: String) -> (walked: Int, read: Int, painted: Int, fixDiffs: Int) {

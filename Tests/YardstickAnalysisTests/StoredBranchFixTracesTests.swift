@@ -1,0 +1,129 @@
+import HistoryMetrics
+import HistoryMining
+import HistoryModel
+import HistoryParsing
+import TestSupport
+import Testing
+import YardstickAnalysis
+import YardstickConfig
+
+/// The branch-fix traces a store keeps (`KnownBranchFixTraces`, ADR 0019 section 10): a kept trace is taken for
+/// the same fix, target, candidate files and add-only context instead of traced again, every trace a run takes or
+/// makes is kept, and the encoding gives back every field.
+@Suite struct StoredBranchFixTracesTests {
+    static func id(_ n: Int) -> ObjectID { ObjectID(high: UInt64(n), middle: 7, low: 9) }
+
+    static let traces: [KnownBranchFixTraces.Key: [BranchFixTrace.Pending]] = [
+        KnownBranchFixTraces.Key(fix: id(1), target: id(2), paths: ["src/a.c", "src/ü b.c"], addOnlyContext: 1): [
+            BranchFixTrace.Pending(
+                commit: id(2),
+                files: [
+                    BranchFixTrace.FileRanges(
+                        path: "src/a.c",
+                        ranges: [
+                            BranchFixTrace.LineRange(start: 3, count: 2), BranchFixTrace.LineRange(start: 9, count: 1),
+                        ]),
+                    BranchFixTrace.FileRanges(
+                        path: "src/ü b.c", ranges: [BranchFixTrace.LineRange(start: 1, count: 7)]),
+                ])
+        ],
+        // Traced, with nothing left (every line written by the fix's own change).
+        KnownBranchFixTraces.Key(fix: id(3), target: id(2), paths: ["x"], addOnlyContext: 0): [],
+        KnownBranchFixTraces.Key(fix: id(1), target: id(4), paths: ["src/a.c"], addOnlyContext: 1): [],
+    ]
+
+    @Test func encodingRoundTrips() throws {
+        let blob = KnownBranchFixTraces.encode(Self.traces, revision: 7)
+        #expect(KnownBranchFixTraces.decode(blob, revision: 7) == Self.traces)
+        #expect(KnownBranchFixTraces.encode(Self.traces, revision: 7) == blob)
+        #expect(KnownBranchFixTraces.decode(KnownBranchFixTraces.encode([:], revision: 7), revision: 7) == [:])
+        // Traces another analysis revision made are not used.
+        #expect(KnownBranchFixTraces.decode(blob, revision: 8) == nil)
+        var damaged = blob
+        damaged[damaged.count / 2] ^= 0x10
+        #expect(KnownBranchFixTraces.decode(damaged, revision: 7) == nil)
+        #expect(KnownBranchFixTraces.decode(Array(blob.dropLast()), revision: 7) == nil)
+        #expect(KnownBranchFixTraces.decode([1, 2, 3], revision: 7) == nil)
+    }
+
+    @Test func keptTracesAreTakenAndEveryTraceIsKept() {
+        let key = Array(Self.traces.keys).sorted { $0.addOnlyContext < $1.addOnlyContext }[0]
+        let known = KnownBranchFixTraces([key: []])
+        #expect(known.trace(for: key) == BranchFixTrace(fix: key.fix))
+        var other = key
+        other.addOnlyContext += 1
+        #expect(known.trace(for: other) == nil)
+        #expect(Self.counts(known) == [1, 0])
+        // Only what was taken: unchanged, nothing to write.
+        #expect(known.next == nil)
+        let made = BranchFixTrace(fix: other.fix, pending: [BranchFixTrace.Pending(commit: Self.id(5), files: [])])
+        known.keep(made, for: other)
+        #expect(Self.counts(known) == [1, 1])
+        #expect(known.next == [key: [], other: made.pending])
+        // A kept trace no fix of this run asked for is dropped.
+        let stale = KnownBranchFixTraces(Self.traces)
+        #expect(stale.next == [:])
+    }
+
+    static func counts(_ known: KnownBranchFixTraces) -> [Int] { [known.reuse.kept, known.reuse.traced] }
+
+    static func traces(_ analysis: Analysis) throws -> [BranchFixTrace] {
+        let history = try analysis.landedHistory()
+        let (input, diffs) = try analysis.input(for: history)
+        _ = diffs.finish()
+        return input.branchFixTraces
+    }
+
+    /// On the `branchfix` sample: a second run takes every trace the first made, and gets the same traces; a kept
+    /// trace is what the run uses (a changed one shows through); another add-only context or exclusion traces the
+    /// fixes whose key it changes, and those only, with the traces of a run that keeps nothing.
+    @Test func aRunTakesTheTracesTheLastOneMade() throws {
+        let repo = SampleRepositories.path("branchfix")
+        var analysis = Analysis(path: repo, mining: MiningOptions(workers: 2))
+        let plain = try Self.traces(analysis)
+        #expect(plain.count == 3 && plain.contains { !$0.pending.isEmpty })
+
+        let first = KnownBranchFixTraces()
+        analysis.knownBranchFixTraces = first
+        #expect(try Self.traces(analysis) == plain)
+        #expect(Self.counts(first) == [0, 3])
+        let kept = try #require(first.next)
+        #expect(kept.count == 3)
+
+        let second = KnownBranchFixTraces(kept)
+        analysis.knownBranchFixTraces = second
+        #expect(try Self.traces(analysis) == plain)
+        #expect(Self.counts(second) == [3, 0])
+        #expect(second.next == nil)
+
+        // The run uses what is kept (here altered) rather than tracing again.
+        var altered = kept
+        let (key, pending) = try #require(kept.first { !$0.value.isEmpty })
+        altered[key] = [BranchFixTrace.Pending(commit: pending[0].commit, files: [])]
+        analysis.knownBranchFixTraces = KnownBranchFixTraces(altered)
+        let used = try Self.traces(analysis)
+        #expect(used.first { $0.fix == key.fix }?.pending == altered[key])
+
+        // Another add-only context: every key changes, so every fix is traced again.
+        var wider = analysis
+        wider.configuration.delivery.addOnlyFixContext = 2
+        wider.knownBranchFixTraces = nil
+        let widerPlain = try Self.traces(wider)
+        let third = KnownBranchFixTraces(kept)
+        wider.knownBranchFixTraces = third
+        #expect(try Self.traces(wider) == widerPlain)
+        #expect(Self.counts(third) == [0, 3])
+        #expect(widerPlain != plain)
+
+        // Cache.swift excluded: the fix to it has no file left to trace, the two to Net.swift keep their traces.
+        var excluded = analysis
+        excluded.configuration.exclusions.extraPatterns = [Glob("Sources/Core/Cache.swift")]
+        excluded.knownBranchFixTraces = nil
+        let excludedPlain = try Self.traces(excluded)
+        let fourth = KnownBranchFixTraces(kept)
+        excluded.knownBranchFixTraces = fourth
+        #expect(try Self.traces(excluded) == excludedPlain)
+        #expect(Self.counts(fourth) == [2, 0])
+        #expect(fourth.next?.count == 2)
+    }
+}
