@@ -126,6 +126,15 @@ struct AnalyzeCommand: ParsableCommand {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, markdown, json, html, csv, openmetrics
 
+    /// Whether the format's reporter reads the report's pull requests (the others read the groups' metrics only:
+    /// a stored run's metrics JSON renders them alike).
+    var readsPullRequests: Bool {
+        switch self {
+        case .csv, .openmetrics: return false
+        case .table, .markdown, .json, .html: return true
+        }
+    }
+
     var reportFormat: ReportFormat {
         switch self {
         case .table: return .table

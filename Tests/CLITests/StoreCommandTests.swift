@@ -264,6 +264,26 @@ private func sqlite(_ database: String, _ sql: String) -> String {
     }
 
     /// `yardstick history`: one column (table), value (JSON) or row (CSV) per stored run.
+    /// A reused report rendered as CSV or OpenMetrics (from the run's metrics, without its pull requests) is the
+    /// text of a run without the store.
+    @Test(arguments: ["csv", "openmetrics"]) func machineFormatsOfAReusedReport(format: String) throws {
+        let dir = try scratch("machine")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = SampleRepositories.path("delivery")
+        let store = dir + "/s.sqlite"
+        let fresh = yardstick(["analyze", repo, "--format", format])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        let first = yardstick(["analyze", repo, "--format", format, "--store", store])
+        #expect(first.status == 0, "\(first.stderr)")
+        let reused = yardstick(
+            ["analyze", repo, "--format", format, "--store", store], environment: ["YARDSTICK_TIMINGS": "1"])
+        #expect(reused.status == 0, "\(reused.stderr)")
+        #expect(reused.stderr.contains("store: report reused"))
+        #expect(first.stdout == fresh.stdout)
+        #expect(reused.stdout == fresh.stdout)
+        #expect(!fresh.stdout.isEmpty)
+    }
+
     @Test func historyListsEveryRun() throws {
         let dir = try scratch("history")
         defer { try? FileManager.default.removeItem(atPath: dir) }

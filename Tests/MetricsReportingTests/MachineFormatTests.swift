@@ -151,4 +151,15 @@ struct MachineFormatTests {
             #expect((size[2] as? Double).map { abs($0 - 76.67) < 0.01 } == true)
         }
     }
+
+    /// CSV and OpenMetrics read the groups' metrics only, never the pull requests: a stored run's metrics JSON
+    /// (its report without them) is rendered in their place when a store reuses a report (`analyze --store`).
+    @Test func machineFormatsReadNoPullRequest() {
+        let report = Fixture.report()
+        #expect(report.pullRequests.count > 3)
+        var withoutChanges = report
+        withoutChanges.pullRequests = []
+        #expect(CSVReporter().render(withoutChanges) == CSVReporter().render(report))
+        #expect(OpenMetricsReporter().render(withoutChanges) == OpenMetricsReporter().render(report))
+    }
 }
