@@ -233,7 +233,7 @@ extension KnownLinks.Contents {
                 for c in side.commits { id(c) }
             }
         }
-        int(Self.checksum(out[...]))
+        int(FNV1a.hash64(out[...]))
         return out
     }
 
@@ -243,7 +243,7 @@ extension KnownLinks.Contents {
         let end = bytes.count - 8
         var sum: UInt64 = 0
         for i in 0..<8 { sum |= UInt64(bytes[end + i]) << UInt64(8 * i) }
-        guard Self.checksum(bytes[..<end]) == sum else { return nil }
+        guard FNV1a.hash64(bytes[..<end]) == sum else { return nil }
         guard let decoded = bytes.withUnsafeBytes({ Self.decode($0, from: Self.magic.count, to: end) }) else {
             return nil
         }
@@ -308,15 +308,6 @@ extension KnownLinks.Contents {
         }
         guard at == end else { return nil }
         return Self(links: links, sides: sides)
-    }
-
-    private static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            hash ^= UInt64(b)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
     }
 }
 
@@ -455,20 +446,7 @@ extension Miner {
         diffCache.removeAll()
         lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
 
-        return MinedHistory(
-            gitDirectory: opened.gitDirectory,
-            workingDirectory: opened.repository.workingDirectory,
-            branch: opened.branchName,
-            tip: opened.tip,
-            mainline: mainline,
-            commits: commits,
-            attributeFiles: opened.attributeFiles,
-            shallowBoundaries: opened.shallowBoundaries,
-            truncated: truncated,
-            pullHeads: opened.pullHeads,
-            mailmap: mailmapContents,
-            timings: timings
-        )
+        return opened.history(mainline: mainline, commits: commits, truncated: truncated, timings: timings)
     }
 }
 

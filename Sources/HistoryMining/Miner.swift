@@ -177,20 +177,7 @@ package struct Miner: Sendable {
         diffCache.removeAll()
         lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
 
-        return MinedHistory(
-            gitDirectory: opened.gitDirectory,
-            workingDirectory: opened.repository.workingDirectory,
-            branch: opened.branchName,
-            tip: opened.tip,
-            mainline: mainline,
-            commits: commits,
-            attributeFiles: opened.attributeFiles,
-            shallowBoundaries: opened.shallowBoundaries,
-            truncated: truncated,
-            pullHeads: opened.pullHeads,
-            mailmap: mailmapContents,
-            timings: timings
-        )
+        return opened.history(mainline: mainline, commits: commits, truncated: truncated, timings: timings)
     }
 
     /// Records for further commits (diffs against their first parent, no side-branch information), e.g. the

@@ -25,6 +25,27 @@ struct OpenedRepository {
     var attributeFiles: [(path: String, contents: String)]
     var pullHeads: [Int: ObjectID]
     var shallowBoundaries: [ObjectID]
+
+    /// The history mined from here: what was read at the tip, with the first-parent commits, the records and
+    /// the commits whose branch was cut short (both walks, with or without an earlier run's links, end here).
+    func history(
+        mainline: [ObjectID], commits: CommitStore, truncated: [ObjectID], timings: [(String, Double)]
+    ) -> MinedHistory {
+        MinedHistory(
+            gitDirectory: gitDirectory,
+            workingDirectory: repository.workingDirectory,
+            branch: branchName,
+            tip: tip,
+            mainline: mainline,
+            commits: commits,
+            attributeFiles: attributeFiles,
+            shallowBoundaries: shallowBoundaries,
+            truncated: truncated,
+            pullHeads: pullHeads,
+            mailmap: mailmap,
+            timings: timings
+        )
+    }
 }
 
 /// The links of the walk: every commit read, the graph (with merged branches), and the first-parent commits in

@@ -347,12 +347,7 @@ public final class PostgresStore: RunStore {
 
     /// The advisory-lock key of a repository: FNV-1a 64 of `yardstick:` and its key.
     static func lockKey(_ key: RepositoryKey) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in ("yardstick:" + key.value).utf8 {
-            hash ^= UInt64(b)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return Int64(bitPattern: hash)
+        Int64(bitPattern: FNV1a.hash64(("yardstick:" + key.value).utf8))
     }
 
     public func save(

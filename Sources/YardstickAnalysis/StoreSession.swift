@@ -89,11 +89,7 @@ package struct StoreSession: Sendable {
         if !cache.hasPrefix("/") { cache = (environment["HOME"] ?? NSHomeDirectory()) + "/.cache" }
         let folder = cache + "/yardstick"
         let real = URL(fileURLWithPath: gitDirectory).resolvingSymlinksInPath().standardizedFileURL.path
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in real.utf8 {
-            hash ^= UInt64(b)
-            hash = hash &* 0x100_0000_01b3
-        }
+        let hash = FNV1a.hash64(real.utf8)
         let hex = String(hash, radix: 16)
         let digest = String(repeating: "0", count: 16 - hex.count) + hex
         do {

@@ -47,7 +47,7 @@ extension KnownBranchFixTraces {
                 }
             }
         }
-        int(Int(bitPattern: UInt(checksum(out[...]))))
+        int(Int(bitPattern: UInt(FNV1a.hash64(out[...]))))
         return Compression.compress(out)
     }
 
@@ -58,7 +58,7 @@ extension KnownBranchFixTraces {
         let end = bytes.count - 8
         var sum: UInt64 = 0
         for i in 0..<8 { sum |= UInt64(bytes[end + i]) << UInt64(8 * i) }
-        guard checksum(bytes[..<end]) == sum else { return nil }
+        guard FNV1a.hash64(bytes[..<end]) == sum else { return nil }
         return bytes.withUnsafeBytes { raw -> [Key: [BranchFixTrace.Pending]]? in
             var at = magic.count
             func int() -> Int? {
@@ -124,15 +124,6 @@ extension KnownBranchFixTraces {
         if a.target != b.target { return a.target < b.target }
         if a.addOnlyContext != b.addOnlyContext { return a.addOnlyContext < b.addOnlyContext }
         return a.paths.lexicographicallyPrecedes(b.paths)
-    }
-
-    private static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            hash ^= UInt64(b)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
     }
 }
 
