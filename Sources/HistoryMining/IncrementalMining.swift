@@ -200,113 +200,79 @@ package final class KnownLinks: Sendable {
 extension KnownLinks.Contents {
     private static let magic = Array("YSL1".utf8)
 
-    /// The binary form the store keeps: magic, counts, 20-byte ids, little-endian integers, then an FNV-1a 64
-    /// checksum. Links and sides in id order, so that the same contents give the same bytes.
+    /// The binary form the store keeps (`SealedBlobWriter`: magic, counts, 20-byte ids, little-endian integers,
+    /// an FNV-1a 64 checksum). Links and sides in id order, so that the same contents give the same bytes.
     package func encode() -> [UInt8] {
-        var out = Self.magic
-        out.reserveCapacity(64 + links.count * 80 + sides.count * 80)
-        func int(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        func id(_ v: ObjectID) {
-            withUnsafeBytes(of: v.high.bigEndian) { out.append(contentsOf: $0) }
-            withUnsafeBytes(of: v.middle.bigEndian) { out.append(contentsOf: $0) }
-            withUnsafeBytes(of: v.low.bigEndian) { out.append(contentsOf: $0) }
-        }
-        int(UInt64(links.count))
+        var out = SealedBlobWriter(magic: Self.magic, capacity: 64 + links.count * 80 + sides.count * 80)
+        out.uint64(UInt64(links.count))
         for key in links.keys.sorted() {
             let l = links[key]!
-            id(key)
-            id(l.tree)
-            int(UInt64(bitPattern: l.time))
-            int(UInt64(l.parents.count))
-            for p in l.parents { id(p) }
+            out.id(key)
+            out.id(l.tree)
+            out.uint64(UInt64(bitPattern: l.time))
+            out.uint64(UInt64(l.parents.count))
+            for p in l.parents { out.id(p) }
         }
-        int(UInt64(sides.count))
+        out.uint64(UInt64(sides.count))
         for key in sides.keys.sorted() {
             let s = sides[key]!
-            id(key)
-            int(UInt64(s.count))
+            out.id(key)
+            out.uint64(UInt64(s.count))
             for side in s {
-                id(side.tip)
-                out.append(side.mergeBase == nil ? 0 : 1)
-                id(side.mergeBase ?? side.tip)
-                int(UInt64(side.commits.count))
-                for c in side.commits { id(c) }
+                out.id(side.tip)
+                out.byte(side.mergeBase == nil ? 0 : 1)
+                out.id(side.mergeBase ?? side.tip)
+                out.uint64(UInt64(side.commits.count))
+                for c in side.commits { out.id(c) }
             }
         }
-        int(FNV1a.hash64(out[...]))
-        return out
+        return out.sealed()
     }
 
     /// What `encode` wrote; nil for anything else (another version, a damaged blob).
     package init?(encoded bytes: [UInt8]) {
-        guard bytes.count >= Self.magic.count + 8, bytes.starts(with: Self.magic) else { return nil }
-        let end = bytes.count - 8
-        var sum: UInt64 = 0
-        for i in 0..<8 { sum |= UInt64(bytes[end + i]) << UInt64(8 * i) }
-        guard FNV1a.hash64(bytes[..<end]) == sum else { return nil }
-        guard let decoded = bytes.withUnsafeBytes({ Self.decode($0, from: Self.magic.count, to: end) }) else {
-            return nil
-        }
+        guard let decoded = SealedBlobReader.open(bytes, magic: Self.magic, Self.decode) else { return nil }
         self = decoded
     }
 
-    /// The contents in `raw[start..<end]`; nil when they do not fill it exactly. Counts are checked against the
-    /// bytes left, so a damaged count cannot ask for a huge allocation.
-    private static func decode(_ raw: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Self? {
-        var at = start
-        func int() -> UInt64? {
-            guard end - at >= 8 else { return nil }
-            defer { at += 8 }
-            return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-        }
-        func id() -> ObjectID? {
-            guard end - at >= 20 else { return nil }
-            defer { at += 20 }
-            return ObjectID(
-                high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)),
-                middle: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self)),
-                low: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self)))
-        }
-        func count(_ each: Int) -> Int? {
-            guard let n = int(), n <= UInt64((end - at) / each) else { return nil }
-            return Int(n)
-        }
-        guard let linkCount = count(56) else { return nil }
+    /// The contents the reader holds; nil when they do not fill it exactly.
+    private static func decode(_ blob: inout SealedBlobReader) -> Self? {
+        guard let linkCount = blob.count(56) else { return nil }
         var links: [ObjectID: (tree: ObjectID, parents: [ObjectID], time: Int64)] = [:]
         links.reserveCapacity(linkCount)
         for _ in 0..<linkCount {
-            guard let key = id(), let tree = id(), let time = int(), let n = count(20) else { return nil }
+            guard let key = blob.id(), let tree = blob.id(), let time = blob.uint64(), let n = blob.count(20) else {
+                return nil
+            }
             var parents: [ObjectID] = []
             parents.reserveCapacity(n)
             for _ in 0..<n {
-                guard let p = id() else { return nil }
+                guard let p = blob.id() else { return nil }
                 parents.append(p)
             }
             links[key] = (tree, parents, Int64(bitPattern: time))
         }
-        guard let sideCount = count(28) else { return nil }
+        guard let sideCount = blob.count(28) else { return nil }
         var sides: [ObjectID: [KnownLinks.Side]] = [:]
         sides.reserveCapacity(sideCount)
         for _ in 0..<sideCount {
-            guard let key = id(), let n = count(49) else { return nil }
+            guard let key = blob.id(), let n = blob.count(49) else { return nil }
             var list: [KnownLinks.Side] = []
             list.reserveCapacity(n)
             for _ in 0..<n {
-                guard let tip = id(), at < end else { return nil }
-                let hasBase = raw[at] == 1
-                at += 1
-                guard let base = id(), let m = count(20) else { return nil }
+                guard let tip = blob.id(), let hasBase = blob.byte(), let base = blob.id(), let m = blob.count(20)
+                else { return nil }
                 var commits: [ObjectID] = []
                 commits.reserveCapacity(m)
                 for _ in 0..<m {
-                    guard let c = id() else { return nil }
+                    guard let c = blob.id() else { return nil }
                     commits.append(c)
                 }
-                list.append(KnownLinks.Side(tip: tip, mergeBase: hasBase ? base : nil, commits: commits))
+                list.append(KnownLinks.Side(tip: tip, mergeBase: hasBase == 1 ? base : nil, commits: commits))
             }
             sides[key] = list
         }
-        guard at == end else { return nil }
+        guard blob.atEnd else { return nil }
         return Self(links: links, sides: sides)
     }
 }
