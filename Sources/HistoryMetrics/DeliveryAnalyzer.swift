@@ -121,8 +121,7 @@ public struct DeliveryAnalyzer {
 
         /// Whether a fix pattern matches `line`.
         func matchesFix(_ line: Substring) -> Bool {
-            if let defaultFix { return defaultFix.matches(line) }
-            return fix.contains { (try? $0.firstMatch(in: line)) != nil }
+            defaultFix?.matches(line) ?? matchesFixPatternByPattern(line)
         }
 
         /// `matchesFix` with each pattern on its own, as configured (the reference of `DefaultFixMatcher`).
