@@ -310,15 +310,8 @@ extension Miner {
             return try mine(progress: progress, reusing: known)
         }
 
-        var timings: [(String, Double)] = []
-        var clock = DispatchTime.now().uptimeNanoseconds
-        func lap(_ name: String) {
-            Allocator.releaseFreeMemory()
-            let now = DispatchTime.now().uptimeNanoseconds
-            timings.append((name + ProcessInfoShim.residentNote, Double(now - clock) / 1e9))
-            clock = now
-        }
-        lap("open")
+        var phases = PhaseClock()
+        phases.lap("open")
 
         let repositoryPath = opened.gitDirectory
         let cache = diffCache
@@ -364,7 +357,7 @@ extension Miner {
             (since.map { h.committerTime >= $0 } ?? true) && (until.map { h.committerTime <= $0 } ?? true)
         }
         let walkedCount = list.count
-        lap("links (\(walkedCount), \(read) read)")
+        phases.lap("links (\(walkedCount), \(read) read)")
 
         let trees = headers.mapValues(\.tree)
         let diffWorker: @Sendable () throws -> Worker = {
@@ -399,7 +392,7 @@ extension Miner {
             next.sides[id] = plans.map { KnownLinks.Side(tip: $0.tip, mergeBase: $0.mergeBase, commits: $0.commits) }
         }
         if read > 0 || !toPaint.isEmpty || storedCounts != (next.links.count, next.sides.count) { links.keep(next) }
-        lap("merge bases and branches (\(toPaint.count) painted)")
+        phases.lap("merge bases and branches (\(toPaint.count) painted)")
 
         var plan = planTasks(mainlineHeaders, painted: painted, headers: headers)
         painted = PaintedBranches(sides: [:], truncated: [])
@@ -410,9 +403,9 @@ extension Miner {
         let commits = try mineRecords(
             consume tasks, total: mainline.count + branchTotal, worker: diffWorker, progress: progress, known: known)
         diffCache.removeAll()
-        lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
+        phases.lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
 
-        return opened.history(mainline: mainline, commits: commits, truncated: truncated, timings: timings)
+        return opened.history(mainline: mainline, commits: commits, truncated: truncated, timings: phases.timings)
     }
 }
 

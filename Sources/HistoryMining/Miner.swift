@@ -117,15 +117,8 @@ package struct Miner: Sendable {
         let deferPackChecks = options.workers > 1
         let opened = try openRepository(deferPackChecks: deferPackChecks)
 
-        var timings: [(String, Double)] = []
-        var clock = DispatchTime.now().uptimeNanoseconds
-        func lap(_ name: String) {
-            Allocator.releaseFreeMemory()
-            let now = DispatchTime.now().uptimeNanoseconds
-            timings.append((name + ProcessInfoShim.residentNote, Double(now - clock) / 1e9))
-            clock = now
-        }
-        lap("open")
+        var phases = PhaseClock()
+        phases.lap("open")
 
         let repositoryPath = opened.gitDirectory
         let boundaries = Set(opened.shallowBoundaries)
@@ -150,7 +143,7 @@ package struct Miner: Sendable {
             try opened.repository.awaitPackChecks()
             throw error
         }
-        lap("links (\(walked.count))")
+        phases.lap("links (\(walked.count))")
         // Workers of the later phases know every commit's root tree from its header.
         let trees = walked.headers.mapValues(\.tree)
         let diffWorker: @Sendable () throws -> Worker = {
@@ -162,7 +155,7 @@ package struct Miner: Sendable {
         var painted = try paintSideBranches(
             walked.mainlineHeaders, graph: walked.graph, trees: trees, boundaries: boundaries)
         walked.graph = nil
-        lap("merge bases and branches")
+        phases.lap("merge bases and branches")
 
         var plan = planTasks(walked.mainlineHeaders, painted: painted, headers: walked.headers)
         // From here on the tasks hold the links still needed; the tasks themselves are handed over, not shared,
@@ -175,9 +168,9 @@ package struct Miner: Sendable {
         let commits = try mineRecords(
             consume tasks, total: mainline.count + branchTotal, worker: diffWorker, progress: progress, known: known)
         diffCache.removeAll()
-        lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
+        phases.lap("records (\(mainline.count) first-parent, \(branchTotal) merged)")
 
-        return opened.history(mainline: mainline, commits: commits, truncated: truncated, timings: timings)
+        return opened.history(mainline: mainline, commits: commits, truncated: truncated, timings: phases.timings)
     }
 
     /// Records for further commits (diffs against their first parent, no side-branch information), e.g. the

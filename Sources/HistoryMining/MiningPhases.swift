@@ -268,3 +268,17 @@ extension Miner {
         return store.withLock { $0 }
     }
 }
+
+/// The wall time of each mining phase, with the resident memory after it (`YARDSTICK_TIMINGS=1`); each lap first
+/// gives the phase's freed memory back to the system.
+struct PhaseClock {
+    private(set) var timings: [(String, Double)] = []
+    private var clock = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap(_ name: String) {
+        Allocator.releaseFreeMemory()
+        let now = DispatchTime.now().uptimeNanoseconds
+        timings.append((name + ProcessInfoShim.residentNote, Double(now - clock) / 1e9))
+        clock = now
+    }
+}
