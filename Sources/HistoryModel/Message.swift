@@ -2,6 +2,48 @@
 public enum Message {
     /// The first paragraph folded onto one line, as `git log --format=%s` prints it.
     public static func subject(of message: String) -> String {
+        asciiSubject(of: message) ?? subjectByCharacters(of: message)
+    }
+
+    /// `subjectByCharacters`'s answer read from the UTF-8 bytes, when every line it reads is ASCII; nil as soon
+    /// as one is not. In ASCII each Character is one byte except `\r\n`, so a line cut at `\n` is the same
+    /// line with at most a trailing `\r`, which is white space like the other bytes `Character.isWhitespace`
+    /// accepts here (tab to carriage return, and space) and is trimmed. A store decodes records, and so this,
+    /// many times per run (ADR 0008).
+    static func asciiSubject(of message: String) -> String? {
+        var message = message
+        return message.withUTF8 { bytes -> String? in
+            @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+            var out: [UInt8] = []
+            var at = 0
+            let n = bytes.count
+            while at < n {
+                var end = at
+                var ascii: UInt8 = 0
+                while end < n && bytes[end] != 0x0A {
+                    ascii |= bytes[end]
+                    end += 1
+                }
+                if ascii >= 0x80 { return nil }
+                var first = at
+                var last = end
+                while first < last && isSpace(bytes[first]) { first += 1 }
+                while last > first && isSpace(bytes[last - 1]) { last -= 1 }
+                at = end + 1
+                if first == last {
+                    if out.isEmpty { continue }
+                    break
+                }
+                if !out.isEmpty { out.append(0x20) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[first..<last]))
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// The subject read Character by Character: the reference `asciiSubject` is tested against, and the answer
+    /// for a message whose first paragraph is not all ASCII.
+    static func subjectByCharacters(of message: String) -> String {
         // Reads lines lazily: the subject is usually the first line of a long message.
         var parts: [Substring] = []
         var rest = message[...]
