@@ -27,13 +27,20 @@ public struct JSONReporter: Sendable {
         return encoder
     }
 
-    public func render(_ report: Report) -> String {
+    public func render(_ report: Report) -> String { renderWithMetrics(report).report }
+
+    /// The report's text, and the text of the report without its pull requests (what `render` writes for it:
+    /// the groups' metrics, which a store keeps for every run, ADR 0019), from one encoding of the rest.
+    public func renderWithMetrics(_ report: Report) -> (report: String, metrics: String) {
         // The pull requests are most of the text (one entry per landed change). They are encoded by the same
         // encoder in parts, on as many threads, and spliced into the encoder's text of the rest of the report,
         // where their array stands empty. The rest, the longest single part, starts first. (A hand-written
         // writer for the pull requests saved under 5% of a full run, ADR 0013: the encoder is the only writer.)
         let count = report.pullRequests.count
-        guard count > 0 else { return Self.whole(report) }
+        guard count > 0 else {
+            let whole = Self.whole(report)
+            return (whole, whole)
+        }
         // A few parts per thread, so that the threads finish together (one part each left a thread idle while
         // the other encoded the rest of the report as well as its half).
         let chunk = max(Self.minimumPart, (count + parts * Self.partsPerThread - 1) / (parts * Self.partsPerThread))
@@ -69,9 +76,10 @@ public struct JSONReporter: Sendable {
         guard let head = values[0], let slot = Self.lastRange(of: empty, in: head.bytes),
             values.dropFirst().allSatisfy({ $0 != nil })
         else {
-            return Self.whole(report)
+            return (Self.whole(report), Self.whole(rest))
         }
         values[0] = nil
+        let metrics = String(decoding: head.bytes, as: UTF8.self) + "\n"
         let opening = Array("\n  \"pullRequests\" : [\n".utf8)
         let separator = Array(",\n".utf8)
         let closing = Array("\n  ]".utf8)
@@ -79,7 +87,7 @@ public struct JSONReporter: Sendable {
         let capacity =
             head.bytes.count - empty.count + opening.count + partBytes + separator.count * (values.count - 2)
             + closing.count + 1
-        return String(unsafeUninitializedCapacity: capacity) { buffer in
+        let text = String(unsafeUninitializedCapacity: capacity) { buffer in
             var at = 0
             func put(_ bytes: UnsafeRawBufferPointer) {
                 guard let from = bytes.baseAddress, let to = buffer.baseAddress, !bytes.isEmpty else { return }
@@ -103,6 +111,7 @@ public struct JSONReporter: Sendable {
             put([UInt8(ascii: "\n")])
             return at
         }
+        return (text, metrics)
     }
 
     /// The encoder's bytes and the range of them that goes into the report.

@@ -282,9 +282,16 @@ struct JSONReporterTests {
             return p
         }
         #expect(big.pullRequests.contains { $0.delivery != nil })
+        var rest = big
+        rest.pullRequests = []
         for parts in [1, 2, 5] {
             #expect(JSONReporter(parts: parts).render(big) == JSONReporter.whole(big))
+            // The store's pair: the report and, from the same encoding, the report without its pull requests.
+            let pair = JSONReporter(parts: parts).renderWithMetrics(big)
+            #expect(pair.report == JSONReporter.whole(big))
+            #expect(pair.metrics == JSONReporter.whole(rest))
         }
+        #expect(JSONReporter(parts: 2).renderWithMetrics(rest) == (JSONReporter.whole(rest), JSONReporter.whole(rest)))
     }
 
     /// A number JSON cannot hold leaves the whole report to the encoder, which refuses it.
@@ -302,6 +309,7 @@ struct JSONReporterTests {
         bad.pullRequests[0].delivery = delivery
         #expect(JSONReporter.whole(bad) == "{}\n")
         #expect(JSONReporter(parts: 2).render(bad) == JSONReporter.whole(bad))
+        #expect(JSONReporter(parts: 2).renderWithMetrics(bad).report == "{}\n")
     }
 
     @Test func renderingTwiceGivesIdenticalBytes() {
