@@ -149,6 +149,50 @@ public struct DeliveryAnalyzer {
             return (reverts, fixes)
         }
 
+        /// What fix detection gives per change, in one pass that reads each message once: `revertsAndFixes`,
+        /// then `tracedAndBranchFixCommits` on its fixes (their reference; a test compares them on every sample
+        /// repository). Those read a fix's landing message and its branch's messages twice or three times.
+        public func fixDetection(
+            _ changes: [LandedChange], commits: some HistoryStore, pullRequestCommits: [ObjectID: [ObjectID]] = [:]
+        ) -> (reverts: [Bool], fixes: [Bool], traced: [ObjectID], branch: [ObjectID]) {
+            var reverts = [Bool](repeating: false, count: changes.count)
+            var fixes = [Bool](repeating: false, count: changes.count)
+            var traced: [ObjectID] = []
+            var branch: [ObjectID] = []
+            for (i, change) in changes.enumerated() {
+                guard let landing = commits.record(change.commit, withFiles: false) else { continue }
+                reverts[i] = Self.revertedCommit(landing) != nil
+                guard !reverts[i] else { continue }
+                let titled = isFix(landing, title: change.title)
+                switch change.kind {
+                case .merge, .integration:
+                    // A fix-titled merge is traced as a whole; else its branch's fix commits, if any, one by one.
+                    if titled {
+                        fixes[i] = true
+                        traced.append(change.commit)
+                    } else {
+                        let inside = branchFixes(change, commits: commits)
+                        fixes[i] = !inside.isEmpty
+                        branch.append(contentsOf: inside)
+                    }
+                case .rebase where change.commits.count > 1, .applied where change.commits.count > 1:
+                    // Each commit's own message, the landing commit's with the group's title; oldest first.
+                    let own = change.commits.reversed().filter { id in
+                        if id == change.commit { return titled }
+                        return commits.record(id, withFiles: false).map { isFix($0) } ?? false
+                    }
+                    fixes[i] = titled || own.contains { $0 != change.commit }
+                    if fixes[i] { traced.append(contentsOf: own) }
+                default:
+                    fixes[i] =
+                        titled
+                        || !fixCommitsInside(change, commits: commits, pullRequestCommits: pullRequestCommits).isEmpty
+                    if fixes[i] { traced.append(change.commit) }
+                }
+            }
+            return (reverts, fixes, traced, branch)
+        }
+
         /// The commits of a group (rebase, applied) other than its landing commit, of a squash's pull
         /// request, or of a merged branch (a merge, an integration), whose own messages make them fixes (a pull
         /// request's or branch's fix-up commits never do, nor a merge on the branch).
@@ -224,7 +268,7 @@ public struct DeliveryAnalyzer {
                         continue
                     }
                 }
-                traced.append(contentsOf: tracedCommits([change], fixes: [true], commits: commits))
+                traced.append(contentsOf: tracedCommits(of: change, commits: commits))
             }
             return (traced, branch)
         }
@@ -244,17 +288,23 @@ public struct DeliveryAnalyzer {
                 {
                     continue
                 }
-                guard change.kind == .rebase || change.kind == .applied, change.commits.count > 1 else {
-                    out.append(change.commit)
-                    continue
-                }
-                // `commits` is newest first; traced oldest first.
-                for id in change.commits.reversed() {
-                    guard let r = commits.record(id, withFiles: false) else { continue }
-                    if isFix(r, title: id == change.commit ? change.title : nil) { out.append(id) }
-                }
+                out.append(contentsOf: tracedCommits(of: change, commits: commits))
             }
             return out
+        }
+
+        /// The first-parent commits SZZ traces for a fix that is not a merge traced by its branch's fix commits:
+        /// a rebase or applied group's commits whose own messages are fixes, oldest first; else its landing
+        /// commit.
+        private func tracedCommits(of change: LandedChange, commits: some HistoryStore) -> [ObjectID] {
+            guard change.kind == .rebase || change.kind == .applied, change.commits.count > 1 else {
+                return [change.commit]
+            }
+            // `commits` is newest first; traced oldest first.
+            return change.commits.reversed().filter { id in
+                guard let r = commits.record(id, withFiles: false) else { return false }
+                return isFix(r, title: id == change.commit ? change.title : nil)
+            }
         }
 
         public func isFixup(_ record: CommitRecord) -> Bool {

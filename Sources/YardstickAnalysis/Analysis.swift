@@ -150,13 +150,12 @@ package struct Analysis: Sendable {
             slices, workers: mining.workers, chunk: 1, context: { DeliveryAnalyzer.MessageRules(delivery) }
         ) { rules, range in
             let part = Array(changes[range])
-            let found = rules.revertsAndFixes(part, commits: commits, pullRequestCommits: pullRequestCommits)
-            let (traced, branch) = rules.tracedAndBranchFixCommits(part, fixes: found.fixes, commits: commits)
-            let diffed = traced.filter { id in
+            let found = rules.fixDetection(part, commits: commits, pullRequestCommits: pullRequestCommits)
+            let diffed = found.traced.filter { id in
                 let files = commits.record(id, withFiles: true, withHunks: false)?.files ?? []
                 return files.lazy.filter { !$0.isBinary }.count <= limit
             }
-            return (found.reverts, found.fixes, traced, diffed, branch)
+            return (found.reverts, found.fixes, found.traced, diffed, found.branch)
         }
         branchFixes = parts.flatMap(\.4)
         flags = (parts.flatMap(\.0), parts.flatMap(\.1))

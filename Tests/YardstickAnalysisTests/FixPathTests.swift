@@ -41,6 +41,27 @@ import YardstickConfig
         }
     }
 
+    /// `fixDetection`'s one pass gives what its reference gives (`revertsAndFixes`, then
+    /// `tracedAndBranchFixCommits` on the fixes) on every sample repository's workflow: merges traced as a whole
+    /// and by their branches' fix commits, squash pull requests, rebase and applied groups, Gerrit changes.
+    @Test(arguments: [
+        "github-merge", "squash", "gerrit", "rebase", "forges", "integration", "delivery", "applied", "branchfix",
+    ])
+    func fixDetectionInOnePassIsTheReference(_ sample: String) throws {
+        let history = try Analysis(path: SampleRepositories.path(sample), mining: MiningOptions(workers: 1))
+            .landedHistory()
+        let (changes, commits, prs) = (history.changes, history.mined.commits, history.pullRequestCommits)
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        let flags = rules.revertsAndFixes(changes, commits: commits, pullRequestCommits: prs)
+        let reference = rules.tracedAndBranchFixCommits(changes, fixes: flags.fixes, commits: commits)
+        let found = rules.fixDetection(changes, commits: commits, pullRequestCommits: prs)
+        #expect(found.reverts == flags.reverts)
+        #expect(found.fixes == flags.fixes)
+        #expect(found.traced == reference.traced)
+        #expect(found.branch == reference.branch)
+        #expect(found.traced == rules.tracedCommits(changes, fixes: flags.fixes, commits: commits))
+    }
+
     /// With the fix diffs streamed, the report is the same for any number of workers (the sample's fixes
     /// include a series traced one by one and an add-only fix).
     @Test(arguments: ["delivery", "applied"])
