@@ -10,6 +10,9 @@ extension DeliveryAnalyzer.MessageRules {
     ///   (`notADefectStems`, or `fix` with ` up` or `test`) in some case; an ASCII line without any of them (a
     ///   byte search) is matched by the expression without that look-ahead. A line with any other byte, where
     ///   case folding reaches beyond ASCII, always takes the whole expression.
+    /// - The last two patterns open with `(?i)^(fixes|closes|resolves|fixed|closed|resolved)` and `(?i)^fixes:`:
+    ///   an ASCII line that opens with none of `fixe`, `close`, `resolve` in any case cannot match them, and they
+    ///   are not run on it (most lines a fix word passes to the first expression and that it refuses).
     ///
     /// A test matches both ways on every message of the sample repositories, the labelled set, and lines made
     /// to sit on each boundary.
@@ -35,7 +38,22 @@ extension DeliveryAnalyzer.MessageRules {
         func matches(_ line: Substring) -> Bool {
             let first = Self.wordsMayRefuse(line) ? whole : withoutWords
             if (try? first.firstMatch(in: line)) != nil { return true }
+            guard Self.restMayMatch(line) else { return false }
             return rest.contains { (try? $0.firstMatch(in: line)) != nil }
+        }
+
+        /// Line openings of the last two default patterns, lower-cased: each of their words starts with one.
+        static let restOpenings: [[UInt8]] = ["fixe", "close", "resolve"].map { Array($0.utf8) }
+
+        /// Whether the last two default patterns could match `line`: false only for an ASCII line that opens
+        /// with none of `restOpenings` in any case.
+        static func restMayMatch(_ line: Substring) -> Bool {
+            let bytes = line.utf8
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return true }
+            return restOpenings.contains { opening in
+                bytes.count >= opening.count
+                    && zip(bytes, opening).allSatisfy { b, o in (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == o }
+            }
         }
 
         /// Whether the word look-ahead of `notADefect` could refuse `line`: false only for an ASCII line that holds

@@ -111,10 +111,7 @@ public struct DeliveryAnalyzer {
             var lines: [Substring] = record.isMerge ? [] : [Substring(record.subject)]
             if let title, title != record.subject || record.isMerge { lines.append(Substring(title)) }
             if ByteSearch.containsAnyLowercased(Substring(record.message), Self.fixLineStems) {
-                for line in record.message.split(whereSeparator: \.isNewline) {
-                    let lower = line.lowercased()
-                    if Self.fixLineOpenings.contains(where: { lower.hasPrefix($0) }) { lines.append(line) }
-                }
+                lines += Message.lines(of: record.message, openingWith: Self.fixLineOpenings)
             }
             return lines.contains { line in Self.mayMatch(line, fixWords) && matchesFix(line) }
         }
@@ -324,8 +321,7 @@ public struct DeliveryAnalyzer {
         /// Abbreviated ids named by `Fixes: <id> ("subject")` lines (the Linux kernel's convention).
         public static func fixedCommitPrefixes(_ record: CommitRecord) -> [String] {
             guard ByteSearch.containsAnyLowercased(Substring(record.message), ["fixes:"]) else { return [] }
-            return record.message.split(whereSeparator: \.isNewline).compactMap { line in
-                guard line.lowercased().hasPrefix("fixes:") else { return nil }
+            return Message.lines(of: record.message, openingWith: ["fixes:"]).compactMap { line in
                 let word = line.dropFirst(6).drop { $0 == " " || $0 == "\t" }.prefix { $0.isHexDigit }
                 return word.count >= 7 && word.count <= 40 ? word.lowercased() : nil
             }

@@ -60,6 +60,48 @@ public enum Message {
         return parts.map { $0.trimmingWhitespace() }.joined(separator: " ")
     }
 
+    /// The lines of `message` (split at every newline Character, empty ones left out) that open with one of
+    /// `openings` (lower-case ASCII) in any case, as `lowercased().hasPrefix` finds them. An ASCII message is
+    /// cut at its newline bytes (`\n`, vertical tab, form feed, `\r`: a `\r\n` pair leaves an empty piece
+    /// between them, which is left out as its one Character leaves none) and compared byte by byte, since only
+    /// A to Z change in lower-casing; any other message is read Character by Character (`linesByCharacters`).
+    public static func lines(of message: String, openingWith openings: [String]) -> [Substring] {
+        let utf8 = message.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return linesByCharacters(of: message, openingWith: openings) }
+        let wanted = openings.map { Array($0.utf8) }
+        var out: [Substring] = []
+        var start = utf8.startIndex
+        var i = start
+        func take(_ end: String.Index) {
+            guard start < end else { return }
+            let line = utf8[start..<end]
+            let opens = wanted.contains { w in
+                line.count >= w.count
+                    && zip(line, w).allSatisfy { b, o in (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == o }
+            }
+            if opens { out.append(message[start..<end]) }
+        }
+        while i < utf8.endIndex {
+            let b = utf8[i]
+            if b >= 0x0A && b <= 0x0D {
+                take(i)
+                start = utf8.index(after: i)
+            }
+            utf8.formIndex(after: &i)
+        }
+        take(utf8.endIndex)
+        return out
+    }
+
+    /// `lines(of:openingWith:)` read Character by Character: its reference, and its answer for a message that is
+    /// not all ASCII.
+    static func linesByCharacters(of message: String, openingWith openings: [String]) -> [Substring] {
+        message.split(whereSeparator: \.isNewline).filter { line in
+            let lower = line.lowercased()
+            return openings.contains { lower.hasPrefix($0) }
+        }
+    }
+
     /// Parses `Name <email>` (as in `Co-authored-by:` or `Reviewed-by:` trailers); nil when there is no `<…>`.
     public static func identity(_ value: String) -> Identity? {
         guard let open = value.lastIndex(of: "<"), let close = value.lastIndex(of: ">"), open < close else {
