@@ -203,6 +203,24 @@ struct TrailerTests {
     }
 }
 
+/// Messages drawn from pieces by a fixed-seed generator (a linear congruential one): the same messages on every run.
+private struct DrawnMessages {
+    var state: UInt64
+    let pieces: [String]
+
+    init(seed: UInt64, pieces: [String]) { (state, self.pieces) = (seed, pieces) }
+
+    private mutating func draw() -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int(truncatingIfNeeded: state >> 33)
+    }
+
+    /// Fewer than `count` pieces, joined.
+    mutating func next(upTo count: Int) -> String {
+        (0..<(draw() % count)).map { _ in pieces[draw() % pieces.count] }.joined()
+    }
+}
+
 struct MessageTests {
     @Test(arguments: [
         ("Fix bug", "Fix bug"),
@@ -234,15 +252,11 @@ struct MessageTests {
             "Fixes", "fixes: 12", "CLOSED", "resolve", "fixe", "x", " ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}",
             "\n\n", "#12", "é", "\u{85}", "\u{2028}", "\u{2029}", "ﬁxes", "\r\u{301}", "Fixes\u{301}",
         ]
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next() -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
+        var draws = DrawnMessages(seed: 0x2545_F491_4F6C_DD1D, pieces: pieces)
         var found = 0
         var ascii = 0
         for _ in 0..<20_000 {
-            let message = (0..<(next() % 10)).map { _ in pieces[next() % pieces.count] }.joined()
+            let message = draws.next(upTo: 10)
             let fast = Message.lines(of: message, openingWith: openings)
             #expect(
                 fast.map(String.init)
@@ -273,14 +287,8 @@ struct MessageTests {
             "a", "Fix", " ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1F}", "\u{00}", "\u{7F}",
             "\n\n", "é", "e\u{301}", "\u{A0}", "\u{85}", "\u{2028}", "\u{3000}", "\r\u{301}", "\n\u{301}",
         ]
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
-        for _ in 0..<20_000 {
-            messages.append((0..<(next() % 12)).map { _ in pieces[next() % pieces.count] }.joined())
-        }
+        var draws = DrawnMessages(seed: 0x9E37_79B9_7F4A_7C15, pieces: pieces)
+        for _ in 0..<20_000 { messages.append(draws.next(upTo: 12)) }
         var ascii = 0
         for message in messages {
             #expect(Message.subject(of: message) == Message.subjectByCharacters(of: message), "\(Array(message.utf8))")
