@@ -71,19 +71,40 @@ public final class HistoryDatabase: RunStore {
                     try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
                 }
             }
-            let migrator = Self.migrator
-            try queue.read { db in
-                if try migrator.hasBeenSuperseded(db) {
-                    throw StoreError(
-                        store: path,
-                        "was written by a newer Yardstick (unknown schema); use that version or --rebuild-store")
-                }
-            }
-            try migrator.migrate(queue)
+            try Self.migrate(queue, path: path)
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError(path: path, error, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// Brings the schema up to date. GRDB's migrator reads which migrations are applied outside a transaction
+    /// and then applies each of the others in a transaction of its own, so two runs opening a new store at once
+    /// can both set out to apply one: the second's attempt then fails (`table "info" already exists`, or `no such
+    /// table: grdb_migrations` while the first creates it). A failure after which more migrations are applied
+    /// than before is that race, and the migration starts again from what the other run applied; any other
+    /// failure is the store's. Each retry follows progress, so there are at most as many as migrations.
+    static func migrate(_ queue: DatabaseQueue, path: String) throws {
+        let migrator = Self.migrator
+        func applied() -> Int { (try? queue.read { try migrator.appliedIdentifiers($0).count }) ?? 0 }
+        while true {
+            let before = applied()
+            do {
+                try queue.read { db in
+                    if try migrator.hasBeenSuperseded(db) {
+                        throw StoreError(
+                            store: path,
+                            "was written by a newer Yardstick (unknown schema); use that version or --rebuild-store")
+                    }
+                }
+                try migrator.migrate(queue)
+                return
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                guard applied() > before else { throw error }
+            }
         }
     }
 

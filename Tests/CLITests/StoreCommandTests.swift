@@ -422,6 +422,33 @@ private func sqlite(_ database: String, _ sql: String) -> String {
         #expect(sqlite(store, "PRAGMA integrity_check") == "ok")
     }
 
+    /// Runs that open one new store at once (nightly jobs started by one timer) all finish and all are stored:
+    /// the one that loses the race to apply a schema migration starts again from what the other applied (it
+    /// failed with `table "info" already exists` or `no such table: grdb_migrations` in about one run of four).
+    /// The race is made likely, not certain: four processes started together, on each of three new stores.
+    @Test func runsOpeningANewStoreAtOnceAllFinish() throws {
+        let dir = try scratch("race")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = SampleRepositories.path("rebase")
+        for round in 0..<3 {
+            let store = dir + "/s\(round).sqlite"
+            let runs = (0..<4).map { k -> Process in
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: Command.yardstick)
+                p.arguments = ["analyze", repo, "--store", store, "-o", dir + "/r\(round)-\(k).json"]
+                _ = FileManager.default.createFile(atPath: dir + "/e\(round)-\(k)", contents: nil)
+                p.standardError = FileHandle(forWritingAtPath: dir + "/e\(round)-\(k)")
+                return p
+            }
+            for p in runs { try p.run() }
+            for p in runs { p.waitUntilExit() }
+            let errors = try (0..<4).map { try String(contentsOfFile: dir + "/e\(round)-\($0)", encoding: .utf8) }
+            #expect(runs.map(\.terminationStatus) == [0, 0, 0, 0], "round \(round): \(errors)")
+            #expect(sqlite(store, "SELECT count(*) FROM run") == "4")
+            #expect(sqlite(store, "PRAGMA integrity_check") == "ok")
+        }
+    }
+
     /// A file that is not a store: one line naming it and the way out; `--rebuild-store` starts anew.
     @Test func corruptForeignAndTruncatedStores() throws {
         let dir = try scratch("corrupt")
