@@ -11,7 +11,9 @@ import Synchronization
 /// blame computes them) to the commit whose ownership state knows who wrote them: that commit when it is on
 /// the analysed first-parent line, else the landing commit of the change it belongs to. Lines the diff does
 /// not find there were written inside the fix's own change; a file missing there (added, or renamed, since)
-/// was wholly.
+/// was wholly. The lines the two fallbacks of a first-parent fix read are followed with them: the context of
+/// every hunk (blamed when the traced lines blame nothing) and each replaced range's neighbours (the newer
+/// neighbour), so that one rule holds for both kinds of fix (ADR 0025's addendum).
 package struct BranchFixTracer: Sendable {
     /// How far one walk goes (commits) before it gives up.
     package static let maxSteps = 100_000
