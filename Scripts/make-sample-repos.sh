@@ -1297,7 +1297,8 @@ build_applied() {
     commit_as alice 2024-05-25T09:00:00+0000 alice 2024-05-25T09:00:00+0000 'Fix crash on an empty token'
 }
 
-# branchfix — fix commits inside merged branches, traced one by one at their own parents (issue 17):
+# branchfix — fix commits inside merged branches, traced one by one at their own parents (issue 17; the newer
+# neighbour and the context of a fix whose replaced lines blame nothing, as for first-parent fixes):
 # topic/eviction is built on topic/stats before topic/stats lands; the main line inserts three lines at
 # the top of Net.swift after both branched off, so only the fork point knows whose line 11 is.
 build_branchfix() {
@@ -1329,6 +1330,12 @@ build_branchfix() {
     # A fix-up is never traced, though its subject names a fix: Bob's line 12 stays unblamed.
     touch_lines Sources/Core/Net.swift 12 12 'review'
     commit_as carla 2024-06-05T15:00:00+0000 carla 2024-06-05T15:00:00+0000 'fixup! Net: fix retry count off by one'
+    # A fix of a line the branch wrote itself (line 22, between Wei's line 21 and the initial commit's line 23):
+    # its replaced line blames nothing, so the lines around it are blamed, both (ADR 0025, addendum).
+    touch_lines Sources/Core/Cache.swift 22 22 'expiry'
+    commit_as carla 2024-06-05T16:00:00+0000 carla 2024-06-05T16:00:00+0000 'Cache: add expiry'
+    touch_lines Sources/Core/Cache.swift 22 22 'checked'
+    commit_as carla 2024-06-05T17:00:00+0000 carla 2024-06-05T17:00:00+0000 'Cache: fix expiry check'
 
     switch main
     sed -i '1i // Net: the transport.\n// Retries and timeouts.\n//' Sources/Core/Net.swift

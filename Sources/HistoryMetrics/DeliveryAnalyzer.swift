@@ -6,9 +6,11 @@ internal import Synchronization
 /// and SZZ; there is no per-commit blame.
 public struct DeliveryAnalyzer {
     /// What the analysis computes from the same records and options: raised whenever that changes (2: fix
-    /// commits inside merged branches traced one by one, ADR 0025), so that a stored report made by an earlier
+    /// commits inside merged branches traced one by one, ADR 0025; 3: a fix whose deleted or replaced lines blame
+    /// nothing blames its hunks' context, and fix commits inside merged branches get the newer neighbour too,
+    /// ADR 0025's addendum), so that a stored report made by an earlier
     /// analysis is never reused as this one's (`yardstick analyze --store`).
-    public static let revision = 2
+    public static let revision = 3
 
     public var options: DeliveryOptions
     public var exclusions: ExclusionPolicy
@@ -516,19 +518,51 @@ public struct DeliveryAnalyzer {
             }
             // Fixes inside merged branches whose traced lines reached this commit: its owners, now applied.
             for (c, k, files) in branchTraces[position] ?? [] {
-                for file in files {
-                    let runs = ownership.origins(
-                        of: file.path, ranges: file.ranges.map { (start: $0.start, count: $0.count) })
-                    for run in runs where run.origin >= 0 {
-                        let writer = originChange[Int(run.origin)]
-                        guard writer >= 0 && writer != c else { continue }
-                        facts[c].tracedFixes[k].blames[writer, default: 0] += run.count
-                    }
-                }
+                let blames = Self.branchFixBlames(
+                    files, fix: c, ownership: ownership, changeOfOrigin: originChange,
+                    recent: { target in
+                        let span = changes[c].landedAt - changes[target].landedAt
+                        return span >= 0 && span <= defectWindow
+                    })
+                facts[c].tracedFixes[k].blames.merge(blames, uniquingKeysWith: +)
             }
         }
         Self.addBranchBlames(&facts)
         return facts
+    }
+
+    /// SZZ of a fix commit inside a merged branch at the first-parent commit its trace reached, with that
+    /// commit applied, by the rules of a first-parent fix (`szzBlames`): its traced lines' writers (never the
+    /// fix's own change `fix`); when they blame nothing, the context's; and for each neighbourhood the newer
+    /// neighbour, `recent` as there, its count the larger where the context was blamed.
+    static func branchFixBlames(
+        _ files: [BranchFixTrace.FileRanges], fix: Int, ownership: LineOwnership, changeOfOrigin: [Int],
+        recent: (Int) -> Bool
+    ) -> [Int: Int] {
+        func runs(_ path: String, _ ranges: [BranchFixTrace.LineRange]) -> [LineOwnership.Run] {
+            guard !ranges.isEmpty else { return [] }
+            return Self.blamable(
+                ownership.origins(of: path, ranges: ranges.map { (start: $0.start, count: $0.count) }), fix: fix,
+                changeOfOrigin)
+        }
+        var blames: [Int: Int] = [:]
+        func blame(_ runs: [LineOwnership.Run]) {
+            for run in runs { blames[changeOfOrigin[Int(run.origin)], default: 0] += run.count }
+        }
+        for file in files { blame(runs(file.path, file.ranges)) }
+        let inContext = blames.isEmpty
+        if inContext { for file in files { blame(runs(file.path, file.context)) } }
+        var near: [Int: Int] = [:]
+        for file in files {
+            for hood in file.neighbourhoods {
+                let found = Self.newerNeighbour(
+                    own: runs(file.path, hood.lines), around: runs(file.path, hood.around),
+                    changeOfOrigin: changeOfOrigin, recent: recent)
+                if let found { near[found.change, default: 0] += found.lines }
+            }
+        }
+        blames.merge(near, uniquingKeysWith: inContext ? max : (+))
+        return blames
     }
 
     /// A merge's blames from its branch's fix commits: per change blamed, the sum over its traced commits, or

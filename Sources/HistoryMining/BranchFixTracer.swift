@@ -11,7 +11,9 @@ import Synchronization
 /// blame computes them) to the commit whose ownership state knows who wrote them: that commit when it is on
 /// the analysed first-parent line, else the landing commit of the change it belongs to. Lines the diff does
 /// not find there were written inside the fix's own change; a file missing there (added, or renamed, since)
-/// was wholly.
+/// was wholly. The lines the two fallbacks of a first-parent fix read are followed with them: the context of
+/// every hunk (blamed when the traced lines blame nothing) and each replaced range's neighbours (the newer
+/// neighbour), so that one rule holds for both kinds of fix (ADR 0025's addendum).
 package struct BranchFixTracer: Sendable {
     /// How far one walk goes (commits) before it gives up.
     package static let maxSteps = 100_000
@@ -22,14 +24,17 @@ package struct BranchFixTracer: Sendable {
     package var maxFixFiles: Int
     /// `delivery.addOnlyFixContext`.
     package var addOnlyContext: Int
+    /// `delivery.newerNeighbourLines`.
+    package var newerNeighbour: Int
     /// Traces an earlier run made (a store's): taken instead of traced again, and every trace kept for the next.
     package var known: KnownBranchFixTraces?
 
-    package init(miner: Miner, maxFixFiles: Int, addOnlyContext: Int) {
+    package init(miner: Miner, maxFixFiles: Int, addOnlyContext: Int, newerNeighbour: Int) {
         path = miner.path
         searchParents = miner.options.searchParents
         self.maxFixFiles = maxFixFiles
         self.addOnlyContext = addOnlyContext
+        self.newerNeighbour = newerNeighbour
     }
 
     /// One worker's handles.
@@ -130,7 +135,8 @@ package struct BranchFixTracer: Sendable {
         // line of a file missing there, which is not diffed for SZZ at all.
         guard let target = mainline.contains(at) ? at : landing[at], mainline.contains(target) else { return out }
         let key = KnownBranchFixTraces.Key(
-            fix: fix, target: target, paths: candidates.map(\.path), addOnlyContext: addOnlyContext)
+            fix: fix, target: target, paths: candidates.map(\.path), addOnlyContext: addOnlyContext,
+            newerNeighbour: newerNeighbour)
         if let kept = known?.trace(for: key) { return kept }
         defer { known?.keep(out, for: key) }
         let parent = record.parents[0]
@@ -144,25 +150,42 @@ package struct BranchFixTracer: Sendable {
         let addOnly =
             !traced.contains { file in file.hunks.contains { $0.oldCount > 0 } }
             && !candidates.contains { missing.contains($0.path) && $0.deletions > 0 }
-        var there: [String: [Int]] = [:]
-        for file in traced {
-            let ranges =
-                addOnly
-                ? Hunk.insertionContext(file.hunks, lines: addOnlyContext)
-                : file.hunks.filter { $0.oldCount > 0 }.map {
-                    BranchFixTrace.LineRange(start: Int($0.oldStart), count: Int($0.oldCount))
-                }
-            let numbers = Array(Set(ranges.flatMap { $0.start..<($0.start + $0.count) })).sorted()
-            guard !numbers.isEmpty else { continue }
-            guard let change = toParent.first(where: { $0.path == file.path }) else {
-                there[file.path] = numbers  // the same file at the target
-                continue
+        // Per file, the lines SZZ reads at the fix's parent, followed to the target: those blamed (the deleted or
+        // replaced lines, or an add-only fix's context) and, for a fix that deletes or replaces lines, the context
+        // blamed when they blame nothing and each such hunk's neighbourhood (as for a first-parent fix).
+        var files: [BranchFixTrace.FileRanges] = []
+        for file in traced.sorted(by: { $0.path < $1.path }) {
+            let replaced = file.hunks.filter { $0.oldCount > 0 }.map {
+                BranchFixTrace.LineRange(start: Int($0.oldStart), count: Int($0.oldCount))
             }
-            let (kept, _) = Self.mapBack(numbers, through: change.hunks)
-            if !kept.isEmpty { there[file.path] = kept }
-        }
-        let files = there.keys.sorted().map { path in
-            BranchFixTrace.FileRanges(path: path, ranges: Self.ranges(of: Array(Set(there[path] ?? [])).sorted()))
+            let blamed = addOnly ? Hunk.insertionContext(file.hunks, lines: addOnlyContext) : replaced
+            let context = addOnly ? [] : Hunk.context(file.hunks, lines: addOnlyContext)
+            let hoods = addOnly ? [] : replaced.map { (lines: $0, around: Hunk.around($0, lines: newerNeighbour)) }
+            var numbers = Set<Int>()
+            for range in blamed + context + hoods.flatMap(\.around) {
+                numbers.formUnion(range.start..<(range.start + range.count))
+            }
+            guard !numbers.isEmpty else { continue }
+            let sorted = numbers.sorted()
+            // Each line at the target, or nil: written inside the fix's own change.
+            var at: [Int: Int] = [:]
+            if let change = toParent.first(where: { $0.path == file.path }) {
+                for (n, old) in zip(sorted, Self.follow(sorted, through: change.hunks)) { at[n] = old }
+            } else {
+                for n in sorted { at[n] = n }  // the same file at the target
+            }
+            func followed(_ ranges: [BranchFixTrace.LineRange]) -> [BranchFixTrace.LineRange] {
+                Self.ranges(
+                    of: Array(Set(ranges.flatMap { $0.start..<($0.start + $0.count) }.compactMap { at[$0] })).sorted())
+            }
+            let entry = BranchFixTrace.FileRanges(
+                path: file.path, ranges: followed(blamed), context: followed(context),
+                neighbourhoods: hoods.compactMap { hood in
+                    let around = followed(hood.around)
+                    return around.isEmpty
+                        ? nil : BranchFixTrace.Neighbourhood(lines: followed([hood.lines]), around: around)
+                })
+            if !entry.ranges.isEmpty || !entry.context.isEmpty || !entry.neighbourhoods.isEmpty { files.append(entry) }
         }
         if !files.isEmpty { out.pending.append(BranchFixTrace.Pending(commit: target, files: files)) }
         return out
@@ -171,9 +194,14 @@ package struct BranchFixTracer: Sendable {
     /// Lines of a commit's side of a diff (ascending) followed to its parent's side: a line inside a hunk's new
     /// lines was written by the commit (`written`); the others shift by the lines the hunks above them added.
     static func mapBack(_ lines: [Int], through hunks: [Hunk]) -> (kept: [Int], written: Int) {
-        var kept: [Int] = []
-        kept.reserveCapacity(lines.count)
-        var written = 0
+        let followed = follow(lines, through: hunks)
+        return (followed.compactMap { $0 }, followed.count { $0 == nil })
+    }
+
+    /// Each of `lines` (ascending) at the parent's side, or nil where the commit wrote it (`mapBack`).
+    static func follow(_ lines: [Int], through hunks: [Hunk]) -> [Int?] {
+        var out: [Int?] = []
+        out.reserveCapacity(lines.count)
         var h = 0
         var shift = 0  // new minus old lines of the hunks passed
         for n in lines {
@@ -185,12 +213,12 @@ package struct BranchFixTracer: Sendable {
                 h += 1
             }
             if h < hunks.count, hunks[h].newCount > 0, n >= Int(hunks[h].newStart) {
-                written += 1
+                out.append(nil)
             } else {
-                kept.append(n - shift)
+                out.append(n - shift)
             }
         }
-        return (kept, written)
+        return out
     }
 
     /// Ascending line numbers as ranges of consecutive lines.

@@ -424,12 +424,15 @@ package final class KnownBranchFixTraces: Sendable {
         /// The fix's candidate files (text files it modifies at paths the analysis keeps), in its record's order.
         package var paths: [String]
         package var addOnlyContext: Int
+        /// `delivery.newerNeighbourLines`: how far the neighbourhoods of a trace reach.
+        package var newerNeighbour: Int
 
-        package init(fix: ObjectID, target: ObjectID, paths: [String], addOnlyContext: Int) {
+        package init(fix: ObjectID, target: ObjectID, paths: [String], addOnlyContext: Int, newerNeighbour: Int) {
             self.fix = fix
             self.target = target
             self.paths = paths
             self.addOnlyContext = addOnlyContext
+            self.newerNeighbour = newerNeighbour
         }
     }
 

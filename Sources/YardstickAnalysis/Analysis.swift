@@ -102,7 +102,8 @@ package struct Analysis: Sendable {
             let (delivery, exclusions) = (builder.delivery, builder.exclusions)
             var tracer = BranchFixTracer(
                 miner: miner, maxFixFiles: builder.delivery.maxFixFiles,
-                addOnlyContext: builder.delivery.addOnlyFixContext)
+                addOnlyContext: builder.delivery.addOnlyFixContext,
+                newerNeighbour: builder.delivery.newerNeighbourLines)
             tracer.known = knownBranchFixTraces
             do {
                 var landing: [ObjectID: ObjectID] = [:]

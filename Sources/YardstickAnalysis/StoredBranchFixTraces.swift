@@ -6,8 +6,9 @@ extension KnownBranchFixTraces {
     private static let magic = Array("YSB1".utf8)
 
     /// The form a store keeps: magic, the analysis revision the traces were made by (`Analysis.revision`), the
-    /// count, then per trace in key order its key (fix, target, add-only context, candidate paths) and pending
-    /// lines; 20-byte ids, little-endian integers, strings as length and UTF-8, an FNV-1a 64 checksum; zlib.
+    /// count, then per trace in key order its key (fix, target, add-only context, newer-neighbour lines,
+    /// candidate paths) and pending lines (per file: the blamed ranges, the context's, the neighbourhoods' own and
+    /// around ranges); 20-byte ids, little-endian integers, strings as length and UTF-8, an FNV-1a 64 checksum; zlib.
     package static func encode(_ traces: [Key: [BranchFixTrace.Pending]], revision: Int = Analysis.revision)
         -> [UInt8]
     {
@@ -18,6 +19,7 @@ extension KnownBranchFixTraces {
             out.id(key.fix)
             out.id(key.target)
             out.int(key.addOnlyContext)
+            out.int(key.newerNeighbour)
             out.int(key.paths.count)
             for path in key.paths { out.string(path) }
             let pending = traces[key]!
@@ -27,10 +29,12 @@ extension KnownBranchFixTraces {
                 out.int(p.files.count)
                 for file in p.files {
                     out.string(file.path)
-                    out.int(file.ranges.count)
-                    for r in file.ranges {
-                        out.int(r.start)
-                        out.int(r.count)
+                    Self.write(file.ranges, to: &out)
+                    Self.write(file.context, to: &out)
+                    out.int(file.neighbourhoods.count)
+                    for hood in file.neighbourhoods {
+                        Self.write(hood.lines, to: &out)
+                        Self.write(hood.around, to: &out)
                     }
                 }
             }
@@ -47,7 +51,7 @@ extension KnownBranchFixTraces {
             out.reserveCapacity(n)
             for _ in 0..<n {
                 guard let fix = blob.id(), let target = blob.id(), let context = blob.int(),
-                    let pathCount = blob.count(8)
+                    let neighbour = blob.int(), let pathCount = blob.count(8)
                 else { return nil }
                 var paths: [String] = []
                 for _ in 0..<pathCount {
@@ -60,26 +64,52 @@ extension KnownBranchFixTraces {
                     guard let commit = blob.id(), let fileCount = blob.count(16) else { return nil }
                     var files: [BranchFixTrace.FileRanges] = []
                     for _ in 0..<fileCount {
-                        guard let path = blob.string(), let rangeCount = blob.count(16) else { return nil }
-                        var ranges: [BranchFixTrace.LineRange] = []
-                        for _ in 0..<rangeCount {
-                            guard let start = blob.int(), let lines = blob.int() else { return nil }
-                            ranges.append(BranchFixTrace.LineRange(start: start, count: lines))
+                        guard let path = blob.string(), let ranges = Self.readRanges(&blob),
+                            let context = Self.readRanges(&blob), let hoodCount = blob.count(16)
+                        else { return nil }
+                        var hoods: [BranchFixTrace.Neighbourhood] = []
+                        for _ in 0..<hoodCount {
+                            guard let lines = Self.readRanges(&blob), let around = Self.readRanges(&blob) else {
+                                return nil
+                            }
+                            hoods.append(BranchFixTrace.Neighbourhood(lines: lines, around: around))
                         }
-                        files.append(BranchFixTrace.FileRanges(path: path, ranges: ranges))
+                        files.append(
+                            BranchFixTrace.FileRanges(
+                                path: path, ranges: ranges, context: context, neighbourhoods: hoods))
                     }
                     pending.append(BranchFixTrace.Pending(commit: commit, files: files))
                 }
-                out[Key(fix: fix, target: target, paths: paths, addOnlyContext: context)] = pending
+                out[Key(fix: fix, target: target, paths: paths, addOnlyContext: context, newerNeighbour: neighbour)] =
+                    pending
             }
             return blob.atEnd ? out : nil
         }
+    }
+
+    private static func write(_ ranges: [BranchFixTrace.LineRange], to out: inout SealedBlobWriter) {
+        out.int(ranges.count)
+        for r in ranges {
+            out.int(r.start)
+            out.int(r.count)
+        }
+    }
+
+    private static func readRanges(_ blob: inout SealedBlobReader) -> [BranchFixTrace.LineRange]? {
+        guard let count = blob.count(16) else { return nil }
+        var ranges: [BranchFixTrace.LineRange] = []
+        for _ in 0..<count {
+            guard let start = blob.int(), let lines = blob.int() else { return nil }
+            ranges.append(BranchFixTrace.LineRange(start: start, count: lines))
+        }
+        return ranges
     }
 
     private static func precedes(_ a: Key, _ b: Key) -> Bool {
         if a.fix != b.fix { return a.fix < b.fix }
         if a.target != b.target { return a.target < b.target }
         if a.addOnlyContext != b.addOnlyContext { return a.addOnlyContext < b.addOnlyContext }
+        if a.newerNeighbour != b.newerNeighbour { return a.newerNeighbour < b.newerNeighbour }
         return a.paths.lexicographicallyPrecedes(b.paths)
     }
 }
@@ -98,10 +128,12 @@ extension StoreSession {
         return KnownBranchFixTraces(kept.flatMap { KnownBranchFixTraces.decode($0) } ?? [:])
     }
 
-    /// Keeps the traces this run took or made for the next run, when they changed.
-    package func saveBranchFixTraces(_ traces: KnownBranchFixTraces) throws {
+    /// Keeps the traces this run took or made for the next run, when they changed (`revision`: the analysis
+    /// revision written with them).
+    package func saveBranchFixTraces(_ traces: KnownBranchFixTraces, revision: Int = Analysis.revision) throws {
         guard let next = traces.next else { return }
         try store.setState(
-            branchFixTracesState.name, context: branchFixTracesState.context, data: KnownBranchFixTraces.encode(next))
+            branchFixTracesState.name, context: branchFixTracesState.context,
+            data: KnownBranchFixTraces.encode(next, revision: revision))
     }
 }

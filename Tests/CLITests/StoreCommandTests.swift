@@ -210,13 +210,13 @@ private func sqlite(_ database: String, _ sql: String) -> String {
             #expect(run.stdout == yardstick(["analyze", clone, "--format", "json"] + extra).stdout, "\(label)")
             #expect(traces(run.stderr) == counts, "\(label)")
         }
-        check("first run", expect: [0, 3])
+        check("first run", expect: [0, 4])
         #expect(sqlite(store, "SELECT count(*) FROM state WHERE name LIKE 'branchFixTraces:%'") == "1")
 
         try "notes\n".write(toFile: clone + "/NOTES.md", atomically: true, encoding: .utf8)
         #expect(git(["add", "NOTES.md"], in: clone).status == 0)
         #expect(commit(["commit", "-q", "-m", "Add notes"], date: "2024-06-11T09:00:00Z").status == 0)
-        check("a new commit", expect: [3, 0])
+        check("a new commit", expect: [4, 0])
 
         // The merge of topic/eviction and the commit after it made again: a new merge commit, the same fixes.
         let branch = git(["rev-parse", "HEAD~1^2"], in: clone).stdout.trimmed
@@ -224,7 +224,7 @@ private func sqlite(_ database: String, _ sql: String) -> String {
         let merge = commit(
             ["merge", "-q", "--no-ff", "-m", "Merge branch 'topic/eviction'", branch], date: "2024-06-12T09:00:00Z")
         #expect(merge.status == 0, "\(merge.stderr)")
-        check("a rewritten merge", expect: [3, 0])
+        check("a rewritten merge", expect: [4, 0])
 
         // Both merges made again: the walk of every fix ends in topic/stats, landed by a new merge commit, so each
         // fix has a new target and is traced again.
@@ -238,12 +238,12 @@ private func sqlite(_ database: String, _ sql: String) -> String {
                 ["merge", "-q", "--no-ff", "-m", "Merge branch '\(name)'", tip], date: "2024-06-13T09:00:00Z")
             #expect(made.status == 0, "\(made.stderr)")
         }
-        check("both merges made again", expect: [0, 3])
+        check("both merges made again", expect: [0, 4])
 
         let config = dir + "/yardstick.yml"
         try "version: 1\ndelivery:\n  addOnlyFixContext: 2\n".write(toFile: config, atomically: true, encoding: .utf8)
-        check("another add-only context", ["--config", config], expect: [0, 3])
-        check("the same again", ["--config", config, "--since", "2000-01-01"], expect: [3, 0])
+        check("another add-only context", ["--config", config], expect: [0, 4])
+        check("the same again", ["--config", config, "--since", "2000-01-01"], expect: [4, 0])
     }
 
     /// The counts in a run's step timings (`YARDSTICK_TIMINGS=1`): commits walked and read, merges painted, fixes

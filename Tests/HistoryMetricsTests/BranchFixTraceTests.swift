@@ -129,6 +129,56 @@ struct BranchFixTraceTests {
         #expect(!facts[1].escapedDefect)
     }
 
+    /// b's trace left at #3 (the landing of a): `ranges`, `context` and one neighbourhood of a.txt.
+    static func resolved(
+        ranges: [Int], context: [Int] = [], hood: (lines: [Int], around: [Int])? = nil, windowDays: Int? = nil
+    ) -> [Int: Int] {
+        func lines(_ numbers: [Int]) -> [BranchFixTrace.LineRange] {
+            numbers.map { BranchFixTrace.LineRange(start: $0, count: 1) }
+        }
+        var input = Self.history()
+        input.branchFixTraces = [
+            BranchFixTrace(
+                fix: H.oid("b"),
+                pending: [
+                    BranchFixTrace.Pending(
+                        commit: H.oid("3"),
+                        files: [
+                            BranchFixTrace.FileRanges(
+                                path: "a.txt", ranges: lines(ranges), context: lines(context),
+                                neighbourhoods: hood.map {
+                                    [BranchFixTrace.Neighbourhood(lines: lines($0.lines), around: lines($0.around))]
+                                } ?? [])
+                        ])
+                ])
+        ]
+        var options = DeliveryOptions()
+        if let windowDays { options.defectWindowDays = windowDays }
+        let facts = DeliveryAnalyzer(options: options, exclusions: ExclusionPolicy()).analyze(input)
+        #expect(facts[0].tracedFixes.map(\.blames) == [facts[0].blames])
+        return facts[0].blames
+    }
+
+    /// At #3, line 3 is Bob's (#2, change 3), line 8 the merge #3's (change 2), the others #1's (change 4).
+    @Test func aBranchFixGetsTheContextAndTheNewerNeighbourAsAFirstParentFixDoes() {
+        // The traced lines blame nothing (none left: all written inside the fix's own change): the context is
+        // blamed, every writer of it.
+        #expect(Self.resolved(ranges: [], context: [3, 8]) == [3: 1, 2: 1])
+        // They blame #1: the context is not.
+        #expect(Self.resolved(ranges: [5], context: [3, 8]) == [4: 1])
+        // The newer neighbour of #1's line 4: Bob's line 3, newer than #1 and inside the window; not line 5.
+        #expect(Self.resolved(ranges: [4], hood: ([4], [3, 5])) == [4: 1, 3: 1])
+        // Line 5 of its hunk is #1's too: #1 is not newer than itself.
+        #expect(Self.resolved(ranges: [4], hood: ([4], [5])) == [4: 1])
+        // With a window of 2 days Bob's change (3 days before the merge) is not a defect this fix can find.
+        #expect(Self.resolved(ranges: [4], hood: ([4], [3, 5]), windowDays: 2) == [4: 1])
+        // A hunk whose own lines are all the branch's: the newest neighbour in the window, the merge #3's line 8
+        // (one day before), over Bob's line 3.
+        #expect(Self.resolved(ranges: [4], hood: ([], [3, 8])) == [4: 1, 2: 1])
+        // Both rules at once: the neighbour's line is in the context and is counted once.
+        #expect(Self.resolved(ranges: [], context: [3, 8], hood: ([], [3, 8])) == [3: 1, 2: 1])
+    }
+
     @Test func aTraceOfACommitNoChangeHoldsOrLeftAtNoAnalysedCommitBlamesNothing() {
         var input = Self.history()
         let lost = BranchFixTrace.Pending(

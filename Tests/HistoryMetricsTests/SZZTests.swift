@@ -146,6 +146,77 @@ struct SZZTests {
         #expect(blames(5, lines: 0) == [2: 1])
     }
 
+    /// Oldest first: Alice adds 10 lines of a.txt (#1) on day 0; Carol replaces line 6 (#2) on day `carolDay`;
+    /// on day 100 Bob's applied series lands: #3 "Add retry" replaces line 5, then #4 "Fix retry" replaces
+    /// `fixed` (line 5 again: a line its own change wrote).
+    static func ownLines(fixed: [Hunk], carolDay: Int64 = 50) -> DeliveryAnalyzer.Input<CommitStore> {
+        let add = [
+            H.file("a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])
+        ]
+        let line6 = [H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: 6, oldCount: 1, newStart: 6, newCount: 1)])]
+        let line5 = [H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: 5, oldCount: 1, newStart: 5, newCount: 1)])]
+        let fix = [H.file("a.txt", fixed.count, fixed.count, hunks: fixed)]
+        let (carol, bob) = (H.t0 + carolDay * H.day, H.t0 + 100 * H.day)
+        let records = [
+            H.record("1", "Add a", authored: H.t0, committed: H.t0, files: add),
+            H.record("2", "Reword a", author: H.carol, authored: carol, committed: carol, files: line6),
+            H.record("3", "Add retry", author: H.bob, authored: bob, committed: bob, files: line5),
+            H.record("4", "Fix retry", author: H.bob, authored: bob, committed: bob + 5, files: fix),
+        ]
+        let changes = [
+            H.change(.applied, "4", author: H.bob, commits: [H.oid("4"), H.oid("3")], landedAt: bob + 5),
+            H.change(.direct, "2", author: H.carol, landedAt: carol),
+            H.change(.direct, "1", landedAt: H.t0),
+        ]
+        return DeliveryAnalyzer.Input(
+            changes: changes, mainline: ["4", "3", "2", "1"].map { H.oid(Character($0)) }, commits: H.store(records),
+            significantDiffs: [H.oid("4"): fix])
+    }
+
+    @Test func aFixWhoseReplacedLinesBlameNothingBlamesTheLinesAroundItsHunks() {
+        func blames(_ fixed: [Hunk], carolDay: Int64 = 50, context: Int? = nil, neighbour: Int? = nil) -> [Int: Int] {
+            var options = DeliveryOptions()
+            if let context { options.addOnlyFixContext = context }
+            if let neighbour { options.newerNeighbourLines = neighbour }
+            return DeliveryAnalyzer(options: options, exclusions: ExclusionPolicy())
+                .analyze(Self.ownLines(fixed: fixed, carolDay: carolDay))[0].blames
+        }
+        let line5 = Hunk(oldStart: 5, oldCount: 1, newStart: 5, newCount: 1)
+        // Line 5 is the series' own (#3): it blames nobody, so lines 4 (Alice's, #1) and 6 (Carol's, #2) are
+        // blamed. Carol's is also the newer neighbour of line 5: counted once, not twice.
+        #expect(blames([line5]) == [2: 1, 1: 1])
+        #expect(blames([line5], neighbour: 0) == [2: 1, 1: 1])
+        // Carol's change 100 days before the fix, outside the defect window: the context still blames it.
+        #expect(blames([line5], carolDay: 0) == [2: 1, 1: 1])
+        // Three lines each side: 2-4 Alice's, 6 Carol's, 7-8 Alice's.
+        #expect(blames([line5], context: 3) == [2: 5, 1: 1])
+        // No context: nothing but the newer neighbour (Carol, recent), as before.
+        #expect(blames([line5], context: 0) == [1: 1])
+        #expect(blames([line5], context: 0, neighbour: 0) == [:])
+        // A fix that also replaces Alice's line 9 blames that line, and no context; the newer neighbour of line 5
+        // (Carol's line 6) stays.
+        let line9 = Hunk(oldStart: 9, oldCount: 1, newStart: 9, newCount: 1)
+        #expect(blames([line5, line9]) == [2: 1, 1: 1])
+        #expect(blames([line5, line9], neighbour: 0) == [2: 1])
+        // An insertion beside the own line counts as a hunk of the fix: its context (lines 2 and 3) too.
+        let insertion = Hunk(oldStart: 2, oldCount: 0, newStart: 2, newCount: 1)
+        #expect(blames([insertion, line5], neighbour: 0) == [2: 3, 1: 1])
+    }
+
+    @Test func contextRangesAroundEveryHunk() {
+        let top = Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 1)
+        let replaced = Hunk(oldStart: 5, oldCount: 2, newStart: 6, newCount: 1)
+        let near = Hunk(oldStart: 8, oldCount: 1, newStart: 8, newCount: 0)
+        func pairs(_ r: [BranchFixTrace.LineRange]) -> [[Int]] { r.map { [$0.start, $0.count] } }
+        // Line 1 below the top insertion; 4 above lines 5-6; 7 below them and above 8, 9 below 8.
+        #expect(pairs(Hunk.context([top, replaced, near], lines: 1)) == [[1, 1], [4, 1], [7, 1], [9, 1]])
+        // Two lines: 1-2, 3-4 and 7-8 around 5-6 (8 is the next hunk's own), 6-7 above 8 (taken), 9-10 below.
+        #expect(pairs(Hunk.context([top, replaced, near], lines: 2)) == [[1, 4], [7, 4]])
+        #expect(pairs(Hunk.context([replaced], lines: 0)) == [])
+        #expect(pairs(Hunk.around(BranchFixTrace.LineRange(start: 2, count: 3), lines: 3)) == [[1, 1], [5, 3]])
+        #expect(pairs(Hunk.around(BranchFixTrace.LineRange(start: 1, count: 1), lines: 1)) == [[2, 1]])
+    }
+
     @Test func insertionContextRanges() {
         let top = Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 1)
         let mid = Hunk(oldStart: 4, oldCount: 0, newStart: 6, newCount: 2)

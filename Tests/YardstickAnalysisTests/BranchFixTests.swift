@@ -23,16 +23,21 @@ import YardstickAnalysis
         let r = try Self.report()
         #expect(
             r.pullRequests.map { String($0.commit.prefix(7)) } == [
-                "2a815d5", "fa17148", "08ddc0a", "b447426", "e1344fd",
+                "95c6268", "fa17148", "08ddc0a", "b447426", "e1344fd",
             ])
         let merge = try #require(r.pullRequests.first?.delivery)
         #expect(merge.isFix)
-        // Bob's line 11 where the branch forked (the main line later moved it to line 14), Wei's line 20 landed
-        // by the merge of topic/stats, the initial commit's lines 30 and 31 around the add-only fix.
-        #expect(Self.short(merge.blames) == ["b447426": 1, "fa17148": 1, "e1344fd": 2])
+        // Bob's line 11 where the branch forked (the main line later moved it to line 14); Wei's line 20 landed
+        // by the merge of topic/stats, and the initial commit's line 7, the newer neighbour of the branch's own
+        // line 6; the initial commit's lines 30 and 31 around the add-only fix; the branch's own line 22 blames
+        // nobody, so the lines around it do: Wei's line 21 and the initial commit's line 23.
+        #expect(Self.short(merge.blames) == ["b447426": 1, "fa17148": 2, "e1344fd": 4])
         let traced = try #require(merge.fixCommits)
-        #expect(traced.map { String($0.commit.prefix(7)) } == ["36459de", "317012c", "9af241b"])
-        #expect(traced.map { Self.short($0.blames) } == [["b447426": 1], ["fa17148": 1], ["e1344fd": 2]])
+        #expect(traced.map { String($0.commit.prefix(7)) } == ["36459de", "317012c", "9af241b", "f5ba173"])
+        #expect(
+            traced.map { Self.short($0.blames) } == [
+                ["b447426": 1], ["fa17148": 1, "e1344fd": 1], ["e1344fd": 2], ["fa17148": 1, "e1344fd": 1],
+            ])
         #expect(
             r.pullRequests.map { $0.delivery?.escapedDefect ?? false } == [false, true, false, true, true])
         #expect(r.pullRequests.dropFirst().allSatisfy { $0.delivery?.fixCommits == nil })
@@ -49,7 +54,10 @@ import YardstickAnalysis
 
     /// Differential check against git: for each traced fix commit, `git blame --first-parent F^` over the lines
     /// `git diff -b --ignore-blank-lines -U0 F^ F` deletes or replaces (or the line above and below each
-    /// insertion of an add-only fix), each blamed commit mapped to the change that landed it.
+    /// insertion of an add-only fix), each blamed commit mapped to the change that landed it; when those lines
+    /// blame nothing, the line above and below each hunk; and per replaced range the newest change among the
+    /// line above and below it that is newer than every change of the range (the report lists changes newest
+    /// first; every change of the sample is inside the defect window), with its lines there.
     @Test func theBlamesAreGitBlameFirstParentAtTheFixsParent() throws {
         let r = try Self.report()
         let repo = SampleRepositories.path("branchfix")
@@ -58,6 +66,7 @@ import YardstickAnalysis
             changeOf[pr.commit] = pr.commit
             for c in pr.commits where changeOf[c] == nil { changeOf[c] = pr.commit }
         }
+        let age = Dictionary(uniqueKeysWithValues: r.pullRequests.enumerated().map { ($1.commit, $0) })
         let merge = try #require(r.pullRequests.first)
         for fix in try #require(merge.delivery?.fixCommits) {
             let diff = Command.run(
@@ -77,22 +86,47 @@ import YardstickAnalysis
                     inserts[path, default: []].append(start)
                 }
             }
-            if ranges.isEmpty {
-                for (p, points) in inserts { ranges[p] = points.map { ($0, 2) } }
-            }
-            var expected: [String: Int] = [:]
-            for (p, rs) in ranges {
+            // The change (other than the merge's own) that wrote each line of `p` at F^.
+            func owners(_ p: String, _ lines: [Int]) -> [String] {
                 var args = ["-C", repo, "blame", "--first-parent", "--porcelain"]
-                for (start, count) in rs { args += ["-L", "\(start),+\(count)"] }
+                for n in lines where n >= 1 { args += ["-L", "\(n),+1"] }
+                guard args.count > 5 else { return [] }
                 let blame = Command.run("/usr/bin/git", args + ["\(fix.commit)^", "--", p])
-                for line in blame.stdout.split(separator: "\n") {
+                return blame.stdout.split(separator: "\n").compactMap { line in
                     let words = line.split(separator: " ")
                     guard words.count >= 3, words[0].count == 40, let change = changeOf[String(words[0])],
                         change != merge.commit
-                    else { continue }
-                    expected[String(change.prefix(7)), default: 0] += 1
+                    else { return nil }
+                    return change
                 }
             }
+            func count(_ changes: [String], into expected: inout [String: Int]) {
+                for c in changes { expected[String(c.prefix(7)), default: 0] += 1 }
+            }
+            var expected: [String: Int] = [:]
+            if ranges.isEmpty {
+                for (p, points) in inserts { count(owners(p, points.flatMap { [$0, $0 + 1] }), into: &expected) }
+                #expect(Self.short(fix.blames) == expected, "\(fix.commit)")
+                continue
+            }
+            for (p, rs) in ranges { count(owners(p, rs.flatMap { Array($0.0..<($0.0 + $0.1)) }), into: &expected) }
+            let inContext = expected.isEmpty
+            if inContext {
+                for (p, rs) in ranges { count(owners(p, rs.flatMap { [$0.0 - 1, $0.0 + $0.1] }), into: &expected) }
+                for (p, points) in inserts { count(owners(p, points.flatMap { [$0, $0 + 1] }), into: &expected) }
+            }
+            var near: [String: Int] = [:]
+            for (p, rs) in ranges {
+                for (start, lines) in rs {
+                    let newestOwn = owners(p, Array(start..<(start + lines))).compactMap { age[$0] }.min() ?? Int.max
+                    let around = owners(p, [start - 1, start + lines])
+                    guard let newest = around.filter({ age[$0]! < newestOwn }).min(by: { age[$0]! < age[$1]! }) else {
+                        continue
+                    }
+                    near[String(newest.prefix(7)), default: 0] += around.filter { $0 == newest }.count
+                }
+            }
+            expected.merge(near, uniquingKeysWith: inContext ? max : (+))
             #expect(Self.short(fix.blames) == expected, "\(fix.commit)")
         }
     }

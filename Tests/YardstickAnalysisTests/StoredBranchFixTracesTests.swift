@@ -1,3 +1,4 @@
+import Foundation
 import HistoryMetrics
 import HistoryMining
 import HistoryModel
@@ -8,28 +9,44 @@ import YardstickAnalysis
 import YardstickConfig
 
 /// The branch-fix traces a store keeps (`KnownBranchFixTraces`, ADR 0019 section 10): a kept trace is taken for
-/// the same fix, target, candidate files and add-only context instead of traced again, every trace a run takes or
+/// the same fix, target, candidate files, add-only context and newer-neighbour lines instead of traced again, every trace a run takes or
 /// makes is kept, and the encoding gives back every field.
 @Suite struct StoredBranchFixTracesTests {
     static func id(_ n: Int) -> ObjectID { ObjectID(high: UInt64(n), middle: 7, low: 9) }
 
     static let traces: [KnownBranchFixTraces.Key: [BranchFixTrace.Pending]] = [
-        KnownBranchFixTraces.Key(fix: id(1), target: id(2), paths: ["src/a.c", "src/ü b.c"], addOnlyContext: 1): [
-            BranchFixTrace.Pending(
-                commit: id(2),
-                files: [
-                    BranchFixTrace.FileRanges(
-                        path: "src/a.c",
-                        ranges: [
-                            BranchFixTrace.LineRange(start: 3, count: 2), BranchFixTrace.LineRange(start: 9, count: 1),
-                        ]),
-                    BranchFixTrace.FileRanges(
-                        path: "src/ü b.c", ranges: [BranchFixTrace.LineRange(start: 1, count: 7)]),
-                ])
-        ],
+        KnownBranchFixTraces.Key(
+            fix: id(1), target: id(2), paths: ["src/a.c", "src/ü b.c"], addOnlyContext: 1, newerNeighbour: 1): [
+                BranchFixTrace.Pending(
+                    commit: id(2),
+                    files: [
+                        BranchFixTrace.FileRanges(
+                            path: "src/a.c",
+                            ranges: [
+                                BranchFixTrace.LineRange(start: 3, count: 2),
+                                BranchFixTrace.LineRange(start: 9, count: 1),
+                            ]),
+                        BranchFixTrace.FileRanges(
+                            path: "src/ü b.c", ranges: [BranchFixTrace.LineRange(start: 1, count: 7)],
+                            context: [BranchFixTrace.LineRange(start: 12, count: 2)],
+                            neighbourhoods: [
+                                BranchFixTrace.Neighbourhood(
+                                    lines: [], around: [BranchFixTrace.LineRange(start: 11, count: 1)]),
+                                BranchFixTrace.Neighbourhood(
+                                    lines: [BranchFixTrace.LineRange(start: 20, count: 3)],
+                                    around: [
+                                        BranchFixTrace.LineRange(start: 19, count: 1),
+                                        BranchFixTrace.LineRange(start: 23, count: 1),
+                                    ]),
+                            ]),
+                    ])
+            ],
         // Traced, with nothing left (every line written by the fix's own change).
-        KnownBranchFixTraces.Key(fix: id(3), target: id(2), paths: ["x"], addOnlyContext: 0): [],
-        KnownBranchFixTraces.Key(fix: id(1), target: id(4), paths: ["src/a.c"], addOnlyContext: 1): [],
+        KnownBranchFixTraces.Key(fix: id(3), target: id(2), paths: ["x"], addOnlyContext: 0, newerNeighbour: 1): [],
+        KnownBranchFixTraces.Key(fix: id(1), target: id(4), paths: ["src/a.c"], addOnlyContext: 1, newerNeighbour: 1):
+            [],
+        KnownBranchFixTraces.Key(fix: id(1), target: id(4), paths: ["src/a.c"], addOnlyContext: 1, newerNeighbour: 0):
+            [],
     ]
 
     @Test func encodingRoundTrips() throws {
@@ -81,19 +98,19 @@ import YardstickConfig
         let repo = SampleRepositories.path("branchfix")
         var analysis = Analysis(path: repo, mining: MiningOptions(workers: 2))
         let plain = try Self.traces(analysis)
-        #expect(plain.count == 3 && plain.contains { !$0.pending.isEmpty })
+        #expect(plain.count == 4 && plain.contains { !$0.pending.isEmpty })
 
         let first = KnownBranchFixTraces()
         analysis.knownBranchFixTraces = first
         #expect(try Self.traces(analysis) == plain)
-        #expect(Self.counts(first) == [0, 3])
+        #expect(Self.counts(first) == [0, 4])
         let kept = try #require(first.next)
-        #expect(kept.count == 3)
+        #expect(kept.count == 4)
 
         let second = KnownBranchFixTraces(kept)
         analysis.knownBranchFixTraces = second
         #expect(try Self.traces(analysis) == plain)
-        #expect(Self.counts(second) == [3, 0])
+        #expect(Self.counts(second) == [4, 0])
         #expect(second.next == nil)
 
         // The run uses what is kept (here altered) rather than tracing again.
@@ -112,8 +129,19 @@ import YardstickConfig
         let third = KnownBranchFixTraces(kept)
         wider.knownBranchFixTraces = third
         #expect(try Self.traces(wider) == widerPlain)
-        #expect(Self.counts(third) == [0, 3])
+        #expect(Self.counts(third) == [0, 4])
         #expect(widerPlain != plain)
+
+        // Another reach of the newer neighbour: the same.
+        var nearer = analysis
+        nearer.configuration.delivery.newerNeighbourLines = 0
+        nearer.knownBranchFixTraces = nil
+        let nearerPlain = try Self.traces(nearer)
+        let fifth = KnownBranchFixTraces(kept)
+        nearer.knownBranchFixTraces = fifth
+        #expect(try Self.traces(nearer) == nearerPlain)
+        #expect(Self.counts(fifth) == [0, 4])
+        #expect(nearerPlain != plain)
 
         // Cache.swift excluded: the fix to it has no file left to trace, the two to Net.swift keep their traces.
         var excluded = analysis
@@ -125,5 +153,30 @@ import YardstickConfig
         #expect(try Self.traces(excluded) == excludedPlain)
         #expect(Self.counts(fourth) == [2, 0])
         #expect(fourth.next?.count == 2)
+    }
+
+    /// A store written by the last analysis revision (2: before a fix whose replaced lines blame nothing blamed
+    /// its context, and before fix commits inside merged branches had the newer neighbour): its traces are not
+    /// read, every fix is traced again, and what this revision keeps is read by the next run.
+    @Test func tracesOfAnEarlierRevisionAreTracedAgain() throws {
+        #expect(Analysis.revision == 3)
+        let dir = FileManager.default.temporaryDirectory.path + "/yardstick-traces-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var analysis = Analysis(path: SampleRepositories.path("branchfix"), mining: MiningOptions(workers: 2))
+        let plain = try Self.traces(analysis)
+        let store = try StoreOpener.open(dir + "/s.sqlite", busyTimeout: 5, rebuild: false, environment: [:])
+        let session = try StoreSession(store: store, analysis: analysis)
+        func run(saving revision: Int?) throws -> [Int] {
+            let known = try session.storedBranchFixTraces()
+            analysis.knownBranchFixTraces = known
+            #expect(try Self.traces(analysis) == plain)
+            if let revision { try session.saveBranchFixTraces(known, revision: revision) }
+            return Self.counts(known)
+        }
+        #expect(try run(saving: 2) == [0, 4])
+        // What revision 2 kept: traced again, not taken.
+        #expect(try run(saving: Analysis.revision) == [0, 4])
+        #expect(try run(saving: nil) == [4, 0])
     }
 }

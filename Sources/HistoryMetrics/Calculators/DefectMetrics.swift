@@ -84,10 +84,13 @@ extension DeliveryAnalyzer {
     /// (`changeOfOrigin`: the change of each position on the first-parent line, -1 for none). A commit over
     /// more than `maxFixFiles` text files blames nothing; added, binary and excluded files are not traced.
     /// An add-only fix (no traced file loses or replaces a line) blames instead the `addOnlyContext` lines
-    /// above and below each insertion point, as far as the file reaches. With `newerNeighbour` > 0, each
-    /// hunk that replaces or deletes lines also blames the newest writer of the `newerNeighbour` lines above
-    /// and below it that is newer than every writer of the hunk's own lines and `recent` (a change that could
-    /// be an escaped defect of this fix), with its lines there.
+    /// above and below each insertion point, as far as the file reaches; so does a fix whose deleted or
+    /// replaced lines blame nothing (all written by its own change, or unknown), around each of its hunks
+    /// (`Hunk.context`). With `newerNeighbour` > 0, each hunk that replaces or deletes lines also blames the
+    /// newest writer of the `newerNeighbour` lines above and below it that is newer than every writer of the
+    /// hunk's own lines and `recent` (a change that could be an escaped defect of this fix), with its lines
+    /// there (`newerNeighbour(own:around:)`); where the context was blamed, the larger of the two counts is
+    /// kept for that change (its lines are among the context's at the default settings).
     static func szzBlames(
         _ significant: [FileChange], fix: Int, ownership: LineOwnership, changeOfOrigin: [Int], maxFixFiles: Int,
         addOnlyContext: Int = 0, newerNeighbour: Int = 0, recent: (Int) -> Bool = { _ in true },
@@ -99,47 +102,68 @@ extension DeliveryAnalyzer {
         }
         let addOnly = !traced.contains { file in file.hunks.contains { $0.oldCount > 0 } }
         var blames: [Int: Int] = [:]
-        // Runs of known origins whose change is not the fix.
-        func blamable(_ runs: [LineOwnership.Run]) -> [LineOwnership.Run] {
-            runs.filter {
-                $0.origin >= 0 && changeOfOrigin[Int($0.origin)] >= 0 && changeOfOrigin[Int($0.origin)] != fix
+        func blame(_ path: String, _ ranges: [(start: Int, count: Int)]) {
+            guard !ranges.isEmpty else { return }
+            for run in Self.blamable(ownership.origins(of: path, ranges: ranges), fix: fix, changeOfOrigin) {
+                blames[changeOfOrigin[Int(run.origin)], default: 0] += run.count
             }
         }
         for file in traced {
             let path = file.oldPath ?? file.path
-            let ranges: [(start: Int, count: Int)]
             if !addOnly {
-                ranges = file.hunks.filter { $0.oldCount > 0 }.map {
-                    (start: Int($0.oldStart), count: Int($0.oldCount))
-                }
+                blame(
+                    path,
+                    file.hunks.filter { $0.oldCount > 0 }.map { (start: Int($0.oldStart), count: Int($0.oldCount)) })
             } else {
-                ranges = Self.insertionContext(file.hunks, lines: addOnlyContext)
-            }
-            guard !ranges.isEmpty else { continue }
-            for run in blamable(ownership.origins(of: path, ranges: ranges)) {
-                blames[changeOfOrigin[Int(run.origin)], default: 0] += run.count
-            }
-            guard !addOnly, newerNeighbour > 0 else { continue }
-            for range in ranges {
-                let own = blamable(ownership.origins(of: path, ranges: [range]))
-                let newestOwn = own.map(\.origin).max() ?? LineOwnership.unknown
-                let above = (start: max(1, range.start - newerNeighbour), count: 0)
-                let around = blamable(
-                    ownership.origins(
-                        of: path,
-                        ranges: [
-                            (start: above.start, count: range.start - above.start),
-                            (start: range.start + range.count, count: newerNeighbour),
-                        ]))
-                let newer = around.filter { $0.origin > newestOwn && recent(changeOfOrigin[Int($0.origin)]) }
-                guard let newest = newer.map(\.origin).max() else { continue }
-                let target = changeOfOrigin[Int(newest)]
-                for run in around where changeOfOrigin[Int(run.origin)] == target {
-                    blames[target, default: 0] += run.count
-                }
+                blame(path, Self.insertionContext(file.hunks, lines: addOnlyContext))
             }
         }
+        guard !addOnly else { return blames }
+        let inContext = blames.isEmpty && addOnlyContext > 0
+        if inContext {
+            for file in traced {
+                blame(
+                    file.oldPath ?? file.path,
+                    Hunk.context(file.hunks, lines: addOnlyContext).map { (start: $0.start, count: $0.count) })
+            }
+        }
+        guard newerNeighbour > 0 else { return blames }
+        var near: [Int: Int] = [:]
+        for file in traced {
+            let path = file.oldPath ?? file.path
+            for hunk in file.hunks where hunk.oldCount > 0 {
+                let range = BranchFixTrace.LineRange(start: Int(hunk.oldStart), count: Int(hunk.oldCount))
+                let around = Hunk.around(range, lines: newerNeighbour).map { (start: $0.start, count: $0.count) }
+                let found = Self.newerNeighbour(
+                    own: Self.blamable(
+                        ownership.origins(of: path, ranges: [(range.start, range.count)]), fix: fix, changeOfOrigin),
+                    around: Self.blamable(ownership.origins(of: path, ranges: around), fix: fix, changeOfOrigin),
+                    changeOfOrigin: changeOfOrigin, recent: recent)
+                if let found { near[found.change, default: 0] += found.lines }
+            }
+        }
+        blames.merge(near, uniquingKeysWith: inContext ? max : (+))
         return blames
+    }
+
+    /// The runs SZZ may blame: known origins whose change is known and not the fix's own.
+    static func blamable(_ runs: [LineOwnership.Run], fix: Int, _ changeOfOrigin: [Int]) -> [LineOwnership.Run] {
+        runs.filter {
+            $0.origin >= 0 && changeOfOrigin[Int($0.origin)] >= 0 && changeOfOrigin[Int($0.origin)] != fix
+        }
+    }
+
+    /// The newer-neighbour rule for one deleted or replaced range, given the blamable runs of its own lines and
+    /// of the lines around it: the change of the newest origin around it that is newer than every origin of its
+    /// own lines and `recent`, with its lines around it; nil when there is none.
+    static func newerNeighbour(
+        own: [LineOwnership.Run], around: [LineOwnership.Run], changeOfOrigin: [Int], recent: (Int) -> Bool
+    ) -> (change: Int, lines: Int)? {
+        let newestOwn = own.map(\.origin).max() ?? LineOwnership.unknown
+        let newer = around.filter { $0.origin > newestOwn && recent(changeOfOrigin[Int($0.origin)]) }
+        guard let newest = newer.map(\.origin).max() else { return nil }
+        let target = changeOfOrigin[Int(newest)]
+        return (target, around.filter { changeOfOrigin[Int($0.origin)] == target }.reduce(0) { $0 + $1.count })
     }
 
     /// The old-side lines around each insertion (`Hunk.insertionContext`).
