@@ -52,37 +52,52 @@ package final class IdentityMapping: Sendable {
     }
 }
 
+/// The identities git recorded for mined records (what a store keeps, ADR 0019): the author and committer read
+/// again from each commit, the co-authors and reviewers taken again from the trailers (kept as written).
+package struct RawIdentities: Sendable {
+    /// Per commit, its signatures as git recorded them; nil when the tip has no `.mailmap` (records are raw).
+    let signatures: [ObjectID: (author: Signature, committer: Signature)]?
+
+    /// `record` as mining it without a `.mailmap` gives.
+    package func apply(_ record: CommitRecord) -> CommitRecord {
+        guard let signatures, let raw = signatures[record.id] else { return record }
+        var out = record
+        out.author = raw.author
+        out.committer = raw.committer
+        out.coAuthors = record.trailers.filter { $0.key.lowercased() == "co-authored-by" }
+            .compactMap { Message.identity($0.value) }
+        out.reviewers = record.trailers.filter { Trailer.reviewKeys.contains($0.key.lowercased()) }
+            .compactMap { Message.identity($0.value) }
+        return out
+    }
+}
+
 extension Miner {
-    /// The records as mining them without a `.mailmap` gives (what a store keeps): the author and committer
-    /// read again from each commit, the co-authors and reviewers taken again from the trailers (kept as
-    /// written). Records of a tip without a `.mailmap` are returned as they are.
-    package func rawIdentityRecords(_ records: [CommitRecord], mailmap contents: [UInt8]?) throws(MiningError)
-        -> [CommitRecord]
-    {
-        guard let contents, !contents.isEmpty, !records.isEmpty else { return records }
+    /// The raw identities of the commits `ids`, read with the mining workers; none to read when the tip's
+    /// `.mailmap` (`contents`) is missing or empty. Only the signatures are held, so that the records themselves
+    /// are decoded one chunk at a time when they are saved.
+    package func rawIdentities(of ids: [ObjectID], mailmap contents: [UInt8]?) throws(MiningError) -> RawIdentities {
+        guard let contents, !contents.isEmpty else { return RawIdentities(signatures: nil) }
         let repositoryPath = path
         let search = options.searchParents
         do {
-            return try Parallel.map(
-                records, workers: options.workers, chunk: 64,
+            let read = try Parallel.map(
+                ids, workers: options.workers, chunk: 64,
                 context: { () throws -> (Repository, Mailmap) in
                     (try Repository(path: repositoryPath, searchParents: search), try Mailmap(contents: nil))
                 }
-            ) { context, record in
-                let header = try context.0.commitHeader(record.id, mailmap: context.1)
-                var raw = record
-                raw.author = header.author
-                raw.committer = header.committer
-                raw.coAuthors = record.trailers.filter { $0.key.lowercased() == "co-authored-by" }
-                    .compactMap { Message.identity($0.value) }
-                raw.reviewers = record.trailers.filter { Trailer.reviewKeys.contains($0.key.lowercased()) }
-                    .compactMap { Message.identity($0.value) }
-                return raw
+            ) { context, id in
+                let header = try context.0.commitHeader(id, mailmap: context.1)
+                return (author: header.author, committer: header.committer)
             }
+            var signatures: [ObjectID: (author: Signature, committer: Signature)] = [:]
+            signatures.reserveCapacity(ids.count)
+            for (id, s) in zip(ids, read) { signatures[id] = s }
+            return RawIdentities(signatures: signatures)
         } catch let error as GitError {
             throw MiningError.git(path: path, error)
         } catch {
-            throw MiningError.git(path: path, GitError(code: -1, message: "\(error)", function: "rawIdentityRecords"))
+            throw MiningError.git(path: path, GitError(code: -1, message: "\(error)", function: "rawIdentities"))
         }
     }
 }

@@ -30,7 +30,7 @@ public protocol RunStore: AnyObject, Sendable {
     /// (seconds) is slept inside the transaction, after a line on standard error, for the tests that kill a run.
     func save(
         repository: RepositoryKey, run: StoredRun, context: String, loaded: StoredRecords, used: Set<RecordKey>,
-        mined: [(record: CommitRecord, onMainline: Bool)], pause: Double
+        mined: MinedRecords, pause: Double
     ) throws(StoreError)
 
     /// Records a run that returned the newest run's report unchanged: a run of its own, with that run's metrics and
@@ -174,25 +174,75 @@ package struct RecordSetWrite {
 
     package init(
         storedContext: String?, storedGeneration: Int64, context: String, loaded: StoredRecords, used: Set<RecordKey>,
-        mined: [(record: CommitRecord, onMainline: Bool)]
+        mined: MinedRecords
     ) {
         let appendOnly = storedContext == context && storedGeneration == loaded.generation && used.count == loaded.count
         rewrite = !appendOnly
         chunks = []
-        if rewrite {
-            var all: [(record: CommitRecord, onMainline: Bool)] = []
-            for key in used.sorted() {
-                if let r = loaded.record(key.id, onMainline: key.onMainline) { all.append((r, key.onMainline)) }
-            }
-            all.append(contentsOf: mined)
-            for start in stride(from: 0, to: all.count, by: Self.recordsPerChunk) {
-                let part = all[start..<min(all.count, start + Self.recordsPerChunk)]
-                chunks.append((part.count, Compression.compress(RecordChunk.encode(part))))
-            }
-        } else if !mined.isEmpty {
-            chunks.append((mined.count, Compression.compress(RecordChunk.encode(mined))))
+        generation = storedGeneration
+        // Records are decoded one chunk at a time, never all at once (ADR 0010: a first run's records are the
+        // whole history); the chunks are those of the used records (in key order) and the mined ones, cut every
+        // `recordsPerChunk`.
+        func add(_ part: [(record: CommitRecord, onMainline: Bool)]) {
+            chunks.append((part.count, Compression.compress(RecordChunk.encode(part))))
         }
-        generation = rewrite || !chunks.isEmpty ? storedGeneration + 1 : storedGeneration
+        if rewrite {
+            let usedKeys = used.sorted().filter { loaded.contains($0.id, onMainline: $0.onMainline) }
+            let total = usedKeys.count + mined.count
+            for start in stride(from: 0, to: total, by: Self.recordsPerChunk) {
+                let end = min(total, start + Self.recordsPerChunk)
+                var part: [(record: CommitRecord, onMainline: Bool)] = []
+                part.reserveCapacity(end - start)
+                for key in usedKeys[min(start, usedKeys.count)..<min(end, usedKeys.count)] {
+                    if let r = loaded.record(key.id, onMainline: key.onMainline) { part.append((r, key.onMainline)) }
+                }
+                let minedStart = max(start, usedKeys.count) - usedKeys.count
+                let minedEnd = end - usedKeys.count
+                if minedEnd > minedStart { part += mined.records(minedStart..<minedEnd) }
+                add(part)
+            }
+        } else if mined.count > 0 {
+            add(mined.records(0..<mined.count))
+        }
+        if rewrite || !chunks.isEmpty { generation += 1 }
+    }
+}
+
+/// The records a run mined, as a save takes them: by key, each decoded when its chunk is written, so that a
+/// first run (the whole history) never holds them all as values at once (ADR 0010).
+public struct MinedRecords: Sendable, ExpressibleByArrayLiteral {
+    /// The records' keys, in the order they are stored.
+    public let keys: [RecordKey]
+    private let read: @Sendable (Range<Int>) -> [CommitRecord]
+
+    public var count: Int { keys.count }
+
+    /// Records read on demand: `read(range)` returns the records of `keys[range]`, in order.
+    public init(keys: [RecordKey], read: @escaping @Sendable (Range<Int>) -> [CommitRecord]) {
+        self.keys = keys
+        self.read = read
+    }
+
+    /// Records held as values.
+    public init(_ records: [(record: CommitRecord, onMainline: Bool)]) {
+        keys = records.map { RecordKey(id: $0.record.id, onMainline: $0.onMainline) }
+        let values = records.map(\.record)
+        read = { range in Array(values[range]) }
+    }
+
+    public init(arrayLiteral elements: (record: CommitRecord, onMainline: Bool)...) { self.init(elements) }
+
+    /// The records of `keys[range]` with their roles (a key whose record cannot be read is left out).
+    public func records(_ range: Range<Int>) -> [(record: CommitRecord, onMainline: Bool)] {
+        var records = read(range)[...]
+        var out: [(record: CommitRecord, onMainline: Bool)] = []
+        out.reserveCapacity(records.count)
+        for key in keys[range] {
+            guard let next = records.first, next.id == key.id else { continue }
+            out.append((next, key.onMainline))
+            records = records.dropFirst()
+        }
+        return out
     }
 }
 

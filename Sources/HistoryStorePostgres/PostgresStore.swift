@@ -1,5 +1,5 @@
 internal import Foundation
-public import HistoryModel
+internal import HistoryModel
 public import HistoryStoreCore
 internal import Logging
 internal import NIOCore
@@ -352,7 +352,7 @@ public final class PostgresStore: RunStore {
 
     public func save(
         repository: RepositoryKey, run: StoredRun, context: String, loaded: StoredRecords, used: Set<RecordKey>,
-        mined: [(record: CommitRecord, onMainline: Bool)], pause: Double = 0
+        mined: MinedRecords, pause: Double = 0
     ) throws(StoreError) {
         try store(stored: true) {
             try transaction {

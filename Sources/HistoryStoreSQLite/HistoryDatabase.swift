@@ -1,6 +1,6 @@
 internal import Foundation
 internal import GRDB
-public import HistoryModel
+internal import HistoryModel
 public import HistoryStoreCore
 
 /// The persistent store for nightly runs (ADR 0019), the SQLite backend of the store seam (ADR 0023): one SQLite
@@ -249,7 +249,7 @@ public final class HistoryDatabase: RunStore {
 
     public func save(
         repository: RepositoryKey, run: StoredRun, context: String, loaded: StoredRecords, used: Set<RecordKey>,
-        mined: [(record: CommitRecord, onMainline: Bool)], pause: Double = 0
+        mined: MinedRecords, pause: Double = 0
     ) throws(StoreError) {
         do {
             try queue.writeWithoutTransaction { db in

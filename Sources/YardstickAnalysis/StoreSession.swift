@@ -1,6 +1,6 @@
 internal import Foundation
 package import HistoryMining
-package import HistoryModel
+internal import HistoryModel
 package import HistoryStoreCore
 internal import HistoryStorePostgres
 internal import HistoryStoreSQLite
@@ -51,17 +51,17 @@ package struct StoreSession: Sendable {
 
     /// Which of the history's records were read from `loaded` and which were mined, by role.
     package static func split(_ history: LandedHistory, loaded: StoredRecords) -> (
-        used: Set<RecordKey>, mined: [(record: CommitRecord, onMainline: Bool)]
+        used: Set<RecordKey>, mined: [RecordKey]
     ) {
         let mainline = Set(history.mined.mainline)
         var used = Set<RecordKey>()
-        var mined: [(record: CommitRecord, onMainline: Bool)] = []
+        var mined: [RecordKey] = []
         for id in history.mined.commits.ids {
-            let onMainline = mainline.contains(id)
-            if loaded.contains(id, onMainline: onMainline) {
-                used.insert(RecordKey(id: id, onMainline: onMainline))
-            } else if let record = history.mined.commits[id] {
-                mined.append((record, onMainline))
+            let key = RecordKey(id: id, onMainline: mainline.contains(id))
+            if loaded.contains(id, onMainline: key.onMainline) {
+                used.insert(key)
+            } else if history.mined.commits.contains(id) {
+                mined.append(key)
             }
         }
         return (used, mined)
@@ -70,8 +70,8 @@ package struct StoreSession: Sendable {
     /// Saves the run: its snapshot, and the records it read and mined as the stored set (with the identities
     /// git recorded: `rawIdentities`).
     package func save(_ run: StoredRun, history: LandedHistory, loaded: StoredRecords, analysis: Analysis) throws {
-        var (used, mined) = Self.split(history, loaded: loaded)
-        mined = try rawIdentities(mined, mailmap: history.mined.mailmap, analysis: analysis)
+        let (used, keys) = Self.split(history, loaded: loaded)
+        let mined = try minedRecords(keys, history: history, analysis: analysis)
         var run = run
         run.recordsMined = mined.count
         run.recordsReused = used.count

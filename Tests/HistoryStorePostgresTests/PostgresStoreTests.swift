@@ -198,7 +198,7 @@ struct PostgresStoreTests {
                 do {
                     try store.save(
                         repository: key, run: run("r\(n)"), context: "c", loaded: StoredRecords(), used: [],
-                        mined: (0..<50).map { (record(n * 100 + $0), true) }, pause: 0.5)
+                        mined: MinedRecords((0..<50).map { (record(n * 100 + $0), true) }), pause: 0.5)
                 } catch {
                     errors.withLock { $0.append("\(error)") }
                 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HistoryModel
+import Synchronization
 import Testing
 
 @testable import HistoryStoreCore
@@ -74,6 +75,38 @@ private func temporaryStore() -> String {
             report: Array("{\"r\":1}".utf8))
     }
 
+    /// A rewrite of the record set writes the chunks the whole set cut every `recordsPerChunk` gives (used records
+    /// in key order, then the mined ones), while the mined records are read a chunk at a time, never all at once.
+    @Test func aRewriteReadsTheMinedRecordsOneChunkAtATime() throws {
+        let size = RecordSetWrite.recordsPerChunk
+        var stored = StoredRecords(generation: 3)
+        let usedRecords = (1...(size + 10)).map { (record: record($0, hunks: $0 % 2 == 0), onMainline: $0 % 2 == 0) }
+        stored.add(try RecordChunk.Indexed(RecordChunk.encode(usedRecords)))
+        let minedRecords = (1...(size + 20)).map { (record: record(50_000 + $0, hunks: true), onMainline: true) }
+        let reads = Mutex<[Range<Int>]>([])
+        let mined = MinedRecords(keys: minedRecords.map { RecordKey(id: $0.record.id, onMainline: true) }) { range in
+            reads.withLock { $0.append(range) }
+            return minedRecords[range].map(\.record)
+        }
+        let used = Set(usedRecords.map { RecordKey(id: $0.record.id, onMainline: $0.onMainline) })
+        let write = RecordSetWrite(
+            storedContext: "old", storedGeneration: 3, context: "new", loaded: stored, used: used, mined: mined)
+        // The reference: every record as a value, the whole set cut every `recordsPerChunk`.
+        let all = used.sorted().map { key in usedRecords.first { $0.record.id == key.id }! } + minedRecords
+        let expected = stride(from: 0, to: all.count, by: size).map { start in
+            Compression.compress(RecordChunk.encode(all[start..<min(all.count, start + size)]))
+        }
+        #expect(write.rewrite && write.generation == 4)
+        #expect(write.chunks.map(\.records) == [size, size, 30])
+        #expect(write.chunks.map(\.blob) == expected)
+        #expect(reads.withLock { $0 } == [0..<(size - 10), (size - 10)..<(size + 20)])
+        // Appending (same context and generation, every stored record used): the mined records as they are.
+        let append = RecordSetWrite(
+            storedContext: "new", storedGeneration: 3, context: "new", loaded: stored, used: used,
+            mined: [(record(7, hunks: true), true)])
+        #expect(!append.rewrite && append.generation == 4 && append.chunks.map(\.records) == [1])
+    }
+
     @Test func recordsAreKeptPerContextAndRole() throws {
         let path = temporaryStore()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -83,7 +116,8 @@ private func temporaryStore() -> String {
         let mined = [
             (record: record(1, hunks: true), onMainline: true), (record: record(2, hunks: false), onMainline: false),
         ]
-        try db.save(repository: repo, run: run("k1"), context: "c1", loaded: empty, used: [], mined: mined)
+        try db.save(
+            repository: repo, run: run("k1"), context: "c1", loaded: empty, used: [], mined: MinedRecords(mined))
         let loaded = try HistoryDatabase(path: path).records(repository: repo, context: "c1")
         #expect(loaded.count == 2)
         #expect(loaded.record(id(1), onMainline: true) == record(1, hunks: true))
