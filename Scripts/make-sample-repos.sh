@@ -1345,6 +1345,35 @@ build_branchfix() {
     drop_branch topic/stats topic/eviction
 }
 
+# fixmerge — a merge whose own title is a fix (`Merge branch 'fix/parser-limits'`): traced as a whole, and its
+# branch's fix commits one by one too (issue 17, ADR 0025's second addendum). The branch's add-only fix blames
+# Bob's lines around it, which the merge's whole diff (it also replaces a line) does not; its Lexer fix blames
+# Wei's line both ways, counted once.
+build_fixmerge() {
+    new_repo fixmerge
+    gen_swift Sources/Parser/Parser.swift Parser 40
+    gen_swift Sources/Parser/Lexer.swift Lexer 30
+    commit_as alice 2024-07-01T09:00:00+0000 alice 2024-07-01T09:00:00+0000 'Initial commit'
+
+    touch_lines Sources/Parser/Parser.swift 10 11 'depth'
+    commit_as bob 2024-07-02T09:00:00+0000 bob 2024-07-02T09:00:00+0000 'Parser: add depth limits'
+    touch_lines Sources/Parser/Lexer.swift 15 15 'unicode'
+    commit_as wei 2024-07-03T09:00:00+0000 wei 2024-07-03T09:00:00+0000 'Lexer: accept unicode identifiers'
+
+    branch fix/parser-limits
+    touch_lines Sources/Parser/Parser.swift 30 30 'configurable'
+    commit_as carla 2024-07-04T09:00:00+0000 carla 2024-07-04T09:00:00+0000 'Parser: make the depth limit configurable'
+    # Add-only: a line inserted between Bob's lines 10 and 11.
+    sed -i '10a\        guard depth < limit else { return nil }' Sources/Parser/Parser.swift
+    commit_as carla 2024-07-04T10:00:00+0000 carla 2024-07-04T10:00:00+0000 'Parser: fix missing depth check'
+    touch_lines Sources/Parser/Lexer.swift 15 15 'escaped'
+    commit_as carla 2024-07-04T11:00:00+0000 carla 2024-07-04T11:00:00+0000 'Lexer: fix escaped identifiers'
+
+    switch main
+    merge_as alice 2024-07-05T09:00:00+0000 alice 2024-07-05T09:00:00+0000 "Merge branch 'fix/parser-limits'" fix/parser-limits
+    drop_branch fix/parser-limits
+}
+
 report() { # NAME [extra]
     local head
     head=$(g -C "$TARGET/$1" rev-parse -q --verify HEAD 2>/dev/null || echo '(no commits)')
@@ -1365,3 +1394,4 @@ build_empty;        report empty "(unborn refs/heads/main)"
 build_not_a_repo;   printf '%-16s %s\n' not-a-repo '(plain directory)'
 build_applied;      report applied
 build_branchfix;    report branchfix
+build_fixmerge;     report fixmerge

@@ -8,9 +8,10 @@ public struct DeliveryAnalyzer {
     /// What the analysis computes from the same records and options: raised whenever that changes (2: fix
     /// commits inside merged branches traced one by one, ADR 0025; 3: a fix whose deleted or replaced lines blame
     /// nothing blames its hunks' context, and fix commits inside merged branches get the newer neighbour too,
-    /// ADR 0025's addendum), so that a stored report made by an earlier
+    /// ADR 0025's addendum; 4: a merge whose own title is a fix has its branch's fix commits traced one by one
+    /// too, ADR 0025's second addendum), so that a stored report made by an earlier
     /// analysis is never reused as this one's (`yardstick analyze --store`).
-    public static let revision = 3
+    public static let revision = 4
 
     public var options: DeliveryOptions
     public var exclusions: ExclusionPolicy
@@ -165,15 +166,11 @@ public struct DeliveryAnalyzer {
                 let titled = isFix(landing, title: change.title)
                 switch change.kind {
                 case .merge, .integration:
-                    // A fix-titled merge is traced as a whole; else its branch's fix commits, if any, one by one.
-                    if titled {
-                        fixes[i] = true
-                        traced.append(change.commit)
-                    } else {
-                        let inside = branchFixes(change, commits: commits)
-                        fixes[i] = !inside.isEmpty
-                        branch.append(contentsOf: inside)
-                    }
+                    // Its branch's fix commits, if any, one by one; a fix-titled merge as a whole too.
+                    let inside = branchFixes(change, commits: commits)
+                    fixes[i] = titled || !inside.isEmpty
+                    if titled { traced.append(change.commit) }
+                    branch.append(contentsOf: inside)
                 case .rebase where change.commits.count > 1, .applied where change.commits.count > 1:
                     // Each commit's own message, the landing commit's with the group's title; oldest first.
                     let own = change.commits.reversed().filter { id in
@@ -238,15 +235,16 @@ public struct DeliveryAnalyzer {
         }
 
         /// Whether a merge's own title (or subject) makes it a fix: then its diff against its first parent is
-        /// traced as a whole, and its branch's fix commits are not traced on their own.
+        /// traced as a whole, besides its branch's fix commits one by one.
         func isFixTitled(_ change: LandedChange, commits: some HistoryStore) -> Bool {
             guard let landing = commits.record(change.commit, withFiles: false) else { return false }
             return isFix(landing, title: change.title)
         }
 
         /// The fix commits inside merged branches that SZZ traces one by one, at their own parents
-        /// (`BranchFixTrace`): those of merges whose own title does not make them a fix (one that does is
-        /// traced as a whole, through its diff); newest change first, each change's oldest first.
+        /// (`BranchFixTrace`): those of every merge that is a fix, whether or not its own title makes it one
+        /// (one whose title does is traced as a whole, through its diff, too: ADR 0025, second addendum);
+        /// newest change first, each change's oldest first.
         public func branchFixCommits(
             _ changes: [LandedChange], fixes: [Bool], commits: some HistoryStore
         ) -> [ObjectID] {
@@ -260,12 +258,10 @@ public struct DeliveryAnalyzer {
             var traced: [ObjectID] = []
             var branch: [ObjectID] = []
             for (i, change) in changes.enumerated() where fixes[i] {
-                if change.kind == .merge || change.kind == .integration, !isFixTitled(change, commits: commits) {
+                if change.kind == .merge || change.kind == .integration {
                     let inside = branchFixes(change, commits: commits)
-                    if !inside.isEmpty {
-                        branch.append(contentsOf: inside)
-                        continue
-                    }
+                    branch.append(contentsOf: inside)
+                    if !inside.isEmpty && !isFixTitled(change, commits: commits) { continue }
                 }
                 traced.append(contentsOf: tracedCommits(of: change, commits: commits))
             }
@@ -276,7 +272,8 @@ public struct DeliveryAnalyzer {
         /// group, each commit whose own message is a fix (the newest by the group's title too); none for a
         /// merge that is a fix only by its branch's fix commits (traced on their own, `branchFixCommits`);
         /// otherwise the landing commit, whose diff against its first parent holds a squash's pull request,
-        /// or a merged branch, as a whole.
+        /// or a merged branch, as a whole (a fix-titled merge's branch fix commits are traced on their own
+        /// too).
         public func tracedCommits(
             _ changes: [LandedChange], fixes: [Bool], commits: some HistoryStore
         ) -> [ObjectID] {
@@ -566,8 +563,11 @@ public struct DeliveryAnalyzer {
     }
 
     /// A merge's blames from its branch's fix commits: per change blamed, the sum over its traced commits, or
-    /// the lines its own diff traced to that change when that is more (where a caller traces a merge whose
-    /// title is a fix both ways, the larger count keeps a line from being counted twice).
+    /// the lines its own diff traced to that change when that is more. A merge whose own title is a fix is
+    /// traced both ways (ADR 0025, second addendum): a line of the branch fixes that survives into the merge's
+    /// diff is in both counts, and the traces resolve lines at different first-parent positions, so their
+    /// union cannot be counted; the larger count never counts a line twice, and is the union where one trace
+    /// holds the other.
     static func addBranchBlames(_ facts: inout [ChangeFacts]) {
         for i in facts.indices where facts[i].branchFixes > 0 {
             var sum: [Int: Int] = [:]

@@ -133,6 +133,34 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
         #expect(NSArray(array: kept).isEqual(to: baseGroups))
         #expect(NSArray(array: b["pullRequests"] as? [Any] ?? []).isEqual(to: a["pullRequests"] as? [Any] ?? []))
     }
+
+    /// A merge whose own title is a fix (`fixmerge`, ADR 0025's second addendum): its `fixCommits` list its
+    /// branch's fix commits with their own blames; its `blames` add its whole diff's (the initial commit's
+    /// line), each change counted once.
+    @Test func jsonFixCommitsOfAFixTitledMerge() throws {
+        let result = yardstick(["analyze", SampleRepositories.path("fixmerge"), "--format", "json", "--workers", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let merge = try #require((json["pullRequests"] as? [[String: Any]])?.first)
+        #expect(merge["commit"] as? String == "14a566ab73db876e96520116b31ab4653ed06072")
+        let delivery = try #require(merge["delivery"] as? [String: Any])
+        func short(_ blames: Any?) -> [String: Int] {
+            var out: [String: Int] = [:]
+            for b in blames as? [[String: Any]] ?? [] {
+                out[String((b["commit"] as? String ?? "").prefix(7))] = b["lines"] as? Int
+            }
+            return out
+        }
+        let fixes = try #require(delivery["fixCommits"] as? [[String: Any]])
+        #expect(
+            fixes.map { $0["commit"] as? String } == [
+                "7dfc57b5734fa429f0ba3354da2cbe928ed4cb76", "9daafadcab1f6a8e90651b0c41fe85444ca9d20e",
+            ])
+        #expect(fixes.map { short($0["blames"]) } == [["5365ae1": 2], ["d470d03": 1]])
+        #expect(short(delivery["blames"]) == ["d470d03": 1, "5365ae1": 2, "5896d07": 1])
+        let one = yardstick(["analyze", SampleRepositories.path("fixmerge"), "--format", "json", "--workers", "1"])
+        #expect(one.stdout == result.stdout)
+    }
 }
 
 @Suite struct ErrorPathTests {

@@ -162,10 +162,12 @@ private func sqlite(_ database: String, _ sql: String) -> String {
             let path = dir + "/yardstick\(n).yml"
             try config.write(toFile: path, atomically: true, encoding: .utf8)
             if n == 1 {
-                // Damaged state is not used: the next run computes everything again, and keeps it anew.
+                // Damaged state is not used: the next run computes everything again, and keeps it anew (links, fix
+                // diffs, and the trace of the branch fix commit of the fix-titled merge of #29, ADR 0025's second
+                // addendum).
                 #expect(
                     sqlite(store, "UPDATE state SET data = X'00' WHERE name NOT LIKE 'packChecks%'; SELECT changes()")
-                        == "2")
+                        == "3")
             }
             let run = yardstick(
                 ["analyze", repo, "--format", "json", "--store", store, "--config", path], environment: env)

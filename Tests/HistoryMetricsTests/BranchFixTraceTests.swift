@@ -86,16 +86,19 @@ struct BranchFixTraceTests {
         #expect(rules.tracedCommits(input.changes, fixes: flags.fixes, commits: input.commits).isEmpty)
     }
 
-    @Test func aMergeTitledAsAFixIsTracedAsAWhole() {
+    /// A merge whose own title is a fix is traced as a whole and by its branch's fix commits (ADR 0025, second
+    /// addendum).
+    @Test func aMergeTitledAsAFixIsTracedAsAWholeAndByItsBranchFixes() {
         var input = Self.history(mergeTitle: "Merge branch 'fix-overflow'")
         let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
         let flags = rules.revertsAndFixes(input.changes, commits: input.commits)
         #expect(flags.fixes == [true, false, false, false, false])
-        #expect(rules.branchFixCommits(input.changes, fixes: flags.fixes, commits: input.commits).isEmpty)
+        #expect(rules.branchFixCommits(input.changes, fixes: flags.fixes, commits: input.commits) == [H.oid("b")])
         #expect(rules.tracedCommits(input.changes, fixes: flags.fixes, commits: input.commits) == [H.oid("5")])
-        // Given a trace of its branch commit anyway, the merge's own diff (#4..#5: line 3, #4's) blames #4 with
-        // 1 line and the branch commit #2, #1 and #3: where both blame one change, the larger count is kept,
-        // never the sum.
+        let found = rules.fixDetection(input.changes, commits: input.commits)
+        #expect(found.traced == [H.oid("5")] && found.branch == [H.oid("b")])
+        // The merge's own diff (#4..#5: line 3, #4's) blames #4 with 1 line and the branch commit #2, #1 and #3:
+        // where both blame one change, the larger count is kept, never the sum.
         input.significantDiffs = [
             H.oid("5"): [H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: 3, oldCount: 1, newStart: 3, newCount: 1)])]
         ]

@@ -57,10 +57,12 @@ import YardstickAnalysis
     /// insertion of an add-only fix), each blamed commit mapped to the change that landed it; when those lines
     /// blame nothing, the line above and below each hunk; and per replaced range the newest change among the
     /// line above and below it that is newer than every change of the range (the report lists changes newest
-    /// first; every change of the sample is inside the defect window), with its lines there.
-    @Test func theBlamesAreGitBlameFirstParentAtTheFixsParent() throws {
-        let r = try Self.report()
-        let repo = SampleRepositories.path("branchfix")
+    /// first; every change of the sample is inside the defect window), with its lines there. On `fixmerge`, the
+    /// branch of a merge whose own title is a fix (ADR 0025, second addendum).
+    @Test(arguments: ["branchfix", "fixmerge"])
+    func theBlamesAreGitBlameFirstParentAtTheFixsParent(_ sample: String) throws {
+        let r = try Analysis(path: SampleRepositories.path(sample), mining: MiningOptions(workers: 2)).run()
+        let repo = SampleRepositories.path(sample)
         var changeOf: [String: String] = [:]
         for pr in r.pullRequests {
             changeOf[pr.commit] = pr.commit
@@ -68,7 +70,9 @@ import YardstickAnalysis
         }
         let age = Dictionary(uniqueKeysWithValues: r.pullRequests.enumerated().map { ($1.commit, $0) })
         let merge = try #require(r.pullRequests.first)
-        for fix in try #require(merge.delivery?.fixCommits) {
+        let fixes = try #require(merge.delivery?.fixCommits)
+        #expect(fixes.count >= 2)
+        for fix in fixes {
             let diff = Command.run(
                 "/usr/bin/git", ["-C", repo, "diff", "-U0", "-b", "--ignore-blank-lines", "\(fix.commit)^", fix.commit])
             var ranges: [String: [(Int, Int)]] = [:]

@@ -43,9 +43,11 @@ import YardstickConfig
 
     /// `fixDetection`'s one pass gives what its reference gives (`revertsAndFixes`, then
     /// `tracedAndBranchFixCommits` on the fixes) on every sample repository's workflow: merges traced as a whole
-    /// and by their branches' fix commits, squash pull requests, rebase and applied groups, Gerrit changes.
+    /// and by their branches' fix commits (both ways where the merge's own title is a fix: `fixmerge`), squash
+    /// pull requests, rebase and applied groups, Gerrit changes.
     @Test(arguments: [
         "github-merge", "squash", "gerrit", "rebase", "forges", "integration", "delivery", "applied", "branchfix",
+        "fixmerge",
     ])
     func fixDetectionInOnePassIsTheReference(_ sample: String) throws {
         let history = try Analysis(path: SampleRepositories.path(sample), mining: MiningOptions(workers: 1))

@@ -155,11 +155,13 @@ import YardstickConfig
         #expect(fourth.next?.count == 2)
     }
 
-    /// A store written by the last analysis revision (2: before a fix whose replaced lines blame nothing blamed
-    /// its context, and before fix commits inside merged branches had the newer neighbour): its traces are not
-    /// read, every fix is traced again, and what this revision keeps is read by the next run.
-    @Test func tracesOfAnEarlierRevisionAreTracedAgain() throws {
-        #expect(Analysis.revision == 3)
+    /// A store written by an earlier analysis revision (2: before a fix whose replaced lines blame nothing blamed
+    /// its context, and before fix commits inside merged branches had the newer neighbour; 3: before a merge
+    /// whose own title is a fix had its branch's fix commits traced too): its traces are not read, every fix is
+    /// traced again, and what this revision keeps is read by the next run.
+    @Test(arguments: [2, 3])
+    func tracesOfAnEarlierRevisionAreTracedAgain(_ earlier: Int) throws {
+        #expect(Analysis.revision == 4)
         let dir = FileManager.default.temporaryDirectory.path + "/yardstick-traces-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -174,8 +176,8 @@ import YardstickConfig
             if let revision { try session.saveBranchFixTraces(known, revision: revision) }
             return Self.counts(known)
         }
-        #expect(try run(saving: 2) == [0, 4])
-        // What revision 2 kept: traced again, not taken.
+        #expect(try run(saving: earlier) == [0, 4])
+        // What the earlier revision kept: traced again, not taken.
         #expect(try run(saving: Analysis.revision) == [0, 4])
         #expect(try run(saving: nil) == [4, 0])
     }
