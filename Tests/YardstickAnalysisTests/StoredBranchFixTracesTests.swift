@@ -121,38 +121,32 @@ import YardstickConfig
         let used = try Self.traces(analysis)
         #expect(used.first { $0.fix == key.fix }?.pending == altered[key])
 
-        // Another add-only context: every key changes, so every fix is traced again.
-        var wider = analysis
-        wider.configuration.delivery.addOnlyFixContext = 2
-        wider.knownBranchFixTraces = nil
-        let widerPlain = try Self.traces(wider)
-        let third = KnownBranchFixTraces(kept)
-        wider.knownBranchFixTraces = third
-        #expect(try Self.traces(wider) == widerPlain)
-        #expect(Self.counts(third) == [0, 4])
-        #expect(widerPlain != plain)
-
-        // Another reach of the newer neighbour: the same.
-        var nearer = analysis
-        nearer.configuration.delivery.newerNeighbourLines = 0
-        nearer.knownBranchFixTraces = nil
-        let nearerPlain = try Self.traces(nearer)
-        let fifth = KnownBranchFixTraces(kept)
-        nearer.knownBranchFixTraces = fifth
-        #expect(try Self.traces(nearer) == nearerPlain)
-        #expect(Self.counts(fifth) == [0, 4])
-        #expect(nearerPlain != plain)
+        // A run with other options and the kept traces: the traces of that run without them, and the counts of
+        // traces kept and made, and what it keeps.
+        func withKept(_ change: (inout Analysis) -> Void) throws -> (plain: [BranchFixTrace], counts: [Int], next: Int?)
+        {
+            var variant = analysis
+            change(&variant)
+            variant.knownBranchFixTraces = nil
+            let variantPlain = try Self.traces(variant)
+            let known = KnownBranchFixTraces(kept)
+            variant.knownBranchFixTraces = known
+            #expect(try Self.traces(variant) == variantPlain)
+            return (variantPlain, Self.counts(known), known.next?.count)
+        }
+        // Another add-only context, or another reach of the newer neighbour: every key changes, so every fix is
+        // traced again.
+        let wider = try withKept { $0.configuration.delivery.addOnlyFixContext = 2 }
+        #expect(wider.counts == [0, 4])
+        #expect(wider.plain != plain)
+        let nearer = try withKept { $0.configuration.delivery.newerNeighbourLines = 0 }
+        #expect(nearer.counts == [0, 4])
+        #expect(nearer.plain != plain)
 
         // Cache.swift excluded: the fix to it has no file left to trace, the two to Net.swift keep their traces.
-        var excluded = analysis
-        excluded.configuration.exclusions.extraPatterns = [Glob("Sources/Core/Cache.swift")]
-        excluded.knownBranchFixTraces = nil
-        let excludedPlain = try Self.traces(excluded)
-        let fourth = KnownBranchFixTraces(kept)
-        excluded.knownBranchFixTraces = fourth
-        #expect(try Self.traces(excluded) == excludedPlain)
-        #expect(Self.counts(fourth) == [2, 0])
-        #expect(fourth.next?.count == 2)
+        let excluded = try withKept { $0.configuration.exclusions.extraPatterns = [Glob("Sources/Core/Cache.swift")] }
+        #expect(excluded.counts == [2, 0])
+        #expect(excluded.next == 2)
     }
 
     /// A store written by an earlier analysis revision (2: before a fix whose replaced lines blame nothing blamed
