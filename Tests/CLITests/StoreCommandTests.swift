@@ -21,6 +21,13 @@ private func scratch(_ label: String) throws -> String {
     return dir
 }
 
+/// A clone of the sample repository `name` at `dir/clone`, for a test that adds commits or rewrites history.
+private func cloneSample(_ name: String, into dir: String) -> String {
+    let clone = dir + "/clone"
+    #expect(Command.run("/usr/bin/git", ["clone", "-q", SampleRepositories.path(name), clone]).status == 0)
+    return clone
+}
+
 private func sqlite(_ database: String, _ sql: String) -> String {
     Command.run("/usr/bin/sqlite3", [database, sql]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }
@@ -83,8 +90,7 @@ private func sqlite(_ database: String, _ sql: String) -> String {
     @Test func rewrittenHistoryIsDetected() throws {
         let dir = try scratch("rewrite")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let clone = dir + "/clone"
-        #expect(Command.run("/usr/bin/git", ["clone", "-q", SampleRepositories.path("delivery"), clone]).status == 0)
+        let clone = cloneSample("delivery", into: dir)
         let store = dir + "/s.sqlite"
         #expect(yardstick(["analyze", clone, "--format", "json", "--store", store]).status == 0)
         let before = Int(sqlite(store, "SELECT sum(records) FROM chunk")) ?? 0
@@ -188,8 +194,7 @@ private func sqlite(_ database: String, _ sql: String) -> String {
     @Test func storedBranchFixTracesAreTakenAgain() throws {
         let dir = try scratch("traces")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let clone = dir + "/clone"
-        #expect(Command.run("/usr/bin/git", ["clone", "-q", SampleRepositories.path("branchfix"), clone]).status == 0)
+        let clone = cloneSample("branchfix", into: dir)
         let store = dir + "/s.sqlite"
         let env = ["YARDSTICK_TIMINGS": "1"]
         func traces(_ stderr: String) -> [Int] {
