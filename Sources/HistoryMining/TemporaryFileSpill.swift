@@ -59,11 +59,16 @@ package final class TemporaryFileSpill: BlockSpill {
         return fd
     }
 
+    /// At most this many bytes per pwrite(2): a few MiB at once can make the page cache take memory that a
+    /// virtual machine's host must back again first (the frontend's `Terminal.maxWrite` says what was measured).
+    static let maxWrite = 1 << 20
+
     private static func write(fd: Int32, _ bytes: [UInt8], at offset: Int64) -> Bool {
         bytes.withUnsafeBytes { buffer in
             var done = 0
             while done < buffer.count {
-                let n = pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+                let n = pwrite(
+                    fd, buffer.baseAddress! + done, min(buffer.count - done, maxWrite), off_t(offset) + off_t(done))
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { return false }
                 done += n
