@@ -56,11 +56,13 @@ let package = Package(
             name: "YardstickConfig",
             dependencies: ["HistoryMetrics", "HistoryModel", "ReportContract", .product(name: "Yams", package: "Yams")]
         ),
-        // The system zlib (Debian: zlib1g-dev), for the store's compressed blobs.
+        // The system Zstandard (Debian: libzstd-dev), for the store's compressed blobs, and the system zlib
+        // (Debian: zlib1g-dev), for blobs that stores written before hold.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The store seam (ADR 0023): the `RunStore` protocol a backend implements, its value types (runs, records by
         // repository), its errors and the record-chunk codec. No database.
-        .target(name: "HistoryStoreCore", dependencies: ["CZlib", "HistoryModel"]),
+        .target(name: "HistoryStoreCore", dependencies: ["CZlib", "CZstd", "HistoryModel"]),
         // The persistent store for nightly runs (ADR 0019): records in chunks, the runs' snapshots, in SQLite
         // through GRDB (the system libsqlite3). The only user of GRDB.
         .target(

@@ -57,13 +57,49 @@ private func temporaryStore() -> String {
     @Test func compressionRoundTripsAndRefusesDamage() {
         let text = Array(String(repeating: "commit message text ", count: 500).utf8)
         let blob = Compression.compress(text)
+        // A zstd frame: its magic number first.
+        #expect(Array(blob.prefix(4)) == [0x28, 0xB5, 0x2F, 0xFD])
         #expect(blob.count < text.count / 10)
         #expect(Compression.decompress(blob) == text)
         #expect(Compression.decompress(Compression.compress([])) == [])
         var damaged = blob
+        damaged[blob.count - 6] ^= 0xFF
+        #expect(Compression.decompress(damaged) == nil)
+        // The content's checksum is checked: a flipped bit in the frame's last byte (the checksum) is refused.
+        var checksum = blob
+        checksum[blob.count - 1] ^= 0x01
+        #expect(Compression.decompress(checksum) == nil)
+        #expect(Compression.decompress(Array(blob.dropLast(3))) == nil)
+        #expect(Compression.decompress(blob + [0]) == nil)
+        #expect(Compression.decompress([1, 2, 3]) == nil)
+        #expect(Compression.decompress(Compression.zstdMagic) == nil)
+    }
+
+    /// Stores written before zstd hold zlib blobs (the length in 8 big-endian bytes, then zlib's stream): read
+    /// as they were.
+    @Test func earlierZlibBlobsAreStillRead() {
+        let text = Array(String(repeating: "commit message text ", count: 500).utf8)
+        let old = Compression.zlibBlob(text)
+        #expect(Array(old.prefix(8)) == [0, 0, 0, 0, 0, 0, 0x27, 0x10])
+        #expect(Compression.decompress(old) == text)
+        #expect(Compression.decompress(Compression.zlibBlob([])) == [])
+        var damaged = old
         damaged[10] ^= 0xFF
         #expect(Compression.decompress(damaged) == nil)
-        #expect(Compression.decompress([1, 2, 3]) == nil)
+        // A length far beyond what zlib can expand to is a damaged header, refused before allocating.
+        var claim = old
+        claim[0] = 0x01
+        #expect(Compression.decompress(claim) == nil)
+    }
+
+    /// A frame that expands far beyond `upFrontRatio` (8 MiB of one byte) is decompressed in steps, not
+    /// allocated from its header's claim; a header claiming more than the frame holds is refused.
+    @Test func aHighlyCompressedFrameIsReadInSteps() {
+        let zeros = [UInt8](repeating: 0, count: 8 << 20)
+        let blob = Compression.compress(zeros)
+        #expect(blob.count * Compression.upFrontRatio + 65536 < zeros.count)
+        #expect(Compression.decompress(blob) == zeros)
+        #expect(Compression.decompress(Array(blob.dropLast(4))) == nil)
     }
 }
 
@@ -256,7 +292,8 @@ private func temporaryStore() -> String {
             try db.execute(sql: "PRAGMA application_id = \(HistoryDatabase.applicationID)")
         }
         try HistoryDatabase.migrator.migrate(queue, upTo: "v1")
-        let chunk = Compression.compress(RecordChunk.encode([(record: record(5, hunks: true), onMainline: true)]))
+        // A store of that version holds zlib blobs.
+        let chunk = Compression.zlibBlob(RecordChunk.encode([(record: record(5, hunks: true), onMainline: true)]))
         try queue.write { db in
             try db.execute(
                 sql: "INSERT INTO info(key, value) VALUES ('recordContext', 'c'), ('generation', '3')")
@@ -266,7 +303,7 @@ private func temporaryStore() -> String {
                     INSERT INTO run(time, head, branch, options, toolVersion, snapshotKey, recordsMined,
                         recordsReused, metrics, report) VALUES (7, 'h', 'main', '{}', '0.1.0', 'old', 1, 0, ?, ?)
                     """,
-                arguments: [Data(Compression.compress(Array("{}".utf8))), Data(Compression.compress([1]))])
+                arguments: [Data(Compression.zlibBlob(Array("{}".utf8))), Data(Compression.zlibBlob([1]))])
         }
         let db = try HistoryDatabase(path: path)
         #expect(try db.repositories() == [StoredRepository(key: RepositoryKey(""), runs: 1, newestRunTime: 7)])
