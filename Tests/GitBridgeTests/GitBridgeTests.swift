@@ -200,18 +200,8 @@ import Testing
 
 /// Counts-only trimming (`yardstick_trim_plan`) must give exactly xdiff's counts on the whole texts.
 @Suite struct CountsOnlyTrimmingTests {
-    /// A deterministic generator (SplitMix64), so that every run checks the same texts.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    /// A deterministic generator, so that every run checks the same texts.
+    typealias Generator = SeededGenerator
 
     /// Lines like code's: many blank lines and braces (xdiff's "frequent" lines), some repeats, some unique.
     static func line(_ g: inout Generator) -> String {
@@ -235,7 +225,7 @@ import Testing
     static func randomEdits(
         seed: UInt64, rounds: Int, sizes: [Int], edits: Int, run: Int, line: (inout Generator) -> String
     ) -> [(old: [UInt8], new: [UInt8])] {
-        var g = Generator(state: seed)
+        var g = Generator(seed: seed)
         var pairs: [(old: [UInt8], new: [UInt8])] = []
         for round in 0..<rounds {
             var old = (0..<(sizes[round % sizes.count] + g.below(50))).map { _ in line(&g) }

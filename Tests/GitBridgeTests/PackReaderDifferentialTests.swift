@@ -71,18 +71,6 @@ import Testing
         }
     }
 
-    /// SplitMix64: a fixed seed gives the same damage on every run and machine.
-    struct SeededBytes {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476C_E5E4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// 40 copies of the `delivery` sample's pack, each with 1 to 4 bytes flipped at seeded offsets between its
     /// header and its trailer: the readers agree on every object of every copy.
     @Test func bothReadersAgreeOnRandomlyDamagedPacks() throws {
@@ -90,7 +78,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: intact) }
         let objects = PackReaderTests.objects(in: intact)
         let original = try Data(contentsOf: URL(fileURLWithPath: Self.onlyFile(intact, suffix: ".pack")))
-        var random = SeededBytes(state: 20_261_206)
+        var random = SeededGenerator(seed: 20_261_206)
         var refusedTotal = 0
         var readTotal = 0
         for copy in 0..<40 {

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import HistoryMetrics
@@ -56,7 +57,7 @@ struct GlobLinearTimeTests {
     /// sample of patterns and texts over the bytes that matter (`*`, `?`, `[`, `]`, `!`, `-`, `\`, `/`).
     @Test(arguments: [true, false])
     func agreesWithTheRecursiveMatcher(slashIsSpecial: Bool) {
-        var random = SplitMix(seed: 0x5eed)
+        var random = SeededGenerator(seed: 0x5eed)
         let patternBytes = Array("ab*?[]!-\\/".utf8)
         let textBytes = Array("ab]-\\/*".utf8)
         var disagreements: [String] = []
@@ -75,20 +76,6 @@ struct GlobLinearTimeTests {
         #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
         #expect(matched > 500)  // the sample exercises matches, not only failures
     }
-}
-
-/// A fixed pseudo-random sequence (SplitMix64), so the sample is the same on every run.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
 /// The recursive (backtracking) matcher Glob used before, kept verbatim as the reference semantics.
