@@ -14,11 +14,12 @@ package struct LandedHistory: Sendable {
 extension Miner {
     /// Mines the history, classifies the first-parent line into landed changes and computes the diffs that
     /// classification asked for (multi-commit rebase and applied groups). Records `known` holds are not mined
-    /// again; nor are the links and side branches `links` holds (`mine(progress:reusing:links:)`).
+    /// again; nor are the links and side branches `links` holds (`mine(progress:reusing:links:)`), nor the group
+    /// diffs `groupDiffs` holds.
     package func landedHistory(
         classifier: LandedChangeClassifier = LandedChangeClassifier(),
         progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing known: KnownRecords? = nil,
-        links: KnownLinks? = nil
+        links: KnownLinks? = nil, groupDiffs: KnownGroupDiffs? = nil
     ) throws(MiningError) -> LandedHistory {
         var mined: MinedHistory
         if let links {
@@ -33,16 +34,19 @@ extension Miner {
         let pending = changes.indices.filter {
             (changes[$0].kind == .rebase || changes[$0].kind == .applied) && changes[$0].commits.count > 1
         }
+        var groupNote = ""
         if !pending.isEmpty {
             let ranges = pending.flatMap { changes[$0].reviewedDiffs }
-            let diffs = try diffs(ranges)
-            for i in pending {
-                changes[i].files = changes[i].reviewedDiffs.flatMap { diffs[$0] ?? [] }.map { file in
-                    var counted = file
-                    counted.hunks = []
-                    return counted
+            let diffs =
+                if let groupDiffs, !options.blameHunks {
+                    try groupDiffs.diffs(ranges) { (missing) throws(MiningError) in try self.diffs(missing) }
+                } else {
+                    try diffs(ranges)
                 }
+            for i in pending {
+                changes[i].files = KnownGroupDiffs.counted(changes[i].reviewedDiffs.flatMap { diffs[$0] ?? [] })
             }
+            groupNote = "; \(Set(ranges).count) group diffs" + (groupDiffs.map { ", \($0.computed) computed" } ?? "")
         }
         var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
         for change in changes where change.kind == .squash {
@@ -60,7 +64,7 @@ extension Miner {
                 reusing: try known?.applying(mailmap: mined.mailmap)))
         mined.timings.append(
             (
-                "classification (\(changes.count))" + ProcessInfoShim.residentNote,
+                "classification (\(changes.count)\(groupNote))" + ProcessInfoShim.residentNote,
                 Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             ))
         return LandedHistory(mined: mined, changes: changes, pullRequestCommits: pullRequestCommits)

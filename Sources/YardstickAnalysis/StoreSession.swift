@@ -134,10 +134,12 @@ package enum StoreOpener {
 }
 
 extension Analysis {
-    /// Mines and classifies the history, taking the records `stored` holds instead of mining them, and the links
-    /// and side branches `links` holds instead of walking and painting them (`StoreSession.storedLinks`).
+    /// Mines and classifies the history, taking the records `stored` holds instead of mining them, the links and
+    /// side branches `links` holds instead of walking and painting them (`StoreSession.storedLinks`), and the group
+    /// diffs `groupDiffs` holds instead of diffing them (`StoreSession.storedGroupDiffs`).
     package func landedHistory(
-        progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing stored: StoredRecords, links: KnownLinks? = nil
+        progress: (@Sendable (MiningProgress) -> Void)? = nil, reusing stored: StoredRecords, links: KnownLinks? = nil,
+        groupDiffs: KnownGroupDiffs? = nil
     ) throws -> LandedHistory {
         try miner.landedHistory(
             classifier: LandedChangeClassifier(forgeCommitterEmails: configuration.forgeCommitterEmails),
@@ -146,7 +148,7 @@ extension Analysis {
                 id, onMainline in
                 stored.record(id, onMainline: onMainline)
             },
-            links: links)
+            links: links, groupDiffs: groupDiffs)
     }
 }
 

@@ -57,13 +57,19 @@ struct Frontend {
         return analysis
     }
 
-    /// The landed history; with `stored`, the records it holds are not mined again (`--store`).
-    func landedHistory(reusing stored: StoredRecords? = nil, links: KnownLinks? = nil) throws -> LandedHistory {
+    /// The landed history; with `stored`, the records it holds are not mined again (`--store`), nor the links and
+    /// group diffs `links` and `groupDiffs` hold.
+    func landedHistory(
+        reusing stored: StoredRecords? = nil, links: KnownLinks? = nil, groupDiffs: KnownGroupDiffs? = nil
+    ) throws -> LandedHistory {
         // The walk before the first mined commit takes a second or more on large histories.
         let progress = Progress.shared
         progress?.step("reading the first-parent line and merged branches")
         let history =
-            try stored.map { try analysis().landedHistory(progress: progress?.report, reusing: $0, links: links) }
+            try stored.map {
+                try analysis().landedHistory(
+                    progress: progress?.report, reusing: $0, links: links, groupDiffs: groupDiffs)
+            }
             ?? analysis().landedHistory(progress: progress?.report)
         progress?.finish()
         printTimings(history.mined.timings)

@@ -172,11 +172,12 @@ extension AnalyzeCommand {
         }
         let loaded = try session.storedRecords()
         let links = try session.storedLinks()
+        let groupDiffs = try session.storedGroupDiffs()
         var analysis = analysis
         analysis.knownFixDiffs = try session.storedFixDiffs()
         analysis.knownBranchFixTraces = try session.storedBranchFixTraces()
-        lap("store: records, links, fix diffs and branch-fix traces loaded (\(loaded.count))")
-        let history = try frontend.landedHistory(reusing: loaded, links: links)
+        lap("store: records, links, group diffs, fix diffs and branch-fix traces loaded (\(loaded.count))")
+        let history = try frontend.landedHistory(reusing: loaded, links: links, groupDiffs: groupDiffs)
         clock = DispatchTime.now().uptimeNanoseconds
         let report = try Provenance.finish(
             try analysis.report(for: history), frontend: frontend, window: window, imports: analysis.imports,
@@ -188,10 +189,13 @@ extension AnalyzeCommand {
         let (json, metrics) = reporter.renderWithMetrics(report)
         lap("render json for the store")
         try session.saveLinks(links)
+        try session.saveGroupDiffs(groupDiffs, history: history)
         try analysis.knownFixDiffs.map { try session.saveFixDiffs($0, history: history) }
         let traces = analysis.knownBranchFixTraces?.reuse ?? (kept: 0, traced: 0)
         try analysis.knownBranchFixTraces.map { try session.saveBranchFixTraces($0) }
-        lap("store: links, fix diffs and branch-fix traces (\(traces.kept) kept, \(traces.traced) traced) saved")
+        lap(
+            "store: links, fix diffs and branch-fix traces (\(traces.kept) kept, \(traces.traced) traced) "
+                + "and group diffs saved")
         try session.save(
             StoredRun(
                 report: report, json: Array(json.utf8), metrics: Array(metrics.utf8), key: key,

@@ -187,6 +187,43 @@ private func sqlite(_ database: String, _ sql: String) -> String {
         #expect(sqlite(store, "SELECT min(length(data)) > 1 FROM state WHERE name NOT LIKE 'packChecks%'") == "1")
     }
 
+    /// The group diffs a run keeps (ADR 0019 section 12: one diff per multi-commit rebase or applied group) are
+    /// taken by the next run instead of diffed; with the kept state damaged, every group is diffed again. Each
+    /// report is the bytes of a run without the store.
+    @Test(arguments: ["rebase", "applied"])
+    func storedGroupDiffsAreTakenAgain(sample: String) throws {
+        let dir = try scratch("groups-" + sample)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = SampleRepositories.path(sample)
+        let store = dir + "/s.sqlite"
+        func groups(_ stderr: String) -> [Int] {
+            let prefix = "timing: classification ("
+            guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return [] }
+            return line.dropFirst(prefix.count).split(whereSeparator: { !$0.isNumber }).prefix(3).compactMap { Int($0) }
+        }
+        for (n, config) in ["version: 1\n", "version: 1\nminimumSample: 3\n", "version: 1\nminimumSample: 4\n"]
+            .enumerated()
+        {
+            let path = dir + "/yardstick\(n).yml"
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            if n == 2 {
+                #expect(
+                    sqlite(store, "UPDATE state SET data = X'00' WHERE name LIKE 'groupDiffs:%'; SELECT changes()")
+                        == "1")
+            }
+            let run = yardstick(
+                ["analyze", repo, "--format", "json", "--store", store, "--config", path],
+                environment: ["YARDSTICK_TIMINGS": "1"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout == yardstick(["analyze", repo, "--format", "json", "--config", path]).stdout)
+            // Changes, group diffs, diffs computed: the two samples have two multi-commit groups each.
+            let counts = groups(run.stderr)
+            #expect(counts.count == 3 && counts[1] == 2, "run \(n): \(counts)")
+            #expect(counts.last == (n == 1 ? 0 : 2), "run \(n): \(counts)")
+        }
+        #expect(sqlite(store, "SELECT length(data) > 1 FROM state WHERE name LIKE 'groupDiffs:%'") == "1")
+    }
+
     /// The branch-fix traces a run keeps (ADR 0019 section 10) are taken by the next: after a new commit, after the
     /// merge that brought the fixes in is made again (a rewritten first-parent line, the same branch commits); not
     /// when the merge their walks end at is made again too, nor with another configuration (another add-only
