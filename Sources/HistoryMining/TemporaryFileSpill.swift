@@ -45,9 +45,35 @@ package final class TemporaryFileSpill: BlockSpill {
     }
 
     package func read(offset: Int64, count: Int) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        return read(offset: offset, count: count, into: &bytes) ? bytes : nil
+    }
+
+    /// Reads into `buffer`'s own storage when it is large enough and nothing else holds it (pages the process
+    /// already touched), else into new memory.
+    package func read(offset: Int64, count: Int, into buffer: inout [UInt8]) -> Bool {
         let fd = state.withLock { $0.fd }
-        guard fd >= 0 else { return nil }
-        return Self.read(fd: fd, offset: offset, count: count)
+        guard fd >= 0 else { return false }
+        if buffer.capacity < count {
+            buffer = []
+            buffer.reserveCapacity(count)
+        }
+        // Within the capacity: no reallocation; bytes past the old count are zeroed, then all are overwritten.
+        if buffer.count > count {
+            buffer.removeLast(buffer.count - count)
+        } else {
+            buffer.append(contentsOf: repeatElement(0, count: count - buffer.count))
+        }
+        return buffer.withUnsafeMutableBytes { raw in
+            var done = 0
+            while done < count {
+                let n = pread(fd, raw.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                done += n
+            }
+            return true
+        }
     }
 
     /// An unnamed file in `directory`: created, then unlinked at once. -1 where none can be made.
@@ -75,24 +101,5 @@ package final class TemporaryFileSpill: BlockSpill {
             }
             return true
         }
-    }
-
-    private static func read(fd: Int32, offset: Int64, count: Int) -> [UInt8]? {
-        guard count > 0 else { return [] }
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var done = 0
-            while done < count {
-                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 {
-                    failed = true
-                    break
-                }
-                done += n
-            }
-            initialized = failed ? 0 : count
-        }
-        return failed ? nil : bytes
     }
 }

@@ -51,6 +51,33 @@ import Testing
         #expect(spill.read(offset: 6000, count: 10) == nil)
     }
 
+    /// A read into a buffer: into its own storage when its capacity holds the bytes (shrunk or grown within it),
+    /// a copy when another array shares it (which keeps its bytes), new memory when it is too small.
+    @Test func readsIntoABufferReuseItsStorage() throws {
+        let spill = TemporaryFileSpill()
+        let a = (0..<3000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let b = (0..<2000).map { UInt8(truncatingIfNeeded: $0 * 13) }
+        let offsetA = try #require(spill.write(a))
+        let offsetB = try #require(spill.write(b))
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(4096)
+        let storage = buffer.withUnsafeBufferPointer { $0.baseAddress }
+        #expect(spill.read(offset: offsetA, count: a.count, into: &buffer))
+        #expect(buffer == a)
+        #expect(spill.read(offset: offsetB, count: b.count, into: &buffer))
+        #expect(buffer == b)
+        #expect(spill.read(offset: offsetA, count: a.count, into: &buffer))
+        #expect(buffer == a)
+        #expect(buffer.withUnsafeBufferPointer { $0.baseAddress } == storage)
+        let reader = buffer
+        #expect(spill.read(offset: offsetB, count: b.count, into: &buffer))
+        #expect(buffer == b && reader == a)
+        var small = [UInt8](repeating: 1, count: 10)
+        #expect(spill.read(offset: offsetA, count: a.count, into: &small))
+        #expect(small == a)
+        #expect(!spill.read(offset: 6000, count: 10, into: &small))
+    }
+
     /// Where no temporary file can be made, the spill says so and the store keeps its blocks in memory.
     @Test func aFolderThatCannotHoldTheFileKeepsBlocksInMemory() {
         let all = records()

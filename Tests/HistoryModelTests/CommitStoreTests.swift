@@ -214,6 +214,26 @@ final class ArraySpill: BlockSpill {
     }
 }
 
+/// An `ArraySpill` that reads into the buffer it is given, as the temporary-file spill does, counting the reads
+/// whose buffer came with storage for the block (an evicted block's).
+final class ReusingArraySpill: BlockSpill {
+    let inner = ArraySpill()
+    private let reusedCount = Mutex(0)
+
+    var reused: Int { reusedCount.withLock { $0 } }
+
+    func write(_ bytes: [UInt8]) -> Int64? { inner.write(bytes) }
+    func read(offset: Int64, count: Int) -> [UInt8]? { inner.read(offset: offset, count: count) }
+
+    func read(offset: Int64, count: Int, into buffer: inout [UInt8]) -> Bool {
+        guard let bytes = inner.read(offset: offset, count: count) else { return false }
+        if buffer.capacity >= count { reusedCount.withLock { $0 += 1 } }
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: bytes)
+        return true
+    }
+}
+
 @Suite struct CommitStoreSpillTests {
     @Test func fullBlocksGoToTheSpillAndReadBackEqual() {
         let all = SpillSamples.records()
@@ -234,6 +254,28 @@ final class ArraySpill: BlockSpill {
         #expect(spill.written <= BlockStorage.cachedBlocks)
         #expect(spill.reads == spill.written)
         #expect(spilled.encodedBytes == kept.encodedBytes)
+    }
+
+    /// Reading back more blocks than the cache holds: each read after the cache is full is given the storage of
+    /// the block it evicts (no new memory), and every record still reads back equal.
+    @Test func readsBackReuseTheEvictedBlocksStorage() {
+        let storage = BlockStorage(spill: ReusingArraySpill())
+        let spill = storage.spill as! ReusingArraySpill
+        let records = (0..<40).map { n in (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* (n + 1)) } }
+        // Blocks of two records each: 20 blocks, 19 spilled (the last stays open).
+        let locations = records.map { storage.append($0, blockSize: 2000) }
+        #expect(spill.inner.written == 19)
+        var seen: [[UInt8]] = []
+        for pass in 0..<2 {
+            for (i, location) in locations.enumerated() where pass == 0 || i % 3 == 0 {
+                seen.append(storage.withBytes(at: location) { Array($0[$1..<($1 + 1000)]) })
+            }
+        }
+        #expect(seen == records + records.enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
+        let reads = spill.inner.reads
+        #expect(reads == 19 + 13)
+        // Every read once the cache is full reuses an evicted block's storage.
+        #expect(spill.reused == reads - BlockStorage.cachedBlocks)
     }
 
     @Test func aSpillThatFailsLeavesLaterBlocksInMemory() {
