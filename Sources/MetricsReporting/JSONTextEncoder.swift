@@ -11,7 +11,8 @@ internal import Foundation
 /// - strings with `"` and `\` escaped, `\b \f \n \r \t`, other controls below U+0020 as `\u00xx`, and every
 ///   other scalar (`/`, DEL, U+2028) as raw UTF-8;
 /// - `Data` as Base64, `URL` as its `absoluteString`, `Decimal` as a number, `Date` as its own encoding (seconds
-///   since 2001), as `JSONEncoder`'s default strategies write them; a value that encodes nothing is `{}`.
+///   since 2001), as `JSONEncoder`'s default strategies write them; a nested value that encodes nothing is `{}`
+///   (at the top level it throws).
 ///
 /// Values are written in place; an object's entries are put in key order when it closes. So containers are
 /// used as `Codable` types use them: a nested container, or a super encoder, is written to before its parent
@@ -92,7 +93,7 @@ final class JSONTextWriter: Encoder {
         /// The length of `path` that is its coding path, and the length to restore when it closes.
         let pathCount: Int
         let pathRestore: Int
-        /// A super encoder's writer awaits its value for the last entry (ADR: written when the frame is next used).
+        /// A super encoder's writer holds the value of the last entry: written when the frame is next used or closes.
         var hasPending: Bool
     }
 
