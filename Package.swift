@@ -145,7 +145,7 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "CLITests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")],
+            name: "CLITests", dependencies: ["ReportContract", "TestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Snapshots", "Golden"]),
         .testTarget(
             name: "HistoryStoreSQLiteTests",

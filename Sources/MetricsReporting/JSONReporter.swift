@@ -21,12 +21,6 @@ public struct JSONReporter: Sendable {
     static let minimumPart = 64
     static let partsPerThread = 4
 
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
     public func render(_ report: Report) -> String { renderWithMetrics(report).report }
 
     /// The report's text, and the text of the report without its pull requests (what `render` writes for it:
@@ -34,8 +28,8 @@ public struct JSONReporter: Sendable {
     public func renderWithMetrics(_ report: Report) -> (report: String, metrics: String) {
         // The pull requests are most of the text (one entry per landed change). They are encoded by the same
         // encoder in parts, on as many threads, and spliced into the encoder's text of the rest of the report,
-        // where their array stands empty. The rest, the longest single part, starts first. (A hand-written
-        // writer for the pull requests saved under 5% of a full run, ADR 0013: the encoder is the only writer.)
+        // where their array stands empty. The rest, the longest single part, starts first. The encoder is
+        // `JSONTextEncoder`, the one JSON writer (ADR 0013), which writes `JSONEncoder`'s bytes.
         let count = report.pullRequests.count
         guard count > 0 else {
             let whole = Self.whole(report)
@@ -96,8 +90,8 @@ public struct JSONReporter: Sendable {
                 at += bytes.count
             }
             func put(_ bytes: [UInt8]) { bytes.withUnsafeBytes { put($0) } }
-            func put(_ data: Data, _ range: Range<Int>) {
-                data.withUnsafeBytes { put(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            func put(_ bytes: [UInt8], _ range: Range<Int>) {
+                bytes.withUnsafeBytes { put(UnsafeRawBufferPointer(rebasing: $0[range])) }
             }
             put(head.bytes, 0..<slot.lowerBound)
             put(opening)
@@ -116,20 +110,19 @@ public struct JSONReporter: Sendable {
 
     /// The encoder's bytes and the range of them that goes into the report.
     struct Part {
-        var bytes: Data
+        var bytes: [UInt8]
         var range: Range<Int>
     }
 
-    /// The report as the encoder alone writes it: the contract's reference, and the fallback.
+    /// The report as the encoder writes it in one piece: what the split rendering must equal, and the fallback.
     static func whole(_ report: Report) -> String {
         guard let bytes = encoded(report) else { return "{}\n" }
         return String(decoding: bytes, as: UTF8.self) + "\n"
     }
 
-    /// The encoder's text, as a `Data` whose indices start at 0.
-    private static func encoded(_ value: some Encodable) -> Data? {
-        guard let data = try? encoder().encode(value) else { return nil }
-        return data.startIndex == 0 ? data : Data(data)
+    /// The encoder's text.
+    private static func encoded(_ value: some Encodable) -> [UInt8]? {
+        try? JSONTextEncoder().encode(value)
     }
 
     /// The pull requests' own object, so that the encoder writes them at the report's nesting.
@@ -145,9 +138,9 @@ public struct JSONReporter: Sendable {
         }
     }
 
-    /// Pull requests as array elements at the report's nesting (four spaces), separated by `,\n`, as
-    /// `JSONEncoder` writes them inside the report: the encoder's text of `{"pullRequests": [...]}` without its
-    /// first two lines and last two. Nil when the encoder refuses a value (a non-finite number).
+    /// Pull requests as array elements at the report's nesting (four spaces), separated by `,\n`, as the
+    /// encoder writes them inside the report: its text of `{"pullRequests": [...]}` without its first two lines
+    /// and last two. Nil when the encoder refuses a value (a non-finite number).
     static func encodedElements(_ items: ArraySlice<Report.PullRequest>) -> Part? {
         guard let bytes = encoded(PullRequestsPart(pullRequests: items)) else { return nil }
         let opening = Array("{\n  \"pullRequests\" : [\n".utf8)
@@ -159,7 +152,7 @@ public struct JSONReporter: Sendable {
     }
 
     /// The last place `needle` occurs in `haystack` (the pull requests' key sorts near the end of the report).
-    private static func lastRange(of needle: [UInt8], in haystack: Data) -> Range<Int>? {
+    private static func lastRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
         guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
         return haystack.withUnsafeBytes { h in
             needle.withUnsafeBytes { n in

@@ -35,8 +35,8 @@ public struct OrganisationReporter: Sendable {
     }
 
     func json(_ org: OrganisationReport) -> String {
-        let data = (try? JSONReporter.encoder().encode(org)) ?? Data()
-        return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+        let bytes = (try? JSONTextEncoder().encode(org)) ?? []
+        return String(decoding: bytes, as: UTF8.self) + "\n"
     }
 
     /// Rows of the per-repository table of one group: repository, then each column's value (— without one).

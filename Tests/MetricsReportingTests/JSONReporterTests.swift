@@ -175,7 +175,9 @@ struct JSONReporterTests {
     /// itself, nil as `null`, never left out.
     @Test func nullEncodedPropertiesAreWrittenInPlace() throws {
         func text(_ value: some Encodable) throws -> String {
-            String(decoding: try JSONReporter.encoder().encode(value), as: UTF8.self)
+            let ours = String(decoding: try JSONTextEncoder().encode(value), as: UTF8.self)
+            #expect(ours == String(decoding: try JSONTextEncoderTests.reference().encode(value), as: UTF8.self))
+            return ours
         }
         #expect(try text(Report.DiffRange(base: nil, tip: "t")) == "{\n  \"base\" : null,\n  \"tip\" : \"t\"\n}")
         #expect(try text(Report.DiffRange(base: "b/c", tip: "t")) == "{\n  \"base\" : \"b/c\",\n  \"tip\" : \"t\"\n}")
@@ -205,7 +207,7 @@ struct JSONReporterTests {
         #expect(JSONReporter(parts: parts).render(report) == JSONReporter(parts: 1).render(report))
     }
 
-    /// The hand-written pull-request writer gives the encoder's bytes on random contents: escapes, control
+    /// The report's writer, split or whole, gives the reference's bytes on random contents: escapes, control
     /// characters, non-ASCII, slashes, nulls, empty and full arrays, doubles of every shape.
     @Test func pullRequestWriterMatchesTheEncoderOnRandomContents() throws {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -282,6 +284,9 @@ struct JSONReporterTests {
             return p
         }
         #expect(big.pullRequests.contains { $0.delivery != nil })
+        // The one writer against its reference.
+        let reference = String(decoding: try JSONTextEncoderTests.reference().encode(big), as: UTF8.self) + "\n"
+        #expect(JSONReporter.whole(big) == reference)
         var rest = big
         rest.pullRequests = []
         for parts in [1, 2, 5] {
