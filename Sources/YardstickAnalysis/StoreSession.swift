@@ -156,3 +156,21 @@ package struct StoreSessionError: Error, CustomStringConvertible {
     package let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Where a run keeps state for the next one besides records (links, group and fix diffs, branch-fix traces): a
+/// `state` row's name (with the repository's key) and the version of what is kept under it; a row of another
+/// version is not read.
+struct KeptState {
+    var name: String
+    var context: String
+}
+
+extension StoreSession {
+    /// The bytes kept under `kept`, or nil.
+    func kept(_ kept: KeptState) throws -> [UInt8]? { try store.states(kept.name)[kept.context] }
+
+    /// Keeps `data` under `kept` for the next run.
+    func keep(_ data: [UInt8], as kept: KeptState) throws {
+        try store.setState(kept.name, context: kept.context, data: data)
+    }
+}

@@ -118,23 +118,20 @@ extension KnownBranchFixTraces {
 extension StoreSession {
     /// The state name of this repository's branch-fix traces, and the version of what is kept under it (the
     /// analysis revision is inside the blob: traces of another revision are not used).
-    var branchFixTracesState: (name: String, context: String) {
-        ("branchFixTraces:" + repository.value, "branch-fix-traces-v1")
+    var branchFixTracesState: KeptState {
+        KeptState(name: "branchFixTraces:" + repository.value, context: "branch-fix-traces-v1")
     }
 
     /// The branch-fix traces kept by the earlier runs on this repository (none when there are none or they cannot
     /// be read: every fix is traced again).
     package func storedBranchFixTraces() throws -> KnownBranchFixTraces {
-        let kept = try store.states(branchFixTracesState.name)[branchFixTracesState.context]
-        return KnownBranchFixTraces(kept.flatMap { KnownBranchFixTraces.decode($0) } ?? [:])
+        return KnownBranchFixTraces(try kept(branchFixTracesState).flatMap { KnownBranchFixTraces.decode($0) } ?? [:])
     }
 
     /// Keeps the traces this run took or made for the next run, when they changed (`revision`: the analysis
     /// revision written with them).
     package func saveBranchFixTraces(_ traces: KnownBranchFixTraces, revision: Int = Analysis.revision) throws {
         guard let next = traces.next else { return }
-        try store.setState(
-            branchFixTracesState.name, context: branchFixTracesState.context,
-            data: KnownBranchFixTraces.encode(next, revision: revision))
+        try keep(KnownBranchFixTraces.encode(next, revision: revision), as: branchFixTracesState)
     }
 }

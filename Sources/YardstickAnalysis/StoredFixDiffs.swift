@@ -70,18 +70,17 @@ package final class KnownFixDiffs: Sendable {
 
 extension StoreSession {
     /// The state name of this repository's fix diffs, and the version of what is kept under it.
-    var fixDiffsState: (name: String, context: String) { ("fixDiffs:" + repository.value, "significant-v1") }
+    var fixDiffsState: KeptState { KeptState(name: "fixDiffs:" + repository.value, context: "significant-v1") }
 
     /// The fix diffs kept by the earlier runs on this repository (none when there are none or they cannot be
     /// read: they are computed again).
     package func storedFixDiffs() throws -> KnownFixDiffs {
-        let kept = try store.states(fixDiffsState.name)[fixDiffsState.context]
-        return KnownFixDiffs(kept.flatMap(KnownFixDiffs.decode) ?? [:])
+        return KnownFixDiffs(try kept(fixDiffsState).flatMap(KnownFixDiffs.decode) ?? [:])
     }
 
     /// Keeps the fix diffs this run read for the next run, when they changed.
     package func saveFixDiffs(_ diffs: KnownFixDiffs, history: LandedHistory) throws {
         guard let next = diffs.next(keeping: history.mined.commits) else { return }
-        try store.setState(fixDiffsState.name, context: fixDiffsState.context, data: KnownFixDiffs.encode(next))
+        try keep(KnownFixDiffs.encode(next), as: fixDiffsState)
     }
 }

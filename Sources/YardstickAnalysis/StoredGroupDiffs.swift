@@ -35,20 +35,19 @@ extension KnownGroupDiffs {
 extension StoreSession {
     /// The state name of this repository's group diffs, and the version of what is kept under it: with the record
     /// context, so that a change of the miner's output (`records-v2`) makes the diffs be computed again too.
-    var groupDiffsState: (name: String, context: String) {
-        ("groupDiffs:" + repository.value, "counted-v1\n" + state.recordContext)
+    var groupDiffsState: KeptState {
+        KeptState(name: "groupDiffs:" + repository.value, context: "counted-v1\n" + state.recordContext)
     }
 
     /// The group diffs kept by the earlier runs on this repository (none when there are none or they cannot be
     /// read: they are computed again).
     package func storedGroupDiffs() throws -> KnownGroupDiffs {
-        let kept = try store.states(groupDiffsState.name)[groupDiffsState.context]
-        return KnownGroupDiffs(kept.flatMap(KnownGroupDiffs.decode) ?? [:])
+        return KnownGroupDiffs(try kept(groupDiffsState).flatMap(KnownGroupDiffs.decode) ?? [:])
     }
 
     /// Keeps the group diffs this run used for the next run, when they changed.
     package func saveGroupDiffs(_ diffs: KnownGroupDiffs, history: LandedHistory) throws {
         guard let next = diffs.next(keeping: history.mined.commits) else { return }
-        try store.setState(groupDiffsState.name, context: groupDiffsState.context, data: KnownGroupDiffs.encode(next))
+        try keep(KnownGroupDiffs.encode(next), as: groupDiffsState)
     }
 }
