@@ -78,6 +78,54 @@ static uint64_t yardstick_line_hash(const char *p, size_t n) {
     return h;
 }
 
+/* xdiff's XDL_ISSPACE in the C locale (isspace). */
+static int yardstick_is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == '\v';
+}
+
+/* A hash of a line as xdiff's XDF_IGNORE_WHITESPACE_CHANGE sees it (xdl_hash_record_with_whitespace): every run
+ * of white space inside the line counts as one space, a run at its end (before the newline) as nothing. Lines
+ * equal by yardstick_lines_equal_ws hash alike. */
+static uint64_t yardstick_line_hash_ws(const char *p, size_t n) {
+    uint64_t h = 0xCBF29CE484222325ull;
+    const char *ptr = p, *top = p + n;
+    for (; ptr < top && *ptr != '\n'; ptr++) {
+        if (yardstick_is_space(*ptr)) {
+            while (ptr + 1 < top && yardstick_is_space(ptr[1]) && ptr[1] != '\n') ptr++;
+            int at_eol = top <= ptr + 1 || ptr[1] == '\n';
+            if (!at_eol) h = (h ^ (unsigned char)' ') * 0x100000001B3ull;
+            continue;
+        }
+        h = (h ^ (unsigned char)*ptr) * 0x100000001B3ull;
+    }
+    h ^= h >> 29;
+    return h;
+}
+
+/* xdiff's xdl_recmatch with XDF_IGNORE_WHITESPACE_CHANGE (libgit2 1.5, xutils.c). */
+static int yardstick_lines_equal_ws(const char *l1, size_t s1, const char *l2, size_t s2) {
+    if (s1 == s2 && memcmp(l1, l2, s1) == 0) return 1;
+    size_t i1 = 0, i2 = 0;
+    while (i1 < s1 && i2 < s2) {
+        if (yardstick_is_space(l1[i1]) && yardstick_is_space(l2[i2])) {
+            while (i1 < s1 && yardstick_is_space(l1[i1])) i1++;
+            while (i2 < s2 && yardstick_is_space(l2[i2])) i2++;
+            continue;
+        }
+        if (l1[i1++] != l2[i2++]) return 0;
+    }
+    while (i1 < s1 && yardstick_is_space(l1[i1])) i1++;
+    if (i1 != s1) return 0;
+    while (i2 < s2 && yardstick_is_space(l2[i2])) i2++;
+    return i2 == s2;
+}
+
+/* See the header. */
+int yardstick_trim_lines_equal(const char *a, size_t alen, const char *b, size_t blen, int ignore_ws) {
+    if (ignore_ws) return yardstick_lines_equal_ws(a, alen, b, blen);
+    return alen == blen && memcmp(a, b, alen) == 0;
+}
+
 /* The end of the line at cur (after its newline, or end): a word at a time, as lines are short and a call to
  * memchr per line costs more than the search. */
 static const char *yardstick_line_end(const char *cur, const char *end) {
@@ -106,7 +154,12 @@ typedef struct {
     yardstick_trim_class *slots;
     size_t mask;
     uint64_t signatures[64]; /* one bit per signature (length and first bytes) of the middle lines */
+    int ws;                  /* lines compared as XDF_IGNORE_WHITESPACE_CHANGE compares them */
 } yardstick_trim_table;
+
+static uint64_t yardstick_trim_hash(const yardstick_trim_table *t, const char *p, size_t n) {
+    return t->ws ? yardstick_line_hash_ws(p, n) : yardstick_line_hash(p, n);
+}
 
 /* A 12-bit signature of a line from its length and first (up to) eight bytes: most common lines differ from
  * every middle line there, and are then not hashed at all. */
@@ -129,7 +182,10 @@ static yardstick_trim_class *yardstick_trim_find(
             c->hash = hash;
             return c;
         }
-        if (c->hash == hash && c->length == length && memcmp(c->line, line, length) == 0) return c;
+        if (c->hash == hash &&
+            (t->ws ? yardstick_lines_equal_ws(c->line, c->length, line, length)
+                   : c->length == length && memcmp(c->line, line, length) == 0))
+            return c;
         i = (i + 1) & t->mask;
     }
 }
@@ -142,9 +198,10 @@ static long yardstick_trim_add(
     while (cur < end) {
         const char *next = yardstick_line_end(cur, end);
         size_t length = (size_t)(next - cur);
-        yardstick_trim_class *c = yardstick_trim_find(t, cur, length, yardstick_line_hash(cur, length), 1);
+        uint64_t hash = yardstick_trim_hash(t, cur, length);
+        yardstick_trim_class *c = yardstick_trim_find(t, cur, length, hash, 1);
         if (old_side) c->in_old++; else c->in_new++;
-        unsigned sig = yardstick_line_signature(cur, length);
+        unsigned sig = t->ws ? (unsigned)(hash >> 52) : yardstick_line_signature(cur, length);
         t->signatures[sig >> 6] |= 1ull << (sig & 63);
         classes[k++] = c;
         cur = next;
@@ -161,9 +218,12 @@ static long yardstick_trim_count_common(yardstick_trim_table *t, const char *p, 
         const char *next = yardstick_line_end(cur, end);
         size_t length = (size_t)(next - cur);
         lines++;
-        unsigned sig = yardstick_line_signature(cur, length);
+        /* With white space ignored, the signature is the hash's: equal lines need not share bytes. */
+        uint64_t hash = t->ws ? yardstick_line_hash_ws(cur, length) : 0;
+        unsigned sig = t->ws ? (unsigned)(hash >> 52) : yardstick_line_signature(cur, length);
         if ((t->signatures[sig >> 6] >> (sig & 63)) & 1) {
-            yardstick_trim_class *c = yardstick_trim_find(t, cur, length, yardstick_line_hash(cur, length), 0);
+            if (!t->ws) hash = yardstick_line_hash(cur, length);
+            yardstick_trim_class *c = yardstick_trim_find(t, cur, length, hash, 0);
             if (c) {
                 c->in_common++;
                 if (margin) c->in_margin++;
@@ -204,9 +264,10 @@ static int yardstick_trim_replay(
 int yardstick_trim_plan(
     const char *a, size_t alen, const char *b, size_t blen, long margin, size_t *old_start, size_t *old_end,
     size_t *new_start, size_t *new_end, size_t *prefix_lines, long *deleted, long *added, int *cut_before,
-    int *cut_after) {
+    int *cut_after, int ignore_ws) {
     *cut_before = *cut_after = 0;
     if (alen == 0 || blen == 0) return YARDSTICK_TRIM_WHOLE;
+    if (ignore_ws && margin <= 0) return YARDSTICK_TRIM_WHOLE; /* exact hunks only */
     /* Common prefix: the lines wholly before the first differing byte. */
     size_t limit = alen < blen ? alen : blen;
     size_t d = 0;
@@ -243,6 +304,27 @@ int yardstick_trim_plan(
     if (2 * (alen - (t - prefix_bytes)) < alen && 2 * (blen - (tb - prefix_bytes)) < blen) return YARDSTICK_TRIM_WHOLE;
     long ma = (long)yardstick_count_lines(a + prefix_bytes, t - prefix_bytes);
     long mb = (long)yardstick_count_lines(b + prefix_bytes, tb - prefix_bytes);
+    if (ignore_ws) {
+        /* xdiff trims the lines equal at both ends (xdl_trim_ends), first from the start, then from the end but
+         * not into what the start took; with white space ignored, equal lines need not be equal bytes, so its
+         * middle could be narrower than the bytes' and the replay below would not be xdiff's: the plan is
+         * refused unless the first lines after the common start, and (both middles holding lines) the last
+         * lines before the common end, differ as xdiff compares them. */
+        if (prefix_bytes < alen && prefix_bytes < blen) {
+            const char *ea = yardstick_line_end(a + prefix_bytes, a + alen);
+            const char *eb = yardstick_line_end(b + prefix_bytes, b + blen);
+            if (yardstick_lines_equal_ws(
+                    a + prefix_bytes, (size_t)(ea - (a + prefix_bytes)), b + prefix_bytes,
+                    (size_t)(eb - (b + prefix_bytes))))
+                return YARDSTICK_TRIM_WHOLE;
+        }
+        if (ma > 0 && mb > 0) {
+            size_t sa = t - 1, sb = tb - 1;
+            while (sa > prefix_bytes && a[sa - 1] != '\n') sa--;
+            while (sb > prefix_bytes && b[sb - 1] != '\n') sb--;
+            if (yardstick_lines_equal_ws(a + sa, t - sa, b + sb, tb - sb)) return YARDSTICK_TRIM_WHOLE;
+        }
+    }
     /* The margins: the last lines of the prefix and the first of the suffix, kept in the input. */
     size_t keep_from = prefix_bytes, keep_to = t;
     if (margin > 0) {
@@ -271,6 +353,7 @@ int yardstick_trim_plan(
     yardstick_trim_table table;
     memset(&table, 0, sizeof(table));
     table.mask = capacity - 1;
+    table.ws = ignore_ws != 0;
     table.slots = calloc(capacity, sizeof(yardstick_trim_class));
     yardstick_trim_class **classes = malloc((size_t)(ma + mb + 1) * sizeof(yardstick_trim_class *));
     char *dis = malloc(2 * (size_t)(ma + mb) + 1);

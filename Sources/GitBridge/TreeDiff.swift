@@ -26,6 +26,11 @@ struct EntryChange {
 package final class TreeDiffer {
     let repository: Repository
     private var options = git_diff_options()
+    /// `options` without `GIT_DIFF_IGNORE_BLANK_LINES`: the same changes, blank ones reported too (xdiff drops
+    /// them only when it emits hunks), for the exact trim's check of where changes could slide.
+    private var optionsAllChanges = git_diff_options()
+    /// White space ignored as `git diff -b --ignore-blank-lines` does (`significantLinesOnly`).
+    private let ignoresWhiteSpace: Bool
 
     /// Files larger than this are treated as binary, like git's `core.bigFileThreshold` (512 MiB).
     static let bigFileThreshold = 512 * 1024 * 1024
@@ -43,6 +48,12 @@ package final class TreeDiffer {
     /// lines need not be equal bytes, nor for blame hunks, which follow git blame's own trimming, nor with a
     /// libgit2 whose xdiff the planner does not replay.
     private let mayTrimForCounts: Bool
+    /// Whether white-space-insensitive hunks may come from `exactTrimmedHunks`, the planner comparing lines as
+    /// xdiff then does.
+    private let mayTrimSignificantHunks: Bool
+    /// Whether blame hunks may come from `exactTrimmedHunks` over the texts git blame's tail trimming leaves:
+    /// the planner's proof holds for whatever texts xdiff is given (not with white space ignored).
+    private let mayTrimBlameHunks: Bool
 
     /// - Parameter significantLinesOnly: ignore changes in the amount of white space and blank lines (for SZZ,
     ///   where a fix's re-indentation must not blame anyone); such a differ needs a cache of its own.
@@ -61,6 +72,10 @@ package final class TreeDiffer {
         self.spans = try SpanDatabase()
         self.trimsCommonTail = blameHunks
         self.mayTrimForCounts = (trimPlanner ?? LibGit2.trimPlannerApplies) && !blameHunks && !significantLinesOnly
+        self.mayTrimBlameHunks = (trimPlanner ?? LibGit2.trimPlannerApplies) && blameHunks && !significantLinesOnly
+        self.mayTrimSignificantHunks =
+            (trimPlanner ?? LibGit2.trimPlannerApplies) && significantLinesOnly && !blameHunks
+        self.ignoresWhiteSpace = significantLinesOnly
         self.trees = TreeCache(repository: repository)
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0
@@ -73,6 +88,8 @@ package final class TreeDiffer {
                     GIT_DIFF_IGNORE_WHITESPACE_CHANGE.rawValue | GIT_DIFF_IGNORE_WHITESPACE_EOL.rawValue
                     | GIT_DIFF_IGNORE_BLANK_LINES.rawValue
             }
+            optionsAllChanges = options
+            optionsAllChanges.flags &= ~GIT_DIFF_IGNORE_BLANK_LINES.rawValue
         }
         // Indent heuristic on, as git diff and git blame use it by default: it moves hunk boundaries, never counts.
         options.flags = GIT_DIFF_FORCE_TEXT.rawValue | GIT_DIFF_INDENT_HEURISTIC.rawValue
@@ -413,12 +430,23 @@ package final class TreeDiffer {
                 // Counts-only diffs try the counts-proven trim, others the position-proven one; either falls
                 // back to the whole texts. Only results with exact hunks go to the shared exact table.
                 let trims = mayTrimForCounts && !submodule
+                let trimsSignificant = mayTrimSignificantHunks && !submodule
                 let (hunks, exact) = try oldContent.withBytes {
                     (o: UnsafeRawBufferPointer) throws(GitError) -> ([Hunk], Bool) in
                     try newContent.withBytes { (n: UnsafeRawBufferPointer) throws(GitError) -> ([Hunk], Bool) in
                         if trims && countsOnly, let trimmed = try self.trimmedHunks(o, n) { return (trimmed, false) }
-                        if trims && !countsOnly, let trimmed = try self.exactTrimmedHunks(o, n) {
+                        if (trims || trimsSignificant) && !countsOnly, let trimmed = try self.exactTrimmedHunks(o, n) {
                             return (trimmed, true)
+                        }
+                        if self.mayTrimBlameHunks && !submodule {
+                            // git blame's own tail trimming first, then the exact trim of what xdiff would see.
+                            let tail = DiffTrimming.commonTail(o, n)
+                            if let trimmed = try self.exactTrimmedHunks(
+                                UnsafeRawBufferPointer(rebasing: o[..<(o.count - tail)]),
+                                UnsafeRawBufferPointer(rebasing: n[..<(n.count - tail)]))
+                            {
+                                return (trimmed, true)
+                            }
                         }
                         return (try self.hunks(o, n), true)
                     }
@@ -456,7 +484,7 @@ package final class TreeDiffer {
         case YARDSTICK_TRIM_SPANS, YARDSTICK_TRIM_SPANS_IF_EXACT:
             let hunks = try self.hunks(
                 UnsafeRawBufferPointer(rebasing: old[trim.oldStart..<trim.oldEnd]),
-                UnsafeRawBufferPointer(rebasing: new[trim.newStart..<trim.newEnd]))
+                UnsafeRawBufferPointer(rebasing: new[trim.newStart..<trim.newEnd]), trimTail: false)
             if trim.plan == YARDSTICK_TRIM_SPANS_IF_EXACT {
                 let changed = hunks.reduce(0) { $0 + Int($1.oldCount) + Int($1.newCount) }
                 if changed > Int(YARDSTICK_TRIM_EXACT_LIMIT) { return nil }
@@ -480,14 +508,17 @@ package final class TreeDiffer {
         var cutBefore = false
         var cutAfter = false
 
-        init?(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer, margin: Int) {
+        init?(
+            _ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer, margin: Int, ignoringWhiteSpace: Bool = false
+        ) {
             guard let ob = old.baseAddress, let nb = new.baseAddress else { return nil }
             var before: Int32 = 0
             var after: Int32 = 0
             plan = yardstick_trim_plan(
                 ob.assumingMemoryBound(to: CChar.self), old.count, nb.assumingMemoryBound(to: CChar.self), new.count,
                 margin,
-                &oldStart, &oldEnd, &newStart, &newEnd, &prefixLines, &deleted, &added, &before, &after)
+                &oldStart, &oldEnd, &newStart, &newEnd, &prefixLines, &deleted, &added, &before, &after,
+                ignoringWhiteSpace ? 1 : 0)
             cutBefore = before != 0
             cutAfter = after != 0
         }
@@ -504,18 +535,23 @@ package final class TreeDiffer {
     /// discards the middle lines the same way with and without the lines left out, so Myers marks the same
     /// lines, and (2) no change could slide (xdl_change_compact) to within `slideClearance` lines of a place
     /// where lines were left out, so compaction and the indent heuristic see the same lines; nil otherwise.
+    /// With white space ignored, lines are equal as xdiff then compares them, and the slides are checked on
+    /// every change, blank ones included (xdiff compacts them too, and drops them only from its output).
     func exactTrimmedHunks(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer) throws(GitError) -> [Hunk]? {
-        guard let trim = TrimPlan(old, new, margin: Self.exactMargin), trim.plan == YARDSTICK_TRIM_SPANS else {
+        guard let trim = TrimPlan(old, new, margin: Self.exactMargin, ignoringWhiteSpace: ignoresWhiteSpace),
+            trim.plan == YARDSTICK_TRIM_SPANS
+        else {
             return nil
         }
         let oldSpan = UnsafeRawBufferPointer(rebasing: old[trim.oldStart..<trim.oldEnd])
         let newSpan = UnsafeRawBufferPointer(rebasing: new[trim.newStart..<trim.newEnd])
-        let hunks = try self.hunks(oldSpan, newSpan)
+        let hunks = try self.hunks(oldSpan, newSpan, trimTail: false)
+        let changes = ignoresWhiteSpace ? try self.hunks(oldSpan, newSpan, trimTail: false, allChanges: true) : hunks
         let oldLines = Self.lineStarts(oldSpan)
         let newLines = Self.lineStarts(newSpan)
         var oldChanged = [Bool](repeating: false, count: oldLines.count - 1)
         var newChanged = [Bool](repeating: false, count: newLines.count - 1)
-        for h in hunks {
+        for h in changes {
             if h.oldCount > 0 {
                 for i in Int(h.oldStart) - 1..<Int(h.oldStart) - 1 + Int(h.oldCount) { oldChanged[i] = true }
             }
@@ -524,8 +560,12 @@ package final class TreeDiffer {
             }
         }
         guard
-            Self.slidesClear(oldSpan, oldLines, oldChanged, cutBefore: trim.cutBefore, cutAfter: trim.cutAfter),
-            Self.slidesClear(newSpan, newLines, newChanged, cutBefore: trim.cutBefore, cutAfter: trim.cutAfter)
+            Self.slidesClear(
+                oldSpan, oldLines, oldChanged, cutBefore: trim.cutBefore, cutAfter: trim.cutAfter,
+                ignoringWhiteSpace: ignoresWhiteSpace),
+            Self.slidesClear(
+                newSpan, newLines, newChanged, cutBefore: trim.cutBefore, cutAfter: trim.cutAfter,
+                ignoringWhiteSpace: ignoresWhiteSpace)
         else { return nil }
         return hunks.map { $0.shifted(by: UInt32(trim.prefixLines)) }
     }
@@ -548,13 +588,19 @@ package final class TreeDiffer {
     /// equals its last line, down while the line below equals its first), at least `slideClearance` lines from
     /// an edge where common lines were left out, and could not slide into another group.
     static func slidesClear(
-        _ text: UnsafeRawBufferPointer, _ starts: [Int], _ changed: [Bool], cutBefore: Bool, cutAfter: Bool
+        _ text: UnsafeRawBufferPointer, _ starts: [Int], _ changed: [Bool], cutBefore: Bool, cutAfter: Bool,
+        ignoringWhiteSpace: Bool = false
     ) -> Bool {
         let n = changed.count
         func same(_ i: Int, _ j: Int) -> Bool {
             let li = starts[i + 1] - starts[i]
-            guard li == starts[j + 1] - starts[j], let base = text.baseAddress else { return false }
-            return memcmp(base + starts[i], base + starts[j], li) == 0
+            let lj = starts[j + 1] - starts[j]
+            guard let base = text.baseAddress?.assumingMemoryBound(to: CChar.self) else { return false }
+            if !ignoringWhiteSpace {
+                guard li == lj else { return false }
+                return memcmp(base + starts[i], base + starts[j], li) == 0
+            }
+            return yardstick_trim_lines_equal(base + starts[i], li, base + starts[j], lj, 1) != 0
         }
         var i = 0
         while i < n {
@@ -614,6 +660,15 @@ package final class TreeDiffer {
     /// libgit2 look up attributes for a made-up path, `file`, with two `stat` calls and a `realpath` each time:
     /// 720,000 system calls on libgit2's history) is used. For blame hunks, git's tail trimming comes first.
     func hunks(_ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer) throws(GitError) -> [Hunk] {
+        try hunks(old, new, trimTail: trimsCommonTail)
+    }
+
+    /// `trimTail: false` diffs the texts as given (spans the trim planner chose, of texts already tail-trimmed
+    /// where blame hunks are wanted).
+    /// `allChanges`: blank changes too, where white space is ignored (`optionsAllChanges`).
+    func hunks(
+        _ old: UnsafeRawBufferPointer, _ new: UnsafeRawBufferPointer, trimTail: Bool, allChanges: Bool = false
+    ) throws(GitError) -> [Hunk] {
         if old.isEmpty || new.isEmpty {
             let o = LineCounting.lines(in: old)
             let n = LineCounting.lines(in: new)
@@ -622,12 +677,17 @@ package final class TreeDiffer {
         }
         let sink = HunkSink()
         let payload = Unmanaged.passUnretained(sink).toOpaque()
-        let tail = trimsCommonTail ? DiffTrimming.commonTail(old, new) : 0
+        let tail = trimTail ? DiffTrimming.commonTail(old, new) : 0
         let oldSpan = UnsafeRawBufferPointer(rebasing: old[..<(old.count - tail)])
         let newSpan = UnsafeRawBufferPointer(rebasing: new[..<(new.count - tail)])
-        let rc = withUnsafePointer(to: &options) { opts in
-            spans.diff(oldSpan, newSpan, options: opts, callback: Self.collectHunk, payload: payload)
-        }
+        let rc =
+            allChanges
+            ? withUnsafePointer(to: &optionsAllChanges) { opts in
+                spans.diff(oldSpan, newSpan, options: opts, callback: Self.collectHunk, payload: payload)
+            }
+            : withUnsafePointer(to: &options) { opts in
+                spans.diff(oldSpan, newSpan, options: opts, callback: Self.collectHunk, payload: payload)
+            }
         try check(rc, "git_diff_blobs")
         return sink.hunks
     }

@@ -101,6 +101,12 @@ import Testing
         let repository = try Repository(path: path)
         let planned = try TreeDiffer(repository: repository, trimPlanner: true)
         let plain = try TreeDiffer(repository: repository, trimPlanner: false)
+        let plannedBlame = try TreeDiffer(repository: repository, blameHunks: true, trimPlanner: true)
+        let plainBlame = try TreeDiffer(repository: repository, blameHunks: true, trimPlanner: false)
+        let plannedSignificant = try TreeDiffer(
+            repository: repository, cache: DiffCache(), significantLinesOnly: true, trimPlanner: true)
+        let plainSignificant = try TreeDiffer(
+            repository: repository, cache: DiffCache(), significantLinesOnly: true, trimPlanner: false)
         let commits = Command.run("/usr/bin/env", ["git", "-C", path, "rev-list", "--all"]).stdout
             .split(separator: "\n").compactMap { ObjectID(hex: String($0)) }
         #expect(!commits.isEmpty)
@@ -109,6 +115,13 @@ import Testing
             for base in commits[(k + 1)...].prefix(8) {
                 let exact = try planned.diff(base: base, tip: tip)
                 #expect(exact == (try plain.diff(base: base, tip: tip)), "\(name) \(base.hex)..\(tip.hex)")
+                #expect(
+                    (try plannedBlame.diff(base: base, tip: tip)) == (try plainBlame.diff(base: base, tip: tip)),
+                    "\(name) blame hunks \(base.hex)..\(tip.hex)")
+                #expect(
+                    (try plannedSignificant.diff(base: base, tip: tip))
+                        == (try plainSignificant.diff(base: base, tip: tip)),
+                    "\(name) significant lines \(base.hex)..\(tip.hex)")
                 let countsOnly = try planned.diff(base: base, tip: tip, countsOnly: true)
                 let reference = try plain.diff(base: base, tip: tip, countsOnly: true)
                 #expect(countsOnly.map(\.path) == reference.map(\.path))
@@ -144,6 +157,83 @@ import Testing
             }
         }
         #expect(tally == Tally(pairs: 1_496, countsTrimmed: 136, exactTrimmed: 81))
+    }
+
+    /// Blame hunks (`TreeDiffer(blameHunks:)`): git blame trims the common tail before xdiff; the exact trim of
+    /// the texts that trimming leaves gives xdiff's hunks on them whole, as `hunks` computes them.
+    @Test func blameHunksFromTheExactTrimOfTheTailTrimmedTexts() throws {
+        let differ = try TreeDiffer(
+            repository: try Repository(path: SampleRepositories.path("gerrit")), blameHunks: true, trimPlanner: true)
+        let pairs = CountsOnlyTrimmingTests.randomEdits(
+            seed: 0xB1A3_2026, rounds: 1_500, sizes: [60, 700, 3_000], edits: 6, run: 25, line: Self.frequentLine)
+        var (tailTrimmed, exactTrimmed) = (0, 0)
+        for (round, pair) in pairs.enumerated() {
+            try pair.old.withUnsafeBytes { o in
+                try pair.new.withUnsafeBytes { n in
+                    let whole = try differ.hunks(o, n)
+                    let tail = DiffTrimming.commonTail(o, n)
+                    if tail > 0 { tailTrimmed += 1 }
+                    let exact = try differ.exactTrimmedHunks(
+                        UnsafeRawBufferPointer(rebasing: o[..<(o.count - tail)]),
+                        UnsafeRawBufferPointer(rebasing: n[..<(n.count - tail)]))
+                    if let exact {
+                        exactTrimmed += 1
+                        #expect(exact == whole, "pair \(round): \(exact) against \(whole)")
+                    }
+                }
+            }
+        }
+        #expect(pairs.count == 1_486)
+        #expect(tailTrimmed == 633)
+        #expect(exactTrimmed == 347)
+    }
+
+    /// Lines that differ in white space only (indentation, spaces inside and at the end, blank lines with
+    /// spaces), so that equal lines are often not equal bytes.
+    static func spacedLine(_ g: inout CountsOnlyTrimmingTests.Generator) -> String {
+        switch g.below(12) {
+        case 0, 1: return "\n"
+        case 2: return "  \n"
+        case 3: return "\t}\n"
+        case 4: return "    }\n"
+        case 5: return "\tx = \(g.below(20));\n"
+        case 6: return "\tx  =  \(g.below(20)); \n"
+        case 7: return "        x = \(g.below(20));\t\n"
+        case 8: return "\t\tcontinue;\n"
+        case 9: return "\t\tcontinue;\r\n"
+        default: return "unique \(g.below(100_000))\n"
+        }
+    }
+
+    /// White-space-insensitive hunks (`significantLinesOnly`, as SZZ diffs fixes): the planner comparing lines as
+    /// xdiff does with `GIT_DIFF_IGNORE_WHITESPACE_CHANGE` gives, wherever it trims, xdiff's hunks on the whole
+    /// texts, blank changes left out as xdiff leaves them out.
+    @Test func significantHunksFromTheExactTrimAreXdiffsOnTheWholeTexts() throws {
+        let differ = try TreeDiffer(
+            repository: try Repository(path: SampleRepositories.path("gerrit")), significantLinesOnly: true,
+            trimPlanner: true)
+        var exactTrimmed = 0
+        var pairs = 0
+        for (seed, line) in [
+            (UInt64(0x5A11_2026), Self.spacedLine), (UInt64(0x5A12_2026), Self.frequentLine),
+        ] {
+            let drawn = CountsOnlyTrimmingTests.randomEdits(
+                seed: seed, rounds: 1_500, sizes: [60, 700, 3_000], edits: 6, run: 25, line: line)
+            pairs += drawn.count
+            for (round, pair) in drawn.enumerated() {
+                try pair.old.withUnsafeBytes { o in
+                    try pair.new.withUnsafeBytes { n in
+                        let whole = try differ.hunks(o, n)
+                        if let exact = try differ.exactTrimmedHunks(o, n) {
+                            exactTrimmed += 1
+                            #expect(exact == whole, "seed \(seed) pair \(round): \(exact) against \(whole)")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(pairs == 2_986)
+        #expect(exactTrimmed == 815)
     }
 
     @Test func thePlannerAppliesToItsOwnLibgit2VersionOnly() {

@@ -47,10 +47,17 @@
 
 /* margin: 0 for counts only; otherwise up to this many common lines are kept on each side of the middles (exact
  * hunks), only identical replays are accepted, and *cut_before / *cut_after say whether common lines were left
- * out before / after the spans. Needs nothing from libgit2: it reads two byte buffers. */
+ * out before / after the spans. ignore_ws: lines are compared and classified as xdiff does with
+ * XDF_IGNORE_WHITESPACE_CHANGE (libgit2's GIT_DIFF_IGNORE_WHITESPACE_CHANGE, with or without _EOL and
+ * _BLANK_LINES, which change nothing here); exact hunks only (margin > 0), and refused where xdiff's own trim
+ * of equal lines would reach past the common bytes. Needs nothing from libgit2: it reads two byte buffers. */
 int yardstick_trim_plan(
     const char *a, size_t alen, const char *b, size_t blen, long margin, size_t *old_start, size_t *old_end,
     size_t *new_start, size_t *new_end, size_t *prefix_lines, long *deleted, long *added, int *cut_before,
-    int *cut_after);
+    int *cut_after, int ignore_ws);
+
+/* Whether two lines (each with its newline, if any) are equal as xdiff compares them: bytes, or with ignore_ws as
+ * xdl_recmatch does with XDF_IGNORE_WHITESPACE_CHANGE (so where xdl_change_compact could slide a change). */
+int yardstick_trim_lines_equal(const char *a, size_t alen, const char *b, size_t blen, int ignore_ws);
 
 #endif
