@@ -236,6 +236,27 @@ import Testing
         #expect(exactTrimmed == 815)
     }
 
+    /// A middle line whose white-space variants fill the common lines far from the change: xdiff, ignoring white
+    /// space, counts them as its occurrences, so on the whole texts the line is frequent and discarded between
+    /// unique lines (one hunk), while in the trimmed texts it is matched (two hunks). The planner must count
+    /// it as xdiff does and refuse the trim; counted by its bytes, it would accept it and give two hunks.
+    @Test func whiteSpaceVariantsInTheCommonLinesDecideAMiddleLinesClass() throws {
+        let differ = try TreeDiffer(
+            repository: try Repository(path: SampleRepositories.path("gerrit")), significantLinesOnly: true,
+            trimPlanner: true)
+        let prefix = (0..<150).map { "\t}\np\($0)\n" }.joined() + (0..<70).map { "m\($0)\n" }.joined()
+        let suffix = (0..<70).map { "s\($0)\n" }.joined()
+        // xdl_clean_mmatch discards a frequent line between runs of unmatched ones when they outnumber it enough.
+        let unique = { (side: String) in (0..<5).map { "\(side)\($0)\n" }.joined() }
+        let old = Array((prefix + unique("a") + "  }\n" + unique("b") + suffix).utf8)
+        let new = Array((prefix + unique("c") + "  }\n" + unique("d") + suffix).utf8)
+        let (whole, trimmed) = try old.withUnsafeBytes { o in
+            try new.withUnsafeBytes { n in (try differ.hunks(o, n), try differ.exactTrimmedHunks(o, n)) }
+        }
+        #expect(whole == [Hunk(oldStart: 371, oldCount: 11, newStart: 371, newCount: 11)])
+        #expect(trimmed == nil)
+    }
+
     @Test func thePlannerAppliesToItsOwnLibgit2VersionOnly() {
         #expect(LibGit2.trimPlannerApplies(major: 1, minor: 5))
         #expect(!LibGit2.trimPlannerApplies(major: 1, minor: 4))
