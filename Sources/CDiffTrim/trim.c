@@ -102,6 +102,26 @@ static uint64_t yardstick_line_hash_ws(const char *p, size_t n) {
     return h;
 }
 
+/* The signature of a line as XDF_IGNORE_WHITESPACE_CHANGE sees it (yardstick_line_hash_ws): its first (up to)
+ * eight bytes, each run of white space inside the line read as one space and a run at its end as nothing. Equal
+ * lines share it; reading a few bytes, it spares hashing whole common lines that equal no middle line. */
+static unsigned yardstick_line_signature_ws(const char *p, size_t n) {
+    uint64_t w = 0;
+    unsigned k = 0;
+    const char *ptr = p, *top = p + n;
+    for (; ptr < top && *ptr != '\n' && k < 8; ptr++) {
+        if (yardstick_is_space(*ptr)) {
+            while (ptr + 1 < top && yardstick_is_space(ptr[1]) && ptr[1] != '\n') ptr++;
+            if (top <= ptr + 1 || ptr[1] == '\n') break;
+            w |= (uint64_t)' ' << (8 * k++);
+            continue;
+        }
+        w |= (uint64_t)(unsigned char)*ptr << (8 * k++);
+    }
+    uint64_t h = (w ^ ((uint64_t)k * 0x9E3779B97F4A7C15ull)) * 0xFF51AFD7ED558CCDull;
+    return (unsigned)(h >> 52);
+}
+
 /* xdiff's xdl_recmatch with XDF_IGNORE_WHITESPACE_CHANGE (libgit2 1.5, xutils.c). */
 static int yardstick_lines_equal_ws(const char *l1, size_t s1, const char *l2, size_t s2) {
     if (s1 == s2 && memcmp(l1, l2, s1) == 0) return 1;
@@ -201,7 +221,7 @@ static long yardstick_trim_add(
         uint64_t hash = yardstick_trim_hash(t, cur, length);
         yardstick_trim_class *c = yardstick_trim_find(t, cur, length, hash, 1);
         if (old_side) c->in_old++; else c->in_new++;
-        unsigned sig = t->ws ? (unsigned)(hash >> 52) : yardstick_line_signature(cur, length);
+        unsigned sig = t->ws ? yardstick_line_signature_ws(cur, length) : yardstick_line_signature(cur, length);
         t->signatures[sig >> 6] |= 1ull << (sig & 63);
         classes[k++] = c;
         cur = next;
@@ -218,12 +238,9 @@ static long yardstick_trim_count_common(yardstick_trim_table *t, const char *p, 
         const char *next = yardstick_line_end(cur, end);
         size_t length = (size_t)(next - cur);
         lines++;
-        /* With white space ignored, the signature is the hash's: equal lines need not share bytes. */
-        uint64_t hash = t->ws ? yardstick_line_hash_ws(cur, length) : 0;
-        unsigned sig = t->ws ? (unsigned)(hash >> 52) : yardstick_line_signature(cur, length);
+        unsigned sig = t->ws ? yardstick_line_signature_ws(cur, length) : yardstick_line_signature(cur, length);
         if ((t->signatures[sig >> 6] >> (sig & 63)) & 1) {
-            if (!t->ws) hash = yardstick_line_hash(cur, length);
-            yardstick_trim_class *c = yardstick_trim_find(t, cur, length, hash, 0);
+            yardstick_trim_class *c = yardstick_trim_find(t, cur, length, yardstick_trim_hash(t, cur, length), 0);
             if (c) {
                 c->in_common++;
                 if (margin) c->in_margin++;
