@@ -122,17 +122,23 @@ package final class TreeDiffer {
     package func diff(base: ObjectID, tip: ObjectID, paths: Set<String>) throws(GitError) -> [FileChange] {
         let oldTree = try trees.tree(commit: base)
         let newTree = try trees.tree(commit: tip)
-        func entry(_ tree: Tree, _ path: String) -> (ObjectID, UInt32)? {
-            var raw: OpaquePointer?
-            guard git_tree_entry_bypath(&raw, tree.handle, path) == 0, let e = raw else { return nil }
-            defer { git_tree_entry_free(e) }
-            let mode = git_tree_entry_filemode(e).rawValue
-            return Self.isTree(mode) ? nil : (ObjectID(git_tree_entry_id(e)), mode)
+        /// The file (not a tree) at `path`, as `git_tree_entry_bypath` finds it; each folder on the way through
+        /// the tree cache.
+        func entry(_ tree: TreeEntries, _ path: String) throws(GitError) -> (ObjectID, UInt32)? {
+            var tree = tree
+            var components = path.split(separator: "/", omittingEmptySubsequences: false)[...]
+            guard let last = components.popLast(), !last.isEmpty else { return nil }
+            for folder in components {
+                guard !folder.isEmpty, let e = tree.entry(named: folder), e.isTree else { return nil }
+                tree = try trees.tree(e.id)
+            }
+            guard let e = tree.entry(named: last), !e.isTree else { return nil }
+            return (e.id, e.mode)
         }
         var changes: [EntryChange] = []
         for path in paths.sorted() {
-            let old = entry(oldTree, path)
-            let new = entry(newTree, path)
+            let old = try entry(oldTree, path)
+            let new = try entry(newTree, path)
             if old?.0 == new?.0 && old?.1 == new?.1 { continue }
             changes.append(
                 EntryChange(path: path, oldID: old?.0, oldMode: old?.1 ?? 0, newID: new?.0, newMode: new?.1 ?? 0))
@@ -142,8 +148,6 @@ package final class TreeDiffer {
 
     // MARK: - Tree walk
 
-    private static func isTree(_ mode: UInt32) -> Bool { mode == GIT_FILEMODE_TREE.rawValue }
-
     /// The trees being walked on each side, root first: a damaged tree that contains itself is refused, never
     /// walked until the stack overflows (`TreeWalkLimits`, ADR 0011).
     private struct OpenTrees {
@@ -151,79 +155,74 @@ package final class TreeDiffer {
         var new: [ObjectID]
     }
 
-    private func walk(_ old: Tree?, _ new: Tree?, prefix: String, open: inout OpenTrees, into out: inout [EntryChange])
-        throws(GitError)
-    {
-        let oldCount = old.map { git_tree_entrycount($0.handle) } ?? 0
-        let newCount = new.map { git_tree_entrycount($0.handle) } ?? 0
+    private func walk(
+        _ old: TreeEntries?, _ new: TreeEntries?, prefix: String, open: inout OpenTrees, into out: inout [EntryChange]
+    ) throws(GitError) {
+        let oldEntries = old?.entries ?? []
+        let newEntries = new?.entries ?? []
         var i = 0
         var j = 0
-        while i < oldCount || j < newCount {
-            let a = i < oldCount ? git_tree_entry_byindex(old?.handle, i) : nil
-            let b = j < newCount ? git_tree_entry_byindex(new?.handle, j) : nil
-            let order: Int32
-            if let a, let b {
-                order = git_tree_entry_cmp(a, b)
+        while i < oldEntries.count || j < newEntries.count {
+            let a = i < oldEntries.count ? oldEntries[i] : nil
+            let b = j < newEntries.count ? newEntries[j] : nil
+            let order: Int
+            if let a, let b, let old, let new {
+                order = TreeEntries.compare(a, in: old, b, in: new)
             } else {
                 order = a == nil ? 1 : -1
             }
-            if order < 0, let a {
-                try removed(a, prefix: prefix, open: &open, into: &out)
+            if order < 0, let a, let old {
+                try removed(a, of: old, prefix: prefix, open: &open, into: &out)
                 i += 1
-            } else if order > 0, let b {
-                try added(b, prefix: prefix, open: &open, into: &out)
+            } else if order > 0, let b, let new {
+                try added(b, of: new, prefix: prefix, open: &open, into: &out)
                 j += 1
-            } else if let a, let b {
+            } else if let a, let b, let old {
                 i += 1
                 j += 1
-                let aMode = git_tree_entry_filemode(a).rawValue
-                let bMode = git_tree_entry_filemode(b).rawValue
-                let aID = ObjectID(git_tree_entry_id(a))
-                let bID = ObjectID(git_tree_entry_id(b))
-                if aID == bID && aMode == bMode { continue }
-                let name = String(cString: git_tree_entry_name(a))
-                if Self.isTree(aMode) && Self.isTree(bMode) {
-                    try TreeWalkLimits.enter(aID, at: prefix + name, open: &open.old)
-                    try TreeWalkLimits.enter(bID, at: prefix + name, open: &open.new)
-                    let oldSub = try trees.tree(aID)
-                    let newSub = try trees.tree(bID)
+                if a.id == b.id && a.mode == b.mode { continue }
+                let name = old.name(a)
+                if a.isTree && b.isTree {
+                    try TreeWalkLimits.enter(a.id, at: prefix + name, open: &open.old)
+                    try TreeWalkLimits.enter(b.id, at: prefix + name, open: &open.new)
+                    let oldSub = try trees.tree(a.id)
+                    let newSub = try trees.tree(b.id)
                     try walk(oldSub, newSub, prefix: prefix + name + "/", open: &open, into: &out)
                     open.old.removeLast()
                     open.new.removeLast()
                 } else {
-                    out.append(EntryChange(path: prefix + name, oldID: aID, oldMode: aMode, newID: bID, newMode: bMode))
+                    out.append(
+                        EntryChange(path: prefix + name, oldID: a.id, oldMode: a.mode, newID: b.id, newMode: b.mode))
                 }
             }
         }
     }
 
-    private func removed(_ e: OpaquePointer, prefix: String, open: inout OpenTrees, into out: inout [EntryChange])
-        throws(GitError)
-    {
-        let mode = git_tree_entry_filemode(e).rawValue
-        let id = ObjectID(git_tree_entry_id(e))
-        let name = String(cString: git_tree_entry_name(e))
-        if Self.isTree(mode) {
-            try TreeWalkLimits.enter(id, at: prefix + name, open: &open.old)
-            try walk(try trees.tree(id), nil, prefix: prefix + name + "/", open: &open, into: &out)
+    private func removed(
+        _ e: TreeEntries.Entry, of tree: TreeEntries, prefix: String, open: inout OpenTrees,
+        into out: inout [EntryChange]
+    ) throws(GitError) {
+        let name = tree.name(e)
+        if e.isTree {
+            try TreeWalkLimits.enter(e.id, at: prefix + name, open: &open.old)
+            try walk(try trees.tree(e.id), nil, prefix: prefix + name + "/", open: &open, into: &out)
             open.old.removeLast()
         } else {
-            out.append(EntryChange(path: prefix + name, oldID: id, oldMode: mode, newID: nil, newMode: 0))
+            out.append(EntryChange(path: prefix + name, oldID: e.id, oldMode: e.mode, newID: nil, newMode: 0))
         }
     }
 
-    private func added(_ e: OpaquePointer, prefix: String, open: inout OpenTrees, into out: inout [EntryChange])
-        throws(GitError)
-    {
-        let mode = git_tree_entry_filemode(e).rawValue
-        let id = ObjectID(git_tree_entry_id(e))
-        let name = String(cString: git_tree_entry_name(e))
-        if Self.isTree(mode) {
-            try TreeWalkLimits.enter(id, at: prefix + name, open: &open.new)
-            try walk(nil, try trees.tree(id), prefix: prefix + name + "/", open: &open, into: &out)
+    private func added(
+        _ e: TreeEntries.Entry, of tree: TreeEntries, prefix: String, open: inout OpenTrees,
+        into out: inout [EntryChange]
+    ) throws(GitError) {
+        let name = tree.name(e)
+        if e.isTree {
+            try TreeWalkLimits.enter(e.id, at: prefix + name, open: &open.new)
+            try walk(nil, try trees.tree(e.id), prefix: prefix + name + "/", open: &open, into: &out)
             open.new.removeLast()
         } else {
-            out.append(EntryChange(path: prefix + name, oldID: nil, oldMode: 0, newID: id, newMode: mode))
+            out.append(EntryChange(path: prefix + name, oldID: nil, oldMode: 0, newID: e.id, newMode: e.mode))
         }
     }
 
@@ -758,7 +757,7 @@ extension TreeDiffer: Sendable {}
 /// side of each diff (ADR 0008). Bounded by entry count; the oldest entry goes first.
 final class TreeCache {
     private let repository: Repository
-    private var entries: [ObjectID: Tree] = [:]
+    private var entries: [ObjectID: TreeEntries] = [:]
     private var order: [ObjectID] = []
     private var oldest = 0
     private var commitTrees: [ObjectID: ObjectID] = [:]
@@ -774,9 +773,9 @@ final class TreeCache {
         self.capacity = capacity
     }
 
-    func tree(_ id: ObjectID) throws(GitError) -> Tree {
+    func tree(_ id: ObjectID) throws(GitError) -> TreeEntries {
         if let hit = entries[id] { return hit }
-        let tree = try Tree(id: id, in: repository)
+        let tree = try TreeEntries.read(id, in: repository)
         if order.count < capacity {
             order.append(id)
         } else {
@@ -789,7 +788,7 @@ final class TreeCache {
     }
 
     /// The root tree of a commit.
-    func tree(commit: ObjectID) throws(GitError) -> Tree {
+    func tree(commit: ObjectID) throws(GitError) -> TreeEntries {
         if let id = knownTree?(commit) ?? commitTrees[commit] { return try tree(id) }
         let id = try repository.treeID(ofCommit: commit)
         if commitTrees.count >= 4 * capacity { commitTrees.removeAll(keepingCapacity: true) }
