@@ -108,7 +108,7 @@ package final class Repository {
     package var packReaderStatistics: PackReaderStatistics? { packReader.map { PackReaderStatistics($0) } }
 
     /// The delta-base cache of each pack, shared by every handle (ADR 0009).
-    static let packCacheBytes = 64 << 20
+    static let packCacheBytes = 80 << 20
 
     /// Puts Yardstick's pack reader (ADR 0009) in front of libgit2's own: same objects, but a delta-base cache
     /// that keeps every base it resolves. Where it cannot be added, libgit2's readers serve alone. With
