@@ -172,10 +172,10 @@ package final class TreeDiffer {
                 order = a == nil ? 1 : -1
             }
             if order < 0, let a, let old {
-                try removed(a, of: old, prefix: prefix, open: &open, into: &out)
+                try oneSided(a, of: old, removed: true, prefix: prefix, open: &open, into: &out)
                 i += 1
             } else if order > 0, let b, let new {
-                try added(b, of: new, prefix: prefix, open: &open, into: &out)
+                try oneSided(b, of: new, removed: false, prefix: prefix, open: &open, into: &out)
                 j += 1
             } else if let a, let b, let old {
                 i += 1
@@ -198,29 +198,23 @@ package final class TreeDiffer {
         }
     }
 
-    private func removed(
-        _ e: TreeEntries.Entry, of tree: TreeEntries, prefix: String, open: inout OpenTrees,
+    /// An entry on one side only (`removed`: the old side), a tree's files listed one by one.
+    private func oneSided(
+        _ e: TreeEntries.Entry, of tree: TreeEntries, removed: Bool, prefix: String, open: inout OpenTrees,
         into out: inout [EntryChange]
     ) throws(GitError) {
         let name = tree.name(e)
         if e.isTree {
-            try TreeWalkLimits.enter(e.id, at: prefix + name, open: &open.old)
-            try walk(try trees.tree(e.id), nil, prefix: prefix + name + "/", open: &open, into: &out)
-            open.old.removeLast()
-        } else {
+            if removed {
+                try TreeWalkLimits.enter(e.id, at: prefix + name, open: &open.old)
+            } else {
+                try TreeWalkLimits.enter(e.id, at: prefix + name, open: &open.new)
+            }
+            let sub = try trees.tree(e.id)
+            try walk(removed ? sub : nil, removed ? nil : sub, prefix: prefix + name + "/", open: &open, into: &out)
+            if removed { open.old.removeLast() } else { open.new.removeLast() }
+        } else if removed {
             out.append(EntryChange(path: prefix + name, oldID: e.id, oldMode: e.mode, newID: nil, newMode: 0))
-        }
-    }
-
-    private func added(
-        _ e: TreeEntries.Entry, of tree: TreeEntries, prefix: String, open: inout OpenTrees,
-        into out: inout [EntryChange]
-    ) throws(GitError) {
-        let name = tree.name(e)
-        if e.isTree {
-            try TreeWalkLimits.enter(e.id, at: prefix + name, open: &open.new)
-            try walk(nil, try trees.tree(e.id), prefix: prefix + name + "/", open: &open, into: &out)
-            open.new.removeLast()
         } else {
             out.append(EntryChange(path: prefix + name, oldID: nil, oldMode: 0, newID: e.id, newMode: e.mode))
         }
