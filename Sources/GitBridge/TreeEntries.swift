@@ -12,7 +12,7 @@ internal import HistoryModel
 /// compares them.
 final class TreeEntries {
     struct Entry: Equatable {
-        /// The name: `names[nameStart ..< nameStart + nameCount]`.
+        /// The name: `nameCount` bytes from `nameStart` on, in the bytes the tree keeps its names in (`base`).
         var nameStart: Int32
         var nameCount: Int32
         /// `git_tree_entry_filemode`: the mode normalised to one of git's five.
