@@ -393,6 +393,21 @@ final class Tree {
     deinit { git_tree_free(handle) }
 }
 
+extension Repository {
+    /// The object `id` read by Yardstick's pack reader alone, without libgit2's copy (`yardstick_pack_borrow`):
+    /// nil when the handle has no direct reader or the reader does not have the object. The caller gives it back
+    /// (`yardstick_pack_unborrow`) while this handle lives.
+    func borrowFromPack(_ id: ObjectID) -> yardstick_borrowed? {
+        guard let reader = directPackReader else { return nil }
+        var oid = id.gitOID
+        var read = yardstick_borrowed()
+        let rc = withUnsafeBytes(of: &oid.id) { raw in
+            yardstick_pack_borrow(reader, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &read)
+        }
+        return rc == 0 ? read : nil
+    }
+}
+
 /// A blob's bytes, valid while the object lives. Read straight from Yardstick's pack reader when the handle
 /// has one and the blob is in its packs: the shared cache's own copy, pinned, or the inflated object, with
 /// neither libgit2's copy of it nor its object bookkeeping (ADR 0008); otherwise a `git_blob`, as libgit2
@@ -407,20 +422,15 @@ final class Blob {
 
     init(id: ObjectID, in repository: Repository) throws(GitError) {
         self.repository = repository
-        if let reader = repository.directPackReader {
-            var oid = id.gitOID
-            var read = yardstick_borrowed()
-            let rc = withUnsafeBytes(of: &oid.id) { raw in
-                yardstick_pack_borrow(reader, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &read)
-            }
-            if rc == 0 && read.type == GIT_OBJECT_BLOB.rawValue {
+        if var read = repository.borrowFromPack(id) {
+            if read.type == GIT_OBJECT_BLOB.rawValue {
                 handle = nil
                 borrowed = read
                 bytes = UnsafeRawBufferPointer(start: read.data, count: read.length)
                 return
             }
             // Not a blob: libgit2 reads it again and reports the error as it always does.
-            if rc == 0 { yardstick_pack_unborrow(&read) }
+            yardstick_pack_unborrow(&read)
         }
         var oid = id.gitOID
         var raw: OpaquePointer?

@@ -11,7 +11,7 @@ internal import HistoryModel
 /// object's order, with `git_tree_entry_filemode`'s normalised modes, compared as `git_tree_entry_cmp`
 /// compares them.
 final class TreeEntries {
-    struct Entry: Equatable {
+    struct Entry {
         /// The name: `nameCount` bytes from `nameStart` on, in the bytes the tree keeps its names in (`base`).
         var nameStart: Int32
         var nameCount: Int32
@@ -63,22 +63,15 @@ final class TreeEntries {
 
     /// The tree `id` of `repository`.
     static func read(_ id: ObjectID, in repository: Repository) throws(GitError) -> TreeEntries {
-        if let reader = repository.directPackReader {
-            var oid = id.gitOID
-            var read = yardstick_borrowed()
-            let rc = withUnsafeBytes(of: &oid.id) { raw in
-                yardstick_pack_borrow(reader, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &read)
+        if var read = repository.borrowFromPack(id) {
+            // Not a tree, or not one by libgit2's rules: libgit2 reads it again and reports the error as it always
+            // does.
+            if read.type == GIT_OBJECT_TREE.rawValue,
+                let entries = parse(UnsafeRawBufferPointer(start: read.data, count: read.length))
+            {
+                return TreeEntries(id: id, entries: entries, borrowed: read, from: repository)
             }
-            if rc == 0 {
-                // Not a tree, or not one by libgit2's rules: libgit2 reads it again and reports the error as it
-                // always does.
-                if read.type == GIT_OBJECT_TREE.rawValue,
-                    let entries = parse(UnsafeRawBufferPointer(start: read.data, count: read.length))
-                {
-                    return TreeEntries(id: id, entries: entries, borrowed: read, from: repository)
-                }
-                yardstick_pack_unborrow(&read)
-            }
+            yardstick_pack_unborrow(&read)
         }
         return try readWithLibgit2(id, in: repository)
     }
