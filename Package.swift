@@ -28,7 +28,9 @@ let package = Package(
         ),
         // A pack-file reader with a real delta-base cache, served to libgit2 as an object-database backend
         // (ADR 0009). C, because it sits under libgit2; its header names no libgit2 type.
-        .target(name: "CGitPack", dependencies: ["CLibGit2"], linkerSettings: [.linkedLibrary("z")]),
+        .target(
+            name: "CGitPack", dependencies: ["CLibGit2"],
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("deflate")]),
         // The proven-exact diff trimming planner (ADR 0008): plain C over two byte buffers, no libgit2.
         .target(name: "CDiffTrim"),
         // Plain Sendable value types: commits, file changes, landed changes; and the store that holds the

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# Installs what Yardstick needs to build: the system libgit2 (Debian libgit2-dev, 1.5.x), SQLite, Zstandard and zlib
-# for the store (libsqlite3-dev, libzstd-dev, zlib1g-dev) and pkg-config; Debian's postgresql, whose throw-away cluster
+# Installs what Yardstick needs to build: the system libgit2 (Debian libgit2-dev, 1.5.x), libdeflate for the pack reader
+# (libdeflate-dev), SQLite, Zstandard and zlib for the store (libsqlite3-dev, libzstd-dev, zlib1g-dev) and pkg-config; Debian's postgresql, whose throw-away cluster
 # (Scripts/postgres-test-server.sh) the tests of the PostgreSQL store run against; Debian's chromium, which the tests and Scripts/screenshot.sh
 # use to look at the HTML report; and cmark-gfm, the CommonMark (GitHub) renderer the tests render the Markdown
 # report with. Sourced by Scripts/run.sh and Scripts/test.sh; does nothing when all are already there.
 set -euo pipefail
 
-if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2 sqlite3 libzstd zlib \
+if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2 libdeflate sqlite3 libzstd zlib \
     || ! command -v chromium >/dev/null 2>&1 || ! command -v cmark-gfm >/dev/null 2>&1 \
     || ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
-    echo "setup: installing libgit2-dev, libsqlite3-dev, libzstd-dev, zlib1g-dev, pkg-config, postgresql, chromium and cmark-gfm" >&2
+    echo "setup: installing libgit2-dev, libdeflate-dev, libsqlite3-dev, libzstd-dev, zlib1g-dev, pkg-config, postgresql, chromium and cmark-gfm" >&2
     SUDO=""
     if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
     $SUDO apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libgit2-dev libsqlite3-dev libzstd-dev zlib1g-dev pkg-config \
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libgit2-dev libdeflate-dev libsqlite3-dev libzstd-dev zlib1g-dev pkg-config \
         postgresql chromium cmark-gfm >&2
 fi
 if ! command -v git >/dev/null 2>&1; then

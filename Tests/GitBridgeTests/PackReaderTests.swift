@@ -226,6 +226,41 @@ import Testing
         #expect(refused < Self.objects(in: dir).count)
     }
 
+    /// What the pack reader asks of each entry's zlib stream (ADR 0009): that it ends with a good Adler-32 and
+    /// inflates to exactly the size the entry records. One whole commit that no delta uses as a base is damaged
+    /// three ways, each in a fresh copy: only that object is refused (libgit2 then answers for it), every other
+    /// object is still read right.
+    @Test(arguments: ["checksum", "recorded size one more", "recorded size one less"])
+    func anEntryIsReadOnlyWhenItsStreamChecksOut(damage: String) throws {
+        let dir = Self.copy(Self.history)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pack = Self.packFile(in: dir, suffix: ".pack")
+        // `git verify-pack -v`: id, type, size, size in the pack, offset[, depth, base].
+        let rows = Command.run("/usr/bin/git", ["verify-pack", "-v", pack]).stdout.split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        }
+        let bases = Set(rows.filter { $0.count == 7 }.map { $0[6] })
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: pack))
+        let entry = try #require(
+            rows.first { row in
+                guard row.count == 5, row[1] == "commit", !bases.contains(row[0]), let offset = Int(row[4]) else {
+                    return false
+                }
+                return (1...14).contains(bytes[offset] & 0x0F)  // the size's low bits, room for ±1
+            })
+        let (offset, length) = (try #require(Int(entry[4])), try #require(Int(entry[3])))
+        switch damage {
+        case "checksum": bytes[offset + length - 1] ^= 0x01  // the Adler-32's last byte
+        case "recorded size one more": bytes[offset] += 1
+        default: bytes[offset] -= 1
+        }
+        _ = Command.run("/bin/chmod", ["u+w", pack])
+        try bytes.write(to: URL(fileURLWithPath: pack))
+        let reader = try #require(PackReader(gitDirectory: dir + "/.git", cacheBytes: 1 << 20))
+        #expect(reader.read(try #require(ObjectID(hex: entry[0]))) == nil)
+        #expect(try Self.verifyAll(dir, cacheBytes: 1 << 20).refused == 1)
+    }
+
     /// An index whose pack checksum is not the pack's (an index left from another repack) is not read.
     @Test func anIndexOfAnotherPackIsNotRead() throws {
         let dir = Self.copy(Self.history)
