@@ -261,6 +261,19 @@ import Testing
         #expect(try Self.verifyAll(dir, cacheBytes: 1 << 20).refused == 1)
     }
 
+    /// Streams of every kind zlib writes are inflated: stored blocks (level 0), fixed and dynamic Huffman codes.
+    @Test(arguments: [0, 1, 9])
+    func everyCompressionLevelIsRead(level: Int) throws {
+        let dir = Self.copy(Self.history)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repack = Command.run(
+            "/usr/bin/git", ["-c", "pack.compression=\(level)", "repack", "-adfq", "--depth=50"], cwd: dir)
+        #expect(repack.status == 0, "\(repack.stderr)")
+        let (refused, reader) = try Self.verifyAll(dir, cacheBytes: 1 << 20)
+        #expect(refused == 0)
+        #expect(reader.statistics.reads == Self.objects(in: dir).count)
+    }
+
     /// An index whose pack checksum is not the pack's (an index left from another repack) is not read.
     @Test func anIndexOfAnotherPackIsNotRead() throws {
         let dir = Self.copy(Self.history)
