@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Precision and recall of the fix flag a report gives each landed change, against labelled commits.
+
+    Scripts/fix-precision.py LABELS.csv OWNER/NAME=REPORT.json [OWNER/NAME=REPORT.json ...] [--list]
+
+LABELS.csv has the columns of docs/validation/fix-detection.csv (commit, history, subject, label, reason;
+label `fix` or `not`). REPORT.json is `yardstick analyze --format json` of that history. Each labelled commit is
+looked up among the report's pull requests (its landing commit, else one of its commits) and its
+`delivery.isFix` compared with the label: this measures the flag users see, with every rule behind it (the
+messages, a group's or a pull request's or a merged branch's fix commits), not the message patterns alone as
+`FixDetectionTests` does. Where a change groups several labelled commits (a rebase or applied run), each is
+counted with the change's flag. --list prints each false positive and false negative.
+"""
+import csv
+import json
+import sys
+
+
+def main():
+    args = [a for a in sys.argv[1:] if a != "--list"]
+    if len(args) < 2 or any("=" not in a for a in args[1:]):
+        sys.exit(__doc__)
+    with open(args[0], newline="", encoding="utf-8") as f:
+        labels = list(csv.DictReader(f))
+    for spec in args[1:]:
+        history, path = spec.split("=", 1)
+        with open(path, encoding="utf-8") as f:
+            report = json.load(f)
+        change = {}
+        for pr in report["pullRequests"]:
+            change[pr["commit"]] = pr
+        for pr in report["pullRequests"]:
+            for c in pr.get("commits", []):
+                change.setdefault(c, pr)
+        counts = {"tp": 0, "fp": 0, "fn": 0, "tn": 0, "missing": 0}
+        wrong = []
+        for row in labels:
+            if row["history"] != history:
+                continue
+            pr = change.get(row["commit"])
+            if pr is None:
+                counts["missing"] += 1
+                continue
+            flagged = bool(pr.get("delivery", {}).get("isFix"))
+            fix = row["label"] == "fix"
+            key = ("t" if flagged == fix else "f") + ("p" if flagged else "n")
+            counts[key] += 1
+            if flagged != fix:
+                wrong.append(("false positive" if flagged else "false negative", row["commit"][:12], row["subject"]))
+        tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+        precision = f"{tp}/{tp + fp} = {100 * tp / (tp + fp):.1f}%" if tp + fp else "-"
+        recall = f"{tp}/{tp + fn} = {100 * tp / (tp + fn):.1f}%" if tp + fn else "-"
+        print(
+            f"{history}: flagged and fix {tp}, flagged not fix {fp}, missed fix {fn}, neither {counts['tn']}"
+            + (f", not found {counts['missing']}" if counts["missing"] else "")
+            + f"; precision {precision}, recall {recall}"
+        )
+        if "--list" in sys.argv:
+            for kind, commit, subject in wrong:
+                print(f"  {kind}: {commit} {subject[:90]}")
+
+
+if __name__ == "__main__":
+    main()
