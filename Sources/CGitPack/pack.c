@@ -603,11 +603,11 @@ static int entry_header(pack_backend *b, size_t pi, uint64_t offset, pack_entry 
     return 0;
 }
 
-/* Inflates an entry's stream into `dest`, which has room for exactly e->size bytes plus one. One call of
- * libdeflate, which inflates a whole stream into a buffer of known size about twice as fast as zlib's
- * streaming inflate (ADR 0009): the stream must end, its Adler-32 check must hold, and it must inflate to
- * exactly e->size bytes (a longer one fails as too long for the buffer); what follows it in the pack is
- * left alone. Anything else passes the object on to libgit2, as before. */
+/* Inflates an entry's stream into `dest`, which has room for exactly e->size bytes plus one, in one call of
+ * libdeflate, made for whole streams of known size (ADR 0009; zlib's streaming inflate was 13.8% of the
+ * samples on libgit2/libgit2, ADR 0008 item 45): the stream must end, its Adler-32 check must hold, and it
+ * must inflate to exactly e->size bytes (a longer one does not fit the buffer); what follows it in the pack
+ * is left alone. Anything else passes the object on to libgit2, as before. */
 static int inflate_entry(pack_backend *b, size_t pi, const pack_entry *e, unsigned char *dest) {
     const pack_file *f = b->packs[pi];
     if (b->inflater == NULL && (b->inflater = libdeflate_alloc_decompressor()) == NULL) return -1;
