@@ -9,9 +9,10 @@ public struct DeliveryAnalyzer {
     /// commits inside merged branches traced one by one, ADR 0025; 3: a fix whose deleted or replaced lines blame
     /// nothing blames its hunks' context, and fix commits inside merged branches get the newer neighbour too,
     /// ADR 0025's addendum; 4: a merge whose own title is a fix has its branch's fix commits traced one by one
-    /// too, ADR 0025's second addendum), so that a stored report made by an earlier
+    /// too, ADR 0025's second addendum; 5: a squash's pull-request commit makes it a fix only with a `Fixes: <id>`
+    /// line, docs/validation/fix-detection.md), so that a stored report made by an earlier
     /// analysis is never reused as this one's (`yardstick analyze --store`).
-    public static let revision = 4
+    public static let revision = 5
 
     public var options: DeliveryOptions
     public var exclusions: ExclusionPolicy
@@ -201,9 +202,13 @@ public struct DeliveryAnalyzer {
                     id != change.commit && (commits.record(id, withFiles: false).map { isFix($0) } ?? false)
                 }
             case .squash:
+                // A pull request's own commits mostly fix its own work in progress (`fix fmt`, `fix features
+                // build`), which never reached users: one makes the squash a fix only when it also names the
+                // commit it fixes (`Fixes: <id>`). On tokio-rs/tokio's labelled commits this took the squashes'
+                // precision from 29.2% to 53.8% and lost no fix (docs/validation/fix-detection.md).
                 return (pullRequestCommits[change.commit] ?? []).filter { id in
                     guard let r = commits.record(id, withFiles: false), !r.isMerge else { return false }
-                    return isFix(r) && !isFixup(r)
+                    return isFix(r) && !isFixup(r) && !Self.fixedCommitPrefixes(r).isEmpty
                 }
             case .merge, .integration:
                 return branchFixes(change, commits: commits)

@@ -227,22 +227,37 @@ struct SZZTests {
         #expect(pairs(DeliveryAnalyzer.insertionContext([top, mid], lines: 0)) == [])
     }
 
-    @Test func aSquashIsAFixWhenACommitOfItsPullRequestIsOne() {
+    /// A squash is a fix by its own message, or when a commit of its pull request is a fix that names the commit
+    /// it fixes (`Fixes: <id>`): the pull request's other "fix" commits fix its own work in progress.
+    @Test func aSquashIsAFixWhenACommitOfItsPullRequestNamesTheCommitItFixes() {
         let squash = H.record("9", "Add export (#12)", authored: H.t0, committed: H.t0)
         let pr = [
             H.record("5", "Add exporter", authored: H.t0, committed: H.t0),
             H.record("6", "Fix crash when the export is empty", authored: H.t0, committed: H.t0),
             H.record("7", "fixup! Fix the exporter", authored: H.t0, committed: H.t0),
+            H.record(
+                "8", "Fix the date format of reports\n\nFixes: 1234567890ab (\"Add reports\")", authored: H.t0,
+                committed: H.t0),
+            H.record("4", "fixup! Fix dates\n\nFixes: 1234567890ab (\"Add reports\")", authored: H.t0, committed: H.t0),
         ]
         let changes = [H.change(.squash, "9", landedAt: H.t0)]
         let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
         let store = H.store([squash] + pr)
         #expect(rules.revertsAndFixes(changes, commits: store).fixes == [false])
-        let withFix = [H.oid("9"): [H.oid("7"), H.oid("6"), H.oid("5")]]
-        #expect(rules.revertsAndFixes(changes, commits: store, pullRequestCommits: withFix).fixes == [true])
-        // A fix-up commit alone does not make the pull request a fix.
-        let fixupOnly = [H.oid("9"): [H.oid("7"), H.oid("5")]]
-        #expect(rules.revertsAndFixes(changes, commits: store, pullRequestCommits: fixupOnly).fixes == [false])
+        // A fix of the pull request's own work in progress, and a fix-up, do not make it a fix.
+        let workInProgress = [H.oid("9"): [H.oid("7"), H.oid("6"), H.oid("5")]]
+        #expect(rules.revertsAndFixes(changes, commits: store, pullRequestCommits: workInProgress).fixes == [false])
+        // A fix that names the commit it fixes does; a fix-up never does, named commit or not.
+        let tagged = [H.oid("9"): [H.oid("8"), H.oid("6"), H.oid("5")]]
+        #expect(rules.revertsAndFixes(changes, commits: store, pullRequestCommits: tagged).fixes == [true])
+        let taggedFixup = [H.oid("9"): [H.oid("4"), H.oid("5")]]
+        #expect(rules.revertsAndFixes(changes, commits: store, pullRequestCommits: taggedFixup).fixes == [false])
+        // With no fix patterns, nothing is a fix, however it is tagged.
+        var none = DeliveryOptions()
+        none.fixPatterns = []
+        #expect(
+            DeliveryAnalyzer.MessageRules(none).revertsAndFixes(changes, commits: store, pullRequestCommits: tagged)
+                .fixes == [false])
         // The squash is traced through its own diff.
         #expect(rules.tracedCommits(changes, fixes: [true], commits: store) == [H.oid("9")])
     }
