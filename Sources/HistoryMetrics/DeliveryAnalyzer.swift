@@ -10,9 +10,11 @@ public struct DeliveryAnalyzer {
     /// nothing blames its hunks' context, and fix commits inside merged branches get the newer neighbour too,
     /// ADR 0025's addendum; 4: a merge whose own title is a fix has its branch's fix commits traced one by one
     /// too, ADR 0025's second addendum; 5: a squash's pull-request commit makes it a fix only with a `Fixes: <id>`
-    /// line, docs/validation/fix-detection.md), so that a stored report made by an earlier
+    /// line, docs/validation/fix-detection.md; 6: `Closes #N` and `Resolves #N` lines no longer make fixes, a
+    /// `Fixes #N` line only under a subject that `issueLineExclusions` lets through, and the exclusions name
+    /// change logs, READMEs, examples and numbered tests too), so that a stored report made by an earlier
     /// analysis is never reused as this one's (`yardstick analyze --store`).
-    public static let revision = 5
+    public static let revision = 6
 
     public var options: DeliveryOptions
     public var exclusions: ExclusionPolicy
@@ -76,6 +78,10 @@ public struct DeliveryAnalyzer {
     public struct MessageRules {
         let fix: [Regex<AnyRegexOutput>]
         let fixup: [Regex<AnyRegexOutput>]
+        /// `DeliveryOptions.issueLineExclusions`, compiled.
+        let issueLineExclusions: [Regex<AnyRegexOutput>]
+        /// A line that only names issues (`Fixes #12`, `Fixes: owner/repo#12, #13`, `Fixes https://…/issues/12`).
+        let issueReference: Regex<AnyRegexOutput>?
         /// With the default patterns, a line that contains none of these words (lower-cased) cannot
         /// match, and the regular expressions are skipped: they cost more than the rest of the analysis.
         let fixWords: [String]?
@@ -87,6 +93,8 @@ public struct DeliveryAnalyzer {
             fix = options.fixPatterns.compactMap { try? Regex($0.source) }
             defaultFix = DefaultFixMatcher(options.fixPatterns)
             fixup = options.fixupPatterns.compactMap { try? Regex($0.source) }
+            issueLineExclusions = options.issueLineExclusions.compactMap { try? Regex($0.source) }
+            issueReference = try? Regex(Self.issueReferenceSource)
             fixWords =
                 options.fixPatterns.map(\.source) == DeliveryOptions.defaultFixPatterns.map(\.source)
                 ? ["fix", "bug", "close", "resolve"] : nil
@@ -105,19 +113,34 @@ public struct DeliveryAnalyzer {
         static let fixLineOpenings = ["fixes", "closes", "resolves", "fixed", "closed", "resolved"]
         static let fixLineStems = ["fixe", "close", "resolve"]
 
+        static let issueReferenceSource =
+            #"(?i)^(fix(es|ed)?|close[sd]?|resolve[sd]?):?\s+(\S*#\d+|https?://\S+)([\s,]*(and\s+)?(\S*#\d+|https?://\S+))*[\s.]*$"#
+
         /// A fix: a pattern matches the subject, the change's title (a merge's PR title, or its subject when
         /// the merge has no other title: `Merge branch 'jk/fix-crash'`), or a `Fixes:`/`Closes:`/`Resolves:`
-        /// line of the message.
+        /// line of the message. A line that only names issues (`Fixes #12`) counts only when no
+        /// `issueLineExclusions` pattern matches the subject or title: the issue of a documentation, test or CI
+        /// change is not a defect.
         public func isFix(_ record: CommitRecord, title: String? = nil) -> Bool {
             if record.message.hasPrefix("Revert \"") { return false }
             // A merge's subject names the branch (`Merge pull request #7 from acme/fix-typo`): its title counts,
             // which is the subject itself only when the message gives no other title.
-            var lines: [Substring] = record.isMerge ? [] : [Substring(record.subject)]
-            if let title, title != record.subject || record.isMerge { lines.append(Substring(title)) }
-            if ByteSearch.containsAnyLowercased(Substring(record.message), Self.fixLineStems) {
-                lines += Message.lines(of: record.message, openingWith: Self.fixLineOpenings)
+            var headings: [Substring] = record.isMerge ? [] : [Substring(record.subject)]
+            if let title, title != record.subject || record.isMerge { headings.append(Substring(title)) }
+            if headings.contains(where: { Self.mayMatch($0, fixWords) && matchesFix($0) }) { return true }
+            guard ByteSearch.containsAnyLowercased(Substring(record.message), Self.fixLineStems) else { return false }
+            var headingsExcluded: Bool?
+            for line in Message.lines(of: record.message, openingWith: Self.fixLineOpenings) {
+                guard Self.mayMatch(line, fixWords), matchesFix(line) else { continue }
+                guard let issueReference, (try? issueReference.wholeMatch(in: line)) != nil else { return true }
+                if headingsExcluded == nil {
+                    headingsExcluded = headings.contains { h in
+                        issueLineExclusions.contains { (try? $0.firstMatch(in: h)) != nil }
+                    }
+                }
+                if headingsExcluded == false { return true }
             }
-            return lines.contains { line in Self.mayMatch(line, fixWords) && matchesFix(line) }
+            return false
         }
 
         /// Whether a fix pattern matches `line`.

@@ -23,6 +23,9 @@ public struct DeliveryOptions: Sendable {
     /// Messages of fix commits: matched against the subject (a merge's PR title instead of its subject) and
     /// the message lines that start with Fixes, Closes or Resolves.
     public var fixPatterns: [RegexPattern] = DeliveryOptions.defaultFixPatterns
+    /// Subjects (a merge's title) whose issue lines (`Fixes #12`, `Fixes owner/repo#12`: a line that only names
+    /// issues) do not make the change a fix: a closed issue of documentation, tests or CI is not a defect.
+    public var issueLineExclusions: [RegexPattern] = DeliveryOptions.defaultIssueLineExclusions
     /// Subjects of fix-up commits on a branch (review rounds).
     public var fixupPatterns: [RegexPattern] = DeliveryOptions.defaultFixupPatterns
     /// Test files.
@@ -43,15 +46,16 @@ public struct DeliveryOptions: Sendable {
     static let notADefect = notADefectArea + notADefectWords
     /// The area-prefix half of `notADefect`.
     static let notADefectArea =
-        #"(?!(ci|tests?|travis|appveyor|azure|readme|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst))\s*:)"#
+        #"(?!(ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst))\s*:)"#
     /// The word half of `notADefect`: each word holds one of `notADefectStems` (`fix … up` and `fix … tests` hold
     /// `fix` and ` up` or `test`), so a line with none of them passes it (`MessageRules.DefaultFixMatcher`).
     static let notADefectWords =
-        #"(?!.*\b(warnings?|typos?|typofix|docfix|docs?|documentation|comments?|spelling|grammar|white ?space|"#
+        #"(?!.*\b(warnings?|typos?|typofix|docfix|docs?|documentation|comments?|spell(ed|ing)?|grammar|white ?space|"#
+        + #"changelog|readme|examples?|"#
         + #"indentation|style|formatting|lint|translations?|fix(es|ed|ing)? up|fix(es|ed|ing)? (\S+ ){0,2}tests?)\b)"#
     static let notADefectStems = [
-        "warning", "typo", "doc", "comment", "spelling", "grammar", "white", "indentation", "style", "formatting",
-        "lint", "translation",
+        "warning", "typo", "doc", "comment", "spell", "grammar", "white", "indentation", "style", "formatting",
+        "lint", "translation", "changelog", "readme", "example",
     ]
     /// The two halves of the first two default patterns after their shared `(?i)^` and `notADefect`.
     static let fixPrefixed = #"(fix|bugfix|hotfix)(\(.+\))?!?:"#
@@ -61,8 +65,16 @@ public struct DeliveryOptions: Sendable {
     public static let defaultFixPatterns: [RegexPattern] = [
         #"(?i)^"# + notADefect + fixPrefixed,
         #"(?i)^"# + notADefect + fixWord,
-        #"(?i)^(fixes|closes|resolves|fixed|closed|resolved):?\s+\S*#\d+"#,
+        #"(?i)^(fixes|fixed):?\s+\S*#\d+"#,
         #"(?i)^fixes:\s+[0-9a-f]{7,40}\b"#,
+    ].compactMap { try? RegexPattern($0) }
+
+    /// An area of tests, CI, documentation or translations, or a word for them, warnings, typos, style or
+    /// examples, anywhere in the subject (docs/validation/fix-detection.md, "Issue lines").
+    public static let defaultIssueLineExclusions: [RegexPattern] = [
+        #"(?i)^(ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst))\s*:"#,
+        #"(?i)\b(tests?|testing|examples?|benchmarks?|warnings?|typos?|docs?|documentation|comments?|spell(ed|ing)?|"#
+            + #"grammar|white ?space|indentation|style|formatting|lint|translations?|changelog|readme)\b"#,
     ].compactMap { try? RegexPattern($0) }
 
     public static let defaultFixupPatterns: [RegexPattern] = [

@@ -192,7 +192,8 @@ public struct YardstickConfiguration: Sendable {
                 "reworkWindowDays", "majorReworkThreshold", "defectWindowDays", "maxFixFiles", "addOnlyFixContext",
                 "newerNeighbourLines",
                 "absurdHours",
-                "fixPatterns", "fixupPatterns", "testPatterns", "adrDirectories", "businessHours",
+                "fixPatterns", "issueLineExclusions", "fixupPatterns", "testPatterns", "adrDirectories",
+                "businessHours",
             ])
         func number(_ key: String, min: Double, max: Double) throws(ConfigError) -> Double? {
             guard let n = fields[key] else { return nil }
@@ -233,6 +234,7 @@ public struct YardstickConfiguration: Sendable {
         if let v = try whole("newerNeighbourLines", min: 0, max: 100) { d.newerNeighbourLines = v }
         if let v = try number("absurdHours", min: 1, max: 1_000_000) { d.absurdHours = v }
         if let r = try regexes("fixPatterns") { d.fixPatterns = r }
+        if let r = try regexes("issueLineExclusions") { d.issueLineExclusions = r }
         if let r = try regexes("fixupPatterns") { d.fixupPatterns = r }
         if fields["testPatterns"] != nil {
             d.testPatterns = try reader.strings(fields["testPatterns"], path: "delivery.testPatterns").map(Glob.init)

@@ -36,7 +36,8 @@ struct ByteSearchTests {
                 committer: Signature(name: "A", email: "a@example.com", time: 0, offsetMinutes: 0), message: message)
         }
         #expect(rules.isFix(record("Parser: handle empty input\n\nFixes #12\n")))
-        #expect(rules.isFix(record("Parser: handle empty input\n\nCLOSES: #12\n")))
+        #expect(rules.isFix(record("Parser: handle empty input\n\nFIXES: #12\n")))
+        #expect(!rules.isFix(record("Parser: handle empty input\n\nCLOSES: #12\n")))
         #expect(!rules.isFix(record("Parser: handle empty input\n\nSee #12\n")))
         #expect(rules.isFixup(record("fixup! Parser: handle empty input")))
         #expect(!rules.isFixup(record("Parser: handle empty input")))

@@ -288,6 +288,19 @@ struct YardstickConfigurationTests {
         #expect(!error.description.contains("\n"))
     }
 
+    @Test func issueLineExclusionsReplaceTheDefaults() throws {
+        let defaults = try YardstickConfiguration.parse("version: 1\n", file: "y.yml").delivery.issueLineExclusions
+        #expect(defaults.map(\.source) == DeliveryOptions.defaultIssueLineExclusions.map(\.source))
+        #expect(defaults.count == 2)
+        let none = try YardstickConfiguration.parse("delivery:\n  issueLineExclusions: []\n", file: "y.yml")
+        #expect(none.delivery.issueLineExclusions.isEmpty)
+        let own = try YardstickConfiguration.parse("delivery:\n  issueLineExclusions: ['(?i)^docs:']\n", file: "y.yml")
+        #expect(own.delivery.issueLineExclusions.map(\.source) == ["(?i)^docs:"])
+        let error = try #require(parseError("delivery:\n  issueLineExclusions:\n    - '(docs'\n", file: "y.yml"))
+        #expect(
+            error.description == "y.yml:3: delivery.issueLineExclusions[0] is not a valid regular expression: (docs")
+    }
+
     @Test(arguments: errorCases)
     func errorsNameFileLineAndProblem(_ c: ErrorCase) throws {
         let error = try #require(parseError(c.yaml, file: "config/yardstick.yml"))
