@@ -12,7 +12,7 @@ public struct DeliveryAnalyzer {
     /// too, ADR 0025's second addendum; 5: a squash's pull-request commit makes it a fix only with a `Fixes: <id>`
     /// line, docs/validation/fix-detection.md; 6: `Closes #N` and `Resolves #N` lines no longer make fixes, a
     /// `Fixes #N` line only under a subject that `issueLineExclusions` lets through, and the exclusions name
-    /// change logs, READMEs, examples and numbered tests too), so that a stored report made by an earlier
+    /// change logs, READMEs, examples, numbered tests and dependency updates (`fix(deps):`) too), so that a stored report made by an earlier
     /// analysis is never reused as this one's (`yardstick analyze --store`).
     public static let revision = 6
 

@@ -40,13 +40,14 @@ public struct DeliveryOptions: Sendable {
     public init() {}
 
     /// What is not a defect, on the same line as a fix word (decided on a labelled sample,
-    /// docs/validation/fix-detection.md): an area prefix for CI, tests, translations or a documentation file
-    /// (`ci:`, `tests:`, `i18n:`, `git-log.txt:`), or a word for warnings, typos, documentation, comments,
+    /// docs/validation/fix-detection.md): an area prefix for CI, tests, translations, a documentation file or a
+    /// dependency update (`ci:`, `tests:`, `i18n:`, `git-log.txt:`, Renovate's `fix(deps):`), or a word for warnings, typos, documentation, comments,
     /// style and formatting, `fix up`, and a fix of tests (`fix the tests`).
     static let notADefect = notADefectArea + notADefectWords
     /// The area-prefix half of `notADefect`.
     static let notADefectArea =
-        #"(?!(ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst))\s*:)"#
+        #"(?!(ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst)|"#
+        + #"\w+\(deps(-dev)?\)!?)\s*:)"#
     /// The word half of `notADefect`: each word holds one of `notADefectStems` (`fix … up` and `fix … tests` hold
     /// `fix` and ` up` or `test`), so a line with none of them passes it (`MessageRules.DefaultFixMatcher`).
     static let notADefectWords =
@@ -72,7 +73,8 @@ public struct DeliveryOptions: Sendable {
     /// An area of tests, CI, documentation or translations, or a word for them, warnings, typos, style or
     /// examples, anywhere in the subject (docs/validation/fix-detection.md, "Issue lines").
     public static let defaultIssueLineExclusions: [RegexPattern] = [
-        #"(?i)^(ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst))\s*:"#,
+        #"(?i)^(ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst)|"#
+            + #"\w+\(deps(-dev)?\)!?)\s*:"#,
         #"(?i)\b(tests?|testing|examples?|benchmarks?|warnings?|typos?|docs?|documentation|comments?|spell(ed|ing)?|"#
             + #"grammar|white ?space|indentation|style|formatting|lint|translations?|changelog|readme)\b"#,
     ].compactMap { try? RegexPattern($0) }

@@ -98,6 +98,12 @@ struct FixDetectionTests {
         #expect(!fix("test1521: fixed OOM handling"))
         #expect(!fix("t4013: fix the expected output"))
         #expect(!fix("http2: spell fixed README"))
+        // A dependency update is not a defect of the product (Renovate's and Dependabot's conventional subjects).
+        #expect(!fix("fix(deps): update dependency retry-request to v7 (#2327)"))
+        #expect(!fix("fix(deps-dev): bump eslint from 8.1.0 to 8.2.0"))
+        #expect(!fix("fix(deps)!: update module github.com/acme/lib to v2"))
+        #expect(fix("fix(depsolver): pick the newest candidate"))
+        #expect(fix("fix(parser): handle empty input"))
         // A commit reference stays a strong signal.
         #expect(fix("Update docs\n\nFixes: 1234abcd (\"Add docs\")\n"))
     }
