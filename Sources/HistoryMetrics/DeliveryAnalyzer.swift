@@ -1,4 +1,5 @@
 public import HistoryModel
+internal import HistoryParsing
 internal import Synchronization
 
 /// Review, rework, defect and delivery facts for every landed change, from history alone. Pure: records in,
@@ -12,7 +13,8 @@ public struct DeliveryAnalyzer {
     /// too, ADR 0025's second addendum; 5: a squash's pull-request commit makes it a fix only with a `Fixes: <id>`
     /// line, docs/validation/fix-detection.md; 6: `Closes #N` and `Resolves #N` lines no longer make fixes, a
     /// `Fixes #N` line only under a subject that `issueLineExclusions` lets through, and the exclusions name
-    /// change logs, READMEs, examples, numbered tests and dependency updates (`fix(deps):`) too), so that a stored report made by an earlier
+    /// change logs, READMEs, examples, numbered tests, dependency updates (`fix(deps):`), compiler-warning flags and
+    /// styling too; a commit that changes only test files is no fix), so that a stored report made by an earlier
     /// analysis is never reused as this one's (`yardstick analyze --store`).
     public static let revision = 6
 
@@ -82,6 +84,8 @@ public struct DeliveryAnalyzer {
         let issueLineExclusions: [Regex<AnyRegexOutput>]
         /// A line that only names issues (`Fixes #12`, `Fixes: owner/repo#12, #13`, `Fixes https://…/issues/12`).
         let issueReference: Regex<AnyRegexOutput>?
+        /// `DeliveryOptions.testPatterns`: a commit that changes only test files is not a fix.
+        let testPatterns: [Glob]
         /// With the default patterns, a line that contains none of these words (lower-cased) cannot
         /// match, and the regular expressions are skipped: they cost more than the rest of the analysis.
         let fixWords: [String]?
@@ -95,6 +99,7 @@ public struct DeliveryAnalyzer {
             fixup = options.fixupPatterns.compactMap { try? Regex($0.source) }
             issueLineExclusions = options.issueLineExclusions.compactMap { try? Regex($0.source) }
             issueReference = try? Regex(Self.issueReferenceSource)
+            testPatterns = options.testPatterns
             fixWords =
                 options.fixPatterns.map(\.source) == DeliveryOptions.defaultFixPatterns.map(\.source)
                 ? ["fix", "bug", "close", "resolve"] : nil
@@ -143,6 +148,21 @@ public struct DeliveryAnalyzer {
             return false
         }
 
+        /// A fix commit: `isFix` by its message (with `title`, the change's, for its landing commit), unless every
+        /// file it changes is a test file (`testPatterns`): a broken test is not a defect that escaped to users.
+        func isFix(_ record: CommitRecord, title: String? = nil, commits: some HistoryStore) -> Bool {
+            isFix(record, title: title) && !changesOnlyTests(record.id, commits: commits)
+        }
+
+        /// Whether `id` changes files and every one of them is a test file (a commit whose files the store does not
+        /// hold, or that changes none, is not).
+        func changesOnlyTests(_ id: ObjectID, commits: some HistoryStore) -> Bool {
+            guard !testPatterns.isEmpty, let files = commits.record(id, withFiles: true, withHunks: false)?.files,
+                !files.isEmpty
+            else { return false }
+            return files.allSatisfy { file in testPatterns.contains { $0.matches(file.path) } }
+        }
+
         /// Whether a fix pattern matches `line`.
         func matchesFix(_ line: Substring) -> Bool {
             defaultFix?.matches(line) ?? matchesFixPatternByPattern(line)
@@ -167,7 +187,7 @@ public struct DeliveryAnalyzer {
                 reverts[i] = Self.revertedCommit(landing) != nil
                 guard !reverts[i] else { continue }
                 fixes[i] =
-                    isFix(landing, title: change.title)
+                    isFix(landing, title: change.title, commits: commits)
                     || hasFixCommitInside(change, commits: commits, pullRequestCommits: pullRequestCommits)
             }
             return (reverts, fixes)
@@ -187,7 +207,7 @@ public struct DeliveryAnalyzer {
                 guard let landing = commits.record(change.commit, withFiles: false) else { continue }
                 reverts[i] = Self.revertedCommit(landing) != nil
                 guard !reverts[i] else { continue }
-                let titled = isFix(landing, title: change.title)
+                let titled = isFix(landing, title: change.title, commits: commits)
                 switch change.kind {
                 case .merge, .integration:
                     // Its branch's fix commits, if any, one by one; a fix-titled merge as a whole too.
@@ -199,7 +219,7 @@ public struct DeliveryAnalyzer {
                     // Each commit's own message, the landing commit's with the group's title; oldest first.
                     let own = change.commits.reversed().filter { id in
                         if id == change.commit { return titled }
-                        return commits.record(id, withFiles: false).map { isFix($0) } ?? false
+                        return commits.record(id, withFiles: false).map { isFix($0, commits: commits) } ?? false
                     }
                     fixes[i] = titled || own.contains { $0 != change.commit }
                     if fixes[i] { traced.append(contentsOf: own) }
@@ -222,7 +242,8 @@ public struct DeliveryAnalyzer {
             switch change.kind {
             case .rebase, .applied:
                 return change.commits.filter { id in
-                    id != change.commit && (commits.record(id, withFiles: false).map { isFix($0) } ?? false)
+                    id != change.commit
+                        && (commits.record(id, withFiles: false).map { isFix($0, commits: commits) } ?? false)
                 }
             case .squash:
                 // A pull request's own commits mostly fix its own work in progress (`fix fmt`, `fix features
@@ -231,7 +252,7 @@ public struct DeliveryAnalyzer {
                 // precision from 29.2% to 53.8% and lost no fix (docs/validation/fix-detection.md).
                 return (pullRequestCommits[change.commit] ?? []).filter { id in
                     guard let r = commits.record(id, withFiles: false), !r.isMerge else { return false }
-                    return isFix(r) && !isFixup(r) && !Self.fixedCommitPrefixes(r).isEmpty
+                    return isFix(r, commits: commits) && !isFixup(r) && !Self.fixedCommitPrefixes(r).isEmpty
                 }
             case .merge, .integration:
                 return branchFixes(change, commits: commits)
@@ -252,7 +273,7 @@ public struct DeliveryAnalyzer {
 
         private func isBranchFix(_ id: ObjectID, of change: LandedChange, commits: some HistoryStore) -> Bool {
             guard id != change.commit, let r = commits.record(id, withFiles: false), !r.isMerge else { return false }
-            return isFix(r) && !isFixup(r)
+            return isFix(r, commits: commits) && !isFixup(r)
         }
 
         /// A merged branch's commits (oldest first) whose own messages make them fixes, fix-ups and merges
@@ -266,7 +287,7 @@ public struct DeliveryAnalyzer {
         /// traced as a whole, besides its branch's fix commits one by one.
         func isFixTitled(_ change: LandedChange, commits: some HistoryStore) -> Bool {
             guard let landing = commits.record(change.commit, withFiles: false) else { return false }
-            return isFix(landing, title: change.title)
+            return isFix(landing, title: change.title, commits: commits)
         }
 
         /// The fix commits inside merged branches that SZZ traces one by one, at their own parents
@@ -327,7 +348,7 @@ public struct DeliveryAnalyzer {
             // `commits` is newest first; traced oldest first.
             return change.commits.reversed().filter { id in
                 guard let r = commits.record(id, withFiles: false) else { return false }
-                return isFix(r, title: id == change.commit ? change.title : nil)
+                return isFix(r, title: id == change.commit ? change.title : nil, commits: commits)
             }
         }
 

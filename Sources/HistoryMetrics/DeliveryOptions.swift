@@ -49,14 +49,16 @@ public struct DeliveryOptions: Sendable {
         #"(?!(ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst)|"#
         + #"\w+\(deps(-dev)?\)!?)\s*:)"#
     /// The word half of `notADefect`: each word holds one of `notADefectStems` (`fix … up` and `fix … tests` hold
-    /// `fix` and ` up` or `test`), so a line with none of them passes it (`MessageRules.DefaultFixMatcher`).
+    /// `fix` and ` up` or `test`; a compiler warning flag, `-Wshadow`, holds `-w`), so a line with none of them
+    /// passes it (`MessageRules.DefaultFixMatcher`).
     static let notADefectWords =
         #"(?!.*\b(warnings?|typos?|typofix|docfix|docs?|documentation|comments?|spell(ed|ing)?|grammar|white ?space|"#
         + #"changelog|readme|examples?|"#
-        + #"indentation|style|formatting|lint|translations?|fix(es|ed|ing)? up|fix(es|ed|ing)? (\S+ ){0,2}tests?)\b)"#
+        + #"indentation|styl(e|ing)|formatting|lint|translations?|fix(es|ed|ing)? up|fix(es|ed|ing)? (\S+ ){0,2}tests?)\b"#
+        + #"|(.*[\s(])?(?-i:-W[a-z][a-z0-9=-]*)(?!,))"#
     static let notADefectStems = [
-        "warning", "typo", "doc", "comment", "spell", "grammar", "white", "indentation", "style", "formatting",
-        "lint", "translation", "changelog", "readme", "example",
+        "warning", "typo", "doc", "comment", "spell", "grammar", "white", "indentation", "styl", "formatting",
+        "lint", "translation", "changelog", "readme", "example", "-w",
     ]
     /// The two halves of the first two default patterns after their shared `(?i)^` and `notADefect`.
     static let fixPrefixed = #"(fix|bugfix|hotfix)(\(.+\))?!?:"#
@@ -76,7 +78,7 @@ public struct DeliveryOptions: Sendable {
         #"(?i)^(ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst)|"#
             + #"\w+\(deps(-dev)?\)!?)\s*:"#,
         #"(?i)\b(tests?|testing|examples?|benchmarks?|warnings?|typos?|docs?|documentation|comments?|spell(ed|ing)?|"#
-            + #"grammar|white ?space|indentation|style|formatting|lint|translations?|changelog|readme)\b"#,
+            + #"grammar|white ?space|indentation|styl(e|ing)|formatting|lint|translations?|changelog|readme)\b"#,
     ].compactMap { try? RegexPattern($0) }
 
     public static let defaultFixupPatterns: [RegexPattern] = [

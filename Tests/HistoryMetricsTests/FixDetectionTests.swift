@@ -98,6 +98,13 @@ struct FixDetectionTests {
         #expect(!fix("test1521: fixed OOM handling"))
         #expect(!fix("t4013: fix the expected output"))
         #expect(!fix("http2: spell fixed README"))
+        // A compiler warning named by its flag, and styling, are not defects either; other options are.
+        #expect(!fix("mwindow.c: fix -Wmissing-field-initializers"))
+        #expect(!fix("Fix (-Wsign-compare) in the index"))
+        #expect(!fix("Fixes code styling"))
+        #expect(fix("grep: fix -W with a pattern at the end of the file"))
+        #expect(fix("diff: fix -w with CRLF line endings"))
+        #expect(fix("build: fix -Wl,--as-needed ordering"))
         // A dependency update is not a defect of the product (Renovate's and Dependabot's conventional subjects).
         #expect(!fix("fix(deps): update dependency retry-request to v7 (#2327)"))
         #expect(!fix("fix(deps-dev): bump eslint from 8.1.0 to 8.2.0"))

@@ -261,4 +261,48 @@ struct SZZTests {
         // The squash is traced through its own diff.
         #expect(rules.tracedCommits(changes, fixes: [true], commits: store) == [H.oid("9")])
     }
+
+    /// A commit that changes only test files (`testPatterns`) is no fix, whatever its message: a broken test is not
+    /// a defect that escaped to users. Checked wherever a commit can make its change a fix.
+    @Test func aCommitThatChangesOnlyTestsIsNoFix() {
+        let testOnly = H.record(
+            "1", "Fix a leak in the tests", authored: H.t0, committed: H.t0,
+            files: [H.file("tests/odb/foreach.c", 2, 1), H.file("t/t5551-http-fetch.sh", 1, 1)])
+        let product = H.record(
+            "2", "Fix a leak in the reader", authored: H.t0, committed: H.t0,
+            files: [H.file("src/reader.c", 2, 1), H.file("tests/reader.c", 5, 0)])
+        let noFiles = H.record("3", "Fix a leak in the writer", authored: H.t0, committed: H.t0)
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        let store = H.store([testOnly, product, noFiles])
+        let direct = ["1", "2", "3"].map { H.change(.direct, Character($0), landedAt: H.t0) }
+        #expect(rules.revertsAndFixes(direct, commits: store).fixes == [false, true, true])
+        #expect(rules.fixDetection(direct, commits: store).fixes == [false, true, true])
+        // Inside a group, a squash's pull request and a merged branch alike.
+        let group = H.change(.rebase, "2", commits: [H.oid("2"), H.oid("1")], landedAt: H.t0)
+        #expect(rules.fixDetection([group], commits: store).traced == [H.oid("2")])
+        let lone = H.change(.rebase, "9", commits: [H.oid("9"), H.oid("1")], landedAt: H.t0)
+        let store9 = H.store([testOnly, H.record("9", "Add a writer", authored: H.t0, committed: H.t0)])
+        #expect(rules.fixDetection([lone], commits: store9).fixes == [false])
+        let tagged = H.record(
+            "4", "Fix the flaky test\n\nFixes: 1234567890ab (\"Add reports\")", authored: H.t0, committed: H.t0,
+            files: [H.file("tests/reports.c", 1, 1)])
+        let squash = H.record("8", "Add export (#12)", authored: H.t0, committed: H.t0)
+        let squashStore = H.store([tagged, squash])
+        let squashed = [H.change(.squash, "8", landedAt: H.t0)]
+        #expect(
+            rules.revertsAndFixes(squashed, commits: squashStore, pullRequestCommits: [H.oid("8"): [H.oid("4")]])
+                .fixes == [false])
+        let merge = H.record(
+            "7", "Merge branch 'leaks'", authored: H.t0, committed: H.t0, parents: [H.oid("6"), H.oid("1")])
+        let merged = [H.change(.merge, "7", commits: [H.oid("7"), H.oid("1")], landedAt: H.t0)]
+        #expect(rules.fixDetection(merged, commits: H.store([merge, testOnly])).fixes == [false])
+        #expect(rules.fixDetection(merged, commits: H.store([merge, product])).fixes == [false])
+        let mergedProduct = [H.change(.merge, "7", commits: [H.oid("7"), H.oid("2")], landedAt: H.t0)]
+        #expect(rules.fixDetection(mergedProduct, commits: H.store([merge, product])).branch == [H.oid("2")])
+        // With no test patterns, every file counts.
+        var noTests = DeliveryOptions()
+        noTests.testPatterns = []
+        #expect(
+            DeliveryAnalyzer.MessageRules(noTests).fixDetection(direct, commits: store).fixes == [true, true, true])
+    }
 }
