@@ -72,15 +72,18 @@ struct FixDetectionTests {
         #expect(Self.confusion(former, set) == [27, 15, 43, 115])
     }
 
+    /// Whether `message`, a commit's own (a merge's, with `title`, when `merge`), is a fix by `options`' rules.
+    static func fix(
+        _ message: String, _ options: DeliveryOptions = DeliveryOptions(), title: String? = nil, merge: Bool = false
+    ) -> Bool {
+        let l = Labelled(
+            history: "", commit: String(repeating: "1", count: 40), merge: merge, title: title ?? "", message: message,
+            defect: false, reason: "")
+        return DeliveryAnalyzer.MessageRules(options).isFix(record(l), title: title)
+    }
+
     @Test func whatIsNotADefectOnAFixLine() {
-        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
-        func fix(_ message: String) -> Bool {
-            let person = Signature(name: "A", email: "a@example.com", time: 0, offsetMinutes: 0)
-            return rules.isFix(
-                CommitRecord(
-                    id: ObjectID(hex: String(repeating: "1", count: 40))!, parents: [], author: person,
-                    committer: person, message: message))
-        }
+        func fix(_ message: String) -> Bool { Self.fix(message) }
         #expect(fix("Fix crash when the index is empty"))
         #expect(fix("fix(parser): handle empty input"))
         #expect(fix("Merge fixes for the 2.1 release"))
@@ -120,11 +123,7 @@ struct FixDetectionTests {
     /// only under a subject that `issueLineExclusions` lets through.
     @Test func issueLinesCountOnlyUnderASubjectAboutCode() throws {
         func fix(_ message: String, _ options: DeliveryOptions = DeliveryOptions()) -> Bool {
-            let person = Signature(name: "A", email: "a@example.com", time: 0, offsetMinutes: 0)
-            return DeliveryAnalyzer.MessageRules(options).isFix(
-                CommitRecord(
-                    id: ObjectID(hex: String(repeating: "1", count: 40))!, parents: [], author: person,
-                    committer: person, message: message))
+            Self.fix(message, options)
         }
         #expect(fix("Parser: handle empty input\n\nFixes #12\n"))
         #expect(fix("Parser: handle empty input\n\nFixes: #12, #13\n"))
@@ -141,16 +140,9 @@ struct FixDetectionTests {
         // A line that says what it fixes is read on its own, whatever the subject.
         #expect(fix("Update docs renderer\n\nFixes a crash on empty input.\n"))
         // A squash's or merge's title is the subject the rule reads.
-        let person = Signature(name: "A", email: "a@example.com", time: 0, offsetMinutes: 0)
-        let merge = CommitRecord(
-            id: ObjectID(hex: String(repeating: "1", count: 40))!,
-            parents: [
-                ObjectID(hex: String(repeating: "2", count: 40))!, ObjectID(hex: String(repeating: "3", count: 40))!,
-            ],
-            author: person, committer: person, message: "Merge pull request #7 from acme/x\n\nFixes #12\n")
-        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
-        #expect(rules.isFix(merge, title: "Handle empty input"))
-        #expect(!rules.isFix(merge, title: "Update the docs"))
+        let merge = "Merge pull request #7 from acme/x\n\nFixes #12\n"
+        #expect(Self.fix(merge, title: "Handle empty input", merge: true))
+        #expect(!Self.fix(merge, title: "Update the docs", merge: true))
         // With no exclusions, every issue line under a fix pattern counts again.
         var none = DeliveryOptions()
         none.issueLineExclusions = []
