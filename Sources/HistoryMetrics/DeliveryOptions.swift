@@ -39,15 +39,19 @@ public struct DeliveryOptions: Sendable {
 
     public init() {}
 
-    /// What is not a defect, on the same line as a fix word (decided on a labelled sample,
-    /// docs/validation/fix-detection.md): an area prefix for CI, tests, translations, a documentation file or a
-    /// dependency update (`ci:`, `tests:`, `i18n:`, `git-log.txt:`, Renovate's `fix(deps):`), or a word for warnings, typos, documentation, comments,
-    /// style and formatting, `fix up`, and a fix of tests (`fix the tests`).
+    /// What is not a defect, on the same line as a fix word (decided on labelled samples,
+    /// docs/validation/fix-detection.md): an area prefix (`notADefectAreas`), or a word for warnings, typos,
+    /// documentation, comments, change logs, READMEs, examples, style and formatting, a compiler warning's flag
+    /// (`-Wshadow`), `fix up`, and a fix of tests (`fix the tests`).
     static let notADefect = notADefectArea + notADefectWords
+    /// Areas that are not the product's code, as a subject's prefix: CI, tests (also numbered ones), translations,
+    /// change logs, READMEs, a documentation file, a dependency update (`ci:`, `t4013:`, `i18n:`, `git-log.txt:`,
+    /// Renovate's `fix(deps):`).
+    static let notADefectAreas =
+        #"ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst)|"#
+        + #"\w+\(deps(-dev)?\)!?"#
     /// The area-prefix half of `notADefect`.
-    static let notADefectArea =
-        #"(?!(ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst)|"#
-        + #"\w+\(deps(-dev)?\)!?)\s*:)"#
+    static let notADefectArea = #"(?!("# + notADefectAreas + #")\s*:)"#
     /// The word half of `notADefect`: each word holds one of `notADefectStems` (`fix … up` and `fix … tests` hold
     /// `fix` and ` up` or `test`; a compiler warning flag, `-Wshadow`, holds `-w`), so a line with none of them
     /// passes it (`MessageRules.DefaultFixMatcher`).
@@ -75,8 +79,7 @@ public struct DeliveryOptions: Sendable {
     /// An area of tests, CI, documentation or translations, or a word for them, warnings, typos, style or
     /// examples, anywhere in the subject (docs/validation/fix-detection.md, "Issue lines").
     public static let defaultIssueLineExclusions: [RegexPattern] = [
-        #"(?i)^(ci|tests?|test\d+|t\d{4}|travis|appveyor|azure|readme|changelog|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst)|"#
-            + #"\w+\(deps(-dev)?\)!?)\s*:"#,
+        #"(?i)^("# + notADefectAreas + #")\s*:"#,
         #"(?i)\b(tests?|testing|examples?|benchmarks?|warnings?|typos?|docs?|documentation|comments?|spell(ed|ing)?|"#
             + #"grammar|white ?space|indentation|styl(e|ing)|formatting|lint|translations?|changelog|readme)\b"#,
     ].compactMap { try? RegexPattern($0) }
