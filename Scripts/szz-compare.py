@@ -19,7 +19,6 @@ Usage: python3 Scripts/szz-compare.py --repo DIR [--name OWNER/NAME] [--yardstic
 """
 import argparse
 import collections
-import fnmatch
 import json
 import os
 import re
@@ -133,31 +132,10 @@ def touched_files(repo, commit):
     return set(git(repo, "diff-tree", "--no-commit-id", "-r", "--name-only", "-m", "--first-parent", commit).split())
 
 
-# Yardstick's default `testPatterns` (docs/configuration.md): a commit that changes only such files is not a fix.
-TEST_DIRS = ("test", "tests", "Tests", "spec", "specs", "__tests__", "testing")
-TEST_NAMES = ("*_test.go", "*_test.py", "test_*.py", "*Tests.swift", "*Test.swift", "*Test.java", "*Tests.java",
-              "*Test.kt", "*.spec.ts", "*.test.ts", "*.spec.js", "*.test.js", "*.spec.tsx", "*.test.tsx", "*_spec.rb",
-              "*_test.rb", "*_test.c", "*_test.cc", "*_test.cpp")
-
-
-def only_tests(repo, commit):
-    """Whether every file `commit` changes is a test file by the default `testPatterns`."""
-    files = touched_files(repo, commit)
-
-    def is_test(path):
-        parts = path.split("/")
-        return (parts[0] == "t" and len(parts) > 1) or any(d in TEST_DIRS for d in parts[:-1]) or any(
-            fnmatch.fnmatchcase(parts[-1], g) for g in TEST_NAMES)
-
-    return bool(files) and all(is_test(f) for f in files)
-
-
 def miss_reason(repo, fix, own, tagged, tag_commits, pr, plain, change_of):
     """Why Yardstick's candidates miss the tagged change: the first of these that holds."""
     ranges = old_ranges(repo, fix)
     if not pr["delivery"]["isFix"]:
-        if only_tests(repo, fix):
-            return "not a fix: it changes only test files"
         return "not detected as a fix (message)"
     if len(touched_files(repo, fix)) > 20:
         return "more files than maxFixFiles"
@@ -219,8 +197,6 @@ def branch_miss_reason(repo, fix, own, tagged, tag_commits, pr, traced, plain, c
     if pr["delivery"]["isFix"] and not pr["delivery"].get("fixCommits"):
         return "merge traced as a whole (its title is a fix), its diff misses"
     if not traced:
-        if only_tests(repo, fix):
-            return "not a fix: it changes only test files"
         return "not detected as a fix (message)"
     ranges = old_ranges(repo, fix)
     if ranges and tagged & plain:

@@ -149,9 +149,11 @@ public struct DeliveryAnalyzer {
         }
 
         /// A fix commit: `isFix` by its message (with `title`, the change's, for its landing commit), unless every
-        /// file it changes is a test file (`testPatterns`): a broken test is not a defect that escaped to users.
+        /// file it changes is a test file (`testPatterns`): a broken test is not a defect that escaped to users. A
+        /// commit that names the commit it fixes (`Fixes: <id>`) stays a fix, as the project says, tests or not.
         func isFix(_ record: CommitRecord, title: String? = nil, commits: some HistoryStore) -> Bool {
-            isFix(record, title: title) && !changesOnlyTests(record.id, commits: commits)
+            isFix(record, title: title)
+                && (!changesOnlyTests(record.id, commits: commits) || !Self.fixedCommitPrefixes(record).isEmpty)
         }
 
         /// Whether `id` changes files and every one of them is a test file (a commit whose files the store does not

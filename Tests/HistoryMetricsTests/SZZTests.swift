@@ -287,11 +287,16 @@ struct SZZTests {
             "4", "Fix the flaky test\n\nFixes: 1234567890ab (\"Add reports\")", authored: H.t0, committed: H.t0,
             files: [H.file("tests/reports.c", 1, 1)])
         let squash = H.record("8", "Add export (#12)", authored: H.t0, committed: H.t0)
-        let squashStore = H.store([tagged, squash])
+        let squashStore = H.store([tagged, squash, testOnly])
         let squashed = [H.change(.squash, "8", landedAt: H.t0)]
         #expect(
-            rules.revertsAndFixes(squashed, commits: squashStore, pullRequestCommits: [H.oid("8"): [H.oid("4")]])
+            rules.revertsAndFixes(squashed, commits: squashStore, pullRequestCommits: [H.oid("8"): [H.oid("1")]])
                 .fixes == [false])
+        // A commit that names the commit it fixes stays a fix, as the project says, tests or not.
+        #expect(
+            rules.revertsAndFixes(squashed, commits: squashStore, pullRequestCommits: [H.oid("8"): [H.oid("4")]])
+                .fixes == [true])
+        #expect(rules.revertsAndFixes([H.change(.direct, "4", landedAt: H.t0)], commits: squashStore).fixes == [true])
         let merge = H.record(
             "7", "Merge branch 'leaks'", authored: H.t0, committed: H.t0, parents: [H.oid("6"), H.oid("1")])
         let merged = [H.change(.merge, "7", commits: [H.oid("7"), H.oid("1")], landedAt: H.t0)]
