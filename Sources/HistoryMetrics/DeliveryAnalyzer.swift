@@ -118,8 +118,12 @@ public struct DeliveryAnalyzer {
         static let fixLineOpenings = ["fixes", "closes", "resolves", "fixed", "closed", "resolved"]
         static let fixLineStems = ["fixe", "close", "resolve"]
 
+        /// A line that only names issues. Each reference holds one `#` (or is one address without commas) and
+        /// references are separated, so a line splits into them one way only: the match takes linear time on any
+        /// line a repository holds (`Fixes https://a,https://a,…` took exponential time with overlapping parts).
         static let issueReferenceSource =
-            #"(?i)^(fix(es|ed)?|close[sd]?|resolve[sd]?):?\s+(\S*#\d+|https?://\S+)([\s,]*(and\s+)?(\S*#\d+|https?://\S+))*[\s.]*$"#
+            #"(?i)^(fix(es|ed)?|close[sd]?|resolve[sd]?):?\s+([^\s#,]*#\d+|https?://[^\s,]+)"#
+            + #"([\s,]+(and\s+)?([^\s#,]*#\d+|https?://[^\s,]+))*[\s.]*$"#
 
         /// A fix: a pattern matches the subject, the change's title (a merge's PR title, or its subject when
         /// the merge has no other title: `Merge branch 'jk/fix-crash'`), or a `Fixes:`/`Closes:`/`Resolves:`

@@ -143,6 +143,13 @@ struct FixDetectionTests {
         let merge = "Merge pull request #7 from acme/x\n\nFixes #12\n"
         #expect(Self.fix(merge, title: "Handle empty input", merge: true))
         #expect(!Self.fix(merge, title: "Update the docs", merge: true))
+        // Lines built to split many ways finish (each took exponential time before references were kept apart), and
+        // are read as lines that say what they fix.
+        let addresses = String(repeating: "https://a,", count: 40)
+        #expect(fix("Update docs\n\nFixes " + addresses + "\n"))
+        #expect(fix("Update docs\n\nFixes " + addresses + " x\n"))
+        #expect(fix("Update docs\n\nFixes " + String(repeating: "#1", count: 5_000) + " x\n"))
+        #expect(!fix("Update docs\n\nFixes " + String(repeating: "#1 ", count: 5_000) + "\n"))
         // With no exclusions, every issue line under a fix pattern counts again.
         var none = DeliveryOptions()
         none.issueLineExclusions = []
