@@ -157,7 +157,7 @@ public struct DeliveryAnalyzer {
         /// commit that names the commit it fixes (`Fixes: <id>`) stays a fix, as the project says, tests or not.
         func isFix(_ record: CommitRecord, title: String? = nil, commits: some HistoryStore) -> Bool {
             isFix(record, title: title)
-                && (!changesOnlyTests(record.id, commits: commits) || !Self.fixedCommitPrefixes(record).isEmpty)
+                && (!Self.fixedCommitPrefixes(record).isEmpty || !changesOnlyTests(record.id, commits: commits))
         }
 
         /// Whether `id` changes files and every one of them is a test file (a commit whose files the store does not
