@@ -29,6 +29,12 @@
 #   head-time-overflow          a tip commit whose committer time does not fit 64 bits
 #   far-future-time             a tip commit committed in the year 5138 (time 99999999999)
 #   partial-clone               a blobless clone (--filter=blob:none) of base
+#   promised-full               another small history with a binary file (logo.png) and a text file (table.txt),
+#                               packed, every object present, with a .promisor file beside the pack (as git's
+#                               partial clones and the fetched copies that leave out large files have)
+#   promised-lacks-binary       the same without logo.png's two blobs: absent and promised
+#   promised-lacks-text         the same without table.txt's first blob: absent and promised
+#   lacks-blob                  the same without logo.png's first blob and without a .promisor file: damage
 #   deep-tree                   valid objects: a file 1,001 folders deep (d/d/…/d/f), deeper than Yardstick walks
 #   deep-tree-900               valid objects: the same, 900 folders deep, which Yardstick walks
 set -euo pipefail
@@ -288,6 +294,44 @@ literal_tip far-future-time 99999999999
 g -C "$WORK/src" config uploadpack.allowFilter true
 g clone -q --bare --filter=blob:none "file://$WORK/src" partial-clone 2>/dev/null
 rm -rf partial-clone/hooks
+
+# --- 8. blobs absent from a copy whose pack is marked .promisor (ADR 0011's addendum) -------------------------
+g init -q "$WORK/big"
+cd "$WORK/big"
+printf 'alpha one\nalpha two\nalpha three\n' > a.txt
+g add -A && at '2024-02-01T10:00:00+00:00' && g commit -q -m 'Add a'
+python3 -c "import sys; sys.stdout.buffer.write(bytes(range(256)) * 40)" > logo.png
+printf 'row 1\nrow 2\nrow 3\nrow 4\nrow 5\n' > table.txt
+g add -A && at '2024-02-02T10:00:00+00:00' && g commit -q -m 'Add the logo and the table'
+printf 'alpha one\nalpha two\nalpha three\nalpha four\n' > a.txt
+printf 'row 1\nrow 2\nrow 3\nrow 4\nrow 5\nrow 6\n' > table.txt
+g add -A && at '2024-02-03T10:00:00+00:00' && g commit -q -m 'Extend a and the table'
+python3 -c "import sys; sys.stdout.buffer.write(bytes(range(255, -1, -1)) * 40)" > logo.png
+g add -A && at '2024-02-04T10:00:00+00:00' && g commit -q -m 'Replace the logo'
+LOGO1=$(g rev-parse 'HEAD~2:logo.png')
+LOGO2=$(g rev-parse 'HEAD:logo.png')
+TABLE1=$(g rev-parse 'HEAD~2:table.txt')
+cd "$TARGET"
+promised() { # NAME PROMISOR(yes|no) [BLOB…]: a bare copy in one pack without the given blobs
+    local name=$1 promisor=$2
+    shift 2
+    g clone -q --bare --no-hardlinks "$WORK/big" "$name"
+    rm -rf "$name/hooks"
+    g -C "$name" repack -adfq
+    g -C "$name" prune-packed
+    local drop=() blob hash
+    for blob in "$@"; do drop+=(-e "$blob"); done
+    mkdir -p "$WORK/pack-$name"
+    hash=$(g -C "$name" rev-list --objects --all | cut -d' ' -f1 | { grep -v -x -F "${drop[@]}" -e none || true; } |
+        g -C "$name" pack-objects -q "$WORK/pack-$name/pack")
+    rm -f "$name"/objects/pack/pack-*
+    mv "$WORK/pack-$name"/pack-* "$name/objects/pack/"
+    if [ "$promisor" = yes ]; then : > "$name/objects/pack/pack-$hash.promisor"; fi
+}
+promised promised-full yes
+promised promised-lacks-binary yes "$LOGO1" "$LOGO2"
+promised promised-lacks-text yes "$TABLE1"
+promised lacks-blob no "$LOGO1"
 
 # --- trees nested deeper than Yardstick walks (valid objects, loose) -----------------------------------------
 deep_tree() { # NAME DEPTH

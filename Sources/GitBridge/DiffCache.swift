@@ -13,11 +13,15 @@ package final class DiffCache: Sendable {
     struct Counted {
         var isBinary: Bool
         var hunks: [Hunk]
+        /// A side's blob was absent and promised (`TreeDiffer.Content.missing`): read as binary.
+        var missing: Bool
     }
 
     struct Lines {
         var isBinary: Bool
         var count: Int
+        /// The blob was absent and promised: read as binary, no lines.
+        var missing: Bool
     }
 
     private let pairs: Mutex<Generations<Pair, Counted>>

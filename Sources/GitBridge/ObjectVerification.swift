@@ -89,6 +89,13 @@ package enum ObjectVerification {
         try checkPacks(in: directory, deferred: deferPackChecks)
     }
 
+    /// Whether `directory` (a pack folder) holds a `.promisor` file: git's mark that objects the pack refers to
+    /// may be absent, promised by a remote (a partial copy, ADR 0011's addendum).
+    static func hasPromisorPack(in directory: String) -> Bool {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return false }
+        return names.contains { $0.hasPrefix("pack-") && $0.hasSuffix(".promisor") }
+    }
+
     /// The pack folder of `repository` (`objects/pack/` of its common directory).
     static func packDirectory(of repository: OpaquePointer) -> String? {
         git_repository_commondir(repository).map { String(cString: $0) + "objects/pack/" }

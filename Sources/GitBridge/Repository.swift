@@ -16,6 +16,9 @@ package final class Repository {
     /// The same reader when blobs may be read from it directly (`Blob`): it is the first reader libgit2 would
     /// ask, and nothing it returns is to be hashed (without `ObjectVerification.everyObject` at opening).
     private(set) var directPackReader: UnsafeMutableRawPointer?
+    /// True when a pack of this repository has a `.promisor` file, so a blob it lacks is promised rather than
+    /// damage: a diff then counts the file as binary and marks it `contentMissing` (ADR 0011's addendum).
+    package let promisesMissingBlobs: Bool
 
     /// Opens the repository at `path`: its working tree or a bare git directory; with `searchParents`, also
     /// a folder inside a working tree.
@@ -49,6 +52,8 @@ package final class Repository {
         handle = opened
         self.gitDirectory = gitDirectory
         workingDirectory = git_repository_workdir(opened).map { String(cString: $0) }
+        promisesMissingBlobs =
+            ObjectVerification.packDirectory(of: opened).map(ObjectVerification.hasPromisorPack) ?? false
         let added = Repository.addPackReader(to: opened)
         packReader = added.reader
         directPackReader = added.hashesEveryObject ? nil : added.reader

@@ -112,8 +112,17 @@ package final class TreeDiffer {
         var changes: [EntryChange] = []
         var open = OpenTrees(old: oldTree.map { [$0.id] } ?? [], new: [newTree.id])
         try walk(oldTree, newTree, prefix: "", open: &open, into: &changes)
-        return try fileChanges(for: changes, countsOnly: countsOnly && mayTrimForCounts)
+        do {
+            return try fileChanges(for: changes, countsOnly: countsOnly && mayTrimForCounts)
+        } catch  where error.function == Self.missingBlob {
+            var named = error
+            named.message = "commit \(tip.hex): " + error.message
+            throw named
+        }
     }
+
+    /// The `function` of the error a blob absent without a promise raises (`Content.read`).
+    static let missingBlob = "missing blob"
 
     /// The changes of the files at `paths` between two commits, each looked up by its path in both trees (no
     /// tree walk, no rename detection: a path missing on one side is added or deleted there), with the hunks
@@ -223,12 +232,15 @@ package final class TreeDiffer {
     // MARK: - Contents and line counts
 
     /// The content of one side of a change. A submodule (gitlink) reads as git shows it in a diff:
-    /// one line `Subproject commit <id>`.
+    /// one line `Subproject commit <id>`. A blob the repository lacks where a `.promisor` pack promises it
+    /// (`Repository.promisesMissingBlobs`) is `missing`: no bytes, read as binary (ADR 0011's addendum).
     final class Content {
         let blob: Blob?
         let synthetic: [UInt8]
+        let missing: Bool
 
         init(id: ObjectID, mode: UInt32, repository: Repository) throws(GitError) {
+            missing = false
             if mode == GIT_FILEMODE_COMMIT.rawValue {
                 blob = nil
                 synthetic = Array("Subproject commit \(id.hex)\n".utf8)
@@ -236,6 +248,31 @@ package final class TreeDiffer {
                 blob = try Blob(id: id, in: repository)
                 synthetic = []
             }
+        }
+
+        /// The content of `id` (the file `path`), or a missing one when the repository lacks it and promises it.
+        /// A blob absent from a repository that promises none is damage, named with its path.
+        static func read(_ id: ObjectID, mode: UInt32, path: String, repository: Repository) throws(GitError)
+            -> Content
+        {
+            do {
+                return try Content(id: id, mode: mode, repository: repository)
+            } catch  where error.isNotFound {
+                guard repository.promisesMissingBlobs else {
+                    var failure = ObjectVerification.failure(
+                        "blob \(id.hex) ('\(path)') is missing from the object store: the repository is damaged (no .promisor pack promises absent objects)"
+                    )
+                    failure.function = TreeDiffer.missingBlob
+                    throw failure
+                }
+                return Content(missing: ())
+            }
+        }
+
+        private init(missing: Void) {
+            blob = nil
+            synthetic = []
+            self.missing = true
         }
 
         func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(GitError) -> R) throws(GitError) -> R {
@@ -247,9 +284,10 @@ package final class TreeDiffer {
             return try body(UnsafeRawBufferPointer(pointer))
         }
 
-        /// git's rule: a NUL byte in the first 8000 bytes, or a size past the big-file threshold.
+        /// git's rule: a NUL byte in the first 8000 bytes, or a size past the big-file threshold; and missing.
         var isBinary: Bool {
-            withBytesNoThrow { buf in
+            if missing { return true }
+            return withBytesNoThrow { buf in
                 if buf.count > TreeDiffer.bigFileThreshold { return true }
                 guard let base = buf.baseAddress else { return false }
                 return memchr(base, 0, min(buf.count, 8000)) != nil
@@ -295,22 +333,23 @@ package final class TreeDiffer {
         }
         for change in deletions {
             guard let id = change.oldID else { continue }
-            let lines = try self.lines(id, change.oldMode)
+            let lines = try self.lines(id, change.oldMode, path: change.path)
             let n = lines.count
             result.append(
                 FileChange(
                     path: change.path, status: .deleted, additions: 0, deletions: n, isBinary: lines.isBinary,
-                    hunks: n > 0 ? [Hunk(oldStart: 1, oldCount: UInt32(n), newStart: 0, newCount: 0)] : []))
+                    hunks: n > 0 ? [Hunk(oldStart: 1, oldCount: UInt32(n), newStart: 0, newCount: 0)] : [],
+                    contentMissing: lines.missing))
         }
         for change in additions {
             guard let id = change.newID else { continue }
-            let lines = try self.lines(id, change.newMode)
+            let lines = try self.lines(id, change.newMode, path: change.path)
             let n = lines.count
             result.append(
                 FileChange(
                     path: change.path, status: .added, additions: n, deletions: 0, isBinary: lines.isBinary,
                     hunks: n > 0 ? [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: UInt32(n))] : [],
-                    copiedFrom: copiedFrom[change.path]))
+                    copiedFrom: copiedFrom[change.path], contentMissing: lines.missing))
         }
         result.sort { ($0.path, $0.oldPath ?? "") < ($1.path, $1.oldPath ?? "") }
         return result
@@ -336,10 +375,11 @@ package final class TreeDiffer {
             let chosen = free.first { RenameDetector.basename(deletions[$0].path) == name } ?? first
             usedDeletions.insert(chosen)
             usedAdditions.insert(j)
+            let lines = try lines(id, a.newMode, path: a.path)
             result.append(
                 FileChange(
                     path: a.path, oldPath: deletions[chosen].path, status: .renamed, additions: 0, deletions: 0,
-                    isBinary: try lines(id, a.newMode).isBinary))
+                    isBinary: lines.isBinary, contentMissing: lines.missing))
         }
         let sources = deletions.indices.filter { !usedDeletions.contains($0) }
         let destinations = additions.indices.filter { !usedAdditions.contains($0) }
@@ -386,16 +426,17 @@ package final class TreeDiffer {
         let mode = old ? change.oldMode : change.newMode
         guard let id else { throw GitError(code: -1, message: "rename candidate without blob", function: "candidate") }
         return RenameDetector.Candidate(
-            path: change.path, id: id, mode: mode, content: try Content(id: id, mode: mode, repository: repository))
+            path: change.path, id: id, mode: mode,
+            content: try Content.read(id, mode: mode, path: change.path, repository: repository))
     }
 
     /// Line count and binary flag of one blob, from the cache when another diff already counted it.
-    private func lines(_ id: ObjectID, _ mode: UInt32) throws(GitError) -> DiffCache.Lines {
-        if mode == GIT_FILEMODE_COMMIT.rawValue { return DiffCache.Lines(isBinary: false, count: 1) }
+    private func lines(_ id: ObjectID, _ mode: UInt32, path: String) throws(GitError) -> DiffCache.Lines {
+        if mode == GIT_FILEMODE_COMMIT.rawValue { return DiffCache.Lines(isBinary: false, count: 1, missing: false) }
         if let cached = cache.lines(id) { return cached }
-        let content = try Content(id: id, mode: mode, repository: repository)
+        let content = try Content.read(id, mode: mode, path: path, repository: repository)
         let binary = content.isBinary
-        let value = DiffCache.Lines(isBinary: binary, count: binary ? 0 : content.lineCount)
+        let value = DiffCache.Lines(isBinary: binary, count: binary ? 0 : content.lineCount, missing: content.missing)
         cache.store(id, value)
         return value
     }
@@ -410,14 +451,16 @@ package final class TreeDiffer {
         let counted: DiffCache.Counted
         let submodule = old.1 == GIT_FILEMODE_COMMIT.rawValue || new.1 == GIT_FILEMODE_COMMIT.rawValue
         if old.0 == new.0 {
-            counted = DiffCache.Counted(isBinary: try lines(old.0, old.1).isBinary, hunks: [])
+            let lines = try lines(old.0, old.1, path: path)
+            counted = DiffCache.Counted(isBinary: lines.isBinary, hunks: [], missing: lines.missing)
         } else if !submodule, let cached = countsOnly ? cache.countedLines(key) : cache.counted(key) {
             counted = cached
         } else {
-            let oldContent = try Content(id: old.0, mode: old.1, repository: repository)
-            let newContent = try Content(id: new.0, mode: new.1, repository: repository)
+            let oldContent = try Content.read(old.0, mode: old.1, path: oldPath ?? path, repository: repository)
+            let newContent = try Content.read(new.0, mode: new.1, path: path, repository: repository)
             if oldContent.isBinary || newContent.isBinary {
-                counted = DiffCache.Counted(isBinary: true, hunks: [])
+                counted = DiffCache.Counted(
+                    isBinary: true, hunks: [], missing: oldContent.missing || newContent.missing)
                 cache.store(key, counted)
             } else {
                 // Counts-only diffs try the counts-proven trim, others the position-proven one; either falls
@@ -444,7 +487,7 @@ package final class TreeDiffer {
                         return (try self.hunks(o, n), true)
                     }
                 }
-                counted = DiffCache.Counted(isBinary: false, hunks: hunks)
+                counted = DiffCache.Counted(isBinary: false, hunks: hunks, missing: false)
                 if exact { cache.store(key, counted) } else { cache.storeCountsOnly(key, counted) }
             }
         }
@@ -457,7 +500,7 @@ package final class TreeDiffer {
         return FileChange(
             path: path, oldPath: oldPath, status: status, additions: added, deletions: deleted,
             isBinary: counted.isBinary,
-            hunks: counted.hunks)
+            hunks: counted.hunks, contentMissing: counted.missing)
     }
 
     /// Hunks whose line counts are exactly those of `hunks(old, new)`, from a diff of the lines between the

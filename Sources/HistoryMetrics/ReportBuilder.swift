@@ -35,6 +35,8 @@ public struct AnalysisInput<Store: HistoryStore>: Sendable {
     public var branchFixTraces: [BranchFixTrace] = []
     /// Metrics per month or quarter as well, when set.
     public var window: TimeWindow?
+    /// File changes counted as binary because the repository lacked their content (a partial copy); nil: none.
+    public var missingContent: MissingContent?
 
     public init(
         repositoryPath: String, branch: String, head: ObjectID, shallowBoundaries: [ObjectID] = [],
@@ -442,6 +444,7 @@ public struct ReportBuilder: Sendable {
                 "Shallow clone: history stops at \(input.shallowBoundaries.count) boundary commit(s); older changes are missing and the figures cover only the history present; \(input.truncatedCommits) first-parent commit(s) whose parent or merged branch lies past the boundary were left out."
             )
         }
+        if let missing = input.missingContent { notes.append(missing.note) }
         if deliveryMeasured {
             notes.append(
                 "Proxies: review turnaround, cycle time, reviewers per change, unreviewed share, fix-up commits and review comments per PR are inferred from commit times and trailers, and the defect escape rate from fix commits traced to the changes that wrote the lines they fix (SZZ); docs/metrics.md defines each. Test coverage and build success rate need imports."

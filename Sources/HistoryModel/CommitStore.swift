@@ -26,6 +26,8 @@ public struct CommitStore: HistoryStore {
     /// Paths, trailer keys and values, names and e-mail addresses, each stored once.
     private var strings: [String] = []
     private var stringNumbers: [String: UInt32] = [:]
+    /// The records holding a file change whose content the repository lacked (`FileChange.contentMissing`).
+    public private(set) var withMissingContent: Set<ObjectID> = []
 
     /// A store whose full blocks go to `spill`, or stay in memory without one.
     public init(spill: (any BlockSpill)? = nil) {
@@ -61,6 +63,11 @@ public struct CommitStore: HistoryStore {
         writer.record(record, strings: { number(of: $0) })
         let location = storage.append(writer.bytes, blockSize: Self.blockSize)
         if index.updateValue(location, forKey: record.id) == nil { order.append(record.id) }
+        if record.files.contains(where: \.contentMissing) {
+            withMissingContent.insert(record.id)
+        } else if !withMissingContent.isEmpty {
+            withMissingContent.remove(record.id)
+        }
     }
 
     private mutating func number(of string: String) -> UInt32 {
@@ -167,7 +174,7 @@ struct Writer {
             varint(UInt64(strings(f.path)))
             optional(f.oldPath, strings)
             optional(f.copiedFrom, strings)
-            bytes.append(f.status.rawValue | (f.isBinary ? 0x80 : 0))
+            bytes.append(f.status.rawValue | (f.isBinary ? 0x80 : 0) | (f.contentMissing ? 0x40 : 0))
             int(f.additions)
             int(f.deletions)
             int(f.hunks.count)
@@ -305,9 +312,9 @@ struct Reader {
             }
             out.append(
                 FileChange(
-                    path: path, oldPath: oldPath, status: FileChange.Status(rawValue: flags & 0x7F) ?? .modified,
+                    path: path, oldPath: oldPath, status: FileChange.Status(rawValue: flags & 0x3F) ?? .modified,
                     additions: additions, deletions: deletions, isBinary: flags & 0x80 != 0, hunks: hunks,
-                    copiedFrom: copiedFrom))
+                    copiedFrom: copiedFrom, contentMissing: flags & 0x40 != 0))
         }
         return out
     }

@@ -22,6 +22,10 @@ public struct FileChange: Hashable, Sendable {
     /// that file's path. `git blame` follows such a file to its source even when the diff paired the source
     /// with another destination.
     public var copiedFrom: String?
+    /// True when the content of a side was absent from the repository, which a `.promisor` pack promises (a
+    /// partial copy that leaves out large files): the change is then counted as binary, without lines or
+    /// hunks, and the report says so (ADR 0011, addendum).
+    public var contentMissing: Bool = false
 
     public init(
         path: String,
@@ -31,9 +35,11 @@ public struct FileChange: Hashable, Sendable {
         deletions: Int,
         isBinary: Bool,
         hunks: [Hunk] = [],
-        copiedFrom: String? = nil
+        copiedFrom: String? = nil,
+        contentMissing: Bool = false
     ) {
         self.copiedFrom = copiedFrom
+        self.contentMissing = contentMissing
         self.path = path
         self.oldPath = oldPath
         self.status = status

@@ -80,6 +80,8 @@ package struct Analysis: Sendable {
         input.commits = history.mined.commits
         input.pullRequestCommits = history.pullRequestCommits
         input.window = window
+        input.missingContent = MissingContent(
+            history.mined.commits.withMissingContent, in: history.mined.commits, mainline: history.mined.mainline)
         step?("detecting fixes and reverts")
         let detection = DispatchTime.now().uptimeNanoseconds
         var branchFixes: [ObjectID] = []

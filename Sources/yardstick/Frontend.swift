@@ -78,6 +78,12 @@ struct Frontend {
                 "warning: \(TextEscaping.terminal(options.path)) is a shallow clone; history stops at \(history.mined.shallowBoundaries.count) boundary commit(s) and older changes are missing\n"
             )
         }
+        let missing = history.mined.commits.withMissingContent.count
+        if missing > 0 {
+            Terminal.writeStderr(
+                "warning: \(TextEscaping.terminal(options.path)) lacks the content of files in \(missing) commit\(missing == 1 ? "" : "s"), promised by a .promisor pack (a partial copy); they are counted as binary files, without lines (see the report's notes)\n"
+            )
+        }
         return history
     }
 

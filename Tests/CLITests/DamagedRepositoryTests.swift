@@ -204,6 +204,98 @@ import Testing
         )
     }
 
+    /// A blob absent from a repository that promises none (no `.promisor` pack) is damage: named with its path
+    /// and the commit whose diff needs it.
+    @Test func aBlobAbsentWithoutAPromiseIsDamage() {
+        expectFailure(
+            "lacks-blob",
+            message:
+                "commit b2570f77ef6dfad1d97d3beda62a97c8b5ad0d73: blob c24b5240932db6bddd91a9aecd36e95ffb2e8f0e ('logo.png') is missing from the object store: the repository is damaged (no .promisor pack promises absent objects)"
+        )
+    }
+
+    /// A run of `analyze --format json` on one of the repositories, its path replaced by `REPO`.
+    static func report(_ name: String, _ extra: [String] = [], environment: [String] = []) -> (
+        json: String, stderr: String
+    ) {
+        let path = DamagedRepositories.path(name)
+        let result = run(["analyze", path, "--format", "json"] + extra, environment: environment)
+        #expect(result.status == 0, "\(name): \(result.stderr)")
+        return (
+            result.stdout.replacingOccurrences(of: path, with: "REPO"),
+            result.stderr.replacingOccurrences(of: path, with: "REPO")
+        )
+    }
+
+    static let binaryNote =
+        "Partial copy: the repository lacks the content of 2 file changes in 2 commits (2 on the analysed first-parent line), which a .promisor pack promises (such copies leave out large files); each is counted as a binary file, without lines. Commits: 8148a312c567, b2570f77ef6d."
+
+    /// Blobs absent from a copy whose pack is marked `.promisor` (a partial copy, as fetched copies that leave
+    /// out large files are) are read as binary files: for a binary file every figure is the full copy's, and the
+    /// notes and standard error say what was absent. With either pack reader, any worker count.
+    @Test func promisedBinaryBlobsChangeNoFigure() {
+        let full = Self.report("promised-full")
+        #expect(full.stderr.isEmpty)
+        #expect(!full.json.contains("Partial copy"))
+        for reader in Self.readers {
+            for workers in ["1", "3"] {
+                let lacking = Self.report("promised-lacks-binary", ["--workers", workers], environment: reader)
+                #expect(
+                    lacking.stderr
+                        == "warning: REPO lacks the content of files in 2 commits, promised by a .promisor pack (a partial copy); they are counted as binary files, without lines (see the report's notes)\n"
+                )
+                let noteLine = "    \"\(Self.binaryNote)\",\n"
+                #expect(lacking.json.contains(noteLine), "\(reader)")
+                #expect(lacking.json.replacingOccurrences(of: noteLine, with: "") == full.json, "\(reader) \(workers)")
+            }
+        }
+    }
+
+    /// A promised text blob that is absent is counted as binary too: its lines are missing from the figures,
+    /// and the note says in which commits. Exact values against the full copy's.
+    @Test func anAbsentPromisedTextBlobIsCountedAsBinaryAndSaidSo() throws {
+        func changes(_ json: String) throws -> [String: [Int]] {
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let pulls = try #require(report["pullRequests"] as? [[String: Any]])
+            var out: [String: [Int]] = [:]
+            for p in pulls {
+                out[p["title"] as? String ?? ""] = ["additions", "deletions", "binaryFiles"].map { p[$0] as? Int ?? -1 }
+            }
+            return out
+        }
+        #expect(
+            try changes(Self.report("promised-full").json) == [
+                "Add a": [3, 0, 0], "Add the logo and the table": [5, 0, 1], "Extend a and the table": [2, 0, 0],
+                "Replace the logo": [0, 0, 1],
+            ])
+        let lacking = Self.report("promised-lacks-text")
+        #expect(
+            try changes(lacking.json) == [
+                "Add a": [3, 0, 0], "Add the logo and the table": [0, 0, 2], "Extend a and the table": [1, 0, 1],
+                "Replace the logo": [0, 0, 1],
+            ])
+        #expect(
+            lacking.json.contains(
+                "Partial copy: the repository lacks the content of 2 file changes in 2 commits (2 on the analysed first-parent line), which a .promisor pack promises (such copies leave out large files); each is counted as a binary file, without lines. Commits: 64512b63f8c2, 8148a312c567."
+            ))
+    }
+
+    /// The store keeps which file changes lacked their content: a run after a stored one gives the bytes of a
+    /// run without the store, note included.
+    @Test func aStoredRunKeepsWhatWasAbsent() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "yardstick-promised-\(UUID().uuidString)")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = ["--store", folder.path + "/store.sqlite"]
+        _ = Self.report("promised-lacks-binary", ["--branch", "main~1"] + store)
+        let stored = Self.report("promised-lacks-binary", ["--branch", "main"] + store)
+        let plain = Self.report("promised-lacks-binary", ["--branch", "main"])
+        #expect(stored.json == plain.json)
+        #expect(stored.json.contains(Self.binaryNote))
+    }
+
     /// An unknown name is still reported as unknown, and an empty repository as empty.
     @Test func anUnknownBranchIsStillUnknown() {
         expectFailure("packed", ["--branch", "nope"], message: "unknown branch or revision 'nope'")

@@ -60,6 +60,27 @@ import Testing
         #expect(!store.contains(oid(7)))
     }
 
+    /// A file change whose content was absent (a partial copy) keeps the mark, beside every status and the
+    /// binary flag; the store lists the records holding one, and a replacement without one leaves the list.
+    @Test func anAbsentContentMarkSurvivesTheRoundTrip() {
+        let statuses: [FileChange.Status] = [.added, .deleted, .modified, .renamed, .typeChanged]
+        let files = statuses.map {
+            FileChange(
+                path: "\($0)", oldPath: $0 == .renamed ? "was" : nil, status: $0, additions: 0, deletions: 0,
+                isBinary: true, contentMissing: true)
+        }
+        var store = CommitStore()
+        store.insert(record(1, files: files))
+        store.insert(
+            record(2, files: [FileChange(path: "a", status: .modified, additions: 1, deletions: 1, isBinary: false)]))
+        #expect(store[oid(1)]?.files == files)
+        #expect(store[oid(1)]?.files.map(\.status) == statuses)
+        #expect(store[oid(2)]?.files.first?.contentMissing == false)
+        #expect(store.withMissingContent == [oid(1)])
+        store.insert(record(1))
+        #expect(store.withMissingContent.isEmpty)
+    }
+
     @Test func recordsKeepTheirInsertionOrderAndAReplacementKeepsItsPlace() {
         var store = CommitStore()
         for n: UInt64 in [3, 1, 2] { store.insert(record(n)) }
