@@ -557,11 +557,14 @@ public struct DeliveryAnalyzer {
                 facts[c].addedLines += counted.added
                 facts[c].changedLines += counted.added + counted.deleted
             }
+            // The closure reads the commit's time, not the record: capturing the record copied it (a retain and
+            // release of each of its fields) at every deleted run.
+            let time = record.committer.time
             ownership.apply(record.files, origin: origin) { path, run in
                 guard run.origin >= 0, let c = current, paths.answer(path).exclusion == nil else { return }
                 let writtenAt = originTime[Int(run.origin)]
                 guard writtenAt != .min else { return }
-                let age = record.committer.time - writtenAt
+                let age = time - writtenAt
                 let writer = originChange[Int(run.origin)]
                 guard age >= 0 && age < window, writer >= 0, writer != c else { return }
                 let sameAuthor = authorKeys[writer] == authorKeys[c]
