@@ -360,16 +360,20 @@ package final class TreeDiffer {
         _ deletions: inout [EntryChange], _ additions: inout [EntryChange], into result: inout [FileChange],
         countsOnly: Bool
     ) throws(GitError) {
-        // Exact renames need no content: the same blob id on both sides.
+        // Exact renames need no content: the same object id on both sides, and, as git's `find_identical_files`
+        // has it, the same mode unless both are regular files (a submodule moved as it is pairs; a symlink and a
+        // file with the same blob do not).
         var byID: [ObjectID: [Int]] = [:]
-        for (i, d) in deletions.enumerated() where Self.kind(d.oldMode) != 3 {
+        for (i, d) in deletions.enumerated() {
             if let id = d.oldID { byID[id, default: []].append(i) }
         }
         var usedDeletions = Set<Int>()
         var usedAdditions = Set<Int>()
-        for (j, a) in additions.enumerated() where Self.kind(a.newMode) != 3 {
+        for (j, a) in additions.enumerated() {
             guard let id = a.newID, let candidates = byID[id] else { continue }
-            let free = candidates.filter { !usedDeletions.contains($0) }
+            let free = candidates.filter {
+                !usedDeletions.contains($0) && Self.mayPairExactly(deletions[$0].oldMode, a.newMode)
+            }
             guard let first = free.first else { continue }
             let name = RenameDetector.basename(a.path)
             let chosen = free.first { RenameDetector.basename(deletions[$0].path) == name } ?? first
@@ -670,6 +674,12 @@ package final class TreeDiffer {
     }
 
     /// 0 tree, 1 blob or executable, 2 symlink, 3 submodule.
+    /// git's rule for an exact rename between two entries with the same id: both regular files (any executable
+    /// bit), or the same mode (`diffcore-rename.c`, `find_identical_files`).
+    static func mayPairExactly(_ old: UInt32, _ new: UInt32) -> Bool {
+        (kind(old) == 1 && kind(new) == 1) || old == new
+    }
+
     static func kind(_ mode: UInt32) -> Int {
         switch mode {
         case GIT_FILEMODE_TREE.rawValue: return 0

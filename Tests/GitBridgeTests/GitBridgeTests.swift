@@ -1,3 +1,4 @@
+import Foundation
 import HistoryModel
 import TestSupport
 import Testing
@@ -90,6 +91,56 @@ import Testing
             #expect(f.hunks.reduce(0) { $0 + Int($1.newCount) } == f.additions, "\(f.path)")
             #expect(f.hunks.reduce(0) { $0 + Int($1.oldCount) } == f.deletions, "\(f.path)")
         }
+    }
+
+    /// Exact renames as git's `find_identical_files` pairs them: the same id, and the same mode unless both are
+    /// regular files. A submodule moved as it is is a rename (0/0, as `git diff --numstat` gives
+    /// `{modules => vendor}/lib`); a file that turns executable under a new name is one; a symlink and a file with
+    /// the same blob are a deletion and an addition.
+    @Test func exactRenamesPairAsGitPairsThem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-modes-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func git(_ arguments: [String], input: String? = nil) throws -> String {
+            let script = input != nil ? "printf '%s' \"$1\" | git \"${@:2}\"" : "git \"${@:2}\""
+            let result = Command.run(
+                "/usr/bin/env",
+                [
+                    "GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=A",
+                    "GIT_COMMITTER_EMAIL=a@example.com", "GIT_AUTHOR_DATE=2024-01-01T00:00:00Z",
+                    "GIT_COMMITTER_DATE=2024-01-01T00:00:00Z", "/bin/bash", "-c", script, "sh", input ?? "",
+                    "-C", dir,
+                ] + arguments)
+            #expect(result.status == 0, "git \(arguments): \(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(Command.run("/usr/bin/git", ["init", "-q", "--bare", dir]).status == 0)
+        let module = String(repeating: "ab", count: 20)
+        let target = try git(["hash-object", "-w", "--stdin"], input: "target")
+        let text = try git(["hash-object", "-w", "--stdin"], input: "one\ntwo\n")
+        let modules = try git(["mktree", "--missing"], input: "160000 commit \(module)\tlib\n")
+        let before = try git(
+            ["mktree", "--missing"],
+            input: "120000 blob \(target)\tlink\n040000 tree \(modules)\tmodules\n100644 blob \(text)\tplain.txt\n")
+        let after = try git(
+            ["mktree", "--missing"],
+            input: "100755 blob \(text)\texec.sh\n100644 blob \(target)\tfile.txt\n040000 tree \(modules)\tvendor\n")
+        let old = try git(["commit-tree", before, "-m", "before"])
+        let new = try git(["commit-tree", after, "-p", old, "-m", "after"])
+        let repo = try Repository(path: dir)
+        let oldID = try #require(ObjectID(hex: old))
+        let newID = try #require(ObjectID(hex: new))
+        let files = try TreeDiffer(repository: repo).diff(base: oldID, tip: newID)
+        #expect(
+            files.map { "\($0.status) \($0.oldPath ?? "-") \($0.path) \($0.additions)/\($0.deletions)" } == [
+                "renamed plain.txt exec.sh 0/0", "added - file.txt 1/0", "deleted - link 0/1",
+                "renamed modules/lib vendor/lib 0/0",
+            ])
+        // git itself, for the record.
+        #expect(
+            try git(["diff", "--numstat", "-M", old, new]).split(separator: "\n") == [
+                "0\t0\tplain.txt => exec.sh", "1\t0\tfile.txt", "0\t1\tlink", "0\t0\t{modules => vendor}/lib",
+            ])
     }
 
     @Test func identicalCommitsHaveNoChanges() throws {
