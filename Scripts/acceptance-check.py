@@ -33,7 +33,9 @@ Everything is recomputed from git, independently of the report:
    and compared with the report's additions/deletions.
 
    A merge whose parents share no history is diffed against the empty tree,
-   as is a root commit.  Diffs run on --jobs workers (default 2).
+   as is a root commit.  git older than 2.43.2 leaves a file's last line
+   without a newline out of rename similarity (ADR 0004), so with such a git
+   a small renamed file can be counted differently here.  Diffs run on --jobs workers (default 2).
 
 The kinds figure that decides the exit status counts changes (a rebase group
 is one change); the per-commit figure is printed too.  --limit N restricts
