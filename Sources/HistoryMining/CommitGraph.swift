@@ -89,7 +89,8 @@ package struct CommitGraph: Sendable {
 
     /// What merging `tip` into `first` brought in.
     package struct SideBranch: Sendable {
-        /// The best common ancestor (highest generation, then newest); nil for unrelated histories.
+        /// The merge base `git merge-base first tip` prints: of the best common ancestors (those no other common
+        /// ancestor descends from), the newest by committer time; nil for unrelated histories.
         package var mergeBase: ObjectID?
         /// Commits reachable from `tip` but not from `first`, newest first.
         package var commits: [ObjectID]
@@ -97,52 +98,48 @@ package struct CommitGraph: Sendable {
         package var truncated: Bool
     }
 
-    /// Paints down from both commits in generation order: a commit reached from `tip` only is on the branch;
-    /// the first reached from both is the merge base. Stops as soon as no branch-only commit is queued.
+    /// Paints down from both commits in generation order (a commit comes out after every commit that descends from
+    /// it): a commit reached from `tip` only is on the branch; one reached from both, and from no merge base found
+    /// before it, is a best common ancestor, and its ancestors are marked stale. Of those, the newest by committer
+    /// time is the merge base, as `git merge-base` chooses among several (criss-cross merges; git sorts them by
+    /// date). Stops as soon as no queued commit is reached from `tip` without being stale.
     package func sideBranch(first: ObjectID, tip: ObjectID, scratch: inout Scratch) -> SideBranch {
         guard let a = index[first], let b = index[tip] else {
             return SideBranch(mergeBase: nil, commits: [], truncated: true)
         }
+        // Flags: 1 reached from `first`, 2 from `tip`, 4 stale (an ancestor of a best common ancestor found).
+        func live(_ f: UInt8) -> Bool { f & 6 == 2 }
         scratch.prepare(count: ids.count)
         var heap = Heap()
-        var onlyTip = 0  // queued commits reachable from `tip` only
-        var fromTip = 0  // queued commits reachable from `tip` (and maybe `first`)
+        var liveTip = 0  // queued commits reachable from `tip`, not stale
         func push(_ n: Int32) { heap.push(generation[Int(n)], time[Int(n)], n) }
         scratch.mark(a, 1)
         push(a)
-        let bf = scratch.mark(b, 2)
-        fromTip += 1
-        if bf == 2 { onlyTip += 1 }
+        scratch.mark(b, 2)
+        liveTip += 1
         if a != b { push(b) }
         var base: Int32?
         var commits: [ObjectID] = []
         var truncated = false
         while let n = heap.pop() {
-            let f = scratch.flags[Int(n)]
-            if f & 2 != 0 { fromTip -= 1 }
+            var f = scratch.flags[Int(n)]
+            if live(f) { liveTip -= 1 }
             if f == 2 {
-                onlyTip -= 1
                 commits.append(ids[Int(n)])
                 if missingParent[Int(n)] { truncated = true }
-            } else if f == 3 && base == nil {
-                base = n
+            } else if f == 3 {
+                if base.map({ time[Int(n)] > time[Int($0)] }) ?? true { base = n }
+                f |= 4
             }
             for p in parents[Int(n)] {
                 let old = scratch.flags[Int(p)]
                 let new = old | f
                 guard new != old else { continue }
                 scratch.mark(p, f)
-                if old == 0 {
-                    push(p)
-                    if new & 2 != 0 { fromTip += 1 }
-                    if new == 2 { onlyTip += 1 }
-                } else if old == 2 {
-                    onlyTip -= 1  // queued as branch-only, now reachable from `first` too
-                } else if old == 1 {
-                    fromTip += 1  // queued from `first`, now reachable from `tip` too
-                }
+                if old == 0 { push(p) }
+                if live(old) != live(new) { liveTip += live(new) ? 1 : -1 }
             }
-            if onlyTip == 0 && (base != nil || fromTip == 0) { break }
+            if liveTip == 0 { break }
         }
         scratch.reset()
         return SideBranch(mergeBase: base.map { ids[Int($0)] }, commits: commits, truncated: truncated)

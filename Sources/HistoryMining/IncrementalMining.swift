@@ -53,7 +53,7 @@ package struct TipState: Sendable {
     /// branches) and the encoding. Not the `.mailmap`: stored records keep the identities git recorded, and the
     /// `.mailmap` is applied when a run reads them (`IdentityMapping`), so an edit of it re-mines nothing.
     package var recordContext: String {
-        var text = "records-v3\n"
+        var text = "records-v4\n"
         for b in shallowBoundaries.sorted() { text += "shallow \(b)\n" }
         return text
     }

@@ -4,7 +4,7 @@ internal import HistoryStoreCore
 extension StoreSession {
     /// The state name of this repository's commit links and painted side branches (`KnownLinks`), and the version
     /// of what is kept under it.
-    var linksState: KeptState { KeptState(name: "links:" + repository.value, context: "links-v1") }
+    var linksState: KeptState { KeptState(name: "links:" + repository.value, context: "links-v2") }
 
     /// The links and side branches kept by the earlier runs on this repository, for `landedHistory(…, links:)`;
     /// nil for a shallow clone (its boundaries cut side branches: everything is walked and painted again).

@@ -32,6 +32,40 @@ import Testing
         #expect(side.mergeBase == Self.id(4))
     }
 
+    /// A criss-cross merge has two best common ancestors; `git merge-base` prints the newer by committer time (git
+    /// sorts them by date), even when the other is further from the root.
+    @Test func ofTwoBestCommonAncestorsTheNewerIsTheMergeBase() {
+        // 1 ← 2 ← 3 (time 3) and 1 ← 4 (time 10); 5 = (3, 4) and 6 = (4, 3) cross.
+        let times = [1: 1, 2: 2, 3: 3, 4: 10, 5: 11, 6: 12]
+        let edges = [1: [], 2: [1], 3: [2], 4: [1], 5: [3, 4], 6: [4, 3]]
+        let g = CommitGraph(
+            edges.keys.sorted().map { (Self.id($0), edges[$0]!.map(Self.id), Int64(times[$0]!)) })
+        var scratch = CommitGraph.Scratch()
+        let side = g.sideBranch(first: Self.id(5), tip: Self.id(6), scratch: &scratch)
+        #expect(side.mergeBase == Self.id(4))
+        #expect(side.commits == [Self.id(6)])
+        // Swapped times: the one further from the root is the newer, and the merge base.
+        let swapped = CommitGraph(
+            edges.keys.sorted().map { n in
+                (Self.id(n), edges[n]!.map(Self.id), Int64(n == 3 ? 10 : n == 4 ? 3 : times[n]!))
+            })
+        #expect(swapped.sideBranch(first: Self.id(5), tip: Self.id(6), scratch: &scratch).mergeBase == Self.id(3))
+    }
+
+    /// A common ancestor of a best common ancestor is never the merge base, however new its committer time (clock
+    /// skew): `git merge-base` removes it as redundant.
+    @Test func anAncestorOfTheMergeBaseIsNotOneWhateverItsTime() {
+        // 1 ← 2 (time 50) ← 3 (time 5) ← 4; tip 5 = (3, 2).
+        let times = [1: 1, 2: 50, 3: 5, 4: 6, 5: 7]
+        let edges = [1: [], 2: [1], 3: [2], 4: [3], 5: [3, 2]]
+        let g = CommitGraph(
+            edges.keys.sorted().map { (Self.id($0), edges[$0]!.map(Self.id), Int64(times[$0]!)) })
+        var scratch = CommitGraph.Scratch()
+        let side = g.sideBranch(first: Self.id(4), tip: Self.id(5), scratch: &scratch)
+        #expect(side.mergeBase == Self.id(3))
+        #expect(side.commits == [Self.id(5)])
+    }
+
     @Test func alreadyMergedBranchBringsNothing() {
         let g = Self.graph([1: [], 2: [1], 3: [2], 4: [3, 2]])
         var scratch = CommitGraph.Scratch()
