@@ -170,7 +170,10 @@ private func yardstick(_ arguments: [String], cwd: String? = nil) -> Command.Res
         (["analyze", "empty"], "empty: the repository has no commits yet"),
         (["analyze", "squash", "--branch", "nope"], "squash: unknown branch or revision 'nope'"),
         (["analyze", "shallow"], "shallow: shallow clone: history stops at 3 boundary commit(s)"),
-        (["analyze", "corrupt"], "corrupt: cannot read history: object not found"),
+        (
+            ["analyze", "corrupt"],
+            "corrupt: commit 522e3e90029459fbe1ce366b36aeca56e6000425: blob 2bdff12c35b30a98df4014519245974d9b429ceb ('src/session.c') is missing from the object store: the repository is damaged (no .promisor pack promises absent objects)"
+        ),
         (["analyze", "squash", "--config", "missing.yml"], "missing.yml: cannot read the configuration file"),
         (
             ["analyze", "squash", "--output", "no-such-folder/report.json"],

@@ -108,7 +108,8 @@ private let shared: (dir: String, list: String, result: Command.Result) = {
         // A damaged repository (a blob missing): analyze's one line.
         #expect(
             r.stderr.contains(
-                "fleet: corrupt: FAILED: \(SampleRepositories.path("corrupt")): cannot read history: object not found"))
+                "fleet: corrupt: FAILED: \(SampleRepositories.path("corrupt")): commit 522e3e90029459fbe1ce366b36aeca56e6000425: blob 2bdff12c35b30a98df4014519245974d9b429ceb ('src/session.c') is missing from the object store"
+            ))
         #expect(r.stdout.hasSuffix("0 ok, 3 failed\n"))
         // A failed clone leaves nothing in the cache.
         #expect((try? FileManager.default.contentsOfDirectory(atPath: dir + "/.yardstick-cache")) == [])
