@@ -52,6 +52,10 @@ package struct TipState: Sendable {
     /// What every stored record depends on besides its commit and role: the shallow boundaries (which cut side
     /// branches) and the encoding. Not the `.mailmap`: stored records keep the identities git recorded, and the
     /// `.mailmap` is applied when a run reads them (`IdentityMapping`), so an edit of it re-mines nothing.
+    /// How the tip's `.mailmap` is read (GitBridge's `Mailmap.rules`): not part of `recordContext` (records keep
+    /// the identities git recorded), but of a stored report's key.
+    package var identityRules: String { Mailmap.rules }
+
     package var recordContext: String {
         var text = "records-v4\n"
         for b in shallowBoundaries.sorted() { text += "shallow \(b)\n" }

@@ -77,6 +77,10 @@ struct SnapshotKey {
         var o: [String: String] = [
             "tool": "\(Yardstick.configuration.commandName ?? "yardstick") \(Yardstick.configuration.version)",
             "analysis": String(Analysis.revision),
+            // What the miner writes (`records-v4`: exact renames of submodules, git's merge bases) and how a
+            // `.mailmap` is read (`TipState.identityRules`): a report made by other rules is not handed back.
+            "records": state.recordContext,
+            "identities": state.identityRules,
             "path": repository.path,
             "branch": repository.branch ?? "",
             "since": repository.since ?? "",

@@ -62,6 +62,59 @@ import Testing
     }
 }
 
+@Suite struct MailmapTests {
+    /// Lines whose old address is empty map commits recorded without one, as git does (libgit2 refuses the whole
+    /// file for one such line: Perl/perl5's `.mailmap` has three); a line whose first address is empty is ignored.
+    /// Old names and addresses match in any ASCII case, as git's `strcasecmp` (libgit2 alone matches exactly). Each
+    /// expectation is what `git check-mailmap` printed for the same file (git 2.39).
+    @Test func emptyAddressesAreMappedAsGitMapsThem() throws {
+        let contents = Array(
+            ("# comment\nReal Name <real@example.org> Old Name <>\nSimple Person <simple@example.org> <>\n"
+                + "Ignored <> Someone <someone@example.org>\nAlice Anders <alice@acme.com> <alice@old.example>\n").utf8)
+        let mailmap = try Mailmap(contents: contents)
+        let cases: [(Identity, Identity)] = [
+            (Identity(name: "Old Name", email: ""), Identity(name: "Real Name", email: "real@example.org")),
+            (Identity(name: "OLD NAME", email: ""), Identity(name: "Real Name", email: "real@example.org")),
+            (Identity(name: "Other", email: ""), Identity(name: "Simple Person", email: "simple@example.org")),
+            (
+                Identity(name: "Someone", email: "someone@example.org"),
+                Identity(name: "Someone", email: "someone@example.org")
+            ),
+            (Identity(name: "Al", email: "alice@old.example"), Identity(name: "Alice Anders", email: "alice@acme.com")),
+            (Identity(name: "Al", email: "ALICE@old.example"), Identity(name: "Alice Anders", email: "alice@acme.com")),
+        ]
+        for (given, expected) in cases {
+            #expect(mailmap.resolve(given) == expected, "\(given)")
+        }
+        // Case: a one-address line keeps the commit's address as written; a named line matches the old name and
+        // address in any case and gives the new ones as written.
+        let cased = try Mailmap(
+            contents: Array(
+                "Proper Name <Proper@Example.org>\nNew Name <New@Example.org> Old Name <Old@Example.org>\n".utf8))
+        let casedCases: [(Identity, Identity)] = [
+            (
+                Identity(name: "x", email: "proper@example.org"),
+                Identity(name: "Proper Name", email: "proper@example.org")
+            ),
+            (
+                Identity(name: "x", email: "Proper@Example.org"),
+                Identity(name: "Proper Name", email: "Proper@Example.org")
+            ),
+            (
+                Identity(name: "old name", email: "OLD@example.org"),
+                Identity(name: "New Name", email: "New@Example.org")
+            ),
+            (Identity(name: "Other", email: "old@example.org"), Identity(name: "Other", email: "old@example.org")),
+        ]
+        for (given, expected) in casedCases {
+            #expect(cased.resolve(given) == expected, "\(given)")
+        }
+        // Without the simple entry, an unknown name with an empty address stays as it is.
+        let named = try Mailmap(contents: Array("Real Name <real@example.org> Old Name <>".utf8))
+        #expect(named.resolve(Identity(name: "Other", email: "")) == Identity(name: "Other", email: ""))
+    }
+}
+
 @Suite struct TreeDifferTests {
     @Test func rootCommitDiffsAgainstTheEmptyTree() throws {
         let repo = try Repository(path: SampleRepositories.path("squash"))
