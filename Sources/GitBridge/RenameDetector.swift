@@ -37,9 +37,7 @@ enum RenameDetector {
         let dstIndexes = destinations.indices.filter {
             !destinationUsed[$0] && isRegular(destinations[$0].mode) && size(destinations[$0]) > 0
         }
-        guard !srcIndexes.isEmpty, !dstIndexes.isEmpty,
-            srcIndexes.count * dstIndexes.count <= renameLimit * renameLimit
-        else { return pairs }
+        guard !srcIndexes.isEmpty, !dstIndexes.isEmpty else { return pairs }
 
         var signatures: [Int: Signature] = [:]
         func signature(_ c: Candidate, key: Int) -> Signature {
@@ -68,7 +66,11 @@ enum RenameDetector {
             }
         }
 
-        // 2b. The best remaining pairs, highest score first (at most four candidates per destination).
+        // 2b. The best remaining pairs, highest score first (at most four candidates per destination), unless the
+        // files left unpaired on both sides exceed `diff.renameLimit` (git checks it after the basename step).
+        let leftSources = srcIndexes.count { !sourceUsed[$0] }
+        let leftDestinations = dstIndexes.count { !destinationUsed[$0] }
+        guard leftSources * leftDestinations <= renameLimit * renameLimit else { return pairs }
         struct Scored {
             var score: Int
             var nameScore: Int
