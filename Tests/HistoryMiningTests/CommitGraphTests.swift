@@ -7,9 +7,9 @@ import Testing
     /// Ids 1…n as object ids.
     static func id(_ n: Int) -> ObjectID { ObjectID(high: UInt64(n), middle: 0, low: 0) }
 
-    /// A graph from `child: [parents]`, times increasing with the number.
-    static func graph(_ edges: [Int: [Int]]) -> CommitGraph {
-        CommitGraph(edges.keys.sorted().map { (id($0), (edges[$0] ?? []).map(id), Int64($0)) })
+    /// A graph from `child: [parents]`, times increasing with the number unless `times` gives them.
+    static func graph(_ edges: [Int: [Int]], times: [Int: Int] = [:]) -> CommitGraph {
+        CommitGraph(edges.keys.sorted().map { (id($0), (edges[$0] ?? []).map(id), Int64(times[$0] ?? $0)) })
     }
 
     @Test func branchCommitsAndMergeBase() {
@@ -36,19 +36,14 @@ import Testing
     /// sorts them by date), even when the other is further from the root.
     @Test func ofTwoBestCommonAncestorsTheNewerIsTheMergeBase() {
         // 1 ← 2 ← 3 (time 3) and 1 ← 4 (time 10); 5 = (3, 4) and 6 = (4, 3) cross.
-        let times = [1: 1, 2: 2, 3: 3, 4: 10, 5: 11, 6: 12]
         let edges = [1: [], 2: [1], 3: [2], 4: [1], 5: [3, 4], 6: [4, 3]]
-        let g = CommitGraph(
-            edges.keys.sorted().map { (Self.id($0), edges[$0]!.map(Self.id), Int64(times[$0]!)) })
+        let g = Self.graph(edges, times: [4: 10, 5: 11, 6: 12])
         var scratch = CommitGraph.Scratch()
         let side = g.sideBranch(first: Self.id(5), tip: Self.id(6), scratch: &scratch)
         #expect(side.mergeBase == Self.id(4))
         #expect(side.commits == [Self.id(6)])
         // Swapped times: the one further from the root is the newer, and the merge base.
-        let swapped = CommitGraph(
-            edges.keys.sorted().map { n in
-                (Self.id(n), edges[n]!.map(Self.id), Int64(n == 3 ? 10 : n == 4 ? 3 : times[n]!))
-            })
+        let swapped = Self.graph(edges, times: [3: 10, 4: 3, 5: 11, 6: 12])
         #expect(swapped.sideBranch(first: Self.id(5), tip: Self.id(6), scratch: &scratch).mergeBase == Self.id(3))
     }
 
@@ -56,10 +51,7 @@ import Testing
     /// skew): `git merge-base` removes it as redundant.
     @Test func anAncestorOfTheMergeBaseIsNotOneWhateverItsTime() {
         // 1 ← 2 (time 50) ← 3 (time 5) ← 4; tip 5 = (3, 2).
-        let times = [1: 1, 2: 50, 3: 5, 4: 6, 5: 7]
-        let edges = [1: [], 2: [1], 3: [2], 4: [3], 5: [3, 2]]
-        let g = CommitGraph(
-            edges.keys.sorted().map { (Self.id($0), edges[$0]!.map(Self.id), Int64(times[$0]!)) })
+        let g = Self.graph([1: [], 2: [1], 3: [2], 4: [3], 5: [3, 2]], times: [2: 50, 3: 5, 4: 6, 5: 7])
         var scratch = CommitGraph.Scratch()
         let side = g.sideBranch(first: Self.id(4), tip: Self.id(5), scratch: &scratch)
         #expect(side.mergeBase == Self.id(3))
