@@ -10,6 +10,11 @@ looked up among the report's pull requests (its landing commit, else one of its 
 messages, a group's or a pull request's or a merged branch's fix commits), not the message patterns alone as
 `FixDetectionTests` does. Where a change groups several labelled commits (a rebase or applied run), each is
 counted with the change's flag. --list prints each false positive and false negative.
+
+A second line per history, "series commits by their own tracing", scores a labelled commit inside a rebase or applied
+run of several commits by whether it is among its change's traced fix commits (`delivery.fixCommits`), the unit
+such a run is traced by (each commit on its own message, ADR 0021): the run's flag says that some commit of the run
+is a fix, which is not a claim about each of its commits. Every other labelled commit is scored as on the first line.
 """
 import csv
 import json
@@ -33,6 +38,7 @@ def main():
             for c in pr.get("commits", []):
                 change.setdefault(c, pr)
         counts = {"tp": 0, "fp": 0, "fn": 0, "tn": 0, "missing": 0}
+        own = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
         wrong = []
         for row in labels:
             if row["history"] != history:
@@ -45,6 +51,12 @@ def main():
             fix = row["label"] == "fix"
             key = ("t" if flagged == fix else "f") + ("p" if flagged else "n")
             counts[key] += 1
+            if pr["kind"] in ("rebase", "applied") and len(pr.get("commits", [])) > 1:
+                traced = {c["commit"] if isinstance(c, dict) else c for c in pr.get("delivery", {}).get("fixCommits", [])}
+                mine = row["commit"] in traced
+            else:
+                mine = flagged
+            own[("t" if mine == fix else "f") + ("p" if mine else "n")] += 1
             if flagged != fix:
                 wrong.append(("false positive" if flagged else "false negative", row["commit"][:12], row["subject"]))
         tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
@@ -54,6 +66,14 @@ def main():
             f"{history}: flagged and fix {tp}, flagged not fix {fp}, missed fix {fn}, neither {counts['tn']}"
             + (f", not found {counts['missing']}" if counts["missing"] else "")
             + f"; precision {precision}, recall {recall}"
+        )
+        tp, fp, fn = own["tp"], own["fp"], own["fn"]
+        print(
+            f"  series commits by their own tracing: flagged and fix {tp}, flagged not fix {fp}, missed fix {fn}, "
+            + f"neither {own['tn']}; precision "
+            + (f"{tp}/{tp + fp} = {100 * tp / (tp + fp):.1f}%" if tp + fp else "-")
+            + ", recall "
+            + (f"{tp}/{tp + fn} = {100 * tp / (tp + fn):.1f}%" if tp + fn else "-")
         )
         if "--list" in sys.argv:
             for kind, commit, subject in wrong:

@@ -14,9 +14,10 @@ public struct DeliveryAnalyzer {
     /// line, docs/validation/fix-detection.md; 6: `Closes #N` and `Resolves #N` lines no longer make fixes, a
     /// `Fixes #N` line only under a subject that `issueLineExclusions` lets through, and the exclusions name
     /// change logs, READMEs, examples, numbered tests, dependency updates (`fix(deps):`), compiler-warning flags and
-    /// styling too; a commit that changes only test files is no fix), so that a stored report made by an earlier
-    /// analysis is never reused as this one's (`yardstick analyze --store`).
-    public static let revision = 6
+    /// styling too; a commit that changes only test files is no fix; 7: nor one that changes only documentation
+    /// and test files, `documentationPatterns`), so that a stored report made by an earlier analysis is never
+    /// reused as this one's (`yardstick analyze --store`).
+    public static let revision = 7
 
     public var options: DeliveryOptions
     public var exclusions: ExclusionPolicy
@@ -84,8 +85,10 @@ public struct DeliveryAnalyzer {
         let issueLineExclusions: [Regex<AnyRegexOutput>]
         /// A line that only names issues (`Fixes #12`, `Fixes: owner/repo#12, #13`, `Fixes https://…/issues/12`).
         let issueReference: Regex<AnyRegexOutput>?
-        /// `DeliveryOptions.testPatterns`: a commit that changes only test files is not a fix.
+        /// `DeliveryOptions.testPatterns` and `documentationPatterns`: a commit that changes only test and
+        /// documentation files is not a fix.
         let testPatterns: [Glob]
+        let documentationPatterns: [Glob]
         /// With the default patterns, a line that contains none of these words (lower-cased) cannot
         /// match, and the regular expressions are skipped: they cost more than the rest of the analysis.
         let fixWords: [String]?
@@ -100,6 +103,7 @@ public struct DeliveryAnalyzer {
             issueLineExclusions = options.issueLineExclusions.compactMap { try? Regex($0.source) }
             issueReference = try? Regex(Self.issueReferenceSource)
             testPatterns = options.testPatterns
+            documentationPatterns = options.documentationPatterns
             fixWords =
                 options.fixPatterns.map(\.source) == DeliveryOptions.defaultFixPatterns.map(\.source)
                 ? ["fix", "bug", "close", "resolve"] : nil
@@ -153,20 +157,25 @@ public struct DeliveryAnalyzer {
         }
 
         /// A fix commit: `isFix` by its message (with `title`, the change's, for its landing commit), unless every
-        /// file it changes is a test file (`testPatterns`): a broken test is not a defect that escaped to users. A
-        /// commit that names the commit it fixes (`Fixes: <id>`) stays a fix, as the project says, tests or not.
+        /// file it changes is a test file (`testPatterns`) or a documentation file (`documentationPatterns`): a
+        /// broken test or a wrong manual page is not a defect that escaped in the product. A commit that names the
+        /// commit it fixes (`Fixes: <id>`) stays a fix, as the project says, whatever its files.
         func isFix(_ record: CommitRecord, title: String? = nil, commits: some HistoryStore) -> Bool {
             isFix(record, title: title)
-                && (!Self.fixedCommitPrefixes(record).isEmpty || !changesOnlyTests(record.id, commits: commits))
+                && (!Self.fixedCommitPrefixes(record).isEmpty
+                    || !changesOnlyTestsOrDocumentation(record.id, commits: commits))
         }
 
-        /// Whether `id` changes files and every one of them is a test file (a commit whose files the store does not
-        /// hold, or that changes none, is not).
-        func changesOnlyTests(_ id: ObjectID, commits: some HistoryStore) -> Bool {
-            guard !testPatterns.isEmpty, let files = commits.record(id, withFiles: true, withHunks: false)?.files,
-                !files.isEmpty
+        /// Whether `id` changes files and every one of them is a test or documentation file (a commit whose files
+        /// the store does not hold, or that changes none, is not).
+        func changesOnlyTestsOrDocumentation(_ id: ObjectID, commits: some HistoryStore) -> Bool {
+            guard !testPatterns.isEmpty || !documentationPatterns.isEmpty,
+                let files = commits.record(id, withFiles: true, withHunks: false)?.files, !files.isEmpty
             else { return false }
-            return files.allSatisfy { file in testPatterns.contains { $0.matches(file.path) } }
+            return files.allSatisfy { file in
+                testPatterns.contains { $0.matches(file.path) }
+                    || documentationPatterns.contains { $0.matches(file.path) }
+            }
         }
 
         /// Whether a fix pattern matches `line`.

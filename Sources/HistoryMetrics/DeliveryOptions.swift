@@ -30,6 +30,8 @@ public struct DeliveryOptions: Sendable {
     public var fixupPatterns: [RegexPattern] = DeliveryOptions.defaultFixupPatterns
     /// Test files.
     public var testPatterns: [Glob] = DeliveryOptions.defaultTestPatterns
+    /// Documentation files: a commit that changes only these and test files is not a fix.
+    public var documentationPatterns: [Glob] = DeliveryOptions.defaultDocumentationPatterns
     /// Folders that hold architecture decision records.
     public var adrDirectories: [String] = [
         "docs/adr", "doc/adr", "docs/decisions", "docs/architecture/decisions", "adr",
@@ -97,6 +99,15 @@ public struct DeliveryOptions: Sendable {
         "*_test.go", "*_test.py", "test_*.py", "*Tests.swift", "*Test.swift", "*Test.java", "*Tests.java",
         "*Test.kt", "*.spec.ts", "*.test.ts", "*.spec.js", "*.test.js", "*.spec.tsx", "*.test.tsx", "*_spec.rb",
         "*_test.rb", "*_test.c", "*_test.cc", "*_test.cpp", "*Tests.cs", "*Test.cs",
+    ].map(Glob.init)
+
+    /// Documentation folders, document formats and the usual top-level texts (change logs, READMEs, release
+    /// notes, known-bug lists). Not `*.txt`: `CMakeLists.txt` and `requirements.txt` are build files.
+    public static let defaultDocumentationPatterns: [Glob] = [
+        "**/Documentation/**", "**/doc/**", "**/docs/**", "**/man/**",
+        "*.md", "*.markdown", "*.rst", "*.adoc", "*.asciidoc",
+        "README", "README.*", "CHANGES", "CHANGES.*", "CHANGELOG", "CHANGELOG.*", "ChangeLog", "NEWS", "NEWS.*",
+        "RELEASE-NOTES", "RELEASE-NOTES.*", "RelNotes", "KNOWN_BUGS", "TODO", "AUTHORS", "THANKS",
     ].map(Glob.init)
 }
 

@@ -192,7 +192,8 @@ public struct YardstickConfiguration: Sendable {
                 "reworkWindowDays", "majorReworkThreshold", "defectWindowDays", "maxFixFiles", "addOnlyFixContext",
                 "newerNeighbourLines",
                 "absurdHours",
-                "fixPatterns", "issueLineExclusions", "fixupPatterns", "testPatterns", "adrDirectories",
+                "fixPatterns", "issueLineExclusions", "fixupPatterns", "testPatterns", "documentationPatterns",
+                "adrDirectories",
                 "businessHours",
             ])
         func number(_ key: String, min: Double, max: Double) throws(ConfigError) -> Double? {
@@ -238,6 +239,11 @@ public struct YardstickConfiguration: Sendable {
         if let r = try regexes("fixupPatterns") { d.fixupPatterns = r }
         if fields["testPatterns"] != nil {
             d.testPatterns = try reader.strings(fields["testPatterns"], path: "delivery.testPatterns").map(Glob.init)
+        }
+        if fields["documentationPatterns"] != nil {
+            d.documentationPatterns = try reader.strings(
+                fields["documentationPatterns"], path: "delivery.documentationPatterns"
+            ).map(Glob.init)
         }
         if fields["adrDirectories"] != nil {
             d.adrDirectories = try reader.strings(fields["adrDirectories"], path: "delivery.adrDirectories").map {

@@ -1,4 +1,5 @@
 import Foundation
+import HistoryParsing
 import TestSupport
 import Testing
 
@@ -224,5 +225,12 @@ struct FixDetectionTests {
             String($0.dropFirst("  - '".count).dropLast())
         }
         #expect(listedExclusions == DeliveryOptions.defaultIssueLineExclusions.map(\.source))
+        let documentation = try #require(
+            text.components(separatedBy: "```yaml\ndocumentationPatterns: [").dropFirst().first?
+                .components(separatedBy: "]").first)
+        let listedDocumentation = documentation.split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        #expect(listedDocumentation == DeliveryOptions.defaultDocumentationPatterns.map(\.pattern))
     }
 }

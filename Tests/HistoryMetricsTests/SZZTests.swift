@@ -310,4 +310,53 @@ struct SZZTests {
         #expect(
             DeliveryAnalyzer.MessageRules(noTests).fixDetection(direct, commits: store).fixes == [true, true, true])
     }
+
+    /// A commit that changes only documentation files (`documentationPatterns`), or documentation and tests, is no
+    /// fix either: a wrong manual page or change-log entry is not a defect in the product. `CMakeLists.txt` is a
+    /// build file, not documentation.
+    @Test func aCommitThatChangesOnlyDocumentationIsNoFix() {
+        let files: [[FileChange]] = [
+            [H.file("Documentation/git-for-each-ref.txt", 1, 1)],
+            [H.file("Documentation/CodingGuidelines", 1, 1)],
+            [H.file("docs/KNOWN_BUGS", 0, 9)],
+            [H.file("CHANGES", 17, 0), H.file("RELEASE-NOTES", 2, 1)],
+            [H.file("README.md", 1, 1), H.file("tests/reader.c", 2, 0)],
+            [H.file("man/yardstick.1", 1, 1)],
+            [H.file("CMakeLists.txt", 1, 1)],
+            [H.file("docs/KNOWN_BUGS", 0, 9), H.file("src/reader.c", 3, 1)],
+            [H.file("src/notes.md.in", 1, 1)],
+        ]
+        let ids: [Character] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+        let records = zip(ids, files).map { id, f in
+            H.record(id, "Fix the description of --contains", authored: H.t0, committed: H.t0, files: f)
+        }
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        let store = H.store(records)
+        let direct = ids.map { H.change(.direct, $0, landedAt: H.t0) }
+        let expected = [false, false, false, false, false, false, true, true, true]
+        #expect(rules.revertsAndFixes(direct, commits: store).fixes == expected)
+        #expect(rules.fixDetection(direct, commits: store).fixes == expected)
+        // A merged branch whose only fix commit changes documentation is no fix.
+        let merge = H.record(
+            "e", "Merge branch 'kn/for-each-tag-branch'", authored: H.t0, committed: H.t0,
+            parents: [H.oid("0"), H.oid("1")])
+        let merged = [H.change(.merge, "e", commits: [H.oid("e"), H.oid("1")], landedAt: H.t0)]
+        #expect(rules.fixDetection(merged, commits: H.store([merge, records[0]])).fixes == [false])
+        // A commit that names the commit it fixes stays a fix.
+        let tagged = H.record(
+            "d", "Fix the manual page\n\nFixes: 1234567890ab (\"Add reports\")", authored: H.t0, committed: H.t0,
+            files: [H.file("Documentation/reports.txt", 1, 1)])
+        #expect(
+            rules.revertsAndFixes([H.change(.direct, "d", landedAt: H.t0)], commits: H.store([tagged])).fixes == [true])
+        // With no documentation patterns, documentation files count as the product's; tests still do not.
+        var noDocs = DeliveryOptions()
+        noDocs.documentationPatterns = []
+        #expect(
+            DeliveryAnalyzer.MessageRules(noDocs).fixDetection(direct, commits: store).fixes
+                == [true, true, true, true, true, true, true, true, true])
+        var neither = noDocs
+        neither.testPatterns = []
+        #expect(
+            DeliveryAnalyzer.MessageRules(neither).fixDetection(Array(direct[4...4]), commits: store).fixes == [true])
+    }
 }

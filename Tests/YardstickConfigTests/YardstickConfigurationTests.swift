@@ -301,6 +301,19 @@ struct YardstickConfigurationTests {
             error.description == "y.yml:3: delivery.issueLineExclusions[0] is not a valid regular expression: (docs")
     }
 
+    @Test func documentationPatternsReplaceTheDefaults() throws {
+        let defaults = try YardstickConfiguration.parse("version: 1\n", file: "y.yml").delivery.documentationPatterns
+        #expect(defaults == DeliveryOptions.defaultDocumentationPatterns)
+        #expect(defaults.count == 25)
+        let none = try YardstickConfiguration.parse("delivery:\n  documentationPatterns: []\n", file: "y.yml")
+        #expect(none.delivery.documentationPatterns.isEmpty)
+        let own = try YardstickConfiguration.parse(
+            "delivery:\n  documentationPatterns: ['docs/**/*.md', 'NEWS']\n", file: "y.yml")
+        #expect(own.delivery.documentationPatterns.map(\.pattern) == ["docs/**/*.md", "NEWS"])
+        let error = try #require(parseError("delivery:\n  documentationPatterns: NEWS\n", file: "y.yml"))
+        #expect(error.description == "y.yml:2: delivery.documentationPatterns must be a list")
+    }
+
     @Test(arguments: errorCases)
     func errorsNameFileLineAndProblem(_ c: ErrorCase) throws {
         let error = try #require(parseError(c.yaml, file: "config/yardstick.yml"))
