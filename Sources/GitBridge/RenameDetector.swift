@@ -24,20 +24,41 @@ enum RenameDetector {
     static let basenameMinimumScore = minimumScore + (maxScore - minimumScore) / 2
     static let renameLimit = 1000
 
+    /// One of git's four candidate slots per destination (`struct diff_score`); `source` nil for an unused slot.
+    struct Slot {
+        var score: Int
+        var nameScore: Int
+        var source: Int?
+        var destination: Int
+
+        /// git's `score_compare(a, b) > 0`: `a` sorts after `b` (an unused slot after any used one, then the lower
+        /// score, then, at the same score, a different basename after the same one).
+        static func sortsAfter(_ a: Slot, _ b: Slot) -> Bool {
+            guard a.source != nil else { return b.source != nil }
+            guard b.source != nil else { return false }
+            if a.score == b.score { return b.nameScore > a.nameScore }
+            return b.score > a.score
+        }
+
+        /// git's `record_if_better`: `o` takes the worst slot (the first of equally bad ones) when it is better.
+        static func record(_ o: Slot, in m: inout [Slot]) {
+            var worst = 0
+            for i in 1..<m.count where sortsAfter(m[i], m[worst]) { worst = i }
+            if sortsAfter(m[worst], o) { m[worst] = o }
+        }
+    }
+
+    /// Sources and destinations in git's order (the diff queue's, by path), every one that is left after exact
+    /// renames, whatever its mode or size: git counts them all for unique basenames and for the rename limit, and
+    /// gives the ones it cannot score (not regular files, or empty) a score of 0.
     static func pair(sources: [Candidate], destinations: [Candidate]) -> [Pair] {
         var pairs: [Pair] = []
         var sourceUsed = [Bool](repeating: false, count: sources.count)
         var destinationUsed = [Bool](repeating: false, count: destinations.count)
-
-        // Exact renames (the same blob) are paired by the caller before this, without loading contents.
-        // 2. Inexact renames, between regular, non-empty files only.
-        let srcIndexes = sources.indices.filter {
-            !sourceUsed[$0] && isRegular(sources[$0].mode) && size(sources[$0]) > 0
-        }
-        let dstIndexes = destinations.indices.filter {
-            !destinationUsed[$0] && isRegular(destinations[$0].mode) && size(destinations[$0]) > 0
-        }
-        guard !srcIndexes.isEmpty, !dstIndexes.isEmpty else { return pairs }
+        guard !sources.isEmpty, !destinations.isEmpty else { return pairs }
+        // `estimate_similarity` scores regular, non-empty files only.
+        let sourceScores = sources.map { isRegular($0.mode) && size($0) > 0 }
+        let destinationScores = destinations.map { isRegular($0.mode) && size($0) > 0 }
 
         var signatures: [Int: Signature] = [:]
         func signature(_ c: Candidate, key: Int) -> Signature {
@@ -46,60 +67,70 @@ enum RenameDetector {
             signatures[key] = s
             return s
         }
-
-        // 2a. Unique basenames on both sides.
-        var srcByBase: [String: [Int]] = [:]
-        for i in srcIndexes { srcByBase[String(basename(sources[i].path)), default: []].append(i) }
-        var dstByBase: [String: [Int]] = [:]
-        for j in dstIndexes { dstByBase[String(basename(destinations[j].path)), default: []].append(j) }
-        for (base, srcs) in srcByBase.sorted(by: { $0.key < $1.key }) {
-            guard srcs.count == 1, let dsts = dstByBase[base], dsts.count == 1 else { continue }
-            let i = srcs[0]
-            let j = dsts[0]
-            let score = similarity(
+        func score(_ i: Int, _ j: Int, minimum: Int) -> Int {
+            guard sourceScores[i], destinationScores[j] else { return 0 }
+            return similarity(
                 sources[i], signature(sources[i], key: i), destinations[j], signature(destinations[j], key: -1 - j),
-                minimum: basenameMinimumScore)
-            if score >= basenameMinimumScore {
+                minimum: minimum)
+        }
+
+        // 2a. `find_basename_matches`: a basename unique among the sources and among the destinations left.
+        var sourceOfBase: [Substring: Int] = [:]
+        for i in sources.indices {
+            let base = basename(sources[i].path)
+            sourceOfBase[base] = sourceOfBase[base] == nil ? i : -1
+        }
+        var destinationOfBase: [Substring: Int] = [:]
+        for j in destinations.indices {
+            let base = basename(destinations[j].path)
+            destinationOfBase[base] = destinationOfBase[base] == nil ? j : -1
+        }
+        for i in sources.indices {
+            let base = basename(sources[i].path)
+            guard sourceOfBase[base] == i, let j = destinationOfBase[base], j >= 0, !destinationUsed[j] else {
+                continue
+            }
+            if score(i, j, minimum: basenameMinimumScore) >= basenameMinimumScore {
                 sourceUsed[i] = true
                 destinationUsed[j] = true
                 pairs.append(Pair(source: i, destination: j))
             }
         }
 
-        // 2b. The best remaining pairs, highest score first (at most four candidates per destination), unless the
-        // files left unpaired on both sides exceed `diff.renameLimit` (git checks it after the basename step).
-        let leftSources = srcIndexes.count { !sourceUsed[$0] }
-        let leftDestinations = dstIndexes.count { !destinationUsed[$0] }
-        guard leftSources * leftDestinations <= renameLimit * renameLimit else { return pairs }
-        struct Scored {
-            var score: Int
-            var nameScore: Int
-            var source: Int
-            var destination: Int
-        }
-        var matrix: [Scored] = []
-        for j in dstIndexes where !destinationUsed[j] {
-            var best: [Scored] = []
-            for i in srcIndexes where !sourceUsed[i] {
-                let score = similarity(
-                    sources[i], signature(sources[i], key: i), destinations[j], signature(destinations[j], key: -1 - j),
-                    minimum: minimumScore)
-                guard score >= minimumScore else { continue }
-                let nameScore = basename(sources[i].path) == basename(destinations[j].path) ? 1 : 0
-                best.append(Scored(score: score, nameScore: nameScore, source: i, destination: j))
+        // 2b. The matrix, unless the files left on both sides exceed `diff.renameLimit` (git checks it after the
+        // basename step, over every source and destination left).
+        let leftSources = sources.indices.filter { !sourceUsed[$0] }
+        let leftDestinations = destinations.indices.count { !destinationUsed[$0] }
+        guard leftSources.count * leftDestinations <= renameLimit * renameLimit else { return pairs }
+        // Per destination, four slots filled source by source as `record_if_better` fills them (ties keep the slot
+        // they hold; a better candidate takes the first of the worst slots). A destination that cannot score has
+        // only entries of score 0, which `find_renames` never reaches, and is left out.
+        var matrix: [Slot] = []
+        for j in destinations.indices where !destinationUsed[j] && destinationScores[j] {
+            var m = [Slot](repeating: Slot(score: 0, nameScore: 0, source: nil, destination: j), count: 4)
+            let name = basename(destinations[j].path)
+            for i in leftSources {
+                let candidate = Slot(
+                    score: score(i, j, minimum: minimumScore), nameScore: basename(sources[i].path) == name ? 1 : 0,
+                    source: i, destination: j)
+                Slot.record(candidate, in: &m)
             }
-            best.sort { ($0.score, $0.nameScore, -$0.source) > ($1.score, $1.nameScore, -$1.source) }
-            matrix.append(contentsOf: best.prefix(4))
+            matrix.append(contentsOf: m)
         }
-        matrix.sort {
-            ($0.score, $0.nameScore, -$0.destination, -$0.source) > (
-                $1.score, $1.nameScore, -$1.destination, -$1.source
-            )
+        // `STABLE_QSORT` by `score_compare`: ties keep the matrix order (destination, then slot).
+        let order = matrix.indices.sorted { a, b in
+            if Slot.sortsAfter(matrix[b], matrix[a]) { return true }
+            if Slot.sortsAfter(matrix[a], matrix[b]) { return false }
+            return a < b
         }
-        for m in matrix where !sourceUsed[m.source] && !destinationUsed[m.destination] {
-            sourceUsed[m.source] = true
+        // `find_renames`: best first, down to the first unused slot or score under the minimum.
+        for k in order {
+            let m = matrix[k]
+            guard let i = m.source, m.score >= minimumScore else { break }
+            guard !destinationUsed[m.destination], !sourceUsed[i] else { continue }
+            sourceUsed[i] = true
             destinationUsed[m.destination] = true
-            pairs.append(Pair(source: m.source, destination: m.destination))
+            pairs.append(Pair(source: i, destination: m.destination))
         }
         return pairs
     }

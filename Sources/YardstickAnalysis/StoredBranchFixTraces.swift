@@ -119,7 +119,7 @@ extension StoreSession {
     /// The state name of this repository's branch-fix traces, and the version of what is kept under it (the
     /// analysis revision is inside the blob: traces of another revision are not used).
     var branchFixTracesState: KeptState {
-        KeptState(name: "branchFixTraces:" + repository.value, context: "branch-fix-traces-v2")
+        KeptState(name: "branchFixTraces:" + repository.value, context: "branch-fix-traces-v3")
     }
 
     /// The branch-fix traces kept by the earlier runs on this repository (none when there are none or they cannot

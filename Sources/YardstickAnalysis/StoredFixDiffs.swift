@@ -70,7 +70,7 @@ package final class KnownFixDiffs: Sendable {
 
 extension StoreSession {
     /// The state name of this repository's fix diffs, and the version of what is kept under it.
-    var fixDiffsState: KeptState { KeptState(name: "fixDiffs:" + repository.value, context: "significant-v2") }
+    var fixDiffsState: KeptState { KeptState(name: "fixDiffs:" + repository.value, context: "significant-v3") }
 
     /// The fix diffs kept by the earlier runs on this repository (none when there are none or they cannot be
     /// read: they are computed again).

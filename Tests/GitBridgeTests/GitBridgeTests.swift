@@ -154,19 +154,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-modes-\(UUID().uuidString)")
             .path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        func git(_ arguments: [String], input: String? = nil) throws -> String {
-            let script = input != nil ? "printf '%s' \"$1\" | git \"${@:2}\"" : "git \"${@:2}\""
-            let result = Command.run(
-                "/usr/bin/env",
-                [
-                    "GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=A",
-                    "GIT_COMMITTER_EMAIL=a@example.com", "GIT_AUTHOR_DATE=2024-01-01T00:00:00Z",
-                    "GIT_COMMITTER_DATE=2024-01-01T00:00:00Z", "/bin/bash", "-c", script, "sh", input ?? "",
-                    "-C", dir,
-                ] + arguments)
-            #expect(result.status == 0, "git \(arguments): \(result.stderr)")
-            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let git = Plumbing(dir: dir)
         #expect(Command.run("/usr/bin/git", ["init", "-q", "--bare", dir]).status == 0)
         let module = String(repeating: "ab", count: 20)
         let target = try git(["hash-object", "-w", "--stdin"], input: "target")
@@ -193,6 +181,98 @@ import Testing
         #expect(
             try git(["diff", "--numstat", "-M", old, new]).split(separator: "\n") == [
                 "0\t0\tplain.txt => exec.sh", "1\t0\tfile.txt", "0\t1\tlink", "0\t0\t{modules => vendor}/lib",
+            ])
+    }
+
+    /// git with fixed identities and dates in the bare repository `dir`; `input` on its standard input.
+    struct Plumbing {
+        let dir: String
+
+        func callAsFunction(_ arguments: [String], input: String? = nil) throws -> String {
+            let script = input != nil ? "printf '%s' \"$1\" | git \"${@:2}\"" : "git \"${@:2}\""
+            let result = Command.run(
+                "/usr/bin/env",
+                [
+                    "GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=A",
+                    "GIT_COMMITTER_EMAIL=a@example.com", "GIT_AUTHOR_DATE=2024-01-01T00:00:00Z",
+                    "GIT_COMMITTER_DATE=2024-01-01T00:00:00Z", "/bin/bash", "-c", script, "sh", input ?? "",
+                    "-C", dir,
+                ] + arguments)
+            #expect(result.status == 0, "git \(arguments): \(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// Inexact renames whose scores tie, paired as git's `diffcore-rename.c` pairs them: four candidate slots per
+    /// destination filled as `record_if_better` fills them (a tie keeps its slot, a better candidate takes the first
+    /// of the worst), then a stable sort. `dst/y.txt` takes `src/a.txt` (90%); `dst/x.txt` has four sources at 60%,
+    /// but `src/e.txt` took the slot of `src/b.txt` (20%), ahead of `src/c.txt` and `src/d.txt`, so git pairs
+    /// it with `src/e.txt` where the first tied source in path order would be `src/c.txt`. And a basename is unique
+    /// only if no other file left on its side has it, an empty one included: `old/util.c` (empty) keeps
+    /// `lib/util.c` (80%) from the basename step, so `src/util.c` pairs with `lib/helpers.c` (95%).
+    @Test func tiedRenameScoresPairAsGitPairsThem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-ties-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let git = Plumbing(dir: dir)
+        #expect(Command.run("/usr/bin/git", ["init", "-q", "--bare", dir]).status == 0)
+        func lines(_ spec: [(String, ClosedRange<Int>)]) -> String {
+            spec.flatMap { prefix, range in range.map { String(format: "%@line-%02d\n", prefix, $0) } }.joined()
+        }
+        func blob(_ text: String) throws -> String { try git(["hash-object", "-w", "--stdin"], input: text) }
+        func tree(_ entries: [(String, String)]) throws -> String {
+            try git(["mktree"], input: entries.map { "100644 blob \($1)\t\($0)\n" }.joined())
+        }
+        func commit(_ tree: String, parent: String?) throws -> String {
+            try git(["commit-tree", tree, "-m", "c"] + (parent.map { ["-p", $0] } ?? []))
+        }
+        func diff(_ old: String, _ new: String) throws -> [String] {
+            let repo = try Repository(path: dir)
+            let base = try #require(ObjectID(hex: old))
+            let tip = try #require(ObjectID(hex: new))
+            let files = try TreeDiffer(repository: repo).diff(base: base, tip: tip)
+            return files.map { "\($0.status) \($0.oldPath ?? "-") \($0.path) \($0.additions)/\($0.deletions)" }
+        }
+        let x = try blob(lines([("x", 1...10)]))
+        let y = try blob(lines([("x", 1...6), ("a", 7...9), ("y", 10...10)]))
+        let sources = try ["a", "b", "c", "d", "e"].map { name in
+            (
+                name + ".txt",
+                try blob(lines(name == "b" ? [("x", 1...2), ("b", 3...10)] : [("x", 1...6), (name, 7...10)]))
+            )
+        }
+        let src = try tree(sources)
+        let dst = try tree([("x.txt", x), ("y.txt", y)])
+        let old = try commit(try git(["mktree"], input: "040000 tree \(src)\tsrc\n"), parent: nil)
+        let new = try commit(try git(["mktree"], input: "040000 tree \(dst)\tdst\n"), parent: old)
+        #expect(
+            try diff(old, new) == [
+                "renamed src/e.txt dst/x.txt 4/4", "renamed src/a.txt dst/y.txt 1/1", "deleted - src/b.txt 0/10",
+                "deleted - src/c.txt 0/10", "deleted - src/d.txt 0/10",
+            ])
+        #expect(
+            try git(["diff", "--name-status", "-M", old, new]).split(separator: "\n") == [
+                "R060\tsrc/e.txt\tdst/x.txt", "R090\tsrc/a.txt\tdst/y.txt", "D\tsrc/b.txt", "D\tsrc/c.txt",
+                "D\tsrc/d.txt",
+            ])
+
+        // Basenames: `util.c` twice among the deleted files, once empty.
+        let lib = try tree([
+            ("helpers.c", try blob(lines([("n", 1...19), ("h", 20...20)]))),
+            ("util.c", try blob(lines([("n", 1...16), ("u", 17...20)]))),
+        ])
+        let empty = try tree([("util.c", try blob(""))])
+        let moved = try tree([("util.c", try blob(lines([("n", 1...20)])))])
+        let before = try commit(
+            try git(["mktree"], input: "040000 tree \(lib)\tlib\n040000 tree \(empty)\told\n"), parent: nil)
+        let after = try commit(try git(["mktree"], input: "040000 tree \(moved)\tsrc\n"), parent: before)
+        #expect(
+            try diff(before, after) == [
+                "deleted - lib/util.c 0/20", "deleted - old/util.c 0/0", "renamed lib/helpers.c src/util.c 1/1",
+            ])
+        #expect(
+            try git(["diff", "--name-status", "-M", before, after]).split(separator: "\n") == [
+                "D\tlib/util.c", "D\told/util.c", "R095\tlib/helpers.c\tsrc/util.c",
             ])
     }
 
