@@ -156,4 +156,43 @@ static inline int yardstick_span_diff(
 }
 
 
+/* A commit's text in UTF-8, as git's reencode_string_len gives it for a commit whose `encoding` header names
+ * another encoding (utf8.c: iconv_open to UTF-8, and on failure once more with git's fallback names). Returns a
+ * malloc'd, NUL-terminated buffer (free(3) it), or NULL when iconv does not know the encoding or the bytes are
+ * not valid in it: git then shows the bytes as they are. */
+#include <errno.h>
+#include <iconv.h>
+#include <strings.h>
+static inline char *yardstick_to_utf8(const char *encoding, const char *in, size_t length) {
+    iconv_t cd = iconv_open("UTF-8", encoding);
+    if (cd == (iconv_t)-1 && (strcasecmp(encoding, "latin-1") == 0 || strcasecmp(encoding, "latin1") == 0))
+        cd = iconv_open("UTF-8", "ISO-8859-1");
+    if (cd == (iconv_t)-1) return NULL;
+    size_t capacity = length * 4 + 16;
+    char *out = malloc(capacity);
+    if (out == NULL) { iconv_close(cd); return NULL; }
+    char *source = (char *)in;
+    size_t left = length;
+    char *target = out;
+    size_t room = capacity - 1;
+    for (;;) {
+        size_t rc = left > 0 ? iconv(cd, &source, &left, &target, &room) : iconv(cd, NULL, NULL, &target, &room);
+        if (rc != (size_t)-1) {
+            if (left == 0 && source != NULL) { source = NULL; continue; } /* flush a stateful encoding once */
+            break;
+        }
+        if (errno != E2BIG) { free(out); iconv_close(cd); return NULL; }
+        size_t used = (size_t)(target - out);
+        capacity *= 2;
+        char *grown = realloc(out, capacity);
+        if (grown == NULL) { free(out); iconv_close(cd); return NULL; }
+        out = grown;
+        target = out + used;
+        room = capacity - used - 1;
+    }
+    *target = 0;
+    iconv_close(cd);
+    return out;
+}
+
 #endif

@@ -67,30 +67,94 @@ extension Repository {
         )
     }
 
-    /// Reads a commit's header, applying `mailmap` to author and committer.
+    /// Reads a commit's header, applying `mailmap` to author and committer. A commit whose `encoding` header names
+    /// another encoding than UTF-8 (`encoding ISO8859-1`) is read as git shows it: names, addresses and message
+    /// converted to UTF-8 (`Reencoded`), or, when they are not valid in that encoding, as they are.
     /// The corresponding C function is `git_commit_lookup`.
     package func commitHeader(_ id: ObjectID, mailmap: Mailmap) throws(GitError) -> CommitHeader {
         try withCommit(id) { commit, parents throws(GitError) in
-            CommitHeader(
+            let author = git_commit_author(commit)
+            let committer = git_commit_committer(commit)
+            let message = git_commit_message_raw(commit)
+            func constant(_ field: UnsafeMutablePointer<CChar>?) -> UnsafePointer<CChar>? {
+                field.map { UnsafePointer($0) }
+            }
+            if let encoding = git_commit_message_encoding(commit), !Reencoded.isUTF8(encoding),
+                let text = Reencoded(
+                    encoding: encoding,
+                    [
+                        constant(author?.pointee.name), constant(author?.pointee.email),
+                        constant(committer?.pointee.name),
+                        constant(committer?.pointee.email), message,
+                    ])
+            {
+                // The converted fields live as long as `text`: it is kept until the strings are made.
+                return try withExtendedLifetime(text) { () throws(GitError) -> CommitHeader in
+                    CommitHeader(
+                        id: id, tree: ObjectID(git_commit_tree_id(commit)), parents: parents,
+                        author: try signature(
+                            author, mailmap, of: id, role: "author", text: (text.fields[0], text.fields[1])),
+                        committer: try signature(
+                            committer, mailmap, of: id, role: "committer", text: (text.fields[2], text.fields[3])),
+                        message: text.fields[4].map { String(cString: $0) } ?? "")
+                }
+            }
+            return CommitHeader(
                 id: id,
                 tree: ObjectID(git_commit_tree_id(commit)),
                 parents: parents,
-                author: try signature(git_commit_author(commit), mailmap, of: id, role: "author"),
-                committer: try signature(git_commit_committer(commit), mailmap, of: id, role: "committer"),
-                message: git_commit_message_raw(commit).map { String(cString: $0) } ?? ""
+                author: try signature(author, mailmap, of: id, role: "author"),
+                committer: try signature(committer, mailmap, of: id, role: "committer"),
+                message: message.map { String(cString: $0) } ?? ""
             )
         }
     }
 
-    private func signature(_ sig: UnsafePointer<git_signature>?, _ mailmap: Mailmap, of id: ObjectID, role: String)
-        throws(GitError)
-        -> Signature
-    {
-        guard let sig, let rawName = sig.pointee.name, let rawEmail = sig.pointee.email else {
+    private func signature(
+        _ sig: UnsafePointer<git_signature>?, _ mailmap: Mailmap, of id: ObjectID, role: String,
+        text: (name: UnsafePointer<CChar>?, email: UnsafePointer<CChar>?)? = nil
+    ) throws(GitError) -> Signature {
+        guard let sig, let rawName = text?.name ?? sig.pointee.name.map({ UnsafePointer($0) }),
+            let rawEmail = text?.email ?? sig.pointee.email.map({ UnsafePointer($0) })
+        else {
             return Signature(name: "", email: "", time: 0, offsetMinutes: 0)
         }
         let time = try Self.checkedTime(sig.pointee.when.time, of: id, role: role)
         let (name, email) = mailmap.resolve(name: rawName, email: rawEmail)
         return Signature(name: name, email: email, time: time, offsetMinutes: Int(sig.pointee.when.offset))
+    }
+}
+
+/// A commit's text fields converted to UTF-8 from the encoding its `encoding` header names, as git's
+/// `repo_logmsg_reencode` converts the whole commit before `git log` shows it (with `i18n.logOutputEncoding`
+/// UTF-8, the default). All or nothing, as git converts one buffer: when one field is not valid in that encoding,
+/// or iconv does not know it, there is no `Reencoded` and the bytes are read as they are (invalid UTF-8 repaired).
+/// The fields live as long as the value, in buffers of the C library's allocator.
+final class Reencoded {
+    let fields: [UnsafePointer<CChar>?]
+
+    init?(encoding: UnsafePointer<CChar>, _ raw: [UnsafePointer<CChar>?]) {
+        var converted: [UnsafePointer<CChar>?] = []
+        for field in raw {
+            guard let field else {
+                converted.append(nil)
+                continue
+            }
+            guard let out = yardstick_to_utf8(encoding, field, strlen(field)) else {
+                for c in converted { free(UnsafeMutablePointer(mutating: c)) }
+                return nil
+            }
+            converted.append(UnsafePointer(out))
+        }
+        fields = converted
+    }
+
+    deinit {
+        for f in fields { free(UnsafeMutablePointer(mutating: f)) }
+    }
+
+    /// git's `is_encoding_utf8`: `utf-8` or `utf8` in any case (no conversion then).
+    static func isUTF8(_ name: UnsafePointer<CChar>) -> Bool {
+        strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0
     }
 }

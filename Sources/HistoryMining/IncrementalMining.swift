@@ -57,7 +57,7 @@ package struct TipState: Sendable {
     package var identityRules: String { Mailmap.rules }
 
     package var recordContext: String {
-        var text = "records-v5\n"
+        var text = "records-v6\n"
         for b in shallowBoundaries.sorted() { text += "shallow \(b)\n" }
         return text
     }

@@ -77,8 +77,9 @@ struct SnapshotKey {
         var o: [String: String] = [
             "tool": "\(Yardstick.configuration.commandName ?? "yardstick") \(Yardstick.configuration.version)",
             "analysis": String(Analysis.revision),
-            // What the miner writes (`records-v5`: exact renames of submodules, git's merge bases, tied rename
-            // scores paired as git pairs them) and how a `.mailmap` is read (`TipState.identityRules`): a report made by other rules is not handed back.
+            // What the miner writes (`records-v6`: exact renames of submodules, git's merge bases, tied rename
+            // scores paired as git pairs them, `encoding` headers) and how a `.mailmap` is read
+            // (`TipState.identityRules`): a report made by other rules is not handed back.
             "records": state.recordContext,
             "identities": state.identityRules,
             "path": repository.path,

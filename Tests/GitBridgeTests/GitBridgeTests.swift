@@ -276,6 +276,47 @@ import Testing
             ])
     }
 
+    /// A commit whose `encoding` header names another encoding is read as `git log` shows it: converted to UTF-8
+    /// (names, addresses, message), or, when iconv does not know the encoding or the bytes are not valid in it, as
+    /// the bytes are (invalid UTF-8 then repaired). Each expectation is also what git prints for the commit.
+    @Test func encodingHeadersAreReadAsGitReadsThem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-enc-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(Command.run("/usr/bin/git", ["init", "-q", "--bare", dir]).status == 0)
+        let git = Plumbing(dir: dir)
+        let tree = try git(["mktree"], input: "")
+        // printf formats: octal escapes are the raw bytes of each encoding.
+        func commit(encoding: String, name: String, subject: String) throws -> String {
+            let header =
+                "tree \(tree)\\nauthor \(name) <s@example.com> 1700000000 +0100\\n"
+                + "committer \(name) <s@example.com> 1700000000 +0100\\nencoding \(encoding)\\n\\n\(subject)\\n"
+            let result = Command.run(
+                "/bin/bash", ["-c", "printf '\(header)' | git -C \"$1\" hash-object -t commit -w --stdin", "sh", dir])
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let cases: [(encoding: String, name: String, subject: String, expected: (String, String))] = [
+            ("ISO8859-1", "S\\351bastien Ma\\356tre", "Corrige l\\047\\351tat", ("Sébastien Maître", "Corrige l'état")),
+            ("iso-8859-8", "\\371\\354\\345\\355", "\\372\\351\\367\\345\\357", ("שלום", "תיקון")),
+            ("latin-1", "Fran\\347ois", "Re\\347u", ("François", "Reçu")),
+            ("\\047utf8\\047", "S\\303\\251b", "\\303\\211t\\303\\251", ("Séb", "Été")),
+            ("UTF-8", "S\\351b", "ok", ("S\u{FFFD}b", "ok")),
+            ("SHIFT_JIS", "A\\377B", "x", ("A\u{FFFD}B", "x")),
+        ]
+        let repo = try Repository(path: dir)
+        let mailmap = try Mailmap(contents: nil)
+        for c in cases {
+            let id = try commit(encoding: c.encoding, name: c.name, subject: c.subject)
+            let header = try repo.commitHeader(try #require(ObjectID(hex: id)), mailmap: mailmap)
+            #expect(header.author.name == c.expected.0, "\(c.encoding)")
+            #expect(header.committer.name == c.expected.0, "\(c.encoding)")
+            #expect(Message.subject(of: header.message) == c.expected.1, "\(c.encoding)")
+            let shown = Command.run("/usr/bin/git", ["-C", dir, "log", "-1", "--format=%an%n%s", id])
+            #expect(shown.stdout == "\(c.expected.0)\n\(c.expected.1)\n", "\(c.encoding)")
+        }
+    }
+
     @Test func identicalCommitsHaveNoChanges() throws {
         let repo = try Repository(path: SampleRepositories.path("gerrit"))
         let tip = try repo.resolveCommit("HEAD")
