@@ -56,27 +56,41 @@ public final class HistoryDatabase: RunStore {
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            try queue.writeWithoutTransaction { db in
-                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                if id != Self.applicationID {
-                    let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-                    guard id == 0 && tables == 0 else {
-                        throw StoreError(
-                            store: path,
-                            "is not a Yardstick store (another SQLite database); name another file, or delete it or use --rebuild-store to replace it"
-                        )
+        // Runs that open one new store at once: until one of them has made it a WAL database and applied the
+        // migrations, another can meet SQLITE_BUSY without SQLite waiting for it (a read transaction that would
+        // write after another connection wrote, a lock another connection holds while it changes the journal
+        // mode). Such a run opens again until the busy timeout has passed, instead of failing at once.
+        let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeout * 1000))
+        var opened: DatabaseQueue?
+        while opened == nil {
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                try queue.writeWithoutTransaction { db in
+                    let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                    if id != Self.applicationID {
+                        let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                        guard id == 0 && tables == 0 else {
+                            throw StoreError(
+                                store: path,
+                                "is not a Yardstick store (another SQLite database); name another file, or delete it or use --rebuild-store to replace it"
+                            )
+                        }
+                        try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
                     }
-                    try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
                 }
+                try Self.migrate(queue, path: path)
+                opened = queue
+            } catch let error as StoreError {
+                throw error
+            } catch let error as DatabaseError
+                where error.resultCode.primaryResultCode == .SQLITE_BUSY && ContinuousClock.now < deadline
+            {
+                usleep(20_000)
+            } catch {
+                throw StoreError(path: path, error, busyTimeout: busyTimeout)
             }
-            try Self.migrate(queue, path: path)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(path: path, error, busyTimeout: busyTimeout)
         }
+        queue = opened!
     }
 
     /// Brings the schema up to date. GRDB's migrator reads which migrations are applied outside a transaction
@@ -318,15 +332,20 @@ public final class HistoryDatabase: RunStore {
 
     public func saveReuse(repository: RepositoryKey, of run: StoredRun, time: Int64) throws(StoreError) {
         do {
-            try queue.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO run(repository, time, head, branch, options, configDigest, toolVersion,
-                            snapshotKey, recordsMined, recordsReused, metrics, report)
-                        SELECT repository, ?, head, branch, options, configDigest, toolVersion, snapshotKey, 0, 0,
-                            metrics, NULL
-                        FROM run WHERE id = ?
-                        """, arguments: [time, run.id])
+            // Immediate: the write lock is taken (or waited for) at the start, so the insert never meets a
+            // snapshot another run's save made stale.
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO run(repository, time, head, branch, options, configDigest, toolVersion,
+                                snapshotKey, recordsMined, recordsReused, metrics, report)
+                            SELECT repository, ?, head, branch, options, configDigest, toolVersion, snapshotKey, 0, 0,
+                                metrics, NULL
+                            FROM run WHERE id = ?
+                            """, arguments: [time, run.id])
+                    return .commit
+                }
             }
         } catch {
             throw StoreError(path: path, error, busyTimeout: busyTimeout)

@@ -44,10 +44,13 @@ extension HistoryDatabase {
     /// its own.
     public func setState(_ name: String, context: String, data: [UInt8]) throws(StoreError) {
         do {
-            try queue.write { db in
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO state(name, context, data) VALUES (?, ?, ?)",
-                    arguments: [name, context, Data(data)])
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO state(name, context, data) VALUES (?, ?, ?)",
+                        arguments: [name, context, Data(data)])
+                    return .commit
+                }
             }
         } catch {
             throw StoreError(path: path, error, busyTimeout: busyTimeout)
