@@ -151,11 +151,9 @@ import Testing
     /// `{modules => vendor}/lib`); a file that turns executable under a new name is one; a symlink and a file with
     /// the same blob are a deletion and an addition.
     @Test func exactRenamesPairAsGitPairsThem() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-modes-\(UUID().uuidString)")
-            .path
+        let git = Plumbing(bare: "modes")
+        let dir = git.dir
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let git = Plumbing(dir: dir)
-        #expect(Command.run("/usr/bin/git", ["init", "-q", "--bare", dir]).status == 0)
         let module = String(repeating: "ab", count: 20)
         let target = try git(["hash-object", "-w", "--stdin"], input: "target")
         let text = try git(["hash-object", "-w", "--stdin"], input: "one\ntwo\n")
@@ -188,6 +186,16 @@ import Testing
     struct Plumbing {
         let dir: String
 
+        /// A new bare repository in a folder of its own under the temporary directory (the caller removes it).
+        init(bare name: String) {
+            dir =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "yardstick-\(name)-\(UUID().uuidString)"
+                ).path
+            let result = Command.run("/usr/bin/git", ["init", "-q", "--bare", dir])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+
         func callAsFunction(_ arguments: [String], input: String? = nil) throws -> String {
             let script = input != nil ? "printf '%s' \"$1\" | git \"${@:2}\"" : "git \"${@:2}\""
             let result = Command.run(
@@ -211,11 +219,9 @@ import Testing
     /// only if no other file left on its side has it, an empty one included: `old/util.c` (empty) keeps
     /// `lib/util.c` (80%) from the basename step, so `src/util.c` pairs with `lib/helpers.c` (95%).
     @Test func tiedRenameScoresPairAsGitPairsThem() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-ties-\(UUID().uuidString)")
-            .path
+        let git = Plumbing(bare: "ties")
+        let dir = git.dir
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let git = Plumbing(dir: dir)
-        #expect(Command.run("/usr/bin/git", ["init", "-q", "--bare", dir]).status == 0)
         func lines(_ spec: [(String, ClosedRange<Int>)]) -> String {
             spec.flatMap { prefix, range in range.map { String(format: "%@line-%02d\n", prefix, $0) } }.joined()
         }
@@ -280,11 +286,9 @@ import Testing
     /// (names, addresses, message), or, when iconv does not know the encoding or the bytes are not valid in it, as
     /// the bytes are (invalid UTF-8 then repaired). Each expectation is also what git prints for the commit.
     @Test func encodingHeadersAreReadAsGitReadsThem() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yardstick-enc-\(UUID().uuidString)")
-            .path
+        let git = Plumbing(bare: "enc")
+        let dir = git.dir
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(Command.run("/usr/bin/git", ["init", "-q", "--bare", dir]).status == 0)
-        let git = Plumbing(dir: dir)
         let tree = try git(["mktree"], input: "")
         // printf formats: octal escapes are the raw bytes of each encoding.
         func commit(encoding: String, name: String, subject: String) throws -> String {
