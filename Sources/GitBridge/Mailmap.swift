@@ -128,14 +128,20 @@ struct EmptyAddressEntries {
     /// everything after the first address when there is a second, else the one address.
     static func lowercasedKey(_ line: ArraySlice<UInt8>) -> [UInt8] {
         var out = Array(line)
-        guard out.first != UInt8(ascii: "#"), let open1 = out.firstIndex(of: UInt8(ascii: "<")),
-            let close1 = out[(open1 + 1)...].firstIndex(of: UInt8(ascii: ">"))
-        else { return out }
+        guard let (open1, close1) = firstAddress(out[...]) else { return out }
         let hasSecond = out[(close1 + 1)...].contains(UInt8(ascii: "<"))
         for i in (hasSecond ? (close1 + 1)..<out.count : (open1 + 1)..<close1) where (65...90).contains(out[i]) {
             out[i] += 32
         }
         return out
+    }
+
+    /// The `<` and `>` of a line's first address; nil for a comment or a line without one.
+    static func firstAddress(_ line: ArraySlice<UInt8>) -> (open: Int, close: Int)? {
+        guard line.first != UInt8(ascii: "#"), let open = line.firstIndex(of: UInt8(ascii: "<")),
+            let close = line[(open + 1)...].firstIndex(of: UInt8(ascii: ">"))
+        else { return nil }
+        return (open, close)
     }
 
     enum Line {
@@ -148,9 +154,7 @@ struct EmptyAddressEntries {
     }
 
     static func parse(_ line: ArraySlice<UInt8>) -> Line {
-        guard line.first != UInt8(ascii: "#"), let open1 = line.firstIndex(of: UInt8(ascii: "<")),
-            let close1 = line[(open1 + 1)...].firstIndex(of: UInt8(ascii: ">"))
-        else { return .other }
+        guard let (open1, close1) = firstAddress(line) else { return .other }
         if close1 == open1 + 1 { return .ignored }
         guard let open2 = line[(close1 + 1)...].firstIndex(of: UInt8(ascii: "<")),
             line.index(after: open2) < line.endIndex, line[line.index(after: open2)] == UInt8(ascii: ">")
