@@ -385,6 +385,10 @@ public enum Evidence {
         public var records = 0
         /// Pull requests that match no analysed change (not merged, another branch, outside the range).
         public var unmatched = 0
+        /// Records that reached a change another record had reached first, and were merged into it (Gerrit notes
+        /// on several commits of one change, a pull request in two exports): `records` is `perChange.count` plus
+        /// `merged` plus `unmatched`.
+        public var merged = 0
 
         public init() {}
     }
@@ -402,7 +406,12 @@ public enum Evidence {
                 join.unmatched += 1
                 continue
             }
-            if join.perChange[c] == nil { join.perChange[c] = pr } else { join.perChange[c]?.absorb(pr) }
+            if join.perChange[c] == nil {
+                join.perChange[c] = pr
+            } else {
+                join.perChange[c]?.absorb(pr)
+                join.merged += 1
+            }
         }
         return join
     }

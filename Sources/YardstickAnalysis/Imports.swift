@@ -89,7 +89,7 @@ enum ImportedEvidence {
             }
             lap("import reviews")
             notes.append(
-                "Reviews imported: \(reviewJoin.records) pull request(s) read, \(reviewJoin.perChange.count) joined to landed changes, \(reviewJoin.unmatched) matching no analysed change (not landed on this branch or outside the range)."
+                "Reviews imported: \(reviewJoin.records) pull request(s) read, \(reviewJoin.perChange.count) joined to landed changes\(reviewJoin.merged > 0 ? " (\(reviewJoin.merged) more merged into a change another record had reached)" : ""), \(reviewJoin.unmatched) matching no analysed change (not landed on this branch or outside the range)."
             )
         }
 

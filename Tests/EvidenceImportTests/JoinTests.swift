@@ -112,6 +112,7 @@ enum SquashChanges {
         let join = Evidence.joinReviews(github + gitlab, index: ChangeIndex(changes: SquashChanges.refs))
         #expect(join.records == 5)
         #expect(join.unmatched == 1)  // #99: its merge commit is in no history, and no change has number 99
+        #expect(join.merged == 0)
         #expect(join.perChange.keys.sorted() == [1, 2, 4, 5])
         let hours = join.perChange.sorted { $0.key < $1.key }.map { Evidence.figures($0.value).turnaroundHours }
         #expect(hours == [2.5, 2.5, 3.25, 4])
@@ -125,6 +126,9 @@ enum SquashChanges {
         let index = ChangeIndex(changes: SquashChanges.refs)
         let pr = PullRequestReview(number: 16, author: "dependabot[bot]", openedAt: 0)
         #expect(Evidence.joinReviews([pr], index: index).perChange[6] == pr)
+        // A second record of the same change is merged into it, and counted as such.
+        let twice = Evidence.joinReviews([pr, PullRequestReview(number: 16, author: "a", openedAt: 0)], index: index)
+        #expect(twice.records == 2 && twice.perChange.count == 1 && twice.merged == 1 && twice.unmatched == 0)
     }
 
     @Test func botsAndTheAuthorAreNotReviewers() {
