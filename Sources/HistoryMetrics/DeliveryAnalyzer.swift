@@ -15,8 +15,9 @@ public struct DeliveryAnalyzer {
     /// `Fixes #N` line only under a subject that `issueLineExclusions` lets through, and the exclusions name
     /// change logs, READMEs, examples, numbered tests, dependency updates (`fix(deps):`), compiler-warning flags and
     /// styling too; a commit that changes only test files is no fix; 7: nor one that changes only documentation
-    /// and test files, `documentationPatterns`), so that a stored report made by an earlier analysis is never
-    /// reused as this one's (`yardstick analyze --store`).
+    /// and test files, `documentationPatterns`, and every fix line of the body, not only one that names issues,
+    /// counts only under a subject `issueLineExclusions` lets through, unless it names the commit it fixes), so that
+    /// a stored report made by an earlier analysis is never reused as this one's (`yardstick analyze --store`).
     public static let revision = 7
 
     public var options: DeliveryOptions
@@ -83,8 +84,6 @@ public struct DeliveryAnalyzer {
         let fixup: [Regex<AnyRegexOutput>]
         /// `DeliveryOptions.issueLineExclusions`, compiled.
         let issueLineExclusions: [Regex<AnyRegexOutput>]
-        /// A line that only names issues (`Fixes #12`, `Fixes: owner/repo#12, #13`, `Fixes https://…/issues/12`).
-        let issueReference: Regex<AnyRegexOutput>?
         /// `DeliveryOptions.testPatterns` and `documentationPatterns`: a commit that changes only test and
         /// documentation files is not a fix.
         let testPatterns: [Glob]
@@ -101,7 +100,6 @@ public struct DeliveryAnalyzer {
             defaultFix = DefaultFixMatcher(options.fixPatterns)
             fixup = options.fixupPatterns.compactMap { try? Regex($0.source) }
             issueLineExclusions = options.issueLineExclusions.compactMap { try? Regex($0.source) }
-            issueReference = try? Regex(Self.issueReferenceSource)
             testPatterns = options.testPatterns
             documentationPatterns = options.documentationPatterns
             fixWords =
@@ -122,18 +120,12 @@ public struct DeliveryAnalyzer {
         static let fixLineOpenings = ["fixes", "closes", "resolves", "fixed", "closed", "resolved"]
         static let fixLineStems = ["fixe", "close", "resolve"]
 
-        /// A line that only names issues. Each reference holds one `#` (or is one address without commas) and
-        /// references are separated, so a line splits into them one way only: the match takes linear time on any
-        /// line a repository holds (`Fixes https://a,https://a,…` took exponential time with overlapping parts).
-        static let issueReferenceSource =
-            #"(?i)^(fix(es|ed)?|close[sd]?|resolve[sd]?):?\s+([^\s#,]*#\d+|https?://[^\s,]+)"#
-            + #"([\s,]+(and\s+)?([^\s#,]*#\d+|https?://[^\s,]+))*[\s.]*$"#
-
         /// A fix: a pattern matches the subject, the change's title (a merge's PR title, or its subject when
         /// the merge has no other title: `Merge branch 'jk/fix-crash'`), or a `Fixes:`/`Closes:`/`Resolves:`
-        /// line of the message. A line that only names issues (`Fixes #12`) counts only when no
-        /// `issueLineExclusions` pattern matches the subject or title: the issue of a documentation, test or CI
-        /// change is not a defect.
+        /// line of the message. Such a line (`Fixes #12`, `Fixes a crash on empty input`, or a sentence that wraps
+        /// onto a line starting with "fixed") counts only when no `issueLineExclusions` pattern matches the subject
+        /// or title: what a documentation, test, CI or warning change says it fixes is not a defect. A line that
+        /// names the commit it fixes (`Fixes: <id>`) counts under any subject.
         public func isFix(_ record: CommitRecord, title: String? = nil) -> Bool {
             if record.message.hasPrefix("Revert \"") { return false }
             // A merge's subject names the branch (`Merge pull request #7 from acme/fix-typo`): its title counts,
@@ -145,7 +137,7 @@ public struct DeliveryAnalyzer {
             var headingsExcluded: Bool?
             for line in Message.lines(of: record.message, openingWith: Self.fixLineOpenings) {
                 guard Self.mayMatch(line, fixWords), matchesFix(line) else { continue }
-                guard let issueReference, (try? issueReference.wholeMatch(in: line)) != nil else { return true }
+                if Self.namesFixedCommit(line) { return true }
                 if headingsExcluded == nil {
                     headingsExcluded = headings.contains { h in
                         issueLineExclusions.contains { (try? $0.firstMatch(in: h)) != nil }
@@ -154,6 +146,15 @@ public struct DeliveryAnalyzer {
                 if headingsExcluded == false { return true }
             }
             return false
+        }
+
+        /// A `Fixes: <id>` line: the project names the commit it fixes, under any subject.
+        static func namesFixedCommit(_ line: Substring) -> Bool {
+            guard line.count > 6, line.prefix(6).lowercased() == "fixes:" else { return false }
+            let rest = line.dropFirst(6).drop { $0 == " " || $0 == "\t" }
+            let hex = rest.prefix { $0.isHexDigit }
+            guard hex.count >= 7 && hex.count <= 40 else { return false }
+            return rest.count == hex.count || !(rest[hex.endIndex].isLetter || rest[hex.endIndex] == "_")
         }
 
         /// A fix commit: `isFix` by its message (with `title`, the change's, for its landing commit), unless every

@@ -23,8 +23,9 @@ public struct DeliveryOptions: Sendable {
     /// Messages of fix commits: matched against the subject (a merge's PR title instead of its subject) and
     /// the message lines that start with Fixes, Closes or Resolves.
     public var fixPatterns: [RegexPattern] = DeliveryOptions.defaultFixPatterns
-    /// Subjects (a merge's title) whose issue lines (`Fixes #12`, `Fixes owner/repo#12`: a line that only names
-    /// issues) do not make the change a fix: a closed issue of documentation, tests or CI is not a defect.
+    /// Subjects (a merge's title) under which the fix lines of the body (`Fixes #12`, `Fixes a crash`) do not make
+    /// the change a fix, unless they name the commit they fix (`Fixes: <id>`): a closed issue of documentation,
+    /// tests or CI, or what a warning change says it "fixed", is not a defect.
     public var issueLineExclusions: [RegexPattern] = DeliveryOptions.defaultIssueLineExclusions
     /// Subjects of fix-up commits on a branch (review rounds).
     public var fixupPatterns: [RegexPattern] = DeliveryOptions.defaultFixupPatterns

@@ -359,4 +359,30 @@ struct SZZTests {
         #expect(
             DeliveryAnalyzer.MessageRules(neither).fixDetection(Array(direct[4...4]), commits: store).fixes == [true])
     }
+
+    /// A fix line of the body counts only under a subject that `issueLineExclusions` lets through, whether it names
+    /// issues or says what it fixes: a warning, test or documentation change that says it "fixed" something has not
+    /// fixed a defect. A line that names the commit it fixes counts under any subject.
+    @Test func aFixLineUnderAnExcludedSubjectIsNoFix() {
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        func fix(_ message: String) -> Bool { rules.isFix(H.record("1", message, authored: H.t0, committed: H.t0)) }
+        #expect(
+            !fix(
+                "cmake: enable warnings for unused const variables\n\nAs we have now\n"
+                    + "fixed all occurrences of such variables, we can enable those warnings.\n"))
+        #expect(!fix("tests: add a regression test\n\nFixes the crash on empty input.\n"))
+        #expect(!fix("docs: describe --depth\n\nFixes #12\n"))
+        #expect(fix("tests: add a regression test\n\nFixes: 1234567890ab (\"Add reader\")\n"))
+        #expect(fix("tests: add a regression test\n\nfixes: 1234567\n"))
+        #expect(!fix("tests: add a regression test\n\nFixes: 123456\n"))
+        #expect(!fix("tests: add a regression test\n\nFixes: 1234567_a\n"))
+        #expect(fix("reader: refactor\n\nFixes the crash on empty input.\n"))
+        #expect(fix("reader: refactor\n\nFixes #12\n"))
+        // With no exclusions, every fix line counts.
+        var none = DeliveryOptions()
+        none.issueLineExclusions = []
+        #expect(
+            DeliveryAnalyzer.MessageRules(none).isFix(
+                H.record("1", "tests: add a regression test\n\nFixes the crash.\n", authored: H.t0, committed: H.t0)))
+    }
 }
