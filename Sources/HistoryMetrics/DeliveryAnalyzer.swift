@@ -149,12 +149,17 @@ public struct DeliveryAnalyzer {
         }
 
         /// A `Fixes: <id>` line: the project names the commit it fixes, under any subject.
-        static func namesFixedCommit(_ line: Substring) -> Bool {
-            guard line.count > 6, line.prefix(6).lowercased() == "fixes:" else { return false }
+        static func namesFixedCommit(_ line: Substring) -> Bool { fixedCommitPrefix(line) != nil }
+
+        /// The commit id a `Fixes: <id>` line names: 7 to 40 hex digits that end the word (`Fixes: 7374a79af672
+        /// ("…")`); nil for any other line.
+        static func fixedCommitPrefix(_ line: Substring) -> Substring? {
+            guard line.count > 6, line.prefix(6).lowercased() == "fixes:" else { return nil }
             let rest = line.dropFirst(6).drop { $0 == " " || $0 == "\t" }
             let hex = rest.prefix { $0.isHexDigit }
-            guard hex.count >= 7 && hex.count <= 40 else { return false }
-            return rest.count == hex.count || !(rest[hex.endIndex].isLetter || rest[hex.endIndex] == "_")
+            guard hex.count >= 7 && hex.count <= 40 else { return nil }
+            if hex.endIndex < rest.endIndex, rest[hex.endIndex].isLetter || rest[hex.endIndex] == "_" { return nil }
+            return hex
         }
 
         /// A fix commit: `isFix` by its message (with `title`, the change's, for its landing commit), unless every
@@ -385,9 +390,8 @@ public struct DeliveryAnalyzer {
         /// Abbreviated ids named by `Fixes: <id> ("subject")` lines (the Linux kernel's convention).
         public static func fixedCommitPrefixes(_ record: CommitRecord) -> [String] {
             guard ByteSearch.containsAnyLowercased(Substring(record.message), ["fixes:"]) else { return [] }
-            return Message.lines(of: record.message, openingWith: ["fixes:"]).compactMap { line in
-                let word = line.dropFirst(6).drop { $0 == " " || $0 == "\t" }.prefix { $0.isHexDigit }
-                return word.count >= 7 && word.count <= 40 ? word.lowercased() : nil
+            return Message.lines(of: record.message, openingWith: ["fixes:"]).compactMap {
+                fixedCommitPrefix($0)?.lowercased()
             }
         }
     }
