@@ -79,34 +79,30 @@ extension Repository {
             func constant(_ field: UnsafeMutablePointer<CChar>?) -> UnsafePointer<CChar>? {
                 field.map { UnsafePointer($0) }
             }
-            if let encoding = git_commit_message_encoding(commit), !Reencoded.isUTF8(encoding),
-                let text = Reencoded(
-                    encoding: encoding,
-                    [
-                        constant(author?.pointee.name), constant(author?.pointee.email),
-                        constant(committer?.pointee.name),
-                        constant(committer?.pointee.email), message,
-                    ])
-            {
-                // The converted fields live as long as `text`: it is kept until the strings are made.
-                return try withExtendedLifetime(text) { () throws(GitError) -> CommitHeader in
-                    CommitHeader(
-                        id: id, tree: ObjectID(git_commit_tree_id(commit)), parents: parents,
-                        author: try signature(
-                            author, mailmap, of: id, role: "author", text: (text.fields[0], text.fields[1])),
-                        committer: try signature(
-                            committer, mailmap, of: id, role: "committer", text: (text.fields[2], text.fields[3])),
-                        message: text.fields[4].map { String(cString: $0) } ?? "")
-                }
+            let text = git_commit_message_encoding(commit).flatMap { encoding in
+                Reencoded.isUTF8(encoding)
+                    ? nil
+                    : Reencoded(
+                        encoding: encoding,
+                        [
+                            constant(author?.pointee.name), constant(author?.pointee.email),
+                            constant(committer?.pointee.name), constant(committer?.pointee.email), message,
+                        ])
             }
-            return CommitHeader(
-                id: id,
-                tree: ObjectID(git_commit_tree_id(commit)),
-                parents: parents,
-                author: try signature(author, mailmap, of: id, role: "author"),
-                committer: try signature(committer, mailmap, of: id, role: "committer"),
-                message: message.map { String(cString: $0) } ?? ""
-            )
+            // The converted fields live as long as `text`: it is kept until the strings are made.
+            return try withExtendedLifetime(text) { () throws(GitError) -> CommitHeader in
+                CommitHeader(
+                    id: id,
+                    tree: ObjectID(git_commit_tree_id(commit)),
+                    parents: parents,
+                    author: try signature(
+                        author, mailmap, of: id, role: "author", text: text.map { ($0.fields[0], $0.fields[1]) }),
+                    committer: try signature(
+                        committer, mailmap, of: id, role: "committer", text: text.map { ($0.fields[2], $0.fields[3]) }
+                    ),
+                    message: (text.map { $0.fields[4] } ?? message).map { String(cString: $0) } ?? ""
+                )
+            }
         }
     }
 
