@@ -45,7 +45,8 @@ public struct DeliveryOptions: Sendable {
     /// What is not a defect, on the same line as a fix word (decided on labelled samples,
     /// docs/validation/fix-detection.md): an area prefix (`notADefectAreas`), or a word for warnings, typos,
     /// documentation, comments, change logs, READMEs, examples, style and formatting, a compiler warning's flag
-    /// (`-Wshadow`), `fix up`, and a fix of tests (`fix the tests`).
+    /// (`-Wshadow`), `fix up`, and a fix of tests (`fix the tests`); or a line that opens (after an area prefix) by
+    /// updating something to a version (`dependencyUpdate`).
     static let notADefect = notADefectArea + notADefectWords
     /// Areas that are not the product's code, as a subject's prefix: CI, tests (also numbered ones), translations,
     /// change logs, READMEs, a documentation file, a dependency update (`ci:`, `t4013:`, `i18n:`, `git-log.txt:`,
@@ -61,11 +62,18 @@ public struct DeliveryOptions: Sendable {
     static let notADefectWords =
         #"(?!.*\b(warnings?|typos?|typofix|docfix|docs?|documentation|comments?|spell(ed|ing)?|grammar|white ?space|"#
         + #"changelog|readme|examples?|"#
-        + #"indentation|styl(e|ing)|formatting|lint|translations?|fix(es|ed|ing)? up|fix(es|ed|ing)? (\S+ ){0,2}tests?)\b"#
-        + #"|(.*[\s(])?(?-i:-W[a-z][a-z0-9=-]*)(?!,))"#
+        + #"indentation|styl(e|ing)|formatting|lint|translations?|fix(es|ed|ing)? up|"#
+        + #"fix(es|ed|ing)? (\S+ ){0,2}tests?)\b"#
+        + #"|(.*[\s(])?(?-i:-W[a-z][a-z0-9=-]*)(?!,)|"# + dependencyUpdate + ")"
+    /// A line that opens, after an optional area prefix, by updating, upgrading or bumping something to a version
+    /// before any comma or semicolon (`Update to crossbeam-utils 0.5.0, fix imports`, `deps: bump zlib to 1.3.1 to
+    /// fix the build`): what such a change fixes is the update's fallout or the dependency's own defect, not one
+    /// of the product's code (analysis revision 8, docs/validation/fix-detection.md).
+    static let dependencyUpdate =
+        #"(\S+:\s*)?(updat(e[sd]?|ing)|upgrad(e[sd]?|ing)|bump(s|ed|ing)?)\b[^,;]*?\bv?\d+\.\d+"#
     static let notADefectStems = [
         "warning", "typo", "doc", "comment", "spell", "grammar", "white", "indentation", "styl", "formatting",
-        "lint", "translation", "changelog", "readme", "example", "-w",
+        "lint", "translation", "changelog", "readme", "example", "-w", "updat", "upgrad", "bump",
     ]
     /// The two halves of the first two default patterns after their shared `(?i)^` and `notADefect`.
     static let fixPrefixed = #"(fix|bugfix|hotfix)(\(.+\))?!?:"#
@@ -80,11 +88,13 @@ public struct DeliveryOptions: Sendable {
     ].compactMap { try? RegexPattern($0) }
 
     /// An area of tests, CI, documentation or translations, or a word for them, warnings, typos, style or
-    /// examples, anywhere in the subject (docs/validation/fix-detection.md, "Issue lines").
+    /// examples, anywhere in the subject, or a subject that opens by updating something to a version
+    /// (docs/validation/fix-detection.md, "Issue lines").
     public static let defaultIssueLineExclusions: [RegexPattern] = [
         #"(?i)^("# + notADefectAreas + #")\s*:"#,
         #"(?i)\b(tests?|testing|examples?|benchmarks?|warnings?|typos?|docs?|documentation|comments?|spell(ed|ing)?|"#
             + #"grammar|white ?space|indentation|styl(e|ing)|formatting|lint|translations?|changelog|readme)\b"#,
+        #"(?i)^"# + dependencyUpdate,
     ].compactMap { try? RegexPattern($0) }
 
     public static let defaultFixupPatterns: [RegexPattern] = [
