@@ -258,7 +258,7 @@ class Change:
 
 
 def tip_attributes(git, tip):
-    """The binary/-diff rules of every .gitattributes file at tip, re-rooted for
+    """The binary and diff rules of every .gitattributes file at tip, re-rooted for
     $GIT_DIR/info/attributes: a pattern without a slash matches at any depth
     below its folder, one with a slash is anchored there."""
     listing = git.run(["ls-tree", "-r", "-z", "--name-only", tip]).stdout.decode("utf-8", "replace")
@@ -272,7 +272,9 @@ def tip_attributes(git, tip):
             fields = line.split()
             if not fields or fields[0].startswith("#") or fields[0].startswith("[attr]") or fields[0].startswith('"'):
                 continue
-            attrs = [a for a in fields[1:] if a in ("binary", "-diff", "diff", "!diff", "diff=false")]
+            # Every form of `diff` is kept: a later `diff=<driver>` overrides an earlier `-diff` (vim/vim's
+            # src/po/vim.pot), and a driver no config defines leaves git to detect binary content itself.
+            attrs = [a for a in fields[1:] if a in ("binary", "-diff", "diff", "!diff") or a.startswith("diff=")]
             if not attrs:
                 continue
             pattern = fields[0]
