@@ -39,7 +39,7 @@ let package = Package(
         // The one layer that owns libgit2 handles.
         .target(name: "GitBridge", dependencies: ["CLibGit2", "CGitPack", "CDiffTrim", "HistoryModel"]),
         // Dispatch-based miner: walks history through GitBridge, yields HistoryModel records.
-        .target(name: "HistoryMining", dependencies: ["GitBridge", "HistoryModel"]),
+        .target(name: "HistoryMining", dependencies: ["GitBridge", "HistoryModel", "HistoryParsing"]),
         // The report contract: the `Report` types (the JSON contract), the benchmark table and the statistics
         // reports name. No calculator: reporters import this, not HistoryMetrics.
         .target(name: "ReportContract"),

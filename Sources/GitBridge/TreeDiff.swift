@@ -95,6 +95,11 @@ package final class TreeDiffer {
         options.flags = GIT_DIFF_FORCE_TEXT.rawValue | GIT_DIFF_INDENT_HEURISTIC.rawValue
     }
 
+    /// The paths git diffs as text whatever their content: the `diff` attribute set for them (the tip's
+    /// `.gitattributes`, as every other attribute Yardstick reads), so that NUL bytes do not make them binary.
+    /// Their line counts and hunks are neither read from nor kept in `cache`, which is keyed by blobs alone.
+    package var forcesText: (@Sendable (String) -> Bool)?
+
     /// The root tree of a commit when already known (from its header), so that diffs need not read the commit.
     package var knownTree: (@Sendable (ObjectID) -> ObjectID?)? {
         get { trees.knownTree }
@@ -285,11 +290,15 @@ package final class TreeDiffer {
         }
 
         /// git's rule: a NUL byte in the first 8000 bytes, or a size past the big-file threshold; and missing.
-        var isBinary: Bool {
+        var isBinary: Bool { isBinary(forcedText: false) }
+
+        /// `isBinary`, where a file git diffs as text whatever its content (`TreeDiffer.forcesText`) is binary
+        /// only when missing or past the big-file threshold.
+        func isBinary(forcedText: Bool) -> Bool {
             if missing { return true }
             return withBytesNoThrow { buf in
                 if buf.count > TreeDiffer.bigFileThreshold { return true }
-                guard let base = buf.baseAddress else { return false }
+                guard !forcedText, let base = buf.baseAddress else { return false }
                 return memchr(base, 0, min(buf.count, 8000)) != nil
             }
         }
@@ -380,10 +389,14 @@ package final class TreeDiffer {
             usedDeletions.insert(chosen)
             usedAdditions.insert(j)
             let lines = try lines(id, a.newMode, path: a.path)
+            // Each side is binary or not at its own path (`forcesText`); one binary side makes the pair binary.
+            let oldBinary =
+                forcesText == nil
+                ? false : try self.lines(id, deletions[chosen].oldMode, path: deletions[chosen].path).isBinary
             result.append(
                 FileChange(
                     path: a.path, oldPath: deletions[chosen].path, status: .renamed, additions: 0, deletions: 0,
-                    isBinary: lines.isBinary, contentMissing: lines.missing))
+                    isBinary: lines.isBinary || oldBinary, contentMissing: lines.missing))
         }
         let sources = deletions.indices.filter { !usedDeletions.contains($0) }
         let destinations = additions.indices.filter { !usedAdditions.contains($0) }
@@ -437,11 +450,12 @@ package final class TreeDiffer {
     /// Line count and binary flag of one blob, from the cache when another diff already counted it.
     private func lines(_ id: ObjectID, _ mode: UInt32, path: String) throws(GitError) -> DiffCache.Lines {
         if mode == GIT_FILEMODE_COMMIT.rawValue { return DiffCache.Lines(isBinary: false, count: 1, missing: false) }
-        if let cached = cache.lines(id) { return cached }
+        let forced = forcesText?(path) ?? false
+        if !forced, let cached = cache.lines(id) { return cached }
         let content = try Content.read(id, mode: mode, path: path, repository: repository)
-        let binary = content.isBinary
+        let binary = content.isBinary(forcedText: forced)
         let value = DiffCache.Lines(isBinary: binary, count: binary ? 0 : content.lineCount, missing: content.missing)
-        cache.store(id, value)
+        if !forced { cache.store(id, value) }
         return value
     }
 
@@ -454,18 +468,22 @@ package final class TreeDiffer {
         let key = DiffCache.Pair(old: old.0, new: new.0)
         let counted: DiffCache.Counted
         let submodule = old.1 == GIT_FILEMODE_COMMIT.rawValue || new.1 == GIT_FILEMODE_COMMIT.rawValue
+        // git reads the attribute of each side at its own path (a rename's old path for the old side).
+        let forcedOld = forcesText?(oldPath ?? path) ?? false
+        let forcedNew = forcesText?(path) ?? false
+        let forced = forcedOld || forcedNew
         if old.0 == new.0 {
             let lines = try lines(old.0, old.1, path: path)
             counted = DiffCache.Counted(isBinary: lines.isBinary, hunks: [], missing: lines.missing)
-        } else if !submodule, let cached = countsOnly ? cache.countedLines(key) : cache.counted(key) {
+        } else if !submodule, !forced, let cached = countsOnly ? cache.countedLines(key) : cache.counted(key) {
             counted = cached
         } else {
             let oldContent = try Content.read(old.0, mode: old.1, path: oldPath ?? path, repository: repository)
             let newContent = try Content.read(new.0, mode: new.1, path: path, repository: repository)
-            if oldContent.isBinary || newContent.isBinary {
+            if oldContent.isBinary(forcedText: forcedOld) || newContent.isBinary(forcedText: forcedNew) {
                 counted = DiffCache.Counted(
                     isBinary: true, hunks: [], missing: oldContent.missing || newContent.missing)
-                cache.store(key, counted)
+                if !forced { cache.store(key, counted) }
             } else {
                 // Counts-only diffs try the counts-proven trim, others the position-proven one; either falls
                 // back to the whole texts. Only results with exact hunks go to the shared exact table.
@@ -492,7 +510,9 @@ package final class TreeDiffer {
                     }
                 }
                 counted = DiffCache.Counted(isBinary: false, hunks: hunks, missing: false)
-                if exact { cache.store(key, counted) } else { cache.storeCountsOnly(key, counted) }
+                if !forced {
+                    if exact { cache.store(key, counted) } else { cache.storeCountsOnly(key, counted) }
+                }
             }
         }
         var added = 0

@@ -59,6 +59,9 @@ package struct TipState: Sendable {
     package var recordContext: String {
         var text = "records-v6\n"
         for b in shallowBoundaries.sorted() { text += "shallow \(b)\n" }
+        // Paths whose `diff` attribute is set are counted as text (`ForcedText`): records then depend on the
+        // `.gitattributes` files. Without such a rule they do not, and the context does not name them.
+        if let forced = ForcedText(files: attributeFiles) { text += "forced-text \(forced.digest)\n" }
         return text
     }
 }
@@ -101,13 +104,13 @@ extension Miner {
     }
 
     /// `records(for:mailmap:)`, taking what `known` holds (off the first-parent line) instead of mining it.
-    package func records(for ids: [ObjectID], mailmap contents: [UInt8]?, reusing known: KnownRecords?)
-        throws(MiningError) -> [CommitRecord]
-    {
-        guard let known else { return try records(for: ids, mailmap: contents) }
+    package func records(
+        for ids: [ObjectID], mailmap contents: [UInt8]?, reusing known: KnownRecords?, forcesText: ForcedText? = nil
+    ) throws(MiningError) -> [CommitRecord] {
+        guard let known else { return try records(for: ids, mailmap: contents, forcesText: forcesText) }
         var found: [ObjectID: CommitRecord] = [:]
         for id in ids { found[id] = known.lookup(id, false) }
-        let mined = try records(for: ids.filter { found[$0] == nil }, mailmap: contents)
+        let mined = try records(for: ids.filter { found[$0] == nil }, mailmap: contents, forcesText: forcesText)
         for r in mined { found[r.id] = r }
         return ids.compactMap { found[$0] }
     }
@@ -364,8 +367,10 @@ extension Miner {
         phases.lap("links (\(walkedCount), \(read) read)")
 
         let trees = headers.mapValues(\.tree)
+        let forcesText = opened.forcesText
         let diffWorker: @Sendable () throws -> Worker = {
-            let worker = try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache)
+            let worker = try Worker(
+                path: repositoryPath, mailmap: mailmapContents, cache: cache, forcesText: forcesText)
             worker.differ.knownTree = { trees[$0] }
             return worker
         }

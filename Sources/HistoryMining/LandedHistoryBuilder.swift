@@ -35,13 +35,16 @@ extension Miner {
             (changes[$0].kind == .rebase || changes[$0].kind == .applied) && changes[$0].commits.count > 1
         }
         var groupNote = ""
+        let forcesText = ForcedText(files: mined.attributeFiles)
         if !pending.isEmpty {
             let ranges = pending.flatMap { changes[$0].reviewedDiffs }
             let diffs =
                 if let groupDiffs, !options.blameHunks {
-                    try groupDiffs.diffs(ranges) { (missing) throws(MiningError) in try self.diffs(missing) }
+                    try groupDiffs.diffs(ranges) { (missing) throws(MiningError) in
+                        try self.diffs(missing, forcesText: forcesText)
+                    }
                 } else {
-                    try diffs(ranges)
+                    try diffs(ranges, forcesText: forcesText)
                 }
             for i in pending {
                 changes[i].files = KnownGroupDiffs.counted(changes[i].reviewedDiffs.flatMap { diffs[$0] ?? [] })
@@ -61,7 +64,7 @@ extension Miner {
         mined.commits.insert(
             contentsOf: try records(
                 for: Array(Set(missing)).sorted(), mailmap: mined.mailmap,
-                reusing: try known?.applying(mailmap: mined.mailmap)))
+                reusing: try known?.applying(mailmap: mined.mailmap), forcesText: forcesText))
         mined.timings.append(
             (
                 "classification (\(changes.count)\(groupNote))" + ProcessInfoShim.residentNote,

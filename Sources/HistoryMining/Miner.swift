@@ -126,8 +126,11 @@ package struct Miner: Sendable {
         let blameHunks = options.blameHunks
         let mailmapContents = opened.mailmap
         let known = try known?.applying(mailmap: mailmapContents)
+        let forcesText = opened.forcesText
         let opener: @Sendable () throws -> Worker = {
-            try Worker(path: repositoryPath, mailmap: mailmapContents, cache: cache, blameHunks: blameHunks)
+            try Worker(
+                path: repositoryPath, mailmap: mailmapContents, cache: cache, blameHunks: blameHunks,
+                forcesText: forcesText)
         }
         let walkOpener: @Sendable () throws -> Worker = {
             try Worker(
@@ -175,7 +178,9 @@ package struct Miner: Sendable {
 
     /// Records for further commits (diffs against their first parent, no side-branch information), e.g. the
     /// commits of a squashed pull request found through its head ref.
-    package func records(for ids: [ObjectID], mailmap contents: [UInt8]?) throws(MiningError) -> [CommitRecord] {
+    package func records(for ids: [ObjectID], mailmap contents: [UInt8]?, forcesText: ForcedText? = nil)
+        throws(MiningError) -> [CommitRecord]
+    {
         let repositoryPath = path
         let search = options.searchParents
         let blameHunks = options.blameHunks
@@ -185,7 +190,7 @@ package struct Miner: Sendable {
                 context: { [diffCache] in
                     try Worker(
                         path: repositoryPath, mailmap: contents, cache: diffCache, searchParents: search,
-                        blameHunks: blameHunks)
+                        blameHunks: blameHunks, forcesText: forcesText)
                 }
             ) { worker, id in
                 try worker.record(
@@ -244,7 +249,9 @@ package struct Miner: Sendable {
     }
 
     /// `git diff --numstat base tip` for each range, computed on worker threads.
-    package func diffs(_ ranges: [DiffRange]) throws(MiningError) -> [DiffRange: [FileChange]] {
+    package func diffs(_ ranges: [DiffRange], forcesText: ForcedText? = nil) throws(MiningError)
+        -> [DiffRange: [FileChange]]
+    {
         let repositoryPath = path
         let search = options.searchParents
         let blameHunks = options.blameHunks
@@ -254,7 +261,7 @@ package struct Miner: Sendable {
                 context: { [diffCache] in
                     try Worker(
                         path: repositoryPath, mailmap: nil, cache: diffCache, searchParents: search,
-                        blameHunks: blameHunks)
+                        blameHunks: blameHunks, forcesText: forcesText)
                 }
             ) { worker, range in
                 try worker.differ.diff(base: range.base, tip: range.tip)
@@ -276,11 +283,12 @@ final class Worker {
 
     init(
         path: String, mailmap contents: [UInt8]?, cache: DiffCache, searchParents: Bool = false,
-        blameHunks: Bool = false, deferPackChecks: Bool = false
+        blameHunks: Bool = false, deferPackChecks: Bool = false, forcesText: ForcedText? = nil
     ) throws {
         repository = try Repository(path: path, searchParents: searchParents, deferPackChecks: deferPackChecks)
         mailmap = try Mailmap(contents: contents)
         differ = try TreeDiffer(repository: repository, cache: cache, blameHunks: blameHunks)
+        if let forcesText { differ.forcesText = { forcesText.forces($0) } }
     }
 
     /// The record for one commit: its diff against the first parent (none for a merge off the first-parent

@@ -25,6 +25,8 @@ struct OpenedRepository {
     var attributeFiles: [(path: String, contents: String)]
     var pullHeads: [Int: ObjectID]
     var shallowBoundaries: [ObjectID]
+    /// The paths the tip's `.gitattributes` makes git diff as text; nil when none.
+    var forcesText: ForcedText? { ForcedText(files: attributeFiles) }
 
     /// The history mined from here: what was read at the tip, with the first-parent commits, the records and
     /// the commits whose branch was cut short (both walks, with or without an earlier run's links, end here).

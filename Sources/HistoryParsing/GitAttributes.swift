@@ -190,6 +190,25 @@ public struct GitAttributes: Sendable {
         flags(from: attributes(for: path, rules: flagRulesByDirectory, directories: flagOrderedDirectories))
     }
 
+    /// Whether `diff` is set for `path` (not unset, not a driver's name): git then diffs the file as text whatever
+    /// its content, its NUL bytes included (`diff_filespec_is_binary`: the set `diff` attribute's driver has
+    /// `binary = 0`).
+    public func forcesText(_ path: String) -> Bool {
+        attributes(for: path, rules: flagRulesByDirectory, directories: flagOrderedDirectories)["diff"] == .set
+    }
+
+    /// Whether some rule sets `diff`, directly or through a macro: without one, `forcesText` is false everywhere.
+    public var setsDiff: Bool {
+        func sets(_ name: String, _ seen: Set<String>) -> Bool {
+            if name == "diff" { return true }
+            guard !seen.contains(name), let expansion = macros[name] else { return false }
+            return expansion.contains { $0.value == .set && sets($0.name, seen.union([name])) }
+        }
+        return rulesByDirectory.values.contains { rules in
+            rules.contains { rule in rule.assignments.contains { $0.value == .set && sets($0.name, []) } }
+        }
+    }
+
     /// `flags(for:)` read from every rule: the reference a test checks it against.
     package func flagsFromEveryRule(for path: String) -> Set<Flag> {
         flags(from: attributes(for: path))

@@ -187,6 +187,26 @@ import Testing
         #expect(reader.flags(for: "vendor/keep/y.c") == [])
     }
 
+    /// Where `diff` is set, git diffs the file as text whatever its content: `forcesText` is true exactly where
+    /// `git check-attr` says `diff: set`, and `setsDiff` says whether any rule (or a macro a rule sets) does.
+    @Test func forcedTextIsWhereGitSetsDiff() throws {
+        let git = try Self.checkAttr()
+        let attributes = GitAttributes(files: Self.files)
+        var forced = 0
+        for path in Self.paths {
+            #expect(attributes.forcesText(path) == (git[path]?["diff"] == "set"), "\(path)")
+            if attributes.forcesText(path) { forced += 1 }
+        }
+        #expect(forced > 0)
+        #expect(attributes.setsDiff)
+        #expect(!GitAttributes(files: [(".gitattributes", "*.png binary\n*.c -diff\n*.h diff=cpp\n")]).setsDiff)
+        #expect(GitAttributes(files: [(".gitattributes", "*.c -diff\nx.c diff\n")]).setsDiff)
+        #expect(GitAttributes(files: [(".gitattributes", "[attr]texty diff -text\nx.bin texty\n")]).setsDiff)
+        #expect(!GitAttributes(files: [("sub/.gitattributes", "[attr]texty diff\nx.bin texty\n")]).setsDiff)
+        #expect(GitAttributes(files: [(".gitattributes", "*.dat -text diff\n")]).forcesText("a/b.dat"))
+        #expect(!GitAttributes(files: [(".gitattributes", "*.dat diff\n*.dat diff=ignore\n")]).forcesText("b.dat"))
+    }
+
     /// `flags(for:)` reads only the rules that can give a flag its value (those naming a flag's attribute or a
     /// macro that stands for one): on every path, the same flags as from every rule, and the flags git's
     /// attributes give.
