@@ -291,7 +291,7 @@ struct YardstickConfigurationTests {
     @Test func issueLineExclusionsReplaceTheDefaults() throws {
         let defaults = try YardstickConfiguration.parse("version: 1\n", file: "y.yml").delivery.issueLineExclusions
         #expect(defaults.map(\.source) == DeliveryOptions.defaultIssueLineExclusions.map(\.source))
-        #expect(defaults.count == 2)
+        #expect(defaults.count == 3)
         let none = try YardstickConfiguration.parse("delivery:\n  issueLineExclusions: []\n", file: "y.yml")
         #expect(none.delivery.issueLineExclusions.isEmpty)
         let own = try YardstickConfiguration.parse("delivery:\n  issueLineExclusions: ['(?i)^docs:']\n", file: "y.yml")
