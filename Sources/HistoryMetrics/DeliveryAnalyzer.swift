@@ -17,8 +17,8 @@ public struct DeliveryAnalyzer {
     /// styling too; a commit that changes only test files is no fix; 7: nor one that changes only documentation
     /// and test files, `documentationPatterns`, and every fix line of the body, not only one that names issues,
     /// counts only under a subject `issueLineExclusions` lets through, unless it names the commit it fixes; 8: a
-    /// line that opens by updating something to a version is no fix), so that a stored report made by an earlier analysis is never reused as this one's
-    /// (`yardstick analyze --store`).
+    /// line that opens by updating something to a version is no fix), so that a stored report made by an earlier
+    /// analysis is never reused as this one's (`yardstick analyze --store`).
     public static let revision = 8
 
     public var options: DeliveryOptions

@@ -9,11 +9,11 @@ package struct ForcedText: Sendable {
     /// The FNV-1a 64 of the `.gitattributes` files (path and contents, in path order), for the record context.
     package let digest: String
 
-    /// Nil when no rule of `files` sets `diff` (most repositories): nothing is forced, and records do not depend
-    /// on the `.gitattributes` files.
     /// Whether git diffs `path` as text whatever its content.
     package func forces(_ path: String) -> Bool { attributes.forcesText(path) }
 
+    /// Nil when no rule of `files` sets `diff` (most repositories): nothing is forced, and records do not depend
+    /// on the `.gitattributes` files.
     package init?(files: [(path: String, contents: String)]) {
         let attributes = GitAttributes(files: files)
         guard attributes.setsDiff else { return nil }
