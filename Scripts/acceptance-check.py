@@ -101,9 +101,10 @@ class Git:
         proc = subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, env=self.env)
         if check and proc.returncode != 0:
-            raise GitError("%s failed (%d): %s" % (
-                " ".join(cmd), proc.returncode,
-                proc.stderr.decode("utf-8", "replace").strip()))
+            # git's own words first: a mismatch line keeps the first 200 characters (a blob a partial copy lacks
+            # reads "fatal: unable to read <id>"), the arguments after them.
+            raise GitError("%s (exit %d; git %s)" % (
+                proc.stderr.decode("utf-8", "replace").strip(), proc.returncode, " ".join(args)))
         return proc
 
     def has_commit_graph(self):
