@@ -97,7 +97,8 @@ package final class TreeDiffer {
 
     /// The paths git diffs as text whatever their content: the `diff` attribute set for them (the tip's
     /// `.gitattributes`, as every other attribute Yardstick reads), so that NUL bytes do not make them binary.
-    /// Their line counts and hunks are neither read from nor kept in `cache`, which is keyed by blobs alone.
+    /// `cache` is keyed by blobs alone, so it holds only what forcing does not change: a binary answer is not
+    /// taken from it for such a path, and what forcing made text is not put in it.
     package var forcesText: (@Sendable (String) -> Bool)?
 
     /// The root tree of a commit when already known (from its header), so that diffs need not read the commit.
@@ -451,11 +452,11 @@ package final class TreeDiffer {
     private func lines(_ id: ObjectID, _ mode: UInt32, path: String) throws(GitError) -> DiffCache.Lines {
         if mode == GIT_FILEMODE_COMMIT.rawValue { return DiffCache.Lines(isBinary: false, count: 1, missing: false) }
         let forced = forcesText?(path) ?? false
-        if !forced, let cached = cache.lines(id) { return cached }
+        if let cached = cache.lines(id), !(forced && cached.isBinary) { return cached }
         let content = try Content.read(id, mode: mode, path: path, repository: repository)
         let binary = content.isBinary(forcedText: forced)
         let value = DiffCache.Lines(isBinary: binary, count: binary ? 0 : content.lineCount, missing: content.missing)
-        if !forced { cache.store(id, value) }
+        if !forced || binary == content.isBinary { cache.store(id, value) }
         return value
     }
 
@@ -475,15 +476,22 @@ package final class TreeDiffer {
         if old.0 == new.0 {
             let lines = try lines(old.0, old.1, path: path)
             counted = DiffCache.Counted(isBinary: lines.isBinary, hunks: [], missing: lines.missing)
-        } else if !submodule, !forced, let cached = countsOnly ? cache.countedLines(key) : cache.counted(key) {
+        } else if !submodule, let cached = countsOnly ? cache.countedLines(key) : cache.counted(key),
+            !(forced && cached.isBinary)
+        {
             counted = cached
         } else {
             let oldContent = try Content.read(old.0, mode: old.1, path: oldPath ?? path, repository: repository)
             let newContent = try Content.read(new.0, mode: new.1, path: path, repository: repository)
+            // Whether forcing changed the answer: then it is this path's alone and stays out of the cache.
+            let forcedApart =
+                forced
+                && (oldContent.isBinary(forcedText: forcedOld) != oldContent.isBinary
+                    || newContent.isBinary(forcedText: forcedNew) != newContent.isBinary)
             if oldContent.isBinary(forcedText: forcedOld) || newContent.isBinary(forcedText: forcedNew) {
                 counted = DiffCache.Counted(
                     isBinary: true, hunks: [], missing: oldContent.missing || newContent.missing)
-                if !forced { cache.store(key, counted) }
+                if !forcedApart { cache.store(key, counted) }
             } else {
                 // Counts-only diffs try the counts-proven trim, others the position-proven one; either falls
                 // back to the whole texts. Only results with exact hunks go to the shared exact table.
@@ -510,7 +518,7 @@ package final class TreeDiffer {
                     }
                 }
                 counted = DiffCache.Counted(isBinary: false, hunks: hunks, missing: false)
-                if !forced {
+                if !forcedApart {
                     if exact { cache.store(key, counted) } else { cache.storeCountsOnly(key, counted) }
                 }
             }
