@@ -62,11 +62,13 @@ package final class TreeDiffer {
     /// - Parameter trimPlanner: whether the trim planner may be used; by default when the libgit2 this process
     ///   runs with is the version whose xdiff it replays (`LibGit2.trimPlannerApplies`). Without it every
     ///   diff is xdiff's on the whole texts.
+    /// - Parameter forcesText: the paths git diffs as text whatever their content (`forcesText`); nil for none.
     package init(
         repository: Repository, cache: DiffCache = DiffCache(), significantLinesOnly: Bool = false,
         blameHunks: Bool = false,
-        trimPlanner: Bool? = nil
+        trimPlanner: Bool? = nil, forcesText: (@Sendable (String) -> Bool)? = nil
     ) throws(GitError) {
+        self.forcesText = forcesText
         self.repository = repository
         self.cache = cache
         self.spans = try SpanDatabase()
@@ -99,7 +101,7 @@ package final class TreeDiffer {
     /// `.gitattributes`, as every other attribute Yardstick reads), so that NUL bytes do not make them binary.
     /// `cache` is keyed by blobs alone, so it holds only what forcing does not change: a binary answer is not
     /// taken from it for such a path, and what forcing made text is not put in it.
-    package var forcesText: (@Sendable (String) -> Bool)?
+    package let forcesText: (@Sendable (String) -> Bool)?
 
     /// The root tree of a commit when already known (from its header), so that diffs need not read the commit.
     package var knownTree: (@Sendable (ObjectID) -> ObjectID?)? {
@@ -297,11 +299,13 @@ package final class TreeDiffer {
         /// only when missing or past the big-file threshold.
         func isBinary(forcedText: Bool) -> Bool {
             if missing { return true }
-            return withBytesNoThrow { buf in
-                if buf.count > TreeDiffer.bigFileThreshold { return true }
-                guard !forcedText, let base = buf.baseAddress else { return false }
-                return memchr(base, 0, min(buf.count, 8000)) != nil
+            // The closure captures nothing: it runs for every blob a diff reads.
+            let (big, nul) = withBytesNoThrow { buf -> (Bool, Bool) in
+                if buf.count > TreeDiffer.bigFileThreshold { return (true, true) }
+                guard let base = buf.baseAddress else { return (false, false) }
+                return (false, memchr(base, 0, min(buf.count, 8000)) != nil)
             }
+            return big || (nul && !forcedText)
         }
 
         var lineCount: Int {
@@ -470,8 +474,8 @@ package final class TreeDiffer {
         let counted: DiffCache.Counted
         let submodule = old.1 == GIT_FILEMODE_COMMIT.rawValue || new.1 == GIT_FILEMODE_COMMIT.rawValue
         // git reads the attribute of each side at its own path (a rename's old path for the old side).
-        let forcedOld = forcesText?(oldPath ?? path) ?? false
-        let forcedNew = forcesText?(path) ?? false
+        let forcedOld = forcesText.map { $0(oldPath ?? path) } ?? false
+        let forcedNew = forcesText.map { $0(path) } ?? false
         let forced = forcedOld || forcedNew
         if old.0 == new.0 {
             let lines = try lines(old.0, old.1, path: path)

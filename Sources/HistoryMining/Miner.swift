@@ -287,8 +287,9 @@ final class Worker {
     ) throws {
         repository = try Repository(path: path, searchParents: searchParents, deferPackChecks: deferPackChecks)
         mailmap = try Mailmap(contents: contents)
-        differ = try TreeDiffer(repository: repository, cache: cache, blameHunks: blameHunks)
-        if let forcesText { differ.forcesText = { forcesText.forces($0) } }
+        var forces: (@Sendable (String) -> Bool)?
+        if let forcesText { forces = { forcesText.forces($0) } }
+        differ = try TreeDiffer(repository: repository, cache: cache, blameHunks: blameHunks, forcesText: forces)
     }
 
     /// The record for one commit: its diff against the first parent (none for a merge off the first-parent
