@@ -488,11 +488,11 @@ package final class TreeDiffer {
             let oldContent = try Content.read(old.0, mode: old.1, path: oldPath ?? path, repository: repository)
             let newContent = try Content.read(new.0, mode: new.1, path: path, repository: repository)
             // Whether forcing changed the answer: then it is this path's alone and stays out of the cache.
+            let oldBinary = oldContent.isBinary(forcedText: forcedOld)
+            let newBinary = newContent.isBinary(forcedText: forcedNew)
             let forcedApart =
-                forced
-                && (oldContent.isBinary(forcedText: forcedOld) != oldContent.isBinary
-                    || newContent.isBinary(forcedText: forcedNew) != newContent.isBinary)
-            if oldContent.isBinary(forcedText: forcedOld) || newContent.isBinary(forcedText: forcedNew) {
+                forced && (oldBinary != oldContent.isBinary || newBinary != newContent.isBinary)
+            if oldBinary || newBinary {
                 counted = DiffCache.Counted(
                     isBinary: true, hunks: [], missing: oldContent.missing || newContent.missing)
                 if !forcedApart { cache.store(key, counted) }
