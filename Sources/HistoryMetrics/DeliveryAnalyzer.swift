@@ -17,9 +17,10 @@ public struct DeliveryAnalyzer {
     /// styling too; a commit that changes only test files is no fix; 7: nor one that changes only documentation
     /// and test files, `documentationPatterns`, and every fix line of the body, not only one that names issues,
     /// counts only under a subject `issueLineExclusions` lets through, unless it names the commit it fixes; 8: a
-    /// line that opens by updating something to a version is no fix), so that a stored report made by an earlier
+    /// line that opens by updating something to a version is no fix; 9: a line that only names issues makes no
+    /// fix unless `issueLinesMakeFixes`), so that a stored report made by an earlier
     /// analysis is never reused as this one's (`yardstick analyze --store`).
-    public static let revision = 8
+    public static let revision = 9
 
     public var options: DeliveryOptions
     public var exclusions: ExclusionPolicy
@@ -85,6 +86,10 @@ public struct DeliveryAnalyzer {
         let fixup: [Regex<AnyRegexOutput>]
         /// `DeliveryOptions.issueLineExclusions`, compiled.
         let issueLineExclusions: [Regex<AnyRegexOutput>]
+        /// `DeliveryOptions.issueLinesMakeFixes`.
+        let issueLinesMakeFixes: Bool
+        /// A line that only names issues (`Fixes #12`, `Fixes: owner/repo#12, #13`, `Fixes https://…/issues/12`).
+        let issueReference: Regex<AnyRegexOutput>?
         /// `DeliveryOptions.testPatterns` and `documentationPatterns`: a commit that changes only test and
         /// documentation files is not a fix.
         let testPatterns: [Glob]
@@ -101,6 +106,8 @@ public struct DeliveryAnalyzer {
             defaultFix = DefaultFixMatcher(options.fixPatterns)
             fixup = options.fixupPatterns.compactMap { try? Regex($0.source) }
             issueLineExclusions = options.issueLineExclusions.compactMap { try? Regex($0.source) }
+            issueLinesMakeFixes = options.issueLinesMakeFixes
+            issueReference = try? Regex(Self.issueReferenceSource)
             testPatterns = options.testPatterns
             documentationPatterns = options.documentationPatterns
             fixWords =
@@ -121,6 +128,22 @@ public struct DeliveryAnalyzer {
         static let fixLineOpenings = ["fixes", "closes", "resolves", "fixed", "closed", "resolved"]
         static let fixLineStems = ["fixe", "close", "resolve"]
 
+        /// A line that only names issues: `#12`, `owner/repo#12`, `issue 12`, `issue #12`, an issue key (`PROJ-12`,
+        /// `GH-12`) or an address, separated by commas, white space or `and`. Each reference holds one `#`, one
+        /// number after `issue`, one key, or is one address without commas, and references are separated, so a line
+        /// splits into them one way only: the match takes linear time on any line a repository holds (`Fixes
+        /// https://a,https://a,…` took exponential time with overlapping parts).
+        static let issueReferenceSource =
+            #"(?i)^(fix(es|ed)?|close[sd]?|resolve[sd]?):?\s+"# + issueReferenceItem
+            + #"([\s,]+(and\s+)?"# + issueReferenceItem + #")*[\s.]*$"#
+        static let issueReferenceItem = #"([^\s#,]*#\d+|https?://[^\s,]+|issues?\s+#?\d+|(?-i:[A-Z][A-Z0-9_]*-\d+))"#
+
+        /// Whether `line` only names issues (`issueReferenceSource`).
+        func namesOnlyIssues(_ line: Substring) -> Bool {
+            guard let issueReference else { return false }
+            return (try? issueReference.wholeMatch(in: line)) != nil
+        }
+
         /// A fix: a pattern matches the subject, the change's title (a merge's PR title, or its subject when
         /// the merge has no other title: `Merge branch 'jk/fix-crash'`), or a `Fixes:`/`Closes:`/`Resolves:`
         /// line of the message. Such a line (`Fixes #12`, `Fixes a crash on empty input`, or a sentence that wraps
@@ -139,6 +162,7 @@ public struct DeliveryAnalyzer {
             for line in Message.lines(of: record.message, openingWith: Self.fixLineOpenings) {
                 guard Self.mayMatch(line, fixWords), matchesFix(line) else { continue }
                 if Self.namesFixedCommit(line) { return true }
+                if !issueLinesMakeFixes && namesOnlyIssues(line) { continue }
                 if headingsExcluded == nil {
                     headingsExcluded = headings.contains { h in
                         issueLineExclusions.contains { (try? $0.firstMatch(in: h)) != nil }

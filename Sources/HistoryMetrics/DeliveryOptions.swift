@@ -27,6 +27,12 @@ public struct DeliveryOptions: Sendable {
     /// the change a fix, unless they name the commit they fix (`Fixes: <id>`): a closed issue of documentation,
     /// tests or CI, or what a warning change says it "fixed", is not a defect.
     public var issueLineExclusions: [RegexPattern] = DeliveryOptions.defaultIssueLineExclusions
+    /// Whether a body line that only names issues (`Fixes #12`, `Fixes: owner/repo#12, #13`, `Fixes golang/go#12`,
+    /// `Fixed https://…/issues/12`) makes a change a fix, under a subject `issueLineExclusions` lets through. Off by
+    /// default: projects close feature requests, performance work and refactorings with such lines as often as
+    /// defects (analysis revision 9, docs/validation/fix-detection.md). A line that says what it fixes (`Fixes a
+    /// crash on empty input`) and a `Fixes: <id>` line are read either way.
+    public var issueLinesMakeFixes = false
     /// Subjects of fix-up commits on a branch (review rounds).
     public var fixupPatterns: [RegexPattern] = DeliveryOptions.defaultFixupPatterns
     /// Test files.

@@ -192,7 +192,8 @@ public struct YardstickConfiguration: Sendable {
                 "reworkWindowDays", "majorReworkThreshold", "defectWindowDays", "maxFixFiles", "addOnlyFixContext",
                 "newerNeighbourLines",
                 "absurdHours",
-                "fixPatterns", "issueLineExclusions", "fixupPatterns", "testPatterns", "documentationPatterns",
+                "fixPatterns", "issueLineExclusions", "issueLinesMakeFixes", "fixupPatterns", "testPatterns",
+                "documentationPatterns",
                 "adrDirectories",
                 "businessHours",
             ])
@@ -236,6 +237,9 @@ public struct YardstickConfiguration: Sendable {
         if let v = try number("absurdHours", min: 1, max: 1_000_000) { d.absurdHours = v }
         if let r = try regexes("fixPatterns") { d.fixPatterns = r }
         if let r = try regexes("issueLineExclusions") { d.issueLineExclusions = r }
+        if let n = fields["issueLinesMakeFixes"] {
+            d.issueLinesMakeFixes = try reader.bool(n, path: "delivery.issueLinesMakeFixes")
+        }
         if let r = try regexes("fixupPatterns") { d.fixupPatterns = r }
         if fields["testPatterns"] != nil {
             d.testPatterns = try reader.strings(fields["testPatterns"], path: "delivery.testPatterns").map(Glob.init)

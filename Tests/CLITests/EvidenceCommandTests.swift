@@ -98,7 +98,7 @@ struct EvidenceCommandTests {
         #expect(fail.status == 2)
         #expect(
             fail.stdout == """
-                FAIL        vendorco.io: defectEscapeRate <= 3  measured 33.33  n = 12
+                FAIL        vendorco.io: defectEscapeRate <= 3  measured 25  n = 12
                 NOT PROVEN  gmail.com: prSize <= 250  measured 34.75  n = 4  (too few samples: 4 landed change(s), at least 10 needed)
                 0 of 2 claims hold.
 

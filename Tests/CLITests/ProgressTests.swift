@@ -26,7 +26,7 @@ import Testing
         #expect(
             named == [
                 "reading the first-parent line and merged branches…", "classifying 32 first-parent commits…",
-                "detecting fixes and reverts…", "diffing 6 fixes for SZZ…", "tracing 1 fix inside merged branches…",
+                "detecting fixes and reverts…", "diffing 4 fixes for SZZ…", "tracing 1 fix inside merged branches…",
                 "measuring 32 landed changes (ownership, review, rework, defects)…", "rendering the json report…",
             ])
         // The last thing written is the clearing of the line.

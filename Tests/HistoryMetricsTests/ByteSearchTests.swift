@@ -35,8 +35,9 @@ struct ByteSearchTests {
                 author: Signature(name: "A", email: "a@example.com", time: 0, offsetMinutes: 0),
                 committer: Signature(name: "A", email: "a@example.com", time: 0, offsetMinutes: 0), message: message)
         }
-        #expect(rules.isFix(record("Parser: handle empty input\n\nFixes #12\n")))
-        #expect(rules.isFix(record("Parser: handle empty input\n\nFIXES: #12\n")))
+        #expect(rules.isFix(record("Parser: handle empty input\n\nFixes #12: a crash\n")))
+        #expect(rules.isFix(record("Parser: handle empty input\n\nFIXES: #12 crashed\n")))
+        #expect(!rules.isFix(record("Parser: handle empty input\n\nFIXES: #12\n")))
         #expect(!rules.isFix(record("Parser: handle empty input\n\nCLOSES: #12\n")))
         #expect(!rules.isFix(record("Parser: handle empty input\n\nSee #12\n")))
         #expect(rules.isFixup(record("fixup! Parser: handle empty input")))

@@ -127,16 +127,32 @@ struct FixDetectionTests {
     }
 
     /// A line that only names issues says an issue was closed, not that it was a defect: `Closes` and
-    /// `Resolves` lines make no fix (curl/curl closes every pull request so), and a `Fixes #12` line makes one
-    /// only under a subject that `issueLineExclusions` lets through.
-    @Test func issueLinesCountOnlyUnderASubjectAboutCode() throws {
-        func fix(_ message: String, _ options: DeliveryOptions = DeliveryOptions()) -> Bool {
-            Self.fix(message, options)
+    /// `Resolves` lines make no fix (curl/curl closes every pull request so), and since analysis revision 9 a
+    /// `Fixes #12` line makes none either unless `issueLinesMakeFixes`, and then only under a subject that
+    /// `issueLineExclusions` lets through.
+    @Test func issueLinesCountOnlyWhenTurnedOnAndUnderASubjectAboutCode() throws {
+        var on = DeliveryOptions()
+        on.issueLinesMakeFixes = true
+        func fix(_ message: String, _ options: DeliveryOptions? = nil) -> Bool { Self.fix(message, options ?? on) }
+        let onlyIssues = [
+            "Fixes #12", "Fixes: #12, #13", "Fixes golang/go#12", "fixed https://github.com/acme/app/issues/12",
+            "Fixes #12 and #13.", "Fixes issue #15458", "Fixes issues 12", "Fixes JENKINS-1234", "Fixes GH-12, #13",
+            "FIXED: acme/app#3 https://bugs.example.org/4",
+        ]
+        for line in onlyIssues {
+            let message = "Parser: handle empty input\n\n" + line + "\n"
+            #expect(!fix(message, DeliveryOptions()), "\(line)")
+            #expect(fix(message), "\(line)")
+            #expect(DeliveryAnalyzer.MessageRules(DeliveryOptions()).namesOnlyIssues(Substring(line)), "\(line)")
         }
-        #expect(fix("Parser: handle empty input\n\nFixes #12\n"))
-        #expect(fix("Parser: handle empty input\n\nFixes: #12, #13\n"))
-        #expect(fix("Parser: handle empty input\n\nFixes golang/go#12\n"))
-        #expect(fix("Parser: handle empty input\n\nfixed https://github.com/acme/app/issues/12\n"))
+        // A line that says more than the issue is read whatever the setting; `Fixes jenkins-1234` names no key.
+        for line in [
+            "Fixes #12: crash on empty input", "Fixes a crash on empty input (#12)", "Fixes bug #12",
+            "Fixes #12 by checking the length", "Fixes issues 12 and 13", "Fixes jenkins-1234",
+        ] {
+            #expect(fix("Parser: handle empty input\n\n" + line + "\n", DeliveryOptions()), "\(line)")
+            #expect(!DeliveryAnalyzer.MessageRules(DeliveryOptions()).namesOnlyIssues(Substring(line)), "\(line)")
+        }
         #expect(!fix("Parser: handle empty input\n\nCloses #12\n"))
         #expect(!fix("Add a search endpoint\n\nResolves #12\n"))
         #expect(!fix("Parser: handle empty input\n\nSee #12\n"))
@@ -153,8 +169,9 @@ struct FixDetectionTests {
         #expect(fix("Update docs renderer\n\nFixes: 1234567890ab (\"Add renderer\")\n"))
         // A squash's or merge's title is the subject the rule reads.
         let merge = "Merge pull request #7 from acme/x\n\nFixes #12\n"
-        #expect(Self.fix(merge, title: "Handle empty input", merge: true))
-        #expect(!Self.fix(merge, title: "Update the docs", merge: true))
+        #expect(Self.fix(merge, on, title: "Handle empty input", merge: true))
+        #expect(!Self.fix(merge, title: "Handle empty input", merge: true))
+        #expect(!Self.fix(merge, on, title: "Update the docs", merge: true))
         // Lines built to split many ways finish (each took exponential time while issue references were matched by
         // a regular expression), under either kind of subject.
         let addresses = String(repeating: "https://a,", count: 40)
@@ -163,8 +180,16 @@ struct FixDetectionTests {
         #expect(fix("Parser: handle empty input\n\nFixes " + String(repeating: "#1", count: 5_000) + " x\n"))
         #expect(!fix("Update docs\n\nFixes " + addresses + " x\n"))
         #expect(!fix("Update docs\n\nFixes " + String(repeating: "#1 ", count: 5_000) + "\n"))
+        #expect(
+            !fix(
+                "Parser: handle empty input\n\nFixes " + String(repeating: "#1 ", count: 5_000) + "\n",
+                DeliveryOptions()))
+        #expect(
+            !fix(
+                "Parser: handle empty input\n\nFixes " + String(repeating: "issue 1 ", count: 5_000) + "\n",
+                DeliveryOptions()))
         // With no exclusions, every issue line under a fix pattern counts again.
-        var none = DeliveryOptions()
+        var none = on
         none.issueLineExclusions = []
         #expect(fix("Update docs\n\nFixes #12\n", none))
         #expect(!fix("Update docs\n\nCloses #12\n", none))
@@ -198,6 +223,7 @@ struct FixDetectionTests {
         let set = try Self.more()
         var former = DeliveryOptions()
         former.issueLineExclusions = []
+        former.issueLinesMakeFixes = true
         let area = #"(?!(ci|tests?|travis|appveyor|azure|readme|i18n|l10n|[^\s:]+\.(txt|md|adoc|rst))\s*:)"#
         let words =
             #"(?!.*\b(warnings?|typos?|typofix|docfix|docs?|documentation|comments?|spelling|grammar|white ?space|"#
@@ -214,10 +240,21 @@ struct FixDetectionTests {
             now[history] = Self.confusion(DeliveryOptions(), part)
             before[history] = Self.confusion(former, part)
         }
-        // Precision 10/14, 6/7 and 15/19 (71.4%, 85.7%, 78.9%); recall 10/24, 6/11 and 15/31. tokio-rs/tokio's
-        // `Update to crossbeam-utils 0.5.0, fix imports` is no fix since analysis revision 8 (6/8 before).
+        // Precision 5/6, 4/5 and 12/15 (83.3%, 80.0%, 80.0%); recall 5/24, 4/11 and 12/31. Lines that only name
+        // issues make no fix since analysis revision 9 (before: 10/14, 6/7 and 15/19, recall 10/24, 6/11 and 15/31).
+        // tokio-rs/tokio's `Update to crossbeam-utils 0.5.0, fix imports` is no fix since analysis revision 8.
         #expect(
-            now == ["golang/tools": [10, 4, 14, 72], "tokio-rs/tokio": [6, 1, 5, 88], "curl/curl": [15, 4, 16, 65]])
+            now == ["golang/tools": [5, 1, 19, 75], "tokio-rs/tokio": [4, 1, 7, 88], "curl/curl": [12, 3, 19, 66]])
+        var revision8 = DeliveryOptions()
+        revision8.issueLinesMakeFixes = true
+        let eight = Dictionary(
+            uniqueKeysWithValues: ["golang/tools", "tokio-rs/tokio", "curl/curl"].map { history in
+                (history, Self.confusion(revision8, set.filter { $0.history == history }))
+            })
+        #expect(
+            eight == [
+                "golang/tools": [10, 4, 14, 72], "tokio-rs/tokio": [6, 1, 5, 88], "curl/curl": [15, 4, 16, 65],
+            ])
         // Precision 11/21, 7/13 and 18/44 (52.4%, 53.8%, 40.9%); recall 11/24, 7/11 and 18/31.
         #expect(
             before == [

@@ -133,7 +133,8 @@ import YardstickConfig
     }
 
     @Test func fixesBlameTheChangesThatWroteTheirLines() throws {
-        let r = try Self.report()
+        // F3 and F7 are fixes only by a line that names an issue: with `issueLinesMakeFixes` (analysis revision 9).
+        let r = try Self.report { $0.delivery.issueLinesMakeFixes = true }
         let expected: [(String, [String: Int])] = [
             ("80b542a", ["b6677e9": 6, "1a428fb": 1]),  // F1 Closes #9; #24 is the newer neighbour of line 24
             ("21b25b6", ["cd78a89": 3]),  // F2: the white-space-only line is ignored
@@ -157,6 +158,18 @@ import YardstickConfig
         let acme = try #require(r.groups.first { $0.name == "acme.com" }?.metrics)
         #expect(acme["defectEscapeRate"]?.value == 18.75)  // #21, #26 and the reverted 4a36ae6, of 16
         #expect(acme["revertRate"]?.value == 6.25)
+
+        // The defaults: F3 and F7 are no fixes, and #21 and #23 no escaped defects.
+        let defaults = try Self.report()
+        for short in ["30fd29b", "26cb90b"] {
+            let (_, d) = try Self.change(defaults, short)
+            #expect(!d.isFix && d.blames.isEmpty, "\(short)")
+        }
+        for short in ["fe0f93d", "567899c"] { #expect(try !Self.change(defaults, short).1.escapedDefect, "\(short)") }
+        let vendorByDefault = try #require(defaults.groups.first { $0.name == "vendorco.io" }?.metrics)
+        #expect(vendorByDefault["defectEscapeRate"]?.value == 25)  // #20, #24 and gerrit 301, of 12
+        let acmeByDefault = try #require(defaults.groups.first { $0.name == "acme.com" }?.metrics)
+        #expect(acmeByDefault["defectEscapeRate"]?.value == 12.5)  // #26 and the reverted 4a36ae6, of 16
 
         // F6 "fix: correct locale header typo" is no fix with the default patterns (a typo); with the
         // patterns that count it, its 23 files are over the 20-file limit, and within a limit of 30 it blames.

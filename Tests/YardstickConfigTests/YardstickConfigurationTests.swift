@@ -288,6 +288,16 @@ struct YardstickConfigurationTests {
         #expect(!error.description.contains("\n"))
     }
 
+    @Test func issueLinesMakeFixesIsOffByDefaultAndTrueOrFalse() throws {
+        #expect(try !YardstickConfiguration.parse("version: 1\n", file: "y.yml").delivery.issueLinesMakeFixes)
+        let on = try YardstickConfiguration.parse("delivery:\n  issueLinesMakeFixes: true\n", file: "y.yml")
+        #expect(on.delivery.issueLinesMakeFixes)
+        #expect(
+            on.delivery.issueLineExclusions.map(\.source) == DeliveryOptions.defaultIssueLineExclusions.map(\.source))
+        let error = try #require(parseError("delivery:\n  issueLinesMakeFixes: sometimes\n", file: "y.yml"))
+        #expect(error.description == "y.yml:2: delivery.issueLinesMakeFixes must be true or false (found 'sometimes')")
+    }
+
     @Test func issueLineExclusionsReplaceTheDefaults() throws {
         let defaults = try YardstickConfiguration.parse("version: 1\n", file: "y.yml").delivery.issueLineExclusions
         #expect(defaults.map(\.source) == DeliveryOptions.defaultIssueLineExclusions.map(\.source))
