@@ -18,9 +18,10 @@ public struct DeliveryAnalyzer {
     /// and test files, `documentationPatterns`, and every fix line of the body, not only one that names issues,
     /// counts only under a subject `issueLineExclusions` lets through, unless it names the commit it fixes; 8: a
     /// line that opens by updating something to a version is no fix; 9: a line that only names issues makes no
-    /// fix unless `issueLinesMakeFixes`), so that a stored report made by an earlier
+    /// fix unless `issueLinesMakeFixes`; 10: nor issues named in parentheses in a subject, and the word CI is no
+    /// defect's), so that a stored report made by an earlier
     /// analysis is never reused as this one's (`yardstick analyze --store`).
-    public static let revision = 9
+    public static let revision = 10
 
     public var options: DeliveryOptions
     public var exclusions: ExclusionPolicy
@@ -90,6 +91,8 @@ public struct DeliveryAnalyzer {
         let issueLinesMakeFixes: Bool
         /// A line that only names issues (`Fixes #12`, `Fixes: owner/repo#12, #13`, `Fixes https://…/issues/12`).
         let issueReference: Regex<AnyRegexOutput>?
+        /// Issues named in parentheses in a subject (`issueParentheticalSource`).
+        let issueParenthetical: Regex<AnyRegexOutput>?
         /// `DeliveryOptions.testPatterns` and `documentationPatterns`: a commit that changes only test and
         /// documentation files is not a fix.
         let testPatterns: [Glob]
@@ -108,6 +111,7 @@ public struct DeliveryAnalyzer {
             issueLineExclusions = options.issueLineExclusions.compactMap { try? Regex($0.source) }
             issueLinesMakeFixes = options.issueLinesMakeFixes
             issueReference = try? Regex(Self.issueReferenceSource)
+            issueParenthetical = try? Regex(Self.issueParentheticalSource)
             testPatterns = options.testPatterns
             documentationPatterns = options.documentationPatterns
             fixWords =
@@ -138,6 +142,26 @@ public struct DeliveryAnalyzer {
             + #"([\s,]+(and\s+)?"# + issueReferenceItem + #")*[\s.]*$"#
         static let issueReferenceItem = #"([^\s#,]*#\d+|https?://[^\s,]+|issues?\s+#?\d+|(?-i:[A-Z][A-Z0-9_]*-\d+))"#
 
+        /// `(fixes #12)`, `(fix #3, #4)`: issues named in parentheses in a subject or title.
+        static let issueParentheticalSource =
+            #"(?i)\s*\((fix(es|ed)?|close[sd]?|resolve[sd]?):?\s+"# + issueReferenceItem
+            + #"([\s,]+(and\s+)?"# + issueReferenceItem + #")*\)"#
+
+        /// A subject or title as the rules read it: without the issues it names in parentheses (`Add date builtins
+        /// (fix #364)`: a reference like a line that only names issues, kept with `issueLinesMakeFixes`) and without
+        /// the instruction to CI not to run (`[ci skip]`, `[skip ci]`), which says nothing of what the change is.
+        func heading(_ subject: Substring) -> Substring {
+            var text = subject
+            if ByteSearch.containsAnyLowercased(text, ["ci skip]", "skip ci]"]) {
+                text = Substring(
+                    String(text).replacing(#/(?i)\s*\[(ci skip|skip ci)\]/#, with: ""))
+            }
+            guard !issueLinesMakeFixes, ByteSearch.contains(String(text), "("), let r = issueParenthetical else {
+                return text
+            }
+            return Substring(String(text).replacing(r, with: ""))
+        }
+
         /// Whether `line` only names issues (`issueReferenceSource`).
         func namesOnlyIssues(_ line: Substring) -> Bool {
             guard let issueReference else { return false }
@@ -154,8 +178,8 @@ public struct DeliveryAnalyzer {
             if record.message.hasPrefix("Revert \"") { return false }
             // A merge's subject names the branch (`Merge pull request #7 from acme/fix-typo`): its title counts,
             // which is the subject itself only when the message gives no other title.
-            var headings: [Substring] = record.isMerge ? [] : [Substring(record.subject)]
-            if let title, title != record.subject || record.isMerge { headings.append(Substring(title)) }
+            var headings: [Substring] = record.isMerge ? [] : [heading(Substring(record.subject))]
+            if let title, title != record.subject || record.isMerge { headings.append(heading(Substring(title))) }
             if headings.contains(where: { Self.mayMatch($0, fixWords) && matchesFix($0) }) { return true }
             guard ByteSearch.containsAnyLowercased(Substring(record.message), Self.fixLineStems) else { return false }
             var headingsExcluded: Bool?

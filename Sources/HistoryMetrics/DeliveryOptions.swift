@@ -50,7 +50,7 @@ public struct DeliveryOptions: Sendable {
 
     /// What is not a defect, on the same line as a fix word (decided on labelled samples,
     /// docs/validation/fix-detection.md): an area prefix (`notADefectAreas`), or a word for warnings, typos,
-    /// documentation, comments, change logs, READMEs, examples, style and formatting, a compiler warning's flag
+    /// documentation, comments, change logs, READMEs, examples, CI, style and formatting, a compiler warning's flag
     /// (`-Wshadow`), `fix up`, and a fix of tests (`fix the tests`); or a line that opens (after an area prefix) by
     /// updating something to a version (`dependencyUpdate`).
     static let notADefect = notADefectArea + notADefectWords
@@ -67,7 +67,7 @@ public struct DeliveryOptions: Sendable {
     /// passes it (`MessageRules.DefaultFixMatcher`).
     static let notADefectWords =
         #"(?!.*\b(warnings?|typos?|typofix|docfix|docs?|documentation|comments?|spell(ed|ing)?|grammar|white ?space|"#
-        + #"changelog|readme|examples?|"#
+        + #"changelog|readme|examples?|ci|"#
         + #"indentation|styl(e|ing)|formatting|lint|translations?|fix(es|ed|ing)? up|"#
         + #"fix(es|ed|ing)? (\S+ ){0,2}tests?)\b"#
         + #"|(.*[\s(])?(?-i:-W[a-z][a-z0-9=-]*)(?!,)|"# + dependencyUpdate + ")"
@@ -79,7 +79,7 @@ public struct DeliveryOptions: Sendable {
         #"(\S+:\s*)?(updat(e[sd]?|ing)|upgrad(e[sd]?|ing)|bump(s|ed|ing)?)\b[^,;]*?\bv?\d+\.\d+"#
     static let notADefectStems = [
         "warning", "typo", "doc", "comment", "spell", "grammar", "white", "indentation", "styl", "formatting",
-        "lint", "translation", "changelog", "readme", "example", "-w", "updat", "upgrad", "bump",
+        "lint", "translation", "changelog", "readme", "example", "-w", "updat", "upgrad", "bump", "ci",
     ]
     /// The two halves of the first two default patterns after their shared `(?i)^` and `notADefect`.
     static let fixPrefixed = #"(fix|bugfix|hotfix)(\(.+\))?!?:"#
@@ -93,13 +93,13 @@ public struct DeliveryOptions: Sendable {
         #"(?i)^fixes:\s+[0-9a-f]{7,40}\b"#,
     ].compactMap { try? RegexPattern($0) }
 
-    /// An area of tests, CI, documentation or translations, or a word for them, warnings, typos, style or
+    /// An area of tests, CI, documentation or translations, or a word for them (CI too), warnings, typos, style or
     /// examples, anywhere in the subject, or a subject that opens by updating something to a version
     /// (docs/validation/fix-detection.md, "Issue lines").
     public static let defaultIssueLineExclusions: [RegexPattern] = [
         #"(?i)^("# + notADefectAreas + #")\s*:"#,
         #"(?i)\b(tests?|testing|examples?|benchmarks?|warnings?|typos?|docs?|documentation|comments?|spell(ed|ing)?|"#
-            + #"grammar|white ?space|indentation|styl(e|ing)|formatting|lint|translations?|changelog|readme)\b"#,
+            + #"grammar|white ?space|indentation|styl(e|ing)|formatting|lint|translations?|changelog|readme|ci)\b"#,
         #"(?i)^"# + dependencyUpdate,
     ].compactMap { try? RegexPattern($0) }
 

@@ -91,6 +91,13 @@ struct FixDetectionTests {
         #expect(!fix("Fix MSVC compilation warnings"))
         #expect(!fix("fix(docs): broken link"))
         #expect(!fix("ci: fix the nightly build"))
+        // CI is not the product either, wherever the subject names it (analysis revision 10).
+        #expect(!fix("Re-fix daily CI (#9141)"))
+        #expect(!fix("chore: fix macOS ci on github actions (#2602)"))
+        #expect(!fix("Merge fixes for the CI jobs"))
+        #expect(!fix("Parser: handle empty input on CI runners\n\nFixes a crash on empty input.\n"))
+        #expect(fix("Fix the circular import in the parser"))
+        #expect(fix("Fix crash in decimal parsing"))
         #expect(!fix("git-log.txt: fix an example"))
         #expect(!fix("Fix typo in error message"))
         #expect(!fix("Fix up examples code"))
@@ -153,6 +160,18 @@ struct FixDetectionTests {
             #expect(fix("Parser: handle empty input\n\n" + line + "\n", DeliveryOptions()), "\(line)")
             #expect(!DeliveryAnalyzer.MessageRules(DeliveryOptions()).namesOnlyIssues(Substring(line)), "\(line)")
         }
+        // An issue named in parentheses in the subject is such a reference too (analysis revision 10).
+        #expect(!fix("Add date builtins (fix #364)", DeliveryOptions()))
+        #expect(!fix("Identify progname in more errors (fixes: #1860, acme/jq#2)", DeliveryOptions()))
+        #expect(fix("Add date builtins (fix #364)"))
+        #expect(fix("Fix crash on empty input (fix #12)", DeliveryOptions()))
+        #expect(fix("Handle a fix(#12) of the parser", DeliveryOptions()))
+        #expect(fix("parser: fix #12, crash on empty input", DeliveryOptions()))
+        #expect(
+            !Self.fix("Merge pull request #7 from acme/x", DeliveryOptions(), title: "Add X (fixes #5)", merge: true))
+        // `[ci skip]` says nothing of the change.
+        #expect(fix("Makefile: fix -g in debug mode [ci skip]", DeliveryOptions()))
+        #expect(fix("Makefile: fix -g in debug mode [SKIP CI]", DeliveryOptions()))
         #expect(!fix("Parser: handle empty input\n\nCloses #12\n"))
         #expect(!fix("Add a search endpoint\n\nResolves #12\n"))
         #expect(!fix("Parser: handle empty input\n\nSee #12\n"))

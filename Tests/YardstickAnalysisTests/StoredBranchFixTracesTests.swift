@@ -154,11 +154,12 @@ import YardstickConfig
     /// whose own title is a fix had its branch's fix commits traced too; 4: before a squash's pull-request
     /// commits needed a `Fixes: <id>` line to make it a fix; 5: before issue lines counted only under some
     /// subjects; 6: before a commit that changes only documentation was no fix; 7: before a subject that opens by
-    /// updating something to a version was no fix; 8: before a line that only names issues made no fix): its traces
+    /// updating something to a version was no fix; 8: before a line that only names issues made no fix; 9: before
+    /// issues named in parentheses in a subject and the word CI were read as fixes): its traces
     /// are not read, every fix is traced again, and what this revision keeps is read by the next run.
-    @Test(arguments: [2, 3, 4, 5, 6, 7, 8])
+    @Test(arguments: [2, 3, 4, 5, 6, 7, 8, 9])
     func tracesOfAnEarlierRevisionAreTracedAgain(_ earlier: Int) throws {
-        #expect(Analysis.revision == 9)
+        #expect(Analysis.revision == 10)
         let dir = FileManager.default.temporaryDirectory.path + "/yardstick-traces-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
