@@ -156,9 +156,9 @@ public struct DeliveryAnalyzer {
                 text = Substring(
                     String(text).replacing(#/(?i)\s*\[(ci skip|skip ci)\]/#, with: ""))
             }
-            guard !issueLinesMakeFixes, ByteSearch.contains(String(text), "("), let r = issueParenthetical else {
-                return text
-            }
+            guard !issueLinesMakeFixes, ByteSearch.containsAnyLowercased(text, ["(fix", "(close", "(resolve"]),
+                let r = issueParenthetical
+            else { return text }
             return Substring(String(text).replacing(r, with: ""))
         }
 
