@@ -1331,7 +1331,7 @@ build_branchfix() {
     touch_lines Sources/Core/Net.swift 12 12 'review'
     commit_as carla 2024-06-05T15:00:00+0000 carla 2024-06-05T15:00:00+0000 'fixup! Net: fix retry count off by one'
     # A fix of a line the branch wrote itself (line 22, between Wei's line 21 and the initial commit's line 23):
-    # its replaced line blames nothing, so the lines around it are blamed, both (ADR 0025, addendum).
+    # it corrects its branch's own work, so it is not traced and makes no claim (analysis revision 11).
     touch_lines Sources/Core/Cache.swift 22 22 'expiry'
     commit_as carla 2024-06-05T16:00:00+0000 carla 2024-06-05T16:00:00+0000 'Cache: add expiry'
     touch_lines Sources/Core/Cache.swift 22 22 'checked'

@@ -19,9 +19,10 @@ public struct DeliveryAnalyzer {
     /// counts only under a subject `issueLineExclusions` lets through, unless it names the commit it fixes; 8: a
     /// line that opens by updating something to a version is no fix; 9: a line that only names issues makes no
     /// fix unless `issueLinesMakeFixes`; 10: nor issues named in parentheses in a subject, and the word CI is no
-    /// defect's), so that a stored report made by an earlier
+    /// defect's; 11: a fix commit inside a merged branch that corrects its own change's work makes no claim,
+    /// `withoutOwnWork`), so that a stored report made by an earlier
     /// analysis is never reused as this one's (`yardstick analyze --store`).
-    public static let revision = 10
+    public static let revision = 11
 
     public var options: DeliveryOptions
     public var exclusions: ExclusionPolicy
@@ -473,9 +474,16 @@ public struct DeliveryAnalyzer {
         let given = input.revertsAndFixes.flatMap {
             $0.reverts.count == changes.count && $0.fixes.count == changes.count ? $0 : nil
         }
-        let (isRevert, isFix) =
+        let (isRevert, detected) =
             given
             ?? rules.revertsAndFixes(changes, commits: input.commits, pullRequestCommits: input.pullRequestCommits)
+        // Fix commits inside merged branches that correct their own change's work make no claim (revision 11).
+        let (isFix, branchFixTraces) = Self.withoutOwnWork(input, fixes: detected, rules: rules)
+        let input = {
+            var input = input
+            input.branchFixTraces = branchFixTraces
+            return input
+        }()
         let traced = Set(
             (given != nil ? input.tracedCommits : nil)
                 ?? rules.tracedCommits(changes, fixes: isFix, commits: input.commits))
@@ -506,6 +514,34 @@ public struct DeliveryAnalyzer {
         Self.traceEscapedDefects(&facts, changes: changes, windowDays: options.defectWindowDays)
         Self.markMajorRework(&facts, threshold: options.majorReworkThreshold)
         return facts
+    }
+
+    /// The fixes and the branch-fix traces without the fix commits inside merged branches that correct their own
+    /// change's work (`BranchFixTrace.ownWork`: every line they delete or replace was written on their branch)
+    /// and do not name the commit they fix (`Fixes: <id>`): what they correct never reached a user of the
+    /// first-parent line, so they are not traced, and a merge that is a fix only by such commits (its own title
+    /// is none) is no fix (analysis revision 11, docs/validation/fix-detection.md).
+    static func withoutOwnWork<Store>(
+        _ input: Input<Store>, fixes: [Bool], rules: MessageRules
+    ) -> (fixes: [Bool], traces: [BranchFixTrace]) {
+        let own = Set(
+            input.branchFixTraces.lazy.filter { trace in
+                trace.ownWork
+                    && (input.commits.record(trace.fix, withFiles: false).map {
+                        MessageRules.fixedCommitPrefixes($0).isEmpty
+                    } ?? false)
+            }.map(\.fix))
+        guard !own.isEmpty else { return (fixes, input.branchFixTraces) }
+        var fixes = fixes
+        let changeOfCommit = Self.changeOfCommit(input.changes, pullRequestCommits: input.pullRequestCommits)
+        for c in Set(own.compactMap { changeOfCommit[$0] }).sorted() where fixes[c] {
+            let change = input.changes[c]
+            guard change.kind == .merge || change.kind == .integration,
+                !rules.isFixTitled(change, commits: input.commits)
+            else { continue }
+            if rules.branchFixes(change, commits: input.commits).allSatisfy(own.contains) { fixes[c] = false }
+        }
+        return (fixes, input.branchFixTraces.filter { !own.contains($0.fix) })
     }
 
     /// Which change each commit belongs to: landing commits, branch and rebase-group commits, and the pull

@@ -154,6 +154,8 @@ package struct BranchFixTracer: Sendable {
         // replaced lines, or an add-only fix's context) and, for a fix that deletes or replaces lines, the context
         // blamed when they blame nothing and each such hunk's neighbourhood (as for a first-parent fix).
         var files: [BranchFixTrace.FileRanges] = []
+        // Whether a line it deletes or replaces is found at the target (written by another change).
+        var replacesOthersLines = false
         for file in traced.sorted(by: { $0.path < $1.path }) {
             let replaced = file.hunks.filter { $0.oldCount > 0 }.map {
                 BranchFixTrace.LineRange(start: Int($0.oldStart), count: Int($0.oldCount))
@@ -178,8 +180,10 @@ package struct BranchFixTracer: Sendable {
                 Self.ranges(
                     of: Array(Set(ranges.flatMap { $0.start..<($0.start + $0.count) }.compactMap { at[$0] })).sorted())
             }
+            let ranges = followed(blamed)
+            if !addOnly && !ranges.isEmpty { replacesOthersLines = true }
             let entry = BranchFixTrace.FileRanges(
-                path: file.path, ranges: followed(blamed), context: followed(context),
+                path: file.path, ranges: ranges, context: followed(context),
                 neighbourhoods: hoods.compactMap { hood in
                     let around = followed(hood.around)
                     return around.isEmpty
@@ -188,6 +192,10 @@ package struct BranchFixTracer: Sendable {
             if !entry.ranges.isEmpty || !entry.context.isEmpty || !entry.neighbourhoods.isEmpty { files.append(entry) }
         }
         if !files.isEmpty { out.pending.append(BranchFixTrace.Pending(commit: target, files: files)) }
+        // A fix that deletes or replaces lines, none of them found at the target: it corrects its own change's
+        // work. Only when every file it changes is there: a file missing at the target may have been added on the
+        // branch, or lie at another path (a subtree merge, git/git's git-gui), which says nothing of who wrote it.
+        out.ownWork = !addOnly && !replacesOthersLines && missing.isEmpty
         return out
     }
 

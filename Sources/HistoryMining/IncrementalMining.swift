@@ -445,23 +445,23 @@ package final class KnownBranchFixTraces: Sendable {
         }
     }
 
-    private let stored: [Key: [BranchFixTrace.Pending]]
-    private let used = Mutex<[Key: [BranchFixTrace.Pending]]>([:])
+    private let stored: [Key: BranchFixTrace]
+    private let used = Mutex<[Key: BranchFixTrace]>([:])
     private let counts = Mutex<(kept: Int, traced: Int)>((0, 0))
 
-    package init(_ stored: [Key: [BranchFixTrace.Pending]] = [:]) { self.stored = stored }
+    package init(_ stored: [Key: BranchFixTrace] = [:]) { self.stored = stored }
 
     /// The kept trace for `key`, if any (then kept again for the next run).
     package func trace(for key: Key) -> BranchFixTrace? {
-        guard let pending = stored[key] else { return nil }
-        used.withLock { $0[key] = pending }
+        guard let trace = stored[key] else { return nil }
+        used.withLock { $0[key] = trace }
         counts.withLock { $0.kept += 1 }
-        return BranchFixTrace(fix: key.fix, pending: pending)
+        return trace
     }
 
     /// A trace the tracer made for `key`, kept for the next run.
     package func keep(_ trace: BranchFixTrace, for key: Key) {
-        used.withLock { $0[key] = trace.pending }
+        used.withLock { $0[key] = trace }
         counts.withLock { $0.traced += 1 }
     }
 
@@ -470,7 +470,7 @@ package final class KnownBranchFixTraces: Sendable {
 
     /// What the next run takes: the traces this run took or made (those of fixes it no longer traces, or traced
     /// with other settings, are dropped); nil when that is what was held already.
-    package var next: [Key: [BranchFixTrace.Pending]]? {
+    package var next: [Key: BranchFixTrace]? {
         let out = used.withLock { $0 }
         return out.count == stored.count && out.keys.allSatisfy { stored[$0] != nil } ? nil : out
     }

@@ -64,10 +64,16 @@ public struct BranchFixTrace: Hashable, Sendable {
     /// The traced lines, as lines of first-parent commits. Empty when none is left (all written by the fix's
     /// own change), or when the history given does not reach such a commit.
     public var pending: [Pending]
+    /// Whether the fix corrects its own change's work: it deletes or replaces lines, and every one of them was
+    /// written inside its own change (on its branch, after it forked), so no user of the first-parent line met
+    /// what it corrects (analysis revision 11). False whenever that is not known: a fix that only adds lines, one
+    /// over `maxFixFiles` or of binary files only, a walk that leaves the history.
+    public var ownWork: Bool
 
-    public init(fix: ObjectID, pending: [Pending] = []) {
+    public init(fix: ObjectID, pending: [Pending] = [], ownWork: Bool = false) {
         self.fix = fix
         self.pending = pending
+        self.ownWork = ownWork
     }
 }
 

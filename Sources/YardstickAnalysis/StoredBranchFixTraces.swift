@@ -3,14 +3,14 @@ package import HistoryModel
 internal import HistoryStoreCore
 
 extension KnownBranchFixTraces {
-    private static let magic = Array("YSB1".utf8)
+    private static let magic = Array("YSB2".utf8)
 
     /// The form a store keeps: magic, the analysis revision the traces were made by (`Analysis.revision`), the
     /// count, then per trace in key order its key (fix, target, add-only context, newer-neighbour lines,
-    /// candidate paths) and pending lines (per file: the blamed ranges, the context's, the neighbourhoods' own and
-    /// around ranges); 20-byte ids, little-endian integers, strings as length and UTF-8, an FNV-1a 64 checksum;
+    /// candidate paths), pending lines (per file: the blamed ranges, the context's, the neighbourhoods' own and
+    /// around ranges) and whether the fix corrects its own change's work (`ownWork`, 0 or 1); 20-byte ids, little-endian integers, strings as length and UTF-8, an FNV-1a 64 checksum;
     /// compressed (`Compression`).
-    package static func encode(_ traces: [Key: [BranchFixTrace.Pending]], revision: Int = Analysis.revision)
+    package static func encode(_ traces: [Key: BranchFixTrace], revision: Int = Analysis.revision)
         -> [UInt8]
     {
         var out = SealedBlobWriter(magic: magic)
@@ -23,7 +23,8 @@ extension KnownBranchFixTraces {
             out.int(key.newerNeighbour)
             out.int(key.paths.count)
             for path in key.paths { out.string(path) }
-            let pending = traces[key]!
+            let trace = traces[key]!
+            let pending = trace.pending
             out.int(pending.count)
             for p in pending {
                 out.id(p.commit)
@@ -39,16 +40,17 @@ extension KnownBranchFixTraces {
                     }
                 }
             }
+            out.int(trace.ownWork ? 1 : 0)
         }
         return Compression.compress(out.sealed())
     }
 
     /// What `encode` wrote for `revision`; nil for anything else (another revision or version, a damaged blob).
-    package static func decode(_ blob: [UInt8], revision: Int = Analysis.revision) -> [Key: [BranchFixTrace.Pending]]? {
+    package static func decode(_ blob: [UInt8], revision: Int = Analysis.revision) -> [Key: BranchFixTrace]? {
         guard let bytes = Compression.decompress(blob) else { return nil }
-        return SealedBlobReader.open(bytes, magic: magic) { blob -> [Key: [BranchFixTrace.Pending]]? in
+        return SealedBlobReader.open(bytes, magic: magic) { blob -> [Key: BranchFixTrace]? in
             guard blob.int() == revision, let n = blob.count(64) else { return nil }
-            var out: [Key: [BranchFixTrace.Pending]] = [:]
+            var out: [Key: BranchFixTrace] = [:]
             out.reserveCapacity(n)
             for _ in 0..<n {
                 guard let fix = blob.id(), let target = blob.id(), let context = blob.int(),
@@ -81,8 +83,9 @@ extension KnownBranchFixTraces {
                     }
                     pending.append(BranchFixTrace.Pending(commit: commit, files: files))
                 }
+                guard let ownWork = blob.int(), ownWork == 0 || ownWork == 1 else { return nil }
                 out[Key(fix: fix, target: target, paths: paths, addOnlyContext: context, newerNeighbour: neighbour)] =
-                    pending
+                    BranchFixTrace(fix: fix, pending: pending, ownWork: ownWork == 1)
             }
             return blob.atEnd ? out : nil
         }
@@ -119,7 +122,7 @@ extension StoreSession {
     /// The state name of this repository's branch-fix traces, and the version of what is kept under it (the
     /// analysis revision is inside the blob: traces of another revision are not used).
     var branchFixTracesState: KeptState {
-        KeptState(name: "branchFixTraces:" + repository.value, context: "branch-fix-traces-v3")
+        KeptState(name: "branchFixTraces:" + repository.value, context: "branch-fix-traces-v4")
     }
 
     /// The branch-fix traces kept by the earlier runs on this repository (none when there are none or they cannot

@@ -13,7 +13,9 @@ struct BranchFixTraceTests {
     /// branch forked off #2); #5 merges a branch with b ("Fix overflow in a") and c ("fixup! Fix overflow in
     /// a"). b's trace leaves lines 3 and 5 at #2 (its fork point) and lines 8 and 9 at #3 (the landing of a,
     /// which b's branch was built on).
-    static func history(mergeTitle: String = "Merge branch 'stats-2'") -> DeliveryAnalyzer.Input<CommitStore> {
+    static func history(
+        mergeTitle: String = "Merge branch 'stats-2'", fixMessage: String = "Fix overflow in a"
+    ) -> DeliveryAnalyzer.Input<CommitStore> {
         let add = [
             H.file("a.txt", 10, 0, status: .added, hunks: [Hunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 10)])
         ]
@@ -32,7 +34,7 @@ struct BranchFixTraceTests {
                 parents: [H.oid("2"), H.oid("a")], files: lines8and9),
             H.record(
                 "4", "Retune a", authored: t + 3 * H.day, committed: t + 3 * H.day, parents: [H.oid("3")], files: line3),
-            H.record("b", "Fix overflow in a", author: H.carol, authored: t + 3 * H.day, committed: t + 3 * H.day),
+            H.record("b", fixMessage, author: H.carol, authored: t + 3 * H.day, committed: t + 3 * H.day),
             H.record(
                 "c", "fixup! Fix overflow in a", author: H.carol, authored: t + 3 * H.day, committed: t + 3 * H.day),
             H.record(
@@ -195,5 +197,37 @@ struct BranchFixTraceTests {
         #expect(facts[0].blames.isEmpty)
         #expect(facts[0].tracedFixes == [TracedFix(commit: H.oid("b"))])
         #expect(facts.dropFirst().allSatisfy { $0.blamedBy.isEmpty })
+    }
+
+    /// A fix commit inside a merged branch that corrects its own change's work (every line it deletes or replaces
+    /// was written on its branch: `BranchFixTrace.ownWork`) makes no claim, unless it names the commit it fixes
+    /// (analysis revision 11).
+    @Test func aFixOfItsOwnBranchsWorkMakesNoClaim() {
+        var input = Self.history()
+        input.branchFixTraces[0].ownWork = true
+        var facts = H.analyzer.analyze(input)
+        #expect(facts.map(\.isFix) == [false, false, false, false, false])
+        #expect(facts[0].tracedFixes.isEmpty && facts[0].blames.isEmpty)
+        #expect(facts.allSatisfy { $0.blamedBy.isEmpty && !$0.escapedDefect })
+
+        // Naming the commit it fixes, it is a fix, as the project says, and traced.
+        input = Self.history(fixMessage: "Fix overflow in a\n\nFixes: 0123456789ab (\"Add a\")")
+        input.branchFixTraces[0].ownWork = true
+        facts = H.analyzer.analyze(input)
+        #expect(facts.map(\.isFix) == [true, false, false, false, false])
+        #expect(facts[0].tracedFixes.map(\.commit) == [H.oid("b")])
+        #expect(facts[0].blames == [3: 1, 4: 1, 2: 2])
+
+        // A merge whose own title is a fix stays one and is traced as a whole (its diff replaces #4's line 3);
+        // its branch's own-work commit is not listed.
+        input = Self.history(mergeTitle: "Merge branch 'fix-overflow'")
+        input.branchFixTraces[0].ownWork = true
+        input.significantDiffs = [
+            H.oid("5"): [H.file("a.txt", 1, 1, hunks: [Hunk(oldStart: 3, oldCount: 1, newStart: 3, newCount: 1)])]
+        ]
+        facts = H.analyzer.analyze(input)
+        #expect(facts.map(\.isFix) == [true, false, false, false, false])
+        #expect(facts[0].tracedFixes.isEmpty)
+        #expect(facts[0].blames == [1: 1])
     }
 }
