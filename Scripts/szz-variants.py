@@ -27,8 +27,18 @@ mean number of candidates, and the lower bound of the share counted over the fix
 candidates change and of the candidates added that are not the tagged change. The baseline's agreement with
 Yardstick's own per-commit figures is printed first.
 
+Variants (f) and (g) are for fixes that only add lines (issue 17: "the lines around an insertion, the enclosing
+function"): (f) also blames the enclosing header line, the nearest line at or above each insertion point that git's
+default funcname rule takes for one (it begins with a letter, `_` or `$`: a C function's signature, a label), always
+or only when the context lines blame nothing; (g) blames, when the context lines blame nothing, the nearest line
+above and below each insertion that another change wrote.
+
 Usage: python3 Scripts/szz-variants.py --repo DIR --name OWNER/NAME --cache DIR [--yardstick PATH] [--show VARIANT]
+    [--only TEXT] [--add-only-fixes]
 (the cache directory of `szz-compare.py --cache`, whose `defaults.json` is Yardstick's report with its defaults).
+`--only TEXT` runs the baseline and the variants whose names contain TEXT; `--add-only-fixes` traces only the tagged
+fixes whose diff deletes or replaces no line (the others' candidates are the baseline's under (f) and (g)), for a
+large history.
 """
 import argparse
 import datetime
@@ -110,7 +120,19 @@ class Blamer:
         return {n: (c if c != own else "own") for n, c in owner.items()}
 
 
-def trace(fix, own, hunks, entries, blame, rule, order, landed, first_parent):
+HEADER = re.compile(r"[A-Za-z_$]")
+
+
+def header_line(text, s):
+    """The nearest line at or above old line s that git's default funcname rule takes for a header (a line that
+    begins with a letter, `_` or `$`), or None."""
+    for n in range(min(s, len(text)), 0, -1):
+        if HEADER.match(text[n - 1]):
+            return n
+    return None
+
+
+def trace(fix, own, hunks, entries, blame, rule, order, landed, first_parent, text=None):
     """The candidate changes of F under `rule` (a dict of the variant's settings)."""
     if entries > rule.get("max_files", MAX_FIX_FILES):
         return set()
@@ -132,6 +154,19 @@ def trace(fix, own, hunks, entries, blame, rule, order, landed, first_parent):
         k = rule.get("add_only", 1)
         for path, hs in hunks.items():
             found |= writers(path, [n for s, c in hs for n in around(s, c, k)])
+        if rule.get("header") and (rule["header"] == "always" or not found):
+            for path, hs in hunks.items():
+                lines = text(path)
+                found |= writers(path, [h for s, c in hs for h in [header_line(lines, s)] if h])
+        if rule.get("nearest_other") and not found:
+            for path, hs in hunks.items():
+                size = max(owners[path], default=0)
+                for s, c in hs:
+                    for step, start in ((-1, s), (1, s + 1)):
+                        n = start
+                        while 1 <= n <= size and owners[path].get(n) in ("own", None):
+                            n += step
+                        found |= writers(path, [n])
         return found
     own_lines = {path: {n for s, c in rs for n in range(s, s + c)} for path, rs in replaced.items()}
     for path, rs in replaced.items():
@@ -198,6 +233,10 @@ VARIANTS = {
         "context_when_empty": 1,
         "neighbour_on_branches": True,
     },
+    "(f) add-only: the enclosing header line too": {"header": "always"},
+    "(f) add-only: the enclosing header line when the context blames nothing": {"header": "empty"},
+    "(g) add-only: nearest other change's line when the context blames nothing": {"nearest_other": True},
+    "(f)+(g) add-only": {"header": "empty", "nearest_other": True},
 }
 
 
@@ -207,6 +246,10 @@ def main():
     p.add_argument("--name", help="OWNER/NAME to print instead of the path")
     p.add_argument("--cache", required=True, help="szz-compare.py's --cache directory for this history")
     p.add_argument("--yardstick", default=os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "yardstick"))
+    p.add_argument("--only", default="", help="run only the variants whose names contain this (and the baseline)")
+    p.add_argument(
+        "--add-only-fixes", action="store_true", help="trace only the fixes whose diff deletes or replaces no line"
+    )
     p.add_argument("--show", action="append", default=[], help="print the fixes a variant finds or loses")
     a = p.parse_args()
     repo = a.repo
@@ -249,6 +292,14 @@ def main():
             mine = per_commit.get(fix, y if not by_commit[own]["delivery"].get("fixCommits") else set())
         fixes.append((fix, own, tagged, mine, y))
 
+    if a.add_only_fixes:
+        kept = []
+        for f in fixes:
+            hunks, entries = fix_diff(repo, f[0], "-b")
+            if entries <= MAX_FIX_FILES and not any(c > 0 for hs in hunks.values() for s, c in hs):
+                kept.append(f)
+        print(f"add-only fixes only: {len(kept)} of {len(fixes)}")
+        fixes = kept
     blamer = Blamer(repo, change_of)
     targets = {
         fix: compare.walk_target(repo, fix, own, change_of, first_parent) or "none"
@@ -258,6 +309,8 @@ def main():
     diffs = {}
     results = {}
     for name, rule in VARIANTS.items():
+        if a.only and a.only not in name and not name.startswith("baseline"):
+            continue
         rows = []
         for fix, own, tagged, mine, y in fixes:
             ignore = rule.get("diff", "-b")
@@ -275,6 +328,7 @@ def main():
                 order,
                 landed,
                 first_parent,
+                text=lambda path: git(repo, "show", f"{fix}^:{path}", check=False).splitlines(),
             )
             delivery = by_commit[own]["delivery"]
             if fix not in first_parent and fix not in per_commit and delivery["isFix"]:
@@ -321,6 +375,8 @@ def main():
             f" fixes whose candidates change {changed}, other changes added {others}"
         )
     for name in a.show:
+        if name not in results:
+            continue
         for (fix, own, tagged, _, _), r, b in zip(fixes, results[name], base):
             if bool(tagged & r) != bool(tagged & b):
                 gained = "found" if tagged & r else "lost"
