@@ -67,7 +67,8 @@ public struct BranchFixTrace: Hashable, Sendable {
     /// Whether the fix corrects its own change's work: it deletes or replaces lines, and every one of them was
     /// written inside its own change (on its branch, after it forked), so no user of the first-parent line met
     /// what it corrects (analysis revision 11). False whenever that is not known: a fix that only adds lines, one
-    /// over `maxFixFiles` or of binary files only, a walk that leaves the history.
+    /// over `maxFixFiles` or of binary files only, one that changes a file missing where the walk ends (added on
+    /// the branch, or at another path there), a walk that leaves the history.
     public var ownWork: Bool
 
     public init(fix: ObjectID, pending: [Pending] = [], ownWork: Bool = false) {

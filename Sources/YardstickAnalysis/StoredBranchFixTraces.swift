@@ -8,8 +8,8 @@ extension KnownBranchFixTraces {
     /// The form a store keeps: magic, the analysis revision the traces were made by (`Analysis.revision`), the
     /// count, then per trace in key order its key (fix, target, add-only context, newer-neighbour lines,
     /// candidate paths), pending lines (per file: the blamed ranges, the context's, the neighbourhoods' own and
-    /// around ranges) and whether the fix corrects its own change's work (`ownWork`, 0 or 1); 20-byte ids, little-endian integers, strings as length and UTF-8, an FNV-1a 64 checksum;
-    /// compressed (`Compression`).
+    /// around ranges) and whether the fix corrects its own change's work (`ownWork`, 0 or 1); 20-byte ids,
+    /// little-endian integers, strings as length and UTF-8, an FNV-1a 64 checksum; compressed (`Compression`).
     package static func encode(_ traces: [Key: BranchFixTrace], revision: Int = Analysis.revision)
         -> [UInt8]
     {
