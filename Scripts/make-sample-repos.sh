@@ -1374,6 +1374,44 @@ build_fixmerge() {
     drop_branch fix/parser-limits
 }
 
+# ownwork — fix commits inside merged branches that correct their own branch's work (issue 17, analysis revision 11,
+# ADR 0025's third addendum). topic/retry holds a fix of a line the branch wrote (no claim), a fix in a file the
+# branch added (kept: a file missing where the branch forked says nothing of who wrote it) and a fix of a line the
+# branch wrote that names the commit it fixes (kept, as the project says). topic/limits holds only a fix of its
+# own line, so its merge is no fix.
+build_ownwork() {
+    new_repo ownwork
+    gen_swift Sources/Core/Net.swift Net 30
+    commit_as alice 2024-08-01T09:00:00+0000 alice 2024-08-01T09:00:00+0000 'Initial commit'
+
+    branch topic/retry
+    touch_lines Sources/Core/Net.swift 10 10 'retry'
+    commit_as carla 2024-08-02T09:00:00+0000 carla 2024-08-02T09:00:00+0000 'Net: add retries'
+    local retries
+    retries=$(g rev-parse --short=12 HEAD)
+    touch_lines Sources/Core/Net.swift 10 10 'bounded'
+    commit_as carla 2024-08-02T10:00:00+0000 carla 2024-08-02T10:00:00+0000 'Net: fix retry loop'
+    gen_swift Sources/Core/Backoff.swift Backoff 10
+    commit_as carla 2024-08-02T11:00:00+0000 carla 2024-08-02T11:00:00+0000 'Net: add backoff'
+    touch_lines Sources/Core/Backoff.swift 5 5 'capped'
+    commit_as carla 2024-08-02T12:00:00+0000 carla 2024-08-02T12:00:00+0000 'Backoff: fix overflow'
+    touch_lines Sources/Core/Net.swift 10 10 'jitter'
+    commit_as carla 2024-08-02T13:00:00+0000 carla 2024-08-02T13:00:00+0000 "Net: fix retry jitter
+
+Fixes: $retries (\"Net: add retries\")"
+    switch main
+    merge_as alice 2024-08-05T09:00:00+0000 alice 2024-08-05T09:00:00+0000 "Merge branch 'topic/retry'" topic/retry
+
+    branch topic/limits
+    touch_lines Sources/Core/Net.swift 20 20 'limit'
+    commit_as wei 2024-08-06T09:00:00+0000 wei 2024-08-06T09:00:00+0000 'Net: add a size limit'
+    touch_lines Sources/Core/Net.swift 20 20 'inclusive'
+    commit_as wei 2024-08-06T10:00:00+0000 wei 2024-08-06T10:00:00+0000 'Net: fix off-by-one in the size limit'
+    switch main
+    merge_as alice 2024-08-07T09:00:00+0000 alice 2024-08-07T09:00:00+0000 "Merge branch 'topic/limits'" topic/limits
+    drop_branch topic/retry topic/limits
+}
+
 report() { # NAME [extra]
     local head
     head=$(g -C "$TARGET/$1" rev-parse -q --verify HEAD 2>/dev/null || echo '(no commits)')
@@ -1395,3 +1433,4 @@ build_not_a_repo;   printf '%-16s %s\n' not-a-repo '(plain directory)'
 build_applied;      report applied
 build_branchfix;    report branchfix
 build_fixmerge;     report fixmerge
+build_ownwork;      report ownwork

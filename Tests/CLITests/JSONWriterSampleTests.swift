@@ -9,7 +9,7 @@ import Testing
 @Suite struct JSONWriterSampleTests {
     static let samples = [
         "github-merge", "github-merge.git", "shallow", "squash", "gerrit", "rebase", "forges", "integration",
-        "delivery", "applied", "branchfix", "fixmerge",
+        "delivery", "applied", "branchfix", "fixmerge", "ownwork",
     ]
 
     static func reference(_ report: Report) throws -> String {

@@ -46,6 +46,25 @@ import YardstickAnalysis
         #expect(rates == ["acme.com 66.67", "gmail.com 0.0", "vendorco.io 100.0"])
     }
 
+    /// The `ownwork` sample (analysis revision 11, ADR 0025's third addendum): `Net: fix retry loop` replaces only
+    /// a line its own branch wrote, so it claims nothing; `Backoff: fix overflow` changes a file its branch added,
+    /// missing where the branch forked, and keeps its claim (it blames nothing); `Net: fix retry jitter` replaces a
+    /// line its branch wrote but names the commit it fixes, and keeps its claim, blaming the lines around it (the
+    /// initial commit's lines 9 and 11). The merge of topic/limits holds only a fix of its own line: no fix.
+    @Test func aBranchCommitThatCorrectsItsOwnBranchsWorkClaimsNothing() throws {
+        let r = try Analysis(path: SampleRepositories.path("ownwork"), mining: MiningOptions(workers: 2)).run()
+        #expect(r.pullRequests.map { String($0.commit.prefix(7)) } == ["eb9f8ec", "d22ace9", "ef958df"])
+        #expect(r.pullRequests.map { $0.delivery?.isFix ?? false } == [false, true, false])
+        #expect(r.pullRequests[0].delivery?.fixCommits == nil)
+        #expect(r.pullRequests[0].delivery?.blames.isEmpty == true)
+        let retry = try #require(r.pullRequests[1].delivery)
+        let traced = try #require(retry.fixCommits)
+        #expect(traced.map { String($0.commit.prefix(7)) } == ["c00989d", "99f03b7"])
+        #expect(traced.map { Self.short($0.blames) } == [[:], ["ef958df": 2]])
+        #expect(Self.short(retry.blames) == ["ef958df": 2])
+        #expect(r.pullRequests.map { $0.delivery?.escapedDefect ?? false } == [false, false, true])
+    }
+
     @Test func theReportIsTheSameForAnyNumberOfWorkers() throws {
         let one = try Self.report(workers: 1)
         let three = try Self.report(workers: 3)

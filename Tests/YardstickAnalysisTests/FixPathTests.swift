@@ -47,7 +47,7 @@ import YardstickConfig
     /// pull requests, rebase and applied groups, Gerrit changes.
     @Test(arguments: [
         "github-merge", "squash", "gerrit", "rebase", "forges", "integration", "delivery", "applied", "branchfix",
-        "fixmerge",
+        "fixmerge", "ownwork",
     ])
     func fixDetectionInOnePassIsTheReference(_ sample: String) throws {
         let history = try Analysis(path: SampleRepositories.path(sample), mining: MiningOptions(workers: 1))
