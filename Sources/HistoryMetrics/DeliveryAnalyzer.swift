@@ -477,8 +477,11 @@ public struct DeliveryAnalyzer {
         let (isRevert, detected) =
             given
             ?? rules.revertsAndFixes(changes, commits: input.commits, pullRequestCommits: input.pullRequestCommits)
+        // Which change each commit belongs to, read by the three steps below.
+        let changeOfCommit = Self.changeOfCommit(changes, pullRequestCommits: input.pullRequestCommits)
         // Fix commits inside merged branches that correct their own change's work make no claim (revision 11).
-        let (isFix, branchFixTraces) = Self.withoutOwnWork(input, fixes: detected, rules: rules)
+        let (isFix, branchFixTraces) = Self.withoutOwnWork(
+            input, fixes: detected, rules: rules, changeOfCommit: changeOfCommit)
         let input = {
             var input = input
             input.branchFixTraces = branchFixTraces
@@ -500,15 +503,12 @@ public struct DeliveryAnalyzer {
             {
                 let result = Self.ownershipPass(
                     input, changes: changes, fixes: isFix, traced: traced, options: options,
-                    paths: ownershipPaths)
+                    paths: ownershipPaths, changeOfCommit: changeOfCommit)
                 owned.withLock { $0 = result }
             },
             {
                 facts = perChangeFacts(input, rules: rules, reverts: isRevert, fixes: isFix, paths: paths)
-                Self.messageBlames(
-                    changes, commits: input.commits,
-                    changeOfCommit: Self.changeOfCommit(changes, pullRequestCommits: input.pullRequestCommits),
-                    into: &facts)
+                Self.messageBlames(changes, commits: input.commits, changeOfCommit: changeOfCommit, into: &facts)
             })
         Self.mergeOwnership(owned.withLock { $0 }, into: &facts)
         Self.traceEscapedDefects(&facts, changes: changes, windowDays: options.defectWindowDays)
@@ -522,7 +522,7 @@ public struct DeliveryAnalyzer {
     /// first-parent line, so they are not traced, and a merge that is a fix only by such commits (its own title
     /// is none) is no fix (analysis revision 11, docs/validation/fix-detection.md).
     static func withoutOwnWork<Store>(
-        _ input: Input<Store>, fixes: [Bool], rules: MessageRules
+        _ input: Input<Store>, fixes: [Bool], rules: MessageRules, changeOfCommit: [ObjectID: Int]
     ) -> (fixes: [Bool], traces: [BranchFixTrace]) {
         let own = Set(
             input.branchFixTraces.lazy.filter { trace in
@@ -533,7 +533,6 @@ public struct DeliveryAnalyzer {
             }.map(\.fix))
         guard !own.isEmpty else { return (fixes, input.branchFixTraces) }
         var fixes = fixes
-        let changeOfCommit = Self.changeOfCommit(input.changes, pullRequestCommits: input.pullRequestCommits)
         for c in Set(own.compactMap { changeOfCommit[$0] }).sorted() where fixes[c] {
             let change = input.changes[c]
             guard change.kind == .merge || change.kind == .integration,
@@ -600,10 +599,11 @@ public struct DeliveryAnalyzer {
     /// built from the same exclusions and options as the caller's (a classifier memoises answers and is not
     /// thread-safe).
     /// Returns, per change, only the fields it computes: `addedLines`, `changedLines`, `reworkOwnLines`,
-    /// `reworkOthersLines`, `rewrittenAfterLanding` and the line counts in `blames`.
+    /// `reworkOthersLines`, `rewrittenAfterLanding` and the line counts in `blames`. `changeOfCommit`: the
+    /// caller's `changeOfCommit(changes, …)`, computed here when not given.
     static func ownershipPass<Store>(
         _ input: Input<Store>, changes: [LandedChange], fixes: [Bool], traced: Set<ObjectID>, options: DeliveryOptions,
-        paths: PathClassifier
+        paths: PathClassifier, changeOfCommit: [ObjectID: Int]? = nil
     ) -> [ChangeFacts] {
         var facts = [ChangeFacts](repeating: ChangeFacts(), count: changes.count)
         var changeOfMainline: [ObjectID: Int] = [:]
@@ -621,7 +621,7 @@ public struct DeliveryAnalyzer {
         let branchTraces = Self.branchTraces(
             input.branchFixTraces, order: order,
             changeOfCommit: input.branchFixTraces.isEmpty
-                ? [:] : Self.changeOfCommit(changes, pullRequestCommits: input.pullRequestCommits),
+                ? [:] : changeOfCommit ?? Self.changeOfCommit(changes, pullRequestCommits: input.pullRequestCommits),
             into: &facts)
         let window = Int64(options.reworkWindowDays) * 86400
         let defectWindow = Int64(options.defectWindowDays) * 86400
