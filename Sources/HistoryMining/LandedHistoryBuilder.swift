@@ -51,15 +51,16 @@ extension Miner {
             }
             groupNote = "; \(Set(ranges).count) group diffs" + (groupDiffs.map { ", \($0.computed) computed" } ?? "")
         }
-        var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
+        var walks: [(squash: ObjectID, head: ObjectID, excluding: [ObjectID])] = []
         for change in changes where change.kind == .squash {
             guard let n = change.number, let head = mined.pullHeads[n],
                 let record = mined.commits.record(change.commit, withFiles: false)
             else { continue }
-            let ids = try commits(head: head, excluding: record.parents)
-            guard !ids.isEmpty else { continue }
-            pullRequestCommits[change.commit] = ids
+            walks.append((squash: change.commit, head: head, excluding: record.parents))
         }
+        var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
+        let walked = try commits(of: walks.map { (head: $0.head, excluding: $0.excluding) })
+        for (walk, ids) in zip(walks, walked) where !ids.isEmpty { pullRequestCommits[walk.squash] = ids }
         let missing = pullRequestCommits.values.flatMap { $0 }.filter { !mined.commits.contains($0) }
         mined.commits.insert(
             contentsOf: try records(

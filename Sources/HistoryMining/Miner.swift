@@ -230,12 +230,24 @@ package struct Miner: Sendable {
         }
     }
 
-    /// Commits of a pull request whose head ref the clone holds: reachable from `head`, not from `base`.
-    package func commits(head: ObjectID, excluding base: [ObjectID]) throws(MiningError) -> [ObjectID] {
+    /// The commits of pull requests whose head refs the clone holds, each reachable from its `head` and not from
+    /// `excluding`, in the requests' order; walked on worker threads with one repository each. A clone that fetched every pull request's head (`refs/pull/*/head`) has one per squash:
+    /// 18,212 on tldr-pages/tldr, where opening a repository for each walk took 21 s of a 33 s run.
+    package func commits(of requests: [(head: ObjectID, excluding: [ObjectID])]) throws(MiningError) -> [[ObjectID]] {
+        let path = self.path
+        let search = options.searchParents
+        let items = requests.map { PullRequestWalk(head: $0.head, excluding: $0.excluding) }
         do {
-            return try Repository(path: path, searchParents: options.searchParents).walk(pushing: [head], hiding: base)
-        } catch {
+            return try Parallel.map(
+                items, workers: options.workers, chunk: 64,
+                context: { try Repository(path: path, searchParents: search) }
+            ) { repository, walk in
+                try repository.walk(pushing: [walk.head], hiding: walk.excluding)
+            }
+        } catch let error as GitError {
             throw MiningError.git(path: path, error)
+        } catch {
+            throw MiningError.git(path: path, GitError(code: -1, message: "\(error)", function: "git_revwalk_next"))
         }
     }
 
@@ -412,4 +424,10 @@ final class Counter: Sendable {
             return $0
         }
     }
+}
+
+/// One pull request's walk: its head, and the commits whose history it leaves out.
+private struct PullRequestWalk: Sendable {
+    var head: ObjectID
+    var excluding: [ObjectID]
 }
