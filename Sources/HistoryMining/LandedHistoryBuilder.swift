@@ -59,7 +59,7 @@ extension Miner {
             walks.append((squash: change.commit, head: head, excluding: record.parents))
         }
         var pullRequestCommits: [ObjectID: [ObjectID]] = [:]
-        let walked = try commits(of: walks.map { (head: $0.head, excluding: $0.excluding) })
+        let walked = try commits(of: walks.map { (head: $0.head, excluding: $0.excluding) }, history: mined)
         for (walk, ids) in zip(walks, walked) where !ids.isEmpty { pullRequestCommits[walk.squash] = ids }
         let missing = pullRequestCommits.values.flatMap { $0 }.filter { !mined.commits.contains($0) }
         mined.commits.insert(

@@ -231,18 +231,36 @@ package struct Miner: Sendable {
     }
 
     /// The commits of pull requests whose head refs the clone holds, each reachable from its `head` and not from
-    /// `excluding`, in the requests' order; walked on worker threads with one repository each. A clone that fetched every pull request's head (`refs/pull/*/head`) has one per squash:
-    /// 18,212 on tldr-pages/tldr, where opening a repository for each walk took 21 s of a 33 s run.
-    package func commits(of requests: [(head: ObjectID, excluding: [ObjectID])]) throws(MiningError) -> [[ObjectID]] {
+    /// `excluding`, in the requests' order; walked on worker threads with one repository each. A clone that
+    /// fetched every pull request's head (`refs/pull/*/head`) has one per squash: 18,212 on tldr-pages/tldr, where
+    /// opening a repository for each walk took 21 s of a 33 s run.
+    ///
+    /// With `history` (the whole history reachable from the tip was mined: no window, no shallow boundary), a pull
+    /// request whose commits form one line of single-parent commits down to a first-parent commit at or below the
+    /// one it is excluded from (`excluding` is one first-parent commit: a squash's parent) is read by its parents
+    /// alone: those commits are exactly what a revision walk returns (none of them is reachable from the tip, so
+    /// none from `excluding`; everything below them is), in its order. git's walk would follow the excluded side
+    /// down to where the pull request forked, often hundreds of first-parent commits for each; any other shape is
+    /// walked as before.
+    package func commits(
+        of requests: [(head: ObjectID, excluding: [ObjectID])], history: MinedHistory? = nil
+    ) throws(MiningError) -> [[ObjectID]] {
         let path = self.path
         let search = options.searchParents
         let items = requests.map { PullRequestWalk(head: $0.head, excluding: $0.excluding) }
+        let lines: PullRequestLines? = history.flatMap { history in
+            guard history.shallowBoundaries.isEmpty, history.truncated.isEmpty, options.since == nil,
+                options.until == nil
+            else { return nil }
+            return PullRequestLines(history)
+        }
         do {
             return try Parallel.map(
                 items, workers: options.workers, chunk: 64,
                 context: { try Repository(path: path, searchParents: search) }
             ) { repository, walk in
-                try repository.walk(pushing: [walk.head], hiding: walk.excluding)
+                if let lines, let line = try lines.line(of: walk, in: repository) { return line }
+                return try repository.walk(pushing: [walk.head], hiding: walk.excluding)
             }
         } catch let error as GitError {
             throw MiningError.git(path: path, error)
@@ -430,4 +448,37 @@ final class Counter: Sendable {
 private struct PullRequestWalk: Sendable {
     var head: ObjectID
     var excluding: [ObjectID]
+}
+
+/// What `Miner.commits(of:history:)` reads a pull request's line against: each first-parent commit's position
+/// (newest first) and the commits the tip reaches.
+private struct PullRequestLines: Sendable {
+    let position: [ObjectID: Int]
+    let reached: CommitStore
+    /// Beyond this many commits a pull request is walked as before.
+    static let limit = 10_000
+
+    init(_ history: MinedHistory) {
+        var position: [ObjectID: Int] = [:]
+        position.reserveCapacity(history.mainline.count)
+        for (i, id) in history.mainline.enumerated() where position[id] == nil { position[id] = i }
+        self.position = position
+        reached = history.commits
+    }
+
+    /// The pull request's commits, newest first, when they form one line of single-parent commits that the tip
+    /// does not reach, ending on a first-parent commit at or below the one excluded; nil for any other shape.
+    func line(of walk: PullRequestWalk, in repository: Repository) throws(GitError) -> [ObjectID]? {
+        guard walk.excluding.count == 1, let excluded = position[walk.excluding[0]] else { return nil }
+        var line: [ObjectID] = []
+        var at = walk.head
+        while true {
+            if let p = position[at] { return p >= excluded ? line : nil }
+            guard !reached.contains(at), line.count < Self.limit else { return nil }
+            let link = try repository.commitLink(at)
+            guard link.parents.count == 1 else { return nil }
+            line.append(at)
+            at = link.parents[0]
+        }
+    }
 }
