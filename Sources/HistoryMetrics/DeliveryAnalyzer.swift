@@ -20,9 +20,10 @@ public struct DeliveryAnalyzer {
     /// line that opens by updating something to a version is no fix; 9: a line that only names issues makes no
     /// fix unless `issueLinesMakeFixes`; 10: nor issues named in parentheses in a subject, and the word CI is no
     /// defect's; 11: a fix commit inside a merged branch that corrects its own change's work makes no claim,
-    /// `withoutOwnWork`), so that a stored report made by an earlier
+    /// `withoutOwnWork`; 12: nor one that changes only test, documentation and CI files, `ciPatterns`), so that a
+    /// stored report made by an earlier
     /// analysis is never reused as this one's (`yardstick analyze --store`).
-    public static let revision = 11
+    public static let revision = 12
 
     public var options: DeliveryOptions
     public var exclusions: ExclusionPolicy
@@ -94,10 +95,11 @@ public struct DeliveryAnalyzer {
         let issueReference: Regex<AnyRegexOutput>?
         /// Issues named in parentheses in a subject (`issueParentheticalSource`).
         let issueParenthetical: Regex<AnyRegexOutput>?
-        /// `DeliveryOptions.testPatterns` and `documentationPatterns`: a commit that changes only test and
-        /// documentation files is not a fix.
+        /// `DeliveryOptions.testPatterns`, `documentationPatterns` and `ciPatterns`: a commit that changes only
+        /// test, documentation and CI files is not a fix.
         let testPatterns: [Glob]
         let documentationPatterns: [Glob]
+        let ciPatterns: [Glob]
         /// With the default patterns, a line that contains none of these words (lower-cased) cannot
         /// match, and the regular expressions are skipped: they cost more than the rest of the analysis.
         let fixWords: [String]?
@@ -115,6 +117,7 @@ public struct DeliveryAnalyzer {
             issueParenthetical = try? Regex(Self.issueParentheticalSource)
             testPatterns = options.testPatterns
             documentationPatterns = options.documentationPatterns
+            ciPatterns = options.ciPatterns
             fixWords =
                 options.fixPatterns.map(\.source) == DeliveryOptions.defaultFixPatterns.map(\.source)
                 ? ["fix", "bug", "close", "resolve"] : nil
@@ -213,24 +216,26 @@ public struct DeliveryAnalyzer {
         }
 
         /// A fix commit: `isFix` by its message (with `title`, the change's, for its landing commit), unless every
-        /// file it changes is a test file (`testPatterns`) or a documentation file (`documentationPatterns`): a
-        /// broken test or a wrong manual page is not a defect that escaped in the product. A commit that names the
+        /// file it changes is a test file (`testPatterns`), a documentation file (`documentationPatterns`) or a CI
+        /// file (`ciPatterns`): a broken test, a wrong manual page or a failing CI job is not a defect that escaped
+        /// in the product. A commit that names the
         /// commit it fixes (`Fixes: <id>`) stays a fix, as the project says, whatever its files.
         func isFix(_ record: CommitRecord, title: String? = nil, commits: some HistoryStore) -> Bool {
             isFix(record, title: title)
                 && (!Self.fixedCommitPrefixes(record).isEmpty
-                    || !changesOnlyTestsOrDocumentation(record.id, commits: commits))
+                    || !changesOnlyTestsDocumentationOrCI(record.id, commits: commits))
         }
 
-        /// Whether `id` changes files and every one of them is a test or documentation file (a commit whose files
-        /// the store does not hold, or that changes none, is not).
-        func changesOnlyTestsOrDocumentation(_ id: ObjectID, commits: some HistoryStore) -> Bool {
-            guard !testPatterns.isEmpty || !documentationPatterns.isEmpty,
+        /// Whether `id` changes files and every one of them is a test, documentation or CI file (a commit whose
+        /// files the store does not hold, or that changes none, is not).
+        func changesOnlyTestsDocumentationOrCI(_ id: ObjectID, commits: some HistoryStore) -> Bool {
+            guard !testPatterns.isEmpty || !documentationPatterns.isEmpty || !ciPatterns.isEmpty,
                 let files = commits.record(id, withFiles: true, withHunks: false)?.files, !files.isEmpty
             else { return false }
             return files.allSatisfy { file in
                 testPatterns.contains { $0.matches(file.path) }
                     || documentationPatterns.contains { $0.matches(file.path) }
+                    || ciPatterns.contains { $0.matches(file.path) }
             }
         }
 

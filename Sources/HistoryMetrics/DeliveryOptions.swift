@@ -37,8 +37,11 @@ public struct DeliveryOptions: Sendable {
     public var fixupPatterns: [RegexPattern] = DeliveryOptions.defaultFixupPatterns
     /// Test files.
     public var testPatterns: [Glob] = DeliveryOptions.defaultTestPatterns
-    /// Documentation files: a commit that changes only these and test files is not a fix.
+    /// Documentation files: a commit that changes only these, test and CI files is not a fix.
     public var documentationPatterns: [Glob] = DeliveryOptions.defaultDocumentationPatterns
+    /// Continuous-integration configuration and scripts: a commit that changes only these, test and documentation
+    /// files is not a fix (analysis revision 12).
+    public var ciPatterns: [Glob] = DeliveryOptions.defaultCIPatterns
     /// Folders that hold architecture decision records.
     public var adrDirectories: [String] = [
         "docs/adr", "doc/adr", "docs/decisions", "docs/architecture/decisions", "adr",
@@ -125,6 +128,15 @@ public struct DeliveryOptions: Sendable {
         "*.md", "*.markdown", "*.rst", "*.adoc", "*.asciidoc",
         "README", "README.*", "CHANGES", "CHANGES.*", "CHANGELOG", "CHANGELOG.*", "ChangeLog", "NEWS", "NEWS.*",
         "RELEASE-NOTES", "RELEASE-NOTES.*", "RelNotes", "KNOWN_BUGS", "TODO", "AUTHORS", "THANKS",
+    ].map(Glob.init)
+
+    /// The configuration and scripts of the usual CI services (GitHub Actions, Travis CI, AppVeyor, GitLab CI, Azure
+    /// Pipelines, CircleCI, Jenkins, Cirrus CI, Drone, Buildkite, Codecov) and a top-level `ci/` or `.ci/` folder:
+    /// what they build and run is the project's checking, not what its users run.
+    public static let defaultCIPatterns: [Glob] = [
+        ".github/workflows/**", ".github/actions/**", ".travis.yml", "appveyor.yml", ".appveyor.yml", ".gitlab-ci.yml",
+        "azure-pipelines.yml", ".azure-pipelines/**", ".circleci/**", "Jenkinsfile", ".cirrus.yml", ".drone.yml",
+        ".buildkite/**", "codecov.yml", ".codecov.yml", "ci/**", ".ci/**",
     ].map(Glob.init)
 }
 

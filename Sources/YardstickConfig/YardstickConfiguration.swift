@@ -193,7 +193,7 @@ public struct YardstickConfiguration: Sendable {
                 "newerNeighbourLines",
                 "absurdHours",
                 "fixPatterns", "issueLineExclusions", "issueLinesMakeFixes", "fixupPatterns", "testPatterns",
-                "documentationPatterns",
+                "documentationPatterns", "ciPatterns",
                 "adrDirectories",
                 "businessHours",
             ])
@@ -248,6 +248,9 @@ public struct YardstickConfiguration: Sendable {
             d.documentationPatterns = try reader.strings(
                 fields["documentationPatterns"], path: "delivery.documentationPatterns"
             ).map(Glob.init)
+        }
+        if fields["ciPatterns"] != nil {
+            d.ciPatterns = try reader.strings(fields["ciPatterns"], path: "delivery.ciPatterns").map(Glob.init)
         }
         if fields["adrDirectories"] != nil {
             d.adrDirectories = try reader.strings(fields["adrDirectories"], path: "delivery.adrDirectories").map {

@@ -301,5 +301,12 @@ struct FixDetectionTests {
             $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
         #expect(listedDocumentation == DeliveryOptions.defaultDocumentationPatterns.map(\.pattern))
+        let ci = try #require(
+            text.components(separatedBy: "```yaml\nciPatterns: [").dropFirst().first?
+                .components(separatedBy: "]").first)
+        let listedCI = ci.split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        #expect(listedCI == DeliveryOptions.defaultCIPatterns.map(\.pattern))
     }
 }

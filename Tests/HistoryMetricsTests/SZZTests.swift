@@ -360,6 +360,42 @@ struct SZZTests {
             DeliveryAnalyzer.MessageRules(neither).fixDetection(Array(direct[4...4]), commits: store).fixes == [true])
     }
 
+    /// A commit that changes only CI configuration and scripts (`ciPatterns`), or those with tests and documentation,
+    /// is no fix: a failing CI job is not a defect in the product (analysis revision 12). A build file, or a CI file
+    /// with a source file, keeps the fix; so does a commit that names the commit it fixes.
+    @Test func aCommitThatChangesOnlyCIFilesIsNoFix() {
+        let files: [[FileChange]] = [
+            [H.file(".github/workflows/website.yml", 2, 1)],
+            [H.file(".travis.yml", 1, 1), H.file("appveyor.yml", 1, 1)],
+            [H.file("ci/run-build-and-tests.sh", 3, 2), H.file("t/t7527-builtin-fsmonitor.sh", 1, 1)],
+            [H.file(".circleci/config.yml", 1, 1), H.file("README.md", 1, 0)],
+            [H.file(".gitlab-ci.yml", 1, 1), H.file("src/reader.c", 3, 1)],
+            [H.file("Makefile", 1, 1)],
+            [H.file("src/ci/mode.c", 1, 1)],
+        ]
+        let ids: [Character] = ["1", "2", "3", "4", "5", "6", "7"]
+        let records = zip(ids, files).map { id, f in
+            H.record(id, "Fix the release build", authored: H.t0, committed: H.t0, files: f)
+        }
+        let rules = DeliveryAnalyzer.MessageRules(DeliveryOptions())
+        let store = H.store(records)
+        let direct = ids.map { H.change(.direct, $0, landedAt: H.t0) }
+        let expected = [false, false, false, false, true, true, true]
+        #expect(rules.revertsAndFixes(direct, commits: store).fixes == expected)
+        #expect(rules.fixDetection(direct, commits: store).fixes == expected)
+        let tagged = H.record(
+            "d", "Fix the release workflow\n\nFixes: 1234567890ab (\"Add releases\")", authored: H.t0,
+            committed: H.t0, files: [H.file(".github/workflows/release.yml", 1, 1)])
+        #expect(
+            rules.revertsAndFixes([H.change(.direct, "d", landedAt: H.t0)], commits: H.store([tagged])).fixes == [true])
+        // With no CI patterns, CI files count as the product's.
+        var noCI = DeliveryOptions()
+        noCI.ciPatterns = []
+        #expect(
+            DeliveryAnalyzer.MessageRules(noCI).fixDetection(direct, commits: store).fixes
+                == [true, true, true, true, true, true, true])
+    }
+
     /// A fix line of the body counts only under a subject that `issueLineExclusions` lets through, whether it names
     /// issues or says what it fixes: a warning, test or documentation change that says it "fixed" something has not
     /// fixed a defect. A line that names the commit it fixes counts under any subject.

@@ -311,6 +311,19 @@ struct YardstickConfigurationTests {
             error.description == "y.yml:3: delivery.issueLineExclusions[0] is not a valid regular expression: (docs")
     }
 
+    @Test func ciPatternsReplaceTheDefaults() throws {
+        let defaults = try YardstickConfiguration.parse("version: 1\n", file: "y.yml").delivery.ciPatterns
+        #expect(defaults.map(\.pattern) == DeliveryOptions.defaultCIPatterns.map(\.pattern))
+        #expect(defaults.contains { $0.matches(".github/workflows/ci.yml") })
+        #expect(!defaults.contains { $0.matches("Makefile") })
+        let none = try YardstickConfiguration.parse("delivery:\n  ciPatterns: []\n", file: "y.yml")
+        #expect(none.delivery.ciPatterns.isEmpty)
+        let own = try YardstickConfiguration.parse("delivery:\n  ciPatterns: ['build/ci/**']\n", file: "y.yml")
+        #expect(own.delivery.ciPatterns.map(\.pattern) == ["build/ci/**"])
+        let error = try #require(parseError("delivery:\n  ciPatterns: ci\n", file: "y.yml"))
+        #expect(error.description == "y.yml:2: delivery.ciPatterns must be a list")
+    }
+
     @Test func documentationPatternsReplaceTheDefaults() throws {
         let defaults = try YardstickConfiguration.parse("version: 1\n", file: "y.yml").delivery.documentationPatterns
         #expect(defaults == DeliveryOptions.defaultDocumentationPatterns)
