@@ -21,8 +21,7 @@ public struct DeliveryAnalyzer {
     /// fix unless `issueLinesMakeFixes`; 10: nor issues named in parentheses in a subject, and the word CI is no
     /// defect's; 11: a fix commit inside a merged branch that corrects its own change's work makes no claim,
     /// `withoutOwnWork`; 12: nor one that changes only test, documentation and CI files, `ciPatterns`), so that a
-    /// stored report made by an earlier
-    /// analysis is never reused as this one's (`yardstick analyze --store`).
+    /// stored report made by an earlier analysis is never reused as this one's (`yardstick analyze --store`).
     public static let revision = 12
 
     public var options: DeliveryOptions
@@ -218,8 +217,8 @@ public struct DeliveryAnalyzer {
         /// A fix commit: `isFix` by its message (with `title`, the change's, for its landing commit), unless every
         /// file it changes is a test file (`testPatterns`), a documentation file (`documentationPatterns`) or a CI
         /// file (`ciPatterns`): a broken test, a wrong manual page or a failing CI job is not a defect that escaped
-        /// in the product. A commit that names the
-        /// commit it fixes (`Fixes: <id>`) stays a fix, as the project says, whatever its files.
+        /// in the product. A commit that names the commit it fixes (`Fixes: <id>`) stays a fix, as the project says,
+        /// whatever its files.
         func isFix(_ record: CommitRecord, title: String? = nil, commits: some HistoryStore) -> Bool {
             isFix(record, title: title)
                 && (!Self.fixedCommitPrefixes(record).isEmpty
