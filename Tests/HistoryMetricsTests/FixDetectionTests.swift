@@ -294,19 +294,17 @@ struct FixDetectionTests {
             String($0.dropFirst("  - '".count).dropLast())
         }
         #expect(listedExclusions == DeliveryOptions.defaultIssueLineExclusions.map(\.source))
-        let documentation = try #require(
-            text.components(separatedBy: "```yaml\ndocumentationPatterns: [").dropFirst().first?
-                .components(separatedBy: "]").first)
-        let listedDocumentation = documentation.split(separator: ",").map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        // A flow list of globs (`key: ["a", "b", …]`), as written.
+        func globs(_ key: String) throws -> [String] {
+            let list = try #require(
+                text.components(separatedBy: "```yaml\n\(key): [").dropFirst().first?.components(separatedBy: "]").first
+            )
+            return list.split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "\""))
+            }
         }
-        #expect(listedDocumentation == DeliveryOptions.defaultDocumentationPatterns.map(\.pattern))
-        let ci = try #require(
-            text.components(separatedBy: "```yaml\nciPatterns: [").dropFirst().first?
-                .components(separatedBy: "]").first)
-        let listedCI = ci.split(separator: ",").map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        }
-        #expect(listedCI == DeliveryOptions.defaultCIPatterns.map(\.pattern))
+        #expect(try globs("documentationPatterns") == DeliveryOptions.defaultDocumentationPatterns.map(\.pattern))
+        #expect(try globs("ciPatterns") == DeliveryOptions.defaultCIPatterns.map(\.pattern))
     }
 }
