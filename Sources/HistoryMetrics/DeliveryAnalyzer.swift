@@ -125,6 +125,23 @@ public struct DeliveryAnalyzer {
                 ? ["fixup!", "squash!", "amend!", "review"] : nil
         }
 
+        /// Everything the rules read from `options`, and the analysis revision, as text: two option sets with the
+        /// same text detect the same fixes in the same records (a store keeps answers under it).
+        public static func context(_ options: DeliveryOptions) -> String {
+            var lines = ["revision \(DeliveryAnalyzer.revision)", "issueLinesMakeFixes \(options.issueLinesMakeFixes)"]
+            func add(_ name: String, _ items: [String]) {
+                lines.append("\(name) \(items.count)")
+                lines.append(contentsOf: items)
+            }
+            add("fixPatterns", options.fixPatterns.map(\.source))
+            add("fixupPatterns", options.fixupPatterns.map(\.source))
+            add("issueLineExclusions", options.issueLineExclusions.map(\.source))
+            add("testPatterns", options.testPatterns.map(\.pattern))
+            add("documentationPatterns", options.documentationPatterns.map(\.pattern))
+            add("ciPatterns", options.ciPatterns.map(\.pattern))
+            return lines.joined(separator: "\n")
+        }
+
         static func mayMatch(_ line: Substring, _ words: [String]?) -> Bool {
             guard let words else { return true }
             return ByteSearch.containsAnyLowercased(line, words)

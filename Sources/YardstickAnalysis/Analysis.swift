@@ -27,6 +27,9 @@ package struct Analysis: Sendable {
     package var knownFixDiffs: KnownFixDiffs?
     /// Branch-fix traces an earlier run made (`--store`, StoredBranchFixTraces.swift): taken instead of traced again.
     package var knownBranchFixTraces: KnownBranchFixTraces?
+    /// Fix-detection answers an earlier run found (`--store`, StoredFixDetection.swift): taken instead of detected
+    /// again.
+    package var knownFixDetection: KnownFixDetection?
     /// Wall time of the steps after mining, for benchmarks (`YARDSTICK_TIMINGS=1`).
     package var timings: [(String, Double)] { timingsBox.entries.withLock { $0 } }
     private let timingsBox = TimingLog()
@@ -148,23 +151,58 @@ package struct Analysis: Sendable {
         // SZZ leaves out a fix that touches more text files than `maxFixFiles`. Ignoring white space changes
         // no file list, so such a fix's second diff is not computed at all.
         let limit = delivery.maxFixFiles
+        @Sendable func diffed(_ ids: [ObjectID]) -> [ObjectID] {
+            ids.filter { id in
+                let files = commits.record(id, withFiles: true, withHunks: false)?.files ?? []
+                return files.lazy.filter { !$0.isBinary }.count <= limit
+            }
+        }
+        let position = Dictionary(
+            history.mined.mainline.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        if let known = knownFixDetection {
+            // Each change's answer as held, or detected on its own (the same as in a slice: `fixDetection` reads
+            // one change at a time) and kept for the next run.
+            let keys = changes.map {
+                KnownFixDetection.key(of: $0, pullRequestCommits: pullRequestCommits[$0.commit])
+            }
+            var answers = keys.map { known.answer(for: $0) }
+            let missing = answers.indices.filter { answers[$0] == nil }
+            let slices = stride(from: 0, to: missing.count, by: slice).map {
+                Array(missing[$0..<min($0 + slice, missing.count)])
+            }
+            let detected = try Parallel.map(
+                slices, workers: mining.workers, chunk: 1, context: { DeliveryAnalyzer.MessageRules(delivery) }
+            ) { rules, indices in
+                indices.map { i in
+                    let found = rules.fixDetection(
+                        [changes[i]], commits: commits, pullRequestCommits: pullRequestCommits)
+                    return KnownFixDetection.Answer(
+                        revert: found.reverts[0], fix: found.fixes[0], traced: found.traced, branch: found.branch)
+                }
+            }
+            for (indices, found) in zip(slices, detected) {
+                for (i, answer) in zip(indices, found) {
+                    answers[i] = answer
+                    known.keep(answer, for: keys[i])
+                }
+            }
+            let all = answers.map { $0! }
+            branchFixes = all.flatMap(\.branch)
+            flags = (all.map(\.revert), all.map(\.fix))
+            traced = all.flatMap(\.traced)
+            return diffed(traced ?? []).sorted { (position[$0] ?? -1) > (position[$1] ?? -1) }
+        }
         let slices = stride(from: 0, to: changes.count, by: slice).map { $0..<min($0 + slice, changes.count) }
         let parts = try Parallel.map(
             slices, workers: mining.workers, chunk: 1, context: { DeliveryAnalyzer.MessageRules(delivery) }
         ) { rules, range in
             let part = Array(changes[range])
             let found = rules.fixDetection(part, commits: commits, pullRequestCommits: pullRequestCommits)
-            let diffed = found.traced.filter { id in
-                let files = commits.record(id, withFiles: true, withHunks: false)?.files ?? []
-                return files.lazy.filter { !$0.isBinary }.count <= limit
-            }
-            return (found.reverts, found.fixes, found.traced, diffed, found.branch)
+            return (found.reverts, found.fixes, found.traced, diffed(found.traced), found.branch)
         }
         branchFixes = parts.flatMap(\.4)
         flags = (parts.flatMap(\.0), parts.flatMap(\.1))
         traced = parts.flatMap(\.2)
-        let position = Dictionary(
-            history.mined.mainline.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         return parts.flatMap(\.3).sorted { (position[$0] ?? -1) > (position[$1] ?? -1) }
     }
 

@@ -181,7 +181,10 @@ extension AnalyzeCommand {
         var analysis = analysis
         analysis.knownFixDiffs = try session.storedFixDiffs()
         analysis.knownBranchFixTraces = try session.storedBranchFixTraces()
-        lap("store: records, links, group diffs, fix diffs and branch-fix traces loaded (\(loaded.count))")
+        analysis.knownFixDetection = try session.storedFixDetection(analysis.configuration.delivery)
+        lap(
+            "store: records, links, group diffs, fix diffs, branch-fix traces and fix detection loaded (\(loaded.count))"
+        )
         let history = try frontend.landedHistory(reusing: loaded, links: links, groupDiffs: groupDiffs)
         clock = DispatchTime.now().uptimeNanoseconds
         let report = try Provenance.finish(
@@ -198,9 +201,13 @@ extension AnalyzeCommand {
         try analysis.knownFixDiffs.map { try session.saveFixDiffs($0, history: history) }
         let traces = analysis.knownBranchFixTraces?.reuse ?? (kept: 0, traced: 0)
         try analysis.knownBranchFixTraces.map { try session.saveBranchFixTraces($0) }
+        try analysis.knownFixDetection.map {
+            try session.saveFixDetection($0, delivery: analysis.configuration.delivery)
+        }
+        let detected = analysis.knownFixDetection?.detected ?? 0
         lap(
-            "store: links, fix diffs and branch-fix traces (\(traces.kept) kept, \(traces.traced) traced) "
-                + "and group diffs saved")
+            "store: links, fix diffs and branch-fix traces (\(traces.kept) kept, \(traces.traced) traced), "
+                + "group diffs and fix detection (\(detected) detected) saved")
         try session.save(
             StoredRun(
                 report: report, json: Array(json.utf8), metrics: Array(metrics.utf8), key: key,

@@ -144,9 +144,10 @@ private func sqlite(_ database: String, _ sql: String) -> String {
         #expect(configured.stdout.contains("\"Vendor\""))
     }
 
-    /// The links, painted merges and fix diffs a run keeps are read by the next instead of computed (ADR 0019): a
-    /// run with another configuration reads no commit, paints no merge and diffs no fix, and writes the bytes of a
-    /// run without the store; with the kept state damaged, everything is computed again, with the same bytes.
+    /// The links, painted merges, fix diffs and fix-detection answers a run keeps are read by the next instead of
+    /// computed (ADR 0019): a run with another configuration (the same rules) reads no commit, paints no merge,
+    /// diffs no fix and detects no change, and writes the bytes of a run without the store; with the kept state
+    /// damaged, everything is computed again, with the same bytes.
     @Test func storedLinksAndFixDiffsAreReadAgain() throws {
         let dir = try scratch("links")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -160,7 +161,13 @@ private func sqlite(_ database: String, _ sql: String) -> String {
         let steps = timings(first.stderr)
         #expect(steps.walked == all && steps.read == all && steps.painted == merges)
         #expect(steps.fixDiffs > 0)
+        // A new store: every landed change is detected.
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        let changes = try #require(report["pullRequests"] as? [Any]).count
+        #expect(changes > 0 && detected(first.stderr) == changes)
         #expect(sqlite(store, "SELECT count(*) FROM state WHERE name LIKE 'links:%' OR name LIKE 'fixDiffs:%'") == "2")
+        #expect(sqlite(store, "SELECT count(*) FROM state WHERE name LIKE 'fixDetection:%'") == "1")
 
         for (n, config) in ["version: 1\n", "version: 1\ngroups:\n  - name: Vendor\n    domains: [vendorco.io]\n"]
             .enumerated()
@@ -169,11 +176,11 @@ private func sqlite(_ database: String, _ sql: String) -> String {
             try config.write(toFile: path, atomically: true, encoding: .utf8)
             if n == 1 {
                 // Damaged state is not used: the next run computes everything again, and keeps it anew (links, fix
-                // diffs, and the trace of the branch fix commit of the fix-titled merge of #29, ADR 0025's second
-                // addendum).
+                // diffs, the trace of the branch fix commit of the fix-titled merge of #29, ADR 0025's second
+                // addendum, and the fix-detection answers).
                 #expect(
                     sqlite(store, "UPDATE state SET data = X'00' WHERE name NOT LIKE 'packChecks%'; SELECT changes()")
-                        == "3")
+                        == "4")
             }
             let run = yardstick(
                 ["analyze", repo, "--format", "json", "--store", store, "--config", path], environment: env)
@@ -183,6 +190,7 @@ private func sqlite(_ database: String, _ sql: String) -> String {
             #expect(again.walked == all)
             #expect(again.read == (n == 0 ? 0 : all) && again.painted == (n == 0 ? 0 : merges), "config \(n)")
             #expect(again.fixDiffs == (n == 0 ? 0 : steps.fixDiffs), "config \(n)")
+            #expect(detected(run.stderr) == (n == 0 ? 0 : changes), "config \(n)")
         }
         #expect(sqlite(store, "SELECT min(length(data)) > 1 FROM state WHERE name NOT LIKE 'packChecks%'") == "1")
     }
@@ -292,6 +300,14 @@ private func sqlite(_ database: String, _ sql: String) -> String {
 
     /// The counts in a run's step timings (`YARDSTICK_TIMINGS=1`): commits walked and read, merges painted, fixes
     /// diffed; -1 for a step not found.
+    /// The changes whose fixes a run detected rather than took from the store (`… fix detection (N detected) saved`).
+    private func detected(_ stderr: String) -> Int {
+        guard let line = stderr.split(separator: "\n").first(where: { $0.contains("detected) saved") }),
+            let open = line.range(of: "fix detection (")
+        else { return -1 }
+        return Int(line[open.upperBound...].prefix { $0.isNumber }) ?? -1
+    }
+
     private func timings(_ stderr: String) -> (walked: Int, read: Int, painted: Int, fixDiffs: Int) {
         func numbers(_ prefix: String) -> [Int] {
             guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("timing: " + prefix) }) else {
