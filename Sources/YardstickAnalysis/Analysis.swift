@@ -157,53 +157,45 @@ package struct Analysis: Sendable {
                 return files.lazy.filter { !$0.isBinary }.count <= limit
             }
         }
+        // Each change's answer as a store holds it (`knownFixDetection`), or detected on its own on the workers, a
+        // slice of changes each (`fixDetection` reads one change at a time: the same answers for any slicing).
+        let known = knownFixDetection
+        let keys = known.map { _ in
+            changes.map { KnownFixDetection.key(of: $0, pullRequestCommits: pullRequestCommits[$0.commit]) }
+        }
+        var answers =
+            keys.map { keys in keys.map { known!.answer(for: $0) } }
+            ?? [KnownFixDetection.Answer?](repeating: nil, count: changes.count)
+        let missing = answers.indices.filter { answers[$0] == nil }
+        let slices = stride(from: 0, to: missing.count, by: slice).map {
+            Array(missing[$0..<min($0 + slice, missing.count)])
+        }
+        let detected = try Parallel.map(
+            slices, workers: mining.workers, chunk: 1, context: { DeliveryAnalyzer.MessageRules(delivery) }
+        ) { rules, indices in
+            indices.map { i in
+                let found = rules.fixDetection([changes[i]], commits: commits, pullRequestCommits: pullRequestCommits)
+                let answer = KnownFixDetection.Answer(
+                    revert: found.reverts[0], fix: found.fixes[0], traced: found.traced, branch: found.branch)
+                return (answer, diffed(found.traced))
+            }
+        }
+        var diffedOf: [Int: [ObjectID]] = [:]
+        for (indices, found) in zip(slices, detected) {
+            for (i, (answer, read)) in zip(indices, found) {
+                answers[i] = answer
+                diffedOf[i] = read
+                if let keys { known?.keep(answer, for: keys[i]) }
+            }
+        }
+        let all = answers.map { $0! }
+        branchFixes = all.flatMap(\.branch)
+        flags = (all.map(\.revert), all.map(\.fix))
+        traced = all.flatMap(\.traced)
+        let read = all.indices.flatMap { diffedOf[$0] ?? diffed(all[$0].traced) }
         let position = Dictionary(
             history.mined.mainline.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        if let known = knownFixDetection {
-            // Each change's answer as held, or detected on its own (the same as in a slice: `fixDetection` reads
-            // one change at a time) and kept for the next run.
-            let keys = changes.map {
-                KnownFixDetection.key(of: $0, pullRequestCommits: pullRequestCommits[$0.commit])
-            }
-            var answers = keys.map { known.answer(for: $0) }
-            let missing = answers.indices.filter { answers[$0] == nil }
-            let slices = stride(from: 0, to: missing.count, by: slice).map {
-                Array(missing[$0..<min($0 + slice, missing.count)])
-            }
-            let detected = try Parallel.map(
-                slices, workers: mining.workers, chunk: 1, context: { DeliveryAnalyzer.MessageRules(delivery) }
-            ) { rules, indices in
-                indices.map { i in
-                    let found = rules.fixDetection(
-                        [changes[i]], commits: commits, pullRequestCommits: pullRequestCommits)
-                    return KnownFixDetection.Answer(
-                        revert: found.reverts[0], fix: found.fixes[0], traced: found.traced, branch: found.branch)
-                }
-            }
-            for (indices, found) in zip(slices, detected) {
-                for (i, answer) in zip(indices, found) {
-                    answers[i] = answer
-                    known.keep(answer, for: keys[i])
-                }
-            }
-            let all = answers.map { $0! }
-            branchFixes = all.flatMap(\.branch)
-            flags = (all.map(\.revert), all.map(\.fix))
-            traced = all.flatMap(\.traced)
-            return diffed(traced ?? []).sorted { (position[$0] ?? -1) > (position[$1] ?? -1) }
-        }
-        let slices = stride(from: 0, to: changes.count, by: slice).map { $0..<min($0 + slice, changes.count) }
-        let parts = try Parallel.map(
-            slices, workers: mining.workers, chunk: 1, context: { DeliveryAnalyzer.MessageRules(delivery) }
-        ) { rules, range in
-            let part = Array(changes[range])
-            let found = rules.fixDetection(part, commits: commits, pullRequestCommits: pullRequestCommits)
-            return (found.reverts, found.fixes, found.traced, diffed(found.traced), found.branch)
-        }
-        branchFixes = parts.flatMap(\.4)
-        flags = (parts.flatMap(\.0), parts.flatMap(\.1))
-        traced = parts.flatMap(\.2)
-        return parts.flatMap(\.3).sorted { (position[$0] ?? -1) > (position[$1] ?? -1) }
+        return read.sorted { (position[$0] ?? -1) > (position[$1] ?? -1) }
     }
 
     /// The report for a mined history.
